@@ -1,0 +1,79 @@
+/* The protocol engine: a real HTTPS exchange, advanced one step at a time.
+ *
+ * engine_new() sets up (mints the demo PKI, starts the in-process server);
+ * each engine_step() performs one step of the exchange — in the embedded
+ * default one flight: the next flight's bytes are not written to the socket
+ * until the next step — and appends what happened to the event log.  Single
+ * threaded and non-blocking: a UI drives it from its own loop. */
+#ifndef HTTPSVIZ_ENGINE_H
+#define HTTPSVIZ_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol/event.h"
+#include "protocol/scenario.h"
+
+enum kex_mode { KEX_RSA, KEX_ECDHE };
+enum tls_version { TLSV_12, TLSV_13 };
+
+struct engine_config {
+	enum kex_mode kex;        /* TLS 1.2 only */
+	enum tls_version tls;
+	int classic;              /* no extended master secret, no encrypt-then-MAC */
+	enum scenario scenario;
+	int insecure;             /* continue despite a certificate failure */
+	int trust_attacker;       /* mitm: the attacker CA is in the trust store */
+	const char *host;         /* connect mode: remote host, NULL = embedded */
+	const char *port;         /* connect mode: port, default "443" */
+	const char *path;         /* request path, default "/" */
+	const char *cafile;       /* connect mode: trust store file */
+	int timeout_ms;           /* per wait for a peer; 0 = default 5000 */
+	int no_pcap;              /* never try packet capture */
+	const char *keylog_file;  /* write NSS key log here (mode 0600) */
+	const char *pcap_file;    /* write captured packets here */
+};
+
+enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED };
+
+/* Exit statuses of a run (documented in the README and the man page). */
+enum engine_exit {
+	EXIT_OK = 0,
+	EXIT_USAGE = 2,
+	EXIT_CONNECT = 3,     /* unreachable, refused, name not found */
+	EXIT_TIMEOUT = 4,     /* the peer did not answer in time */
+	EXIT_TLS = 5,         /* TLS failed: not TLS, bad record, closed mid-handshake */
+	EXIT_CERT = 6,        /* the certificate was rejected */
+	EXIT_HTTP = 7,        /* TLS fine, HTTP response missing or malformed */
+	EXIT_INTERNAL = 8,
+};
+
+struct engine;
+
+/* Set up an exchange that appends to log.  Returns NULL with a one-line
+ * reason in err on failure. */
+struct engine *engine_new(const struct engine_config *cfg, struct evlog *log,
+			  char *err, size_t errlen);
+/* Perform the next step; appends its events.  ENGINE_MORE: more steps to
+ * come; ENGINE_DONE: the exchange is complete; ENGINE_FAILED: it ended with
+ * an error event (see engine_exit_code). */
+enum engine_status engine_step(struct engine *e);
+/* Number of steps performed so far. */
+int engine_steps(const struct engine *e);
+/* The exit status this run should end with (EXIT_OK while not failed). */
+int engine_exit_code(const struct engine *e);
+/* A one-line reason for a failure, or "". */
+const char *engine_error(const struct engine *e);
+/* Negotiated protocol version and cipher suite, or "" before they are known. */
+const char *engine_version(const struct engine *e);
+const char *engine_cipher(const struct engine *e);
+/* Bytes that side wrote to its socket so far, and bytes waiting unread in its
+ * socket's receive queue (for tests of real stepping). */
+size_t engine_bytes_sent(const struct engine *e, enum actor side);
+size_t engine_bytes_pending(const struct engine *e, enum actor side);
+/* The embedded server's port (0 in connect mode). */
+int engine_server_port(const struct engine *e);
+/* Free everything, closing sockets. */
+void engine_free(struct engine *e);
+
+#endif

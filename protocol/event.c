@@ -1,0 +1,395 @@
+#include "protocol/event.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "protocol/sanitize.h"
+
+struct evinfo {
+	const char *name;
+	enum layer layer;
+	const char *label;
+};
+
+#define EVENT_INFO_ENTRY(id, name, layer, label) [EV_##id] = {name, layer, label},
+static const struct evinfo evinfo[EV__COUNT] = {EVENT_CATALOGUE(EVENT_INFO_ENTRY)};
+#undef EVENT_INFO_ENTRY
+
+/* What each kind of event means, for the inspector and --trace -v.  Checked
+ * against RFC 5246 (TLS 1.2), RFC 8446 (TLS 1.3), RFC 9293 (TCP) and
+ * RFC 5280 / RFC 6125 (certificates). */
+static const char *const explain[EV__COUNT] = {
+	[EV_TCP_SYN] = "The client's kernel asks to open a TCP connection. The SYN carries the "
+		       "client's initial sequence number (ISN), chosen unpredictably, from which it "
+		       "will count every byte it sends.",
+	[EV_TCP_SYN_ACK] = "The server's kernel accepts: it acknowledges the client's ISN + 1 and "
+			   "sends its own ISN. TCP numbers bytes in each direction separately, so each "
+			   "side must learn the other's starting point.",
+	[EV_TCP_ACK] = "The client acknowledges the server's ISN + 1. Both sides now agree on both "
+		       "sequence numbers, so the three-way handshake is complete and either side may "
+		       "send data. No application has sent a byte yet.",
+	[EV_TCP_CONNECTED] = "The TCP connection is established. The kernel did the three-way "
+			     "handshake (SYN, SYN-ACK, ACK) on its own; without packet capture the app "
+			     "can only see the socket's state, not the segments.",
+	[EV_TCP_FIN] = "This side closes its direction of the TCP connection with a FIN: it will "
+		       "send no more bytes. TLS first sent close_notify so the peer knows the data "
+		       "was not cut short by an attacker.",
+	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the highest version "
+				"it supports, 32 random bytes (the client random), the cipher suites it "
+				"accepts in order of preference, and extensions such as the server name "
+				"(SNI).",
+	[EV_TLS_SERVER_HELLO] = "The server picks one version and one cipher suite from the client's "
+				"offer and sends its own 32 random bytes (the server random). Both randoms "
+				"feed the key derivation, so each connection gets fresh keys.",
+	[EV_TLS_ENCRYPTED_EXTENSIONS] = "TLS 1.3 only: the server's remaining extensions, already "
+					"encrypted with the handshake keys. In TLS 1.2 these travelled "
+					"in the ServerHello in the clear.",
+	[EV_TLS_CERTIFICATE] = "The server sends its certificate chain: its own certificate first "
+			       "(its name and public key, signed by a CA), then any intermediate CA "
+			       "certificates. The client must now check that chain.",
+	[EV_TLS_SERVER_KEY_EXCHANGE] = "With ECDHE the server sends an ephemeral public key and "
+				       "signs it, together with both randoms, using its certificate's "
+				       "private key. The signature proves the key comes from the owner of "
+				       "the certificate. RSA key exchange has no such message.",
+	[EV_TLS_CERTIFICATE_REQUEST] = "The server asks the client to authenticate with a "
+				       "certificate of its own (mutual TLS).",
+	[EV_TLS_SERVER_HELLO_DONE] = "TLS 1.2: the server has finished its first flight and now "
+				     "waits for the client's key exchange.",
+	[EV_TLS_CERTIFICATE_VERIFY] = "TLS 1.3: the server signs a hash of the whole handshake so "
+				      "far with its certificate's private key, proving it holds that "
+				      "key.",
+	[EV_TLS_CLIENT_KEY_EXCHANGE] = "With RSA key exchange the client sends the 48-byte "
+				       "pre-master secret encrypted with the server's public key; only "
+				       "the holder of the private key can read it. With ECDHE it sends "
+				       "its ephemeral public key instead. Either way the session keys "
+				       "themselves never cross the wire: both sides derive them.",
+	[EV_TLS_CHANGE_CIPHER_SPEC] = "Not a handshake message but a record type of its own: "
+				      "'from my next record on, I encrypt with the keys we just "
+				      "derived'. In TLS 1.3 it is only sent for compatibility with "
+				      "middleboxes and means nothing.",
+	[EV_TLS_FINISHED] = "The first encrypted handshake message: a MAC (verify_data) over every "
+			    "handshake message so far, keyed by the master secret. If an attacker had "
+			    "changed any message, or the sides derived different keys, this check "
+			    "fails.",
+	[EV_TLS_NEW_SESSION_TICKET] = "The server gives the client an opaque ticket with which it "
+				      "can resume this session later without a full handshake.",
+	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
+			      "current ones.",
+	[EV_TLS_HANDSHAKE_UNKNOWN] = "A handshake message of a type this tool does not decode; its "
+				     "bytes are shown as they are.",
+	[EV_TLS_HANDSHAKE_DONE] = "This side's TLS handshake is complete: keys are in place, the "
+				  "peer is authenticated and application data may flow.",
+	[EV_TLS_APPLICATION_DATA] = "An encrypted TLS record (content type 23) exactly as it crossed "
+				    "the network. An eavesdropper sees only this: the record header and "
+				    "ciphertext. AES-GCM also authenticates it, so any change is "
+				    "detected.",
+	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
+			 "finished sending; a fatal alert such as bad_certificate ends the connection.",
+	[EV_CERT_CHAIN] = "The client builds a chain from the server's certificate up to a root CA "
+			  "it already trusts. Without that anchor anyone could make a certificate "
+			  "for any name.",
+	[EV_CERT_SIGNATURE] = "Each certificate's signature is checked with its issuer's public "
+			      "key. A valid signature proves the issuer vouched for exactly this name "
+			      "and public key.",
+	[EV_CERT_VALIDITY] = "The certificate's notBefore and notAfter dates are compared with the "
+			     "current time. An expired certificate may belong to a key that has since "
+			     "leaked.",
+	[EV_CERT_HOSTNAME] = "The name the client asked for must match a subjectAltName entry of "
+			     "the certificate (RFC 6125). Otherwise a valid certificate for another "
+			     "site could be replayed.",
+	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
+			    "client aborts with an alert and sends nothing secret.",
+	[EV_KEX_SECRET] = "A secret reported by OpenSSL's keylog callback (the NSS key log format "
+			  "that Wireshark reads).",
+	[EV_KEX_PRE_MASTER] = "The pre-master secret: 48 bytes the client made (2 bytes of version "
+			      "and 46 random bytes). It is not itself an encryption key: both sides "
+			      "feed it, with the two randoms, into the PRF to get the master secret.",
+	[EV_KEX_RSA_DECRYPT] = "The server decrypts the ClientKeyExchange with its RSA private key "
+			       "and recovers the same pre-master secret.",
+	[EV_KEX_ECDHE] = "Each side combines its own ephemeral private key with the other's public "
+			 "key; both get the same shared secret, which never crossed the wire.",
+	[EV_KEX_MASTER_SECRET] = "The 48-byte master secret, derived with the TLS PRF from the "
+				 "pre-master secret and the randoms (or the session hash, with the "
+				 "extended master secret).",
+	[EV_KEX_KEY_BLOCK] = "The master secret is expanded into the key block and split into a "
+			     "write key and IV for each direction. Each side encrypts with its own "
+			     "write key and decrypts with the peer's.",
+	[EV_KEX_FINISHED] = "verify_data recomputed from the master secret and the hash of the "
+			    "handshake messages, compared with what was sent.",
+	[EV_KEX_TLS13_KEYS] = "TLS 1.3 derives traffic keys and IVs from the traffic secrets with "
+			      "HKDF-Expand-Label.",
+	[EV_KEX_RECORD_DECRYPT] = "A captured record decrypted by this tool with the derived keys, "
+				  "compared with what OpenSSL delivered to the application.",
+	[EV_HTTP_REQUEST] = "The HTTP request as the application wrote it. TLS encrypts it before "
+			    "it reaches the network, so the path and headers are hidden from "
+			    "eavesdroppers.",
+	[EV_HTTP_RESPONSE] = "The HTTP response as the client application read it, after TLS "
+			     "decrypted and authenticated it.",
+	[EV_ERROR_CONNECT] = "The TCP connection could not be made.",
+	[EV_ERROR_TIMEOUT] = "The peer did not answer in time.",
+	[EV_ERROR_PEER_CLOSED] = "The peer closed the connection before the exchange was complete.",
+	[EV_ERROR_TLS] = "The TLS library reported an error and the connection was aborted.",
+	[EV_ERROR_PROTOCOL] = "The peer sent something that is not valid at this point.",
+	[EV_ERROR_INTERNAL] = "Something failed inside httpsviz itself.",
+};
+
+/* see event.h */
+const char *evname_str(enum evname name)
+{
+	return (unsigned)name < EV__COUNT ? evinfo[name].name : "unknown";
+}
+
+/* see event.h */
+const char *evname_label(enum evname name)
+{
+	return (unsigned)name < EV__COUNT ? evinfo[name].label : "?";
+}
+
+/* see event.h */
+enum layer evname_layer(enum evname name)
+{
+	return (unsigned)name < EV__COUNT ? evinfo[name].layer : LAYER_ERROR;
+}
+
+/* see event.h */
+const char *evname_explain(enum evname name)
+{
+	if ((unsigned)name >= EV__COUNT || explain[name] == NULL)
+		return "";
+	return explain[name];
+}
+
+/* see event.h */
+int evname_from_str(const char *s)
+{
+	for (int i = 0; i < EV__COUNT; i++)
+		if (strcmp(evinfo[i].name, s) == 0)
+			return i;
+	return -1;
+}
+
+/* see event.h */
+const char *actor_str(enum actor a)
+{
+	static const char *const names[] = {"client", "server", "kernel", "app", "mitm"};
+
+	return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?";
+}
+
+/* see event.h */
+const char *direction_str(enum direction d)
+{
+	static const char *const names[] = {"c2s", "s2c", "local"};
+
+	return (unsigned)d < sizeof names / sizeof names[0] ? names[d] : "?";
+}
+
+/* see event.h */
+const char *layer_str(enum layer l)
+{
+	static const char *const names[] = {"tcp", "tls", "cert", "kex", "http", "error"};
+
+	return (unsigned)l < sizeof names / sizeof names[0] ? names[l] : "?";
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* see event.h */
+void evlog_init(struct evlog *log)
+{
+	memset(log, 0, sizeof *log);
+	log->t0_us = mono_us();
+}
+
+/* see event.h */
+uint64_t evlog_now_us(const struct evlog *log)
+{
+	return mono_us() - log->t0_us;
+}
+
+static void event_free(struct event *ev)
+{
+	for (size_t i = 0; i < ev->nfields; i++) {
+		free(ev->fields[i].name);
+		free(ev->fields[i].value);
+	}
+	free(ev->fields);
+	free(ev->summary);
+	free(ev->raw);
+	free(ev->x509_error_text);
+	free(ev);
+}
+
+/* see event.h */
+void evlog_clear(struct evlog *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		event_free(log->ev[i]);
+	free(log->ev);
+	log->ev = NULL;
+	log->n = 0;
+	log->cap = 0;
+}
+
+static char *vformat_sanitised(const char *fmt, va_list ap)
+{
+	char *tmp = NULL;
+	char *out;
+	int n = vasprintf(&tmp, fmt, ap);
+
+	if (n < 0)
+		return NULL;
+	out = sanitize_bytes(tmp, (size_t)n);
+	free(tmp);
+	return out;
+}
+
+/* see event.h */
+struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
+			enum direction dir, const void *raw, size_t raw_len,
+			const char *fmt, ...)
+{
+	struct event *ev;
+	va_list ap;
+
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? log->cap * 2 : 64;
+		struct event **grown = realloc(log->ev, cap * sizeof *grown);
+
+		if (grown == NULL)
+			return NULL;
+		log->ev = grown;
+		log->cap = cap;
+	}
+	ev = calloc(1, sizeof *ev);
+	if (ev == NULL)
+		return NULL;
+	ev->seq = (unsigned)log->n + 1;
+	ev->t_us = evlog_now_us(log);
+	ev->actor = actor;
+	ev->dir = dir;
+	ev->name = name;
+	ev->verified = -1;
+	va_start(ap, fmt);
+	ev->summary = vformat_sanitised(fmt, ap);
+	va_end(ap);
+	if (raw != NULL && raw_len > 0) {
+		ev->raw = malloc(raw_len);
+		if (ev->raw != NULL) {
+			memcpy(ev->raw, raw, raw_len);
+			ev->raw_len = raw_len;
+		}
+	}
+	if (ev->summary == NULL || (raw_len > 0 && raw != NULL && ev->raw == NULL)) {
+		event_free(ev);
+		return NULL;
+	}
+	log->ev[log->n++] = ev;
+	return ev;
+}
+
+/* see event.h */
+long evlog_find(const struct evlog *log, enum evname name, size_t from)
+{
+	for (size_t i = from; i < log->n; i++)
+		if (log->ev[i]->name == name)
+			return (long)i;
+	return -1;
+}
+
+static int add_field(struct event *ev, int depth, const char *name, size_t offset,
+		     size_t length, char *value)
+{
+	struct field *f;
+
+	if (value == NULL)
+		return -1;
+	if (ev->nfields == ev->fields_cap) {
+		size_t cap = ev->fields_cap ? ev->fields_cap * 2 : 16;
+		struct field *grown = realloc(ev->fields, cap * sizeof *grown);
+
+		if (grown == NULL) {
+			free(value);
+			return -1;
+		}
+		ev->fields = grown;
+		ev->fields_cap = cap;
+	}
+	f = &ev->fields[ev->nfields];
+	f->name = sanitize_bytes(name, strlen(name));
+	if (f->name == NULL) {
+		free(value);
+		return -1;
+	}
+	f->value = value;
+	if (offset > ev->raw_len || length > ev->raw_len - offset) {
+		offset = offset > ev->raw_len ? ev->raw_len : offset;
+		length = 0;
+	}
+	f->offset = offset;
+	f->length = length;
+	f->depth = depth < 0 ? 0 : depth;
+	return (int)ev->nfields++;
+}
+
+/* see event.h */
+int event_field(struct event *ev, int depth, const char *name, size_t offset,
+		size_t length, const char *fmt, ...)
+{
+	va_list ap;
+	char *value;
+
+	va_start(ap, fmt);
+	value = vformat_sanitised(fmt, ap);
+	va_end(ap);
+	return add_field(ev, depth, name, offset, length, value);
+}
+
+/* see event.h */
+int event_field_hex(struct event *ev, int depth, const char *name,
+		    size_t offset, size_t length, size_t max_bytes)
+{
+	size_t shown = length;
+	char *value;
+
+	if (offset > ev->raw_len || length > ev->raw_len - offset)
+		return event_field(ev, depth, name, offset, 0, "(out of range)");
+	if (max_bytes > 0 && shown > max_bytes)
+		shown = max_bytes;
+	value = malloc(shown * 2 + 4);
+	if (value == NULL)
+		return -1;
+	for (size_t i = 0; i < shown; i++)
+		snprintf(value + 2 * i, 3, "%02x", ev->raw[offset + i]);
+	strcpy(value + 2 * shown, shown < length ? "..." : "");
+	return add_field(ev, depth, name, offset, length, value);
+}
+
+/* see event.h */
+const struct field *event_find_field(const struct event *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->fields[i].name, name) == 0)
+			return &ev->fields[i];
+	return NULL;
+}
+
+/* see event.h */
+void event_set_result(struct event *ev, enum result r, long x509_error,
+		      const char *x509_error_text)
+{
+	ev->result = r;
+	ev->x509_error = x509_error;
+	free(ev->x509_error_text);
+	ev->x509_error_text = NULL;
+	if (x509_error_text != NULL)
+		ev->x509_error_text = sanitize_bytes(x509_error_text, strlen(x509_error_text));
+}

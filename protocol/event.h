@@ -1,0 +1,166 @@
+/* The event log: where the protocol engine and every reader meet.
+ *
+ * The engine appends events; the TUI, the trace and JSON printers, the lesson
+ * runner and the tests read them.  Event names are a public contract (lessons
+ * and tests use them): the whole catalogue is EVENT_CATALOGUE below and the
+ * README documents it.  This header includes no OpenSSL and no ncurses. */
+#ifndef HTTPSVIZ_EVENT_H
+#define HTTPSVIZ_EVENT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum actor { ACTOR_CLIENT, ACTOR_SERVER, ACTOR_KERNEL, ACTOR_APP, ACTOR_MITM };
+enum direction { DIR_C2S, DIR_S2C, DIR_LOCAL };
+enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERROR };
+
+/* X(enum suffix, dotted name, layer, diagram label) */
+#define EVENT_CATALOGUE(X)                                                   \
+	X(TCP_SYN, "tcp.syn", LAYER_TCP, "SYN")                              \
+	X(TCP_SYN_ACK, "tcp.syn_ack", LAYER_TCP, "SYN-ACK")                  \
+	X(TCP_ACK, "tcp.ack", LAYER_TCP, "ACK")                              \
+	X(TCP_CONNECTED, "tcp.connected", LAYER_TCP, "TCP connected")        \
+	X(TCP_FIN, "tcp.fin", LAYER_TCP, "FIN")                              \
+	X(TLS_CLIENT_HELLO, "tls.client_hello", LAYER_TLS, "ClientHello")    \
+	X(TLS_SERVER_HELLO, "tls.server_hello", LAYER_TLS, "ServerHello")    \
+	X(TLS_ENCRYPTED_EXTENSIONS, "tls.encrypted_extensions", LAYER_TLS,   \
+	  "EncryptedExtensions")                                             \
+	X(TLS_CERTIFICATE, "tls.certificate", LAYER_TLS, "Certificate")      \
+	X(TLS_SERVER_KEY_EXCHANGE, "tls.server_key_exchange", LAYER_TLS,     \
+	  "ServerKeyExchange")                                               \
+	X(TLS_CERTIFICATE_REQUEST, "tls.certificate_request", LAYER_TLS,     \
+	  "CertificateRequest")                                              \
+	X(TLS_SERVER_HELLO_DONE, "tls.server_hello_done", LAYER_TLS,         \
+	  "ServerHelloDone")                                                 \
+	X(TLS_CERTIFICATE_VERIFY, "tls.certificate_verify", LAYER_TLS,       \
+	  "CertificateVerify")                                               \
+	X(TLS_CLIENT_KEY_EXCHANGE, "tls.client_key_exchange", LAYER_TLS,     \
+	  "ClientKeyExchange")                                               \
+	X(TLS_CHANGE_CIPHER_SPEC, "tls.change_cipher_spec", LAYER_TLS,       \
+	  "ChangeCipherSpec")                                                \
+	X(TLS_FINISHED, "tls.finished", LAYER_TLS, "Finished")               \
+	X(TLS_NEW_SESSION_TICKET, "tls.new_session_ticket", LAYER_TLS,       \
+	  "NewSessionTicket")                                                \
+	X(TLS_KEY_UPDATE, "tls.key_update", LAYER_TLS, "KeyUpdate")          \
+	X(TLS_HANDSHAKE_UNKNOWN, "tls.handshake_other", LAYER_TLS,           \
+	  "Handshake")                                                       \
+	X(TLS_HANDSHAKE_DONE, "tls.handshake_done", LAYER_TLS,               \
+	  "handshake done")                                                  \
+	X(TLS_APPLICATION_DATA, "tls.application_data", LAYER_TLS,           \
+	  "ApplicationData")                                                 \
+	X(TLS_ALERT, "tls.alert", LAYER_TLS, "Alert")                        \
+	X(CERT_CHAIN, "cert.chain", LAYER_CERT, "check: chain")              \
+	X(CERT_SIGNATURE, "cert.signature", LAYER_CERT, "check: signature")  \
+	X(CERT_VALIDITY, "cert.validity", LAYER_CERT, "check: validity")     \
+	X(CERT_HOSTNAME, "cert.hostname", LAYER_CERT, "check: hostname")     \
+	X(CERT_VERDICT, "cert.verdict", LAYER_CERT, "verdict")               \
+	X(KEX_SECRET, "kex.secret", LAYER_KEX, "secret")                     \
+	X(KEX_PRE_MASTER, "kex.pre_master", LAYER_KEX, "pre-master secret")  \
+	X(KEX_RSA_DECRYPT, "kex.rsa_decrypt", LAYER_KEX, "RSA decrypt")      \
+	X(KEX_ECDHE, "kex.ecdhe", LAYER_KEX, "ECDHE shared secret")          \
+	X(KEX_MASTER_SECRET, "kex.master_secret", LAYER_KEX,                 \
+	  "master secret")                                                   \
+	X(KEX_KEY_BLOCK, "kex.key_block", LAYER_KEX, "session keys")         \
+	X(KEX_FINISHED, "kex.finished", LAYER_KEX, "Finished check")         \
+	X(KEX_TLS13_KEYS, "kex.tls13_keys", LAYER_KEX, "TLS 1.3 keys")       \
+	X(KEX_RECORD_DECRYPT, "kex.record_decrypt", LAYER_KEX,               \
+	  "record decrypted")                                                \
+	X(HTTP_REQUEST, "http.request", LAYER_HTTP, "GET")                   \
+	X(HTTP_RESPONSE, "http.response", LAYER_HTTP, "response")            \
+	X(ERROR_CONNECT, "error.connect", LAYER_ERROR, "connect failed")     \
+	X(ERROR_TIMEOUT, "error.timeout", LAYER_ERROR, "timeout")            \
+	X(ERROR_PEER_CLOSED, "error.peer_closed", LAYER_ERROR,               \
+	  "connection closed")                                               \
+	X(ERROR_TLS, "error.tls", LAYER_ERROR, "TLS failure")                \
+	X(ERROR_PROTOCOL, "error.protocol", LAYER_ERROR, "protocol error")   \
+	X(ERROR_INTERNAL, "error.internal", LAYER_ERROR, "internal error")
+
+#define EVENT_ENUM_ENTRY(id, name, layer, label) EV_##id,
+enum evname { EVENT_CATALOGUE(EVENT_ENUM_ENTRY) EV__COUNT };
+#undef EVENT_ENUM_ENTRY
+
+enum result { RESULT_NONE, RESULT_PASS, RESULT_FAIL };
+
+/* One decoded field.  Fields of an event form a tree stored in pre-order:
+ * a field's children follow it with depth + 1.  offset/length locate the
+ * field inside the event's raw bytes (length 0: not tied to bytes). */
+struct field {
+	char *name;
+	char *value;
+	size_t offset;
+	size_t length;
+	int depth;
+};
+
+struct event {
+	unsigned seq;         /* 1, 2, 3 ... in log order */
+	uint64_t t_us;        /* microseconds since the log was created */
+	enum actor actor;
+	enum direction dir;
+	enum evname name;
+	char *summary;        /* one line, sanitised */
+	uint8_t *raw;         /* bytes on the wire or inside OpenSSL, or NULL */
+	size_t raw_len;
+	struct field *fields;
+	size_t nfields;
+	size_t fields_cap;
+	enum result result;   /* cert.* checks; RESULT_NONE elsewhere */
+	long x509_error;      /* X509_V_ERR_* on failure, else 0 */
+	char *x509_error_text;
+	int verified;         /* kex.* comparisons: 1 true, 0 false, -1 n/a */
+	int step;             /* the engine step that produced the event */
+};
+
+struct evlog {
+	struct event **ev;
+	size_t n;
+	size_t cap;
+	uint64_t t0_us;
+};
+
+/* Start an empty log; its clock starts now. */
+void evlog_init(struct evlog *log);
+/* Free every event and reset the log to empty. */
+void evlog_clear(struct evlog *log);
+/* Append an event; raw is copied (may be NULL).  The summary is formatted
+ * and sanitised.  Returns the event, or NULL when out of memory. */
+struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
+			enum direction dir, const void *raw, size_t raw_len,
+			const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* The first event with this name at or after index from, or -1. */
+long evlog_find(const struct evlog *log, enum evname name, size_t from);
+/* Current time in microseconds on the log's clock. */
+uint64_t evlog_now_us(const struct evlog *log);
+
+/* Add a decoded field; the value is formatted and sanitised.  Returns the
+ * field's index, or -1 when out of memory.  A field whose byte range falls
+ * outside raw is clamped to zero length rather than pointing past it. */
+int event_field(struct event *ev, int depth, const char *name, size_t offset,
+		size_t length, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Add a field whose value is the bytes raw[offset..offset+length] in hex
+ * (shortened with "..." past max_bytes when max_bytes > 0). */
+int event_field_hex(struct event *ev, int depth, const char *name,
+		    size_t offset, size_t length, size_t max_bytes);
+/* The first field with this name (at any depth), or NULL. */
+const struct field *event_find_field(const struct event *ev, const char *name);
+/* Set the pass/fail result of a check, with OpenSSL's error on failure. */
+void event_set_result(struct event *ev, enum result r, long x509_error,
+		      const char *x509_error_text);
+
+/* Catalogue look-ups. */
+const char *evname_str(enum evname name);
+const char *evname_label(enum evname name);
+enum layer evname_layer(enum evname name);
+/* The evname for a dotted name, or -1 when not in the catalogue. */
+int evname_from_str(const char *s);
+/* Plain-language explanation of what this kind of event is, 2-3 sentences. */
+const char *evname_explain(enum evname name);
+
+const char *actor_str(enum actor a);
+const char *direction_str(enum direction d);
+const char *layer_str(enum layer l);
+
+#endif

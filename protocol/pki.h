@@ -1,0 +1,37 @@
+/* The demo PKI, minted in memory at start-up: no key ever touches the disk.
+ *
+ * A demo CA (EC P-256) and an RSA-2048 server certificate for localhost
+ * (SAN DNS:localhost, IP:127.0.0.1) signed by it.  The server key must be RSA
+ * for RSA key exchange.  Scenarios change the server certificate (expired,
+ * not yet valid, wrong host, self-signed) or add an attacker CA and an
+ * interceptor certificate (mitm). */
+#ifndef HTTPSVIZ_PKI_H
+#define HTTPSVIZ_PKI_H
+
+#include <stddef.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "protocol/scenario.h"
+
+struct pki {
+	EVP_PKEY *ca_key;          /* demo CA: the client trusts ca_cert */
+	X509 *ca_cert;
+	EVP_PKEY *server_key;      /* RSA-2048 */
+	X509 *server_cert;         /* as the scenario asks */
+	EVP_PKEY *attacker_ca_key; /* mitm only */
+	X509 *attacker_ca_cert;
+	EVP_PKEY *mitm_key;        /* mitm only: the interceptor's RSA key */
+	X509 *mitm_cert;           /* for localhost, signed by the attacker CA */
+};
+
+/* Mint everything the scenario needs.  Returns 0, or -1 with a one-line
+ * reason in err. */
+int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen);
+/* Free all keys and certificates; pki is left zeroed. */
+void pki_free(struct pki *pki);
+/* The certificate's PEM text in a new string (for serve's --ca-out file). */
+char *pki_cert_pem(X509 *cert);
+
+#endif

@@ -1,0 +1,110 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/event.h"
+#include "protocol/sanitize.h"
+
+static void test_add_and_fields(void **state)
+{
+	struct evlog log;
+	const uint8_t raw[] = {0x16, 0x03, 0x03, 0x00, 0x02, 0xaa, 0xbb};
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, raw, sizeof raw,
+		       "hello %d", 42);
+	assert_non_null(ev);
+	assert_int_equal(ev->seq, 1);
+	assert_string_equal(ev->summary, "hello 42");
+	assert_memory_equal(ev->raw, raw, sizeof raw);
+	assert_int_equal(event_field(ev, 0, "type", 0, 1, "%u", raw[0]), 0);
+	assert_int_equal(event_field_hex(ev, 1, "body", 5, 2, 0), 1);
+	assert_string_equal(ev->fields[1].value, "aabb");
+	/* a range past the raw bytes is clamped, never trusted */
+	assert_int_equal(event_field(ev, 0, "bad", 6, 10, "x"), 2);
+	assert_int_equal(ev->fields[2].length, 0);
+	assert_string_equal(event_find_field(ev, "body")->value, "aabb");
+	assert_null(event_find_field(ev, "nope"));
+	ev = evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "x");
+	assert_int_equal(ev->seq, 2);
+	assert_true(ev->t_us >= log.ev[0]->t_us);
+	assert_int_equal(evlog_find(&log, EV_TLS_SERVER_HELLO, 0), 1);
+	assert_int_equal(evlog_find(&log, EV_TLS_FINISHED, 0), -1);
+	evlog_clear(&log);
+	assert_int_equal(log.n, 0);
+}
+
+static void test_catalogue(void **state)
+{
+	(void)state;
+	for (int i = 0; i < EV__COUNT; i++) {
+		const char *s = evname_str((enum evname)i);
+
+		assert_int_equal(evname_from_str(s), i);
+		assert_non_null(strchr(s, '.'));
+		assert_true(strlen(evname_explain((enum evname)i)) > 10);
+	}
+	assert_int_equal(evname_from_str("tls.nonsense"), -1);
+	assert_string_equal(evname_str(EV_TCP_SYN_ACK), "tcp.syn_ack");
+	assert_int_equal(evname_layer(EV_CERT_HOSTNAME), LAYER_CERT);
+}
+
+static void test_sanitize(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = sanitize_bytes("a\x1b[31mb\x07\\", 9);
+	assert_string_equal(s, "a\\x1b[31mb\\x07\\\\");
+	free(s);
+	s = sanitize_bytes("caf\xc3\xa9", 5); /* valid UTF-8 passes */
+	assert_string_equal(s, "caf\xc3\xa9");
+	free(s);
+	s = sanitize_bytes("\xc2\x9b" "x", 3); /* C1 CSI is escaped */
+	assert_string_equal(s, "\\xc2\\x9bx");
+	free(s);
+	s = sanitize_bytes("\xe2\x80\xae", 3); /* right-to-left override */
+	assert_string_equal(s, "\\xe2\\x80\\xae");
+	free(s);
+	s = sanitize_bytes("\xc0\xaf", 2); /* overlong */
+	assert_string_equal(s, "\\xc0\\xaf");
+	free(s);
+	s = sanitize_bytes("a\0b", 3);
+	assert_string_equal(s, "a\\x00b");
+	free(s);
+	s = sanitize_ascii("caf\xc3\xa9", 5);
+	assert_string_equal(s, "caf\\xc3\\xa9");
+	free(s);
+}
+
+static void test_summary_sanitised(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "%s", "x\x1b]0;pwned\x07");
+	assert_string_equal(ev->summary, "x\\x1b]0;pwned\\x07");
+	assert_int_equal(event_field(ev, 0, "evil\x1b", 0, 0, "%s", "\r\n"), 0);
+	assert_string_equal(ev->fields[0].name, "evil\\x1b");
+	assert_string_equal(ev->fields[0].value, "\\x0d\\x0a");
+	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
+	assert_int_equal(ev->result, RESULT_FAIL);
+	assert_string_equal(ev->x509_error_text, "certificate has expired");
+	evlog_clear(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_and_fields),
+		cmocka_unit_test(test_catalogue),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_summary_sanitised),
+	};
+
+	return cmocka_run_group_tests_name("event", tests, NULL, NULL);
+}
