@@ -33,5 +33,14 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen);
 void pki_free(struct pki *pki);
 /* The certificate's PEM text in a new string (for serve's --ca-out file). */
 char *pki_cert_pem(X509 *cert);
+/* A new trust store holding the demo CA, and also the attacker CA when
+ * trust_attacker is set and the scenario minted one (mitm --trust-attacker).
+ * NULL when out of memory; the caller frees it with X509_STORE_free. */
+X509_STORE *pki_trust_store(const struct pki *pki, int trust_attacker);
+/* Keep the RSA-2048 keys (the slow part, about 100 ms each) across pki_mint
+ * calls while on, so minting another scenario costs milliseconds; off frees
+ * the kept keys.  Off by default: each pki_mint makes fresh keys.  The
+ * certificates are always new.  Not thread-safe (the engine is not threaded). */
+void pki_cache_keys(int on);
 
 #endif

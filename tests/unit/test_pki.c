@@ -1,0 +1,368 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "protocol/pki.h"
+
+/* Mint a scenario or fail the test with pki's reason. */
+static void mint(struct pki *pki, enum scenario scen)
+{
+	char err[256] = "";
+
+	if (pki_mint(pki, scen, err, sizeof err) != 0)
+		fail_msg("pki_mint(%s): %s", scenario_str(scen), err);
+	assert_non_null(pki->ca_cert);
+	assert_non_null(pki->server_cert);
+}
+
+/* Run X509_verify_cert as the TLS client will (purpose ssl_server, name
+ * checks) and return OpenSSL's verify result. */
+static long verify(X509 *leaf, STACK_OF(X509) *untrusted, X509_STORE *store,
+		   const char *host, const char *ip)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *param;
+	long r;
+
+	assert_non_null(ctx);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, untrusted), 1);
+	assert_int_equal(X509_STORE_CTX_set_default(ctx, "ssl_server"), 1);
+	param = X509_STORE_CTX_get0_param(ctx);
+	if (host != NULL)
+		assert_int_equal(X509_VERIFY_PARAM_set1_host(param, host, 0), 1);
+	if (ip != NULL)
+		assert_int_equal(X509_VERIFY_PARAM_set1_ip_asc(param, ip), 1);
+	if (X509_verify_cert(ctx) == 1)
+		assert_int_equal(X509_STORE_CTX_get_error(ctx), X509_V_OK);
+	r = X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_free(ctx);
+	return r;
+}
+
+/* Verify against a store holding only the demo CA. */
+static long verify_demo(const struct pki *pki, X509 *leaf, const char *host, const char *ip)
+{
+	X509_STORE *st = pki_trust_store(pki, 0);
+	long r;
+
+	assert_non_null(st);
+	r = verify(leaf, NULL, st, host, ip);
+	X509_STORE_free(st);
+	return r;
+}
+
+/* Seconds from now to t (negative: t is in the past). */
+static long secs_from_now(const ASN1_TIME *t)
+{
+	int days = 0;
+	int secs = 0;
+
+	assert_int_equal(ASN1_TIME_diff(&days, &secs, NULL, t), 1);
+	return (long)days * 86400 + secs;
+}
+
+/* Assert notBefore and notAfter lie within a minute of now + nb / now + na. */
+static void assert_window(X509 *x, long nb, long na)
+{
+	long b = secs_from_now(X509_get0_notBefore(x));
+	long a = secs_from_now(X509_get0_notAfter(x));
+
+	assert_in_range(b, nb - 60, nb + 60);
+	assert_in_range(a, na - 60, na + 60);
+}
+
+/* Assert the SANs are exactly the DNS and IP entries given (dns may be NULL
+ * for none, ip4 NULL for none). */
+static void assert_sans(X509 *x, const char *dns, const unsigned char *ip4)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	int want = (dns != NULL) + (ip4 != NULL);
+	int seen_dns = 0;
+	int seen_ip = 0;
+
+	assert_non_null(gens);
+	assert_int_equal(sk_GENERAL_NAME_num(gens), want);
+	for (int i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+
+		if (g->type == GEN_DNS) {
+			assert_non_null(dns);
+			assert_int_equal(ASN1_STRING_length(g->d.dNSName), strlen(dns));
+			assert_memory_equal(ASN1_STRING_get0_data(g->d.dNSName), dns, strlen(dns));
+			seen_dns++;
+		} else if (g->type == GEN_IPADD) {
+			assert_non_null(ip4);
+			assert_int_equal(ASN1_STRING_length(g->d.iPAddress), 4);
+			tu_assert_bytes(ASN1_STRING_get0_data(g->d.iPAddress), ip4, 4, "SAN IP");
+			seen_ip++;
+		} else {
+			fail_msg("unexpected SAN type %d", g->type);
+		}
+	}
+	assert_int_equal(seen_dns, dns != NULL);
+	assert_int_equal(seen_ip, ip4 != NULL);
+	GENERAL_NAMES_free(gens);
+}
+
+/* The CN of x's subject, into buf. */
+static const char *cn_of(X509 *x, char *buf, int len)
+{
+	assert_true(X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName,
+					      buf, len) > 0);
+	return buf;
+}
+
+static const unsigned char loopback[4] = {127, 0, 0, 1};
+
+static void test_good(void **state)
+{
+	struct pki pki;
+	char cn[128];
+	char group[64];
+	size_t glen = 0;
+	uint32_t ku;
+
+	(void)state;
+	mint(&pki, SCEN_GOOD);
+	/* keys: RSA-2048 server (RSA key exchange needs it), EC P-256 CA */
+	assert_int_equal(EVP_PKEY_get_base_id(pki.server_key), EVP_PKEY_RSA);
+	assert_int_equal(EVP_PKEY_get_bits(pki.server_key), 2048);
+	assert_int_equal(EVP_PKEY_get_base_id(pki.ca_key), EVP_PKEY_EC);
+	assert_int_equal(EVP_PKEY_get_group_name(pki.ca_key, group, sizeof group, &glen), 1);
+	assert_string_equal(group, "prime256v1");
+	assert_int_equal(X509_check_private_key(pki.server_cert, pki.server_key), 1);
+	assert_null(pki.mitm_cert);
+	assert_null(pki.attacker_ca_cert);
+	/* the CA */
+	assert_string_equal(cn_of(pki.ca_cert, cn, sizeof cn), "httpsviz demo CA");
+	assert_int_equal(X509_check_ca(pki.ca_cert), 1);
+	assert_int_equal(X509_self_signed(pki.ca_cert, 1), 1);
+	ku = X509_get_key_usage(pki.ca_cert);
+	assert_true(ku & KU_KEY_CERT_SIGN);
+	assert_true(ku & KU_CRL_SIGN);
+	assert_non_null(X509_get0_subject_key_id(pki.ca_cert));
+	assert_window(pki.ca_cert, -3600, 365L * 86400);
+	/* the server certificate */
+	assert_string_equal(cn_of(pki.server_cert, cn, sizeof cn), "localhost");
+	assert_sans(pki.server_cert, "localhost", loopback);
+	assert_int_equal(X509_check_ca(pki.server_cert), 0);
+	ku = X509_get_key_usage(pki.server_cert);
+	assert_true(ku & KU_DIGITAL_SIGNATURE);
+	assert_true(ku & KU_KEY_ENCIPHERMENT);
+	assert_false(ku & KU_KEY_CERT_SIGN);
+	assert_true(X509_get_extended_key_usage(pki.server_cert) & XKU_SSL_SERVER);
+	assert_non_null(X509_get0_authority_key_id(pki.server_cert));
+	assert_int_equal(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(pki.server_cert),
+					       X509_get0_subject_key_id(pki.ca_cert)), 0);
+	assert_int_equal(X509_get_signature_nid(pki.server_cert), NID_ecdsa_with_SHA256);
+	assert_true(ASN1_STRING_length(X509_get0_serialNumber(pki.server_cert)) <= 16);
+	assert_true(ASN1_STRING_length(X509_get0_serialNumber(pki.server_cert)) >= 8);
+	assert_int_not_equal(ASN1_INTEGER_cmp(X509_get0_serialNumber(pki.server_cert),
+					      X509_get0_serialNumber(pki.ca_cert)), 0);
+	assert_window(pki.server_cert, -3600, 365L * 86400);
+	/* the chain verifies, by name and by address */
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", "127.0.0.1"), X509_V_OK);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL), X509_V_OK);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, NULL, "127.0.0.1"), X509_V_OK);
+	/* and not for other names: the checks can fail */
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "www.example.org", NULL),
+			 X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, NULL, "127.0.0.2"),
+			 X509_V_ERR_IP_ADDRESS_MISMATCH);
+	pki_free(&pki);
+	assert_null(pki.ca_cert);
+	assert_null(pki.server_key);
+}
+
+static void test_expired(void **state)
+{
+	struct pki pki;
+
+	(void)state;
+	mint(&pki, SCEN_EXPIRED);
+	assert_window(pki.server_cert, -30L * 86400, -86400);
+	assert_sans(pki.server_cert, "localhost", loopback);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_CERT_HAS_EXPIRED);
+	pki_free(&pki);
+}
+
+static void test_not_yet_valid(void **state)
+{
+	struct pki pki;
+
+	(void)state;
+	mint(&pki, SCEN_NOT_YET_VALID);
+	assert_window(pki.server_cert, 86400, 365L * 86400);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_CERT_NOT_YET_VALID);
+	pki_free(&pki);
+}
+
+static void test_wrong_host(void **state)
+{
+	struct pki pki;
+	char cn[128];
+
+	(void)state;
+	mint(&pki, SCEN_WRONG_HOST);
+	assert_string_equal(cn_of(pki.server_cert, cn, sizeof cn), "www.example.org");
+	assert_sans(pki.server_cert, "www.example.org", NULL);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, NULL, "127.0.0.1"),
+			 X509_V_ERR_IP_ADDRESS_MISMATCH);
+	/* the certificate itself is fine, for its own name */
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "www.example.org", NULL), X509_V_OK);
+	pki_free(&pki);
+}
+
+static void test_untrusted_ca(void **state)
+{
+	struct pki pki;
+	long r;
+
+	(void)state;
+	mint(&pki, SCEN_UNTRUSTED_CA);
+	assert_int_equal(X509_self_signed(pki.server_cert, 1), 1);
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(pki.server_cert),
+				       X509_get_issuer_name(pki.server_cert)), 0);
+	assert_sans(pki.server_cert, "localhost", loopback);
+	assert_int_equal(EVP_PKEY_get_base_id(pki.server_key), EVP_PKEY_RSA);
+	r = verify_demo(&pki, pki.server_cert, "localhost", NULL);
+	assert_true(r == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+		    r == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	pki_free(&pki);
+}
+
+static void test_mitm(void **state)
+{
+	struct pki pki;
+	X509_STORE *st;
+	STACK_OF(X509) *sent;
+	char cn[128];
+
+	(void)state;
+	mint(&pki, SCEN_MITM);
+	/* the real server is fine */
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", "127.0.0.1"), X509_V_OK);
+	assert_non_null(pki.attacker_ca_cert);
+	assert_non_null(pki.mitm_cert);
+	assert_string_equal(cn_of(pki.attacker_ca_cert, cn, sizeof cn), "Totally Legit CA");
+	assert_int_equal(EVP_PKEY_get_base_id(pki.attacker_ca_key), EVP_PKEY_EC);
+	assert_int_equal(EVP_PKEY_get_base_id(pki.mitm_key), EVP_PKEY_RSA);
+	assert_int_equal(EVP_PKEY_get_bits(pki.mitm_key), 2048);
+	assert_int_equal(EVP_PKEY_eq(pki.mitm_key, pki.server_key), 0);
+	assert_int_equal(X509_check_private_key(pki.mitm_cert, pki.mitm_key), 1);
+	assert_string_equal(cn_of(pki.mitm_cert, cn, sizeof cn), "localhost");
+	assert_sans(pki.mitm_cert, "localhost", loopback);
+	/* the interceptor's certificate fails against the demo CA ... */
+	assert_int_equal(verify_demo(&pki, pki.mitm_cert, "localhost", NULL),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	sent = sk_X509_new_null();
+	assert_non_null(sent);
+	assert_int_equal(sk_X509_push(sent, pki.attacker_ca_cert), 1);
+	st = pki_trust_store(&pki, 0);
+	assert_int_equal(verify(pki.mitm_cert, sent, st, "localhost", NULL),
+			 X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+	X509_STORE_free(st);
+	/* ... and passes once the attacker CA is trusted */
+	st = pki_trust_store(&pki, 1);
+	assert_int_equal(verify(pki.mitm_cert, NULL, st, "localhost", "127.0.0.1"), X509_V_OK);
+	assert_int_equal(verify(pki.mitm_cert, sent, st, "localhost", NULL), X509_V_OK);
+	X509_STORE_free(st);
+	sk_X509_free(sent);
+	pki_free(&pki);
+}
+
+static void test_pem_roundtrip(void **state)
+{
+	struct pki pki;
+	char *pem;
+	BIO *bio;
+	X509 *back;
+
+	(void)state;
+	mint(&pki, SCEN_GOOD);
+	pem = pki_cert_pem(pki.ca_cert);
+	assert_non_null(pem);
+	assert_non_null(strstr(pem, "-----BEGIN CERTIFICATE-----"));
+	assert_null(strstr(pem, "PRIVATE"));
+	bio = BIO_new_mem_buf(pem, -1);
+	back = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	assert_non_null(back);
+	assert_int_equal(X509_cmp(back, pki.ca_cert), 0);
+	assert_int_not_equal(X509_cmp(back, pki.server_cert), 0);
+	X509_free(back);
+	BIO_free(bio);
+	free(pem);
+	assert_null(pki_cert_pem(NULL));
+	pki_free(&pki);
+}
+
+static void test_cache_and_trust_store(void **state)
+{
+	struct pki a;
+	struct pki b;
+	X509_STORE *st;
+	STACK_OF(X509_OBJECT) *objs;
+
+	(void)state;
+	mint(&a, SCEN_GOOD);
+	mint(&b, SCEN_EXPIRED);
+	/* the group setup turned caching on: same RSA key, fresh certificates */
+	assert_int_equal(EVP_PKEY_eq(a.server_key, b.server_key), 1);
+	assert_int_not_equal(X509_cmp(a.server_cert, b.server_cert), 0);
+	assert_int_equal(EVP_PKEY_eq(a.ca_key, b.ca_key), 0);
+	/* no attacker CA to trust outside mitm */
+	st = pki_trust_store(&a, 1);
+	assert_non_null(st);
+	objs = X509_STORE_get0_objects(st);
+	assert_int_equal(sk_X509_OBJECT_num(objs), 1);
+	X509_STORE_free(st);
+	pki_free(&a);
+	pki_free(&b);
+	/* an unknown scenario is refused with a reason */
+	{
+		char err[128] = "";
+
+		assert_int_equal(pki_mint(&a, SCEN__COUNT, err, sizeof err), -1);
+		assert_non_null(strstr(err, "scenario"));
+		assert_null(a.server_key);
+	}
+}
+
+/* Turn the RSA key cache on so the suite mints one key per slot. */
+static int setup(void **state)
+{
+	(void)state;
+	pki_cache_keys(1);
+	return 0;
+}
+
+/* Free the cached keys (leak checkers would flag them otherwise). */
+static int teardown(void **state)
+{
+	(void)state;
+	pki_cache_keys(0);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_expired),
+		cmocka_unit_test(test_not_yet_valid),
+		cmocka_unit_test(test_wrong_host),
+		cmocka_unit_test(test_untrusted_ca),
+		cmocka_unit_test(test_mitm),
+		cmocka_unit_test(test_pem_roundtrip),
+		cmocka_unit_test(test_cache_and_trust_store),
+	};
+
+	return cmocka_run_group_tests_name("pki", tests, setup, teardown);
+}
