@@ -1,0 +1,1792 @@
+#include "protocol/tlsdecode.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "protocol/cursor.h"
+#include "protocol/sanitize.h"
+
+/* ---- name tables: data, one table each ---------------------------------- */
+
+struct name {
+	uint16_t v;
+	const char *name;
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct name cipher_names[] = {
+	{0x0000, "TLS_NULL_WITH_NULL_NULL"},
+	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
+	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"},
+	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
+	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
+	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
+	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
+	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
+	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
+	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
+	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
+	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
+	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
+	{0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
+	{0x1301, "TLS_AES_128_GCM_SHA256"},
+	{0x1302, "TLS_AES_256_GCM_SHA384"},
+	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
+	{0x1304, "TLS_AES_128_CCM_SHA256"},
+	{0x1305, "TLS_AES_128_CCM_8_SHA256"},
+	{0x5600, "TLS_FALLBACK_SCSV"},
+	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
+	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"},
+	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
+	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
+	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"},
+	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
+	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"},
+	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
+	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
+	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
+	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
+	{0xc09c, "TLS_RSA_WITH_AES_128_CCM"},
+	{0xc09d, "TLS_RSA_WITH_AES_256_CCM"},
+	{0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
+	{0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
+	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+};
+
+static const struct name ext_names[] = {
+	{0, "server_name"},
+	{1, "max_fragment_length"},
+	{5, "status_request"},
+	{10, "supported_groups"},
+	{11, "ec_point_formats"},
+	{13, "signature_algorithms"},
+	{14, "use_srtp"},
+	{15, "heartbeat"},
+	{16, "application_layer_protocol_negotiation"},
+	{18, "signed_certificate_timestamp"},
+	{19, "client_certificate_type"},
+	{20, "server_certificate_type"},
+	{21, "padding"},
+	{22, "encrypt_then_mac"},
+	{23, "extended_master_secret"},
+	{27, "compress_certificate"},
+	{28, "record_size_limit"},
+	{35, "session_ticket"},
+	{41, "pre_shared_key"},
+	{42, "early_data"},
+	{43, "supported_versions"},
+	{44, "cookie"},
+	{45, "psk_key_exchange_modes"},
+	{47, "certificate_authorities"},
+	{48, "oid_filters"},
+	{49, "post_handshake_auth"},
+	{50, "signature_algorithms_cert"},
+	{51, "key_share"},
+	{57, "quic_transport_parameters"},
+	{13172, "next_protocol_negotiation"},
+	{65281, "renegotiation_info"},
+};
+
+static const struct name group_names[] = {
+	{23, "secp256r1"},
+	{24, "secp384r1"},
+	{25, "secp521r1"},
+	{26, "brainpoolP256r1"},
+	{27, "brainpoolP384r1"},
+	{28, "brainpoolP512r1"},
+	{29, "x25519"},
+	{30, "x448"},
+	{256, "ffdhe2048"},
+	{257, "ffdhe3072"},
+	{258, "ffdhe4096"},
+	{259, "ffdhe6144"},
+	{260, "ffdhe8192"},
+};
+
+static const struct name sigalg_names[] = {
+	{0x0201, "rsa_pkcs1_sha1"},
+	{0x0202, "dsa_sha1"},
+	{0x0203, "ecdsa_sha1"},
+	{0x0301, "rsa_pkcs1_sha224"},
+	{0x0302, "dsa_sha224"},
+	{0x0303, "ecdsa_sha224"},
+	{0x0401, "rsa_pkcs1_sha256"},
+	{0x0402, "dsa_sha256"},
+	{0x0403, "ecdsa_secp256r1_sha256"},
+	{0x0501, "rsa_pkcs1_sha384"},
+	{0x0502, "dsa_sha384"},
+	{0x0503, "ecdsa_secp384r1_sha384"},
+	{0x0601, "rsa_pkcs1_sha512"},
+	{0x0602, "dsa_sha512"},
+	{0x0603, "ecdsa_secp521r1_sha512"},
+	{0x0804, "rsa_pss_rsae_sha256"},
+	{0x0805, "rsa_pss_rsae_sha384"},
+	{0x0806, "rsa_pss_rsae_sha512"},
+	{0x0807, "ed25519"},
+	{0x0808, "ed448"},
+	{0x0809, "rsa_pss_pss_sha256"},
+	{0x080a, "rsa_pss_pss_sha384"},
+	{0x080b, "rsa_pss_pss_sha512"},
+	{0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
+	{0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
+	{0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
+};
+
+static const struct name alert_names[] = {
+	{0, "close_notify"},
+	{10, "unexpected_message"},
+	{20, "bad_record_mac"},
+	{21, "decryption_failed"},
+	{22, "record_overflow"},
+	{30, "decompression_failure"},
+	{40, "handshake_failure"},
+	{41, "no_certificate"},
+	{42, "bad_certificate"},
+	{43, "unsupported_certificate"},
+	{44, "certificate_revoked"},
+	{45, "certificate_expired"},
+	{46, "certificate_unknown"},
+	{47, "illegal_parameter"},
+	{48, "unknown_ca"},
+	{49, "access_denied"},
+	{50, "decode_error"},
+	{51, "decrypt_error"},
+	{60, "export_restriction"},
+	{70, "protocol_version"},
+	{71, "insufficient_security"},
+	{80, "internal_error"},
+	{86, "inappropriate_fallback"},
+	{90, "user_canceled"},
+	{100, "no_renegotiation"},
+	{109, "missing_extension"},
+	{110, "unsupported_extension"},
+	{111, "certificate_unobtainable"},
+	{112, "unrecognized_name"},
+	{113, "bad_certificate_status_response"},
+	{114, "bad_certificate_hash_value"},
+	{115, "unknown_psk_identity"},
+	{116, "certificate_required"},
+	{120, "no_application_protocol"},
+};
+
+static const struct name handshake_names[] = {
+	{0, "HelloRequest"},
+	{1, "ClientHello"},
+	{2, "ServerHello"},
+	{3, "HelloVerifyRequest"},
+	{4, "NewSessionTicket"},
+	{5, "EndOfEarlyData"},
+	{6, "HelloRetryRequest"},
+	{8, "EncryptedExtensions"},
+	{11, "Certificate"},
+	{12, "ServerKeyExchange"},
+	{13, "CertificateRequest"},
+	{14, "ServerHelloDone"},
+	{15, "CertificateVerify"},
+	{16, "ClientKeyExchange"},
+	{20, "Finished"},
+	{21, "CertificateURL"},
+	{22, "CertificateStatus"},
+	{23, "SupplementalData"},
+	{24, "KeyUpdate"},
+	{25, "CompressedCertificate"},
+	{254, "MessageHash"},
+};
+
+static const struct name content_type_names[] = {
+	{20, "change_cipher_spec"},
+	{21, "alert"},
+	{22, "handshake"},
+	{23, "application_data"},
+	{24, "heartbeat"},
+	{256, "record header"},      /* OpenSSL SSL3_RT_HEADER */
+	{257, "inner content type"}, /* OpenSSL SSL3_RT_INNER_CONTENT_TYPE */
+};
+
+static const struct name version_names[] = {
+	{0x0300, "SSL 3.0"},
+	{0x0301, "TLS 1.0"},
+	{0x0302, "TLS 1.1"},
+	{0x0303, "TLS 1.2"},
+	{0x0304, "TLS 1.3"},
+};
+
+static const struct name ec_point_format_names[] = {
+	{0, "uncompressed"},
+	{1, "ansiX962_compressed_prime"},
+	{2, "ansiX962_compressed_char2"},
+};
+
+static const struct name psk_mode_names[] = {
+	{0, "psk_ke"},
+	{1, "psk_dhe_ke"},
+};
+
+static const struct name cert_type_names[] = {
+	{1, "rsa_sign"},
+	{2, "dss_sign"},
+	{64, "ecdsa_sign"},
+};
+
+/* The entry for v in a table, or NULL. */
+static const char *lookup(const struct name *t, size_t n, unsigned v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	return NULL;
+}
+
+/* RFC 8701 reserves 0x0a0a, 0x1a1a ... 0xfafa so that peers must ignore
+ * unknown values: clients sprinkle them to keep servers honest. */
+static int is_grease(uint16_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_cipher_name(uint16_t suite)
+{
+	return is_grease(suite) ? "GREASE" : lookup(cipher_names, NELEM(cipher_names), suite);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_ext_name(uint16_t ext)
+{
+	return is_grease(ext) ? "GREASE" : lookup(ext_names, NELEM(ext_names), ext);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_group_name(uint16_t group)
+{
+	return is_grease(group) ? "GREASE" : lookup(group_names, NELEM(group_names), group);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_sigalg_name(uint16_t sigalg)
+{
+	return is_grease(sigalg) ? "GREASE" : lookup(sigalg_names, NELEM(sigalg_names), sigalg);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_alert_name(uint8_t desc)
+{
+	return lookup(alert_names, NELEM(alert_names), desc);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_handshake_name(uint8_t hs_type)
+{
+	return lookup(handshake_names, NELEM(handshake_names), hs_type);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_content_type_name(int type)
+{
+	if (type < 0 || type > 0xffff)
+		return NULL;
+	return lookup(content_type_names, NELEM(content_type_names), (unsigned)type);
+}
+
+/* see tlsdecode.h */
+const char *tlsdecode_version_name(uint16_t version)
+{
+	return is_grease(version) ? "GREASE" : lookup(version_names, NELEM(version_names), version);
+}
+
+/* see tlsdecode.h */
+enum evname tlsdecode_handshake_event(uint8_t hs_type)
+{
+	static const struct {
+		uint8_t type;
+		enum evname ev;
+	} map[] = {
+		{1, EV_TLS_CLIENT_HELLO},
+		{2, EV_TLS_SERVER_HELLO},
+		{4, EV_TLS_NEW_SESSION_TICKET},
+		{8, EV_TLS_ENCRYPTED_EXTENSIONS},
+		{11, EV_TLS_CERTIFICATE},
+		{12, EV_TLS_SERVER_KEY_EXCHANGE},
+		{13, EV_TLS_CERTIFICATE_REQUEST},
+		{14, EV_TLS_SERVER_HELLO_DONE},
+		{15, EV_TLS_CERTIFICATE_VERIFY},
+		{16, EV_TLS_CLIENT_KEY_EXCHANGE},
+		{20, EV_TLS_FINISHED},
+		{24, EV_TLS_KEY_UPDATE},
+	};
+
+	for (size_t i = 0; i < NELEM(map); i++)
+		if (map[i].type == hs_type)
+			return map[i].ev;
+	return EV_TLS_HANDSHAKE_UNKNOWN;
+}
+
+/* ---- decoder state ------------------------------------------------------ */
+
+enum {
+	HS_CLIENT_HELLO = 1,
+	HS_SERVER_HELLO = 2,
+	HS_NEW_SESSION_TICKET = 4,
+	HS_ENCRYPTED_EXTENSIONS = 8,
+	HS_CERTIFICATE = 11,
+	HS_SERVER_KEY_EXCHANGE = 12,
+	HS_CERTIFICATE_REQUEST = 13,
+	HS_SERVER_HELLO_DONE = 14,
+	HS_CERTIFICATE_VERIFY = 15,
+	HS_CLIENT_KEY_EXCHANGE = 16,
+	HS_FINISHED = 20,
+	HS_KEY_UPDATE = 24,
+};
+
+/* What tlsdecode_summary needs, gathered while decoding. */
+struct summary {
+	uint16_t version;     /* ClientHello: highest offered; ServerHello: chosen */
+	int nsuites;
+	uint16_t suite;
+	int have_suite;
+	char sni[128];
+	int ncerts;
+	char cn[128];
+	uint16_t group;
+	uint16_t sigalg;
+	int have_sigalg;
+	size_t len;           /* key, signature, ticket or verify_data length */
+	uint32_t lifetime;
+	int hrr;
+	int downgrade;
+	int nexts;
+	uint8_t request_update;
+};
+
+struct dec {
+	struct event *ev;
+	struct tlsdecode_ctx ctx;
+	struct summary *sum;
+	int failed;
+	uint32_t declared;    /* the header's body length ... */
+	size_t present;       /* ... and what was actually there */
+};
+
+/* Record the first error as a field and return -1; later errors (from the
+ * callers unwinding) are dropped, as BearSSL keeps only its first. */
+static int fail(struct dec *d, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct dec *d, size_t off, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (d->failed)
+		return -1;
+	d->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (d->declared > d->present)
+		event_field(d->ev, 0, "error", off, 0,
+			    "message truncated (header announces %u body bytes, %zu present): %s at offset %zu",
+			    (unsigned)d->declared, d->present, what, off);
+	else
+		event_field(d->ev, 0, "error", off, 0, "%s at offset %zu", what, off);
+	return -1;
+}
+
+/* Replace a field's value once its children have been decoded. */
+static void set_value(struct event *ev, int idx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_value(struct event *ev, int idx, const char *fmt, ...)
+{
+	char buf[256];
+	char *v;
+	va_list ap;
+	int n;
+
+	if (idx < 0 || (size_t)idx >= ev->nfields)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	v = sanitize_bytes(buf, strlen(buf));
+	if (v == NULL)
+		return;
+	free(ev->fields[idx].value);
+	ev->fields[idx].value = v;
+}
+
+/* Reads that name what they read, so an underflow says which field broke. */
+static int get_u8(struct dec *d, struct cursor *c, uint8_t *v, const char *what)
+{
+	if (cursor_u8(c, v) < 0)
+		return fail(d, c->off, "%s: needs 1 byte, none left", what);
+	return 0;
+}
+
+static int get_u16(struct dec *d, struct cursor *c, uint16_t *v, const char *what)
+{
+	if (cursor_u16(c, v) < 0)
+		return fail(d, c->off, "%s: needs 2 bytes, %zu left", what, cursor_left(c));
+	return 0;
+}
+
+static int get_u24(struct dec *d, struct cursor *c, uint32_t *v, const char *what)
+{
+	if (cursor_u24(c, v) < 0)
+		return fail(d, c->off, "%s: needs 3 bytes, %zu left", what, cursor_left(c));
+	return 0;
+}
+
+static int get_u32(struct dec *d, struct cursor *c, uint32_t *v, const char *what)
+{
+	if (cursor_u32(c, v) < 0)
+		return fail(d, c->off, "%s: needs 4 bytes, %zu left", what, cursor_left(c));
+	return 0;
+}
+
+static int get_bytes(struct dec *d, struct cursor *c, size_t n, struct cursor *sub,
+		     const char *what)
+{
+	if (cursor_sub(c, n, sub) < 0)
+		return fail(d, c->off, "%s: needs %zu bytes, %zu left", what, n, cursor_left(c));
+	return 0;
+}
+
+/* A vector with a w-byte length prefix; the error tells the announced length. */
+static int get_vec(struct dec *d, struct cursor *c, int w, struct cursor *sub, const char *what)
+{
+	struct cursor peek = *c;
+	uint32_t len = 0;
+	int rc;
+
+	if (w == 1)
+		rc = cursor_vec8(c, sub);
+	else if (w == 2)
+		rc = cursor_vec16(c, sub);
+	else
+		rc = cursor_vec24(c, sub);
+	if (rc == 0)
+		return 0;
+	if (cursor_left(&peek) < (size_t)w)
+		return fail(d, c->off, "%s: %d-byte length cut short", what, w);
+	for (int i = 0; i < w; i++)
+		len = len << 8 | peek.p[peek.off + (size_t)i];
+	return fail(d, c->off, "%s: length %u runs past the end (%zu bytes left)", what,
+		    (unsigned)len, cursor_left(&peek) - (size_t)w);
+}
+
+/* Nothing may follow the last field of a structure. */
+static int expect_end(struct dec *d, const struct cursor *c, const char *what)
+{
+	if (cursor_left(c) > 0)
+		return fail(d, c->off, "%s: %zu unexpected bytes at the end", what, cursor_left(c));
+	return 0;
+}
+
+/* A field "name (0x1234)", or "unknown (0x1234)" for unregistered values. */
+static int field_named(struct dec *d, int depth, const char *fname, size_t off, size_t len,
+		       const char *name, unsigned v, int width)
+{
+	return event_field(d->ev, depth, fname, off, len, "%s (0x%0*x)",
+			   name != NULL ? name : "unknown", width, v);
+}
+
+/* A hex field; an empty range reads "(empty)" rather than nothing. */
+static int field_hex(struct dec *d, int depth, const char *fname, const struct cursor *v,
+		     size_t max)
+{
+	if (cursor_left(v) == 0)
+		return event_field(d->ev, depth, fname, v->off, 0, "(empty)");
+	return event_field_hex(d->ev, depth, fname, v->off, cursor_left(v), max);
+}
+
+/* Append to a bounded text buffer, for values built from lists. */
+static void appendf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, n);
+	va_list ap;
+
+	if (used + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- common pieces ------------------------------------------------------ */
+
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+/* The 32-byte random; a server's is checked for the RFC 8446 markers. */
+static int dec_random(struct dec *d, struct cursor *c, int server)
+{
+	struct cursor r;
+	const uint8_t *p;
+
+	if (get_bytes(d, c, 32, &r, "random") < 0)
+		return -1;
+	p = r.p + r.off;
+	event_field_hex(d->ev, 0, "random", r.off, 32, 0);
+	if (server && memcmp(p, hrr_random, 32) == 0) {
+		d->sum->hrr = 1;
+		event_field(d->ev, 1, "hello_retry_request", r.off, 32,
+			    "this fixed value (SHA-256 of \"HelloRetryRequest\") marks a "
+			    "HelloRetryRequest, not a ServerHello (RFC 8446 4.1.3)");
+		return 0;
+	}
+	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
+		d->sum->downgrade = 1;
+		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
+			    "DOWNGRD\\x%02x: the server supports TLS 1.3 but negotiated %s, "
+			    "so a TLS 1.3 client would abort here (RFC 8446 4.1.3)",
+			    p[31], p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
+	}
+	if (!d->ctx.tls13) {
+		event_field(d->ev, 1, "gmt_unix_time", r.off, 4,
+			    "0x%02x%02x%02x%02x (RFC 5246 calls these 4 bytes gmt_unix_time; "
+			    "OpenSSL, like most implementations today, sends random bytes)",
+			    p[0], p[1], p[2], p[3]);
+		event_field_hex(d->ev, 1, "random_bytes", r.off + 4, 28, 0);
+	}
+	return 0;
+}
+
+/* The session id (1.2) or legacy_session_id (1.3): an 8-bit vector. */
+static int dec_session_id(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+
+	if (get_vec(d, c, 1, &v, "session_id") < 0)
+		return -1;
+	if (cursor_left(&v) > 32)
+		return fail(d, v.off - 1, "session_id: %zu bytes, at most 32 allowed", cursor_left(&v));
+	return field_hex(d, 0, "session_id", &v, 0);
+}
+
+/* A list of u16 values (supported_groups, signature_algorithms...) with a
+ * w-byte length prefix, one named child each. */
+static int dec_u16_list(struct dec *d, struct cursor *c, int w, int depth, const char *fname,
+			const char *(*namef)(uint16_t), char *out, size_t outn)
+{
+	struct cursor v;
+	uint16_t x;
+	int n = 0;
+
+	if (get_vec(d, c, w, &v, fname) < 0)
+		return -1;
+	if (cursor_left(&v) % 2 != 0)
+		return fail(d, v.off, "%s: odd length %zu in a list of 2-byte values", fname,
+			    cursor_left(&v));
+	while (cursor_left(&v) >= 2) {
+		size_t off = v.off;
+		const char *name;
+
+		cursor_u16(&v, &x);
+		name = namef(x);
+		field_named(d, depth, fname, off, 2, name, x, 4);
+		if (n < 4)
+			appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unknown");
+		n++;
+	}
+	if (n > 4)
+		appendf(out, outn, " ... (%d in all)", n);
+	return n;
+}
+
+/* A list of u8 values with a 1-byte length prefix, one named child each. */
+static int dec_u8_list(struct dec *d, struct cursor *c, int depth, const char *fname,
+		       const struct name *t, size_t tn, char *out, size_t outn)
+{
+	struct cursor v;
+	uint8_t x;
+	int n = 0;
+
+	if (get_vec(d, c, 1, &v, fname) < 0)
+		return -1;
+	while (cursor_left(&v) > 0) {
+		size_t off = v.off;
+		const char *name;
+
+		cursor_u8(&v, &x);
+		name = lookup(t, tn, x);
+		field_named(d, depth, fname, off, 1, name, x, 2);
+		appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unknown");
+		n++;
+	}
+	return n;
+}
+
+/* A 2-byte signature algorithm then a 16-bit vector holding the signature. */
+static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
+{
+	struct cursor v;
+	uint16_t alg;
+	size_t off = c->off;
+
+	if (with_alg) {
+		if (get_u16(d, c, &alg, "signature_algorithm") < 0)
+			return -1;
+		field_named(d, 0, "signature_algorithm", off, 2, tlsdecode_sigalg_name(alg), alg, 4);
+		d->sum->sigalg = alg;
+		d->sum->have_sigalg = 1;
+	}
+	if (get_vec(d, c, 2, &v, "signature") < 0)
+		return -1;
+	d->sum->len = cursor_left(&v);
+	return field_hex(d, 0, "signature", &v, 48);
+}
+
+/* ---- extensions --------------------------------------------------------- */
+
+/* One key_share entry: group and key_exchange. */
+static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char *out, size_t n)
+{
+	struct cursor v;
+	uint16_t g;
+	size_t start = c->off;
+	int idx;
+
+	if (get_u16(d, c, &g, "key_share group") < 0)
+		return -1;
+	idx = event_field(d->ev, depth, "key_share_entry", start, 2, "%s",
+			  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown");
+	field_named(d, depth + 1, "group", start, 2, tlsdecode_group_name(g), g, 4);
+	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
+		return -1;
+	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (idx >= 0)
+		d->ev->fields[idx].length = c->off - start;
+	set_value(d->ev, idx, "%s, %zu-byte public key",
+		  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown group",
+		  cursor_left(&v));
+	d->sum->group = g;
+	appendf(out, n, "%s%s", out[0] ? ", " : "",
+		tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown");
+	return 0;
+}
+
+/* The body of one extension; hs says which message carries it, because
+ * key_share and supported_versions differ between ClientHello and
+ * ServerHello.  detail receives a short description for the parent field. */
+static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, int depth,
+			char *detail, size_t dn)
+{
+	struct cursor v;
+	struct cursor w;
+	uint16_t x;
+	uint32_t u;
+	int n;
+	int hello_server = hs == HS_SERVER_HELLO;
+
+	switch (type) {
+	case 0: /* server_name */
+		if (cursor_left(b) == 0) {
+			snprintf(detail, dn, "empty: the server used the name the client sent");
+			return 0;
+		}
+		if (get_vec(d, b, 2, &v, "server_name list") < 0)
+			return -1;
+		while (cursor_left(&v) > 0) {
+			uint8_t nt;
+
+			if (get_u8(d, &v, &nt, "server_name name_type") < 0 ||
+			    get_vec(d, &v, 2, &w, "server_name host_name") < 0)
+				return -1;
+			if (nt == 0) {
+				event_field(d->ev, depth, "host_name", w.off, cursor_left(&w), "%.*s",
+					    (int)cursor_left(&w), (const char *)w.p + w.off);
+				appendf(detail, dn, "%.*s", (int)cursor_left(&w),
+					(const char *)w.p + w.off);
+				if (d->sum->sni[0] == 0)
+					snprintf(d->sum->sni, sizeof d->sum->sni, "%.*s",
+						 (int)cursor_left(&w), (const char *)w.p + w.off);
+			} else {
+				event_field(d->ev, depth, "name", w.off, cursor_left(&w),
+					    "unknown name type %u", nt);
+			}
+		}
+		return 0;
+	case 10: /* supported_groups */
+		n = dec_u16_list(d, b, 2, depth, "group", tlsdecode_group_name, detail, dn);
+		return n < 0 ? -1 : 0;
+	case 11: /* ec_point_formats */
+		n = dec_u8_list(d, b, depth, "ec_point_format", ec_point_format_names,
+				NELEM(ec_point_format_names), detail, dn);
+		return n < 0 ? -1 : 0;
+	case 13: /* signature_algorithms */
+	case 50: /* signature_algorithms_cert */
+		n = dec_u16_list(d, b, 2, depth, "signature_algorithm", tlsdecode_sigalg_name,
+				 detail, dn);
+		return n < 0 ? -1 : 0;
+	case 16: /* ALPN */
+		if (get_vec(d, b, 2, &v, "protocol_name_list") < 0)
+			return -1;
+		while (cursor_left(&v) > 0) {
+			if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
+				return -1;
+			event_field(d->ev, depth, "protocol", w.off, cursor_left(&w), "%.*s",
+				    (int)cursor_left(&w), (const char *)w.p + w.off);
+			appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
+				(const char *)w.p + w.off);
+		}
+		return 0;
+	case 22: /* encrypt_then_mac */
+	case 23: /* extended_master_secret */
+	case 49: /* post_handshake_auth */
+		if (cursor_left(b) > 0)
+			return fail(d, b->off, "%s: must be empty, has %zu bytes",
+				    tlsdecode_ext_name(type), cursor_left(b));
+		snprintf(detail, dn, "empty: its presence is the whole message");
+		return 0;
+	case 35: /* session_ticket */
+		if (cursor_left(b) == 0) {
+			snprintf(detail, dn, hs == HS_CLIENT_HELLO
+					     ? "empty: no ticket yet, the client asks for one"
+					     : "empty: a NewSessionTicket will follow");
+			return 0;
+		}
+		snprintf(detail, dn, "%zu-byte ticket offered for resumption", cursor_left(b));
+		field_hex(d, depth, "ticket", b, 48);
+		return cursor_skip(b, cursor_left(b));
+	case 65281: /* renegotiation_info */
+		if (get_vec(d, b, 1, &v, "renegotiated_connection") < 0)
+			return -1;
+		snprintf(detail, dn, cursor_left(&v) == 0 ? "empty: initial handshake (RFC 5746)"
+							  : "renegotiation: previous verify_data");
+		return field_hex(d, depth, "renegotiated_connection", &v, 0) < 0 ? -1 : 0;
+	case 51: /* key_share */
+		if (hello_server && d->sum->hrr) {
+			size_t off = b->off;
+
+			if (get_u16(d, b, &x, "selected_group") < 0)
+				return -1;
+			field_named(d, depth, "selected_group", off, 2, tlsdecode_group_name(x), x, 4);
+			snprintf(detail, dn, "retry with %s",
+				 tlsdecode_group_name(x) ? tlsdecode_group_name(x) : "unknown");
+			return 0;
+		}
+		if (hello_server)
+			return dec_key_share_entry(d, b, depth, detail, dn);
+		if (get_vec(d, b, 2, &v, "client_shares") < 0)
+			return -1;
+		while (cursor_left(&v) > 0)
+			if (dec_key_share_entry(d, &v, depth, detail, dn) < 0)
+				return -1;
+		return 0;
+	case 43: /* supported_versions */
+		if (hello_server) {
+			size_t off = b->off;
+
+			if (get_u16(d, b, &x, "selected_version") < 0)
+				return -1;
+			field_named(d, depth, "selected_version", off, 2, tlsdecode_version_name(x),
+				    x, 4);
+			snprintf(detail, dn, "%s", tlsdecode_version_name(x) ? tlsdecode_version_name(x)
+									      : "unknown");
+			d->sum->version = x;
+			return 0;
+		}
+		if (get_vec(d, b, 1, &v, "versions") < 0)
+			return -1;
+		if (cursor_left(&v) % 2 != 0)
+			return fail(d, v.off, "supported_versions: odd length %zu", cursor_left(&v));
+		while (cursor_left(&v) >= 2) {
+			size_t off = v.off;
+
+			cursor_u16(&v, &x);
+			field_named(d, depth, "version", off, 2, tlsdecode_version_name(x), x, 4);
+			appendf(detail, dn, "%s%s", detail[0] ? ", " : "",
+				tlsdecode_version_name(x) ? tlsdecode_version_name(x) : "unknown");
+			if (!is_grease(x) && x > d->sum->version && x <= 0x0304)
+				d->sum->version = x;
+		}
+		return 0;
+	case 45: /* psk_key_exchange_modes */
+		n = dec_u8_list(d, b, depth, "psk_key_exchange_mode", psk_mode_names,
+				NELEM(psk_mode_names), detail, dn);
+		return n < 0 ? -1 : 0;
+	case 44: /* cookie */
+		if (get_vec(d, b, 2, &v, "cookie") < 0)
+			return -1;
+		return field_hex(d, depth, "cookie", &v, 32) < 0 ? -1 : 0;
+	case 42: /* early_data */
+		if (hs == HS_NEW_SESSION_TICKET) {
+			size_t off = b->off;
+
+			if (get_u32(d, b, &u, "max_early_data_size") < 0)
+				return -1;
+			event_field(d->ev, depth, "max_early_data_size", off, 4, "%u", u);
+		}
+		return 0;
+	default: /* the parent keeps "name (0x1234)" as its value */
+		if (cursor_left(b) > 0)
+			field_hex(d, depth, "extension_data", b, 32);
+		return cursor_skip(b, cursor_left(b));
+	}
+}
+
+/* The extensions block: a 16-bit vector of {type, 16-bit vector data}. */
+static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
+{
+	struct cursor list;
+	struct cursor peek;
+	struct cursor skip;
+	uint16_t type;
+	int count = 0;
+
+	if (get_vec(d, c, 2, &list, "extensions") < 0)
+		return -1;
+	/* count first, so the parent's value can say how many */
+	peek = list;
+	while (cursor_u16(&peek, &type) == 0 && cursor_vec16(&peek, &skip) == 0)
+		count++;
+	event_field(d->ev, depth, "extensions", list.off - 2, cursor_left(&list) + 2,
+		    "%d extensions", count);
+	d->sum->nexts = count;
+	while (cursor_left(&list) > 0) {
+		struct cursor body;
+		size_t start = list.off;
+		const char *name;
+		char detail[160] = "";
+		int eidx;
+
+		if (get_u16(d, &list, &type, "extension type") < 0)
+			return -1;
+		name = tlsdecode_ext_name(type);
+		if (get_vec(d, &list, 2, &body, name != NULL ? name : "extension") < 0)
+			return -1;
+		eidx = event_field(d->ev, depth + 1,
+				   name != NULL && !is_grease(type) ? name : "extension", start,
+				   list.off - start, "%s (0x%04x)", name != NULL ? name : "unknown",
+				   type);
+		field_named(d, depth + 2, "type", start, 2, name, type, 4);
+		event_field(d->ev, depth + 2, "length", start + 2, 2, "%zu", cursor_left(&body));
+		if (dec_ext_body(d, &body, type, hs, depth + 2, detail, sizeof detail) < 0)
+			return -1;
+		if (expect_end(d, &body, name != NULL ? name : "extension") < 0)
+			return -1;
+		if (detail[0] != 0)
+			set_value(d->ev, eidx, "%s", detail);
+	}
+	return 0;
+}
+
+/* ---- certificates ------------------------------------------------------- */
+
+/* One DER TLV: tag, then a window over the value.  Short and long lengths
+ * up to 3 bytes (16 MB, more than a TLS message can hold). */
+static int der_tlv(struct cursor *c, uint8_t *tag, struct cursor *val)
+{
+	size_t start = c->off;
+	uint8_t t;
+	uint8_t l;
+	uint8_t b;
+	size_t len = 0;
+
+	if (cursor_u8(c, &t) < 0 || (t & 0x1f) == 0x1f || cursor_u8(c, &l) < 0)
+		goto bad;
+	if (l < 0x80) {
+		len = l;
+	} else {
+		int nb = l & 0x7f;
+
+		if (nb == 0 || nb > 3)
+			goto bad;
+		for (int i = 0; i < nb; i++) {
+			if (cursor_u8(c, &b) < 0)
+				goto bad;
+			len = len << 8 | b;
+		}
+	}
+	if (cursor_sub(c, len, val) < 0)
+		goto bad;
+	*tag = t;
+	return 0;
+bad:
+	c->off = start;
+	return -1;
+}
+
+/* Byte ranges (whole TLVs) inside one certificate, from our own DER walk. */
+struct der_ranges {
+	size_t serial[2], issuer[2], validity[2], not_before[2], not_after[2];
+	size_t subject[2], spki[2], san[2], sigalg[2];
+};
+
+/* Walk Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, sig }
+ * (RFC 5280 4.1) far enough to locate the parts the UI highlights. */
+static int der_walk(struct cursor cert, struct der_ranges *r)
+{
+	struct cursor outer;
+	struct cursor tbs;
+	struct cursor v;
+	struct cursor val;
+	uint8_t tag;
+	size_t s;
+
+	memset(r, 0, sizeof *r);
+	if (der_tlv(&cert, &tag, &outer) < 0 || tag != 0x30)
+		return -1;
+	if (der_tlv(&outer, &tag, &tbs) < 0 || tag != 0x30)
+		return -1;
+	s = tbs.off;
+	if (der_tlv(&tbs, &tag, &v) < 0)
+		return -1;
+	if (tag == 0xa0) { /* [0] EXPLICIT version */
+		s = tbs.off;
+		if (der_tlv(&tbs, &tag, &v) < 0)
+			return -1;
+	}
+	if (tag != 0x02)
+		return -1;
+	r->serial[0] = s, r->serial[1] = tbs.off - s;
+	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30) /* signature AlgorithmIdentifier */
+		return -1;
+	s = tbs.off;
+	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30)
+		return -1;
+	r->issuer[0] = s, r->issuer[1] = tbs.off - s;
+	s = tbs.off;
+	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30)
+		return -1;
+	r->validity[0] = s, r->validity[1] = tbs.off - s;
+	s = v.off;
+	if (der_tlv(&v, &tag, &val) == 0)
+		r->not_before[0] = s, r->not_before[1] = v.off - s;
+	s = v.off;
+	if (der_tlv(&v, &tag, &val) == 0)
+		r->not_after[0] = s, r->not_after[1] = v.off - s;
+	s = tbs.off;
+	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30)
+		return -1;
+	r->subject[0] = s, r->subject[1] = tbs.off - s;
+	s = tbs.off;
+	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30)
+		return -1;
+	r->spki[0] = s, r->spki[1] = tbs.off - s;
+	/* optional issuerUniqueID [1], subjectUniqueID [2], extensions [3] */
+	while (der_tlv(&tbs, &tag, &v) == 0) {
+		struct cursor exts;
+
+		if (tag != 0xa3 || der_tlv(&v, &tag, &exts) < 0 || tag != 0x30)
+			continue;
+		while (cursor_left(&exts) > 0) {
+			struct cursor ext;
+			struct cursor oid;
+
+			s = exts.off;
+			if (der_tlv(&exts, &tag, &ext) < 0 || der_tlv(&ext, &tag, &oid) < 0)
+				break;
+			/* 2.5.29.17 subjectAltName */
+			if (tag == 0x06 && cursor_left(&oid) == 3 &&
+			    memcmp(oid.p + oid.off, "\x55\x1d\x11", 3) == 0)
+				r->san[0] = s, r->san[1] = exts.off - s;
+		}
+	}
+	s = outer.off;
+	if (der_tlv(&outer, &tag, &v) == 0 && tag == 0x30)
+		r->sigalg[0] = s, r->sigalg[1] = outer.off - s;
+	return 0;
+}
+
+/* An X509_NAME as an RFC 2253 string ("CN=localhost"). */
+static void name_rfc2253(const X509_NAME *nm, char *out, size_t n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int got;
+
+	out[0] = 0;
+	if (b == NULL)
+		return;
+	if (X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253) >= 0) {
+		got = BIO_read(b, out, (int)n - 1);
+		out[got > 0 ? got : 0] = 0;
+	}
+	BIO_free(b);
+}
+
+/* An ASN1_TIME as "2024-05-01 12:00:00 UTC". */
+static void time_str(const ASN1_TIME *t, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
+		snprintf(out, n, "(unreadable time)");
+		return;
+	}
+	strftime(out, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* subjectAltName entries as "DNS:localhost, IP:127.0.0.1". */
+static void san_str(X509 *x, char *out, size_t n)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	char ip[INET6_ADDRSTRLEN];
+
+	out[0] = 0;
+	for (int i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		const char *sep = out[0] ? ", " : "";
+		int type;
+		const ASN1_STRING *s = GENERAL_NAME_get0_value(g, &type);
+		const unsigned char *p = s != NULL ? ASN1_STRING_get0_data(s) : NULL;
+		int len = s != NULL ? ASN1_STRING_length(s) : 0;
+
+		if (p == NULL && type != GEN_OTHERNAME)
+			continue;
+		if (type == GEN_DNS)
+			appendf(out, n, "%sDNS:%.*s", sep, len, (const char *)p);
+		else if (type == GEN_EMAIL)
+			appendf(out, n, "%semail:%.*s", sep, len, (const char *)p);
+		else if (type == GEN_URI)
+			appendf(out, n, "%sURI:%.*s", sep, len, (const char *)p);
+		else if (type == GEN_IPADD && (len == 4 || len == 16) &&
+			 inet_ntop(len == 4 ? AF_INET : AF_INET6, p, ip, sizeof ip) != NULL)
+			appendf(out, n, "%sIP:%s", sep, ip);
+		else
+			appendf(out, n, "%sother name (type %d)", sep, type);
+	}
+	GENERAL_NAMES_free(gens);
+}
+
+/* "RSA 2048 bits", "EC 256 bits (prime256v1)". */
+static void pubkey_str(X509 *x, char *out, size_t n)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	char group[64] = "";
+	const char *type;
+	int id;
+
+	if (pk == NULL) {
+		snprintf(out, n, "(key type not supported by OpenSSL)");
+		return;
+	}
+	id = EVP_PKEY_get_base_id(pk);
+	type = id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : OBJ_nid2sn(id);
+	if (id == EVP_PKEY_EC)
+		EVP_PKEY_get_group_name(pk, group, sizeof group, NULL);
+	snprintf(out, n, "%s %d bits%s%s%s", type != NULL ? type : "unknown", EVP_PKEY_get_bits(pk),
+		 group[0] ? " (" : "", group, group[0] ? ")" : "");
+}
+
+/* One certificate: OpenSSL's parse for the values, our DER walk for where
+ * each part sits in the bytes. */
+static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
+{
+	const unsigned char *p = cert.p + cert.off;
+	size_t len = cursor_left(&cert);
+	struct der_ranges r;
+	char buf[512];
+	char buf2[128];
+	X509 *x;
+	int idx;
+	int walked;
+
+	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
+	walked = der_walk(cert, &r) == 0;
+	x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	if (x == NULL || !walked) {
+		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
+			    "not a certificate OpenSSL can parse (DER, RFC 5280)");
+		goto out;
+	}
+	if (p != cert.p + cert.len)
+		event_field(d->ev, depth + 1, "x509_error", (size_t)(p - cert.p),
+			    cert.len - (size_t)(p - cert.p), "bytes after the certificate's DER");
+	name_rfc2253(X509_get_subject_name(x), buf, sizeof buf);
+	set_value(d->ev, idx, "%s", buf[0] ? buf : "(empty subject)");
+	event_field_hex(d->ev, depth + 1, "serial_number", r.serial[0], r.serial[1], 24);
+	name_rfc2253(X509_get_issuer_name(x), buf, sizeof buf);
+	event_field(d->ev, depth + 1, "issuer", r.issuer[0], r.issuer[1], "%s", buf);
+	time_str(X509_get0_notBefore(x), buf, sizeof buf);
+	time_str(X509_get0_notAfter(x), buf2, sizeof buf2);
+	event_field(d->ev, depth + 1, "validity", r.validity[0], r.validity[1], "%s to %s", buf,
+		    buf2);
+	event_field(d->ev, depth + 2, "not_before", r.not_before[0], r.not_before[1], "%s", buf);
+	event_field(d->ev, depth + 2, "not_after", r.not_after[0], r.not_after[1], "%s", buf2);
+	name_rfc2253(X509_get_subject_name(x), buf, sizeof buf);
+	event_field(d->ev, depth + 1, "subject", r.subject[0], r.subject[1], "%s", buf);
+	if (index == 0 &&
+	    X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf2,
+				      sizeof buf2) > 0)
+		snprintf(d->sum->cn, sizeof d->sum->cn, "%s", buf2);
+	san_str(x, buf, sizeof buf);
+	if (buf[0])
+		event_field(d->ev, depth + 1, "san", r.san[0], r.san[1], "%s", buf);
+	pubkey_str(x, buf, sizeof buf);
+	event_field(d->ev, depth + 1, "public_key", r.spki[0], r.spki[1], "%s", buf);
+	event_field(d->ev, depth + 1, "signature_algorithm", r.sigalg[0], r.sigalg[1], "%s",
+		    OBJ_nid2ln(X509_get_signature_nid(x)) != NULL
+			    ? OBJ_nid2ln(X509_get_signature_nid(x))
+			    : "unknown");
+out:
+	X509_free(x);
+}
+
+/* ---- handshake bodies, one per message ---------------------------------- */
+
+static int dec_client_hello(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+	uint16_t ver;
+	uint16_t x;
+	size_t off = c->off;
+	char methods[64] = "";
+	int n = 0;
+
+	if (get_u16(d, c, &ver, "legacy_version") < 0)
+		return -1;
+	field_named(d, 0, "legacy_version", off, 2, tlsdecode_version_name(ver), ver, 4);
+	d->sum->version = ver;
+	if (dec_random(d, c, 0) < 0 || dec_session_id(d, c) < 0)
+		return -1;
+	if (get_vec(d, c, 2, &v, "cipher_suites") < 0)
+		return -1;
+	if (cursor_left(&v) % 2 != 0)
+		return fail(d, v.off, "cipher_suites: odd length %zu", cursor_left(&v));
+	event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%zu suites",
+		    cursor_left(&v) / 2);
+	d->sum->nsuites = (int)(cursor_left(&v) / 2);
+	while (cursor_left(&v) >= 2) {
+		off = v.off;
+		cursor_u16(&v, &x);
+		field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
+	}
+	if (get_vec(d, c, 1, &v, "compression_methods") < 0)
+		return -1;
+	off = v.off - 1;
+	{
+		struct cursor m = v;
+		uint8_t b;
+
+		while (cursor_u8(&m, &b) == 0)
+			appendf(methods, sizeof methods, "%s%s", n++ ? ", " : "",
+				b == 0 ? "null" : "deflate or other");
+	}
+	event_field(d->ev, 0, "compression_methods", off, cursor_left(&v) + 1, "%s",
+		    methods[0] ? methods : "(none)");
+	/* TLS 1.2 allows a ClientHello without any extensions block */
+	if (cursor_left(c) == 0)
+		return 0;
+	return dec_extensions(d, c, 0, HS_CLIENT_HELLO);
+}
+
+static int dec_server_hello(struct dec *d, struct cursor *c)
+{
+	uint16_t ver;
+	uint16_t suite;
+	uint8_t comp;
+	size_t off = c->off;
+
+	if (get_u16(d, c, &ver, "legacy_version") < 0)
+		return -1;
+	field_named(d, 0, "legacy_version", off, 2, tlsdecode_version_name(ver), ver, 4);
+	d->sum->version = ver;
+	if (dec_random(d, c, 1) < 0 || dec_session_id(d, c) < 0)
+		return -1;
+	off = c->off;
+	if (get_u16(d, c, &suite, "cipher_suite") < 0)
+		return -1;
+	field_named(d, 0, "cipher_suite", off, 2, tlsdecode_cipher_name(suite), suite, 4);
+	d->sum->suite = suite;
+	d->sum->have_suite = 1;
+	off = c->off;
+	if (get_u8(d, c, &comp, "compression_method") < 0)
+		return -1;
+	event_field(d->ev, 0, "compression_method", off, 1, "%s (%u)",
+		    comp == 0 ? "null" : "unknown", comp);
+	if (cursor_left(c) == 0)
+		return 0;
+	return dec_extensions(d, c, 0, HS_SERVER_HELLO);
+}
+
+static int dec_certificate(struct dec *d, struct cursor *c)
+{
+	struct cursor ctxv;
+	struct cursor list;
+	struct cursor peek;
+	struct cursor cert;
+	int n = 0;
+
+	if (d->ctx.tls13) {
+		if (get_vec(d, c, 1, &ctxv, "certificate_request_context") < 0)
+			return -1;
+		field_hex(d, 0, "certificate_request_context", &ctxv, 0);
+	}
+	if (get_vec(d, c, 3, &list, "certificate_list") < 0)
+		return -1;
+	peek = list;
+	while (cursor_vec24(&peek, &cert) == 0 &&
+	       (!d->ctx.tls13 || cursor_vec16(&peek, &ctxv) == 0))
+		n++;
+	event_field(d->ev, 0, "certificates", list.off - 3, cursor_left(&list) + 3,
+		    "%d certificate%s", n, n == 1 ? "" : "s");
+	d->sum->ncerts = n;
+	for (int i = 0; cursor_left(&list) > 0; i++) {
+		if (get_vec(d, &list, 3, &cert, "cert_data") < 0)
+			return -1;
+		if (cursor_left(&cert) == 0)
+			return fail(d, cert.off, "cert_data: empty certificate");
+		dec_cert(d, cert, 1, i);
+		if (d->ctx.tls13 && dec_extensions(d, &list, 2, HS_CERTIFICATE) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int dec_server_key_exchange(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+	uint8_t ct;
+	uint16_t g;
+	size_t off = c->off;
+
+	if (!d->ctx.kex_ecdhe) { /* ServerDHParams (RFC 5246 7.4.3) */
+		static const char *const names[] = {"dh_p", "dh_g", "dh_public"};
+
+		for (int i = 0; i < 3; i++) {
+			if (get_vec(d, c, 2, &v, names[i]) < 0)
+				return -1;
+			field_hex(d, 0, names[i], &v, 32);
+		}
+		return dec_signature(d, c, 1);
+	}
+	if (get_u8(d, c, &ct, "curve_type") < 0)
+		return -1;
+	event_field(d->ev, 0, "curve_type", off, 1, "%s (%u)",
+		    ct == 3 ? "named_curve" : "unsupported", ct);
+	if (ct != 3) /* explicit curves are deprecated (RFC 8422 5.4) */
+		return fail(d, off, "curve_type %u: only named_curve (3) is defined", ct);
+	off = c->off;
+	if (get_u16(d, c, &g, "named_group") < 0)
+		return -1;
+	field_named(d, 0, "named_group", off, 2, tlsdecode_group_name(g), g, 4);
+	d->sum->group = g;
+	if (get_vec(d, c, 1, &v, "public_key") < 0)
+		return -1;
+	field_hex(d, 0, "public_key", &v, 48);
+	return dec_signature(d, c, 1);
+}
+
+static int dec_client_key_exchange(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+
+	if (d->ctx.kex_ecdhe) {
+		if (get_vec(d, c, 1, &v, "public_key") < 0)
+			return -1;
+		d->sum->len = cursor_left(&v);
+		return field_hex(d, 0, "public_key", &v, 48) < 0 ? -1 : 0;
+	}
+	if (get_vec(d, c, 2, &v, "encrypted_pre_master") < 0)
+		return -1;
+	d->sum->len = cursor_left(&v);
+	return field_hex(d, 0, "encrypted_pre_master", &v, 48) < 0 ? -1 : 0;
+}
+
+static int dec_new_session_ticket(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+	uint32_t u;
+	size_t off = c->off;
+
+	if (get_u32(d, c, &u, d->ctx.tls13 ? "ticket_lifetime" : "ticket_lifetime_hint") < 0)
+		return -1;
+	event_field(d->ev, 0, d->ctx.tls13 ? "ticket_lifetime" : "ticket_lifetime_hint", off, 4,
+		    "%u seconds", u);
+	d->sum->lifetime = u;
+	if (d->ctx.tls13) {
+		off = c->off;
+		if (get_u32(d, c, &u, "ticket_age_add") < 0)
+			return -1;
+		event_field(d->ev, 0, "ticket_age_add", off, 4, "0x%08x", u);
+		if (get_vec(d, c, 1, &v, "ticket_nonce") < 0)
+			return -1;
+		field_hex(d, 0, "ticket_nonce", &v, 0);
+	}
+	if (get_vec(d, c, 2, &v, "ticket") < 0)
+		return -1;
+	d->sum->len = cursor_left(&v);
+	field_hex(d, 0, "ticket", &v, 48);
+	if (d->ctx.tls13)
+		return dec_extensions(d, c, 0, HS_NEW_SESSION_TICKET);
+	return 0;
+}
+
+static int dec_certificate_request(struct dec *d, struct cursor *c)
+{
+	struct cursor v;
+	struct cursor dn;
+	char out[128] = "";
+
+	if (d->ctx.tls13) {
+		if (get_vec(d, c, 1, &v, "certificate_request_context") < 0)
+			return -1;
+		field_hex(d, 0, "certificate_request_context", &v, 0);
+		return dec_extensions(d, c, 0, HS_CERTIFICATE_REQUEST);
+	}
+	if (dec_u8_list(d, c, 0, "certificate_type", cert_type_names, NELEM(cert_type_names), out,
+			sizeof out) < 0)
+		return -1;
+	out[0] = 0;
+	if (dec_u16_list(d, c, 2, 0, "signature_algorithm", tlsdecode_sigalg_name, out,
+			 sizeof out) < 0)
+		return -1;
+	if (get_vec(d, c, 2, &v, "certificate_authorities") < 0)
+		return -1;
+	event_field(d->ev, 0, "certificate_authorities", v.off - 2, cursor_left(&v) + 2,
+		    "%zu bytes of distinguished names", cursor_left(&v));
+	while (cursor_left(&v) > 0) {
+		size_t off = v.off;
+
+		if (get_vec(d, &v, 2, &dn, "distinguished_name") < 0)
+			return -1;
+		event_field(d->ev, 1, "distinguished_name", off, v.off - off, "%zu bytes",
+			    cursor_left(&dn));
+	}
+	return 0;
+}
+
+/* The body of a handshake message of this type. */
+static int dec_body(struct dec *d, uint8_t type, struct cursor *c)
+{
+	struct cursor v;
+	uint8_t u;
+	size_t off = c->off;
+
+	switch (type) {
+	case HS_CLIENT_HELLO:
+		return dec_client_hello(d, c);
+	case HS_SERVER_HELLO:
+		return dec_server_hello(d, c);
+	case HS_ENCRYPTED_EXTENSIONS:
+		return dec_extensions(d, c, 0, HS_ENCRYPTED_EXTENSIONS);
+	case HS_CERTIFICATE:
+		return dec_certificate(d, c);
+	case HS_SERVER_KEY_EXCHANGE:
+		return dec_server_key_exchange(d, c);
+	case HS_CERTIFICATE_REQUEST:
+		return dec_certificate_request(d, c);
+	case HS_CERTIFICATE_VERIFY:
+		return dec_signature(d, c, 1);
+	case HS_CLIENT_KEY_EXCHANGE:
+		return dec_client_key_exchange(d, c);
+	case HS_NEW_SESSION_TICKET:
+		return dec_new_session_ticket(d, c);
+	case HS_FINISHED:
+		cursor_sub(c, cursor_left(c), &v);
+		d->sum->len = cursor_left(&v);
+		if (cursor_left(&v) == 0)
+			return fail(d, off, "Finished: empty verify_data");
+		return field_hex(d, 0, "verify_data", &v, 0) < 0 ? -1 : 0;
+	case HS_KEY_UPDATE:
+		if (get_u8(d, c, &u, "request_update") < 0)
+			return -1;
+		d->sum->request_update = u;
+		return event_field(d->ev, 0, "request_update", off, 1, "%s (%u)",
+				   u == 0   ? "update_not_requested"
+				   : u == 1 ? "update_requested"
+					    : "invalid",
+				   u) < 0
+			       ? -1
+			       : 0;
+	case HS_SERVER_HELLO_DONE:
+	case 0:  /* HelloRequest */
+	case 5:  /* EndOfEarlyData */
+		return 0;
+	default:
+		cursor_sub(c, cursor_left(c), &v);
+		if (cursor_left(&v) > 0)
+			field_hex(d, 0, "body", &v, 64);
+		return 0;
+	}
+}
+
+/* Decode one handshake message into ev, filling sum. */
+static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
+			    struct summary *sum)
+{
+	struct dec d = {.ev = ev, .sum = sum};
+	struct cursor c;
+	struct cursor body;
+	uint8_t type;
+	uint32_t len;
+	const char *name;
+
+	if (ctx != NULL)
+		d.ctx = *ctx;
+	cursor_init(&c, ev->raw, ev->raw_len);
+	if (cursor_u8(&c, &type) < 0)
+		return fail(&d, 0, "empty handshake message: no type byte");
+	name = tlsdecode_handshake_name(type);
+	event_field(ev, 0, "handshake_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown",
+		    type);
+	if (get_u24(&d, &c, &len, "handshake length") < 0)
+		return -1;
+	event_field(ev, 0, "length", 1, 3, "%u", len);
+	d.declared = len;
+	d.present = cursor_left(&c);
+	cursor_sub(&c, len < d.present ? len : d.present, &body);
+	if (dec_body(&d, type, &body) < 0)
+		return -1;
+	if (len > d.present)
+		return fail(&d, ev->raw_len, "%s cut short", name != NULL ? name : "message");
+	if (expect_end(&d, &body, name != NULL ? name : "message") < 0)
+		return -1;
+	if (cursor_left(&c) > 0)
+		return fail(&d, c.off, "%zu bytes after the end of the message", cursor_left(&c));
+	return 0;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
+{
+	struct summary sum;
+
+	memset(&sum, 0, sizeof sum);
+	return decode_handshake(ev, ctx, &sum);
+}
+
+/* ---- ChangeCipherSpec, alerts, records ---------------------------------- */
+
+/* The CCS payload: one byte, 1 (RFC 5246 7.1). */
+static int dec_ccs(struct dec *d, struct cursor *c)
+{
+	uint8_t v;
+	size_t off = c->off;
+
+	if (get_u8(d, c, &v, "change_cipher_spec") < 0)
+		return -1;
+	event_field(d->ev, 0, "change_cipher_spec", off, 1,
+		    "%u (%s)", v, v == 1 ? "change_cipher_spec: the only value" : "invalid");
+	if (v != 1)
+		return fail(d, off, "change_cipher_spec: value %u, must be 1", v);
+	return expect_end(d, c, "change_cipher_spec");
+}
+
+/* The alert payload: level then description (RFC 5246 7.2). */
+static int dec_alert(struct dec *d, struct cursor *c)
+{
+	uint8_t level;
+	uint8_t desc;
+	size_t off = c->off;
+	const char *name;
+
+	if (get_u8(d, c, &level, "alert level") < 0)
+		return -1;
+	event_field(d->ev, 0, "level", off, 1, "%s (%u)",
+		    level == 1 ? "warning" : level == 2 ? "fatal" : "unknown", level);
+	if (get_u8(d, c, &desc, "alert description") < 0)
+		return -1;
+	name = tlsdecode_alert_name(desc);
+	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
+		    desc);
+	return expect_end(d, c, "alert");
+}
+
+/* see tlsdecode.h */
+int tlsdecode_ccs(struct event *ev)
+{
+	struct summary sum;
+	struct dec d = {.ev = ev, .sum = &sum};
+	struct cursor c;
+
+	memset(&sum, 0, sizeof sum);
+	cursor_init(&c, ev->raw, ev->raw_len);
+	return dec_ccs(&d, &c);
+}
+
+/* see tlsdecode.h */
+int tlsdecode_alert(struct event *ev)
+{
+	struct summary sum;
+	struct dec d = {.ev = ev, .sum = &sum};
+	struct cursor c;
+
+	memset(&sum, 0, sizeof sum);
+	cursor_init(&c, ev->raw, ev->raw_len);
+	return dec_alert(&d, &c);
+}
+
+/* Does the fragment hold whole plaintext handshake messages back to back?
+ * A TLS 1.2 record of type 22 after ChangeCipherSpec is encrypted and will
+ * almost never chain up exactly. */
+static int plaintext_handshakes(struct cursor f)
+{
+	uint8_t t;
+	uint32_t len;
+	int n = 0;
+
+	while (cursor_left(&f) > 0) {
+		if (cursor_u8(&f, &t) < 0 || cursor_u24(&f, &len) < 0 || cursor_skip(&f, len) < 0)
+			return 0;
+		if (tlsdecode_handshake_name(t) == NULL)
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
+/* An encrypted fragment: AES-GCM in TLS 1.2 (RFC 5288: explicit nonce,
+ * ciphertext, tag) or a TLS 1.3 TLSCiphertext (RFC 8446 5.2). */
+static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
+{
+	struct cursor v;
+	size_t n = cursor_left(f);
+
+	if (tls13) {
+		if (n < 17)
+			return fail(d, f->off, "encrypted record: %zu bytes, less than the 16-byte "
+					       "tag and the 1-byte inner type", n);
+		event_field(d->ev, 0, "encrypted_record", f->off, n,
+			    "%zu bytes: the real content type is inside the encryption, "
+			    "the header always says application_data", n);
+		cursor_sub(f, n - 16, &v);
+		field_hex(d, 1, "ciphertext", &v, 32);
+		cursor_sub(f, 16, &v);
+		return field_hex(d, 1, "tag", &v, 0) < 0 ? -1 : 0;
+	}
+	if (n < 24)
+		return fail(d, f->off, "AES-GCM record: %zu bytes, less than the 8-byte explicit "
+				       "nonce and the 16-byte tag", n);
+	cursor_sub(f, 8, &v);
+	field_hex(d, 0, "explicit_nonce", &v, 0);
+	cursor_sub(f, n - 24, &v);
+	field_hex(d, 0, "ciphertext", &v, 32);
+	cursor_sub(f, 16, &v);
+	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_record(struct event *ev, int tls13)
+{
+	struct summary sum;
+	struct dec d = {.ev = ev, .sum = &sum};
+	struct cursor c;
+	struct cursor f;
+	struct cursor h;
+	uint8_t type;
+	uint16_t ver;
+	uint16_t len;
+	const char *name;
+
+	memset(&sum, 0, sizeof sum);
+	cursor_init(&c, ev->raw, ev->raw_len);
+	if (get_u8(&d, &c, &type, "record content type") < 0)
+		return -1;
+	name = tlsdecode_content_type_name(type);
+	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown", type);
+	if (get_u16(&d, &c, &ver, "record version") < 0)
+		return -1;
+	field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
+	if (get_u16(&d, &c, &len, "record length") < 0)
+		return -1;
+	event_field(ev, 0, "length", 3, 2, "%u", len);
+	if (ev->raw_len == 5 && len > 0) {
+		event_field(ev, 0, "fragment", 5, 0, "not included: this is the record header alone");
+		return 0;
+	}
+	/* RFC 8446 5.2 allows 2^14 + 256 bytes of ciphertext, RFC 5246 2^14 + 2048 */
+	if (len > (tls13 ? 16384 + 256 : 16384 + 2048))
+		return fail(&d, 3, "record length %u exceeds the maximum of %u (record_overflow)",
+			    len, tls13 ? 16384 + 256 : 16384 + 2048);
+	d.declared = len;
+	d.present = cursor_left(&c);
+	cursor_sub(&c, len < d.present ? len : d.present, &f);
+	if (len > d.present)
+		return fail(&d, ev->raw_len, "record cut short");
+	switch (type) {
+	case 20:
+		if (dec_ccs(&d, &f) < 0)
+			return -1;
+		break;
+	case 21:
+		if (cursor_left(&f) == 2) {
+			if (dec_alert(&d, &f) < 0)
+				return -1;
+		} else if (dec_encrypted(&d, &f, tls13) < 0) {
+			return -1;
+		}
+		break;
+	case 22:
+		if (!plaintext_handshakes(f)) {
+			if (dec_encrypted(&d, &f, tls13) < 0)
+				return -1;
+			break;
+		}
+		while (cursor_left(&f) > 0) {
+			uint8_t t;
+			uint32_t hl;
+			size_t off = f.off;
+
+			cursor_u8(&f, &t);
+			cursor_u24(&f, &hl);
+			cursor_sub(&f, hl, &h);
+			field_named(&d, 0, "handshake_message", off, 4 + hl,
+				    tlsdecode_handshake_name(t), t, 2);
+		}
+		break;
+	case 23:
+		if (dec_encrypted(&d, &f, tls13) < 0)
+			return -1;
+		break;
+	default:
+		if (cursor_left(&f) > 0)
+			field_hex(&d, 0, "fragment", &f, 64);
+		cursor_skip(&f, cursor_left(&f));
+		break;
+	}
+	if (cursor_left(&c) > 0)
+		return fail(&d, c.off, "%zu bytes after the end of the record", cursor_left(&c));
+	return 0;
+}
+
+/* ---- one-line summary --------------------------------------------------- */
+
+/* The line for a decoded message. */
+static void summary_line(uint8_t type, const struct summary *s, const struct tlsdecode_ctx *ctx,
+			 char *out, size_t n)
+{
+	const char *v = tlsdecode_version_name(s->version);
+	const char *suite = tlsdecode_cipher_name(s->suite);
+	const char *group = tlsdecode_group_name(s->group);
+	const char *alg = tlsdecode_sigalg_name(s->sigalg);
+	int ecdhe = ctx != NULL && ctx->kex_ecdhe;
+
+	out[0] = 0;
+	switch (type) {
+	case HS_CLIENT_HELLO:
+		appendf(out, n, "ClientHello %s, %d suites", v != NULL ? v : "unknown version",
+			s->nsuites);
+		if (s->sni[0])
+			appendf(out, n, ", SNI %s", s->sni);
+		break;
+	case HS_SERVER_HELLO:
+		appendf(out, n, "%s ", s->hrr ? "HelloRetryRequest" : "ServerHello");
+		if (suite != NULL)
+			appendf(out, n, "%s", suite);
+		else
+			appendf(out, n, "unknown suite (0x%04x)", s->suite);
+		if (s->version == 0x0304)
+			appendf(out, n, ", TLS 1.3");
+		if (s->downgrade)
+			appendf(out, n, ", DOWNGRD sentinel");
+		break;
+	case HS_CERTIFICATE:
+		appendf(out, n, "Certificate: %d cert%s", s->ncerts, s->ncerts == 1 ? "" : "s");
+		if (s->cn[0])
+			appendf(out, n, ", CN=%s", s->cn);
+		break;
+	case HS_SERVER_KEY_EXCHANGE:
+		if (ecdhe)
+			appendf(out, n, "ServerKeyExchange: ECDHE %s", group ? group : "unknown group");
+		else
+			appendf(out, n, "ServerKeyExchange: DHE");
+		if (s->have_sigalg)
+			appendf(out, n, ", signed %s", alg ? alg : "with unknown algorithm");
+		break;
+	case HS_CLIENT_KEY_EXCHANGE:
+		if (ecdhe)
+			appendf(out, n, "ClientKeyExchange: ECDHE public key (%zu bytes)", s->len);
+		else
+			appendf(out, n,
+				"ClientKeyExchange: RSA-encrypted pre-master secret (%zu bytes)",
+				s->len);
+		break;
+	case HS_CERTIFICATE_VERIFY:
+		appendf(out, n, "CertificateVerify: %s signature (%zu bytes)",
+			alg ? alg : "unknown", s->len);
+		break;
+	case HS_FINISHED:
+		appendf(out, n, "Finished: verify_data %zu bytes", s->len);
+		break;
+	case HS_NEW_SESSION_TICKET:
+		appendf(out, n, "NewSessionTicket: %zu-byte ticket, lifetime %u s", s->len,
+			s->lifetime);
+		break;
+	case HS_ENCRYPTED_EXTENSIONS:
+		appendf(out, n, "EncryptedExtensions: %d extension%s", s->nexts,
+			s->nexts == 1 ? "" : "s");
+		break;
+	case HS_KEY_UPDATE:
+		appendf(out, n, "KeyUpdate (%s)",
+			s->request_update ? "update_requested" : "update_not_requested");
+		break;
+	default:
+		if (tlsdecode_handshake_name(type) != NULL)
+			appendf(out, n, "%s", tlsdecode_handshake_name(type));
+		else
+			appendf(out, n, "handshake message type %u", type);
+		break;
+	}
+}
+
+/* see tlsdecode.h */
+int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		      char *buf, size_t n)
+{
+	struct event ev;
+	struct summary sum;
+	char line[512];
+	const struct field *err;
+	char *clean = NULL;
+	size_t cut;
+	int rc;
+
+	if (buf == NULL || n == 0)
+		return -1;
+	memset(&ev, 0, sizeof ev);
+	memset(&sum, 0, sizeof sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	summary_line(ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, line, sizeof line);
+	err = event_find_field(&ev, "error");
+	if (rc < 0)
+		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
+	clean = sanitize_bytes(line, strlen(line));
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	if (clean == NULL) {
+		buf[0] = 0;
+		return -1;
+	}
+	cut = strlen(clean);
+	if (cut > n - 1) {
+		cut = n - 1;
+		/* never end in the middle of a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	memcpy(buf, clean, cut);
+	buf[cut] = 0;
+	free(clean);
+	return rc;
+}
