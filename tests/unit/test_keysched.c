@@ -330,6 +330,32 @@ static void test_rfc8448_records(void **state)
 	tu_assert_bytes(out, want, 50, "server application data");
 }
 
+/* A TLS 1.3 record whose inner plaintext is all zeros (no content type) is
+ * refused even though its tag verifies (RFC 8446 section 5.4). */
+static void test_tls13_all_padding(void **state)
+{
+	uint8_t key[16] = {7}, iv[12] = {9}, rec[5 + 8 + 16], out[32], zeros[8] = {0};
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	size_t n = sizeof out;
+	uint8_t type;
+	int len;
+
+	(void)state;
+	memcpy(rec, "\x17\x03\x03\x00\x18", 5);
+	assert_non_null(ctx);
+	/* seq 0: the nonce is the iv itself */
+	assert_int_equal(EVP_EncryptInit_ex2(ctx, EVP_aes_128_gcm(), key, iv, NULL), 1);
+	assert_int_equal(EVP_EncryptUpdate(ctx, NULL, &len, rec, 5), 1);
+	assert_int_equal(EVP_EncryptUpdate(ctx, rec + 5, &len, zeros, 8), 1);
+	assert_int_equal(EVP_EncryptFinal_ex(ctx, rec + 13, &len), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, rec + 13), 1);
+	EVP_CIPHER_CTX_free(ctx);
+	assert_int_equal(keysched_tls13_decrypt(key, 16, iv, 0, rec, sizeof rec, out, &n, &type),
+			 -1);
+	/* the same record decrypts as plain GCM: only the missing type is wrong */
+	assert_int_equal(keysched_gcm_open(key, 16, iv, rec, 5, rec + 5, 8, rec + 13, out), 0);
+}
+
 /* Argument checks of the HKDF and key block helpers. */
 static void test_bad_arguments(void **state)
 {
@@ -496,6 +522,7 @@ struct run {
 	int ecdhe;            /* 1.2: ECDHE key exchange */
 	int ec_cert;          /* use the P-256 identity */
 	const char *groups;   /* key exchange groups, NULL for the default */
+	size_t client_pad;    /* 1.3: the client pads records to this block */
 };
 
 /* A memory BIO that reports "retry" rather than EOF when empty. */
@@ -554,6 +581,8 @@ static void pair_handshake(struct pair *p, const struct run *r)
 	}
 	if (!r->ems)
 		SSL_CTX_set_options(p->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET);
+	if (r->client_pad != 0)
+		assert_int_equal(SSL_CTX_set_block_padding(p->cctx, r->client_pad), 1);
 	if (r->groups != NULL) {
 		assert_int_equal(SSL_CTX_set1_groups_list(p->cctx, r->groups), 1);
 		assert_int_equal(SSL_CTX_set1_groups_list(p->sctx, r->groups), 1);
@@ -1029,6 +1058,8 @@ static void check_tls13(const struct run *r)
 	assert_int_equal(type, 23);
 	assert_int_equal(n, strlen(req));
 	tu_assert_bytes(out, req, n, "TLS 1.3 client record");
+	if (r->client_pad != 0) /* the padding was really there, and stripped */
+		assert_int_equal((crec_len - 5 - 16) % r->client_pad, 0);
 	flip(crec, crec_len - 1);
 	n = sizeof out;
 	assert_int_equal(keysched_tls13_decrypt(key, r->key_len, iv, 0, crec, crec_len, out, &n,
@@ -1047,7 +1078,7 @@ static void check_tls13(const struct run *r)
 	pair_free(&p);
 }
 
-/* TLS 1.3 with TLS_AES_128_GCM_SHA256. */
+/* TLS 1.3 with TLS_AES_128_GCM_SHA256, the client padding its records. */
 static void test_live_tls13_aes128(void **state)
 {
 	const struct run r = {
@@ -1055,6 +1086,7 @@ static void test_live_tls13_aes128(void **state)
 		.ciphers = "TLS_AES_128_GCM_SHA256",
 		.digest = "SHA256",
 		.key_len = 16,
+		.client_pad = 64,
 	};
 
 	(void)state;
@@ -1083,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_gcm_vectors),
 		cmocka_unit_test(test_rfc8448_schedule),
 		cmocka_unit_test(test_rfc8448_records),
+		cmocka_unit_test(test_tls13_all_padding),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_live_rsa_classic),
 		cmocka_unit_test(test_live_rsa_ems),
