@@ -535,24 +535,26 @@ static BIO *mem_bio(void)
 	return b;
 }
 
+/* Move everything pending from one BIO to another, appending it to a log. */
+static void move(BIO *from, BIO *to, uint8_t *log, size_t *loglen, size_t logcap)
+{
+	uint8_t buf[16384];
+	int n = BIO_read(from, buf, sizeof buf);
+
+	while (n > 0) {
+		assert_true((size_t)n <= logcap - *loglen);
+		memcpy(log + *loglen, buf, (size_t)n);
+		*loglen += (size_t)n;
+		assert_int_equal(BIO_write(to, buf, n), n);
+		n = BIO_read(from, buf, sizeof buf);
+	}
+}
+
 /* Move whatever each side wrote to the other side, recording the wire. */
 static void pump(struct pair *p)
 {
-	uint8_t buf[16384];
-	int n;
-
-	while ((n = BIO_read(p->c_out, buf, sizeof buf)) > 0) {
-		assert_true((size_t)n <= sizeof cap->c2s - cap->c2slen);
-		memcpy(cap->c2s + cap->c2slen, buf, (size_t)n);
-		cap->c2slen += (size_t)n;
-		assert_int_equal(BIO_write(p->s_in, buf, n), n);
-	}
-	while ((n = BIO_read(p->s_out, buf, sizeof buf)) > 0) {
-		assert_true((size_t)n <= sizeof cap->s2c - cap->s2clen);
-		memcpy(cap->s2c + cap->s2clen, buf, (size_t)n);
-		cap->s2clen += (size_t)n;
-		assert_int_equal(BIO_write(p->c_in, buf, n), n);
-	}
+	move(p->c_out, p->s_in, cap->c2s, &cap->c2slen, sizeof cap->c2s);
+	move(p->s_out, p->c_in, cap->s2c, &cap->s2clen, sizeof cap->s2c);
 }
 
 /* Set up both ends for a run and complete the handshake. */
