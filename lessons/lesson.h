@@ -71,6 +71,12 @@ struct lesson_step {
 	struct lesson_question *question; /* or NULL */
 };
 
+/* A placeholder {event:field} used somewhere in the lesson's narration. */
+struct lesson_ref {
+	enum evname ev;
+	char *field;
+};
+
 /* Run options a lesson asks for; a member is used only when its bit is set. */
 enum { LOPT_KEX = 1, LOPT_TLS = 2, LOPT_SCENARIO = 4, LOPT_CLASSIC = 8 };
 
@@ -89,6 +95,8 @@ struct lesson {
 	struct lesson_options opts;
 	struct lesson_step *steps;
 	size_t nsteps;
+	struct lesson_ref *refs;   /* every distinct {event:field} in the text */
+	size_t nrefs;
 };
 
 /* Parse a lesson from memory.  name is used in error messages.  Returns the
