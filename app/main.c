@@ -1,8 +1,33 @@
-/* httpsviz: placeholder until the run modes land. */
+/* httpsviz: teaches HTTPS by doing it.  main() only dispatches the modes. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "app/cli.h"
+#include "app/run.h"
+
+#define HTTPSVIZ_VERSION "0.1.0"
+
+int main(int argc, char **argv)
 {
-	puts("httpsviz");
-	return 0;
+	struct options opt;
+
+	if (cli_parse(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+	switch (opt.mode) {
+	case MODE_HELP:
+		cli_usage(stdout);
+		return EXIT_OK;
+	case MODE_VERSION:
+		printf("httpsviz %s\n", HTTPSVIZ_VERSION);
+		return EXIT_OK;
+	case MODE_TRACE:
+	case MODE_JSON:
+		return run_printed(&opt, NULL, NULL);
+	default:
+		if (opt.connect)
+			return run_printed(&opt, NULL, NULL);
+		fprintf(stderr, "httpsviz: this mode is not built yet\n");
+		return EXIT_INTERNAL;
+	}
 }

@@ -278,6 +278,7 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	ev->dir = dir;
 	ev->name = name;
 	ev->verified = -1;
+	ev->step = log->cur_step;
 	va_start(ap, fmt);
 	ev->summary = vformat_sanitised(fmt, ap);
 	va_end(ap);
@@ -294,6 +295,31 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	}
 	log->ev[log->n++] = ev;
 	return ev;
+}
+
+/* see event.h */
+void evlog_move(struct evlog *dst, struct evlog *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		struct event *ev = src->ev[i];
+
+		if (dst->n == dst->cap) {
+			size_t cap = dst->cap ? dst->cap * 2 : 64;
+			struct event **grown = realloc(dst->ev, cap * sizeof *grown);
+
+			if (grown == NULL) {
+				event_free(ev);
+				continue;
+			}
+			dst->ev = grown;
+			dst->cap = cap;
+		}
+		ev->seq = (unsigned)dst->n + 1;
+		ev->t_us = evlog_now_us(dst);
+		ev->step = dst->cur_step;
+		dst->ev[dst->n++] = ev;
+	}
+	src->n = 0;
 }
 
 /* see event.h */

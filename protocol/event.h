@@ -117,6 +117,7 @@ struct evlog {
 	size_t n;
 	size_t cap;
 	uint64_t t0_us;
+	int cur_step;         /* copied into each new event's step */
 };
 
 /* Start an empty log; its clock starts now. */
@@ -129,6 +130,9 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 			enum direction dir, const void *raw, size_t raw_len,
 			const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Move every event of src to the end of dst (renumbered, stamped now);
+ * src is left empty. */
+void evlog_move(struct evlog *dst, struct evlog *src);
 /* The first event with this name at or after index from, or -1. */
 long evlog_find(const struct evlog *log, enum evname name, size_t from);
 /* Current time in microseconds on the log's clock. */

@@ -1,0 +1,304 @@
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "protocol/sanitize.h"
+
+/* see cli.h */
+void cli_usage(FILE *out)
+{
+	fputs("usage: httpsviz [OPTIONS]                 the live diagram (lesson picker first)\n"
+	      "       httpsviz --trace|--json [OPTIONS]  the same exchange, printed\n"
+	      "       httpsviz connect HOST[:PORT] [OPTIONS]  a real server\n"
+	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE]  the instrumented server\n"
+	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
+	      "       httpsviz lessons                   list the lessons\n"
+	      "       httpsviz lesson check FILE...      validate lesson files\n"
+	      "\n"
+	      "What to run:\n"
+	      "  --kex rsa|ecdhe        TLS 1.2 key exchange (default rsa: TLS_RSA_WITH_AES_128_GCM_SHA256)\n"
+	      "  --tls 1.2|1.3          protocol version (default 1.2)\n"
+	      "  --classic              no extended master secret, no encrypt-then-MAC\n"
+	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm\n"
+	      "  --trust-attacker       mitm: the attacker's CA is in the client's trust store\n"
+	      "  --insecure             continue even when the certificate is rejected\n"
+	      "  --path P               request path (default /)\n"
+	      "  --cafile FILE          connect: trust these CA certificates instead of the system's\n"
+	      "  --timeout MS           how long to wait for a peer (default 5000)\n"
+	      "\n"
+	      "How to show it:\n"
+	      "  --trace                print a text sequence diagram, one event per line\n"
+	      "  -v, --verbose          with --trace: decoded fields and explanations too\n"
+	      "  --json                 print one JSON object per event\n"
+	      "  --lesson NAME|FILE     run a lesson (TUI, or with --trace in a plain terminal)\n"
+	      "  --no-questions         skip lesson questions\n"
+	      "  --explore              TUI without a lesson (no picker)\n"
+	      "  --ascii                ASCII lines and arrows only\n"
+	      "  --projector            high-contrast classroom layout\n"
+	      "  --no-color             no colours (also: the NO_COLOR environment variable)\n"
+	      "\n"
+	      "Capture:\n"
+	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
+	      "  --pcap FILE            write the captured packets (needs root or CAP_NET_RAW)\n"
+	      "  --no-pcap              do not capture packets; show TCP_INFO state instead\n"
+	      "\n"
+	      "  -h, --help             this text\n"
+	      "  --version              the version\n"
+	      "\n"
+	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
+	      "5 TLS failure, 6 certificate rejected, 7 bad HTTP response, 8 internal error.\n",
+	      out);
+}
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a one-line reason (sanitised: it may echo argv) and the hint. */
+static int bad(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	char *safe = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		safe = sanitize_bytes(msg, (size_t)n);
+	fprintf(stderr, "httpsviz: %s\nTry 'httpsviz --help'.\n", safe ? safe : "bad usage");
+	free(msg);
+	free(safe);
+	return -1;
+}
+
+/* Split HOST[:PORT] or [V6]:PORT into the option buffers. */
+static int split_hostport(const char *arg, struct options *opt)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *host = arg;
+	size_t hlen = strlen(arg);
+
+	if (arg[0] == '[') {
+		const char *end = strchr(arg, ']');
+
+		if (end == NULL)
+			return bad("bad address '%s'", arg);
+		host = arg + 1;
+		hlen = (size_t)(end - host);
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else if (colon != NULL && strchr(arg, ':') != colon) {
+		colon = NULL; /* a bare IPv6 address */
+	} else if (colon != NULL) {
+		hlen = (size_t)(colon - arg);
+	}
+	if (hlen == 0 || hlen >= sizeof opt->hostbuf)
+		return bad("bad host '%s'", arg);
+	memcpy(opt->hostbuf, host, hlen);
+	opt->hostbuf[hlen] = '\0';
+	snprintf(opt->portbuf, sizeof opt->portbuf, "443");
+	if (colon != NULL) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+
+		if (*end != '\0' || p < 1 || p > 65535)
+			return bad("bad port in '%s'", arg);
+		snprintf(opt->portbuf, sizeof opt->portbuf, "%ld", p);
+	}
+	for (const char *c = opt->hostbuf; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return bad("bad host '%s'", "(control or non-ASCII characters)");
+	opt->cfg.host = opt->hostbuf;
+	opt->cfg.port = opt->portbuf;
+	return 0;
+}
+
+enum {
+	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
+	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
+	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS,
+};
+
+static const struct option longopts[] = {
+	{"kex", required_argument, NULL, O_KEX},
+	{"tls", required_argument, NULL, O_TLS},
+	{"classic", no_argument, NULL, O_CLASSIC},
+	{"scenario", required_argument, NULL, O_SCENARIO},
+	{"trust-attacker", no_argument, NULL, O_TRUST_ATTACKER},
+	{"insecure", no_argument, NULL, O_INSECURE},
+	{"path", required_argument, NULL, O_PATH},
+	{"cafile", required_argument, NULL, O_CAFILE},
+	{"timeout", required_argument, NULL, O_TIMEOUT},
+	{"trace", no_argument, NULL, O_TRACE},
+	{"json", no_argument, NULL, O_JSON},
+	{"verbose", no_argument, NULL, 'v'},
+	{"lesson", required_argument, NULL, O_LESSON},
+	{"no-questions", no_argument, NULL, O_NO_QUESTIONS},
+	{"explore", no_argument, NULL, O_EXPLORE},
+	{"ascii", no_argument, NULL, O_ASCII},
+	{"projector", no_argument, NULL, O_PROJECTOR},
+	{"no-color", no_argument, NULL, O_NO_COLOR},
+	{"keylog", required_argument, NULL, O_KEYLOG},
+	{"pcap", required_argument, NULL, O_PCAP},
+	{"no-pcap", no_argument, NULL, O_NO_PCAP},
+	{"listen", required_argument, NULL, O_LISTEN},
+	{"ca-out", required_argument, NULL, O_CA_OUT},
+	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Apply one option; returns -1 on a bad value. */
+static int apply(int c, const char *arg, struct options *opt)
+{
+	long v;
+
+	switch (c) {
+	case O_KEX:
+		if (strcmp(arg, "rsa") != 0 && strcmp(arg, "ecdhe") != 0)
+			return bad("--kex takes rsa or ecdhe, not '%s'", arg);
+		opt->cfg.kex = strcmp(arg, "ecdhe") == 0 ? KEX_ECDHE : KEX_RSA;
+		return 0;
+	case O_TLS:
+		if (strcmp(arg, "1.2") != 0 && strcmp(arg, "1.3") != 0)
+			return bad("--tls takes 1.2 or 1.3, not '%s'", arg);
+		opt->cfg.tls = strcmp(arg, "1.3") == 0 ? TLSV_13 : TLSV_12;
+		return 0;
+	case O_CLASSIC: opt->cfg.classic = 1; return 0;
+	case O_SCENARIO:
+		if (scenario_from_str(arg) < 0)
+			return bad("unknown scenario '%s' (good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm)", arg);
+		opt->cfg.scenario = (enum scenario)scenario_from_str(arg);
+		return 0;
+	case O_TRUST_ATTACKER: opt->cfg.trust_attacker = 1; return 0;
+	case O_INSECURE: opt->cfg.insecure = 1; return 0;
+	case O_PATH:
+		if (arg[0] != '/' || strpbrk(arg, " \r\n\t") != NULL || strlen(arg) > 1024)
+			return bad("--path must start with / and contain no spaces: '%s'", arg);
+		opt->cfg.path = arg;
+		return 0;
+	case O_CAFILE: opt->cfg.cafile = arg; return 0;
+	case O_TIMEOUT:
+		if (parse_int(arg, 1, 600000, &v) < 0)
+			return bad("--timeout takes milliseconds from 1 to 600000, not '%s'", arg);
+		opt->cfg.timeout_ms = (int)v;
+		return 0;
+	case O_TRACE: opt->mode = MODE_TRACE; return 0;
+	case O_JSON: opt->mode = MODE_JSON; return 0;
+	case 'v': opt->verbose = 1; return 0;
+	case O_LESSON: opt->lesson = arg; return 0;
+	case O_NO_QUESTIONS: opt->no_questions = 1; return 0;
+	case O_EXPLORE: opt->explore = 1; return 0;
+	case O_ASCII: opt->ascii = 1; return 0;
+	case O_PROJECTOR: opt->projector = 1; return 0;
+	case O_NO_COLOR: opt->no_color = 1; return 0;
+	case O_KEYLOG: opt->cfg.keylog_file = arg; return 0;
+	case O_PCAP: opt->cfg.pcap_file = arg; return 0;
+	case O_NO_PCAP: opt->cfg.no_pcap = 1; return 0;
+	case O_LISTEN: opt->listen = arg; return 0;
+	case O_CA_OUT: opt->ca_out = arg; return 0;
+	case O_MAX_CLIENTS:
+		if (parse_int(arg, 0, 1000000, &v) < 0)
+			return bad("--max-clients takes a number, not '%s'", arg);
+		opt->max_clients = (int)v;
+		return 0;
+	case 'h': opt->mode = MODE_HELP; return 0;
+	case O_VERSION: opt->mode = MODE_VERSION; return 0;
+	default:
+		return -1;
+	}
+}
+
+/* see cli.h */
+int cli_parse(int argc, char **argv, struct options *opt)
+{
+	int c;
+	int first = 1;
+	enum mode sub = MODE_TUI;
+	long v;
+
+	memset(opt, 0, sizeof *opt);
+	opt->bench_n = 200;
+	/* a subcommand comes first */
+	if (argc > 1 && argv[1][0] != '-') {
+		if (strcmp(argv[1], "connect") == 0) {
+			if (argc < 3 || argv[2][0] == '-')
+				return bad("%s", "connect needs HOST[:PORT]");
+			if (split_hostport(argv[2], opt) < 0)
+				return -1;
+			opt->connect = 1;
+			first = 3;
+		} else if (strcmp(argv[1], "serve") == 0) {
+			sub = MODE_SERVE;
+			first = 2;
+		} else if (strcmp(argv[1], "bench") == 0) {
+			sub = MODE_BENCH;
+			first = 2;
+			if (argc > 2 && argv[2][0] != '-') {
+				if (parse_int(argv[2], 1, 100000, &v) < 0)
+					return bad("bench takes a count from 1 to 100000, not '%s'", argv[2]);
+				opt->bench_n = (int)v;
+				first = 3;
+			}
+		} else if (strcmp(argv[1], "lessons") == 0) {
+			sub = MODE_LESSONS;
+			first = 2;
+		} else if (strcmp(argv[1], "lesson") == 0) {
+			if (argc < 3 || strcmp(argv[2], "check") != 0)
+				return bad("%s", "usage: httpsviz lesson check FILE...");
+			opt->mode = MODE_LESSON_CHECK;
+			opt->argc_rest = argc - 3;
+			opt->argv_rest = argv + 3;
+			if (opt->argc_rest == 0)
+				return bad("%s", "lesson check needs at least one FILE");
+			return 0;
+		} else {
+			return bad("unknown command '%s'", argv[1]);
+		}
+	}
+	opt->mode = sub;
+	optind = first;
+	opterr = 0;
+	for (;;) {
+		int idx = 0;
+
+		c = getopt_long(argc, argv, ":hv", longopts, &idx);
+		if (c == -1)
+			break;
+		if (c == '?')
+			return bad("unknown option '%s'", argv[optind - 1]);
+		if (c == ':')
+			return bad("option '%s' needs a value", argv[optind - 1]);
+		if (apply(c, optarg, opt) < 0)
+			return -1;
+		if (sub != MODE_TUI && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON) && sub != MODE_SERVE)
+			return bad("%s", "--trace/--json do not go with this command");
+		if (sub == MODE_SERVE && opt->mode != MODE_HELP && opt->mode != MODE_VERSION)
+			opt->mode = sub;
+	}
+	if (optind < argc)
+		return bad("unexpected argument '%s'", argv[optind]);
+	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
+		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
+	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)
+		return bad("%s", "--trust-attacker goes with --scenario mitm");
+	if (opt->connect && opt->cfg.scenario != SCEN_GOOD)
+		return bad("%s", "--scenario applies to the embedded server, not connect");
+	if (!opt->connect && opt->cfg.cafile != NULL && opt->mode != MODE_SERVE)
+		return bad("%s", "--cafile goes with connect");
+	return 0;
+}

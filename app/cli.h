@@ -1,0 +1,46 @@
+/* The command line: modes, options and their checks. */
+#ifndef HTTPSVIZ_CLI_H
+#define HTTPSVIZ_CLI_H
+
+#include "protocol/engine.h"
+
+enum mode {
+	MODE_TUI,          /* default: lesson picker, then the live diagram */
+	MODE_TRACE,        /* --trace */
+	MODE_JSON,         /* --json */
+	MODE_SERVE,        /* serve */
+	MODE_BENCH,        /* bench */
+	MODE_LESSONS,      /* lessons */
+	MODE_LESSON_CHECK, /* lesson check FILE... */
+	MODE_HELP,
+	MODE_VERSION,
+};
+
+struct options {
+	enum mode mode;
+	struct engine_config cfg;
+	int connect;           /* connect HOST[:PORT] was given */
+	int explore;           /* skip the lesson picker */
+	const char *lesson;    /* --lesson NAME|FILE */
+	int no_questions;
+	int verbose;           /* --trace: fields and explanations too */
+	int ascii;
+	int projector;
+	int no_color;
+	const char *listen;    /* serve --listen ADDR:PORT */
+	const char *ca_out;    /* serve: where to write the demo CA certificate */
+	int bench_n;           /* bench: exchanges per variant */
+	int max_clients;       /* serve: stop after this many exchanges (0 = forever) */
+	int argc_rest;         /* lesson check: the files */
+	char **argv_rest;
+	char hostbuf[256];
+	char portbuf[16];
+};
+
+/* Parse argv into opt.  Returns 0, or -1 after printing a one-line reason
+ * and the usage hint to stderr (exit status 2). */
+int cli_parse(int argc, char **argv, struct options *opt);
+/* The --help text. */
+void cli_usage(FILE *out);
+
+#endif

@@ -1,0 +1,156 @@
+#include "app/output.h"
+
+#include <string.h>
+
+#define DIAGRAM_WIDTH 34 /* between the C and S columns */
+
+/* see output.h */
+void output_trace_header(FILE *out, const char *title)
+{
+	fprintf(out, "%s\n", title);
+	fprintf(out, "  #      time  Client%*sServer  what happened\n", DIAGRAM_WIDTH - 4, "");
+}
+
+/* Draw the middle part: an arrow with the label centred, or a note on the
+ * side of the actor. */
+static void diagram(char *buf, const struct event *ev)
+{
+	const char *label = evname_label(ev->name);
+	size_t ll = strlen(label);
+	size_t w = DIAGRAM_WIDTH;
+
+	if (ll > w - 6)
+		ll = w - 6;
+	memset(buf, ' ', w);
+	buf[w] = '\0';
+	if (ev->dir == DIR_C2S || ev->dir == DIR_S2C) {
+		size_t start = (w - ll) / 2;
+
+		memset(buf, '-', w);
+		memcpy(buf + start - 1, " ", 1);
+		memcpy(buf + start, label, ll);
+		buf[start + ll] = ' ';
+		if (ev->dir == DIR_C2S)
+			buf[w - 1] = '>';
+		else
+			buf[0] = '<';
+		return;
+	}
+	/* a local note: [label] next to the lifeline that acted */
+	if (ll > w - 3)
+		ll = w - 3;
+	if (ev->actor == ACTOR_SERVER) {
+		buf[w - ll - 2] = '[';
+		memcpy(buf + w - ll - 1, label, ll);
+		buf[w - 1] = ']';
+	} else if (ev->actor == ACTOR_CLIENT) {
+		buf[0] = '[';
+		memcpy(buf + 1, label, ll);
+		buf[ll + 1] = ']';
+	} else {
+		size_t start = (w - ll) / 2;
+
+		buf[start - 1] = '(';
+		memcpy(buf + start, label, ll);
+		buf[start + ll] = ')';
+	}
+}
+
+/* see output.h */
+void output_trace_event(FILE *out, const struct event *ev, int verbose)
+{
+	char mid[DIAGRAM_WIDTH + 1];
+	const char *mark = "";
+
+	diagram(mid, ev);
+	/* pass/fail in words for readers without colour; once is enough */
+	if ((ev->result == RESULT_FAIL || ev->verified == 0 || evname_layer(ev->name) == LAYER_ERROR) &&
+	    strstr(ev->summary, "FAIL") == NULL)
+		mark = "FAILED: ";
+	fprintf(out, "%3u %7.3fms  C %s S  %s%s\n", ev->seq, (double)ev->t_us / 1000.0, mid, mark, ev->summary);
+	if (!verbose)
+		return;
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const struct field *f = &ev->fields[i];
+
+		fprintf(out, "%*s%s: %s", 18 + 2 * f->depth, "", f->name, f->value);
+		if (f->length > 0)
+			fprintf(out, "  [bytes %zu..%zu]", f->offset, f->offset + f->length - 1);
+		fputc('\n', out);
+	}
+	if (ev->x509_error != 0)
+		fprintf(out, "%*sOpenSSL: X509 error %ld: %s\n", 18, "", ev->x509_error,
+			ev->x509_error_text ? ev->x509_error_text : "");
+	fprintf(out, "%*s-- %s\n", 18, "", evname_explain(ev->name));
+}
+
+/* see output.h */
+void output_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; p != NULL && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* Print fields[i..] at depth d as a JSON array; returns the index after. */
+static size_t json_fields(FILE *out, const struct event *ev, size_t i, int d)
+{
+	int first = 1;
+
+	fputc('[', out);
+	while (i < ev->nfields && ev->fields[i].depth >= d) {
+		const struct field *f = &ev->fields[i];
+
+		if (f->depth > d) { /* a jump in depth: nest under an anonymous parent */
+			i = json_fields(out, ev, i, f->depth);
+			continue;
+		}
+		fputs(first ? "{" : ",{", out);
+		first = 0;
+		fputs("\"name\":", out);
+		output_json_string(out, f->name);
+		fputs(",\"value\":", out);
+		output_json_string(out, f->value);
+		fprintf(out, ",\"offset\":%zu,\"length\":%zu,\"children\":", f->offset, f->length);
+		i++;
+		if (i < ev->nfields && ev->fields[i].depth > d)
+			i = json_fields(out, ev, i, d + 1);
+		else
+			fputs("[]", out);
+		fputc('}', out);
+	}
+	fputc(']', out);
+	return i;
+}
+
+/* see output.h */
+void output_json_event(FILE *out, const struct event *ev)
+{
+	fprintf(out, "{\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"layer\":\"%s\","
+		     "\"name\":\"%s\",\"summary\":",
+		ev->seq, (unsigned long long)ev->t_us, ev->step, actor_str(ev->actor), direction_str(ev->dir),
+		layer_str(evname_layer(ev->name)), evname_str(ev->name));
+	output_json_string(out, ev->summary);
+	fputs(",\"hex\":\"", out);
+	for (size_t i = 0; i < ev->raw_len; i++)
+		fprintf(out, "%02x", ev->raw[i]);
+	fputs("\",\"fields\":", out);
+	json_fields(out, ev, 0, 0);
+	if (ev->result != RESULT_NONE) {
+		fprintf(out, ",\"result\":\"%s\"", ev->result == RESULT_PASS ? "pass" : "fail");
+		if (ev->result == RESULT_FAIL) {
+			fprintf(out, ",\"x509_error\":%ld,\"x509_error_text\":", ev->x509_error);
+			output_json_string(out, ev->x509_error_text ? ev->x509_error_text : "");
+		}
+	}
+	if (ev->verified >= 0)
+		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
+	fputs("}\n", out);
+}

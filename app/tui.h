@@ -1,0 +1,21 @@
+/* The full-screen terminal UI: the live sequence diagram over a real
+ * exchange, stepped by the learner.  Layout lives in ui/ (pure, tested);
+ * this module owns the terminal: it paints, reads keys, drives the engine. */
+#ifndef HTTPSVIZ_TUI_H
+#define HTTPSVIZ_TUI_H
+
+#include "protocol/engine.h"
+
+struct tui_options {
+	int ascii;            /* ASCII only, even on a UTF-8 locale */
+	int projector;        /* high contrast, larger spacing, no hex unless asked */
+	int no_color;         /* as if NO_COLOR were set */
+	const char *lesson;   /* may be NULL: lessons come later */
+};
+
+/* Run the UI until the learner quits; the terminal is restored on every
+ * path.  Returns the process exit status (EXIT_OK, or EXIT_INTERNAL when the
+ * engine or the terminal cannot be set up, with the reason on stderr). */
+int tui_run(const struct engine_config *cfg, const struct tui_options *opt);
+
+#endif

@@ -1,0 +1,75 @@
+/* What the engine captured of one exchange, for the key-exchange views that
+ * recompute every secret independently of the TLS stack (issue 6).
+ *
+ * Everything here was on the wire or reported by OpenSSL in this run: the
+ * handshake messages in the order the client saw them, each side's wire
+ * bytes, the application records, the plaintexts, and the keylog lines. */
+#ifndef HTTPSVIZ_CAPTURE_H
+#define HTTPSVIZ_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "protocol/event.h"
+
+#define CAPTURE_MAX_ITEMS 64
+
+struct capture_blob {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+
+/* One handshake message (4-byte header + body) as the client's msg callback
+ * reported it, in order; `sender` says who sent it. */
+struct capture_msg {
+	enum actor sender;
+	size_t off;  /* into capture.transcript */
+	size_t len;
+};
+
+/* One keylog line, parsed: LABEL <client_random hex> <secret hex>, or for
+ * RSA: "RSA" <first 8 bytes of the encrypted pre-master> <pre-master>. */
+struct capture_secret {
+	enum actor who;           /* which side's keylog callback reported it */
+	char label[48];
+	uint8_t first[64];        /* client random (32), or the 8-byte RSA prefix */
+	size_t first_len;
+	uint8_t secret[64];
+	size_t secret_len;
+};
+
+struct capture {
+	struct capture_blob transcript;            /* handshake messages, concatenated */
+	struct capture_msg msgs[CAPTURE_MAX_ITEMS];
+	size_t nmsgs;
+	struct capture_secret secrets[CAPTURE_MAX_ITEMS];
+	size_t nsecrets;
+	struct capture_blob wire[2];               /* [0] client->server, [1] server->client */
+	struct capture_blob app_record[2];         /* first application-data record each way */
+	struct capture_blob plaintext[2];          /* request [0] and response [1] as delivered */
+	EVP_PKEY *server_key;                      /* embedded server's key (borrowed), or NULL */
+	int done[16];                              /* for the views: which events were emitted */
+};
+
+void capture_init(struct capture *c);
+void capture_free(struct capture *c);
+/* Record a handshake message the client sent or received. */
+void capture_handshake(struct capture *c, enum actor sender, const void *msg, size_t len);
+/* Parse and keep one keylog line.  Returns 0 with the parsed line in out
+ * (may be NULL), -1 when the line is not understood. */
+int capture_keylog_line(struct capture *c, enum actor who, const char *line, struct capture_secret *out);
+/* Append bytes that `sender` wrote to its socket. */
+void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n);
+/* Keep the first application-data record `sender` wrote. */
+void capture_app_record(struct capture *c, enum actor sender, const void *p, size_t n);
+/* Keep the plaintext `sender`'s application wrote (as the peer received it). */
+void capture_plaintext(struct capture *c, enum actor sender, const void *p, size_t n);
+/* The secret with this label reported by `who`, or NULL. */
+const struct capture_secret *capture_find_secret(const struct capture *c, enum actor who, const char *label);
+/* The first handshake message of this type sent by sender, or NULL. */
+const struct capture_msg *capture_find_msg(const struct capture *c, enum actor sender, uint8_t type);
+
+#endif

@@ -1,0 +1,1339 @@
+/* The protocol engine: a real HTTPS exchange through OpenSSL, one step at a
+ * time, reported through OpenSSL's own hooks into the event log.
+ *
+ * Each endpoint's SSL object talks to its socket through a tap BIO: writes
+ * collect in a buffer that the engine sends when the step ends (so a flight
+ * leaves as one write, and not before the learner asks for it), reads come
+ * straight from the socket.  The msg, info, keylog and certificate-verify
+ * callbacks only translate what OpenSSL reports into events. */
+#include "protocol/engine.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "protocol/capture.h"
+#include "protocol/certcheck.h"
+#include "protocol/http.h"
+#include "protocol/pki.h"
+#include "protocol/tcpcap.h"
+#include "protocol/tlsdecode.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+
+enum phase { PH_TCP, PH_TLS, PH_DONE, PH_FAILED };
+
+struct buf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+
+struct side {
+	struct engine *e;
+	enum actor who;
+	int fd;
+	SSL *ssl;
+	BIO *bio;
+	struct buf out;      /* written by SSL, not yet on the socket */
+	size_t app_from;     /* out[app_from, app_to) came from our SSL_write */
+	size_t app_to;
+	size_t sent;         /* bytes written to the socket */
+	struct buf wire_out; /* every byte this side sent, in order */
+	struct buf app_in;   /* plaintext read by SSL_read */
+	struct evlog stage;  /* connect mode: events of a held flight */
+	int started;
+	int hs_done;
+	int hs_reported;
+	int req_sent;        /* client: request written; server: request read */
+	int resp_done;       /* client: response complete; server: response sent */
+	int close_sent;
+	int peer_closed;
+	int closed;
+	int verify_calls;
+	char verify_trace[256];
+	char app_label[96];  /* first line of what our SSL_write carried */
+};
+
+struct engine {
+	struct engine_config cfg;
+	struct evlog *log;
+	struct pki pki;
+	SSL_CTX *cctx;
+	SSL_CTX *sctx;
+	int lfd;
+	int port;
+	int embedded;
+	struct side c;
+	struct side s;
+	enum phase phase;
+	int steps;
+	int exit_code;
+	char err[256];
+	enum actor last;
+	struct tcpcap *cap;
+	uint16_t cport;
+	int syn_seen, synack_seen, ack_seen;
+	uint32_t server_isn;
+	char version[32];
+	char cipher[80];
+	char host[256];
+	char portstr[16];
+	char *request;
+	FILE *keylog;
+	struct capture capdata;
+};
+
+static BIO_METHOD *tap_method;
+
+/* ---------------------------------------------------------------- buffers */
+
+static int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n > SIZE_MAX / 2 - b->len)
+		return -1;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		uint8_t *grown;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		grown = realloc(b->p, cap);
+		if (grown == NULL)
+			return -1;
+		b->p = grown;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+static void buf_free(struct buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int timeout_ms(const struct engine *e)
+{
+	return e->cfg.timeout_ms > 0 ? e->cfg.timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+static enum actor peer_of(enum actor a)
+{
+	return a == ACTOR_CLIENT ? ACTOR_SERVER : ACTOR_CLIENT;
+}
+
+static enum direction dir_from(enum actor sender)
+{
+	return sender == ACTOR_CLIENT ? DIR_C2S : DIR_S2C;
+}
+
+/* Where a side's events go now: in connect mode, once the client has a
+ * flight waiting, its events wait with it and appear when it is sent. */
+static struct evlog *log_for(struct side *sd)
+{
+	if (!sd->e->embedded && sd->out.len > 0)
+		return &sd->stage;
+	return sd->e->log;
+}
+
+/* Keep the first failure: later errors are consequences of it. */
+static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (e->phase == PH_FAILED)
+		return;
+	e->phase = PH_FAILED;
+	e->exit_code = code;
+	snprintf(e->err, sizeof e->err, "%s", msg);
+	evlog_add(e->log, name, who, DIR_LOCAL, NULL, 0, "%s", msg);
+}
+
+/* ---------------------------------------------------------------- tap BIO */
+
+static int tap_write(BIO *b, const char *data, int len)
+{
+	struct side *sd = BIO_get_data(b);
+
+	BIO_clear_retry_flags(b);
+	if (len <= 0)
+		return 0;
+	if (buf_append(&sd->out, data, (size_t)len) < 0)
+		return -1;
+	return len;
+}
+
+static int tap_read(BIO *b, char *data, int len)
+{
+	struct side *sd = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	if (len <= 0)
+		return 0;
+	n = recv(sd->fd, data, (size_t)len, 0);
+	if (n >= 0)
+		return (int)n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		BIO_set_retry_read(b);
+	return -1;
+}
+
+static long tap_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct side *sd = BIO_get_data(b);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;
+	case BIO_CTRL_WPENDING:
+		return sd != NULL ? (long)sd->out.len : 0;
+	default:
+		return 0;
+	}
+}
+
+static int tap_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+static BIO *tap_new(struct side *sd)
+{
+	BIO *b;
+
+	if (tap_method == NULL) {
+		tap_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "httpsviz tap");
+		if (tap_method == NULL)
+			return NULL;
+		BIO_meth_set_write(tap_method, tap_write);
+		BIO_meth_set_read(tap_method, tap_read);
+		BIO_meth_set_ctrl(tap_method, tap_ctrl);
+		BIO_meth_set_create(tap_method, tap_create);
+	}
+	b = BIO_new(tap_method);
+	if (b != NULL)
+		BIO_set_data(b, sd);
+	return b;
+}
+
+/* ---------------------------------------------------------- OpenSSL hooks */
+
+static struct side *side_of(const SSL *ssl)
+{
+	return SSL_get_app_data(ssl);
+}
+
+/* Events come from the sender's callbacks in the embedded exchange (both
+ * ends are ours); in connect mode the client also reports what it receives. */
+static int reports(const struct side *sd, int write_p)
+{
+	return write_p || !sd->e->embedded;
+}
+
+static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, size_t len)
+{
+	struct engine *e = sd->e;
+	enum actor sender = write_p ? sd->who : peer_of(sd->who);
+	struct tlsdecode_ctx ctx = {
+		.tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION,
+		.kex_ecdhe = e->cfg.kex == KEX_ECDHE,
+	};
+	char summary[160] = "";
+	struct event *ev;
+
+	if (len < 4)
+		return;
+	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
+	ev = evlog_add(log_for(sd), tlsdecode_handshake_event(msg[0]), sender, dir_from(sender), msg, len,
+		       "%s", summary);
+	if (ev == NULL)
+		return;
+	tlsdecode_handshake(ev, &ctx);
+	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
+		event_field(ev, 0, "on_the_wire", 0, 0,
+			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
+	else if (msg[0] == SSL3_MT_FINISHED)
+		event_field(ev, 0, "on_the_wire", 0, 0,
+			    "encrypted with the new keys (it follows ChangeCipherSpec)");
+	else
+		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+}
+
+static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+		   void *arg)
+{
+	struct side *sd = side_of(ssl);
+	struct event *ev;
+	enum actor sender;
+
+	(void)version;
+	(void)arg;
+	if (sd == NULL)
+		return;
+	if (sd->who == ACTOR_CLIENT && content_type == SSL3_RT_HANDSHAKE)
+		capture_handshake(&sd->e->capdata, write_p ? ACTOR_CLIENT : ACTOR_SERVER, buf, len);
+	if (!reports(sd, write_p))
+		return;
+	sender = write_p ? sd->who : peer_of(sd->who);
+	switch (content_type) {
+	case SSL3_RT_HANDSHAKE:
+		emit_handshake(sd, write_p, buf, len);
+		break;
+	case SSL3_RT_CHANGE_CIPHER_SPEC:
+		ev = evlog_add(log_for(sd), EV_TLS_CHANGE_CIPHER_SPEC, sender, dir_from(sender), buf, len,
+			       "%s", SSL_version(ssl) == TLS1_3_VERSION
+					     ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
+					     : "ChangeCipherSpec: from now on my records are encrypted");
+		if (ev != NULL)
+			tlsdecode_ccs(ev);
+		break;
+	case SSL3_RT_ALERT:
+		ev = evlog_add(log_for(sd), EV_TLS_ALERT, sender, dir_from(sender), buf, len, "Alert %s %s",
+			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
+			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
+		if (ev != NULL)
+			tlsdecode_alert(ev);
+		break;
+	default:
+		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content
+		 * types: the tap sees the records themselves */
+		break;
+	}
+}
+
+static void on_info(const SSL *ssl, int where, int ret)
+{
+	struct side *sd = side_of(ssl);
+
+	(void)ret;
+	if (sd == NULL || !(where & SSL_CB_HANDSHAKE_DONE) || sd->hs_reported)
+		return;
+	if (!sd->e->embedded && sd->who != ACTOR_CLIENT)
+		return;
+	sd->hs_reported = 1;
+	evlog_add(log_for(sd), EV_TLS_HANDSHAKE_DONE, sd->who, DIR_LOCAL, NULL, 0,
+		  "%s handshake complete: %s, %s", sd->who == ACTOR_CLIENT ? "client" : "server",
+		  SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)));
+}
+
+static void on_keylog(const SSL *ssl, const char *line)
+{
+	struct side *sd = side_of(ssl);
+	struct engine *e;
+	struct capture_secret sec;
+
+	if (sd == NULL)
+		return;
+	e = sd->e;
+	if (capture_keylog_line(&e->capdata, sd->who, line, &sec) < 0)
+		return;
+	if (sd->who != ACTOR_CLIENT)
+		return;
+	if (e->keylog != NULL) {
+		fprintf(e->keylog, "%s\n", line);
+		fflush(e->keylog);
+	}
+	{
+		struct event *ev = evlog_add(log_for(sd), EV_KEX_SECRET, sd->who, DIR_LOCAL, sec.secret,
+					     sec.secret_len, "keylog: %s (%zu bytes)", sec.label,
+					     sec.secret_len);
+
+		if (ev == NULL)
+			return;
+		event_field(ev, 0, "label", 0, 0, "%s", sec.label);
+		event_field_hex(ev, 0, "secret", 0, sec.secret_len, 0);
+		event_field(ev, 0, "source", 0, 0, "OpenSSL keylog callback (NSS key log format)");
+	}
+}
+
+static int on_verify_depth(int preverify_ok, X509_STORE_CTX *xs)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct side *sd = ssl ? side_of(ssl) : NULL;
+	size_t o;
+
+	if (sd == NULL)
+		return preverify_ok;
+	o = strlen(sd->verify_trace);
+	if (o + 48 < sizeof sd->verify_trace)
+		snprintf(sd->verify_trace + o, sizeof sd->verify_trace - o, "%sdepth %d: %s", o ? "; " : "",
+			 X509_STORE_CTX_get_error_depth(xs), preverify_ok ? "ok" : "failed");
+	sd->verify_calls++;
+	return preverify_ok;
+}
+
+/* Replaces OpenSSL's chain verification with: the same verification
+ * (X509_verify_cert), then the checks shown one by one. */
+static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
+{
+	struct engine *e = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct side *sd = ssl ? side_of(ssl) : NULL;
+	int ok = X509_verify_cert(xs);
+	long err = ok > 0 ? X509_V_OK : X509_STORE_CTX_get_error(xs);
+	struct certcheck_input in = {
+		.leaf = X509_STORE_CTX_get0_cert(xs),
+		.untrusted = X509_STORE_CTX_get0_untrusted(xs),
+		.built_chain = X509_STORE_CTX_get0_chain(xs),
+		.trust = X509_STORE_CTX_get0_store(xs),
+		.trust_name = e->cfg.cafile ? e->cfg.cafile
+			      : e->embedded ? "the demo CA minted in memory at start-up"
+					    : "the system trust store",
+		.host = e->host,
+		.openssl_result = err,
+		.openssl_error_depth = X509_STORE_CTX_get_error_depth(xs),
+		.insecure = e->cfg.insecure,
+		.actor = ACTOR_CLIENT,
+	};
+	long v;
+
+	if (sd == NULL)
+		return ok;
+	certcheck_run(log_for(sd), &in);
+	v = evlog_find(log_for(sd), EV_CERT_VERDICT, 0);
+	while (v >= 0 && evlog_find(log_for(sd), EV_CERT_VERDICT, (size_t)v + 1) >= 0)
+		v = evlog_find(log_for(sd), EV_CERT_VERDICT, (size_t)v + 1);
+	if (v >= 0)
+		event_field(log_for(sd)->ev[v], 0, "openssl_verify_callback", 0, 0, "%s",
+			    sd->verify_trace[0] ? sd->verify_trace : "(not called)");
+	if (ok <= 0 && e->cfg.insecure)
+		return 1;
+	return ok;
+}
+
+/* ------------------------------------------------------------ set-up */
+
+static int set_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server)
+{
+	int min = TLS1_2_VERSION;
+	int max = cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+
+	/* The embedded server caps like the client so a 1.2 run does not carry
+	 * the RFC 8446 downgrade sentinel; in 1.3 mode it insists on 1.3. */
+	if (server && cfg->tls == TLSV_13)
+		min = TLS1_3_VERSION;
+	return SSL_CTX_set_min_proto_version(ctx, min) && SSL_CTX_set_max_proto_version(ctx, max);
+}
+
+static void hook_ctx(SSL_CTX *ctx)
+{
+	SSL_CTX_set_msg_callback(ctx, on_msg);
+	SSL_CTX_set_info_callback(ctx, on_info);
+	SSL_CTX_set_keylog_callback(ctx, on_keylog);
+}
+
+static int make_client_ctx(struct engine *e, char *err, size_t errlen)
+{
+	X509_STORE *store;
+
+	e->cctx = SSL_CTX_new(TLS_client_method());
+	if (e->cctx == NULL || !set_versions(e->cctx, &e->cfg, 0))
+		goto ssl_fail;
+	hook_ctx(e->cctx);
+	if (e->cfg.classic)
+		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, on_verify_depth);
+	SSL_CTX_set_cert_verify_callback(e->cctx, on_cert_verify, e);
+	if (e->embedded) {
+		store = SSL_CTX_get_cert_store(e->cctx);
+		if (!X509_STORE_add_cert(store, e->pki.ca_cert))
+			goto ssl_fail;
+		if (e->cfg.trust_attacker && e->pki.attacker_ca_cert != NULL &&
+		    !X509_STORE_add_cert(store, e->pki.attacker_ca_cert))
+			goto ssl_fail;
+	} else if (e->cfg.cafile != NULL) {
+		if (!SSL_CTX_load_verify_locations(e->cctx, e->cfg.cafile, NULL)) {
+			snprintf(err, errlen, "cannot load CA file %s", e->cfg.cafile);
+			return -1;
+		}
+	} else if (!SSL_CTX_set_default_verify_paths(e->cctx)) {
+		goto ssl_fail;
+	}
+	return 0;
+ssl_fail:
+	snprintf(err, errlen, "OpenSSL client set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
+	return -1;
+}
+
+static int make_server_ctx(struct engine *e, char *err, size_t errlen)
+{
+	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
+
+	e->sctx = SSL_CTX_new(TLS_server_method());
+	if (e->sctx == NULL || !set_versions(e->sctx, &e->cfg, 1))
+		goto ssl_fail;
+	hook_ctx(e->sctx);
+	SSL_CTX_set_options(e->sctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (e->cfg.classic)
+		SSL_CTX_set_options(e->sctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	SSL_CTX_set_num_tickets(e->sctx, 1);
+	if (!SSL_CTX_set_cipher_list(e->sctx, ciphers) ||
+	    !SSL_CTX_use_certificate(e->sctx, e->pki.server_cert) ||
+	    !SSL_CTX_use_PrivateKey(e->sctx, e->pki.server_key) || !SSL_CTX_check_private_key(e->sctx))
+		goto ssl_fail;
+	return 0;
+ssl_fail:
+	snprintf(err, errlen, "OpenSSL server set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
+	return -1;
+}
+
+static int listen_loopback(struct engine *e, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof sa;
+
+	e->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (e->lfd < 0 || bind(e->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(e->lfd, 4) < 0 ||
+	    getsockname(e->lfd, (struct sockaddr *)&sa, &sl) < 0) {
+		snprintf(err, errlen, "cannot listen on 127.0.0.1: %s", strerror(errno));
+		return -1;
+	}
+	e->port = ntohs(sa.sin_port);
+	return 0;
+}
+
+static int side_init(struct engine *e, struct side *sd, enum actor who, SSL_CTX *ctx)
+{
+	sd->e = e;
+	sd->who = who;
+	sd->fd = -1;
+	evlog_init(&sd->stage);
+	sd->ssl = SSL_new(ctx);
+	sd->bio = tap_new(sd);
+	if (sd->ssl == NULL || sd->bio == NULL)
+		return -1;
+	SSL_set_app_data(sd->ssl, sd);
+	SSL_set_bio(sd->ssl, sd->bio, sd->bio);
+	if (who == ACTOR_CLIENT)
+		SSL_set_connect_state(sd->ssl);
+	else
+		SSL_set_accept_state(sd->ssl);
+	return 0;
+}
+
+/* see engine.h */
+struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof *e);
+
+	if (e == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->cfg = *cfg;
+	e->log = log;
+	e->lfd = -1;
+	e->c.fd = -1;
+	e->s.fd = -1;
+	e->embedded = cfg->host == NULL;
+	e->exit_code = EXIT_OK;
+	snprintf(e->host, sizeof e->host, "%s", e->embedded ? "localhost" : cfg->host);
+	snprintf(e->portstr, sizeof e->portstr, "%s", cfg->port ? cfg->port : "443");
+	capture_init(&e->capdata);
+	if (e->embedded) {
+		if (pki_mint(&e->pki, cfg->scenario, err, errlen) < 0)
+			goto fail;
+		e->capdata.server_key = e->pki.server_key;
+		if (listen_loopback(e, err, errlen) < 0 || make_server_ctx(e, err, errlen) < 0)
+			goto fail;
+		snprintf(e->portstr, sizeof e->portstr, "%d", e->port);
+	}
+	if (make_client_ctx(e, err, errlen) < 0 || side_init(e, &e->c, ACTOR_CLIENT, e->cctx) < 0)
+		goto fail;
+	if (e->embedded && side_init(e, &e->s, ACTOR_SERVER, e->sctx) < 0)
+		goto fail;
+	SSL_set_tlsext_host_name(e->c.ssl, e->host);
+	if (strspn(e->host, "0123456789.:") == strlen(e->host)) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(e->c.ssl), e->host);
+	} else if (!SSL_set1_host(e->c.ssl, e->host)) {
+		snprintf(err, errlen, "bad host name");
+		goto fail;
+	}
+	e->request = http_build_request(e->host, e->portstr, cfg->path ? cfg->path : "/");
+	if (e->request == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (cfg->keylog_file != NULL) {
+		int fd = open(cfg->keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			fchmod(fd, 0600);
+		e->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (e->keylog == NULL) {
+			snprintf(err, errlen, "cannot write key log %s: %s", cfg->keylog_file, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto fail;
+		}
+	}
+	e->phase = PH_TCP;
+	e->last = ACTOR_SERVER;
+	/* the run's clock starts now, after the keys were minted */
+	evlog_init(&(struct evlog){0});
+	log->t0_us += evlog_now_us(log);
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ TCP */
+
+static void on_segment(void *arg, const struct tcpseg *seg)
+{
+	struct engine *e = arg;
+	enum direction dir = seg->sport == e->cport ? DIR_C2S : DIR_S2C;
+	int syn = seg->flags & TCPF_SYN;
+	int ack = seg->flags & TCPF_ACK;
+
+	if (syn && !ack && dir == DIR_C2S && !e->syn_seen) {
+		e->syn_seen = 1;
+		tcpcap_event(e->log, EV_TCP_SYN, dir, seg);
+	} else if (syn && ack && dir == DIR_S2C && !e->synack_seen) {
+		e->synack_seen = 1;
+		e->server_isn = seg->seq;
+		tcpcap_event(e->log, EV_TCP_SYN_ACK, dir, seg);
+	} else if (!syn && ack && dir == DIR_C2S && e->synack_seen && !e->ack_seen &&
+		   seg->ack == e->server_isn + 1 && seg->payload_len == 0) {
+		e->ack_seen = 1;
+		tcpcap_event(e->log, EV_TCP_ACK, dir, seg);
+	} else if (seg->flags & TCPF_FIN) {
+		tcpcap_event(e->log, EV_TCP_FIN, dir, seg);
+	}
+}
+
+static void tcp_info_event(struct engine *e)
+{
+	struct tcp_info ti;
+	socklen_t tl = sizeof ti;
+	struct event *ev;
+
+	memset(&ti, 0, sizeof ti);
+	getsockopt(e->c.fd, IPPROTO_TCP, TCP_INFO, &ti, &tl);
+	ev = evlog_add(e->log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0,
+		       "TCP connected (state %s, from TCP_INFO; packets not captured)",
+		       ti.tcpi_state == 1 ? "ESTABLISHED" : "other");
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "state", 0, 0, "%s (%u)", ti.tcpi_state == 1 ? "ESTABLISHED" : "not established",
+		    ti.tcpi_state);
+	event_field(ev, 0, "rtt", 0, 0, "%u us", ti.tcpi_rtt);
+	event_field(ev, 0, "snd_mss", 0, 0, "%u", ti.tcpi_snd_mss);
+	event_field(ev, 0, "rcv_mss", 0, 0, "%u", ti.tcpi_rcv_mss);
+	event_field(ev, 0, "source_of_numbers", 0, 0,
+		    "the socket's TCP_INFO: the kernel did the SYN, SYN-ACK, ACK on its own; "
+		    "capturing the real segments needs root or CAP_NET_RAW (%s)",
+		    e->cfg.no_pcap ? "capture turned off" : "capture not permitted here");
+}
+
+static int wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = {fd, events, 0};
+	int rc;
+
+	do
+		rc = poll(&p, 1, ms);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+static int open_client_socket(struct engine *e, struct addrinfo **res_out)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	int rc;
+
+	if (e->embedded) {
+		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+
+		e->c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (e->c.fd < 0 || bind(e->c.fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+			return -1;
+		return 0;
+	}
+	rc = getaddrinfo(e->host, e->portstr, &hints, &res);
+	if (rc != 0) {
+		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
+		     gai_strerror(rc));
+		return -2;
+	}
+	e->c.fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	*res_out = res;
+	return e->c.fd < 0 ? -1 : 0;
+}
+
+static void step_tcp(struct engine *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	struct addrinfo *res = NULL;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	const struct sockaddr *to = (struct sockaddr *)&dst;
+	socklen_t tolen = sizeof dst;
+	char note[200];
+	int one = 1;
+	int soerr = 0;
+	socklen_t el = sizeof soerr;
+	int rc = open_client_socket(e, &res);
+
+	if (rc == -2)
+		return;
+	if (rc < 0) {
+		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
+		goto out;
+	}
+	if (res != NULL) {
+		struct sockaddr_storage any;
+
+		memset(&any, 0, sizeof any);
+		any.ss_family = (sa_family_t)res->ai_family;
+		bind(e->c.fd, (struct sockaddr *)&any,
+		     res->ai_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+		to = res->ai_addr;
+		tolen = res->ai_addrlen;
+	} else {
+		dst.sin_port = htons((uint16_t)e->port);
+	}
+	getsockname(e->c.fd, (struct sockaddr *)&ss, &sl);
+	e->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						 : ((struct sockaddr_in *)&ss)->sin_port);
+	note[0] = '\0';
+	if (!e->cfg.no_pcap)
+		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
+	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
+		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		     note[0] ? note : "capture turned off");
+		goto out;
+	}
+	setsockopt(e->c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(e->c.fd, to, tolen) < 0 && errno != EINPROGRESS) {
+		soerr = errno;
+	} else if (wait_fd(e->c.fd, POLLOUT, timeout_ms(e)) <= 0) {
+		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out",
+		     e->host, e->portstr);
+		goto out;
+	} else {
+		getsockopt(e->c.fd, SOL_SOCKET, SO_ERROR, &soerr, &el);
+	}
+	if (soerr != 0) {
+		if (e->cap != NULL)
+			tcpcap_drain(e->cap, 2, 200, on_segment, e);
+		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s failed: %s",
+		     e->host, e->portstr, strerror(soerr));
+		goto out;
+	}
+	if (e->embedded) {
+		if (wait_fd(e->lfd, POLLIN, timeout_ms(e)) <= 0) {
+			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_SERVER, "the server did not accept");
+			goto out;
+		}
+		e->s.fd = accept4(e->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (e->s.fd < 0) {
+			fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_SERVER, "accept: %s", strerror(errno));
+			goto out;
+		}
+		setsockopt(e->s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		close(e->lfd);
+		e->lfd = -1;
+	}
+	if (e->cap != NULL)
+		tcpcap_drain(e->cap, 3, 300, on_segment, e);
+	if (!e->ack_seen)
+		tcp_info_event(e);
+	e->phase = PH_TLS;
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+}
+
+/* ------------------------------------------------------------ flights */
+
+/* Record-layer sequence number of the record at `off` in this side's
+ * output: TLS 1.2 restarts at 0 after each ChangeCipherSpec. */
+static long record_seq12(const struct side *sd, const uint8_t *all, size_t off)
+{
+	long seq = -1;
+
+	for (size_t i = 0; i + 5 <= off;) {
+		size_t rl = (size_t)all[i + 3] << 8 | all[i + 4];
+
+		if (all[i] == SSL3_RT_CHANGE_CIPHER_SPEC)
+			seq = 0;
+		else if (seq >= 0)
+			seq++;
+		i += 5 + rl;
+	}
+	(void)sd;
+	return seq;
+}
+
+static void emit_app_records(struct side *sd)
+{
+	struct engine *e = sd->e;
+	int tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION;
+	struct buf all = {0};
+	size_t i = sd->app_from;
+
+	if (sd->app_to <= sd->app_from)
+		return;
+	/* the sequence number needs the whole stream this side sent */
+	buf_append(&all, sd->wire_out.p, sd->wire_out.len);
+	buf_append(&all, sd->out.p, sd->out.len);
+	while (i + 5 <= sd->app_to) {
+		size_t rl = (size_t)sd->out.p[i + 3] << 8 | sd->out.p[i + 4];
+		struct event *ev;
+
+		if (i + 5 + rl > sd->out.len)
+			break;
+		ev = evlog_add(log_for(sd), EV_TLS_APPLICATION_DATA, sd->who, dir_from(sd->who), sd->out.p + i,
+			       5 + rl, "[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
+		if (ev != NULL) {
+			tlsdecode_record(ev, tls13);
+			if (!tls13)
+				event_field(ev, 0, "record_seq", 0, 0, "%ld (implicit: not sent, counted by both sides)",
+					    record_seq12(sd, all.p, sd->wire_out.len + i));
+			capture_app_record(&e->capdata, sd->who, sd->out.p + i, 5 + rl);
+		}
+		i += 5 + rl;
+	}
+	buf_free(&all);
+}
+
+/* Send what this side's SSL wrote, as one write, then let its held events
+ * into the log. */
+static int flush_side(struct side *sd)
+{
+	struct engine *e = sd->e;
+	size_t off = 0;
+	int64_t deadline = now_ms() + timeout_ms(e);
+	int sent_all;
+
+	emit_app_records(sd);
+	evlog_move(e->log, &sd->stage);
+	while (off < sd->out.len) {
+		ssize_t n = send(sd->fd, sd->out.p + off, sd->out.len - off, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR) && now_ms() < deadline) {
+			wait_fd(sd->fd, POLLOUT, (int)(deadline - now_ms()));
+			continue;
+		}
+		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s",
+		     sd->who == ACTOR_CLIENT ? "client" : "server", n < 0 ? strerror(errno) : "timeout");
+		break;
+	}
+	capture_wire(&e->capdata, sd->who, sd->out.p, off);
+	buf_append(&sd->wire_out, sd->out.p, off);
+	sd->sent += off;
+	sent_all = off == sd->out.len;
+	sd->out.len = 0;
+	sd->app_from = sd->app_to = 0;
+	return sent_all ? 0 : -1;
+}
+
+/* Turn an SSL call's result into: 0 done, 1 blocked (wants more input),
+ * 2 the peer sent close_notify, -1 failed (error event logged). */
+static int ssl_outcome(struct side *sd, int rc, const char *what)
+{
+	struct engine *e = sd->e;
+	int se = SSL_get_error(sd->ssl, rc);
+	unsigned long code;
+	char text[200];
+	const char *who = sd->who == ACTOR_CLIENT ? "client" : "server";
+
+	switch (se) {
+	case SSL_ERROR_NONE:
+		return 0;
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		return 1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 2;
+	default:
+		break;
+	}
+	code = ERR_peek_last_error();
+	if (code == 0) {
+		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
+		     who, what);
+		return -1;
+	}
+	ERR_error_string_n(code, text, sizeof text);
+	ERR_clear_error();
+	if (sd->who == ACTOR_CLIENT && SSL_get_verify_result(sd->ssl) != X509_V_OK && !e->cfg.insecure) {
+		long v = SSL_get_verify_result(sd->ssl);
+
+		fail(e, EXIT_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
+		     X509_verify_cert_error_string(v), v);
+		return -1;
+	}
+	fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+	return -1;
+}
+
+static int has_input(const struct side *sd)
+{
+	if (sd->fd < 0 || sd->closed)
+		return 0;
+	if (SSL_has_pending(sd->ssl))
+		return 1;
+	return wait_fd(sd->fd, POLLIN, 0) > 0;
+}
+
+static void close_side(struct side *sd)
+{
+	struct engine *e = sd->e;
+
+	if (sd->closed)
+		return;
+	sd->closed = 1;
+	shutdown(sd->fd, SHUT_WR);
+	if (e->cap == NULL)
+		evlog_add(e->log, EV_TCP_FIN, sd->who, dir_from(sd->who), NULL, 0,
+			  "%s closes its socket: the kernel sends FIN (segment not captured)",
+			  sd->who == ACTOR_CLIENT ? "client" : "server");
+	else
+		tcpcap_drain(e->cap, tcpcap_count(e->cap) + 1, 200, on_segment, e);
+}
+
+static void emit_response(struct side *sd)
+{
+	struct event *ev;
+	const struct field *st;
+	size_t h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
+	size_t eol = h ? strcspn((const char *)sd->app_in.p, "\r") : 0;
+
+	ev = evlog_add(sd->e->log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
+		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
+		       (const char *)sd->app_in.p, sd->app_in.len);
+	if (ev == NULL)
+		return;
+	http_decode(ev);
+	st = event_find_field(ev, "status");
+	if (st == NULL || atoi(st->value) < 100)
+		fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, ACTOR_CLIENT, "the response is not valid HTTP");
+	capture_plaintext(&sd->e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
+}
+
+/* Read application data into app_in until SSL blocks.  Returns the
+ * ssl_outcome of the last read. */
+static int read_app(struct side *sd)
+{
+	uint8_t tmp[16384];
+
+	for (;;) {
+		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
+
+		if (n > 0) {
+			if (sd->app_in.len + (size_t)n > HTTP_MAX_MESSAGE ||
+			    buf_append(&sd->app_in, tmp, (size_t)n) < 0) {
+				fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
+				return -1;
+			}
+			continue;
+		}
+		return ssl_outcome(sd, n, "reading application data");
+	}
+}
+
+/* One turn of the client: whatever its state calls for next.  Returns 1
+ * when it made progress, 0 when it waits for input, -1 on failure. */
+static int client_turn(struct side *sd)
+{
+	struct engine *e = sd->e;
+	int rc;
+
+	if (!sd->hs_done) {
+		sd->started = 1;
+		rc = ssl_outcome(sd, SSL_do_handshake(sd->ssl), "the handshake");
+		if (rc < 0 || rc == 2)
+			return -1;
+		if (SSL_is_init_finished(sd->ssl))
+			sd->hs_done = 1;
+		return sd->hs_done || sd->out.len > 0;
+	}
+	if (!sd->req_sent) {
+		struct event *ev = evlog_add(log_for(sd), EV_HTTP_REQUEST, ACTOR_CLIENT, DIR_LOCAL, e->request,
+					     strlen(e->request), "%.*s (handed to TLS to encrypt)",
+					     (int)strcspn(e->request, "\r"), e->request);
+
+		if (ev != NULL)
+			http_decode(ev);
+		capture_plaintext(&e->capdata, ACTOR_CLIENT, e->request, strlen(e->request));
+		snprintf(sd->app_label, sizeof sd->app_label, "%.*s", (int)strcspn(e->request, "\r"), e->request);
+		sd->app_from = sd->out.len;
+		rc = ssl_outcome(sd, SSL_write(sd->ssl, e->request, (int)strlen(e->request)), "sending the request");
+		sd->app_to = sd->out.len;
+		if (rc != 0)
+			return -1;
+		sd->req_sent = 1;
+		return 1;
+	}
+	if (!sd->resp_done) {
+		rc = read_app(sd);
+		if (rc < 0)
+			return -1;
+		if (http_response_complete((const char *)sd->app_in.p, sd->app_in.len) == 1 ||
+		    (rc == 2 && sd->app_in.len > 0)) {
+			sd->resp_done = 1;
+			sd->peer_closed = rc == 2;
+			emit_response(sd);
+			return 1;
+		}
+		if (rc == 2) {
+			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, ACTOR_SERVER,
+			     "the server closed the connection without a response");
+			return -1;
+		}
+		return 0;
+	}
+	if (!sd->close_sent) {
+		sd->close_sent = 1;
+		rc = SSL_shutdown(sd->ssl);
+		if (rc == 1 || sd->peer_closed) {
+			close_side(sd);
+			return 1;
+		}
+		return 1;
+	}
+	rc = SSL_shutdown(sd->ssl);
+	if (rc == 1) {
+		close_side(sd);
+		return 1;
+	}
+	rc = ssl_outcome(sd, rc, "closing");
+	if (rc == 1) {
+		if (wait_fd(sd->fd, POLLIN, 0) > 0) {
+			uint8_t b;
+
+			if (recv(sd->fd, &b, 1, MSG_PEEK) == 0) {
+				/* TCP closed without close_notify: allowed for
+				 * HTTP with Connection: close (RFC 5246 §7.2.1) */
+				close_side(sd);
+				return 1;
+			}
+		}
+		return 0;
+	}
+	if (rc < 0 && e->phase == PH_FAILED && sd->resp_done) {
+		/* the response was complete; a missing close_notify is not a failure of the exchange */
+		e->phase = PH_TLS;
+		e->exit_code = EXIT_OK;
+		close_side(sd);
+		return 1;
+	}
+	return rc < 0 ? -1 : 1;
+}
+
+/* One turn of the embedded server. */
+static int server_turn(struct side *sd)
+{
+	int rc;
+
+	if (!sd->hs_done) {
+		sd->started = 1;
+		rc = ssl_outcome(sd, SSL_do_handshake(sd->ssl), "the handshake");
+		if (rc < 0 || rc == 2)
+			return -1;
+		if (SSL_is_init_finished(sd->ssl))
+			sd->hs_done = 1;
+		return sd->hs_done || sd->out.len > 0;
+	}
+	if (!sd->req_sent) {
+		char *resp;
+		size_t rlen = 0;
+
+		rc = read_app(sd);
+		if (rc < 0)
+			return -1;
+		if (http_header_end((const char *)sd->app_in.p, sd->app_in.len) == 0) {
+			if (rc == 2) {
+				sd->peer_closed = 1;
+				sd->req_sent = sd->resp_done = 1;
+				return 1;
+			}
+			/* a TLS 1.3 ticket round may have been all there was */
+			return sd->out.len > 0;
+		}
+		sd->req_sent = 1;
+		resp = http_build_response((const char *)sd->app_in.p, sd->app_in.len, &rlen);
+		if (resp == NULL)
+			return -1;
+		snprintf(sd->app_label, sizeof sd->app_label, "%.*s", (int)strcspn(resp, "\r"), resp);
+		sd->app_from = sd->out.len;
+		rc = ssl_outcome(sd, SSL_write(sd->ssl, resp, (int)rlen), "sending the response");
+		sd->app_to = sd->out.len;
+		free(resp);
+		sd->resp_done = 1;
+		return rc == 0 ? 1 : -1;
+	}
+	if (!sd->peer_closed) {
+		uint8_t tmp[256];
+		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
+
+		rc = ssl_outcome(sd, n, "waiting for the client to close");
+		if (rc == 1)
+			return 0;
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return 0;
+		sd->peer_closed = 1;
+	}
+	SSL_shutdown(sd->ssl);
+	sd->close_sent = 1;
+	return 1;
+}
+
+static int turn(struct side *sd)
+{
+	return sd->who == ACTOR_CLIENT ? client_turn(sd) : server_turn(sd);
+}
+
+/* Run one side until it makes progress, waiting for its input as long as
+ * the timeout allows.  Returns 0, or -1 when the run failed. */
+static int drive(struct side *sd)
+{
+	struct engine *e = sd->e;
+	int64_t deadline = now_ms() + timeout_ms(e);
+
+	for (;;) {
+		int rc = turn(sd);
+
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return 0;
+		if (now_ms() >= deadline || wait_fd(sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
+			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, peer_of(sd->who),
+			     "the %s did not answer within %d ms", sd->who == ACTOR_CLIENT ? "server" : "client",
+			     timeout_ms(e));
+			return -1;
+		}
+	}
+}
+
+static int client_has_initiative(const struct side *c)
+{
+	return !c->started || (c->hs_done && !c->req_sent) || (c->resp_done && !c->close_sent);
+}
+
+static int client_needs_input(const struct side *c)
+{
+	return c->started && !client_has_initiative(c) && !c->closed;
+}
+
+static void after_turn(struct side *sd)
+{
+	struct engine *e = sd->e;
+	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
+
+	if (sd->who == ACTOR_CLIENT && ciph != NULL) {
+		snprintf(e->version, sizeof e->version, "%s", SSL_get_version(sd->ssl));
+		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
+	}
+}
+
+static void step_embedded(struct engine *e)
+{
+	struct side *other = e->last == ACTOR_CLIENT ? &e->s : &e->c;
+	struct side *last = e->last == ACTOR_CLIENT ? &e->c : &e->s;
+	struct side *sd;
+
+	if (!other->closed && (has_input(other) || (other == &e->s && other->peer_closed)))
+		sd = other;
+	else if (!e->c.closed && client_has_initiative(&e->c))
+		sd = &e->c;
+	else if (!last->closed && has_input(last))
+		sd = last;
+	else if (!e->s.closed && e->s.close_sent)
+		sd = &e->s;
+	else
+		sd = !other->closed ? other : last;
+	if (drive(sd) == 0 && sd->out.len > 0)
+		flush_side(sd);
+	else if (sd->out.len > 0)
+		flush_side(sd); /* a fatal alert still leaves */
+	if (e->phase == PH_FAILED)
+		return;
+	if (sd->who == ACTOR_SERVER && sd->close_sent && sd->peer_closed)
+		close_side(sd);
+	after_turn(sd);
+	e->last = sd->who;
+	if (e->c.closed && e->s.closed)
+		e->phase = PH_DONE;
+}
+
+static void step_connect(struct engine *e)
+{
+	struct side *c = &e->c;
+	int needed;
+
+	if (c->out.len > 0) {
+		/* the flight held at the end of the last step leaves now */
+		flush_side(c);
+		return;
+	}
+	needed = client_needs_input(c);
+	if (drive(c) < 0) {
+		if (c->out.len > 0)
+			flush_side(c);
+		return;
+	}
+	if (!needed && c->out.len > 0)
+		flush_side(c);
+	after_turn(c);
+	if (c->closed)
+		e->phase = PH_DONE;
+}
+
+/* see engine.h */
+enum engine_status engine_step(struct engine *e)
+{
+	if (e->phase == PH_DONE)
+		return ENGINE_DONE;
+	if (e->phase == PH_FAILED)
+		return ENGINE_FAILED;
+	e->steps++;
+	e->log->cur_step = e->steps;
+	if (e->phase == PH_TCP)
+		step_tcp(e);
+	else if (e->embedded)
+		step_embedded(e);
+	else
+		step_connect(e);
+	if (e->cap != NULL && e->phase != PH_DONE)
+		tcpcap_drain(e->cap, 0, 0, on_segment, e);
+	if (e->phase == PH_DONE && e->cap != NULL)
+		tcpcap_drain(e->cap, 0, 50, on_segment, e);
+	if (e->phase == PH_FAILED)
+		return ENGINE_FAILED;
+	return e->phase == PH_DONE ? ENGINE_DONE : ENGINE_MORE;
+}
+
+/* see engine.h */
+int engine_steps(const struct engine *e)
+{
+	return e->steps;
+}
+
+/* see engine.h */
+int engine_exit_code(const struct engine *e)
+{
+	return e->exit_code;
+}
+
+/* see engine.h */
+const char *engine_error(const struct engine *e)
+{
+	return e->err;
+}
+
+/* see engine.h */
+const char *engine_version(const struct engine *e)
+{
+	return e->version;
+}
+
+/* see engine.h */
+const char *engine_cipher(const struct engine *e)
+{
+	return e->cipher;
+}
+
+/* see engine.h */
+size_t engine_bytes_sent(const struct engine *e, enum actor side)
+{
+	return side == ACTOR_CLIENT ? e->c.sent : e->s.sent;
+}
+
+/* see engine.h */
+size_t engine_bytes_pending(const struct engine *e, enum actor side)
+{
+	const struct side *sd = side == ACTOR_CLIENT ? &e->c : &e->s;
+	int n = 0;
+
+	if (sd->fd < 0 || ioctl(sd->fd, FIONREAD, &n) < 0)
+		return 0;
+	return (size_t)n;
+}
+
+/* see engine.h */
+int engine_server_port(const struct engine *e)
+{
+	return e->embedded ? e->port : 0;
+}
+
+static void side_free(struct side *sd)
+{
+	if (sd->ssl != NULL)
+		SSL_free(sd->ssl); /* frees the BIO too */
+	if (sd->fd >= 0)
+		close(sd->fd);
+	buf_free(&sd->out);
+	buf_free(&sd->wire_out);
+	buf_free(&sd->app_in);
+	evlog_clear(&sd->stage);
+}
+
+/* see engine.h */
+void engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	side_free(&e->c);
+	side_free(&e->s);
+	if (e->lfd >= 0)
+		close(e->lfd);
+	SSL_CTX_free(e->cctx);
+	SSL_CTX_free(e->sctx);
+	tcpcap_close(e->cap);
+	capture_free(&e->capdata);
+	pki_free(&e->pki);
+	if (e->keylog != NULL)
+		fclose(e->keylog);
+	free(e->request);
+	free(e);
+}

@@ -1,0 +1,300 @@
+#include "protocol/tcpcap.h"
+
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct tcpcap {
+	pcap_t *p;
+	pcap_dumper_t *dump;
+	int linktype;
+	int count;
+};
+
+/* see tcpcap.h */
+struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file,
+			   char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	char filter[64];
+	struct bpf_program prog;
+	struct tcpcap *cap = calloc(1, sizeof *cap);
+	int rc;
+
+	if (cap == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	cap->p = pcap_create(dev, ebuf);
+	if (cap->p == NULL) {
+		snprintf(err, errlen, "pcap: %s", ebuf);
+		goto fail;
+	}
+	pcap_set_snaplen(cap->p, 65535);
+	pcap_set_immediate_mode(cap->p, 1);
+	pcap_set_timeout(cap->p, 10);
+	rc = pcap_activate(cap->p);
+	if (rc < 0) {
+		snprintf(err, errlen, "packet capture not permitted (%s)", pcap_geterr(cap->p));
+		goto fail;
+	}
+	snprintf(filter, sizeof filter, "tcp port %u", (unsigned)port);
+	if (pcap_compile(cap->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(cap->p));
+		goto fail;
+	}
+	rc = pcap_setfilter(cap->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0 || pcap_setnonblock(cap->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "pcap: %s", pcap_geterr(cap->p));
+		goto fail;
+	}
+	cap->linktype = pcap_datalink(cap->p);
+	if (dump_file != NULL) {
+		cap->dump = pcap_dump_open(cap->p, dump_file);
+		if (cap->dump == NULL) {
+			snprintf(err, errlen, "cannot write %s: %s", dump_file, pcap_geterr(cap->p));
+			goto fail;
+		}
+	}
+	return cap;
+fail:
+	tcpcap_close(cap);
+	return NULL;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* see tcpcap.h */
+int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *seg)
+{
+	size_t ip;
+	size_t ihl;
+	size_t total;
+
+	memset(seg, 0, sizeof *seg);
+	switch (linktype) {
+	case DLT_EN10MB:
+		if (len < 14 || get16(pkt + 12) != 0x0800)
+			return -1;
+		ip = 14;
+		break;
+	case DLT_LINUX_SLL:
+		if (len < 16 || get16(pkt + 14) != 0x0800)
+			return -1;
+		ip = 16;
+		break;
+	case DLT_NULL:
+		ip = 4;
+		break;
+	case DLT_RAW:
+		ip = 0;
+		break;
+	default:
+		return -1;
+	}
+	if (len < ip + 20 || (pkt[ip] >> 4) != 4)
+		return -1;
+	ihl = (size_t)(pkt[ip] & 0x0f) * 4;
+	total = get16(pkt + ip + 2);
+	if (ihl < 20 || pkt[ip + 9] != 6 || total < ihl + 20 || len < ip + total)
+		return -1;
+	seg->pkt = pkt;
+	seg->pkt_len = len;
+	seg->ip_off = ip;
+	seg->tcp_off = ip + ihl;
+	memcpy(&seg->src_ip, pkt + ip + 12, 4);
+	memcpy(&seg->dst_ip, pkt + ip + 16, 4);
+	seg->sport = get16(pkt + seg->tcp_off);
+	seg->dport = get16(pkt + seg->tcp_off + 2);
+	seg->seq = get32(pkt + seg->tcp_off + 4);
+	seg->ack = get32(pkt + seg->tcp_off + 8);
+	seg->tcp_hlen = (size_t)(pkt[seg->tcp_off + 12] >> 4) * 4;
+	seg->flags = pkt[seg->tcp_off + 13];
+	seg->window = get16(pkt + seg->tcp_off + 14);
+	if (seg->tcp_hlen < 20 || ihl + seg->tcp_hlen > total)
+		return -1;
+	seg->payload_len = total - ihl - seg->tcp_hlen;
+	return 0;
+}
+
+struct drain_ctx {
+	struct tcpcap *cap;
+	void (*fn)(void *arg, const struct tcpseg *seg);
+	void *arg;
+	int n;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct drain_ctx *d = (struct drain_ctx *)user;
+	struct tcpseg seg;
+
+	if (d->cap->dump != NULL)
+		pcap_dump((u_char *)d->cap->dump, h, bytes);
+	d->cap->count++;
+	d->n++;
+	if (tcpcap_decode(d->cap->linktype, bytes, h->caplen, &seg) == 0 && d->fn != NULL)
+		d->fn(d->arg, &seg);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* see tcpcap.h */
+int tcpcap_drain(struct tcpcap *cap, int want, int wait_ms,
+		 void (*fn)(void *arg, const struct tcpseg *seg), void *arg)
+{
+	struct drain_ctx d = {cap, fn, arg, 0};
+	long deadline = now_ms() + wait_ms;
+	int fd = pcap_get_selectable_fd(cap->p);
+
+	for (;;) {
+		int rc = pcap_dispatch(cap->p, -1, on_packet, (u_char *)&d);
+		long left;
+		struct pollfd pfd = {fd, POLLIN, 0};
+
+		if (rc < 0)
+			return -1;
+		left = deadline - now_ms();
+		if (cap->count >= want || left <= 0)
+			break;
+		if (fd >= 0)
+			poll(&pfd, 1, (int)(left < 10 ? left : 10));
+	}
+	if (cap->dump != NULL)
+		pcap_dump_flush(cap->dump);
+	return d.n;
+}
+
+/* see tcpcap.h */
+int tcpcap_count(const struct tcpcap *cap)
+{
+	return cap->count;
+}
+
+/* see tcpcap.h */
+void tcpcap_close(struct tcpcap *cap)
+{
+	if (cap == NULL)
+		return;
+	if (cap->dump != NULL)
+		pcap_dump_close(cap->dump);
+	if (cap->p != NULL)
+		pcap_close(cap->p);
+	free(cap);
+}
+
+/* see tcpcap.h */
+void tcpcap_flags_str(uint8_t flags, char *buf, size_t n)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} names[] = {{TCPF_SYN, "SYN"}, {TCPF_FIN, "FIN"}, {TCPF_RST, "RST"},
+		     {TCPF_PSH, "PSH"}, {TCPF_ACK, "ACK"}};
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if ((flags & names[i].bit) == 0 || o >= n)
+			continue;
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "," : "", names[i].name);
+	}
+}
+
+/* Add one field per TCP option (MSS, window scale, SACK permitted,
+ * timestamps), bounds-checked against the header length. */
+static void option_fields(struct event *ev, const uint8_t *opt, size_t len, size_t base)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint8_t kind = opt[i];
+		uint8_t olen;
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			break;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			break;
+		if (kind == 2 && olen == 4)
+			event_field(ev, 1, "mss", base + i, olen, "%u", get16(opt + i + 2));
+		else if (kind == 3 && olen == 3)
+			event_field(ev, 1, "window_scale", base + i, olen, "%u (window x %u)",
+				    opt[i + 2], 1u << (opt[i + 2] > 14 ? 14 : opt[i + 2]));
+		else if (kind == 4)
+			event_field(ev, 1, "sack_permitted", base + i, olen, "yes");
+		else if (kind == 8 && olen == 10)
+			event_field(ev, 1, "timestamps", base + i, olen, "TSval %u TSecr %u",
+				    get32(opt + i + 2), get32(opt + i + 6));
+		else
+			event_field(ev, 1, "option", base + i, olen, "kind %u, %u bytes", kind, olen);
+		i += olen;
+	}
+}
+
+/* see tcpcap.h */
+struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction dir,
+			   const struct tcpseg *seg)
+{
+	char flags[32];
+	char src[INET_ADDRSTRLEN];
+	char dst[INET_ADDRSTRLEN];
+	const uint8_t *ipb = seg->pkt + seg->ip_off;
+	size_t t = seg->tcp_off - seg->ip_off; /* TCP header offset inside raw */
+	size_t iplen = seg->tcp_off + seg->tcp_hlen + seg->payload_len - seg->ip_off;
+	struct event *ev;
+
+	tcpcap_flags_str(seg->flags, flags, sizeof flags);
+	inet_ntop(AF_INET, &seg->src_ip, src, sizeof src);
+	inet_ntop(AF_INET, &seg->dst_ip, dst, sizeof dst);
+	ev = evlog_add(log, name, ACTOR_KERNEL, dir, ipb, iplen, "[%s] seq=%u ack=%u win=%u (captured)",
+		       flags, seg->seq, (seg->flags & TCPF_ACK) ? seg->ack : 0, seg->window);
+	if (ev == NULL)
+		return NULL;
+	event_field(ev, 0, "source", 12, 4, "%s:%u", src, seg->sport);
+	event_field(ev, 0, "destination", 16, 4, "%s:%u", dst, seg->dport);
+	event_field(ev, 0, "source_port", t, 2, "%u", seg->sport);
+	event_field(ev, 0, "destination_port", t + 2, 2, "%u", seg->dport);
+	event_field(ev, 0, "seq", t + 4, 4, "%u", seg->seq);
+	if (seg->flags & TCPF_ACK)
+		event_field(ev, 0, "ack", t + 8, 4, "%u", seg->ack);
+	else
+		event_field(ev, 0, "ack", t + 8, 4, "(not used: ACK flag not set)");
+	event_field(ev, 0, "header_length", t + 12, 1, "%zu bytes", seg->tcp_hlen);
+	event_field(ev, 0, "flags", t + 13, 1, "%s", flags);
+	event_field(ev, 0, "window", t + 14, 2, "%u", seg->window);
+	if (seg->tcp_hlen > 20) {
+		event_field(ev, 0, "options", t + 20, seg->tcp_hlen - 20, "%zu bytes",
+			    seg->tcp_hlen - 20);
+		option_fields(ev, ipb + t + 20, seg->tcp_hlen - 20, t + 20);
+	}
+	event_field(ev, 0, "payload", t + seg->tcp_hlen, seg->payload_len, "%zu bytes",
+		    seg->payload_len);
+	event_field(ev, 0, "source_of_numbers", 0, 0, "libpcap capture of the real packet");
+	return ev;
+}

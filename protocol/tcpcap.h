@@ -1,0 +1,64 @@
+/* Real TCP segments of one connection, captured with libpcap.
+ *
+ * Capture needs root or CAP_NET_RAW; without it tcpcap_open fails with the
+ * reason and the engine falls back to the socket's TCP_INFO state (and says
+ * so).  Numbers shown always come from captured packets, never invented. */
+#ifndef HTTPSVIZ_TCPCAP_H
+#define HTTPSVIZ_TCPCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol/event.h"
+
+struct tcpcap;
+
+/* One decoded TCP segment; offsets are into the captured packet bytes. */
+struct tcpseg {
+	const uint8_t *pkt;  /* the whole captured packet (link header onwards) */
+	size_t pkt_len;
+	size_t ip_off;       /* where the IP header starts */
+	size_t tcp_off;      /* where the TCP header starts */
+	size_t tcp_hlen;
+	size_t payload_len;
+	uint32_t src_ip, dst_ip; /* IPv4, network order */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t window;
+};
+
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+
+/* Start capturing TCP segments to or from local port `port` on interface
+ * `dev` ("lo" for the embedded exchange, "any" for a remote server).
+ * dump_file, if not NULL, receives every captured packet in pcap format.
+ * Returns NULL with the reason in err. */
+struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file,
+			   char *err, size_t errlen);
+/* Call fn for every segment captured so far, waiting up to wait_ms for at
+ * least `want` segments in total (0 = do not wait).  Returns the number of
+ * segments delivered by this call, or -1 on a capture error. */
+int tcpcap_drain(struct tcpcap *cap, int want, int wait_ms,
+		 void (*fn)(void *arg, const struct tcpseg *seg), void *arg);
+/* Segments seen since open. */
+int tcpcap_count(const struct tcpcap *cap);
+/* Stop capturing, flushing the dump file. */
+void tcpcap_close(struct tcpcap *cap);
+
+/* Decode a captured packet of link type `linktype` into seg.  Returns 0, or
+ * -1 when it is not a complete IPv4 TCP segment.  Bounds-checked: the
+ * packet is untrusted. */
+int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *seg);
+/* Append a tcp.* event for a segment (raw = the IP packet): fields seq, ack,
+ * flags, window and the options, with byte ranges into the raw bytes. */
+struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction dir,
+			   const struct tcpseg *seg);
+/* "SYN", "SYN,ACK", "FIN,ACK" ... into buf. */
+void tcpcap_flags_str(uint8_t flags, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,279 @@
+/* Integration tests: whole exchanges in-process, client and server on real
+ * loopback sockets, checked event by event. */
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/engine.h"
+
+struct run {
+	struct evlog log;
+	struct engine *e;
+	enum engine_status st;
+};
+
+static void run_all(struct run *r, const struct engine_config *cfg)
+{
+	char err[256] = "";
+
+	evlog_init(&r->log);
+	r->e = engine_new(cfg, &r->log, err, sizeof err);
+	if (r->e == NULL)
+		print_error("engine_new: %s\n", err);
+	assert_non_null(r->e);
+	r->st = ENGINE_MORE;
+	for (int i = 0; i < 64 && r->st == ENGINE_MORE; i++)
+		r->st = engine_step(r->e);
+	if (r->st != ENGINE_DONE)
+		print_error("failed: %s\n", engine_error(r->e));
+}
+
+static void run_free(struct run *r)
+{
+	engine_free(r->e);
+	evlog_clear(&r->log);
+}
+
+/* The names of the events, leaving out the layers whose count depends on
+ * the machine (TCP capture) or on other modules' detail (cert, kex). */
+static char *tls_names(const struct evlog *log)
+{
+	size_t n = 0;
+	char *s = calloc(1, 4096);
+
+	for (size_t i = 0; i < log->n; i++) {
+		enum layer l = evname_layer(log->ev[i]->name);
+
+		if (l == LAYER_TCP || l == LAYER_KEX || l == LAYER_CERT)
+			continue;
+		n += (size_t)snprintf(s + n, 4096 - n, "%s%s", n ? " " : "", evname_str(log->ev[i]->name));
+	}
+	return s;
+}
+
+static const char *field_value(const struct evlog *log, enum evname name, const char *field)
+{
+	long i = evlog_find(log, name, 0);
+	const struct field *f;
+
+	assert_true(i >= 0);
+	f = event_find_field(log->ev[i], field);
+	if (f == NULL)
+		print_error("%s has no field %s\n", evname_str(name), field);
+	assert_non_null(f);
+	return f->value;
+}
+
+static void assert_tcp(const struct evlog *log)
+{
+	long syn = evlog_find(log, EV_TCP_SYN, 0);
+
+	if (syn < 0) { /* no capture permitted: the TCP_INFO fallback */
+		assert_true(evlog_find(log, EV_TCP_CONNECTED, 0) == 0);
+		return;
+	}
+	assert_int_equal(syn, 0);
+	assert_int_equal(evlog_find(log, EV_TCP_SYN_ACK, 0), 1);
+	assert_int_equal(evlog_find(log, EV_TCP_ACK, 0), 2);
+	assert_non_null(event_find_field(log->ev[0], "seq"));
+	assert_non_null(event_find_field(log->ev[1], "window"));
+	/* both sides closed with a FIN */
+	assert_true(evlog_find(log, EV_TCP_FIN, 3) > 0);
+}
+
+static void assert_cert_checks(const struct evlog *log)
+{
+	long cert = evlog_find(log, EV_TLS_CERTIFICATE, 0);
+	long chain = evlog_find(log, EV_CERT_CHAIN, 0);
+	long verdict = evlog_find(log, EV_CERT_VERDICT, 0);
+
+	assert_true(cert >= 0 && chain > cert && verdict > chain);
+	assert_int_equal(log->ev[verdict]->result, RESULT_PASS);
+	assert_true(evlog_find(log, EV_CERT_HOSTNAME, 0) > chain);
+	assert_true(evlog_find(log, EV_CERT_VALIDITY, 0) > chain);
+	assert_true(evlog_find(log, EV_CERT_SIGNATURE, 0) > chain);
+	assert_string_equal(field_value(log, EV_TLS_CERTIFICATE, "subject"), "CN=localhost,O=httpsviz");
+	assert_true(strstr(field_value(log, EV_HTTP_RESPONSE, "status"), "200") != NULL);
+}
+
+static void test_rsa_tls12(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12};
+	struct run r;
+	char *names;
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	assert_int_equal(engine_exit_code(r.e), EXIT_OK);
+	names = tls_names(&r.log);
+	assert_string_equal(names,
+			    "tls.client_hello tls.server_hello tls.certificate tls.server_hello_done "
+			    "tls.client_key_exchange tls.change_cipher_spec tls.finished "
+			    "tls.new_session_ticket tls.change_cipher_spec tls.finished tls.handshake_done "
+			    "tls.handshake_done http.request tls.application_data tls.application_data "
+			    "http.response tls.alert tls.alert");
+	free(names);
+	assert_tcp(&r.log);
+	assert_cert_checks(&r.log);
+	assert_string_equal(engine_cipher(r.e), "TLS_RSA_WITH_AES_128_GCM_SHA256");
+	assert_string_equal(engine_version(r.e), "TLSv1.2");
+	assert_non_null(strstr(field_value(&r.log, EV_TLS_SERVER_HELLO, "cipher_suite"),
+			       "TLS_RSA_WITH_AES_128_GCM_SHA256"));
+	assert_non_null(event_find_field(r.log.ev[evlog_find(&r.log, EV_TLS_CLIENT_KEY_EXCHANGE, 0)],
+					 "encrypted_pre_master"));
+	/* the client's first encrypted record after CCS is the Finished (0),
+	 * so the request travels as record number 1 */
+	assert_non_null(strstr(field_value(&r.log, EV_TLS_APPLICATION_DATA, "record_seq"), "1 "));
+	/* both sides' application data records are real ciphertext, not the request */
+	{
+		long i = evlog_find(&r.log, EV_TLS_APPLICATION_DATA, 0);
+		const struct event *ev = r.log.ev[i];
+
+		assert_int_equal(ev->dir, DIR_C2S);
+		assert_int_equal(ev->raw[0], 23);
+		assert_null(memmem(ev->raw, ev->raw_len, "GET /", 5));
+		ev = r.log.ev[evlog_find(&r.log, EV_TLS_APPLICATION_DATA, (size_t)i + 1)];
+		assert_int_equal(ev->dir, DIR_S2C);
+	}
+	/* the keylog callback reported the RSA pre-master secret */
+	{
+		long k = evlog_find(&r.log, EV_KEX_SECRET, 0);
+
+		assert_true(k >= 0);
+		assert_string_equal(event_find_field(r.log.ev[k], "label")->value, "RSA");
+		assert_int_equal(r.log.ev[k]->raw_len, 48);
+		assert_int_equal(r.log.ev[k]->raw[0], 3); /* client_version 3,3 */
+		assert_int_equal(r.log.ev[k]->raw[1], 3);
+	}
+	run_free(&r);
+}
+
+static void test_ecdhe_tls12(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_ECDHE, .tls = TLSV_12};
+	struct run r;
+	char *names;
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	names = tls_names(&r.log);
+	assert_string_equal(names,
+			    "tls.client_hello tls.server_hello tls.certificate tls.server_key_exchange "
+			    "tls.server_hello_done tls.client_key_exchange tls.change_cipher_spec tls.finished "
+			    "tls.new_session_ticket tls.change_cipher_spec tls.finished tls.handshake_done "
+			    "tls.handshake_done http.request tls.application_data tls.application_data "
+			    "http.response tls.alert tls.alert");
+	free(names);
+	assert_tcp(&r.log);
+	assert_cert_checks(&r.log);
+	assert_string_equal(engine_cipher(r.e), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	run_free(&r);
+}
+
+static void test_tls13(void **state)
+{
+	struct engine_config cfg = {.tls = TLSV_13};
+	struct run r;
+	char *names;
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	names = tls_names(&r.log);
+	assert_string_equal(names,
+			    "tls.client_hello tls.server_hello tls.change_cipher_spec tls.encrypted_extensions "
+			    "tls.certificate tls.certificate_verify tls.finished tls.change_cipher_spec "
+			    "tls.finished tls.handshake_done tls.handshake_done tls.new_session_ticket "
+			    "http.request tls.application_data tls.application_data http.response tls.alert "
+			    "tls.alert");
+	free(names);
+	assert_tcp(&r.log);
+	assert_cert_checks(&r.log);
+	assert_string_equal(engine_version(r.e), "TLSv1.3");
+	run_free(&r);
+}
+
+/* A step is one flight: the server's answer is not on the wire until the
+ * step after the one that delivered the ClientHello. */
+static void test_stepping_is_real(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12};
+	struct evlog log;
+	char err[256];
+	struct engine *e;
+	size_t hello;
+
+	(void)state;
+	evlog_init(&log);
+	e = engine_new(&cfg, &log, err, sizeof err);
+	assert_non_null(e);
+	assert_int_equal(engine_step(e), ENGINE_MORE); /* TCP */
+	assert_int_equal(engine_bytes_sent(e, ACTOR_CLIENT), 0);
+	assert_int_equal(engine_bytes_sent(e, ACTOR_SERVER), 0);
+	assert_int_equal(evlog_find(&log, EV_TLS_CLIENT_HELLO, 0), -1);
+
+	assert_int_equal(engine_step(e), ENGINE_MORE); /* ClientHello */
+	hello = engine_bytes_sent(e, ACTOR_CLIENT);
+	assert_true(hello > 5);
+	assert_true(evlog_find(&log, EV_TLS_CLIENT_HELLO, 0) >= 0);
+	assert_int_equal(evlog_find(&log, EV_TLS_SERVER_HELLO, 0), -1);
+	/* the server has the ClientHello bytes and nothing else; it sent none */
+	assert_int_equal(engine_bytes_pending(e, ACTOR_SERVER), hello);
+	assert_int_equal(engine_bytes_sent(e, ACTOR_SERVER), 0);
+	assert_int_equal(engine_bytes_pending(e, ACTOR_CLIENT), 0);
+
+	assert_int_equal(engine_step(e), ENGINE_MORE); /* ServerHello .. ServerHelloDone */
+	assert_true(evlog_find(&log, EV_TLS_SERVER_HELLO_DONE, 0) >= 0);
+	assert_true(engine_bytes_sent(e, ACTOR_SERVER) > 0);
+	assert_int_equal(engine_bytes_pending(e, ACTOR_CLIENT), engine_bytes_sent(e, ACTOR_SERVER));
+	assert_int_equal(engine_bytes_pending(e, ACTOR_SERVER), 0);
+	assert_int_equal(engine_bytes_sent(e, ACTOR_CLIENT), hello);
+	/* the client has not answered yet */
+	assert_int_equal(evlog_find(&log, EV_TLS_CLIENT_KEY_EXCHANGE, 0), -1);
+	assert_int_equal(engine_steps(e), 3);
+	engine_free(e);
+	evlog_clear(&log);
+}
+
+static void test_classic_and_failure(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .classic = 1};
+	struct run r;
+	long ch;
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	/* --classic: the ClientHello offers no extended_master_secret */
+	ch = evlog_find(&r.log, EV_TLS_CLIENT_HELLO, 0);
+	for (size_t i = 0; i < r.log.ev[ch]->nfields; i++)
+		assert_null(strstr(r.log.ev[ch]->fields[i].value, "extended_master_secret"));
+	run_free(&r);
+
+	/* an expired certificate ends the run with exit 6 and an alert */
+	cfg.classic = 0;
+	cfg.scenario = SCEN_EXPIRED;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_FAILED);
+	assert_int_equal(engine_exit_code(r.e), EXIT_CERT);
+	assert_true(evlog_find(&r.log, EV_TLS_ALERT, 0) > evlog_find(&r.log, EV_CERT_VERDICT, 0));
+	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->result, RESULT_FAIL);
+	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->x509_error, 10);
+	assert_int_equal(evlog_find(&r.log, EV_TLS_CLIENT_KEY_EXCHANGE, 0), -1);
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rsa_tls12),
+		cmocka_unit_test(test_ecdhe_tls12),
+		cmocka_unit_test(test_tls13),
+		cmocka_unit_test(test_stepping_is_real),
+		cmocka_unit_test(test_classic_and_failure),
+	};
+
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
