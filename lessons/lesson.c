@@ -978,6 +978,7 @@ static void settle_prediction(struct lesson_run *run, const struct event *ev)
 	run->settled = 1;
 	run->pq = NULL;
 	run->pv.actual = (int)ev->name;
+	run->pv.pick = run->ppick;
 	run->pv.right = run->ppick >= 0 && q->choice_ev[run->ppick] == (int)ev->name;
 	run->pv.feedback = run->pv.right ? q->right : q->wrong;
 	run->pv.expected_ok = expected == (int)ev->name;
@@ -1163,6 +1164,7 @@ int lesson_answer(struct lesson_run *run, const struct lesson_question *q,
 		v->right = right;
 		v->feedback = right ? q->right : q->wrong;
 		v->actual = -1;
+		v->pick = -1;
 		v->expected_ok = 1;
 	}
 	s = run != NULL ? question_step(run, q) : NULL;

@@ -149,6 +149,7 @@ struct lesson_verdict {
 	int right;              /* 1 right, 0 wrong */
 	const char *feedback;   /* the question's right or wrong text */
 	int actual;             /* LQ_PREDICT: evname that really came next, else -1 */
+	int pick;               /* LQ_PREDICT: the learner's choice, -1 for none */
 	int expected_ok;        /* LQ_PREDICT: 1 when the teacher's expected answer
 				 * matched the live run, 0 when not (a lesson bug) */
 };

@@ -1,0 +1,239 @@
+/* Finding lesson files in the share directory, the user's data directory
+ * and ./lessons. */
+#include "lessons/lessondir.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lessons/lesson.h"
+#include "protocol/sanitize.h"
+
+#ifndef HTTPSVIZ_SHAREDIR
+#define HTTPSVIZ_SHAREDIR "/usr/local/share/httpsviz"
+#endif
+
+#define SUFFIX ".lesson"
+#define MAX_DIRS 3
+#define MAX_LESSONS 500
+
+/* A new string "a/b" (b may be NULL). */
+static char *join(const char *a, const char *b)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s%s%s", a, b ? "/" : "", b ? b : "") < 0)
+		return NULL;
+	return s;
+}
+
+/* see lessondir.h */
+size_t lessondir_dirs(char **dirs, size_t max)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *cand[MAX_DIRS] = {NULL, NULL, NULL};
+	size_t n = 0;
+
+	cand[0] = join(HTTPSVIZ_SHAREDIR, "lessons");
+	if (xdg != NULL && xdg[0] == '/')
+		cand[1] = join(xdg, "httpsviz/lessons");
+	else if (home != NULL && home[0] != '\0')
+		cand[1] = join(home, ".local/share/httpsviz/lessons");
+	cand[2] = join("lessons", NULL);
+	for (size_t i = 0; i < MAX_DIRS; i++) {
+		if (cand[i] != NULL && n < max)
+			dirs[n++] = cand[i];
+		else
+			free(cand[i]);
+	}
+	return n;
+}
+
+/* 1 when path is an existing regular file. */
+static int is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* 1 when a file name ends in ".lesson" and has something before it. */
+static int is_lesson_name(const char *f)
+{
+	size_t n = strlen(f);
+
+	return n > strlen(SUFFIX) && strcmp(f + n - strlen(SUFFIX), SUFFIX) == 0 && f[0] != '.';
+}
+
+/* 1 when the lesson called base (no suffix) answers to the name asked:
+ * itself, itself without an "NN-" prefix, or the number alone. */
+static int name_matches(const char *base, const char *asked)
+{
+	size_t d = 0;
+
+	if (strcmp(base, asked) == 0)
+		return 1;
+	while (base[d] >= '0' && base[d] <= '9')
+		d++;
+	if (d == 0 || base[d] != '-')
+		return 0;
+	if (strcmp(base + d + 1, asked) == 0)
+		return 1;
+	/* "2" or "02" for "02-..." */
+	if (asked[0] != '\0' && strspn(asked, "0123456789") == strlen(asked))
+		return strtol(asked, NULL, 10) == strtol(base, NULL, 10);
+	return 0;
+}
+
+/* see lessondir.h */
+char *lessondir_find(const char *name)
+{
+	char *dirs[MAX_DIRS];
+	size_t nd;
+	char *found = NULL;
+
+	if (name == NULL || name[0] == '\0')
+		return NULL;
+	if (strchr(name, '/') != NULL || is_lesson_name(name)) {
+		if (is_file(name))
+			return strdup(name);
+		if (strchr(name, '/') != NULL)
+			return NULL;
+	}
+	nd = lessondir_dirs(dirs, MAX_DIRS);
+	for (size_t i = 0; i < nd && found == NULL; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+		char *best = NULL;
+
+		if (d == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			char base[256];
+			size_t n = strlen(de->d_name);
+
+			if (!is_lesson_name(de->d_name) || n >= sizeof base)
+				continue;
+			memcpy(base, de->d_name, n - strlen(SUFFIX));
+			base[n - strlen(SUFFIX)] = '\0';
+			if (!name_matches(base, name) && strcmp(de->d_name, name) != 0)
+				continue;
+			/* readdir order is arbitrary: take the smallest name */
+			if (best == NULL || strcmp(de->d_name, best) < 0) {
+				free(best);
+				best = strdup(de->d_name);
+			}
+		}
+		closedir(d);
+		if (best != NULL) {
+			found = join(dirs[i], best);
+			free(best);
+			if (found != NULL && !is_file(found)) {
+				free(found);
+				found = NULL;
+			}
+		}
+	}
+	for (size_t i = 0; i < nd; i++)
+		free(dirs[i]);
+	return found;
+}
+
+/* Order entries by name. */
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct lessondir_entry *x = a;
+	const struct lessondir_entry *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Fill an entry's title and description by parsing its file. */
+static int entry_describe(struct lessondir_entry *e)
+{
+	struct lesson *l = lesson_load(e->path, NULL);
+
+	e->title = strdup(l != NULL && l->title ? l->title : "");
+	e->description = strdup(l != NULL && l->description ? l->description
+							     : "(this lesson has problems: run 'httpsviz lesson check')");
+	lesson_free(l);
+	return e->title != NULL && e->description != NULL ? 0 : -1;
+}
+
+/* see lessondir.h */
+long lessondir_list(struct lessondir_entry **out)
+{
+	char *dirs[MAX_DIRS];
+	size_t nd = lessondir_dirs(dirs, MAX_DIRS);
+	struct lessondir_entry *list = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < nd && rc == 0; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+
+		if (d == NULL)
+			continue;
+		while (rc == 0 && n < MAX_LESSONS && (de = readdir(d)) != NULL) {
+			struct lessondir_entry *e;
+			size_t len = strlen(de->d_name) - strlen(SUFFIX);
+			char *name;
+			int dup = 0;
+
+			if (!is_lesson_name(de->d_name))
+				continue;
+			name = sanitize_bytes(de->d_name, len);
+			if (name == NULL) {
+				rc = -1;
+				break;
+			}
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = strcmp(list[k].name, name) == 0;
+			if (dup) {
+				free(name);
+				continue;
+			}
+			e = realloc(list, (n + 1) * sizeof *e);
+			if (e == NULL) {
+				free(name);
+				rc = -1;
+				break;
+			}
+			list = e;
+			e = &list[n++];
+			memset(e, 0, sizeof *e);
+			e->name = name;
+			e->path = join(dirs[i], de->d_name);
+			if (e->path == NULL || entry_describe(e) != 0)
+				rc = -1;
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; i < nd; i++)
+		free(dirs[i]);
+	if (rc != 0) {
+		lessondir_free(list, n);
+		return -1;
+	}
+	if (n > 1)
+		qsort(list, n, sizeof *list, entry_cmp);
+	*out = list;
+	return (long)n;
+}
+
+/* see lessondir.h */
+void lessondir_free(struct lessondir_entry *list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		free(list[i].name);
+		free(list[i].path);
+		free(list[i].title);
+		free(list[i].description);
+	}
+	free(list);
+}
