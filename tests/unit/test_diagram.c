@@ -1,0 +1,333 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/event.h"
+#include "ui/diagram.h"
+#include "ui/grid.h"
+
+/* A synthetic TLS 1.2 RSA exchange, in the order the engine logs it. */
+static void build_log(struct evlog *log)
+{
+	static const uint8_t ch[] = {0x16, 0x03, 0x01, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00};
+	struct event *ev;
+
+	evlog_init(log);
+	evlog_add(log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, NULL, 0, "seq=100");
+	evlog_add(log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, NULL, 0, "seq=900 ack=101");
+	evlog_add(log, EV_TCP_ACK, ACTOR_KERNEL, DIR_C2S, NULL, 0, "ack=901");
+	evlog_add(log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "established");
+	evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, ch, sizeof ch, "ClientHello, 2 suites");
+	evlog_add(log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "ServerHello");
+	evlog_add(log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "1 certificate");
+	evlog_add(log, EV_TLS_SERVER_HELLO_DONE, ACTOR_SERVER, DIR_S2C, NULL, 0, "done");
+	ev = evlog_add(log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "localhost matches");
+	event_set_result(ev, RESULT_PASS, 0, NULL);
+	evlog_add(log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT, DIR_C2S, NULL, 0, "RSA");
+	evlog_add(log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_CLIENT, DIR_C2S, NULL, 0, "ccs");
+	evlog_add(log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fin");
+	evlog_add(log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "pre-master recovered");
+	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
+		  "78 bytes: GET / HTTP/1.1\r\nHost: localhost");
+	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0,
+		  "HTTP/1.1 200 OK");
+}
+
+/* The grid row that contains text, or -1. */
+static int find_row(const struct grid *g, const char *text)
+{
+	char buf[1024];
+
+	for (int y = 0; y < g->h; y++) {
+		grid_row_utf8(g, y, buf, sizeof buf);
+		if (strstr(buf, text) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+/* Column of the first cell in row y right of the gutter holding cp, or -1. */
+static int find_cp(struct grid *g, int y, uint32_t cp)
+{
+	for (int x = 4; x < g->w; x++)
+		if (grid_at(g, x, y)->ch == cp)
+			return x;
+	return -1;
+}
+
+static void test_shapes(void **state)
+{
+	struct evlog log;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(diagram_shape(log.ev[0]), SHAPE_ARROW_C2S);  /* SYN */
+	assert_int_equal(diagram_shape(log.ev[1]), SHAPE_ARROW_S2C);  /* SYN-ACK */
+	assert_int_equal(diagram_shape(log.ev[2]), SHAPE_ARROW_C2S);  /* ACK */
+	assert_int_equal(diagram_shape(log.ev[3]), SHAPE_NOTE_NETWORK);
+	assert_int_equal(diagram_shape(log.ev[4]), SHAPE_ARROW_C2S);
+	assert_int_equal(diagram_shape(log.ev[5]), SHAPE_ARROW_S2C);
+	assert_int_equal(diagram_shape(log.ev[8]), SHAPE_NOTE_CLIENT);
+	assert_int_equal(diagram_shape(log.ev[12]), SHAPE_NOTE_SERVER);
+	evlog_clear(&log);
+}
+
+static void test_labels_and_classes(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+	char buf[128];
+
+	(void)state;
+	build_log(&log);
+	diagram_label(log.ev[4], buf, sizeof buf);
+	assert_string_equal(buf, "ClientHello");
+	diagram_label(log.ev[0], buf, sizeof buf);
+	assert_string_equal(buf, "SYN: seq=100");
+	diagram_label(log.ev[8], buf, sizeof buf);
+	assert_string_equal(buf, "check: hostname [pass]: localhost matches");
+	diagram_label(log.ev[13], buf, sizeof buf);
+	assert_string_equal(buf, "[encrypted] GET / HTTP/1.1");
+	diagram_label(log.ev[14], buf, sizeof buf);
+	assert_string_equal(buf, "[encrypted] HTTP/1.1 200 OK");
+	assert_int_equal(diagram_class(log.ev[0]), CLS_TCP);
+	assert_int_equal(diagram_class(log.ev[4]), CLS_TLS);
+	assert_int_equal(diagram_class(log.ev[8]), CLS_CERT);
+	assert_int_equal(diagram_class(log.ev[12]), CLS_KEX);
+	assert_int_equal(diagram_class(log.ev[13]), CLS_DATA);
+	/* failures and alerts are red, an orderly close is not */
+	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "expired");
+	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	diagram_label(ev, buf, sizeof buf);
+	assert_string_equal(buf, "check: validity [FAIL]: expired");
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fatal certificate_expired");
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	diagram_label(ev, buf, sizeof buf);
+	assert_string_equal(buf, "Alert: fatal certificate_expired");
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close_notify");
+	assert_int_equal(diagram_class(ev), CLS_TLS);
+	ev = evlog_add(&log, EV_ERROR_TIMEOUT, ACTOR_APP, DIR_LOCAL, NULL, 0, "no answer");
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
+	ev->verified = 0;
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	evlog_clear(&log);
+}
+
+static void test_phases(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	enum phase want[] = {PHASE_TCP, PHASE_HELLO, PHASE_CERT, PHASE_KEX, PHASE_CERT,
+			     PHASE_KEX, PHASE_FINISHED, PHASE_KEX, PHASE_DATA};
+	size_t k = 0;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	for (size_t i = 0; i < d.n; i++)
+		if (d.rows[i].kind == ROW_PHASE) {
+			assert_true(k < sizeof want / sizeof want[0]);
+			assert_int_equal(d.rows[i].phase, want[k]);
+			k++;
+		}
+	assert_int_equal(k, sizeof want / sizeof want[0]);
+	assert_int_equal(d.n, log.n + k);
+	/* the phase marker comes right before the first event of its phase */
+	assert_int_equal(diagram_row_of(&d, 4), diagram_row_of(&d, 3) + 2);
+	assert_int_equal(diagram_event_at(&d, 0), -1);
+	assert_int_equal(diagram_event_at(&d, 1), 0);
+	/* only what is revealed is laid out */
+	assert_int_equal(diagram_build(&d, &log, 2, 0), 0);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(diagram_row_of(&d, 5), -1);
+	/* projector: a blank row after every event */
+	assert_int_equal(diagram_build(&d, &log, 2, 1), 0);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(d.rows[2].kind, ROW_SPACE);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+static void test_arrows_drawn(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 30};
+	struct diagram_opts o = {0, 4, 0, 1};
+	int y, cx, sx;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 60, 30, 0), 0);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_int_equal(find_row(&g, "Client"), 0);
+	cx = 4 + 3;
+	sx = 60 - 4;
+	/* ClientHello points right, ending at the server's lifeline */
+	y = find_row(&g, "ClientHello");
+	assert_true(y > 0);
+	assert_int_equal(find_cp(&g, y, 0x25B6), sx - 1);
+	assert_int_equal(find_cp(&g, y, 0x25C0), -1);
+	assert_int_equal(grid_at(&g, cx, y)->ch, 0x2502);
+	assert_int_equal(grid_at(&g, sx, y)->ch, 0x2502);
+	/* selected: label reversed, a marker in the gutter */
+	assert_true(grid_at(&g, find_cp(&g, y, 'C'), y)->attr & GA_REVERSE);
+	assert_int_equal(grid_at(&g, 3, y)->ch, 0x25B6);
+	/* ServerHello points left, from the server to the client */
+	y = find_row(&g, "ServerHello");
+	assert_int_equal(find_cp(&g, y, 0x25C0), cx + 1);
+	assert_int_equal(find_cp(&g, y, 0x25B6), -1);
+	assert_false(grid_at(&g, find_cp(&g, y, 'S'), y)->attr & GA_REVERSE);
+	assert_int_equal(grid_at(&g, find_cp(&g, y, 'S'), y)->cls, CLS_TLS);
+	/* the encrypted request and response */
+	y = find_row(&g, "[encrypted] GET / HTTP/1.1");
+	assert_true(y > find_row(&g, "Finished"));
+	assert_int_equal(grid_at(&g, sx - 1, y)->ch, 0x25B6);
+	assert_true(find_row(&g, "[encrypted] HTTP/1.1 200 OK") > y);
+	/* notes sit on the lifeline that acted, phase markers between */
+	y = find_row(&g, "[check: hostname [pass]");
+	assert_int_equal(find_cp(&g, y, '['), cx + 2);
+	assert_true(find_row(&g, " key exchange ") > 0);
+	assert_true(find_row(&g, "(TCP connected: established)") > 0);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+static void test_ascii_mode(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 30};
+	struct diagram_opts o = {0, -1, 0, 1};
+	char buf[256];
+	int y;
+
+	(void)state;
+	build_log(&log);
+	evlog_add(&log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+		  "caf\xc3\xa9 \xe6\x97\xa5");
+	assert_int_equal(grid_init(&g, 60, 30, 1), 0);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	for (y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++)
+			assert_true(grid_at(&g, x, y)->ch >= 0x20 && grid_at(&g, x, y)->ch < 0x7f);
+	y = find_row(&g, "ClientHello");
+	grid_row_utf8(&g, y, buf, sizeof buf);
+	assert_string_equal(buf, "  5    |- ClientHello --------------------------------->|");
+	y = find_row(&g, "ServerHello");
+	grid_row_utf8(&g, y, buf, sizeof buf);
+	assert_string_equal(buf, "  6    |<--------------------------------- ServerHello -|");
+	assert_true(find_row(&g, "[response: caf? ?]") > 0);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+static void test_narrow(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {2, 0, 30, 20};
+	struct diagram_opts o = {0, -1, 0, 1};
+	char buf[256];
+	int y;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 40, 20, 1), 0);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	o.scroll = diagram_scroll_to(&d, 0, (int)d.n - 1, diagram_body_height(&r));
+	diagram_draw(&g, &r, &log, &d, &o);
+	/* long labels are cut with a marker, never drawn past the lifeline */
+	y = find_row(&g, "[encrypted]");
+	assert_true(y > 0);
+	grid_row_utf8(&g, y, buf, sizeof buf);
+	assert_non_null(strchr(buf, '~'));
+	assert_int_equal(grid_at(&g, 2 + 30 - 4, y)->ch, '|');
+	assert_int_equal(grid_at(&g, 2 + 30 - 5, y)->ch, '>');
+	/* nothing outside the region */
+	for (y = 0; y < g.h; y++) {
+		assert_int_equal(grid_at(&g, 0, y)->ch, ' ');
+		assert_int_equal(grid_at(&g, 1, y)->ch, ' ');
+		for (int x = 32; x < 40; x++)
+			assert_int_equal(grid_at(&g, x, y)->ch, ' ');
+	}
+	/* too narrow for a diagram at all: draws nothing */
+	grid_clear(&g);
+	r.w = 20;
+	diagram_draw(&g, &r, &log, &d, &o);
+	for (y = 0; y < g.h; y++)
+		assert_int_equal(grid_row_utf8(&g, y, buf, sizeof buf), 0);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+static void test_scrolling(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 11};
+	struct diagram_opts o = {0, -1, 0, 1};
+	int n, s, row;
+
+	(void)state;
+	build_log(&log);
+	for (int i = 0; i < 30; i++)
+		evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
+			  "GET /%d HTTP/1.1", i);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	n = (int)d.n;
+	assert_int_equal(diagram_body_height(&r), 10);
+	/* following the newest: it is on the last body row */
+	s = diagram_scroll_to(&d, 0, n - 1, 10);
+	assert_int_equal(s, n - 10);
+	o.scroll = s;
+	o.selected = (int)log.n - 1;
+	assert_int_equal(grid_init(&g, 60, 11, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_int_equal(find_row(&g, "GET /29 HTTP/1.1"), 10);
+	assert_int_equal(find_row(&g, "ClientHello"), -1);
+	/* scrolling back to the ClientHello brings its phase marker with it */
+	row = diagram_row_of(&d, 4);
+	s = diagram_scroll_to(&d, s, row, 10);
+	assert_int_equal(s, row - 1);
+	grid_clear(&g);
+	o.scroll = s;
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_int_equal(find_row(&g, "ClientHello"), 2);
+	assert_int_equal(find_row(&g, " hello "), 1);
+	/* a row already in view does not move the view */
+	assert_int_equal(diagram_scroll_to(&d, s, row + 3, 10), s);
+	/* clamped: never past the end, never negative, fits: 0 */
+	assert_int_equal(diagram_scroll_to(&d, 1000, -1, 10), n - 10);
+	assert_int_equal(diagram_scroll_to(&d, -5, 0, 10), 0);
+	assert_int_equal(diagram_scroll_to(&d, 7, 3, n + 5), 0);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_labels_and_classes),
+		cmocka_unit_test(test_phases),
+		cmocka_unit_test(test_arrows_drawn),
+		cmocka_unit_test(test_ascii_mode),
+		cmocka_unit_test(test_narrow),
+		cmocka_unit_test(test_scrolling),
+	};
+
+	return cmocka_run_group_tests_name("diagram", tests, NULL, NULL);
+}

@@ -1,0 +1,398 @@
+/* The sequence diagram: pure layout into a grid. */
+#include "ui/diagram.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const phase_names[PHASE__COUNT] = {
+	[PHASE_TCP] = "TCP handshake", [PHASE_HELLO] = "hello",
+	[PHASE_CERT] = "certificate", [PHASE_KEX] = "key exchange",
+	[PHASE_FINISHED] = "finished", [PHASE_DATA] = "data",
+	[PHASE_CLOSE] = "close",
+};
+
+/* see diagram.h */
+const char *phase_str(enum phase p)
+{
+	if (p < 0 || p >= PHASE__COUNT)
+		return "";
+	return phase_names[p];
+}
+
+/* see diagram.h */
+enum phase diagram_phase(enum evname name)
+{
+	switch (name) {
+	case EV_TCP_SYN: case EV_TCP_SYN_ACK: case EV_TCP_ACK: case EV_TCP_CONNECTED:
+		return PHASE_TCP;
+	case EV_TLS_CLIENT_HELLO: case EV_TLS_SERVER_HELLO:
+	case EV_TLS_ENCRYPTED_EXTENSIONS:
+		return PHASE_HELLO;
+	case EV_TLS_CERTIFICATE: case EV_TLS_CERTIFICATE_REQUEST:
+	case EV_TLS_CERTIFICATE_VERIFY: case EV_CERT_CHAIN: case EV_CERT_SIGNATURE:
+	case EV_CERT_VALIDITY: case EV_CERT_HOSTNAME: case EV_CERT_VERDICT:
+		return PHASE_CERT;
+	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_SERVER_HELLO_DONE:
+	case EV_TLS_CLIENT_KEY_EXCHANGE: case EV_KEX_SECRET: case EV_KEX_PRE_MASTER:
+	case EV_KEX_RSA_DECRYPT: case EV_KEX_ECDHE: case EV_KEX_MASTER_SECRET:
+	case EV_KEX_KEY_BLOCK: case EV_KEX_TLS13_KEYS:
+		return PHASE_KEX;
+	case EV_TLS_CHANGE_CIPHER_SPEC: case EV_TLS_FINISHED: case EV_KEX_FINISHED:
+	case EV_TLS_NEW_SESSION_TICKET: case EV_TLS_HANDSHAKE_DONE:
+		return PHASE_FINISHED;
+	case EV_TLS_APPLICATION_DATA: case EV_HTTP_REQUEST: case EV_HTTP_RESPONSE:
+		return PHASE_DATA;
+	case EV_TLS_ALERT: case EV_TCP_FIN:
+		return PHASE_CLOSE;
+	default:
+		/* record decryption, key updates, errors: part of where they happen */
+		return PHASE_NONE;
+	}
+}
+
+/* see diagram.h */
+enum shape diagram_shape(const struct event *ev)
+{
+	if (ev->dir == DIR_C2S)
+		return SHAPE_ARROW_C2S;
+	if (ev->dir == DIR_S2C)
+		return SHAPE_ARROW_S2C;
+	switch (ev->actor) {
+	case ACTOR_CLIENT:
+		return SHAPE_NOTE_CLIENT;
+	case ACTOR_SERVER:
+		return SHAPE_NOTE_SERVER;
+	default:
+		return SHAPE_NOTE_NETWORK;
+	}
+}
+
+/* Whether an alert is the orderly close_notify rather than an error. */
+static int is_close_notify(const struct event *ev)
+{
+	if (ev->summary != NULL && strstr(ev->summary, "close_notify") != NULL)
+		return 1;
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (ev->fields[i].value != NULL &&
+		    strstr(ev->fields[i].value, "close_notify") != NULL)
+			return 1;
+	return 0;
+}
+
+/* see diagram.h */
+int diagram_class(const struct event *ev)
+{
+	enum layer l = evname_layer(ev->name);
+
+	if (l == LAYER_ERROR || ev->result == RESULT_FAIL || ev->verified == 0)
+		return CLS_ERROR;
+	if (ev->name == EV_TLS_ALERT)
+		return is_close_notify(ev) ? CLS_TLS : CLS_ERROR;
+	if (ev->name == EV_TLS_APPLICATION_DATA || l == LAYER_HTTP ||
+	    ev->name == EV_KEX_RECORD_DECRYPT)
+		return CLS_DATA;
+	switch (l) {
+	case LAYER_TCP:
+		return CLS_TCP;
+	case LAYER_CERT:
+		return CLS_CERT;
+	case LAYER_KEX:
+		return CLS_KEX;
+	default:
+		return CLS_TLS;
+	}
+}
+
+/* The first line of an HTTP request or status line inside text, or NULL. */
+static const char *http_line(const char *s)
+{
+	static const char *const starts[] = {"GET ", "HEAD ", "POST ", "PUT ",
+					     "DELETE ", "OPTIONS ", "HTTP/"};
+	const char *best = NULL;
+
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		const char *p = strstr(s, starts[i]);
+
+		if (p != NULL && (best == NULL || p < best))
+			best = p;
+	}
+	return best;
+}
+
+/* Copy the first line of s into buf, dropping an escaped line break. */
+static void first_line(char *buf, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && s[n] != '\n' && strncmp(s + n, "\\x0d", 4) != 0 &&
+	       strncmp(s + n, "\\x0a", 4) != 0 && strncmp(s + n, "\\r", 2) != 0)
+		n++;
+	snprintf(buf, len, "%.*s", (int)n, s);
+}
+
+/* see diagram.h */
+void diagram_label(const struct event *ev, char *buf, size_t len)
+{
+	const char *label = evname_label(ev->name);
+	const char *sum = ev->summary != NULL ? ev->summary : "";
+	const char *mark = "";
+	char line[256];
+	enum shape sh = diagram_shape(ev);
+	enum layer l = evname_layer(ev->name);
+
+	if (len == 0)
+		return;
+	if (ev->name == EV_TLS_APPLICATION_DATA) {
+		const char *h = http_line(sum);
+
+		first_line(line, sizeof line, h != NULL ? h : sum);
+		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
+		return;
+	}
+	if (ev->result == RESULT_PASS)
+		mark = " [pass]";
+	else if (ev->result == RESULT_FAIL)
+		mark = " [FAIL]";
+	else if (ev->verified == 1)
+		mark = " [verified]";
+	else if (ev->verified == 0)
+		mark = " [MISMATCH]";
+	/* handshake arrows say what they are; the inspector has the detail */
+	if (sum[0] == '\0' || (l == LAYER_TLS && ev->name != EV_TLS_ALERT &&
+			       sh != SHAPE_NOTE_CLIENT && sh != SHAPE_NOTE_SERVER)) {
+		snprintf(buf, len, "%s%s", label, mark);
+		return;
+	}
+	first_line(line, sizeof line, sum);
+	if (strncasecmp(line, label, strlen(label)) == 0)
+		snprintf(buf, len, "%s%s", line, mark);
+	else
+		snprintf(buf, len, "%s%s: %s", label, mark, line);
+}
+
+/* Append one row, growing the array. */
+static int push_row(struct diagram *d, enum row_kind kind, size_t ev, enum phase p)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		struct drow *rows = realloc(d->rows, cap * sizeof *rows);
+
+		if (rows == NULL)
+			return -1;
+		d->rows = rows;
+		d->cap = cap;
+	}
+	d->rows[d->n].kind = kind;
+	d->rows[d->n].ev = ev;
+	d->rows[d->n].phase = p;
+	d->n++;
+	return 0;
+}
+
+/* see diagram.h */
+int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
+		  int projector)
+{
+	enum phase cur = PHASE_NONE;
+
+	d->n = 0;
+	if (revealed > log->n)
+		revealed = log->n;
+	for (size_t i = 0; i < revealed; i++) {
+		enum phase p = diagram_phase(log->ev[i]->name);
+
+		if (p != PHASE_NONE && p != cur) {
+			if (push_row(d, ROW_PHASE, i, p) < 0)
+				return -1;
+			cur = p;
+		}
+		if (push_row(d, ROW_EVENT, i, cur) < 0)
+			return -1;
+		if (projector && push_row(d, ROW_SPACE, i, cur) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* see diagram.h */
+void diagram_free(struct diagram *d)
+{
+	free(d->rows);
+	d->rows = NULL;
+	d->n = d->cap = 0;
+}
+
+/* see diagram.h */
+int diagram_row_of(const struct diagram *d, size_t ev)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->rows[i].kind == ROW_EVENT && d->rows[i].ev == ev)
+			return (int)i;
+	return -1;
+}
+
+/* see diagram.h */
+long diagram_event_at(const struct diagram *d, int row)
+{
+	if (row < 0 || (size_t)row >= d->n || d->rows[row].kind == ROW_PHASE)
+		return -1;
+	return (long)d->rows[row].ev;
+}
+
+/* see diagram.h */
+int diagram_scroll_to(const struct diagram *d, int scroll, int row, int height)
+{
+	int n = (int)d->n;
+
+	if (height <= 0 || n <= height)
+		return 0;
+	if (row >= 0 && row < n) {
+		int top = row;
+
+		if (row > 0 && d->rows[row - 1].kind == ROW_PHASE)
+			top = row - 1;
+		if (top < scroll)
+			scroll = top;
+		if (row >= scroll + height)
+			scroll = row - height + 1;
+	}
+	if (scroll > n - height)
+		scroll = n - height;
+	if (scroll < 0)
+		scroll = 0;
+	return scroll;
+}
+
+/* see diagram.h */
+int diagram_body_height(const struct rect *r)
+{
+	return r->h > 1 ? r->h - 1 : 0;
+}
+
+/* Horizontal geometry shared by the header and the rows. */
+struct geom {
+	int gutter, cx, sx, mid;
+};
+
+/* Compute the lifeline columns for a region. */
+static struct geom geometry(const struct rect *r, int projector)
+{
+	struct geom gm;
+
+	gm.gutter = projector ? 0 : 4;
+	gm.cx = r->x + gm.gutter + 3;
+	gm.sx = r->x + r->w - 4;
+	gm.mid = (gm.cx + gm.sx) / 2;
+	return gm;
+}
+
+/* Draw text centred on column c, clipped to [lo, hi). */
+static void centred(struct grid *g, int c, int y, int lo, int hi, const char *s,
+		    int cls, unsigned attr)
+{
+	int w = grid_text_width(s);
+	int x = c - w / 2;
+
+	if (x + w > hi)
+		x = hi - w;
+	if (x < lo)
+		x = lo;
+	grid_text(g, x, y, hi - x, s, cls, attr);
+}
+
+/* Draw one event row. */
+static void draw_event(struct grid *g, const struct geom *gm, int y,
+		       const struct event *ev, int selected, const struct diagram_opts *o,
+		       const struct rect *r)
+{
+	char label[200];
+	char text[210];
+	int cls = diagram_class(ev);
+	unsigned attr = o->projector ? GA_BOLD : 0;
+	unsigned lattr = attr | (selected ? GA_REVERSE : 0);
+	int span = gm->sx - gm->cx - 1;
+	int lw;
+
+	diagram_label(ev, label, sizeof label);
+	if (gm->gutter > 0) {
+		char num[16];
+
+		snprintf(num, sizeof num, "%3u", ev->seq % 1000);
+		grid_text(g, r->x, y, 3, num, CLS_DIM, 0);
+		if (selected)
+			grid_put(g, r->x + 3, y, grid_glyph(g, G_ARROW_RIGHT),
+				 o->focused ? CLS_TITLE : CLS_DIM, GA_BOLD);
+	}
+	switch (diagram_shape(ev)) {
+	case SHAPE_ARROW_C2S:
+		grid_fill(g, gm->cx + 1, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
+		grid_put(g, gm->sx - 1, y, grid_glyph(g, G_ARROW_RIGHT), cls, GA_BOLD);
+		snprintf(text, sizeof text, " %s ", label);
+		grid_text(g, gm->cx + 2, y, span - 4, text, cls, lattr);
+		break;
+	case SHAPE_ARROW_S2C:
+		grid_put(g, gm->cx + 1, y, grid_glyph(g, G_ARROW_LEFT), cls, GA_BOLD);
+		grid_fill(g, gm->cx + 2, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
+		snprintf(text, sizeof text, " %s ", label);
+		lw = grid_text_width(text);
+		if (lw > span - 4)
+			lw = span - 4;
+		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
+		break;
+	case SHAPE_NOTE_CLIENT:
+		snprintf(text, sizeof text, "[%s]", label);
+		grid_text(g, gm->cx + 2, y, span - 2, text, cls, lattr);
+		break;
+	case SHAPE_NOTE_SERVER:
+		snprintf(text, sizeof text, "[%s]", label);
+		lw = grid_text_width(text);
+		if (lw > span - 2)
+			lw = span - 2;
+		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
+		break;
+	case SHAPE_NOTE_NETWORK:
+		snprintf(text, sizeof text, "(%s)", label);
+		centred(g, gm->mid, y, gm->cx + 1, gm->sx, text, cls, lattr);
+		break;
+	}
+}
+
+/* see diagram.h */
+void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
+		  const struct diagram *d, const struct diagram_opts *o)
+{
+	struct geom gm = geometry(r, o->projector);
+	int body = diagram_body_height(r);
+
+	if (r->w < 24 || r->h < 2)
+		return;
+	centred(g, gm.cx, r->y, r->x, r->x + r->w, "Client", CLS_TITLE, GA_BOLD);
+	centred(g, gm.sx, r->y, r->x, r->x + r->w, "Server", CLS_TITLE, GA_BOLD);
+	if (!o->projector)
+		centred(g, gm.mid, r->y, gm.cx + 4, gm.sx - 3, "network", CLS_DIM, 0);
+	for (int i = 0; i < body; i++) {
+		int y = r->y + 1 + i;
+		int row = o->scroll + i;
+
+		grid_put(g, gm.cx, y, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+		grid_put(g, gm.sx, y, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+		if (!o->projector)
+			grid_put(g, gm.mid, y, grid_glyph(g, G_DOTTED_V), CLS_DIM, 0);
+		if (row < 0 || (size_t)row >= d->n)
+			continue;
+		if (d->rows[row].kind == ROW_PHASE) {
+			char text[64];
+
+			grid_fill(g, gm.cx + 1, y, gm.sx - gm.cx - 1, 1,
+				  grid_glyph(g, G_DOTTED_H), CLS_PHASE, 0);
+			snprintf(text, sizeof text, " %s ", phase_str(d->rows[row].phase));
+			centred(g, gm.mid, y, gm.cx + 1, gm.sx, text, CLS_PHASE, GA_BOLD);
+		} else if (d->rows[row].kind == ROW_EVENT && d->rows[row].ev < log->n) {
+			size_t ev = d->rows[row].ev;
+
+			draw_event(g, &gm, y, log->ev[ev], o->selected == (int)ev, o, r);
+		}
+	}
+}

@@ -1,0 +1,88 @@
+/* A plain off-screen grid of cells: the UI lays out into it with pure
+ * functions (tested by cmocka without a terminal) and the ncurses layer only
+ * paints it.  Every cell holds one printable code point of width one; text
+ * written through grid_text() is decoded, and anything unprintable becomes
+ * '?', so nothing written here can act on a terminal. */
+#ifndef HTTPSVIZ_GRID_H
+#define HTTPSVIZ_GRID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Colour classes: the painter maps each to a colour pair (or to plain
+ * attributes on a monochrome terminal or with NO_COLOR). */
+enum cls {
+	CLS_DEFAULT,
+	CLS_DIM,      /* lifelines, the network column, frames */
+	CLS_TCP,
+	CLS_TLS,      /* TLS handshake messages */
+	CLS_CERT,
+	CLS_KEX,
+	CLS_DATA,     /* encrypted application data, HTTP */
+	CLS_ERROR,    /* errors, alerts, failed checks */
+	CLS_PHASE,    /* phase markers */
+	CLS_STATUS,   /* the status line */
+	CLS_HILITE,   /* bytes of the selected field in the hex dump */
+	CLS_TITLE,
+	CLS__COUNT
+};
+
+/* Attribute bits of a cell. */
+#define GA_BOLD 1u
+#define GA_REVERSE 2u
+#define GA_UNDERLINE 4u
+
+struct cell {
+	uint32_t ch;   /* a code point of width one */
+	uint8_t cls;   /* enum cls */
+	uint8_t attr;  /* GA_* bits */
+};
+
+struct grid {
+	int w, h;
+	int ascii;     /* draw ASCII only: box drawing and arrows fall back */
+	struct cell *cells;
+};
+
+/* Named glyphs, drawn as box-drawing characters or their ASCII fallback. */
+enum glyph {
+	G_HLINE, G_VLINE, G_ARROW_RIGHT, G_ARROW_LEFT, G_DOTTED_V, G_DOTTED_H,
+	G_TL, G_TR, G_BL, G_BR, G_ELLIPSIS, G_BULLET, G_SEP
+};
+
+/* Allocate a w x h grid of blanks; returns 0, or -1 when out of memory. */
+int grid_init(struct grid *g, int w, int h, int ascii);
+/* Release the cells. */
+void grid_free(struct grid *g);
+/* Reset every cell to a blank of the default class. */
+void grid_clear(struct grid *g);
+/* The cell at (x, y), or NULL outside the grid. */
+struct cell *grid_at(struct grid *g, int x, int y);
+/* The code point for a glyph in this grid's mode. */
+uint32_t grid_glyph(const struct grid *g, enum glyph gl);
+/* Put one code point (clipped to the grid; unprintable ones become '?'). */
+void grid_put(struct grid *g, int x, int y, uint32_t ch, int cls, unsigned attr);
+/* Fill a rectangle with one code point. */
+void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, int cls,
+	       unsigned attr);
+/* Set class and attributes of a run of cells, keeping their characters. */
+void grid_paint(struct grid *g, int x, int y, int w, int cls, unsigned attr);
+/* Write UTF-8 text from (x, y), at most maxw columns; when it does not fit
+ * the last column shows an ellipsis.  Returns the columns written. */
+int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
+	      unsigned attr);
+/* Columns the text would take (one per decoded code point). */
+int grid_text_width(const char *s);
+/* Word-wrap text into w columns from line y, at most maxlines lines; returns
+ * the lines used.  With g NULL only counts. */
+int grid_wrap(struct grid *g, int x, int y, int w, int maxlines, const char *s,
+	      int cls, unsigned attr);
+/* Draw a frame (its inside is left alone). */
+void grid_box(struct grid *g, int x, int y, int w, int h, int cls);
+/* Row y as UTF-8 text with trailing blanks removed (for tests and dumps).
+ * Returns the length written (always NUL-terminated when len > 0). */
+size_t grid_row_utf8(const struct grid *g, int y, char *buf, size_t len);
+/* Append the UTF-8 encoding of cp to buf (at most 4 bytes); returns bytes. */
+size_t grid_utf8_encode(uint32_t cp, char *buf);
+
+#endif

@@ -1,0 +1,197 @@
+/* The inspector: fields, hex dump and explanation of one event. */
+#include "ui/inspector.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* see inspector.h */
+int inspector_bytes_per_line(int w)
+{
+	int n = (w - 7) / 4;
+
+	n -= n % 4;
+	return n < 4 ? 4 : n;
+}
+
+/* see inspector.h */
+int inspector_byte_selected(const struct event *ev, int f, size_t i)
+{
+	const struct field *fl;
+
+	if (ev == NULL || f < 0 || (size_t)f >= ev->nfields || i >= ev->raw_len)
+		return 0;
+	fl = &ev->fields[f];
+	return fl->length > 0 && i >= fl->offset && i - fl->offset < fl->length;
+}
+
+/* see inspector.h */
+int inspector_subtree_end(const struct event *ev, int f)
+{
+	int end = f;
+
+	if (f < 0 || (size_t)f >= ev->nfields)
+		return f;
+	while ((size_t)end + 1 < ev->nfields &&
+	       ev->fields[end + 1].depth > ev->fields[f].depth)
+		end++;
+	return end;
+}
+
+/* see inspector.h */
+int inspector_hexdump(struct grid *g, const struct rect *r, const uint8_t *raw,
+		      size_t len, size_t first, size_t hl_off, size_t hl_len)
+{
+	int bpl = inspector_bytes_per_line(r->w);
+	int lines = 0;
+
+	for (size_t off = first * (size_t)bpl; off < len && lines < r->h;
+	     off += (size_t)bpl, lines++) {
+		int y = r->y + lines;
+		char addr[16];
+
+		snprintf(addr, sizeof addr, "%04zx", off & 0xffff);
+		grid_text(g, r->x, y, 4, addr, CLS_DIM, 0);
+		for (int i = 0; i < bpl && off + (size_t)i < len; i++) {
+			size_t b = off + (size_t)i;
+			int hl = hl_len > 0 && b >= hl_off && b - hl_off < hl_len;
+			int cls = hl ? CLS_HILITE : CLS_DEFAULT;
+			unsigned attr = hl ? GA_REVERSE : 0;
+			char hex[4];
+			uint8_t c = raw[b];
+
+			snprintf(hex, sizeof hex, "%02x", c);
+			grid_text(g, r->x + 6 + 3 * i, y, 2, hex, cls, attr);
+			/* raw bytes reach the terminal only as hex or printable ASCII */
+			grid_put(g, r->x + 7 + 3 * bpl + i, y,
+				 (c >= 0x20 && c < 0x7f) ? c : '.', hl ? CLS_HILITE : CLS_DIM,
+				 attr);
+		}
+	}
+	return lines;
+}
+
+/* see inspector.h */
+size_t inspector_hex_first(size_t hl_off, size_t hl_len, int bpl, int lines)
+{
+	size_t line;
+
+	if (hl_len == 0 || lines <= 0 || bpl <= 0)
+		return 0;
+	line = hl_off / (size_t)bpl;
+	/* show one line of context above when the field is further down */
+	if (line >= (size_t)lines)
+		return line - 1;
+	return 0;
+}
+
+/* see inspector.h */
+int inspector_field_scroll(const struct event *ev, int f, int rows)
+{
+	int end, top;
+
+	if (ev == NULL || f < 0 || rows <= 0)
+		return 0;
+	end = inspector_subtree_end(ev, f);
+	top = end - rows + 1;
+	if (top > f)
+		top = f;
+	if (top < f - rows + 1)
+		top = f - rows + 1;
+	return top < 0 ? 0 : top;
+}
+
+/* Draw the field tree into rows [y, y+h). */
+static void draw_fields(struct grid *g, int x, int y, int w, int h,
+			const struct event *ev, const struct inspector_opts *o)
+{
+	int top = inspector_field_scroll(ev, o->field, h);
+
+	for (int i = 0; i < h && (size_t)(top + i) < ev->nfields; i++) {
+		const struct field *fl = &ev->fields[top + i];
+		int sel = (top + i) == o->field;
+		unsigned attr = sel ? (o->focused ? GA_REVERSE : GA_UNDERLINE) : 0;
+		int indent = fl->depth > 6 ? 12 : fl->depth * 2;
+		int col = x + indent;
+		int nw;
+
+		nw = grid_text(g, col, y + i, w - indent, fl->name,
+			       fl->length > 0 ? CLS_TITLE : CLS_DEFAULT, attr | GA_BOLD);
+		if (fl->value != NULL && fl->value[0] != '\0' && indent + nw + 2 < w) {
+			grid_text(g, col + nw, y + i, 2, ": ", CLS_DEFAULT, attr);
+			grid_text(g, col + nw + 2, y + i, w - indent - nw - 2, fl->value,
+				  CLS_DEFAULT, attr);
+		}
+	}
+	if (top > 0)
+		grid_put(g, x + w - 1, y, '^', CLS_DIM, 0);
+	if ((size_t)(top + h) < ev->nfields)
+		grid_put(g, x + w - 1, y + h - 1, 'v', CLS_DIM, 0);
+}
+
+/* see inspector.h */
+void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev,
+		    const struct inspector_opts *o)
+{
+	char line[256];
+	int y = r->y, bottom = r->y + r->h;
+	int hex_lines = 0, bpl = inspector_bytes_per_line(r->w);
+	int expl_max, fields_h;
+	struct rect hr;
+	size_t hl_off = 0, hl_len = 0;
+
+	if (r->w < 10 || r->h < 3)
+		return;
+	if (ev == NULL) {
+		grid_wrap(g, r->x, y, r->w, r->h,
+			  "Inspector: press Space or n to perform the first step, then "
+			  "select a message with Up/Down and press Enter to look inside it.",
+			  CLS_DIM, 0);
+		return;
+	}
+	snprintf(line, sizeof line, "#%u %s  %s %s", ev->seq, evname_label(ev->name),
+		 ev->dir == DIR_LOCAL ? actor_str(ev->actor) : direction_str(ev->dir),
+		 ev->dir == DIR_LOCAL ? "(local)" : "");
+	grid_text(g, r->x, y++, r->w, line, diagram_class(ev), GA_BOLD);
+	grid_text(g, r->x, y++, r->w, evname_str(ev->name), CLS_DIM, 0);
+	if (o->show_hex && ev->raw_len > 0) {
+		size_t need = (ev->raw_len + (size_t)bpl - 1) / (size_t)bpl;
+
+		hex_lines = r->h / 3;
+		if ((size_t)hex_lines > need)
+			hex_lines = (int)need;
+	}
+	expl_max = r->h / 4 > 2 ? r->h / 4 : 2;
+	if (ev->summary != NULL && ev->summary[0] != '\0')
+		y += grid_wrap(g, r->x, y, r->w, 2, ev->summary, CLS_DEFAULT, GA_BOLD);
+	y += grid_wrap(g, r->x, y, r->w, expl_max, evname_explain(ev->name), CLS_DEFAULT, 0);
+	if (ev->x509_error != 0 && ev->x509_error_text != NULL) {
+		snprintf(line, sizeof line, "OpenSSL: %ld %s", ev->x509_error,
+			 ev->x509_error_text);
+		y += grid_wrap(g, r->x, y, r->w, 2, line, CLS_ERROR, 0);
+	}
+	fields_h = bottom - y - 1 - (hex_lines > 0 ? hex_lines + 1 : 0);
+	if (ev->nfields > 0 && fields_h > 0) {
+		snprintf(line, sizeof line, "Fields (%zu)", ev->nfields);
+		grid_text(g, r->x, y++, r->w, line, CLS_PHASE, GA_BOLD);
+		draw_fields(g, r->x, y, r->w, fields_h, ev, o);
+		y += fields_h;
+	}
+	if (hex_lines <= 0)
+		return;
+	if (o->field >= 0 && (size_t)o->field < ev->nfields) {
+		hl_off = ev->fields[o->field].offset;
+		hl_len = ev->fields[o->field].length;
+	}
+	snprintf(line, sizeof line, "Bytes (%zu)", ev->raw_len);
+	if (hl_len > 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+			 ", selected %zu at offset %zu", hl_len, hl_off);
+	y = bottom - hex_lines - 1;
+	grid_text(g, r->x, y++, r->w, line, CLS_PHASE, GA_BOLD);
+	hr.x = r->x;
+	hr.y = y;
+	hr.w = r->w;
+	hr.h = hex_lines;
+	inspector_hexdump(g, &hr, ev->raw, ev->raw_len,
+			  inspector_hex_first(hl_off, hl_len, bpl, hex_lines), hl_off, hl_len);
+}

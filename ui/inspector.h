@@ -1,0 +1,41 @@
+/* The inspector: one event's decoded fields as a tree, its raw bytes as a
+ * hex dump with the selected field's bytes highlighted, and a plain-language
+ * explanation.  Pure layout into a grid. */
+#ifndef HTTPSVIZ_INSPECTOR_H
+#define HTTPSVIZ_INSPECTOR_H
+
+#include <stddef.h>
+
+#include "protocol/event.h"
+#include "ui/diagram.h"
+#include "ui/grid.h"
+
+struct inspector_opts {
+	int field;           /* selected field index, or -1 */
+	int focused;         /* the inspector has the keyboard focus */
+	int show_hex;        /* draw the hex dump */
+};
+
+/* Bytes per hex dump line that fit in w columns (a multiple of 4, >= 4):
+ * "0000  " then "xx " per byte, a space, then one character per byte. */
+int inspector_bytes_per_line(int w);
+/* Whether byte i of the event's raw bytes belongs to field f (f < 0 or a
+ * field of length 0: none). */
+int inspector_byte_selected(const struct event *ev, int f, size_t i);
+/* Index of the last field in f's subtree (f itself when it has no children). */
+int inspector_subtree_end(const struct event *ev, int f);
+/* Draw a hex dump of raw from line first (of bpl bytes each) into r, with
+ * bytes [hl_off, hl_off+hl_len) highlighted.  Returns the lines drawn. */
+int inspector_hexdump(struct grid *g, const struct rect *r, const uint8_t *raw,
+		      size_t len, size_t first, size_t hl_off, size_t hl_len);
+/* The first hex dump line to show so that the highlighted range starts in
+ * view (lines: how many fit). */
+size_t inspector_hex_first(size_t hl_off, size_t hl_len, int bpl, int lines);
+/* The first field row to show so that field f (and as much of its subtree
+ * as fits) is visible in rows rows. */
+int inspector_field_scroll(const struct event *ev, int f, int rows);
+/* Draw the inspector for ev (NULL: a hint to step) into r. */
+void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev,
+		    const struct inspector_opts *o);
+
+#endif

@@ -1,0 +1,411 @@
+/* The screen model: cursor over the log, actions, composition. */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/inspector.h"
+
+/* Milliseconds between steps at each play speed, slowest first. */
+static const int intervals_ms[] = {3000, 2000, 1200, 800, 500, 250, 100};
+#define NSPEEDS ((int)(sizeof intervals_ms / sizeof intervals_ms[0]))
+
+/* The help overlay, one key per line. */
+static const char *const help_lines[] = {
+	"Space  n  Right   reveal the next step (asks the engine",
+	"                  for the next flight when all is shown)",
+	"b  Left           step back (the view rewinds, the",
+	"                  protocol does not)",
+	"p                 play / pause;  + -  faster / slower",
+	"Up  Down          select a message (or a field in the",
+	"                  inspector); PgUp PgDn Home End scroll",
+	"mouse click       select the message under the pointer",
+	"Enter  Tab        into the inspector; Tab or Esc back",
+	"x                 show or hide the hex dump",
+	"r                 restart with a fresh exchange",
+	"?                 this help (any key closes it)",
+	"q                 quit",
+};
+#define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
+
+/* see view.h */
+void view_init(struct view *v, int projector)
+{
+	memset(v, 0, sizeof *v);
+	v->projector = projector;
+	v->show_hex = !projector;
+	v->speed = 3;
+	view_reset(v);
+}
+
+/* see view.h */
+void view_free(struct view *v)
+{
+	diagram_free(&v->d);
+}
+
+/* see view.h */
+void view_reset(struct view *v)
+{
+	v->revealed = 0;
+	v->selected = -1;
+	v->follow = 1;
+	v->field = -1;
+	v->scroll = 0;
+	v->playing = 0;
+	v->focus = FOCUS_DIAGRAM;
+	v->help = 0;
+	v->done = 0;
+	v->failed = 0;
+	v->version[0] = '\0';
+	v->cipher[0] = '\0';
+	v->error[0] = '\0';
+	v->notice[0] = '\0';
+}
+
+/* Select event i (clamped), with its first field, and update following. */
+static void select_event(struct view *v, const struct evlog *log, long i)
+{
+	if (v->revealed == 0) {
+		v->selected = -1;
+		v->field = -1;
+		return;
+	}
+	if (i < 0)
+		i = 0;
+	if ((size_t)i >= v->revealed)
+		i = (long)v->revealed - 1;
+	if (v->selected != (int)i)
+		v->field = log->ev[i]->nfields > 0 ? 0 : -1;
+	v->selected = (int)i;
+	v->follow = (size_t)i + 1 == v->revealed;
+}
+
+/* Show one more logged event; the selection follows it when following. */
+static void reveal_one(struct view *v, const struct evlog *log)
+{
+	v->revealed++;
+	if (v->follow || v->selected < 0)
+		select_event(v, log, (long)v->revealed - 1);
+}
+
+/* Move to the next event, or ask for an engine step. */
+static unsigned next(struct view *v, const struct evlog *log)
+{
+	if (v->revealed < log->n) {
+		reveal_one(v, log);
+		return VF_REDRAW;
+	}
+	if (!v->done)
+		return VF_STEP;
+	if (v->playing) {
+		v->playing = 0;
+		return VF_REDRAW | VF_TIMER;
+	}
+	snprintf(v->notice, sizeof v->notice, "the exchange is complete: r restarts");
+	return VF_REDRAW;
+}
+
+/* Move the field selection in the inspector by delta. */
+static unsigned move_field(struct view *v, const struct evlog *log, int delta)
+{
+	const struct event *ev;
+	long f;
+
+	if (v->selected < 0)
+		return 0;
+	ev = log->ev[v->selected];
+	if (ev->nfields == 0)
+		return 0;
+	f = (long)v->field + delta;
+	if (f < 0)
+		f = 0;
+	if ((size_t)f >= ev->nfields)
+		f = (long)ev->nfields - 1;
+	v->field = (int)f;
+	return VF_REDRAW;
+}
+
+/* see view.h */
+unsigned view_action(struct view *v, const struct evlog *log, enum action a)
+{
+	int page = diagram_body_height(&v->diag);
+	int inspecting = v->focus == FOCUS_INSPECTOR && v->selected >= 0;
+
+	if (page < 1)
+		page = 10;
+	v->notice[0] = '\0';
+	if (v->help && a != ACT_TICK && a != ACT_QUIT && a != ACT_NONE) {
+		v->help = 0;
+		return VF_REDRAW;
+	}
+	switch (a) {
+	case ACT_NEXT:
+	case ACT_TICK:
+		return next(v, log);
+	case ACT_BACK:
+		if (v->playing) {
+			v->playing = 0;
+			return VF_REDRAW | VF_TIMER | view_action(v, log, ACT_BACK);
+		}
+		if (v->revealed == 0)
+			return 0;
+		v->revealed--;
+		if (v->selected >= (int)v->revealed || v->follow)
+			select_event(v, log, (long)v->revealed - 1);
+		return VF_REDRAW;
+	case ACT_PLAY:
+		v->playing = !v->playing;
+		return VF_REDRAW | VF_TIMER;
+	case ACT_FASTER:
+	case ACT_SLOWER:
+		v->speed += a == ACT_FASTER ? 1 : -1;
+		v->speed = v->speed < 0 ? 0 : v->speed >= NSPEEDS ? NSPEEDS - 1 : v->speed;
+		return VF_REDRAW | VF_TIMER;
+	case ACT_UP:
+	case ACT_DOWN:
+		if (inspecting)
+			return move_field(v, log, a == ACT_UP ? -1 : 1);
+		select_event(v, log, (long)v->selected + (a == ACT_UP ? -1 : 1));
+		return VF_REDRAW;
+	case ACT_PGUP:
+	case ACT_PGDN:
+		if (inspecting)
+			return move_field(v, log, a == ACT_PGUP ? -page : page);
+		select_event(v, log, (long)v->selected + (a == ACT_PGUP ? -page : page));
+		return VF_REDRAW;
+	case ACT_HOME:
+		select_event(v, log, 0);
+		return VF_REDRAW;
+	case ACT_END:
+		select_event(v, log, (long)v->revealed - 1);
+		return VF_REDRAW;
+	case ACT_ENTER:
+		v->focus = FOCUS_INSPECTOR;
+		return VF_REDRAW;
+	case ACT_TAB:
+		v->focus = v->focus == FOCUS_DIAGRAM ? FOCUS_INSPECTOR : FOCUS_DIAGRAM;
+		return VF_REDRAW;
+	case ACT_ESC:
+		v->focus = FOCUS_DIAGRAM;
+		return VF_REDRAW;
+	case ACT_HELP:
+		v->help = 1;
+		return VF_REDRAW;
+	case ACT_HEX:
+		v->show_hex = !v->show_hex;
+		return VF_REDRAW;
+	case ACT_RESTART:
+		return VF_RESTART | VF_REDRAW | VF_TIMER;
+	case ACT_QUIT:
+		return VF_QUIT;
+	case ACT_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* see view.h */
+unsigned view_stepped(struct view *v, const struct evlog *log, int status,
+		      const char *reason)
+{
+	unsigned flags = VF_REDRAW;
+
+	if (status != 0) {
+		v->done = 1;
+		v->failed = status == 2;
+		snprintf(v->error, sizeof v->error, "%s", reason != NULL ? reason : "");
+	}
+	if (v->revealed < log->n)
+		reveal_one(v, log);
+	else if (v->done && v->playing) {
+		v->playing = 0;
+		flags |= VF_TIMER;
+	}
+	return flags;
+}
+
+/* see view.h */
+unsigned view_click(struct view *v, const struct evlog *log, int x, int y)
+{
+	const struct rect *r = &v->diag;
+
+	if (v->help) {
+		v->help = 0;
+		return VF_REDRAW;
+	}
+	if (x >= r->x && x < r->x + r->w && y > r->y && y < r->y + r->h) {
+		long ev = diagram_event_at(&v->d, v->scroll + (y - r->y - 1));
+
+		if (ev < 0)
+			return 0;
+		select_event(v, log, ev);
+		v->focus = FOCUS_DIAGRAM;
+		return VF_REDRAW;
+	}
+	r = &v->insp;
+	if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h) {
+		v->focus = FOCUS_INSPECTOR;
+		return VF_REDRAW;
+	}
+	return 0;
+}
+
+/* see view.h */
+int view_interval_ms(const struct view *v)
+{
+	return intervals_ms[v->speed];
+}
+
+/* see view.h */
+void view_set_session(struct view *v, const char *version, const char *cipher)
+{
+	snprintf(v->version, sizeof v->version, "%s", version != NULL ? version : "");
+	snprintf(v->cipher, sizeof v->cipher, "%s", cipher != NULL ? cipher : "");
+}
+
+/* The "please enlarge" message for a terminal below the minimum. */
+static void draw_too_small(struct grid *g)
+{
+	char msg[96];
+	int lines;
+
+	snprintf(msg, sizeof msg, "please enlarge the terminal (need %dx%d, have %dx%d)",
+		 VIEW_MIN_W, VIEW_MIN_H, g->w, g->h);
+	lines = grid_wrap(NULL, 0, 0, g->w - 2, g->h, msg, 0, 0);
+	grid_wrap(g, 1, (g->h - lines) / 2, g->w - 2, g->h, msg, CLS_DEFAULT, GA_BOLD);
+}
+
+/* Row 0: the title and the phases, the current one highlighted. */
+static void draw_phases(struct grid *g, const struct view *v, const struct evlog *log)
+{
+	enum phase cur = PHASE_NONE;
+	int x;
+
+	if (v->selected >= 0) {
+		int row = diagram_row_of(&v->d, (size_t)v->selected);
+
+		if (row >= 0)
+			cur = v->d.rows[row].phase;
+	}
+	(void)log;
+	x = grid_text(g, 0, 0, g->w, " httpsviz ", CLS_TITLE, GA_BOLD | GA_REVERSE) + 1;
+	for (int p = 0; p < PHASE__COUNT && x < g->w; p++) {
+		const char *name = phase_str((enum phase)p);
+		unsigned attr = p == (int)cur ? GA_BOLD | GA_REVERSE : 0;
+
+		if (p > 0)
+			x += grid_text(g, x, 0, g->w - x, g->ascii ? " > " : " \u203a ",
+				       CLS_DIM, 0);
+		x += grid_text(g, x, 0, g->w - x, name,
+			       p == (int)cur ? CLS_PHASE : CLS_DIM, attr);
+	}
+}
+
+/* The legend of colours by layer. */
+static void draw_legend(struct grid *g, int y)
+{
+	static const struct {
+		int cls;
+		const char *name;
+	} items[] = {
+		{CLS_TCP, "TCP"}, {CLS_TLS, "TLS handshake"}, {CLS_CERT, "certificate"},
+		{CLS_KEX, "keys"}, {CLS_DATA, "encrypted data"}, {CLS_ERROR, "error/alert"},
+	};
+	int x = grid_text(g, 0, y, g->w, "legend: ", CLS_DIM, 0);
+
+	for (size_t i = 0; i < sizeof items / sizeof items[0] && x < g->w; i++) {
+		grid_put(g, x, y, grid_glyph(g, G_BULLET), items[i].cls, GA_BOLD);
+		x += 2;
+		x += grid_text(g, x, y, g->w - x, items[i].name, items[i].cls, 0) + 2;
+	}
+}
+
+/* The status line: state, position, session, hints. */
+static void draw_status(struct grid *g, int y, const struct view *v,
+			const struct evlog *log)
+{
+	char left[512], pos[64];
+	const char *hints = v->focus == FOCUS_INSPECTOR
+		? "Up/Down field  Tab back  ? help  q quit"
+		: "Space next  b back  p play  Enter inspect  ? help  q quit";
+	int hw = grid_text_width(hints), lw;
+
+	if (v->revealed < log->n)
+		snprintf(pos, sizeof pos, "rewound: viewing %zu of %zu", v->revealed, log->n);
+	else
+		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
+			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
+	snprintf(left, sizeof left, " %s | %s%s%s%s%s%s%s ",
+		 v->playing ? "PLAYING" : "PAUSED", pos,
+		 v->version[0] ? " | " : "", v->version, v->cipher[0] ? " " : "",
+		 v->cipher, v->notice[0] || v->error[0] ? " | " : "",
+		 v->notice[0] ? v->notice : v->error);
+	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
+	lw = grid_text(g, 0, y, g->w, left, v->failed ? CLS_ERROR : CLS_STATUS,
+		       GA_REVERSE | GA_BOLD);
+	if (lw + hw + 1 < g->w)
+		grid_text(g, g->w - hw - 1, y, hw, hints, CLS_STATUS, GA_REVERSE);
+}
+
+/* The help overlay, a framed box in the middle. */
+static void draw_help(struct grid *g)
+{
+	int w = 60, h = NHELP + 4;
+	int x = (g->w - w) / 2, y = (g->h - h) / 2;
+
+	grid_fill(g, x, y, w, h, ' ', CLS_DEFAULT, 0);
+	grid_box(g, x, y, w, h, CLS_TITLE);
+	grid_text(g, x + 2, y, w - 4, " Keys ", CLS_TITLE, GA_BOLD);
+	for (int i = 0; i < NHELP; i++)
+		grid_text(g, x + 3, y + 2 + i, w - 5, help_lines[i], CLS_DEFAULT, 0);
+}
+
+/* see view.h */
+void view_draw(struct grid *g, struct view *v, const struct evlog *log)
+{
+	struct diagram_opts dopt;
+	struct inspector_opts iopt;
+	int dw, row;
+
+	grid_clear(g);
+	if (v->revealed > log->n)
+		v->revealed = log->n;
+	if (v->selected >= (int)v->revealed)
+		v->selected = (int)v->revealed - 1;
+	if (g->w < VIEW_MIN_W || g->h < VIEW_MIN_H) {
+		draw_too_small(g);
+		return;
+	}
+	dw = v->projector ? g->w * 6 / 10 : g->w * 55 / 100;
+	if (dw < 46)
+		dw = 46;
+	v->diag = (struct rect){0, 1, dw, g->h - 3};
+	v->insp = (struct rect){dw + 2, 1, g->w - dw - 3, g->h - 3};
+	if (diagram_build(&v->d, log, v->revealed, v->projector) < 0)
+		v->d.n = 0;
+	row = v->selected >= 0 ? diagram_row_of(&v->d, (size_t)v->selected) : -1;
+	if (v->follow && v->d.n > 0)
+		row = row >= 0 ? row : (int)v->d.n - 1;
+	v->scroll = diagram_scroll_to(&v->d, v->scroll,
+				      v->follow ? (int)v->d.n - 1 : row,
+				      diagram_body_height(&v->diag));
+	if (v->follow && row >= 0)
+		v->scroll = diagram_scroll_to(&v->d, v->scroll, row,
+					      diagram_body_height(&v->diag));
+	draw_phases(g, v, log);
+	dopt.projector = v->projector;
+	dopt.selected = v->selected;
+	dopt.scroll = v->scroll;
+	dopt.focused = v->focus == FOCUS_DIAGRAM;
+	diagram_draw(g, &v->diag, log, &v->d, &dopt);
+	grid_fill(g, dw + 1, 1, 1, g->h - 3, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+	iopt.field = v->field;
+	iopt.focused = v->focus == FOCUS_INSPECTOR;
+	iopt.show_hex = v->show_hex;
+	inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
+	draw_legend(g, g->h - 2);
+	draw_status(g, g->h - 1, v, log);
+	if (v->help)
+		draw_help(g);
+}

@@ -1,0 +1,78 @@
+/* The whole screen as a pure model: the cursor over the event log, the
+ * selection, play/pause, focus and overlays; actions that change it and
+ * return flag bits; and the composition of every pane into a grid.  The
+ * ncurses layer (app/tui.c) maps keys to actions, performs engine steps
+ * when asked, and paints the grid. */
+#ifndef HTTPSVIZ_VIEW_H
+#define HTTPSVIZ_VIEW_H
+
+#include <stddef.h>
+
+#include "protocol/event.h"
+#include "ui/diagram.h"
+#include "ui/grid.h"
+
+/* The smallest terminal the full layout needs. */
+#define VIEW_MIN_W 80
+#define VIEW_MIN_H 24
+
+enum action {
+	ACT_NONE, ACT_NEXT, ACT_BACK, ACT_PLAY, ACT_FASTER, ACT_SLOWER, ACT_UP,
+	ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_ENTER, ACT_TAB,
+	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK
+};
+
+/* Flag bits returned by actions. */
+#define VF_REDRAW 1u   /* the screen changed */
+#define VF_STEP 2u     /* everything is revealed: perform an engine step, then
+			  call view_stepped() */
+#define VF_QUIT 4u
+#define VF_RESTART 8u  /* start a fresh exchange, then view_reset() */
+#define VF_TIMER 16u   /* playing started or stopped: re-arm the timer */
+
+enum focus { FOCUS_DIAGRAM, FOCUS_INSPECTOR };
+
+struct view {
+	size_t revealed;      /* events shown: log->ev[0 .. revealed) */
+	int selected;         /* selected event, -1 for none */
+	int follow;           /* keep the newest event selected and in view */
+	int field;            /* selected field of the selected event, -1 */
+	int scroll;           /* first diagram row shown */
+	int playing;
+	int speed;            /* index into the play intervals */
+	enum focus focus;
+	int help;             /* the help overlay is shown */
+	int projector;
+	int show_hex;
+	int done;             /* the engine has no more steps */
+	int failed;           /* the exchange ended with an error */
+	char version[32];
+	char cipher[96];
+	char error[160];
+	char notice[160];     /* one-off message for the status line */
+	struct diagram d;
+	struct rect diag, insp;   /* where the last draw put the panes */
+};
+
+/* Start a paused view before the first step. */
+void view_init(struct view *v, int projector);
+/* Release the layout. */
+void view_free(struct view *v);
+/* Back to the start for a fresh exchange, keeping speed and mode. */
+void view_reset(struct view *v);
+/* Apply an action; returns VF_* bits. */
+unsigned view_action(struct view *v, const struct evlog *log, enum action a);
+/* After an engine step: reveal the next event if the step logged one;
+ * status 0 more to come, 1 done, 2 failed (with a reason). */
+unsigned view_stepped(struct view *v, const struct evlog *log, int status,
+		      const char *reason);
+/* A mouse click at screen cell (x, y): selects the arrow under it. */
+unsigned view_click(struct view *v, const struct evlog *log, int x, int y);
+/* Milliseconds between steps while playing. */
+int view_interval_ms(const struct view *v);
+/* Set the negotiated version and cipher shown in the status line. */
+void view_set_session(struct view *v, const char *version, const char *cipher);
+/* Compose the whole screen into g (sized to the terminal). */
+void view_draw(struct grid *g, struct view *v, const struct evlog *log);
+
+#endif
