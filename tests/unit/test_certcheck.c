@@ -1,0 +1,646 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include <openssl/x509v3.h>
+
+#include "protocol/certcheck.h"
+#include "protocol/pki.h"
+
+/* What X509_verify_cert decided, as the engine will capture it. */
+struct verdict {
+	long err;
+	int depth;
+	STACK_OF(X509) *chain;
+};
+
+/* Run X509_verify_cert as the engine's client does: purpose ssl_server, the
+ * host name or IP checked. */
+static struct verdict openssl_verify(X509 *leaf, STACK_OF(X509) *sent, X509_STORE *store,
+				     const char *host)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *param;
+	ASN1_OCTET_STRING *ip;
+	struct verdict v;
+
+	assert_non_null(ctx);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, sent), 1);
+	assert_int_equal(X509_STORE_CTX_set_default(ctx, "ssl_server"), 1);
+	param = X509_STORE_CTX_get0_param(ctx);
+	if (host != NULL) {
+		ip = a2i_IPADDRESS(host);
+		if (ip != NULL)
+			assert_int_equal(X509_VERIFY_PARAM_set1_ip_asc(param, host), 1);
+		else
+			assert_int_equal(X509_VERIFY_PARAM_set1_host(param, host, 0), 1);
+		ASN1_OCTET_STRING_free(ip);
+	}
+	X509_verify_cert(ctx);
+	v.err = X509_STORE_CTX_get_error(ctx);
+	v.depth = X509_STORE_CTX_get_error_depth(ctx);
+	v.chain = X509_STORE_CTX_get1_chain(ctx);
+	X509_STORE_CTX_free(ctx);
+	return v;
+}
+
+/* Verify with OpenSSL, then run certcheck on the same input; returns
+ * OpenSSL's result.  The log receives the cert.* events. */
+static long check(struct evlog *log, X509 *leaf, STACK_OF(X509) *sent, X509_STORE *store,
+		  const char *host, int insecure)
+{
+	struct verdict v = openssl_verify(leaf, sent, store, host);
+	struct certcheck_input in = {
+		.leaf = leaf,
+		.untrusted = sent,
+		.built_chain = v.chain,
+		.trust = store,
+		.trust_name = "demo CA (in memory)",
+		.host = host,
+		.openssl_result = v.err,
+		.openssl_error_depth = v.depth,
+		.insecure = insecure,
+		.actor = ACTOR_CLIENT,
+	};
+
+	assert_int_equal(certcheck_run(log, &in), 0);
+	sk_X509_pop_free(v.chain, X509_free);
+	return v.err;
+}
+
+/* The value of a field, failing the test when it is missing. */
+static const char *fval(const struct event *ev, const char *name)
+{
+	const struct field *f = event_find_field(ev, name);
+
+	if (f == NULL)
+		fail_msg("%s has no field %s (summary: %s)", evname_str(ev->name), name,
+			 ev->summary);
+	return f->value;
+}
+
+/* Assert the log is exactly chain, signature x nsig, validity, hostname,
+ * verdict, every event by the client on its own lifeline. */
+static void assert_order(const struct evlog *log, size_t nsig)
+{
+	size_t i = 0;
+
+	assert_int_equal(log->n, nsig + 4);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_CHAIN);
+	for (size_t k = 0; k < nsig; k++)
+		assert_int_equal(log->ev[i++]->name, EV_CERT_SIGNATURE);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_VALIDITY);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_HOSTNAME);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_VERDICT);
+	for (i = 0; i < log->n; i++) {
+		assert_int_equal(log->ev[i]->actor, ACTOR_CLIENT);
+		assert_int_equal(log->ev[i]->dir, DIR_LOCAL);
+		assert_null(strchr(log->ev[i]->summary, '\n'));
+	}
+}
+
+/* Assert one check's result: pass (code 0) or fail with this X509 code. */
+static void assert_check(const struct event *ev, long code)
+{
+	char num[32];
+
+	if (code == X509_V_OK) {
+		if (ev->result != RESULT_PASS)
+			fail_msg("%s should pass: %s", evname_str(ev->name), ev->summary);
+		assert_string_equal(fval(ev, "result"), "pass");
+		assert_string_equal(ev->fields[0].name, "result");
+		assert_int_equal(ev->x509_error, 0);
+		assert_null(event_find_field(ev, "x509_error"));
+		assert_non_null(strstr(ev->summary, " ok"));
+		return;
+	}
+	if (ev->result != RESULT_FAIL || ev->x509_error != code)
+		fail_msg("%s should fail with %ld, got result %d code %ld: %s",
+			 evname_str(ev->name), code, ev->result, ev->x509_error, ev->summary);
+	assert_string_equal(fval(ev, "result"), "fail");
+	assert_string_equal(ev->fields[0].name, "result");
+	snprintf(num, sizeof num, "%ld", code);
+	assert_string_equal(fval(ev, "x509_error"), num);
+	assert_string_equal(fval(ev, "x509_error_text"), X509_verify_cert_error_string(code));
+	assert_string_equal(ev->x509_error_text, X509_verify_cert_error_string(code));
+	assert_true(strlen(fval(ev, "explanation")) > 40);
+	assert_non_null(strstr(ev->summary, "FAILED"));
+}
+
+/* The verdict must be OpenSSL's decision, whatever the app's checks found. */
+static void assert_verdict(const struct evlog *log, long openssl, const char *alert)
+{
+	const struct event *ev = log->ev[log->n - 1];
+
+	assert_int_equal(ev->name, EV_CERT_VERDICT);
+	assert_check(ev, openssl);
+	if (openssl == X509_V_OK) {
+		assert_string_equal(fval(ev, "action"), "continue");
+	} else {
+		assert_non_null(strstr(fval(ev, "alert"), alert));
+		assert_non_null(strstr(ev->summary, alert));
+	}
+}
+
+/* The i-th event of the log. */
+static const struct event *at(const struct evlog *log, size_t i)
+{
+	assert_true(i < log->n);
+	return log->ev[i];
+}
+
+/* Shared per-test state: one minted scenario. */
+struct fixture {
+	struct pki pki;
+	struct evlog log;
+	X509_STORE *demo;
+};
+
+/* Mint a scenario into a fixture. */
+static void fx_init(struct fixture *fx, enum scenario scen)
+{
+	char err[256] = "";
+
+	if (pki_mint(&fx->pki, scen, err, sizeof err) != 0)
+		fail_msg("pki_mint: %s", err);
+	fx->demo = pki_trust_store(&fx->pki, 0);
+	assert_non_null(fx->demo);
+	evlog_init(&fx->log);
+}
+
+/* Free a fixture. */
+static void fx_free(struct fixture *fx)
+{
+	X509_STORE_free(fx->demo);
+	pki_free(&fx->pki);
+	evlog_clear(&fx->log);
+}
+
+static void test_good(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_OK);
+	assert_order(&fx.log, 2);
+	ev = at(&fx.log, 0);
+	assert_check(ev, X509_V_OK);
+	assert_string_equal(ev->summary, "chain: localhost <- httpsviz demo CA (trusted root) ok");
+	assert_string_equal(fval(ev, "trust_store"), "demo CA (in memory)");
+	assert_string_equal(fval(ev, "certificates"), "2");
+	assert_string_equal(fval(ev, "trusted_root"), "httpsviz demo CA");
+	assert_string_equal(fval(ev, "openssl_chain"), "localhost <- httpsviz demo CA");
+	/* the leaf's signature, checked with the CA's EC key */
+	ev = at(&fx.log, 1);
+	assert_check(ev, X509_V_OK);
+	assert_string_equal(fval(ev, "subject"), "localhost");
+	assert_string_equal(fval(ev, "issuer"), "httpsviz demo CA");
+	assert_string_equal(fval(ev, "algorithm"), "ecdsa-with-SHA256");
+	assert_string_equal(fval(ev, "issuer_key"), "EC P-256");
+	assert_non_null(ev->raw);
+	assert_true(event_find_field(ev, "signature")->length > 0);
+	assert_true(event_find_field(ev, "signed_bytes")->length > 100);
+	/* the root's self-signature */
+	ev = at(&fx.log, 2);
+	assert_check(ev, X509_V_OK);
+	assert_non_null(strstr(ev->summary, "signed by itself"));
+	/* validity with the dates pointing into the DER */
+	ev = at(&fx.log, 3);
+	assert_check(ev, X509_V_OK);
+	assert_true(event_find_field(ev, "not_before")->length >= 15);
+	assert_true(event_find_field(ev, "not_after")->length >= 15);
+	/* hostname */
+	ev = at(&fx.log, 4);
+	assert_check(ev, X509_V_OK);
+	assert_string_equal(ev->summary, "hostname: localhost matches DNS:localhost ok");
+	assert_string_equal(fval(ev, "san"), "DNS:localhost (matches)");
+	assert_true(event_find_field(ev, "subject_alt_name")->length > 0);
+	assert_non_null(strstr(fval(ev, "common_name"), "not used"));
+	assert_verdict(&fx.log, X509_V_OK, NULL);
+	assert_string_equal(fval(at(&fx.log, 5), "app_agrees"), "yes");
+	fx_free(&fx);
+}
+
+static void test_good_ip(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.1", 0),
+			 X509_V_OK);
+	assert_order(&fx.log, 2);
+	ev = at(&fx.log, 4);
+	assert_check(ev, X509_V_OK);
+	assert_string_equal(ev->summary, "hostname: 127.0.0.1 matches IP:127.0.0.1 ok");
+	assert_non_null(strstr(fval(ev, "requested"), "IP address"));
+	assert_non_null(strstr(fval(ev, "common_name"), "never used"));
+	assert_verdict(&fx.log, X509_V_OK, NULL);
+	evlog_clear(&fx.log);
+	/* another address fails with 64 */
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.2", 0),
+			 X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_order(&fx.log, 2);
+	assert_check(at(&fx.log, 4), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_verdict(&fx.log, X509_V_ERR_IP_ADDRESS_MISMATCH, "bad_certificate");
+	fx_free(&fx);
+}
+
+static void test_expired(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_EXPIRED);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_CERT_HAS_EXPIRED);
+	assert_order(&fx.log, 2);
+	assert_check(at(&fx.log, 0), X509_V_OK);
+	assert_check(at(&fx.log, 1), X509_V_OK);
+	assert_check(at(&fx.log, 2), X509_V_OK);
+	ev = at(&fx.log, 3);
+	assert_check(ev, X509_V_ERR_CERT_HAS_EXPIRED);
+	assert_non_null(strstr(ev->summary, "localhost expired on"));
+	assert_non_null(strstr(fval(ev, "explanation"), "expired on"));
+	assert_non_null(strstr(fval(ev, "explanation"), "1 day ago"));
+	assert_check(at(&fx.log, 4), X509_V_OK);
+	assert_verdict(&fx.log, X509_V_ERR_CERT_HAS_EXPIRED, "certificate_expired");
+	assert_string_equal(fval(at(&fx.log, 5), "alert"), "certificate_expired (45)");
+	assert_string_equal(fval(at(&fx.log, 5), "action"), "abort");
+	assert_string_equal(fval(at(&fx.log, 5), "error_depth"), "0 (the server's own certificate)");
+	fx_free(&fx);
+}
+
+static void test_not_yet_valid(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_init(&fx, SCEN_NOT_YET_VALID);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_CERT_NOT_YET_VALID);
+	assert_order(&fx.log, 2);
+	assert_check(at(&fx.log, 0), X509_V_OK);
+	assert_check(at(&fx.log, 1), X509_V_OK);
+	assert_check(at(&fx.log, 3), X509_V_ERR_CERT_NOT_YET_VALID);
+	assert_non_null(strstr(at(&fx.log, 3)->summary, "not valid before"));
+	assert_check(at(&fx.log, 4), X509_V_OK);
+	/* OpenSSL maps 9 to bad_certificate, not certificate_expired */
+	assert_verdict(&fx.log, X509_V_ERR_CERT_NOT_YET_VALID, "bad_certificate");
+	fx_free(&fx);
+}
+
+static void test_wrong_host(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_WRONG_HOST);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_order(&fx.log, 2);
+	assert_check(at(&fx.log, 0), X509_V_OK);
+	assert_check(at(&fx.log, 3), X509_V_OK);
+	ev = at(&fx.log, 4);
+	assert_check(ev, X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_string_equal(ev->summary, "hostname: localhost not in [DNS:www.example.org] FAILED");
+	assert_string_equal(fval(ev, "san"), "DNS:www.example.org");
+	assert_non_null(strstr(fval(ev, "explanation"), "www.example.org"));
+	assert_verdict(&fx.log, X509_V_ERR_HOSTNAME_MISMATCH, "bad_certificate");
+	assert_string_equal(fval(at(&fx.log, 5), "alert"), "bad_certificate (42)");
+	evlog_clear(&fx.log);
+	/* by IP: 64, and the CN is never consulted for an address */
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.1", 0),
+			 X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_check(at(&fx.log, 4), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_verdict(&fx.log, X509_V_ERR_IP_ADDRESS_MISMATCH, "bad_certificate");
+	fx_free(&fx);
+}
+
+static void test_untrusted_ca(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_UNTRUSTED_CA);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_order(&fx.log, 1);
+	ev = at(&fx.log, 0);
+	assert_check(ev, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_string_equal(ev->summary,
+			    "chain: localhost (self-signed, not in the trust store) FAILED");
+	/* the self-signature itself is fine: it just proves nothing */
+	ev = at(&fx.log, 1);
+	assert_check(ev, X509_V_OK);
+	assert_non_null(strstr(ev->summary, "signed by itself"));
+	assert_string_equal(fval(ev, "issuer_key"), "RSA 2048-bit");
+	assert_string_equal(fval(ev, "algorithm"), "sha256WithRSAEncryption");
+	assert_check(at(&fx.log, 2), X509_V_OK);
+	assert_check(at(&fx.log, 3), X509_V_OK);
+	assert_verdict(&fx.log, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "unknown_ca");
+	assert_string_equal(fval(at(&fx.log, 4), "alert"), "unknown_ca (48)");
+	fx_free(&fx);
+}
+
+static void test_mitm(void **state)
+{
+	struct fixture fx;
+	STACK_OF(X509) *sent = sk_X509_new_null();
+	X509_STORE *rogue;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_MITM);
+	/* the interceptor sends only its certificate */
+	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_order(&fx.log, 1);
+	ev = at(&fx.log, 0);
+	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_string_equal(ev->summary,
+			    "chain: localhost <- ? (issuer Totally Legit CA not found) FAILED");
+	assert_string_equal(fval(ev, "missing_issuer"), "Totally Legit CA");
+	assert_check(at(&fx.log, 1), X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE);
+	assert_check(at(&fx.log, 2), X509_V_OK);
+	assert_check(at(&fx.log, 3), X509_V_OK);
+	assert_verdict(&fx.log, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unknown_ca");
+	/* the unverifiable signature is the chain failure again, not a second one */
+	assert_string_equal(fval(at(&fx.log, 4), "app_checks"), "1 failed");
+	assert_null(event_find_field(at(&fx.log, 4), "first_failure"));
+	evlog_clear(&fx.log);
+	/* it also sends its CA: a self-signed root in the chain, still untrusted */
+	assert_non_null(sent);
+	assert_int_equal(sk_X509_push(sent, fx.pki.attacker_ca_cert), 1);
+	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, sent, fx.demo, "localhost", 0),
+			 X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+	assert_order(&fx.log, 2);
+	assert_check(at(&fx.log, 0), X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+	assert_string_equal(fval(at(&fx.log, 0), "untrusted_root"), "Totally Legit CA");
+	assert_check(at(&fx.log, 1), X509_V_OK);
+	assert_check(at(&fx.log, 2), X509_V_OK);
+	assert_verdict(&fx.log, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "unknown_ca");
+	evlog_clear(&fx.log);
+	/* --insecure: the same failure, but the client goes on */
+	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, NULL, fx.demo, "localhost", 1),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	ev = at(&fx.log, fx.log.n - 1);
+	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_string_equal(fval(ev, "action"), "continue (--insecure)");
+	assert_true(strlen(fval(ev, "danger")) > 80);
+	assert_non_null(strstr(ev->summary, "continues anyway"));
+	evlog_clear(&fx.log);
+	/* --trust-attacker: a rogue CA in the store makes everything pass */
+	rogue = pki_trust_store(&fx.pki, 1);
+	assert_non_null(rogue);
+	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, NULL, rogue, "localhost", 0), X509_V_OK);
+	assert_order(&fx.log, 2);
+	for (size_t i = 0; i < fx.log.n; i++)
+		assert_check(at(&fx.log, i), X509_V_OK);
+	assert_string_equal(at(&fx.log, 0)->summary,
+			    "chain: localhost <- Totally Legit CA (trusted root) ok");
+	X509_STORE_free(rogue);
+	evlog_clear(&fx.log);
+	/* the real server behind the interceptor is fine */
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_OK);
+	assert_verdict(&fx.log, X509_V_OK, NULL);
+	sk_X509_free(sent);
+	fx_free(&fx);
+}
+
+/* A copy of x with the last byte of its DER (inside the signature) flipped. */
+static X509 *corrupt_signature(X509 *x)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n = i2d_X509(x, &der);
+	X509 *bad;
+
+	assert_true(n > 0);
+	der[n - 1] ^= 0x01;
+	p = der;
+	bad = d2i_X509(NULL, &p, n);
+	OPENSSL_free(der);
+	assert_non_null(bad);
+	return bad;
+}
+
+static void test_corrupted_signature(void **state)
+{
+	struct fixture fx;
+	X509 *bad;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	bad = corrupt_signature(fx.pki.server_cert);
+	assert_int_equal(check(&fx.log, bad, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_CERT_SIGNATURE_FAILURE);
+	assert_order(&fx.log, 2);
+	/* the chain is still built by name: the issuer is found */
+	assert_check(at(&fx.log, 0), X509_V_OK);
+	ev = at(&fx.log, 1);
+	assert_check(ev, X509_V_ERR_CERT_SIGNATURE_FAILURE);
+	assert_non_null(strstr(fval(ev, "explanation"), "does not verify"));
+	assert_check(at(&fx.log, 2), X509_V_OK);
+	assert_check(at(&fx.log, 3), X509_V_OK);
+	assert_check(at(&fx.log, 4), X509_V_OK);
+	assert_verdict(&fx.log, X509_V_ERR_CERT_SIGNATURE_FAILURE, "decrypt_error");
+	X509_free(bad);
+	fx_free(&fx);
+}
+
+/* Two failures at once: OpenSSL reports the first it meets, and the order
+ * the verdict teaches (chain, then names, then dates) must be OpenSSL's. */
+static void test_first_failure_order(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_UNTRUSTED_CA);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "www.example.org", 0),
+			 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_check(at(&fx.log, 0), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_check(at(&fx.log, 3), X509_V_ERR_HOSTNAME_MISMATCH);
+	ev = at(&fx.log, fx.log.n - 1);
+	assert_verdict(&fx.log, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "unknown_ca");
+	assert_string_equal(fval(ev, "app_checks"), "2 failed");
+	assert_non_null(strstr(fval(ev, "first_failure"), "first"));
+	fx_free(&fx);
+	/* names come before dates */
+	fx_init(&fx, SCEN_EXPIRED);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "www.example.org", 0),
+			 X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_check(at(&fx.log, 3), X509_V_ERR_CERT_HAS_EXPIRED);
+	assert_check(at(&fx.log, 4), X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_verdict(&fx.log, X509_V_ERR_HOSTNAME_MISMATCH, "bad_certificate");
+	fx_free(&fx);
+}
+
+/* A self-signed certificate with a hostile CN and SAN (escape sequences). */
+static X509 *hostile_cert(EVP_PKEY **key)
+{
+	X509 *x = X509_new();
+	X509_NAME *nm = X509_NAME_new();
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+
+	*key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	assert_non_null(*key);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 7), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+	assert_int_equal(X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_UTF8,
+						    (const unsigned char *)"\x1b[2Jevil\x07", -1,
+						    -1, 0), 1);
+	assert_int_equal(X509_set_subject_name(x, nm), 1);
+	assert_int_equal(X509_set_issuer_name(x, nm), 1);
+	assert_int_equal(X509_set_pubkey(x, *key), 1);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, "DNS:\x1b]0;pwn\x07");
+	assert_non_null(ext);
+	assert_int_equal(X509_add_ext(x, ext, -1), 1);
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(x, *key, EVP_sha256()) > 0);
+	X509_NAME_free(nm);
+	return x;
+}
+
+static void test_hostile_names_are_inert(void **state)
+{
+	struct fixture fx;
+	EVP_PKEY *key = NULL;
+	X509 *x;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	x = hostile_cert(&key);
+	assert_int_not_equal(check(&fx.log, x, NULL, fx.demo, "localhost", 0), X509_V_OK);
+	assert_order(&fx.log, 1);
+	for (size_t i = 0; i < fx.log.n; i++) {
+		const struct event *ev = fx.log.ev[i];
+
+		assert_null(strchr(ev->summary, 0x1b));
+		assert_null(strchr(ev->summary, 0x07));
+		for (size_t k = 0; k < ev->nfields; k++) {
+			assert_null(strchr(ev->fields[k].value, 0x1b));
+			assert_null(strchr(ev->fields[k].value, 0x07));
+		}
+	}
+	assert_non_null(strstr(at(&fx.log, 0)->summary, "\\x1b[2Jevil"));
+	X509_free(x);
+	EVP_PKEY_free(key);
+	fx_free(&fx);
+}
+
+static void test_no_host_and_null_leaf(void **state)
+{
+	struct fixture fx;
+	struct certcheck_input in = {0};
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, NULL, 0), X509_V_OK);
+	assert_order(&fx.log, 2);
+	ev = at(&fx.log, 4);
+	assert_int_equal(ev->result, RESULT_NONE);
+	assert_string_equal(fval(ev, "result"), "not checked");
+	evlog_clear(&fx.log);
+	in.trust = fx.demo;
+	assert_int_equal(certcheck_run(&fx.log, &in), -1);
+	assert_int_equal(fx.log.n, 0);
+	/* no trust store at all: nothing is trusted */
+	in.leaf = fx.pki.server_cert;
+	in.trust = NULL;
+	in.host = "localhost";
+	in.openssl_result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+	assert_int_equal(certcheck_run(&fx.log, &in), 0);
+	assert_check(at(&fx.log, 0), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	fx_free(&fx);
+}
+
+static void test_tables(void **state)
+{
+	static const long codes[] = {2, 7, 9, 10, 18, 19, 20, 21, 24, 26, 62, 64};
+	const char *dflt = certcheck_explain(99999);
+	int ad = -1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		assert_true(strlen(certcheck_explain(codes[i])) > 60);
+		assert_ptr_not_equal(certcheck_explain(codes[i]), dflt);
+		assert_non_null(strstr(certcheck_err_name(codes[i]), "X509_V_ERR_"));
+		assert_string_not_equal(certcheck_err_name(codes[i]), "X509_V_ERR_(other)");
+	}
+	assert_string_equal(certcheck_err_name(X509_V_ERR_CERT_HAS_EXPIRED),
+			    "X509_V_ERR_CERT_HAS_EXPIRED");
+	assert_string_equal(certcheck_err_name(12345), "X509_V_ERR_(other)");
+	assert_true(strlen(dflt) > 60);
+	/* OpenSSL's ssl_x509err2alert mapping */
+	assert_string_equal(certcheck_alert(X509_V_ERR_CERT_HAS_EXPIRED, &ad), "certificate_expired");
+	assert_int_equal(ad, 45);
+	assert_string_equal(certcheck_alert(X509_V_ERR_HOSTNAME_MISMATCH, &ad), "bad_certificate");
+	assert_int_equal(ad, 42);
+	assert_string_equal(certcheck_alert(X509_V_ERR_CERT_NOT_YET_VALID, NULL), "bad_certificate");
+	assert_string_equal(certcheck_alert(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, &ad),
+			    "unknown_ca");
+	assert_int_equal(ad, 48);
+	assert_string_equal(certcheck_alert(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, NULL),
+			    "unknown_ca");
+	assert_string_equal(certcheck_alert(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, NULL),
+			    "unknown_ca");
+	assert_string_equal(certcheck_alert(X509_V_ERR_CERT_SIGNATURE_FAILURE, &ad),
+			    "decrypt_error");
+	assert_int_equal(ad, 51);
+	assert_string_equal(certcheck_alert(X509_V_ERR_INVALID_PURPOSE, NULL),
+			    "unsupported_certificate");
+	assert_string_equal(certcheck_alert(12345, &ad), "certificate_unknown");
+	assert_int_equal(ad, 46);
+}
+
+/* Keep the RSA keys across scenarios: one key per slot for the suite. */
+static int setup(void **state)
+{
+	(void)state;
+	pki_cache_keys(1);
+	return 0;
+}
+
+/* Free the kept keys. */
+static int teardown(void **state)
+{
+	(void)state;
+	pki_cache_keys(0);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_good_ip),
+		cmocka_unit_test(test_expired),
+		cmocka_unit_test(test_not_yet_valid),
+		cmocka_unit_test(test_wrong_host),
+		cmocka_unit_test(test_untrusted_ca),
+		cmocka_unit_test(test_mitm),
+		cmocka_unit_test(test_corrupted_signature),
+		cmocka_unit_test(test_first_failure_order),
+		cmocka_unit_test(test_hostile_names_are_inert),
+		cmocka_unit_test(test_no_host_and_null_leaf),
+		cmocka_unit_test(test_tables),
+	};
+
+	return cmocka_run_group_tests_name("certcheck", tests, setup, teardown);
+}
