@@ -1,0 +1,66 @@
+/* libFuzzer target: every input goes to every entry point of the TLS decoder,
+ * as a handshake message (each context), a record (TLS 1.2 and 1.3), a CCS,
+ * an alert and a summary line.  Beyond ASan/UBSan it checks the decoder's
+ * own promises: every field inside raw, an "error" field exactly on -1. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol/event.h"
+#include "protocol/tlsdecode.h"
+
+/* Abort (a crash libFuzzer reports) when a decoded event breaks a promise. */
+static void check(const struct event *ev, int rc)
+{
+	int has_error = event_find_field(ev, "error") != NULL;
+
+	if (rc != 0 && rc != -1)
+		abort();
+	if ((rc == -1) != has_error)
+		abort();
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const struct field *f = &ev->fields[i];
+
+		if (f->offset > ev->raw_len || f->length > ev->raw_len - f->offset)
+			abort();
+		if (i > 0 && f->depth > ev->fields[i - 1].depth + 1)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* see libFuzzer: one input through every decoder. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct evlog log;
+	struct event *ev;
+	char line[200];
+
+	evlog_init(&log);
+	for (int i = 0; i < 4; i++) {
+		struct tlsdecode_ctx ctx = {.tls13 = i & 1, .kex_ecdhe = i >> 1};
+
+		ev = evlog_add(&log, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, data, size, "f");
+		if (ev != NULL)
+			check(ev, tlsdecode_handshake(ev, &ctx));
+		if (tlsdecode_summary(data, size, &ctx, line, sizeof line) < -1 ||
+		    strlen(line) >= sizeof line)
+			abort();
+	}
+	for (int tls13 = 0; tls13 < 2; tls13++) {
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, data, size, "f");
+		if (ev != NULL)
+			check(ev, tlsdecode_record(ev, tls13));
+	}
+	ev = evlog_add(&log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_CLIENT, DIR_C2S, data, size, "f");
+	if (ev != NULL)
+		check(ev, tlsdecode_ccs(ev));
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, data, size, "f");
+	if (ev != NULL)
+		check(ev, tlsdecode_alert(ev));
+	if (size > 0)
+		(void)tlsdecode_handshake_event(data[0]);
+	evlog_clear(&log);
+	return 0;
+}
