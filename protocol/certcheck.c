@@ -714,7 +714,6 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	pkey = X509_get0_pubkey(issuer);
 	key_desc(pkey, kd, sizeof kd);
 	ok = pkey != NULL && X509_verify(x, pkey) == 1;
-	ERR_clear_error();
 	if (self)
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
 			 "signature: %s signed by itself (%s, %s key) %s", nm, algname, kd,
@@ -970,7 +969,6 @@ static void emit_hostname(struct run *r, X509 *leaf)
 		ok = X509_check_host(leaf, host, 0, 0, &peername) == 1;
 		code = X509_V_ERR_HOSTNAME_MISMATCH;
 	}
-	ERR_clear_error();
 	if (ok && peername != NULL && ndns == 0)
 		ev = add(r, EV_CERT_HOSTNAME, der, der_len,
 			 "hostname: %s matches the subject CN (no DNS names in subjectAltName) ok",
@@ -1057,9 +1055,9 @@ static void emit_verdict(struct run *r, int app_failures)
 		field(r, ev, 0, "error_depth", 0, 0, "%d (%s)", in->openssl_error_depth,
 		      in->openssl_error_depth == 0 ? "the server's own certificate"
 		      : "a certificate higher up the chain");
-		field(r, ev, 0, "alert", 0, 0, "%s (%d)", alert, alert_code);
 		if (in->insecure) {
 			field(r, ev, 0, "action", 0, 0, "continue (--insecure)");
+			field(r, ev, 0, "alert_not_sent", 0, 0, "%s (%d)", alert, alert_code);
 			field(r, ev, 0, "danger", 0, 0,
 			      "The connection will still be encrypted, but the client no longer "
 			      "knows who is at the other end. Anyone on the path (a public Wi-Fi, "
@@ -1069,6 +1067,7 @@ static void emit_verdict(struct run *r, int app_failures)
 			      "stops only eavesdroppers who never interfere.");
 		} else {
 			field(r, ev, 0, "action", 0, 0, "abort");
+			field(r, ev, 0, "alert", 0, 0, "%s (%d)", alert, alert_code);
 			field(r, ev, 0, "note", 0, 0,
 			      "The client sends a fatal %s alert and closes the connection; no "
 			      "request is ever sent. The alert tells the server why, in one "
@@ -1123,6 +1122,9 @@ int certcheck_run(struct evlog *log, const struct certcheck_input *in)
 	memset(&c, 0, sizeof c);
 	if (in->leaf == NULL)
 		return -1;
+	/* The engine runs inside OpenSSL's verify callback: leave OpenSSL's
+	 * error queue as it was, dropping only what these checks queued. */
+	ERR_set_mark();
 	if (chain_build(&c, in) != 0)
 		goto out;
 	emit_chain(&r, &c);
@@ -1134,5 +1136,6 @@ int certcheck_run(struct evlog *log, const struct certcheck_input *in)
 	rc = r.oom ? -1 : 0;
 out:
 	chain_free(&c);
+	ERR_pop_to_mark();
 	return rc;
 }

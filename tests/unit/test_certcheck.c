@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include "protocol/certcheck.h"
@@ -394,6 +395,8 @@ static void test_mitm(void **state)
 	ev = at(&fx.log, fx.log.n - 1);
 	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 	assert_string_equal(fval(ev, "action"), "continue (--insecure)");
+	assert_string_equal(fval(ev, "alert_not_sent"), "unknown_ca (48)");
+	assert_null(event_find_field(ev, "alert"));
 	assert_true(strlen(fval(ev, "danger")) > 80);
 	assert_non_null(strstr(ev->summary, "continues anyway"));
 	evlog_clear(&fx.log);
@@ -570,6 +573,21 @@ static void test_no_host_and_null_leaf(void **state)
 	fx_free(&fx);
 }
 
+static void test_error_queue_kept(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_init(&fx, SCEN_MITM);
+	ERR_clear_error();
+	ERR_raise_data(ERR_LIB_X509, X509_R_CERT_ALREADY_IN_HASH_TABLE, "engine's own");
+	check(&fx.log, fx.pki.mitm_cert, NULL, fx.demo, "www.example.org", 0);
+	/* the error queued before the checks is still there, and nothing else */
+	assert_int_equal(ERR_GET_REASON(ERR_get_error()), X509_R_CERT_ALREADY_IN_HASH_TABLE);
+	assert_int_equal(ERR_get_error(), 0);
+	fx_free(&fx);
+}
+
 static void test_tables(void **state)
 {
 	static const long codes[] = {2, 7, 9, 10, 18, 19, 20, 21, 24, 26, 62, 64};
@@ -639,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_first_failure_order),
 		cmocka_unit_test(test_hostile_names_are_inert),
 		cmocka_unit_test(test_no_host_and_null_leaf),
+		cmocka_unit_test(test_error_queue_kept),
 		cmocka_unit_test(test_tables),
 	};
 
