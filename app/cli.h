@@ -2,6 +2,8 @@
 #ifndef HTTPSVIZ_CLI_H
 #define HTTPSVIZ_CLI_H
 
+#include <stdio.h>
+
 #include "protocol/engine.h"
 
 enum mode {

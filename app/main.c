@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/bench.h"
 #include "app/cli.h"
 #include "app/run.h"
 
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 	case MODE_VERSION:
 		printf("httpsviz %s\n", HTTPSVIZ_VERSION);
 		return EXIT_OK;
+	case MODE_BENCH:
+		return bench_run(&opt);
 	case MODE_TRACE:
 	case MODE_JSON:
 		return run_printed(&opt, NULL, NULL);

@@ -46,6 +46,8 @@ void capture_init(struct capture *c)
 /* see capture.h */
 void capture_free(struct capture *c)
 {
+	EVP_PKEY_free(c->server_tmp_key);
+	EVP_PKEY_free(c->server_cert_key);
 	blob_free(&c->transcript);
 	for (int i = 0; i < 2; i++) {
 		blob_free(&c->wire[i]);

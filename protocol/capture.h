@@ -51,6 +51,22 @@ struct capture {
 	struct capture_blob app_record[2];         /* first application-data record each way */
 	struct capture_blob plaintext[2];          /* request [0] and response [1] as delivered */
 	EVP_PKEY *server_key;                      /* embedded server's key (borrowed), or NULL */
+	EVP_PKEY *server_tmp_key;                  /* embedded server's ephemeral key pair
+						      (SSL_get_tmp_key after its first flight; owned), or NULL */
+	EVP_PKEY *server_cert_key;                 /* the public key of the certificate the client
+						      received (owned), or NULL */
+	/* Known once the client has seen the ServerHello: */
+	int version;                               /* TLS1_2_VERSION / TLS1_3_VERSION, or 0 */
+	uint16_t cipher_id;                        /* IANA number of the negotiated suite */
+	int ems;                                   /* extended master secret in use (TLS 1.2) */
+	int embedded;                              /* both ends are ours */
+	/* OpenSSL's own values, to compare against (client side): */
+	uint8_t master[48];                        /* SSL_SESSION_get_master_key */
+	size_t master_len;
+	uint8_t client_finished[64];               /* SSL_get_finished on the client */
+	size_t client_finished_len;
+	uint8_t server_finished[64];               /* SSL_get_peer_finished on the client */
+	size_t server_finished_len;
 	int done[16];                              /* for the views: which events were emitted */
 };
 

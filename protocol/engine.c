@@ -1165,6 +1165,41 @@ static int client_needs_input(const struct side *c)
 	return c->started && !client_has_initiative(c) && !c->closed;
 }
 
+/* Copy what the key-exchange views compare against out of OpenSSL. */
+static void capture_state(struct side *sd)
+{
+	struct capture *cap = &sd->e->capdata;
+	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
+	SSL_SESSION *sess = SSL_get_session(sd->ssl);
+
+	cap->embedded = sd->e->embedded;
+	if (sd->who == ACTOR_SERVER) {
+		/* the server's ephemeral key pair exists once its first flight
+		 * is out, and goes once the handshake is over */
+		if (cap->server_tmp_key == NULL && !sd->hs_done)
+			SSL_get_tmp_key(sd->ssl, &cap->server_tmp_key);
+		return;
+	}
+	if (ciph == NULL)
+		return;
+	cap->version = SSL_version(sd->ssl);
+	cap->cipher_id = (uint16_t)(SSL_CIPHER_get_id(ciph) & 0xffff);
+	cap->ems = SSL_get_extms_support(sd->ssl) == 1;
+	if (cap->server_cert_key == NULL) {
+		X509 *peer = SSL_get1_peer_certificate(sd->ssl);
+
+		if (peer != NULL) {
+			cap->server_cert_key = X509_get_pubkey(peer);
+			X509_free(peer);
+		}
+	}
+	if (sess != NULL)
+		cap->master_len = SSL_SESSION_get_master_key(sess, cap->master, sizeof cap->master);
+	cap->client_finished_len = SSL_get_finished(sd->ssl, cap->client_finished, sizeof cap->client_finished);
+	cap->server_finished_len =
+		SSL_get_peer_finished(sd->ssl, cap->server_finished, sizeof cap->server_finished);
+}
+
 static void after_turn(struct side *sd)
 {
 	struct engine *e = sd->e;
@@ -1174,6 +1209,8 @@ static void after_turn(struct side *sd)
 		snprintf(e->version, sizeof e->version, "%s", SSL_get_version(sd->ssl));
 		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
 	}
+	capture_state(sd);
+	/* KEXVIEW HOOK: the key-exchange views are called here */
 }
 
 static void step_embedded(struct engine *e)
