@@ -83,12 +83,28 @@ static void sb_reset(struct sbuf *b)
 		b->p[0] = '\0';
 }
 
-/* A sanitised copy of the buffer's text, or NULL when empty or out of memory. */
+/* A copy of the buffer's text (sanitised line by line as it was added), or
+ * NULL when empty or out of memory. */
 static char *sb_take(const struct sbuf *b)
 {
 	if (b->p == NULL || b->n == 0)
 		return NULL;
-	return sanitize_bytes(b->p, b->n);
+	return strndup(b->p, b->n);
+}
+
+/* Append a line of teacher text, sanitised (lines were already checked, so
+ * this only escapes backslashes, but the rule is: nothing unsanitised is
+ * kept). */
+static void sb_put_clean(struct sbuf *b, const char *s)
+{
+	char *c = sanitize_bytes(s, strlen(s));
+
+	if (c == NULL) {
+		b->oom = 1;
+		return;
+	}
+	sb_puts(b, c);
+	free(c);
 }
 
 /* Record one problem at a line. */
@@ -317,7 +333,7 @@ static void add_narration(struct parser *ps, const char *s)
 			sb_puts(&ps->text, " ");
 	}
 	ps->para_break = 0;
-	sb_puts(&ps->text, s);
+	sb_put_clean(&ps->text, s);
 }
 
 /* Default feedback when a teacher gave none. */
@@ -401,6 +417,7 @@ static void open_step(struct parser *ps, char *rest)
 	s->index = l->nsteps;
 	s->at.name = ev < 0 ? (enum evname)0 : (enum evname)ev;
 	s->at.actor = -1;
+	s->at.alt = -1;
 	l->nsteps++;
 	ps->cur = s;
 	while ((w = next_word(&rest)) != NULL) {
@@ -428,13 +445,28 @@ static void open_step(struct parser *ps, char *rest)
 				perr(ps, ps->line, "occurrence must be #1 to #1000");
 			else
 				s->at.nth = (int)n;
+		} else if (strcmp(w, "or") == 0) {
+			const char *a = next_word(&rest);
+
+			int alt = a != NULL ? evname_from_str(a) : -1;
+
+			if (s->at.alt >= 0) {
+				perr(ps, ps->line, "at most one 'or EVENT'");
+			} else if (a == NULL) {
+				perr(ps, ps->line, "'or' needs an event name");
+			} else if (alt < 0) {
+				quote(q, sizeof q, a);
+				perr(ps, ps->line, "unknown event name '%s'", q);
+			} else {
+				s->at.alt = alt;
+			}
 		} else if (strcmp(w, "optional") == 0) {
 			if (s->optional)
 				perr(ps, ps->line, "duplicate 'optional'");
 			s->optional = 1;
 		} else {
 			quote(q, sizeof q, w);
-			perr(ps, ps->line, "unexpected '%s' after the event name (expected from, #N or optional)", q);
+			perr(ps, ps->line, "unexpected '%s' after the event name (expected or, from, #N or optional)", q);
 		}
 	}
 }
@@ -636,7 +668,7 @@ static void step_directive(struct parser *ps, const char *w, const char *rest)
 		}
 		if (b->n > 0)
 			sb_puts(b, " ");
-		sb_puts(b, rest);
+		sb_put_clean(b, rest);
 	}
 }
 
@@ -992,7 +1024,7 @@ static int step_matches(const struct lesson_run *run, const struct lesson_step *
 {
 	unsigned n;
 
-	if (s->at.name != ev->name)
+	if (s->at.name != ev->name && s->at.alt != (int)ev->name)
 		return 0;
 	if (s->at.actor >= 0 && s->at.actor != (int)ev->actor)
 		return 0;

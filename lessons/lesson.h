@@ -33,9 +33,10 @@ struct lesson_errors {
 	size_t total;           /* found, including those not stored */
 };
 
-/* Which event a step is keyed to: `at NAME [from ACTOR] [#N]`. */
+/* Which event a step is keyed to: `at NAME [or NAME2] [from ACTOR] [#N]`. */
 struct lesson_sel {
 	enum evname name;
+	int alt;                /* NAME2 (evname) that also matches, or -1 */
 	int actor;              /* enum actor, or -1 for any */
 	int nth;                /* the Nth matching occurrence (1..), 0 = the next one */
 };
