@@ -602,11 +602,12 @@ static void emit_chain(struct run *r, const struct chain *c)
 	if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 	    c->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
 		snprintf(detail, sizeof detail,
-			 "The chain ends at \"%s\", which signed itself and is not in %s.", nm, store);
+			 "The chain ends at \"%s\", which signed itself and is not in the "
+			 "client's trust store (%s).", nm, store);
 	else
 		snprintf(detail, sizeof detail,
-			 "The issuer \"%s\" is neither in %s nor among the certificates the "
-			 "server sent.", iss, store);
+			 "The issuer \"%s\" is neither in the client's trust store (%s) nor "
+			 "among the certificates the peer sent.", iss, store);
 	if (c->err == X509_V_OK)
 		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root) ok", text);
 	else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
@@ -641,7 +642,8 @@ static void emit_chain(struct run *r, const struct chain *c)
 		field(r, ev, 0, "trusted_root", 0, 0, "%s", nm);
 		field(r, ev, 0, "note", 0, 0,
 		      "Each certificate names its issuer, and the chain follows those "
-		      "names up to %s, which was in %s before this connection began. "
+		      "names up to %s, which was in the client's trust store (%s) before "
+		      "this connection began. "
 		      "Trust comes only from that store: the server can send any "
 		      "certificates it likes, but it cannot add to the store.", nm, store);
 	} else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
