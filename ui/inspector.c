@@ -114,6 +114,14 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		int col = x + indent;
 		int nw;
 
+		/* a list item whose value would be cut shows the value alone: under
+		 * "cipher_suites" the suite's name says more than "cipher_suite" */
+		if (fl->depth > 0 && fl->value != NULL && fl->value[0] != '\0' &&
+		    indent + grid_text_width(fl->name) + 2 + grid_text_width(fl->value) > w &&
+		    indent + grid_text_width(fl->value) <= w) {
+			grid_text(g, col, y + i, w - indent, fl->value, CLS_DEFAULT, attr);
+			continue;
+		}
 		nw = grid_text(g, col, y + i, w - indent, fl->name,
 			       fl->length > 0 ? CLS_TITLE : CLS_DEFAULT, attr | GA_BOLD);
 		if (fl->value != NULL && fl->value[0] != '\0' && indent + nw + 2 < w) {
@@ -148,9 +156,12 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 			  CLS_DIM, 0);
 		return;
 	}
-	snprintf(line, sizeof line, "#%u %s  %s %s", ev->seq, evname_label(ev->name),
-		 ev->dir == DIR_LOCAL ? actor_str(ev->actor) : direction_str(ev->dir),
-		 ev->dir == DIR_LOCAL ? "(local)" : "");
+	if (ev->dir == DIR_LOCAL)
+		snprintf(line, sizeof line, "#%u %s  (%s, local)", ev->seq,
+			 evname_label(ev->name), actor_str(ev->actor));
+	else
+		snprintf(line, sizeof line, "#%u %s  %s", ev->seq, evname_label(ev->name),
+			 ev->dir == DIR_C2S ? "client -> server" : "server -> client");
 	grid_text(g, r->x, y++, r->w, line, diagram_class(ev), GA_BOLD);
 	grid_text(g, r->x, y++, r->w, evname_str(ev->name), CLS_DIM, 0);
 	if (o->show_hex && ev->raw_len > 0) {

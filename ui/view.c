@@ -336,11 +336,13 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 	else
 		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
+	/* a failure or notice matters more than the cipher when space is short */
 	snprintf(left, sizeof left, " %s | %s%s%s%s%s%s%s ",
 		 v->playing ? "PLAYING" : "PAUSED", pos,
+		 v->notice[0] || v->error[0] ? " | " : "",
+		 v->notice[0] ? v->notice : v->error,
 		 v->version[0] ? " | " : "", v->version, v->cipher[0] ? " " : "",
-		 v->cipher, v->notice[0] || v->error[0] ? " | " : "",
-		 v->notice[0] ? v->notice : v->error);
+		 v->cipher);
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	lw = grid_text(g, 0, y, g->w, left, v->failed ? CLS_ERROR : CLS_STATUS,
 		       GA_REVERSE | GA_BOLD);

@@ -1,0 +1,257 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/event.h"
+#include "ui/grid.h"
+#include "ui/inspector.h"
+
+/* A ClientHello-like event with a cipher suite list and its children. */
+static struct event *client_hello(struct evlog *log)
+{
+	uint8_t raw[64];
+	struct event *ev;
+
+	for (size_t i = 0; i < sizeof raw; i++)
+		raw[i] = (uint8_t)i;
+	evlog_init(log);
+	ev = evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, raw, sizeof raw,
+		       "ClientHello offering 2 suites");
+	event_field(ev, 0, "record", 0, 5, "handshake");
+	event_field(ev, 1, "version", 1, 2, "0x0301");
+	event_field(ev, 0, "random", 11, 32, "...");
+	event_field(ev, 0, "cipher_suites", 44, 6, "2 suites");
+	event_field(ev, 1, "cipher_suite", 46, 2, "TLS_RSA_WITH_AES_128_GCM_SHA256");
+	event_field(ev, 1, "cipher_suite", 48, 2, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+	event_field(ev, 0, "note", 0, 0, "not tied to bytes");
+	return ev;
+}
+
+/* Concatenate the highlighted hex cells of a grid, e.g. "2e2f30". */
+static void highlighted_hex(struct grid *g, int x0, int bpl, char *out, size_t len)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int y = 0; y < g->h; y++)
+		for (int i = 0; i < bpl; i++) {
+			struct cell *a = grid_at(g, x0 + 6 + 3 * i, y);
+			struct cell *b = grid_at(g, x0 + 7 + 3 * i, y);
+
+			if (a != NULL && a->cls == CLS_HILITE && o + 3 < len) {
+				out[o++] = (char)a->ch;
+				out[o++] = (char)b->ch;
+				out[o] = '\0';
+			}
+		}
+}
+
+/* Number of highlighted cells in the character column of the dump. */
+static int highlighted_chars(struct grid *g, int x0, int bpl)
+{
+	int n = 0;
+
+	for (int y = 0; y < g->h; y++)
+		for (int i = 0; i < bpl; i++) {
+			struct cell *c = grid_at(g, x0 + 7 + 3 * bpl + i, y);
+
+			if (c != NULL && c->cls == CLS_HILITE)
+				n++;
+		}
+	return n;
+}
+
+static void test_bytes_per_line(void **state)
+{
+	(void)state;
+	assert_int_equal(inspector_bytes_per_line(44), 8);
+	assert_int_equal(inspector_bytes_per_line(80), 16);
+	assert_int_equal(inspector_bytes_per_line(10), 4);
+	/* the widest line fits: 6 + 3*bpl + 1 + bpl <= w */
+	for (int w = 23; w < 200; w++)
+		assert_true(7 + 4 * inspector_bytes_per_line(w) <= w);
+}
+
+static void test_byte_selected(void **state)
+{
+	struct evlog log;
+	struct event *ev = client_hello(&log);
+
+	(void)state;
+	/* cipher_suites: bytes [44, 50) */
+	assert_false(inspector_byte_selected(ev, 3, 43));
+	assert_true(inspector_byte_selected(ev, 3, 44));
+	assert_true(inspector_byte_selected(ev, 3, 49));
+	assert_false(inspector_byte_selected(ev, 3, 50));
+	/* one suite: exactly its two bytes */
+	assert_true(inspector_byte_selected(ev, 5, 48));
+	assert_true(inspector_byte_selected(ev, 5, 49));
+	assert_false(inspector_byte_selected(ev, 5, 47));
+	/* a field of no bytes, no field, a field out of range: nothing */
+	for (size_t i = 0; i < ev->raw_len; i++) {
+		assert_false(inspector_byte_selected(ev, 6, i));
+		assert_false(inspector_byte_selected(ev, -1, i));
+		assert_false(inspector_byte_selected(ev, 99, i));
+	}
+	assert_false(inspector_byte_selected(NULL, 3, 44));
+	assert_int_equal(inspector_subtree_end(ev, 3), 5);
+	assert_int_equal(inspector_subtree_end(ev, 0), 1);
+	assert_int_equal(inspector_subtree_end(ev, 2), 2);
+	evlog_clear(&log);
+}
+
+static void test_hexdump_highlight(void **state)
+{
+	uint8_t raw[64];
+	struct grid g;
+	struct rect r = {2, 0, 44, 8};
+	char hex[256];
+	char row[256];
+	int bpl = inspector_bytes_per_line(r.w);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof raw; i++)
+		raw[i] = (uint8_t)(0x40 + i);
+	raw[1] = 0x1b;  /* an escape byte shows as '.', never raw */
+	assert_int_equal(grid_init(&g, 50, 8, 0), 0);
+	assert_int_equal(inspector_hexdump(&g, &r, raw, sizeof raw, 0, 10, 3), 8);
+	highlighted_hex(&g, r.x, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "4a4b4c");
+	assert_int_equal(highlighted_chars(&g, r.x, bpl), 3);
+	grid_row_utf8(&g, 0, row, sizeof row);
+	assert_string_equal(row, "  0000  40 1b 42 43 44 45 46 47  @.BCDEFG");
+	/* a range across a line break, from a later first line */
+	grid_clear(&g);
+	r.h = 3;
+	assert_int_equal(inspector_hexdump(&g, &r, raw, sizeof raw, 4, 38, 4), 3);
+	highlighted_hex(&g, r.x, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "66676869");
+	grid_row_utf8(&g, 0, row, sizeof row);
+	assert_int_equal(strncmp(row, "  0020  ", 8), 0);
+	/* nothing selected: nothing highlighted */
+	grid_clear(&g);
+	inspector_hexdump(&g, &r, raw, sizeof raw, 0, 10, 0);
+	highlighted_hex(&g, r.x, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "");
+	/* the view scrolls to a field further down */
+	assert_int_equal(inspector_hex_first(10, 3, 8, 3), 0);
+	assert_int_equal(inspector_hex_first(44, 6, 8, 3), 4);
+	assert_int_equal(inspector_hex_first(44, 0, 8, 3), 0);
+	grid_free(&g);
+}
+
+static void test_draw_fields_and_bytes(void **state)
+{
+	struct evlog log;
+	struct event *ev = client_hello(&log);
+	struct grid g;
+	struct rect r = {0, 0, 44, 30};
+	struct inspector_opts o = {3, 1, 1};
+	char hex[256], row[256];
+	int found = -1, bpl = inspector_bytes_per_line(r.w);
+
+	(void)state;
+	assert_int_equal(grid_init(&g, 44, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	for (int y = 0; y < g.h; y++) {
+		grid_row_utf8(&g, y, row, sizeof row);
+		if (strstr(row, "cipher_suites: 2 suites") != NULL)
+			found = y;
+	}
+	assert_true(found > 0);
+	/* the selected field is reversed, its children follow indented */
+	assert_true(grid_at(&g, 0, found)->attr & GA_REVERSE);
+	grid_row_utf8(&g, found + 1, row, sizeof row);
+	assert_string_equal(row, "  TLS_RSA_WITH_AES_128_GCM_SHA256");
+	/* wide enough: name and value */
+	grid_free(&g);
+	r.w = 60;
+	assert_int_equal(grid_init(&g, 60, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	found = -1;
+	for (int y = 0; y < g.h && found < 0; y++) {
+		grid_row_utf8(&g, y, row, sizeof row);
+		if (strstr(row, "cipher_suites: 2 suites") != NULL)
+			found = y;
+	}
+	grid_row_utf8(&g, found + 1, row, sizeof row);
+	assert_string_equal(row, "  cipher_suite: TLS_RSA_WITH_AES_128_GCM_SHA256");
+	grid_free(&g);
+	r.w = 44;
+	assert_int_equal(grid_init(&g, 44, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	/* the hex dump highlights exactly the field's six bytes */
+	highlighted_hex(&g, 0, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "2c2d2e2f3031");
+	grid_row_utf8(&g, 0, row, sizeof row);
+	assert_string_equal(row, "#1 ClientHello  client -> server");
+	/* select one suite: two bytes */
+	grid_clear(&g);
+	o.field = 5;
+	inspector_draw(&g, &r, ev, &o);
+	highlighted_hex(&g, 0, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "3031");
+	/* a field with no bytes highlights none; hex off draws no dump */
+	grid_clear(&g);
+	o.field = 6;
+	inspector_draw(&g, &r, ev, &o);
+	highlighted_hex(&g, 0, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "");
+	grid_clear(&g);
+	o.field = 3;
+	o.show_hex = 0;
+	inspector_draw(&g, &r, ev, &o);
+	highlighted_hex(&g, 0, bpl, hex, sizeof hex);
+	assert_string_equal(hex, "");
+	/* the field list scrolls to show the selection and its subtree */
+	assert_int_equal(inspector_field_scroll(ev, 3, 2), 3);
+	assert_int_equal(inspector_field_scroll(ev, 3, 3), 3);
+	assert_int_equal(inspector_field_scroll(ev, 5, 2), 4);
+	assert_int_equal(inspector_field_scroll(ev, 0, 2), 0);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+static void test_hostile_text(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+	struct grid g;
+	struct rect r = {0, 0, 60, 20};
+	struct inspector_opts o = {0, 1, 1};
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C,
+		       "\x1b]0;pwn\x07", 7, "subject \x1b[2J\xe2\x80\xae evil");
+	event_field(ev, 0, "subject", 0, 7, "CN=\x1b[31mred\x9b");
+	assert_int_equal(grid_init(&g, 60, 20, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	for (int y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++) {
+			uint32_t c = grid_at(&g, x, y)->ch;
+
+			assert_true(c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0));
+			assert_true(c != 0x202e);
+		}
+	/* grid_text on its own turns control bytes into '?' too */
+	grid_clear(&g);
+	grid_text(&g, 0, 0, 20, "a\x1b" "b\x07", CLS_DEFAULT, 0);
+	assert_int_equal(grid_at(&g, 1, 0)->ch, '?');
+	assert_int_equal(grid_at(&g, 3, 0)->ch, '?');
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bytes_per_line),
+		cmocka_unit_test(test_byte_selected),
+		cmocka_unit_test(test_hexdump_highlight),
+		cmocka_unit_test(test_draw_fields_and_bytes),
+		cmocka_unit_test(test_hostile_text),
+	};
+
+	return cmocka_run_group_tests_name("inspector", tests, NULL, NULL);
+}

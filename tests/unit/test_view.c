@@ -1,0 +1,210 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/event.h"
+#include "ui/grid.h"
+#include "ui/view.h"
+
+/* Whether any row of the grid contains text. */
+static int screen_has(const struct grid *g, const char *text)
+{
+	char buf[2048];
+
+	for (int y = 0; y < g->h; y++) {
+		grid_row_utf8(g, y, buf, sizeof buf);
+		if (strstr(buf, text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Play the engine's part: one step logs the given events. */
+static void fake_step(struct evlog *log, int which)
+{
+	if (which == 0) {
+		evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "hello");
+	} else {
+		evlog_add(log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "sh");
+		evlog_add(log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "cert");
+	}
+}
+
+static void test_stepping(void **state)
+{
+	struct evlog log;
+	struct view v;
+	struct grid g;
+
+	(void)state;
+	evlog_init(&log);
+	view_init(&v, 0);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	/* paused before the first step; nothing is sent until asked */
+	assert_int_equal(v.playing, 0);
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_STEP);
+	fake_step(&log, 0);
+	assert_true(view_stepped(&v, &log, 0, NULL) & VF_REDRAW);
+	assert_int_equal(v.revealed, 1);
+	assert_int_equal(v.selected, 0);
+	/* the next step logs two events: revealed one at a time */
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_STEP);
+	fake_step(&log, 1);
+	view_stepped(&v, &log, 0, NULL);
+	assert_int_equal(v.revealed, 2);
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
+	assert_int_equal(v.revealed, 3);
+	assert_int_equal(v.selected, 2);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "PAUSED | step 3 of 3"));
+	assert_true(screen_has(&g, "Certificate"));
+	/* back rewinds the view only, and says so */
+	assert_int_equal(view_action(&v, &log, ACT_BACK), VF_REDRAW);
+	assert_int_equal(v.revealed, 2);
+	assert_int_equal(log.n, 3);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "rewound: viewing 2 of 3"));
+	assert_false(screen_has(&g, "Certificate"));
+	/* forward again replays the log without a step */
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
+	/* the engine says done: next no longer asks for steps */
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_STEP);
+	view_stepped(&v, &log, 1, "");
+	assert_int_equal(v.done, 1);
+	assert_int_equal(view_action(&v, &log, ACT_NEXT) & VF_STEP, 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "step 3 of 3 (complete)"));
+	/* back all the way, and no further */
+	for (int i = 0; i < 5; i++)
+		view_action(&v, &log, ACT_BACK);
+	assert_int_equal(v.revealed, 0);
+	assert_int_equal(v.selected, -1);
+	grid_free(&g);
+	view_free(&v);
+	evlog_clear(&log);
+}
+
+static void test_selection_and_focus(void **state)
+{
+	struct evlog log;
+	struct view v;
+
+	(void)state;
+	evlog_init(&log);
+	view_init(&v, 0);
+	fake_step(&log, 0);
+	fake_step(&log, 1);
+	event_field(log.ev[0], 0, "a", 0, 0, "1");
+	event_field(log.ev[0], 0, "b", 0, 0, "2");
+	for (int i = 0; i < 3; i++)
+		view_action(&v, &log, ACT_NEXT);
+	assert_int_equal(v.selected, 2);
+	view_action(&v, &log, ACT_UP);
+	view_action(&v, &log, ACT_UP);
+	view_action(&v, &log, ACT_UP);
+	assert_int_equal(v.selected, 0);
+	assert_int_equal(v.follow, 0);
+	assert_int_equal(v.field, 0);
+	/* in the inspector Up/Down move over fields, clamped */
+	view_action(&v, &log, ACT_ENTER);
+	assert_int_equal(v.focus, FOCUS_INSPECTOR);
+	view_action(&v, &log, ACT_DOWN);
+	view_action(&v, &log, ACT_DOWN);
+	assert_int_equal(v.field, 1);
+	assert_int_equal(v.selected, 0);
+	view_action(&v, &log, ACT_TAB);
+	assert_int_equal(v.focus, FOCUS_DIAGRAM);
+	view_action(&v, &log, ACT_END);
+	assert_int_equal(v.selected, 2);
+	assert_int_equal(v.follow, 1);
+	/* quit, restart and play are flags for the loop */
+	assert_true(view_action(&v, &log, ACT_QUIT) & VF_QUIT);
+	assert_true(view_action(&v, &log, ACT_RESTART) & VF_RESTART);
+	assert_true(view_action(&v, &log, ACT_PLAY) & VF_TIMER);
+	assert_int_equal(v.playing, 1);
+	int slow = view_interval_ms(&v);
+	view_action(&v, &log, ACT_FASTER);
+	assert_true(view_interval_ms(&v) < slow);
+	for (int i = 0; i < 20; i++)
+		view_action(&v, &log, ACT_FASTER);
+	assert_true(view_interval_ms(&v) > 0);
+	view_free(&v);
+	evlog_clear(&log);
+}
+
+static void test_screen_states(void **state)
+{
+	struct evlog log;
+	struct view v;
+	struct grid g;
+
+	(void)state;
+	evlog_init(&log);
+	view_init(&v, 0);
+	fake_step(&log, 0);
+	view_action(&v, &log, ACT_NEXT);
+	/* too small: a plain message, no picture */
+	assert_int_equal(grid_init(&g, 60, 20, 0), 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "please enlarge the terminal"));
+	assert_true(screen_has(&g, "(need 80x24, have 60x20)"));
+	assert_false(screen_has(&g, "ClientHello"));
+	grid_free(&g);
+	/* exactly the minimum: the full layout */
+	assert_int_equal(grid_init(&g, 80, 24, 0), 0);
+	view_draw(&g, &v, &log);
+	assert_false(screen_has(&g, "please enlarge"));
+	assert_true(screen_has(&g, "ClientHello"));
+	assert_true(screen_has(&g, "legend:"));
+	assert_true(screen_has(&g, "hello"));
+	/* help overlay; any key closes it without acting */
+	view_action(&v, &log, ACT_HELP);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, " Keys "));
+	assert_true(screen_has(&g, "restart with a fresh exchange"));
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
+	assert_int_equal(v.revealed, 1);
+	view_draw(&g, &v, &log);
+	assert_false(screen_has(&g, " Keys "));
+	/* session facts and failure reach the status line */
+	view_set_session(&v, "TLSv1.2", "AES128-GCM-SHA256");
+	view_stepped(&v, &log, 2, "certificate rejected");
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "certificate rejected"));
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "TLSv1.2 AES128-GCM-SHA256"));
+	assert_true(screen_has(&g, "certificate rejected"));
+	/* a click on an arrow selects it */
+	fake_step(&log, 1);
+	view_action(&v, &log, ACT_NEXT);
+	view_action(&v, &log, ACT_NEXT);
+	view_draw(&g, &v, &log);
+	assert_int_equal(v.selected, 2);
+	for (int y = v.diag.y + 1; y < v.diag.y + v.diag.h; y++) {
+		char buf[512];
+
+		grid_row_utf8(&g, y, buf, sizeof buf);
+		if (strstr(buf, "ClientHello") != NULL) {
+			assert_true(view_click(&v, &log, 20, y) & VF_REDRAW);
+			break;
+		}
+	}
+	assert_int_equal(v.selected, 0);
+	assert_int_equal(view_click(&v, &log, 20, 0), 0);
+	grid_free(&g);
+	view_free(&v);
+	evlog_clear(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stepping),
+		cmocka_unit_test(test_selection_and_focus),
+		cmocka_unit_test(test_screen_states),
+	};
+
+	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
+}
