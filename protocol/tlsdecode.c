@@ -952,17 +952,14 @@ static int der_walk(struct cursor cert, struct der_ranges *r)
 		return -1;
 	if (der_tlv(&outer, &tag, &tbs) < 0 || tag != 0x30)
 		return -1;
-	s = tbs.off;
 	if (der_tlv(&tbs, &tag, &v) < 0)
 		return -1;
-	if (tag == 0xa0) { /* [0] EXPLICIT version */
-		s = tbs.off;
-		if (der_tlv(&tbs, &tag, &v) < 0)
-			return -1;
-	}
+	if (tag == 0xa0 && der_tlv(&tbs, &tag, &v) < 0) /* [0] EXPLICIT version */
+		return -1;
 	if (tag != 0x02)
 		return -1;
-	r->serial[0] = s, r->serial[1] = tbs.off - s;
+	/* the serial's value bytes, not its tag and length: they are the number */
+	r->serial[0] = v.off, r->serial[1] = cursor_left(&v);
 	if (der_tlv(&tbs, &tag, &v) < 0 || tag != 0x30) /* signature AlgorithmIdentifier */
 		return -1;
 	s = tbs.off;
@@ -1645,8 +1642,8 @@ int tlsdecode_record(struct event *ev, int tls13)
 			cursor_u8(&f, &t);
 			cursor_u24(&f, &hl);
 			cursor_sub(&f, hl, &h);
-			field_named(&d, 0, "handshake_message", off, 4 + hl,
-				    tlsdecode_handshake_name(t), t, 2);
+			event_field(ev, 0, "handshake_message", off, 4 + (size_t)hl, "%s (%u)",
+				    tlsdecode_handshake_name(t), t);
 		}
 		break;
 	case 23:
