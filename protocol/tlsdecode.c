@@ -431,7 +431,8 @@ static void set_value(struct event *ev, int idx, const char *fmt, ...)
 	ev->fields[idx].value = v;
 }
 
-/* Reads that name what they read, so an underflow says which field broke. */
+/* Reads that name what they read, so an underflow says which field broke:
+ * a u8 ... */
 static int get_u8(struct dec *d, struct cursor *c, uint8_t *v, const char *what)
 {
 	if (cursor_u8(c, v) < 0)
@@ -439,6 +440,7 @@ static int get_u8(struct dec *d, struct cursor *c, uint8_t *v, const char *what)
 	return 0;
 }
 
+/* ... a u16 ... */
 static int get_u16(struct dec *d, struct cursor *c, uint16_t *v, const char *what)
 {
 	if (cursor_u16(c, v) < 0)
@@ -446,6 +448,7 @@ static int get_u16(struct dec *d, struct cursor *c, uint16_t *v, const char *wha
 	return 0;
 }
 
+/* ... a u24 ... */
 static int get_u24(struct dec *d, struct cursor *c, uint32_t *v, const char *what)
 {
 	if (cursor_u24(c, v) < 0)
@@ -453,6 +456,7 @@ static int get_u24(struct dec *d, struct cursor *c, uint32_t *v, const char *wha
 	return 0;
 }
 
+/* ... a u32 ... */
 static int get_u32(struct dec *d, struct cursor *c, uint32_t *v, const char *what)
 {
 	if (cursor_u32(c, v) < 0)
@@ -460,6 +464,7 @@ static int get_u32(struct dec *d, struct cursor *c, uint32_t *v, const char *wha
 	return 0;
 }
 
+/* ... or n raw bytes as a window. */
 static int get_bytes(struct dec *d, struct cursor *c, size_t n, struct cursor *sub,
 		     const char *what)
 {
@@ -1145,6 +1150,7 @@ out:
 
 /* ---- handshake bodies, one per message ---------------------------------- */
 
+/* ClientHello (RFC 5246 7.4.1.2, RFC 8446 4.1.2). */
 static int dec_client_hello(struct dec *d, struct cursor *c)
 {
 	struct cursor v;
@@ -1191,6 +1197,7 @@ static int dec_client_hello(struct dec *d, struct cursor *c)
 	return dec_extensions(d, c, 0, HS_CLIENT_HELLO);
 }
 
+/* ServerHello, or a HelloRetryRequest in its clothes (RFC 8446 4.1.3). */
 static int dec_server_hello(struct dec *d, struct cursor *c)
 {
 	uint16_t ver;
@@ -1220,6 +1227,8 @@ static int dec_server_hello(struct dec *d, struct cursor *c)
 	return dec_extensions(d, c, 0, HS_SERVER_HELLO);
 }
 
+/* Certificate: a u24 list of DER certificates; TLS 1.3 adds a context and
+ * per-certificate extensions (RFC 8446 4.4.2). */
 static int dec_certificate(struct dec *d, struct cursor *c)
 {
 	struct cursor ctxv;
@@ -1254,6 +1263,8 @@ static int dec_certificate(struct dec *d, struct cursor *c)
 	return 0;
 }
 
+/* ServerKeyExchange: ECDHE params (RFC 8422 5.4) or DHE params, then the
+ * server's signature over both randoms and the params. */
 static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 {
 	struct cursor v;
@@ -1288,6 +1299,8 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	return dec_signature(d, c, 1);
 }
 
+/* ClientKeyExchange: the RSA-encrypted pre-master secret (RFC 5246 7.4.7.1)
+ * or the client's ECDHE public point (RFC 8422 5.7). */
 static int dec_client_key_exchange(struct dec *d, struct cursor *c)
 {
 	struct cursor v;
@@ -1304,6 +1317,7 @@ static int dec_client_key_exchange(struct dec *d, struct cursor *c)
 	return field_hex(d, 0, "encrypted_pre_master", &v, 48) < 0 ? -1 : 0;
 }
 
+/* NewSessionTicket: RFC 5077 3.3 in TLS 1.2, RFC 8446 4.6.1 in TLS 1.3. */
 static int dec_new_session_ticket(struct dec *d, struct cursor *c)
 {
 	struct cursor v;
@@ -1333,6 +1347,7 @@ static int dec_new_session_ticket(struct dec *d, struct cursor *c)
 	return 0;
 }
 
+/* CertificateRequest: RFC 5246 7.4.4, or context + extensions in TLS 1.3. */
 static int dec_certificate_request(struct dec *d, struct cursor *c)
 {
 	struct cursor v;

@@ -51,7 +51,10 @@ static void pump(struct run *r, SSL *from, SSL *to)
 	unsigned char buf[65536];
 	int n;
 
-	while ((n = BIO_read(SSL_get_wbio(from), buf, sizeof buf)) > 0) {
+	for (;;) {
+		n = BIO_read(SSL_get_wbio(from), buf, sizeof buf);
+		if (n <= 0)
+			break;
 		for (int off = 0; off + 5 <= n;) {
 			int rl = 5 + (buf[off + 3] << 8 | buf[off + 4]);
 

@@ -96,7 +96,10 @@ static void pump(struct exchange *ex, SSL *from, SSL *to, int dir)
 	char buf[16384];
 	int n;
 
-	while ((n = BIO_read(SSL_get_wbio(from), buf, sizeof buf)) > 0) {
+	for (;;) {
+		n = BIO_read(SSL_get_wbio(from), buf, sizeof buf);
+		if (n <= 0)
+			break;
 		ex->wire[dir] = realloc(ex->wire[dir], ex->wire_n[dir] + (size_t)n);
 		memcpy(ex->wire[dir] + ex->wire_n[dir], buf, (size_t)n);
 		ex->wire_n[dir] += (size_t)n;
