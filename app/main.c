@@ -5,13 +5,60 @@
 
 #include "app/bench.h"
 #include "app/cli.h"
+#include "app/lessoncmd.h"
 #include "app/run.h"
+#include "app/tui.h"
 
 #define HTTPSVIZ_VERSION "0.1.0"
+
+struct lesson_hook {
+	struct lesson_run *run;
+	int no_questions;
+};
+
+static void lesson_event(void *arg, const struct event *ev, FILE *out)
+{
+	struct lesson_hook *h = arg;
+
+	lessoncmd_trace_event(h->run, ev, out, stdin, h->no_questions);
+}
+
+/* --trace/--json (and connect), with a lesson narrating when one is given. */
+static int printed(struct options *opt)
+{
+	struct lesson *l;
+	struct lesson_hook h;
+	int rc;
+
+	if (opt->lesson == NULL)
+		return run_printed(opt, NULL, NULL);
+	if (opt->mode == MODE_JSON) {
+		fprintf(stderr, "httpsviz: --lesson goes with --trace or the TUI, not --json\n");
+		return EXIT_USAGE;
+	}
+	l = lessoncmd_load(opt->lesson, stderr);
+	if (l == NULL)
+		return EXIT_USAGE;
+	if (!opt->connect)
+		lesson_apply_options(l, &opt->cfg);
+	h.run = lesson_run_new(l);
+	h.no_questions = opt->no_questions;
+	if (h.run == NULL) {
+		lesson_free(l);
+		return EXIT_INTERNAL;
+	}
+	lessoncmd_trace_begin(l, stdout);
+	rc = run_printed(opt, lesson_event, &h);
+	lessoncmd_trace_end(h.run, stdout);
+	lesson_run_free(h.run);
+	lesson_free(l);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
 	struct options opt;
+	struct tui_options tui;
 
 	if (cli_parse(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
@@ -24,13 +71,24 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case MODE_BENCH:
 		return bench_run(&opt);
+	case MODE_LESSONS:
+		return lessoncmd_list();
+	case MODE_LESSON_CHECK:
+		return lessoncmd_check(opt.argc_rest, opt.argv_rest);
 	case MODE_TRACE:
 	case MODE_JSON:
-		return run_printed(&opt, NULL, NULL);
-	default:
-		if (opt.connect)
-			return run_printed(&opt, NULL, NULL);
-		fprintf(stderr, "httpsviz: this mode is not built yet\n");
+		return printed(&opt);
+	case MODE_SERVE:
+		fprintf(stderr, "httpsviz: serve is not built yet\n");
 		return EXIT_INTERNAL;
+	case MODE_TUI:
+		break;
 	}
+	tui = (struct tui_options){
+		.ascii = opt.ascii,
+		.projector = opt.projector,
+		.no_color = opt.no_color || getenv("NO_COLOR") != NULL,
+		.lesson = opt.lesson,
+	};
+	return tui_run(&opt.cfg, &tui);
 }

@@ -553,6 +553,7 @@ static int side_init(struct engine *e, struct side *sd, enum actor who, SSL_CTX 
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof *e);
+	ASN1_OCTET_STRING *ip;
 
 	if (e == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -580,10 +581,12 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 		goto fail;
 	if (e->embedded && side_init(e, &e->s, ACTOR_SERVER, e->sctx) < 0)
 		goto fail;
-	SSL_set_tlsext_host_name(e->c.ssl, e->host);
-	if (strspn(e->host, "0123456789.:") == strlen(e->host)) {
+	ip = a2i_IPADDRESS(e->host);
+	if (ip != NULL) {
+		/* RFC 6066 §3: no IP literals in SNI; check the IP SAN instead */
+		ASN1_OCTET_STRING_free(ip);
 		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(e->c.ssl), e->host);
-	} else if (!SSL_set1_host(e->c.ssl, e->host)) {
+	} else if (!SSL_set_tlsext_host_name(e->c.ssl, e->host) || !SSL_set1_host(e->c.ssl, e->host)) {
 		snprintf(err, errlen, "bad host name");
 		goto fail;
 	}

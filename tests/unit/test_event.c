@@ -97,6 +97,28 @@ static void test_summary_sanitised(void **state)
 	evlog_clear(&log);
 }
 
+/* The README documents every event name (they are a public contract). */
+static void test_readme_lists_every_event(void **state)
+{
+	FILE *f = fopen("README.md", "r");
+	static char text[65536];
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (int i = 0; i < EV__COUNT; i++) {
+		char want[64];
+
+		snprintf(want, sizeof want, "| `%s` |", evname_str((enum evname)i));
+		if (strstr(text, want) == NULL)
+			print_error("README.md does not document %s\n", evname_str((enum evname)i));
+		assert_non_null(strstr(text, want));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_summary_sanitised),
+		cmocka_unit_test(test_readme_lists_every_event),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

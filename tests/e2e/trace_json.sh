@@ -1,0 +1,67 @@
+#!/bin/sh
+# End to end: the real binary's --trace and --json output, and bad usage.
+set -u
+bin=${HTTPSVIZ_BIN:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "trace_json: $*" >&2; exit 1; }
+
+# --trace: a text sequence diagram with arrows in the right directions
+"$bin" --trace > "$tmp/trace" 2> "$tmp/err" || fail "--trace exited $?: $(cat "$tmp/err")"
+grep -q "C ---------- ClientHello ----------> S" "$tmp/trace" || fail "no ClientHello arrow"
+grep -q "C <--------- ServerHello ----------- S" "$tmp/trace" || fail "no ServerHello arrow"
+grep -q "ServerHello TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/trace" || fail "wrong cipher suite"
+grep -q "ClientKeyExchange: RSA-encrypted pre-master secret (256 bytes)" "$tmp/trace" || fail "no CKE"
+grep -q "\[encrypted\] GET / HTTP/1.1" "$tmp/trace" || fail "no encrypted request"
+grep -q "^done: 12 steps, .* TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 200$" "$tmp/trace" ||
+	fail "bad summary: $(tail -1 "$tmp/trace")"
+# no control character other than newline ever reaches the output
+if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/trace"; then fail "control bytes in trace"; fi
+
+# --trace -v: fields with byte ranges and the explanation
+"$bin" --trace -v --no-pcap > "$tmp/v" || fail "--trace -v failed"
+grep -q "cipher_suite: TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/v" || fail "-v shows no fields"
+grep -q "source_of_numbers: the socket's TCP_INFO" "$tmp/v" || fail "--no-pcap does not say where TCP facts come from"
+
+# --json: one object per line, the contract keys, parsable, in order
+for v in "--tls 1.2" "--kex ecdhe" "--tls 1.3"; do
+	# shellcheck disable=SC2086
+	"$bin" --json $v > "$tmp/json" || fail "--json $v exited $?"
+	python3 - "$tmp/json" "$v" <<'PY' || fail "--json $v output is wrong"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+keys = {"seq", "t_us", "actor", "direction", "layer", "name", "summary", "hex", "fields"}
+for i, e in enumerate(events):
+    assert keys <= e.keys(), e.keys()
+    assert e["seq"] == i + 1
+    for f in e["fields"]:
+        assert {"name", "value", "offset", "length", "children"} <= f.keys()
+        assert f["offset"] + f["length"] <= len(e["hex"]) // 2
+names = [e["name"] for e in events]
+order = ["tls.client_hello", "tls.server_hello", "tls.certificate", "cert.verdict", "tls.finished",
+         "http.request", "tls.application_data", "http.response"]
+pos = [names.index(n) for n in order]
+pos[4] = len(names) - 1 - names[::-1].index("tls.finished")  # the last Finished
+assert pos == sorted(pos), pos
+resp = next(e for e in events if e["name"] == "http.response")
+assert any(f["name"] == "status" and f["value"] == "200" for f in resp["fields"][0]["children"])
+verdict = next(e for e in events if e["name"] == "cert.verdict")
+assert verdict["result"] == "pass"
+ch = next(e for e in events if e["name"] == "tls.client_hello")
+assert bytes.fromhex(ch["hex"])[0] == 1  # handshake type client_hello
+PY
+done
+
+# bad usage: exit 2 with a one-line reason
+"$bin" --bogus > /dev/null 2> "$tmp/err"; [ $? -eq 2 ] || fail "unknown option did not exit 2"
+grep -q "unknown option '--bogus'" "$tmp/err" || fail "no reason for the unknown option"
+"$bin" --tls 1.1 > /dev/null 2>&1; [ $? -eq 2 ] || fail "--tls 1.1 did not exit 2"
+"$bin" --scenario nope > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad scenario did not exit 2"
+"$bin" --help | grep -q -- "--kex rsa|ecdhe" || fail "--help does not list --kex"
+
+# a rejected certificate: the story up to the alert, then exit 6
+"$bin" --trace --scenario expired > "$tmp/exp" 2> "$tmp/err"; rc=$?
+[ $rc -eq 6 ] || fail "expired certificate exited $rc, not 6"
+grep -q "Alert fatal certificate expired" "$tmp/exp" || fail "no certificate_expired alert"
+grep -q "certificate rejected" "$tmp/err" || fail "no one-line reason on stderr"
+exit 0
