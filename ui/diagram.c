@@ -34,8 +34,7 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_CERTIFICATE_VERIFY: case EV_CERT_CHAIN: case EV_CERT_SIGNATURE:
 	case EV_CERT_VALIDITY: case EV_CERT_HOSTNAME: case EV_CERT_VERDICT:
 		return PHASE_CERT;
-	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_SERVER_HELLO_DONE:
-	case EV_TLS_CLIENT_KEY_EXCHANGE: case EV_KEX_SECRET: case EV_KEX_PRE_MASTER:
+	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_CLIENT_KEY_EXCHANGE: case EV_KEX_SECRET: case EV_KEX_PRE_MASTER:
 	case EV_KEX_RSA_DECRYPT: case EV_KEX_ECDHE: case EV_KEX_MASTER_SECRET:
 	case EV_KEX_KEY_BLOCK: case EV_KEX_TLS13_KEYS:
 		return PHASE_KEX;
@@ -47,7 +46,8 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_ALERT: case EV_TCP_FIN:
 		return PHASE_CLOSE;
 	default:
-		/* record decryption, key updates, errors: part of where they happen */
+		/* ServerHelloDone, record decryption, key updates, errors: part
+		 * of the phase they happen in */
 		return PHASE_NONE;
 	}
 }
@@ -148,6 +148,9 @@ void diagram_label(const struct event *ev, char *buf, size_t len)
 		const char *h = http_line(sum);
 
 		first_line(line, sizeof line, h != NULL ? h : sum);
+		/* "GET / HTTP/1.1 (128-byte record)": the arrow shows the request */
+		if (h != NULL && strstr(line, " (") != NULL)
+			*strstr(line, " (") = '\0';
 		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
 		return;
 	}
@@ -166,6 +169,12 @@ void diagram_label(const struct event *ev, char *buf, size_t len)
 		return;
 	}
 	first_line(line, sizeof line, sum);
+	/* "check: chain" with summary "chain: ..." reads "check [pass] chain: ..." */
+	if (strncmp(label, "check: ", 7) == 0 &&
+	    strncasecmp(line, label + 7, strlen(label + 7)) == 0) {
+		snprintf(buf, len, "check%s %s", mark, line);
+		return;
+	}
 	if (strncasecmp(line, label, strlen(label)) == 0)
 		snprintf(buf, len, "%s%s", line, mark);
 	else

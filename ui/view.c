@@ -48,6 +48,7 @@ void view_free(struct view *v)
 void view_reset(struct view *v)
 {
 	v->revealed = 0;
+	v->high = 0;
 	v->selected = -1;
 	v->follow = 1;
 	v->field = -1;
@@ -85,6 +86,8 @@ static void select_event(struct view *v, const struct evlog *log, long i)
 static void reveal_one(struct view *v, const struct evlog *log)
 {
 	v->revealed++;
+	if (v->revealed > v->high)
+		v->high = v->revealed;
 	if (v->follow || v->selected < 0)
 		select_event(v, log, (long)v->revealed - 1);
 }
@@ -331,8 +334,8 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 		: "Space next  b back  p play  Enter inspect  ? help  q quit";
 	int hw = grid_text_width(hints), lw;
 
-	if (v->revealed < log->n)
-		snprintf(pos, sizeof pos, "rewound: viewing %zu of %zu", v->revealed, log->n);
+	if (v->revealed < v->high)
+		snprintf(pos, sizeof pos, "rewound: viewing %zu of %zu", v->revealed, v->high);
 	else
 		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");

@@ -34,6 +34,7 @@ enum focus { FOCUS_DIAGRAM, FOCUS_INSPECTOR };
 
 struct view {
 	size_t revealed;      /* events shown: log->ev[0 .. revealed) */
+	size_t high;          /* the most ever revealed in this run */
 	int selected;         /* selected event, -1 for none */
 	int follow;           /* keep the newest event selected and in view */
 	int field;            /* selected field of the selected event, -1 */

@@ -96,6 +96,11 @@ static void test_labels_and_classes(void **state)
 	assert_int_equal(diagram_class(log.ev[12]), CLS_KEX);
 	assert_int_equal(diagram_class(log.ev[13]), CLS_DATA);
 	/* failures and alerts are red, an orderly close is not */
+	ev = evlog_add(&log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+		       "hostname: localhost in SAN");
+	event_set_result(ev, RESULT_PASS, 0, NULL);
+	diagram_label(ev, buf, sizeof buf);
+	assert_string_equal(buf, "check [pass] hostname: localhost in SAN");
 	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "expired");
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
@@ -119,8 +124,8 @@ static void test_phases(void **state)
 {
 	struct evlog log;
 	struct diagram d = {0};
-	enum phase want[] = {PHASE_TCP, PHASE_HELLO, PHASE_CERT, PHASE_KEX, PHASE_CERT,
-			     PHASE_KEX, PHASE_FINISHED, PHASE_KEX, PHASE_DATA};
+	enum phase want[] = {PHASE_TCP, PHASE_HELLO, PHASE_CERT, PHASE_KEX,
+			     PHASE_FINISHED, PHASE_KEX, PHASE_DATA};
 	size_t k = 0;
 
 	(void)state;

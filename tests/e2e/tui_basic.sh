@@ -1,0 +1,147 @@
+#!/bin/sh
+# End-to-end test of the TUI in tmux at 100x30: step through the whole
+# exchange, step back, help overlay, resize to 60x20 and back, inspect the
+# ClientHello's cipher suites, quit, and check the terminal is restored.
+# Needs $HTTPSVIZ_BIN (set by tests/run_e2e.sh); skips only without tmux.
+set -u
+bin=${HTTPSVIZ_BIN:-}
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP: tmux is not installed"
+	exit 0
+fi
+if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+	echo "FAIL: HTTPSVIZ_BIN is not an executable: '$bin'"
+	exit 1
+fi
+sock="httpsviz-tui-$$"
+tmp=$(mktemp -d)
+T() { tmux -L "$sock" "$@"; }
+cleanup() { T kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	cat "$tmp/screen" 2>/dev/null
+	exit 1
+}
+cap() { T capture-pane -p >"$tmp/screen" 2>/dev/null; }
+# wait_for TEXT [SECONDS]: poll the screen until TEXT appears
+wait_for() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		cap
+		grep -qF -- "$1" "$tmp/screen" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+# wait_gone TEXT [SECONDS]: poll until TEXT is no longer on screen
+wait_gone() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		cap
+		grep -qF -- "$1" "$tmp/screen" || return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# A plain shell that prints a marker after the program exits, so that a
+# restored terminal shows the marker and none of the TUI.
+T new-session -d -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color sh -c '\"$bin\" --explore; echo TUI-EXITED-\$?; sleep 60'" ||
+	fail "cannot start tmux"
+wait_for "PAUSED" 20 || fail "the TUI did not start"
+wait_for "step 0 of 0" 5 || fail "not paused before the first step"
+
+# Step until the exchange is complete, collecting every screen.
+: >"$tmp/all"
+i=0
+while [ "$i" -lt 120 ]; do
+	T send-keys Space
+	sleep 0.05
+	cap
+	cat "$tmp/screen" >>"$tmp/all"
+	grep -q "(complete)" "$tmp/screen" && break
+	i=$((i + 1))
+done
+grep -q "(complete)" "$tmp/screen" || fail "the exchange did not complete after $i steps"
+
+# The arrows appear in order: take the first line of each in the diagram
+# as seen at Home (the whole exchange scrolled from the top) and at End.
+T send-keys g
+wait_for " 1" 5 || true
+cap
+cp "$tmp/screen" "$tmp/top"
+T send-keys G
+sleep 0.3
+cap
+cp "$tmp/screen" "$tmp/bottom"
+order_ok=1
+last=0
+for m in "ClientHello" "ServerHello" "Certificate" "ClientKeyExchange" "ChangeCipherSpec" "Finished" "[encrypted] GET /" "[encrypted] HTTP/1.1 200"; do
+	# event numbers are in the gutter: the first number on the arrow's line
+	num=$(cat "$tmp/top" "$tmp/bottom" | grep -F -- "$m" | grep -E '(▶|◀)' | head -1 | awk '{print $1}' | tr -dc 0-9)
+	[ -n "$num" ] || fail "no arrow for '$m'"
+	[ "$num" -gt "$last" ] || order_ok=0
+	last=$num
+done
+[ "$order_ok" -eq 1 ] || fail "arrows are not in protocol order"
+
+# Back: the view rewinds and says so.
+T send-keys b
+wait_for "rewound: viewing" 5 || fail "no rewound status after back"
+T send-keys n
+wait_gone "rewound:" 5 || fail "forward again did not leave the rewound view"
+
+# Help overlay, closed by any key.
+T send-keys '?'
+wait_for "restart with a fresh exchange" 5 || fail "no help overlay"
+T send-keys Escape
+wait_gone "restart with a fresh exchange" 5 || fail "help overlay did not close"
+
+# Small terminal: a plain message, then back to the picture.
+T resize-window -x 60 -y 20 2>/dev/null || T resize-window -t 0 -x 60 -y 20
+wait_for "please enlarge the terminal" 5 || fail "no small-terminal message at 60x20"
+T resize-window -x 100 -y 30 2>/dev/null || T resize-window -t 0 -x 100 -y 30
+wait_gone "please enlarge" 5 || fail "the picture did not come back at 100x30"
+wait_for "ClientKeyExchange" 5 || fail "diagram missing after resize"
+
+# Inspector: select the ClientHello and walk its fields to the cipher suites.
+T send-keys g
+sleep 0.2
+found=0
+i=0
+while [ "$i" -lt 10 ]; do
+	cap
+	grep -E '(▶|>) .*ClientHello' "$tmp/screen" | grep -qv '#' && { found=1; break; }
+	grep -q "#[0-9]* ClientHello" "$tmp/screen" && { found=1; break; }
+	T send-keys j
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$found" -eq 1 ] || fail "could not select the ClientHello"
+T send-keys Enter
+wait_for "Fields" 5 || fail "inspector shows no fields"
+i=0
+while [ "$i" -lt 40 ]; do
+	cap
+	grep -q "cipher_suites" "$tmp/screen" && grep -q "TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/screen" && break
+	T send-keys j
+	sleep 0.05
+	i=$((i + 1))
+done
+grep -q "cipher_suites" "$tmp/screen" || fail "inspector does not show cipher_suites"
+grep -q "TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/screen" || fail "inspector does not list the offered suites"
+grep -q "#2 ClientHello\|#[0-9]* ClientHello" "$tmp/screen" || fail "inspector is not on the ClientHello"
+
+# Quit: the program exits 0 and the terminal shows the shell again.
+T send-keys q
+wait_for "TUI-EXITED-0" 10 || fail "the program did not exit with status 0"
+cap
+grep -qF "PAUSED" "$tmp/screen" && fail "the TUI is still on screen after quit"
+grep -qF "legend:" "$tmp/screen" && fail "the alternate screen was not left"
+[ "$(T display -p '#{alternate_on}')" = "0" ] || fail "the alternate screen is still on"
+echo "ok: tui_basic"
+exit 0
