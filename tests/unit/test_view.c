@@ -52,6 +52,10 @@ static void test_stepping(void **state)
 	fake_step(&log, 1);
 	view_stepped(&v, &log, 0, NULL);
 	assert_int_equal(v.revealed, 2);
+	/* logged but not yet shown is not "rewound" */
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "PAUSED | step 2 of 3"));
+	assert_false(screen_has(&g, "rewound"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 3);
 	assert_int_equal(v.selected, 2);
