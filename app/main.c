@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 	tui = (struct tui_options){
 		.ascii = opt.ascii,
 		.projector = opt.projector,
-		.no_color = opt.no_color || getenv("NO_COLOR") != NULL,
+		.no_color = opt.no_color, /* tui.c honours a non-empty NO_COLOR */
 		.lesson = opt.lesson,
 	};
 	return tui_run(&opt.cfg, &tui);

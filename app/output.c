@@ -133,10 +133,10 @@ static size_t json_fields(FILE *out, const struct event *ev, size_t i, int d)
 /* see output.h */
 void output_json_event(FILE *out, const struct event *ev)
 {
-	fprintf(out, "{\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"layer\":\"%s\","
-		     "\"name\":\"%s\",\"summary\":",
+	fprintf(out, "{\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"peer\":\"%s\","
+		     "\"layer\":\"%s\",\"name\":\"%s\",\"summary\":",
 		ev->seq, (unsigned long long)ev->t_us, ev->step, actor_str(ev->actor), direction_str(ev->dir),
-		layer_str(evname_layer(ev->name)), evname_str(ev->name));
+		actor_str(ev->peer), layer_str(evname_layer(ev->name)), evname_str(ev->name));
 	output_json_string(out, ev->summary);
 	fputs(",\"hex\":\"", out);
 	for (size_t i = 0; i < ev->raw_len; i++)

@@ -276,6 +276,7 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	ev->t_us = evlog_now_us(log);
 	ev->actor = actor;
 	ev->dir = dir;
+	ev->peer = dir == DIR_C2S ? ACTOR_SERVER : dir == DIR_S2C ? ACTOR_CLIENT : actor;
 	ev->name = name;
 	ev->verified = -1;
 	ev->step = log->cur_step;

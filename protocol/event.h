@@ -98,6 +98,8 @@ struct event {
 	uint64_t t_us;        /* microseconds since the log was created */
 	enum actor actor;
 	enum direction dir;
+	enum actor peer;      /* who receives an arrow (== actor for local events);
+			       * ACTOR_MITM when an interceptor sits in between */
 	enum evname name;
 	char *summary;        /* one line, sanitised */
 	uint8_t *raw;         /* bytes on the wire or inside OpenSSL, or NULL */

@@ -16,7 +16,6 @@ have_cmd tmux || need="$need tmux"
 have_cmd openssl || need="$need openssl"
 have_cmd curl || need="$need curl"
 have_cmd tshark || need="$need tshark"
-have_pkg locales || need="$need locales"
 have_cmd python3 || need="$need python3"
 
 [ -z "$need" ] && exit 0
