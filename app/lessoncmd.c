@@ -316,7 +316,7 @@ void lessoncmd_trace_event(struct lesson_run *run, const struct event *ev, FILE 
 		return;
 	}
 	k = lesson_progress(run, &n);
-	fprintf(out, "\n  --- lesson step %zu of %zu ---\n", k, n);
+	fprintf(out, "\n  --- lesson step %zu of %zu: %s ---\n", k, n, evname_str(ev->name));
 	if (s->text != NULL) {
 		char *text = lesson_render(run, s->text);
 
