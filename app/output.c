@@ -8,37 +8,63 @@
 void output_trace_header(FILE *out, const char *title)
 {
 	fprintf(out, "%s\n", title);
+	if (strstr(title, "mitm") != NULL)
+		fprintf(out, "  (the interceptor's lifeline is the middle column: | and {notes})\n");
 	fprintf(out, "  #      time  Client%*sServer  what happened\n", DIAGRAM_WIDTH - 4, "");
 }
 
-/* Draw the middle part: an arrow with the label centred, or a note on the
- * side of the actor. */
+/* Column of a lifeline in the diagram: the client left, the server right,
+ * an interceptor in the middle. */
+static size_t lane(enum actor a, size_t w)
+{
+	if (a == ACTOR_CLIENT)
+		return 0;
+	if (a == ACTOR_SERVER)
+		return w - 1;
+	return w / 2;
+}
+
+/* Draw the middle part: an arrow from the sender's lifeline to the
+ * receiver's with the label centred, or a note beside the actor. */
 static void diagram(char *buf, const struct event *ev)
 {
 	const char *label = evname_label(ev->name);
 	size_t ll = strlen(label);
 	size_t w = DIAGRAM_WIDTH;
+	int mitm = ev->actor == ACTOR_MITM || ev->peer == ACTOR_MITM;
 
-	if (ll > w - 6)
-		ll = w - 6;
 	memset(buf, ' ', w);
 	buf[w] = '\0';
+	if (mitm)
+		buf[w / 2] = '|';
 	if (ev->dir == DIR_C2S || ev->dir == DIR_S2C) {
-		size_t start = (w - ll) / 2;
+		enum actor from = ev->actor == ACTOR_KERNEL ? (ev->dir == DIR_C2S ? ACTOR_CLIENT : ACTOR_SERVER)
+							    : ev->actor;
+		size_t a = lane(from, w);
+		size_t b = lane(ev->peer == ev->actor ? (ev->dir == DIR_C2S ? ACTOR_SERVER : ACTOR_CLIENT) : ev->peer, w);
+		size_t lo = a < b ? a : b;
+		size_t hi = a < b ? b : a;
+		size_t span = hi - lo + 1;
+		size_t start;
 
-		memset(buf, '-', w);
-		memcpy(buf + start - 1, " ", 1);
+		if (span < 8) /* degenerate: show it as a full-width arrow */
+			lo = 0, hi = w - 1, span = w;
+		if (ll > span - 6)
+			ll = span - 6;
+		memset(buf + lo, '-', span);
+		start = lo + (span - ll) / 2;
+		buf[start - 1] = ' ';
 		memcpy(buf + start, label, ll);
 		buf[start + ll] = ' ';
-		if (ev->dir == DIR_C2S)
-			buf[w - 1] = '>';
+		if (b > a || (b == a && ev->dir == DIR_C2S))
+			buf[hi] = '>';
 		else
-			buf[0] = '<';
+			buf[lo] = '<';
 		return;
 	}
 	/* a local note: [label] next to the lifeline that acted */
-	if (ll > w - 3)
-		ll = w - 3;
+	if (ll > w / 2 - 3)
+		ll = w / 2 - 3;
 	if (ev->actor == ACTOR_SERVER) {
 		buf[w - ll - 2] = '[';
 		memcpy(buf + w - ll - 1, label, ll);
@@ -50,9 +76,9 @@ static void diagram(char *buf, const struct event *ev)
 	} else {
 		size_t start = (w - ll) / 2;
 
-		buf[start - 1] = '(';
+		buf[start - 1] = ev->actor == ACTOR_MITM ? '{' : '(';
 		memcpy(buf + start, label, ll);
-		buf[start + ll] = ')';
+		buf[start + ll] = ev->actor == ACTOR_MITM ? '}' : ')';
 	}
 }
 

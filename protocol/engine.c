@@ -47,7 +47,11 @@ struct buf {
 
 struct side {
 	struct engine *e;
-	enum actor who;
+	enum actor who;      /* client, server, or mitm (either half) */
+	enum actor peer;     /* who is at the other end of its connection */
+	int server_role;     /* it runs the server half of TLS */
+	struct side *relay;  /* mitm: the other half, plaintext is passed to */
+	struct buf relay_in; /* mitm: plaintext handed over by the other half */
 	int fd;
 	SSL *ssl;
 	BIO *bio;
@@ -66,27 +70,42 @@ struct side {
 	int close_sent;
 	int peer_closed;
 	int closed;
+	int eof;             /* the peer closed TCP (with or without close_notify) */
 	int verify_calls;
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
+	const char *name;    /* "client", "server", "interceptor" */
 };
 
 struct engine {
 	struct engine_config cfg;
 	struct evlog *log;
 	struct pki pki;
+	const struct pki *shared_pki; /* serve: minted once by the caller */
 	SSL_CTX *cctx;
 	SSL_CTX *sctx;
-	int lfd;
+	SSL_CTX *mi_ctx;     /* mitm: the interceptor's server half */
+	SSL_CTX *mo_ctx;     /* mitm: the interceptor's client half */
+	int lfd;             /* the embedded server's listener */
+	int mlfd;            /* mitm: the interceptor's listener */
 	int port;
-	int embedded;
-	struct side c;
-	struct side s;
+	int mport;
+	int embedded;        /* the embedded server runs in this process */
+	int all_local;       /* every endpoint is ours (embedded, mitm) */
+	int serve;           /* serve mode: only the server is ours */
+	struct side c;       /* the client (absent in serve mode) */
+	struct side s;       /* the server (absent in connect mode) */
+	struct side mi;      /* mitm: faces the client as a server */
+	struct side mo;      /* mitm: faces the server as a client */
+	struct side *sides[4];
+	int nsides;
+	int last_idx;
+	struct side *viewer; /* whose view the capture and keylog follow */
+	struct side *front;  /* the side the client talks to */
 	enum phase phase;
 	int steps;
 	int exit_code;
 	char err[256];
-	enum actor last;
 	struct tcpcap *cap;
 	uint16_t cport;
 	int syn_seen, synack_seen, ack_seen;
@@ -144,21 +163,11 @@ static int timeout_ms(const struct engine *e)
 	return e->cfg.timeout_ms > 0 ? e->cfg.timeout_ms : DEFAULT_TIMEOUT_MS;
 }
 
-static enum actor peer_of(enum actor a)
-{
-	return a == ACTOR_CLIENT ? ACTOR_SERVER : ACTOR_CLIENT;
-}
-
-static enum direction dir_from(enum actor sender)
-{
-	return sender == ACTOR_CLIENT ? DIR_C2S : DIR_S2C;
-}
-
 /* Where a side's events go now: in connect mode, once the client has a
  * flight waiting, its events wait with it and appear when it is sent. */
 static struct evlog *log_for(struct side *sd)
 {
-	if (!sd->e->embedded && sd->out.len > 0)
+	if (!sd->e->all_local && sd->out.len > 0)
 		return &sd->stage;
 	return sd->e->log;
 }
@@ -265,25 +274,58 @@ static struct side *side_of(const SSL *ssl)
  * ends are ours); in connect mode the client also reports what it receives. */
 static int reports(const struct side *sd, int write_p)
 {
-	return write_p || !sd->e->embedded;
+	return write_p || !sd->e->all_local;
+}
+
+/* Who sent, who receives and which way, for a message a side wrote
+ * (write_p) or read. */
+static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
+				const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
+				const char *fmt, ...)
+{
+	int from_server_role = write_p ? sd->server_role : !sd->server_role;
+	enum actor actor = write_p ? sd->who : sd->peer;
+	struct event *ev;
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	ev = evlog_add(log_for(sd), name, actor, from_server_role ? DIR_S2C : DIR_C2S, raw, len, "%s", text);
+	free(text);
+	if (ev != NULL)
+		ev->peer = write_p ? sd->peer : sd->who;
+	return ev;
 }
 
 static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, size_t len)
 {
 	struct engine *e = sd->e;
-	enum actor sender = write_p ? sd->who : peer_of(sd->who);
+	const SSL_CIPHER *ciph = SSL_get_pending_cipher(sd->ssl);
 	struct tlsdecode_ctx ctx = {
 		.tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION,
 		.kex_ecdhe = e->cfg.kex == KEX_ECDHE,
 	};
+
+	/* the negotiated suite decides how a key exchange message reads (a
+	 * remote server may choose ECDHE whatever we asked for) */
+	if (ciph == NULL)
+		ciph = SSL_get_current_cipher(sd->ssl);
+	if (ciph != NULL && !ctx.tls13)
+		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
 	char summary[160] = "";
 	struct event *ev;
 
 	if (len < 4)
 		return;
 	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
-	ev = evlog_add(log_for(sd), tlsdecode_handshake_event(msg[0]), sender, dir_from(sender), msg, len,
-		       "%s", summary);
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
@@ -302,31 +344,29 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 {
 	struct side *sd = side_of(ssl);
 	struct event *ev;
-	enum actor sender;
 
 	(void)version;
 	(void)arg;
 	if (sd == NULL)
 		return;
-	if (sd->who == ACTOR_CLIENT && content_type == SSL3_RT_HANDSHAKE)
-		capture_handshake(&sd->e->capdata, write_p ? ACTOR_CLIENT : ACTOR_SERVER, buf, len);
+	if (sd == sd->e->viewer && content_type == SSL3_RT_HANDSHAKE)
+		capture_handshake(&sd->e->capdata, write_p == !sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, buf,
+				  len);
 	if (!reports(sd, write_p))
 		return;
-	sender = write_p ? sd->who : peer_of(sd->who);
 	switch (content_type) {
 	case SSL3_RT_HANDSHAKE:
 		emit_handshake(sd, write_p, buf, len);
 		break;
 	case SSL3_RT_CHANGE_CIPHER_SPEC:
-		ev = evlog_add(log_for(sd), EV_TLS_CHANGE_CIPHER_SPEC, sender, dir_from(sender), buf, len,
-			       "%s", SSL_version(ssl) == TLS1_3_VERSION
+		ev = side_event(sd, write_p, EV_TLS_CHANGE_CIPHER_SPEC, buf, len, "%s", SSL_version(ssl) == TLS1_3_VERSION
 					     ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
 					     : "ChangeCipherSpec: from now on my records are encrypted");
 		if (ev != NULL)
 			tlsdecode_ccs(ev);
 		break;
 	case SSL3_RT_ALERT:
-		ev = evlog_add(log_for(sd), EV_TLS_ALERT, sender, dir_from(sender), buf, len, "Alert %s %s",
+		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
 			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
 			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
 		if (ev != NULL)
@@ -346,11 +386,9 @@ static void on_info(const SSL *ssl, int where, int ret)
 	(void)ret;
 	if (sd == NULL || !(where & SSL_CB_HANDSHAKE_DONE) || sd->hs_reported)
 		return;
-	if (!sd->e->embedded && sd->who != ACTOR_CLIENT)
-		return;
 	sd->hs_reported = 1;
 	evlog_add(log_for(sd), EV_TLS_HANDSHAKE_DONE, sd->who, DIR_LOCAL, NULL, 0,
-		  "%s handshake complete: %s, %s", sd->who == ACTOR_CLIENT ? "client" : "server",
+		  "%s handshake complete: %s, %s", sd->name,
 		  SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)));
 }
 
@@ -363,9 +401,9 @@ static void on_keylog(const SSL *ssl, const char *line)
 	if (sd == NULL)
 		return;
 	e = sd->e;
-	if (capture_keylog_line(&e->capdata, sd->who, line, &sec) < 0)
+	if (capture_keylog_line(&e->capdata, sd->server_role ? ACTOR_SERVER : ACTOR_CLIENT, line, &sec) < 0)
 		return;
-	if (sd->who != ACTOR_CLIENT)
+	if (sd != e->viewer)
 		return;
 	if (e->keylog != NULL) {
 		fprintf(e->keylog, "%s\n", line);
@@ -493,48 +531,72 @@ ssl_fail:
 	return -1;
 }
 
-static int make_server_ctx(struct engine *e, char *err, size_t errlen)
+/* A server context presenting cert/key, with the same hooks and ciphers
+ * whichever server half uses it (the embedded server or the interceptor). */
+static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, size_t errlen)
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 
-	e->sctx = SSL_CTX_new(TLS_server_method());
-	if (e->sctx == NULL || !set_versions(e->sctx, &e->cfg, 1))
+	if (ctx == NULL || !set_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
-	hook_ctx(e->sctx);
-	SSL_CTX_set_options(e->sctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+	hook_ctx(ctx);
+	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	if (e->cfg.classic)
-		SSL_CTX_set_options(e->sctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
-	SSL_CTX_set_num_tickets(e->sctx, 1);
-	if (!SSL_CTX_set_cipher_list(e->sctx, ciphers) ||
-	    !SSL_CTX_use_certificate(e->sctx, e->pki.server_cert) ||
-	    !SSL_CTX_use_PrivateKey(e->sctx, e->pki.server_key) || !SSL_CTX_check_private_key(e->sctx))
+		SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	/* serve answers any client a classroom may bring: its default suites
+	 * after ours, so curl and browsers that refuse RSA key exchange work */
+	if (e->serve)
+		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:DEFAULT"
+						 : "AES128-GCM-SHA256:DEFAULT";
+	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
+	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
 		goto ssl_fail;
-	return 0;
+	return ctx;
 ssl_fail:
 	snprintf(err, errlen, "OpenSSL server set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
-	return -1;
+	SSL_CTX_free(ctx);
+	return NULL;
 }
 
-static int listen_loopback(struct engine *e, char *err, size_t errlen)
+/* The interceptor's client half: it does not care whom it talks to. */
+static SSL_CTX *make_mitm_client_ctx(struct engine *e)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx == NULL || !set_versions(ctx, &e->cfg, 0)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	hook_ctx(ctx);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	return ctx;
+}
+
+static int listen_loopback(int *fd, int *port, char *err, size_t errlen)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t sl = sizeof sa;
 
-	e->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (e->lfd < 0 || bind(e->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(e->lfd, 4) < 0 ||
-	    getsockname(e->lfd, (struct sockaddr *)&sa, &sl) < 0) {
+	*fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || bind(*fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(*fd, 4) < 0 ||
+	    getsockname(*fd, (struct sockaddr *)&sa, &sl) < 0) {
 		snprintf(err, errlen, "cannot listen on 127.0.0.1: %s", strerror(errno));
 		return -1;
 	}
-	e->port = ntohs(sa.sin_port);
+	*port = ntohs(sa.sin_port);
 	return 0;
 }
 
-static int side_init(struct engine *e, struct side *sd, enum actor who, SSL_CTX *ctx)
+static int side_init(struct engine *e, struct side *sd, enum actor who, enum actor peer, int server_role,
+		     SSL_CTX *ctx, const char *name)
 {
 	sd->e = e;
 	sd->who = who;
-	sd->fd = -1;
+	sd->peer = peer;
+	sd->server_role = server_role;
+	sd->name = name;
 	evlog_init(&sd->stage);
 	sd->ssl = SSL_new(ctx);
 	sd->bio = tap_new(sd);
@@ -542,18 +604,17 @@ static int side_init(struct engine *e, struct side *sd, enum actor who, SSL_CTX 
 		return -1;
 	SSL_set_app_data(sd->ssl, sd);
 	SSL_set_bio(sd->ssl, sd->bio, sd->bio);
-	if (who == ACTOR_CLIENT)
-		SSL_set_connect_state(sd->ssl);
-	else
+	if (server_role)
 		SSL_set_accept_state(sd->ssl);
+	else
+		SSL_set_connect_state(sd->ssl);
+	e->sides[e->nsides++] = sd;
 	return 0;
 }
 
-/* see engine.h */
-struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
+static struct engine *engine_alloc(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof *e);
-	ASN1_OCTET_STRING *ip;
 
 	if (e == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -561,26 +622,82 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 	}
 	e->cfg = *cfg;
 	e->log = log;
-	e->lfd = -1;
-	e->c.fd = -1;
-	e->s.fd = -1;
-	e->embedded = cfg->host == NULL;
+	e->lfd = e->mlfd = -1;
+	e->c.fd = e->s.fd = e->mi.fd = e->mo.fd = -1;
 	e->exit_code = EXIT_OK;
+	e->last_idx = -1;
+	capture_init(&e->capdata);
+	return e;
+}
+
+static int open_keylog(struct engine *e, char *err, size_t errlen)
+{
+	int fd;
+
+	if (e->cfg.keylog_file == NULL)
+		return 0;
+	fd = open(e->cfg.keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		fchmod(fd, 0600);
+	e->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (e->keylog == NULL) {
+		snprintf(err, errlen, "cannot write key log %s: %s", e->cfg.keylog_file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start the run's clock now, after the keys were minted. */
+static void start_clock(struct evlog *log)
+{
+	log->t0_us += evlog_now_us(log);
+}
+
+/* see engine.h */
+struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
+{
+	struct engine *e = engine_alloc(cfg, log, err, errlen);
+	ASN1_OCTET_STRING *ip;
+	int mitm = cfg->host == NULL && cfg->scenario == SCEN_MITM;
+
+	if (e == NULL)
+		return NULL;
+	e->embedded = cfg->host == NULL;
+	e->all_local = e->embedded;
 	snprintf(e->host, sizeof e->host, "%s", e->embedded ? "localhost" : cfg->host);
 	snprintf(e->portstr, sizeof e->portstr, "%s", cfg->port ? cfg->port : "443");
-	capture_init(&e->capdata);
+	if (e->embedded && pki_mint(&e->pki, cfg->scenario, err, errlen) < 0)
+		goto fail;
+	if (make_client_ctx(e, err, errlen) < 0 ||
+	    side_init(e, &e->c, ACTOR_CLIENT, mitm ? ACTOR_MITM : ACTOR_SERVER, 0, e->cctx, "client") < 0)
+		goto fail;
+	e->viewer = &e->c;
 	if (e->embedded) {
-		if (pki_mint(&e->pki, cfg->scenario, err, errlen) < 0)
+		if (listen_loopback(&e->lfd, &e->port, err, errlen) < 0)
 			goto fail;
-		e->capdata.server_key = e->pki.server_key;
-		if (listen_loopback(e, err, errlen) < 0 || make_server_ctx(e, err, errlen) < 0)
+		e->sctx = make_server_ctx(e, e->pki.server_cert, e->pki.server_key, err, errlen);
+		if (e->sctx == NULL)
 			goto fail;
-		snprintf(e->portstr, sizeof e->portstr, "%d", e->port);
+		if (mitm) {
+			e->mi_ctx = make_server_ctx(e, e->pki.mitm_cert, e->pki.mitm_key, err, errlen);
+			e->mo_ctx = make_mitm_client_ctx(e);
+			if (e->mi_ctx == NULL || e->mo_ctx == NULL ||
+			    listen_loopback(&e->mlfd, &e->mport, err, errlen) < 0 ||
+			    side_init(e, &e->mi, ACTOR_MITM, ACTOR_CLIENT, 1, e->mi_ctx, "interceptor") < 0 ||
+			    side_init(e, &e->mo, ACTOR_MITM, ACTOR_SERVER, 0, e->mo_ctx, "interceptor") < 0)
+				goto fail;
+			e->mi.relay = &e->mo;
+			e->mo.relay = &e->mi;
+			SSL_set_tlsext_host_name(e->mo.ssl, "localhost");
+		}
+		if (side_init(e, &e->s, ACTOR_SERVER, mitm ? ACTOR_MITM : ACTOR_CLIENT, 1, e->sctx, "server") < 0)
+			goto fail;
+		e->front = mitm ? &e->mi : &e->s;
+		e->capdata.server_key = mitm ? e->pki.mitm_key : e->pki.server_key;
+		snprintf(e->portstr, sizeof e->portstr, "%d", mitm ? e->mport : e->port);
 	}
-	if (make_client_ctx(e, err, errlen) < 0 || side_init(e, &e->c, ACTOR_CLIENT, e->cctx) < 0)
-		goto fail;
-	if (e->embedded && side_init(e, &e->s, ACTOR_SERVER, e->sctx) < 0)
-		goto fail;
 	ip = a2i_IPADDRESS(e->host);
 	if (ip != NULL) {
 		/* RFC 6066 §3: no IP literals in SNI; check the IP SAN instead */
@@ -595,35 +712,61 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (cfg->keylog_file != NULL) {
-		int fd = open(cfg->keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-		if (fd >= 0)
-			fchmod(fd, 0600);
-		e->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (e->keylog == NULL) {
-			snprintf(err, errlen, "cannot write key log %s: %s", cfg->keylog_file, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto fail;
-		}
-	}
+	if (open_keylog(e, err, errlen) < 0)
+		goto fail;
 	e->phase = PH_TCP;
-	e->last = ACTOR_SERVER;
-	/* the run's clock starts now, after the keys were minted */
-	evlog_init(&(struct evlog){0});
-	log->t0_us += evlog_now_us(log);
+	start_clock(log);
 	return e;
 fail:
 	engine_free(e);
 	return NULL;
 }
 
+/* see engine.h */
+struct engine *engine_new_served(const struct engine_config *cfg, int fd, const struct pki *pki,
+				 struct evlog *log, char *err, size_t errlen)
+{
+	struct engine *e = engine_alloc(cfg, log, err, errlen);
+	int one = 1;
+
+	if (e == NULL)
+		return NULL;
+	e->serve = 1;
+	e->shared_pki = pki;
+	snprintf(e->host, sizeof e->host, "localhost");
+	e->sctx = make_server_ctx(e, pki->server_cert, pki->server_key, err, errlen);
+	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0 ||
+	    open_keylog(e, err, errlen) < 0) {
+		engine_free(e);
+		return NULL;
+	}
+	e->s.fd = fd;
+	e->viewer = &e->s;
+	e->front = &e->s;
+	e->capdata.server_key = pki->server_key;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	e->phase = PH_TCP;
+	start_clock(log);
+	return e;
+}
+
 /* ------------------------------------------------------------------ TCP */
+
+static void segment_event(struct engine *e, const struct tcpseg *seg);
 
 static void on_segment(void *arg, const struct tcpseg *seg)
 {
 	struct engine *e = arg;
+	size_t before = e->log->n;
+
+	segment_event(e, seg);
+	/* the client's segments go to whoever it connected to */
+	if (e->log->n > before && e->log->ev[before]->dir == DIR_C2S)
+		e->log->ev[before]->peer = e->front != NULL ? e->front->who : ACTOR_SERVER;
+}
+
+static void segment_event(struct engine *e, const struct tcpseg *seg)
+{
 	enum direction dir = seg->sport == e->cport ? DIR_C2S : DIR_S2C;
 	int syn = seg->flags & TCPF_SYN;
 	int ack = seg->flags & TCPF_ACK;
@@ -644,28 +787,46 @@ static void on_segment(void *arg, const struct tcpseg *seg)
 	}
 }
 
-static void tcp_info_event(struct engine *e)
+/* A TCP connection seen only through its socket's TCP_INFO state. */
+static void tcp_info_event(struct engine *e, int fd, enum actor who)
 {
 	struct tcp_info ti;
 	socklen_t tl = sizeof ti;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char addr[INET6_ADDRSTRLEN + 8] = "?";
 	struct event *ev;
 
 	memset(&ti, 0, sizeof ti);
-	getsockopt(e->c.fd, IPPROTO_TCP, TCP_INFO, &ti, &tl);
-	ev = evlog_add(e->log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0,
-		       "TCP connected (state %s, from TCP_INFO; packets not captured)",
-		       ti.tcpi_state == 1 ? "ESTABLISHED" : "other");
+	getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof addr);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof addr);
+	if (who == ACTOR_MITM)
+		ev = evlog_add(e->log, EV_TCP_CONNECTED, ACTOR_MITM, DIR_LOCAL, NULL, 0,
+			       "the interceptor opened its own TCP connection to the server (%s)", addr);
+	else if (e->serve)
+		ev = evlog_add(e->log, EV_TCP_CONNECTED, ACTOR_SERVER, DIR_LOCAL, NULL, 0,
+			       "TCP connection accepted from %s (state from TCP_INFO)", addr);
+	else
+		ev = evlog_add(e->log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0,
+			       "TCP connected (state %s, from TCP_INFO; packets not captured)",
+			       ti.tcpi_state == 1 ? "ESTABLISHED" : "other");
 	if (ev == NULL)
 		return;
+	event_field(ev, 0, "peer_address", 0, 0, "%s", addr);
 	event_field(ev, 0, "state", 0, 0, "%s (%u)", ti.tcpi_state == 1 ? "ESTABLISHED" : "not established",
 		    ti.tcpi_state);
 	event_field(ev, 0, "rtt", 0, 0, "%u us", ti.tcpi_rtt);
 	event_field(ev, 0, "snd_mss", 0, 0, "%u", ti.tcpi_snd_mss);
 	event_field(ev, 0, "rcv_mss", 0, 0, "%u", ti.tcpi_rcv_mss);
 	event_field(ev, 0, "source_of_numbers", 0, 0,
-		    "the socket's TCP_INFO: the kernel did the SYN, SYN-ACK, ACK on its own; "
-		    "capturing the real segments needs root or CAP_NET_RAW (%s)",
-		    e->cfg.no_pcap ? "capture turned off" : "capture not permitted here");
+		    "the socket's TCP_INFO: the kernel did the SYN, SYN-ACK, ACK on its own; %s",
+		    who == ACTOR_MITM ? "the packet capture follows the client's connection only"
+		    : e->serve	      ? "serve does not capture packets"
+		    : e->cfg.no_pcap  ? "packet capture turned off (--no-pcap)"
+				      : "capturing the real segments needs root or CAP_NET_RAW");
 }
 
 static int wait_fd(int fd, short events, int ms)
@@ -704,6 +865,48 @@ static int open_client_socket(struct engine *e, struct addrinfo **res_out)
 	return e->c.fd < 0 ? -1 : 0;
 }
 
+/* Accept the connection waiting on *lfd as sd's socket, then close the
+ * listener: one exchange per engine. */
+static int accept_on(struct engine *e, int *lfd, struct side *sd)
+{
+	int one = 1;
+
+	if (wait_fd(*lfd, POLLIN, timeout_ms(e)) <= 0) {
+		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
+		return -1;
+	}
+	sd->fd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (sd->fd < 0) {
+		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(sd->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	close(*lfd);
+	*lfd = -1;
+	return 0;
+}
+
+/* mitm: the interceptor opens its own connection to the real server, as a
+ * transparent proxy does as soon as a client connects to it. */
+static int mitm_connect(struct engine *e)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int one = 1;
+
+	sa.sin_port = htons((uint16_t)e->port);
+	e->mo.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (e->mo.fd < 0 || (connect(e->mo.fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) ||
+	    wait_fd(e->mo.fd, POLLOUT, timeout_ms(e)) <= 0) {
+		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_MITM, "the interceptor cannot reach the server");
+		return -1;
+	}
+	setsockopt(e->mo.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (accept_on(e, &e->lfd, &e->s) < 0)
+		return -1;
+	tcp_info_event(e, e->mo.fd, ACTOR_MITM);
+	return 0;
+}
+
 static void step_tcp(struct engine *e)
 {
 	struct sockaddr_storage ss;
@@ -734,7 +937,7 @@ static void step_tcp(struct engine *e)
 		to = res->ai_addr;
 		tolen = res->ai_addrlen;
 	} else {
-		dst.sin_port = htons((uint16_t)e->port);
+		dst.sin_port = htons((uint16_t)(e->front == &e->mi ? e->mport : e->port));
 	}
 	getsockname(e->c.fd, (struct sockaddr *)&ss, &sl);
 	e->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
@@ -764,24 +967,14 @@ static void step_tcp(struct engine *e)
 		     e->host, e->portstr, strerror(soerr));
 		goto out;
 	}
-	if (e->embedded) {
-		if (wait_fd(e->lfd, POLLIN, timeout_ms(e)) <= 0) {
-			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_SERVER, "the server did not accept");
-			goto out;
-		}
-		e->s.fd = accept4(e->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (e->s.fd < 0) {
-			fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_SERVER, "accept: %s", strerror(errno));
-			goto out;
-		}
-		setsockopt(e->s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		close(e->lfd);
-		e->lfd = -1;
-	}
+	if (e->embedded && accept_on(e, e->front == &e->mi ? &e->mlfd : &e->lfd, e->front) < 0)
+		goto out;
 	if (e->cap != NULL)
 		tcpcap_drain(e->cap, 3, 300, on_segment, e);
 	if (!e->ack_seen)
-		tcp_info_event(e);
+		tcp_info_event(e, e->c.fd, ACTOR_KERNEL);
+	if (e->front == &e->mi && mitm_connect(e) < 0)
+		goto out;
 	e->phase = PH_TLS;
 out:
 	if (res != NULL)
@@ -827,8 +1020,8 @@ static void emit_app_records(struct side *sd)
 
 		if (i + 5 + rl > sd->out.len)
 			break;
-		ev = evlog_add(log_for(sd), EV_TLS_APPLICATION_DATA, sd->who, dir_from(sd->who), sd->out.p + i,
-			       5 + rl, "[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
+		ev = side_event(sd, 1, EV_TLS_APPLICATION_DATA, sd->out.p + i, 5 + rl,
+				"[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
 		if (ev != NULL) {
 			tlsdecode_record(ev, tls13);
 			if (!tls13)
@@ -878,13 +1071,29 @@ static int flush_side(struct side *sd)
 
 /* Turn an SSL call's result into: 0 done, 1 blocked (wants more input),
  * 2 the peer sent close_notify, -1 failed (error event logged). */
+/* The peer closed TCP without a close_notify.  OpenSSL 3 reports this as
+ * an "unexpected eof" error; this consumes that error. */
+static int is_unexpected_eof(struct side *sd, int rc)
+{
+	int se = SSL_get_error(sd->ssl, rc);
+	unsigned long code = ERR_peek_error();
+
+	if (se == SSL_ERROR_SYSCALL && code == 0)
+		return 1;
+	if (se == SSL_ERROR_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		ERR_clear_error();
+		return 1;
+	}
+	return 0;
+}
+
 static int ssl_outcome(struct side *sd, int rc, const char *what)
 {
 	struct engine *e = sd->e;
 	int se = SSL_get_error(sd->ssl, rc);
 	unsigned long code;
 	char text[200];
-	const char *who = sd->who == ACTOR_CLIENT ? "client" : "server";
+	const char *who = sd->name;
 
 	switch (se) {
 	case SSL_ERROR_NONE:
@@ -898,7 +1107,8 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		break;
 	}
 	code = ERR_peek_last_error();
-	if (code == 0) {
+	if (code == 0 || ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		ERR_clear_error();
 		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
 		     who, what);
 		return -1;
@@ -912,7 +1122,11 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
-	fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+	if (ERR_GET_REASON(code) == SSL_R_WRONG_VERSION_NUMBER || ERR_GET_REASON(code) == SSL_R_RECORD_LENGTH_MISMATCH ||
+	    ERR_GET_REASON(code) == SSL_R_PACKET_LENGTH_TOO_LONG)
+		fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here (%s)", who, text);
+	else
+		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }
 
@@ -933,12 +1147,16 @@ static void close_side(struct side *sd)
 		return;
 	sd->closed = 1;
 	shutdown(sd->fd, SHUT_WR);
-	if (e->cap == NULL)
-		evlog_add(e->log, EV_TCP_FIN, sd->who, dir_from(sd->who), NULL, 0,
-			  "%s closes its socket: the kernel sends FIN (segment not captured)",
-			  sd->who == ACTOR_CLIENT ? "client" : "server");
-	else
+	if (e->cap != NULL && (sd == &e->c || sd == e->front)) {
 		tcpcap_drain(e->cap, tcpcap_count(e->cap) + 1, 200, on_segment, e);
+	} else {
+		struct event *ev = evlog_add(e->log, EV_TCP_FIN, sd->who, sd->server_role ? DIR_S2C : DIR_C2S, NULL,
+					     0, "%s closes its socket: the kernel sends FIN (segment not captured)",
+					     sd->name);
+
+		if (ev != NULL)
+			ev->peer = sd->peer;
+	}
 }
 
 static void emit_response(struct side *sd)
@@ -948,7 +1166,7 @@ static void emit_response(struct side *sd)
 	size_t h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
 	size_t eol = h ? strcspn((const char *)sd->app_in.p, "\r") : 0;
 
-	ev = evlog_add(sd->e->log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
+	ev = evlog_add(sd->e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
 		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
 		       (const char *)sd->app_in.p, sd->app_in.len);
 	if (ev == NULL)
@@ -956,8 +1174,27 @@ static void emit_response(struct side *sd)
 	http_decode(ev);
 	st = event_find_field(ev, "status");
 	if (st == NULL || atoi(st->value) < 100)
-		fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, ACTOR_CLIENT, "the response is not valid HTTP");
+		fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
 	capture_plaintext(&sd->e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
+}
+
+/* mitm: the interceptor holds the plaintext: show it, and hand it to its
+ * other half to re-encrypt for the far side. */
+static void relay_plaintext(struct side *sd, enum evname name, const char *what)
+{
+	size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+	struct event *ev = evlog_add(sd->e->log, name, ACTOR_MITM, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
+				     "the interceptor decrypted the %s: %.*s", what, (int)(eol > 60 ? 60 : eol),
+				     (const char *)sd->app_in.p);
+
+	if (ev != NULL) {
+		http_decode(ev);
+		event_field(ev, 0, "seen_by", 0, 0,
+			    "the interceptor, in clear: it could read or change every byte before "
+			    "passing it on re-encrypted");
+	}
+	sd->relay->relay_in.len = 0;
+	buf_append(&sd->relay->relay_in, sd->app_in.p, sd->app_in.len);
 }
 
 /* Read application data into app_in until SSL blocks.  Returns the
@@ -977,40 +1214,66 @@ static int read_app(struct side *sd)
 			}
 			continue;
 		}
+		if (is_unexpected_eof(sd, n)) {
+			sd->eof = 1;
+			return 2;
+		}
 		return ssl_outcome(sd, n, "reading application data");
 	}
 }
 
-/* One turn of the client: whatever its state calls for next.  Returns 1
+/* Encrypt an HTTP message with this side's SSL_write; its records become
+ * tls.application_data events when the flight leaves. */
+static int write_app(struct side *sd, const void *msg, size_t len, const char *what)
+{
+	int rc;
+
+	snprintf(sd->app_label, sizeof sd->app_label, "%.*s", (int)strcspn(msg, "\r"), (const char *)msg);
+	sd->app_from = sd->out.len;
+	rc = ssl_outcome(sd, SSL_write(sd->ssl, msg, (int)len), what);
+	sd->app_to = sd->out.len;
+	return rc == 0 ? 0 : -1;
+}
+
+static int handshake_turn(struct side *sd)
+{
+	int rc;
+
+	sd->started = 1;
+	rc = ssl_outcome(sd, SSL_do_handshake(sd->ssl), "the handshake");
+	if (rc < 0 || rc == 2)
+		return -1;
+	if (SSL_is_init_finished(sd->ssl))
+		sd->hs_done = 1;
+	return sd->hs_done || sd->out.len > 0;
+}
+
+/* One turn of a client half: whatever its state calls for next.  Returns 1
  * when it made progress, 0 when it waits for input, -1 on failure. */
 static int client_turn(struct side *sd)
 {
 	struct engine *e = sd->e;
 	int rc;
 
-	if (!sd->hs_done) {
-		sd->started = 1;
-		rc = ssl_outcome(sd, SSL_do_handshake(sd->ssl), "the handshake");
-		if (rc < 0 || rc == 2)
-			return -1;
-		if (SSL_is_init_finished(sd->ssl))
-			sd->hs_done = 1;
-		return sd->hs_done || sd->out.len > 0;
-	}
+	if (!sd->hs_done)
+		return handshake_turn(sd);
 	if (!sd->req_sent) {
-		struct event *ev = evlog_add(log_for(sd), EV_HTTP_REQUEST, ACTOR_CLIENT, DIR_LOCAL, e->request,
-					     strlen(e->request), "%.*s (handed to TLS to encrypt)",
-					     (int)strcspn(e->request, "\r"), e->request);
+		if (sd->relay != NULL) {
+			if (sd->relay_in.len == 0)
+				return 0;
+			if (write_app(sd, sd->relay_in.p, sd->relay_in.len, "forwarding the request") < 0)
+				return -1;
+		} else {
+			struct event *ev = evlog_add(log_for(sd), EV_HTTP_REQUEST, sd->who, DIR_LOCAL, e->request,
+						     strlen(e->request), "%.*s (handed to TLS to encrypt)",
+						     (int)strcspn(e->request, "\r"), e->request);
 
-		if (ev != NULL)
-			http_decode(ev);
-		capture_plaintext(&e->capdata, ACTOR_CLIENT, e->request, strlen(e->request));
-		snprintf(sd->app_label, sizeof sd->app_label, "%.*s", (int)strcspn(e->request, "\r"), e->request);
-		sd->app_from = sd->out.len;
-		rc = ssl_outcome(sd, SSL_write(sd->ssl, e->request, (int)strlen(e->request)), "sending the request");
-		sd->app_to = sd->out.len;
-		if (rc != 0)
-			return -1;
+			if (ev != NULL)
+				http_decode(ev);
+			capture_plaintext(&e->capdata, ACTOR_CLIENT, e->request, strlen(e->request));
+			if (write_app(sd, e->request, strlen(e->request), "sending the request") < 0)
+				return -1;
+		}
 		sd->req_sent = 1;
 		return 1;
 	}
@@ -1022,68 +1285,49 @@ static int client_turn(struct side *sd)
 		    (rc == 2 && sd->app_in.len > 0)) {
 			sd->resp_done = 1;
 			sd->peer_closed = rc == 2;
-			emit_response(sd);
+			if (sd->relay != NULL)
+				relay_plaintext(sd, EV_HTTP_RESPONSE, "response");
+			else
+				emit_response(sd);
 			return 1;
 		}
 		if (rc == 2) {
-			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, ACTOR_SERVER,
-			     "the server closed the connection without a response");
+			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
+			     "the %s closed the connection without a response", actor_str(sd->peer));
 			return -1;
 		}
 		return 0;
 	}
 	if (!sd->close_sent) {
 		sd->close_sent = 1;
-		rc = SSL_shutdown(sd->ssl);
-		if (rc == 1 || sd->peer_closed) {
-			close_side(sd);
+		if (sd->peer_closed && sd->eof) {
+			close_side(sd); /* nobody left to tell */
 			return 1;
 		}
+		rc = SSL_shutdown(sd->ssl);
+		if (rc == 1 || sd->peer_closed)
+			close_side(sd);
 		return 1;
 	}
 	rc = SSL_shutdown(sd->ssl);
-	if (rc == 1) {
+	if (rc == 1 || is_unexpected_eof(sd, rc)) {
+		/* TCP closed without close_notify after a complete response
+		 * is accepted for HTTP with Connection: close */
 		close_side(sd);
 		return 1;
 	}
 	rc = ssl_outcome(sd, rc, "closing");
-	if (rc == 1) {
-		if (wait_fd(sd->fd, POLLIN, 0) > 0) {
-			uint8_t b;
-
-			if (recv(sd->fd, &b, 1, MSG_PEEK) == 0) {
-				/* TCP closed without close_notify: allowed for
-				 * HTTP with Connection: close (RFC 5246 §7.2.1) */
-				close_side(sd);
-				return 1;
-			}
-		}
-		return 0;
-	}
-	if (rc < 0 && e->phase == PH_FAILED && sd->resp_done) {
-		/* the response was complete; a missing close_notify is not a failure of the exchange */
-		e->phase = PH_TLS;
-		e->exit_code = EXIT_OK;
-		close_side(sd);
-		return 1;
-	}
-	return rc < 0 ? -1 : 1;
+	return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }
 
-/* One turn of the embedded server. */
+/* One turn of a server half (the embedded server, serve, or the
+ * interceptor facing the client). */
 static int server_turn(struct side *sd)
 {
 	int rc;
 
-	if (!sd->hs_done) {
-		sd->started = 1;
-		rc = ssl_outcome(sd, SSL_do_handshake(sd->ssl), "the handshake");
-		if (rc < 0 || rc == 2)
-			return -1;
-		if (SSL_is_init_finished(sd->ssl))
-			sd->hs_done = 1;
-		return sd->hs_done || sd->out.len > 0;
-	}
+	if (!sd->hs_done)
+		return handshake_turn(sd);
 	if (!sd->req_sent) {
 		char *resp;
 		size_t rlen = 0;
@@ -1101,38 +1345,48 @@ static int server_turn(struct side *sd)
 			return sd->out.len > 0;
 		}
 		sd->req_sent = 1;
+		if (sd->relay != NULL) {
+			relay_plaintext(sd, EV_HTTP_REQUEST, "request");
+			return 1;
+		}
 		resp = http_build_response((const char *)sd->app_in.p, sd->app_in.len, &rlen);
 		if (resp == NULL)
 			return -1;
-		snprintf(sd->app_label, sizeof sd->app_label, "%.*s", (int)strcspn(resp, "\r"), resp);
-		sd->app_from = sd->out.len;
-		rc = ssl_outcome(sd, SSL_write(sd->ssl, resp, (int)rlen), "sending the response");
-		sd->app_to = sd->out.len;
+		rc = write_app(sd, resp, rlen, "sending the response");
 		free(resp);
 		sd->resp_done = 1;
 		return rc == 0 ? 1 : -1;
+	}
+	if (!sd->resp_done) {
+		if (sd->relay_in.len == 0)
+			return 0;
+		sd->resp_done = 1;
+		return write_app(sd, sd->relay_in.p, sd->relay_in.len, "forwarding the response") == 0 ? 1 : -1;
 	}
 	if (!sd->peer_closed) {
 		uint8_t tmp[256];
 		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
 
-		rc = ssl_outcome(sd, n, "waiting for the client to close");
-		if (rc == 1)
-			return 0;
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return 0;
+		if (is_unexpected_eof(sd, n)) {
+			sd->eof = 1;
+		} else {
+			rc = ssl_outcome(sd, n, "waiting for the client to close");
+			if (rc < 0)
+				return -1;
+			if (rc != 2)
+				return 0;
+		}
 		sd->peer_closed = 1;
 	}
-	SSL_shutdown(sd->ssl);
+	if (!sd->eof)
+		SSL_shutdown(sd->ssl);
 	sd->close_sent = 1;
 	return 1;
 }
 
 static int turn(struct side *sd)
 {
-	return sd->who == ACTOR_CLIENT ? client_turn(sd) : server_turn(sd);
+	return sd->server_role ? server_turn(sd) : client_turn(sd);
 }
 
 /* Run one side until it makes progress, waiting for its input as long as
@@ -1150,57 +1404,64 @@ static int drive(struct side *sd)
 		if (rc > 0)
 			return 0;
 		if (now_ms() >= deadline || wait_fd(sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
-			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, peer_of(sd->who),
-			     "the %s did not answer within %d ms", sd->who == ACTOR_CLIENT ? "server" : "client",
-			     timeout_ms(e));
+			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+			     actor_str(sd->peer), timeout_ms(e));
 			return -1;
 		}
 	}
 }
 
-static int client_has_initiative(const struct side *c)
+/* Something this side can do without waiting for its peer. */
+static int has_initiative(const struct side *sd)
 {
-	return !c->started || (c->hs_done && !c->req_sent) || (c->resp_done && !c->close_sent);
-}
+	int have_request = sd->relay == NULL || sd->relay_in.len > 0;
 
-static int client_needs_input(const struct side *c)
-{
-	return c->started && !client_has_initiative(c) && !c->closed;
+	if (sd->closed)
+		return 0;
+	if (sd->server_role)
+		return sd->relay != NULL && sd->req_sent && !sd->resp_done && sd->relay_in.len > 0;
+	if (!sd->started || (sd->hs_done && !sd->req_sent))
+		return have_request;
+	if (sd->resp_done && !sd->close_sent)
+		return sd->relay == NULL || sd->relay->peer_closed;
+	return 0;
 }
 
 /* Copy what the key-exchange views compare against out of OpenSSL. */
 static void capture_state(struct side *sd)
 {
-	struct capture *cap = &sd->e->capdata;
+	struct engine *e = sd->e;
+	struct capture *cap = &e->capdata;
 	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
 	SSL_SESSION *sess = SSL_get_session(sd->ssl);
 
-	cap->embedded = sd->e->embedded;
-	if (sd->who == ACTOR_SERVER) {
-		/* the server's ephemeral key pair exists once its first flight
-		 * is out, and goes once the handshake is over */
-		if (cap->server_tmp_key == NULL && !sd->hs_done)
-			SSL_get_tmp_key(sd->ssl, &cap->server_tmp_key);
-		return;
-	}
-	if (ciph == NULL)
+	cap->embedded = e->all_local;
+	/* the server's ephemeral key pair exists once its first flight is
+	 * out, and goes once the handshake is over */
+	if (sd == e->front && cap->server_tmp_key == NULL && !sd->hs_done)
+		SSL_get_tmp_key(sd->ssl, &cap->server_tmp_key);
+	if (sd != e->viewer || ciph == NULL)
 		return;
 	cap->version = SSL_version(sd->ssl);
 	cap->cipher_id = (uint16_t)(SSL_CIPHER_get_id(ciph) & 0xffff);
 	cap->ems = SSL_get_extms_support(sd->ssl) == 1;
 	if (cap->server_cert_key == NULL) {
-		X509 *peer = SSL_get1_peer_certificate(sd->ssl);
+		X509 *cert = sd->server_role ? SSL_get_certificate(sd->ssl) : SSL_get0_peer_certificate(sd->ssl);
 
-		if (peer != NULL) {
-			cap->server_cert_key = X509_get_pubkey(peer);
-			X509_free(peer);
-		}
+		if (cert != NULL)
+			cap->server_cert_key = X509_get_pubkey(cert);
 	}
 	if (sess != NULL)
 		cap->master_len = SSL_SESSION_get_master_key(sess, cap->master, sizeof cap->master);
-	cap->client_finished_len = SSL_get_finished(sd->ssl, cap->client_finished, sizeof cap->client_finished);
-	cap->server_finished_len =
-		SSL_get_peer_finished(sd->ssl, cap->server_finished, sizeof cap->server_finished);
+	if (sd->server_role) {
+		cap->client_finished_len =
+			SSL_get_peer_finished(sd->ssl, cap->client_finished, sizeof cap->client_finished);
+		cap->server_finished_len = SSL_get_finished(sd->ssl, cap->server_finished, sizeof cap->server_finished);
+	} else {
+		cap->client_finished_len = SSL_get_finished(sd->ssl, cap->client_finished, sizeof cap->client_finished);
+		cap->server_finished_len =
+			SSL_get_peer_finished(sd->ssl, cap->server_finished, sizeof cap->server_finished);
+	}
 }
 
 static void after_turn(struct side *sd)
@@ -1208,7 +1469,7 @@ static void after_turn(struct side *sd)
 	struct engine *e = sd->e;
 	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
 
-	if (sd->who == ACTOR_CLIENT && ciph != NULL) {
+	if (sd == e->viewer && ciph != NULL) {
 		snprintf(e->version, sizeof e->version, "%s", SSL_get_version(sd->ssl));
 		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
 	}
@@ -1216,36 +1477,78 @@ static void after_turn(struct side *sd)
 	/* KEXVIEW HOOK: the key-exchange views are called here */
 }
 
-static void step_embedded(struct engine *e)
+/* Whose turn it is when every end is ours: the next side, after the one
+ * that acted last, with input waiting; else one that can act on its own. */
+static struct side *pick_side(struct engine *e)
 {
-	struct side *other = e->last == ACTOR_CLIENT ? &e->s : &e->c;
-	struct side *last = e->last == ACTOR_CLIENT ? &e->c : &e->s;
-	struct side *sd;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 1; k <= e->nsides; k++) {
+			int i = (e->last_idx + k + e->nsides) % e->nsides;
+			struct side *sd = e->sides[i];
 
-	if (!other->closed && (has_input(other) || (other == &e->s && other->peer_closed)))
-		sd = other;
-	else if (!e->c.closed && client_has_initiative(&e->c))
-		sd = &e->c;
-	else if (!last->closed && has_input(last))
-		sd = last;
-	else if (!e->s.closed && e->s.close_sent)
-		sd = &e->s;
-	else
-		sd = !other->closed ? other : last;
-	if (drive(sd) == 0 && sd->out.len > 0)
-		flush_side(sd);
-	else if (sd->out.len > 0)
-		flush_side(sd); /* a fatal alert still leaves */
+			if (sd->closed)
+				continue;
+			if (pass == 0 ? has_input(sd) : has_initiative(sd)) {
+				e->last_idx = i;
+				return sd;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Wait until some side has input; 0 when one does, -1 on timeout. */
+static int wait_any(struct engine *e)
+{
+	struct pollfd p[4];
+	int n = 0;
+	int rc;
+
+	for (int i = 0; i < e->nsides; i++)
+		if (!e->sides[i]->closed && e->sides[i]->fd >= 0)
+			p[n++] = (struct pollfd){e->sides[i]->fd, POLLIN, 0};
+	do
+		rc = poll(p, (nfds_t)n, timeout_ms(e));
+	while (rc < 0 && errno == EINTR);
+	return rc > 0 ? 0 : -1;
+}
+
+static int all_closed(const struct engine *e)
+{
+	for (int i = 0; i < e->nsides; i++)
+		if (!e->sides[i]->closed)
+			return 0;
+	return 1;
+}
+
+static void step_local(struct engine *e)
+{
+	struct side *sd = pick_side(e);
+
+	if (sd == NULL) {
+		if (wait_any(e) < 0) {
+			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_APP, "nobody spoke within %d ms",
+			     timeout_ms(e));
+			return;
+		}
+		sd = pick_side(e);
+		if (sd == NULL)
+			return;
+	}
+	drive(sd);
+	if (sd->out.len > 0)
+		flush_side(sd); /* a fatal alert leaves too */
 	if (e->phase == PH_FAILED)
 		return;
-	if (sd->who == ACTOR_SERVER && sd->close_sent && sd->peer_closed)
+	if (sd->server_role && sd->close_sent && sd->peer_closed)
 		close_side(sd);
 	after_turn(sd);
-	e->last = sd->who;
-	if (e->c.closed && e->s.closed)
+	if (all_closed(e))
 		e->phase = PH_DONE;
 }
 
+/* connect: the server's flights arrive when the network delivers them; the
+ * client's answer is held until the next step. */
 static void step_connect(struct engine *e)
 {
 	struct side *c = &e->c;
@@ -1256,7 +1559,7 @@ static void step_connect(struct engine *e)
 		flush_side(c);
 		return;
 	}
-	needed = client_needs_input(c);
+	needed = c->started && !has_initiative(c);
 	if (drive(c) < 0) {
 		if (c->out.len > 0)
 			flush_side(c);
@@ -1269,6 +1572,23 @@ static void step_connect(struct engine *e)
 		e->phase = PH_DONE;
 }
 
+/* serve: the server answers as soon as the client has spoken. */
+static void step_serve(struct engine *e)
+{
+	struct side *sd = &e->s;
+
+	drive(sd);
+	if (sd->out.len > 0)
+		flush_side(sd);
+	if (e->phase == PH_FAILED)
+		return;
+	if (sd->close_sent && sd->peer_closed)
+		close_side(sd);
+	after_turn(sd);
+	if (sd->closed)
+		e->phase = PH_DONE;
+}
+
 /* see engine.h */
 enum engine_status engine_step(struct engine *e)
 {
@@ -1278,12 +1598,18 @@ enum engine_status engine_step(struct engine *e)
 		return ENGINE_FAILED;
 	e->steps++;
 	e->log->cur_step = e->steps;
-	if (e->phase == PH_TCP)
+	if (e->phase == PH_TCP && e->serve) {
+		tcp_info_event(e, e->s.fd, ACTOR_SERVER);
+		e->phase = PH_TLS;
+	} else if (e->phase == PH_TCP) {
 		step_tcp(e);
-	else if (e->embedded)
-		step_embedded(e);
-	else
+	} else if (e->serve) {
+		step_serve(e);
+	} else if (e->all_local) {
+		step_local(e);
+	} else {
 		step_connect(e);
+	}
 	if (e->cap != NULL && e->phase != PH_DONE)
 		tcpcap_drain(e->cap, 0, 0, on_segment, e);
 	if (e->phase == PH_DONE && e->cap != NULL)
@@ -1355,6 +1681,7 @@ static void side_free(struct side *sd)
 	buf_free(&sd->out);
 	buf_free(&sd->wire_out);
 	buf_free(&sd->app_in);
+	buf_free(&sd->relay_in);
 	evlog_clear(&sd->stage);
 }
 
@@ -1365,10 +1692,16 @@ void engine_free(struct engine *e)
 		return;
 	side_free(&e->c);
 	side_free(&e->s);
+	side_free(&e->mi);
+	side_free(&e->mo);
 	if (e->lfd >= 0)
 		close(e->lfd);
+	if (e->mlfd >= 0)
+		close(e->mlfd);
 	SSL_CTX_free(e->cctx);
 	SSL_CTX_free(e->sctx);
+	SSL_CTX_free(e->mi_ctx);
+	SSL_CTX_free(e->mo_ctx);
 	tcpcap_close(e->cap);
 	capture_free(&e->capdata);
 	pki_free(&e->pki);

@@ -54,6 +54,14 @@ struct engine;
  * reason in err on failure. */
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log,
 			  char *err, size_t errlen);
+struct pki;
+
+/* serve mode: run the server half of one exchange on fd, a connection
+ * already accepted from a client elsewhere; the server's certificate comes
+ * from pki (minted once by the caller, who keeps it alive).  The engine owns
+ * fd from now on.  Each step is one flight of the server, sent at once. */
+struct engine *engine_new_served(const struct engine_config *cfg, int fd, const struct pki *pki,
+				 struct evlog *log, char *err, size_t errlen);
 /* Perform the next step; appends its events.  ENGINE_MORE: more steps to
  * come; ENGINE_DONE: the exchange is complete; ENGINE_FAILED: it ended with
  * an error event (see engine_exit_code). */
