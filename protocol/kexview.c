@@ -1,0 +1,1430 @@
+#include "protocol/kexview.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "protocol/cursor.h"
+#include "protocol/keysched.h"
+
+/* Which view was emitted: indexes into capture.done[]. */
+enum done_flag {
+	DONE_PRE_MASTER,
+	DONE_RSA_DECRYPT,
+	DONE_ECDHE,
+	DONE_MASTER,
+	DONE_KEY_BLOCK,
+	DONE_FIN_CLIENT,
+	DONE_FIN_SERVER,
+	DONE_TLS13_KEYS,
+	DONE_REC_C2S,
+	DONE_REC_S2C,
+};
+
+enum kx { KX_RSA, KX_ECDHE, KX_TLS13 };
+
+/* What the views need to know of a cipher suite. */
+struct suite {
+	uint16_t id;
+	const char *name;
+	enum kx kx;
+	const char *digest;  /* PRF hash (TLS 1.2) or suite hash (TLS 1.3) */
+	const char *cipher;  /* for the function texts */
+	size_t mac_len;      /* 0 for AEAD */
+	size_t key_len;
+	size_t iv_len;       /* TLS 1.2: fixed_iv_length of the key block */
+	int gcm;             /* record decryption implemented (AES-GCM) */
+};
+
+/* CBC suites have no IV in the TLS 1.2 key block: each record carries an
+ * explicit IV (RFC 5246 section 6.3). */
+static const struct suite suites[] = {
+	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", KX_RSA, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
+	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", KX_RSA, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
+	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
+	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
+	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
+	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
+	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", KX_RSA, "SHA256", "AES-128-CBC", 20, 16, 0, 0},
+	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", KX_RSA, "SHA256", "AES-256-CBC", 20, 32, 0, 0},
+	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", KX_RSA, "SHA256", "AES-128-CBC", 32, 16, 0, 0},
+	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", KX_RSA, "SHA256", "AES-256-CBC", 32, 32, 0, 0},
+	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0, 0},
+	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0, 0},
+	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0, 0},
+	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0, 0},
+	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
+	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
+	{0x1301, "TLS_AES_128_GCM_SHA256", KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12, 1},
+	{0x1302, "TLS_AES_256_GCM_SHA384", KX_TLS13, "SHA384", "AES-256-GCM", 0, 32, 12, 1},
+	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
+};
+
+/* TLS NamedGroup names for the texts. */
+static const struct {
+	uint16_t id;
+	const char *name;
+} groups[] = {
+	{0x0017, "secp256r1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"},
+	{0x001d, "x25519"},    {0x001e, "x448"},
+};
+
+/* A handshake message of the transcript, located. */
+struct msgref {
+	long idx;            /* index in cap->msgs, -1 when absent */
+	const uint8_t *body; /* after the 4-byte header */
+	size_t blen;
+};
+
+/* Everything a view looks up, found once per call. */
+struct kv {
+	struct evlog *log;
+	struct capture *cap;
+	const struct suite *suite;
+	const uint8_t *crand, *srand;
+	struct msgref ch, sh, ske, cke, cfin, sfin;
+	size_t hash_len;
+	int ems;             /* extended_master_secret in both Hellos */
+};
+
+/* Hex text of a value, shortened past 64 bytes. */
+struct hexbuf {
+	char s[200];
+};
+
+static kexview_observer observer;
+static void *observer_arg;
+
+/* Format bytes as hex: whole up to 64 bytes, else the first 16 and the size. */
+static const char *hx(struct hexbuf *h, const uint8_t *p, size_t n)
+{
+	size_t shown = n > 64 ? 16 : n;
+	size_t o = 0;
+
+	h->s[0] = '\0';
+	for (size_t i = 0; i < shown; i++)
+		o += (size_t)snprintf(h->s + o, sizeof h->s - o, "%02x", p[i]);
+	if (shown < n)
+		snprintf(h->s + o, sizeof h->s - o, "... (%zu bytes)", n);
+	return h->s;
+}
+
+static const struct suite *suite_by_id(uint16_t id)
+{
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (suites[i].id == id)
+			return &suites[i];
+	return NULL;
+}
+
+static const char *group_name(uint16_t id)
+{
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		if (groups[i].id == id)
+			return groups[i].name;
+	return "unknown group";
+}
+
+/* Locate the first message of this type sent by sender. */
+static struct msgref find_msg(const struct capture *cap, enum actor sender, uint8_t type)
+{
+	struct msgref m = {-1, NULL, 0};
+
+	for (size_t i = 0; i < cap->nmsgs; i++) {
+		const struct capture_msg *cm = &cap->msgs[i];
+
+		if (cm->sender != sender || cm->len < 4 || cap->transcript.p[cm->off] != type)
+			continue;
+		m.idx = (long)i;
+		m.body = cap->transcript.p + cm->off + 4;
+		m.blen = cm->len - 4;
+		break;
+	}
+	return m;
+}
+
+/* Where message idx starts (before) or ends (after) in the transcript. */
+static size_t msg_start(const struct capture *cap, long idx)
+{
+	return cap->msgs[idx].off;
+}
+
+static size_t msg_end(const struct capture *cap, long idx)
+{
+	return cap->msgs[idx].off + cap->msgs[idx].len;
+}
+
+/* Hash of the transcript's first len bytes; 0 on success. */
+static int hash_prefix(const struct kv *k, size_t len, uint8_t *out, size_t *outlen)
+{
+	*outlen = KEYSCHED_MAX_HASH;
+	return keysched_session_hash(k->suite->digest, k->cap->transcript.p, len, out, outlen);
+}
+
+static int same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && alen > 0 && CRYPTO_memcmp(a, b, alen) == 0;
+}
+
+/* Add a comparison field: OpenSSL's value and where it comes from; on a
+ * mismatch both values as children. */
+static void cmp_field(struct event *ev, const char *name, const char *source, const uint8_t *mine,
+		      size_t mlen, const uint8_t *ref, size_t rlen)
+{
+	struct hexbuf a;
+	struct hexbuf b;
+	int eq = same(mine, mlen, ref, rlen);
+
+	event_field(ev, 0, name, 0, 0, "%s (%s): %s", hx(&b, ref, rlen), source,
+		    eq ? "equal to the recomputed value" : "DIFFERENT from the recomputed value");
+	if (eq)
+		return;
+	event_field(ev, 1, "recomputed", 0, 0, "%s", hx(&a, mine, mlen));
+	event_field(ev, 1, "openssl", 0, 0, "%s", hx(&b, ref, rlen));
+}
+
+/* Set the event's verdict and its "verified" field. */
+static void set_verified(struct event *ev, int ok)
+{
+	ev->verified = ok ? 1 : 0;
+	event_field(ev, 0, "verified", 0, 0, "%s", ok ? "true" : "false");
+}
+
+static const char *matches(int ok)
+{
+	return ok ? "matches OpenSSL" : "DIFFERS from OpenSSL";
+}
+
+static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body);
+
+/* ------------------------------------------------------------ TLS 1.2 */
+
+/* The client's ClientKeyExchange for RSA: its EncryptedPreMasterSecret. */
+static int cke_rsa(const struct kv *k, const uint8_t **enc, size_t *enclen)
+{
+	struct cursor c;
+	struct cursor v;
+
+	cursor_init(&c, k->cke.body, k->cke.blen);
+	if (cursor_vec16(&c, &v) < 0 || cursor_left(&v) == 0)
+		return -1;
+	*enc = v.p + v.off;
+	*enclen = cursor_left(&v);
+	return 0;
+}
+
+/* The ServerKeyExchange of ECDHE, parsed (RFC 8422 section 5.4). */
+struct ske {
+	uint16_t group;
+	const uint8_t *point;
+	size_t plen;
+	const uint8_t *params; /* curve type .. point: what the signature covers */
+	size_t params_len;
+	uint16_t sigalg;
+	const uint8_t *sig;
+	size_t siglen;
+};
+
+static int parse_ske(const struct kv *k, struct ske *s)
+{
+	struct cursor c;
+	struct cursor v;
+	uint8_t curve_type;
+
+	cursor_init(&c, k->ske.body, k->ske.blen);
+	if (cursor_u8(&c, &curve_type) < 0 || curve_type != 3 || cursor_u16(&c, &s->group) < 0 ||
+	    cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
+		return -1;
+	s->point = v.p + v.off;
+	s->plen = cursor_left(&v);
+	s->params = k->ske.body;
+	s->params_len = c.off;
+	if (cursor_u16(&c, &s->sigalg) < 0 || cursor_vec16(&c, &v) < 0)
+		return -1;
+	s->sig = v.p + v.off;
+	s->siglen = cursor_left(&v);
+	return 0;
+}
+
+/* The client's ephemeral public point from an ECDHE ClientKeyExchange. */
+static int cke_point(const struct kv *k, const uint8_t **pt, size_t *plen)
+{
+	struct cursor c;
+	struct cursor v;
+
+	cursor_init(&c, k->cke.body, k->cke.blen);
+	if (cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
+		return -1;
+	*pt = v.p + v.off;
+	*plen = cursor_left(&v);
+	return 0;
+}
+
+/* Does the server's ephemeral key (SSL_get_tmp_key) have this public value? */
+static int tmp_key_is(const struct capture *cap, const uint8_t *pub, size_t plen)
+{
+	unsigned char *enc = NULL;
+	size_t n;
+	int eq;
+
+	if (cap->server_tmp_key == NULL)
+		return 0;
+	n = EVP_PKEY_get1_encoded_public_key(cap->server_tmp_key, &enc);
+	eq = n > 0 && same(enc, n, pub, plen);
+	OPENSSL_free(enc);
+	return eq;
+}
+
+/* The ECDHE shared secret from the server's ephemeral private key and the
+ * client's point (the client gets the same from its own private key and the
+ * server's point).  0 on success. */
+static int ecdhe12_shared(const struct kv *k, uint8_t *out, size_t *outlen)
+{
+	struct ske s;
+	const uint8_t *pt;
+	size_t plen;
+	int nid;
+
+	if (k->ske.idx < 0 || k->cke.idx < 0 || k->cap->server_tmp_key == NULL || parse_ske(k, &s) < 0 ||
+	    cke_point(k, &pt, &plen) < 0)
+		return -1;
+	nid = keysched_group_nid(s.group);
+	if (nid == 0 || !tmp_key_is(k->cap, s.point, s.plen))
+		return -1;
+	return keysched_ecdh(k->cap->server_tmp_key, pt, plen, nid, out, outlen);
+}
+
+/* The pre-master secret as far as it is observable: the client's keylog
+ * (RSA) or the recomputed ECDHE shared secret.  0 on success. */
+static int get_pms(const struct kv *k, uint8_t *pms, size_t *len, const char **source)
+{
+	const struct capture_secret *s;
+
+	if (k->suite->kx == KX_RSA) {
+		s = capture_find_secret(k->cap, ACTOR_CLIENT, "RSA");
+		if (s == NULL || s->secret_len == 0 || s->secret_len > *len)
+			return -1;
+		memcpy(pms, s->secret, s->secret_len);
+		*len = s->secret_len;
+		*source = "the client's, from OpenSSL's keylog (RSA line)";
+		return 0;
+	}
+	*source = "the ECDHE shared secret recomputed by httpsviz (kex.ecdhe)";
+	return ecdhe12_shared(k, pms, len);
+}
+
+/* The master secret recomputed from the pre-master secret, with the seed
+ * extended master secret or the classic randoms call for; the EMS session
+ * hash goes to hash/hlen.  0 on success. */
+static int derive_master(const struct kv *k, const uint8_t *pms, size_t pmslen, uint8_t ms[48],
+			 uint8_t *hash, size_t *hlen)
+{
+	*hlen = 0;
+	if (!k->ems)
+		return keysched_master_secret(k->suite->digest, pms, pmslen, k->crand, k->srand, ms);
+	if (hash_prefix(k, msg_end(k->cap, k->cke.idx), hash, hlen) < 0)
+		return -1;
+	return keysched_ems_master_secret(k->suite->digest, pms, pmslen, hash, *hlen, ms);
+}
+
+/* httpsviz's own master secret, or OpenSSL's where the pre-master secret is
+ * not observable (*own says which).  0 on success. */
+static int my_master(const struct kv *k, uint8_t ms[48], int *own)
+{
+	uint8_t pms[128];
+	size_t pmslen = sizeof pms;
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen;
+	const char *src;
+
+	*own = 0;
+	if (k->cke.idx >= 0 && get_pms(k, pms, &pmslen, &src) == 0 &&
+	    derive_master(k, pms, pmslen, ms, hash, &hlen) == 0) {
+		*own = 1;
+		OPENSSL_cleanse(pms, sizeof pms);
+		return 0;
+	}
+	if (k->cap->master_len != 48)
+		return -1;
+	memcpy(ms, k->cap->master, 48);
+	return 0;
+}
+
+/* kex.pre_master: the 48 bytes the client made and their encrypted form. */
+static void view_pre_master(struct kv *k)
+{
+	const struct capture_secret *s = capture_find_secret(k->cap, ACTOR_CLIENT, "RSA");
+	const uint8_t *enc;
+	size_t enclen;
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (s == NULL || k->cke.idx < 0 || cke_rsa(k, &enc, &enclen) < 0 || s->secret_len < 2)
+		return;
+	k->cap->done[DONE_PRE_MASTER] = 1;
+	ok = s->secret_len == 48 && s->first_len == 8 && same(enc, enclen < 8 ? enclen : 8, s->first, 8);
+	ev = evlog_add(k->log, EV_KEX_PRE_MASTER, ACTOR_CLIENT, DIR_LOCAL, s->secret, s->secret_len,
+		       "pre-master secret: %zu bytes (%02x %02x + %zu random), RSA-encrypted in the "
+		       "ClientKeyExchange: %s",
+		       s->secret_len, s->secret[0], s->secret[1], s->secret_len - 2,
+		       ok ? "its first 8 bytes match OpenSSL's keylog" : "DIFFERS from OpenSSL's keylog");
+	if (ev == NULL)
+		return;
+	event_field_hex(ev, 0, "pre_master_secret", 0, s->secret_len, 0);
+	event_field(ev, 1, "client_version", 0, 2, "%02x%02x: the version the client offered in its ClientHello",
+		    s->secret[0], s->secret[1]);
+	event_field_hex(ev, 1, "random", 2, s->secret_len - 2, 0);
+	event_field(ev, 0, "source", 0, 0, "OpenSSL keylog callback: RSA <first 8 bytes encrypted> <pre-master>");
+	event_field(ev, 0, "function", 0, 0,
+		    "RSAES-PKCS1-v1_5-Encrypt(public key of the server's certificate, pre_master_secret)");
+	event_field(ev, 0, "encrypted_pre_master", 0, 0, "%s (in the ClientKeyExchange: as long as the RSA modulus)",
+		    hx(&h, enc, enclen));
+	event_field(ev, 0, "encrypted_prefix", 0, 0, "%s (first 8 bytes of the ClientKeyExchange's)",
+		    hx(&h, enc, enclen < 8 ? enclen : 8));
+	cmp_field(ev, "openssl_value", "first 8 bytes of the encrypted pre-master, from OpenSSL's keylog",
+		  enc, enclen < 8 ? enclen : 8, s->first, s->first_len);
+	event_field(ev, 0, "why", 0, 0,
+		    "RSA encryption is randomised (PKCS#1 v1.5 padding), so only the holder of the private key can "
+		    "get the 48 bytes back; the server's decryption is shown on its side");
+	if (k->cap->server_key == NULL)
+		event_field(ev, 0, "server_side", 0, 0,
+			    "not observable: the server's private key is not ours, so its decryption cannot be shown");
+	set_verified(ev, ok);
+}
+
+/* kex.rsa_decrypt: the server recovers the pre-master secret. */
+static void view_rsa_decrypt(struct kv *k)
+{
+	const struct capture_secret *s = capture_find_secret(k->cap, ACTOR_CLIENT, "RSA");
+	const uint8_t *enc;
+	size_t enclen;
+	uint8_t out[64];
+	size_t outlen = sizeof out;
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (k->cap->server_key == NULL || k->cke.idx < 0 || cke_rsa(k, &enc, &enclen) < 0)
+		return;
+	k->cap->done[DONE_RSA_DECRYPT] = 1;
+	if (keysched_rsa_decrypt_pms(k->cap->server_key, enc, enclen, out, &outlen) < 0)
+		outlen = 0;
+	ok = s != NULL && same(out, outlen, s->secret, s->secret_len);
+	ev = evlog_add(k->log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, out, outlen,
+		       "RSA decrypt: the server recovers the %zu-byte pre-master secret with its private key: %s",
+		       outlen, ok ? "equal to the client's" : "DIFFERENT from the client's");
+	OPENSSL_cleanse(out, sizeof out);
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "encrypted_pre_master", 0, 0, "%s (from the ClientKeyExchange)", hx(&h, enc, enclen));
+	event_field(ev, 0, "function", 0, 0,
+		    "RSAES-PKCS1-v1_5-Decrypt(server's private key (RSA-%d), encrypted_pre_master)",
+		    EVP_PKEY_get_bits(k->cap->server_key));
+	if (outlen > 0)
+		event_field_hex(ev, 0, "pre_master_secret", 0, outlen, 0);
+	else
+		event_field(ev, 0, "pre_master_secret", 0, 0, "(decryption failed)");
+	if (s != NULL)
+		cmp_field(ev, "openssl_value", "the client's pre-master secret, from OpenSSL's keylog", ev->raw,
+			  ev->raw_len, s->secret, s->secret_len);
+	else
+		event_field(ev, 0, "openssl_value", 0, 0, "(no keylog RSA line from the client)");
+	event_field(ev, 0, "note", 0, 0,
+		    "a server whose decryption fails carries on with a random pre-master secret, so the "
+		    "handshake fails later without saying why (RFC 5246 section 7.4.7.1, against Bleichenbacher's "
+		    "attack)");
+	set_verified(ev, ok);
+}
+
+/* kex.ecdhe (TLS 1.2): the two public keys, the server's signature, and the
+ * shared secret used as the pre-master secret. */
+static void view_ecdhe12(struct kv *k)
+{
+	struct capture *cap = k->cap;
+	struct ske s;
+	const uint8_t *cpt;
+	size_t cplen;
+	uint8_t shared[128];
+	size_t shlen = sizeof shared;
+	uint8_t ms[48];
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen;
+	int sig_ok = -1;
+	int have_shared;
+	int ms_ok = 0;
+	int tmp_ok;
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (k->ske.idx < 0 || k->cke.idx < 0 || parse_ske(k, &s) < 0 || cke_point(k, &cpt, &cplen) < 0)
+		return;
+	cap->done[DONE_ECDHE] = 1;
+	if (cap->server_cert_key != NULL)
+		sig_ok = keysched_verify_ske_signature(cap->server_cert_key, s.sigalg, k->crand, k->srand, s.params,
+						       s.params_len, s.sig, s.siglen) == 0;
+	tmp_ok = tmp_key_is(cap, s.point, s.plen);
+	have_shared = ecdhe12_shared(k, shared, &shlen) == 0;
+	if (!have_shared)
+		shlen = 0;
+	if (have_shared && cap->master_len == 48 && derive_master(k, shared, shlen, ms, hash, &hlen) == 0)
+		ms_ok = same(ms, 48, cap->master, 48);
+	ok = sig_ok != 0 && (!have_shared || ms_ok) && (cap->server_tmp_key == NULL || tmp_ok);
+	ev = evlog_add(k->log, EV_KEX_ECDHE, ACTOR_CLIENT, DIR_LOCAL, shared, shlen,
+		       "ECDHE (%s): signature %s; %s", group_name(s.group),
+		       sig_ok < 0 ? "not checked" : sig_ok ? "valid" : "INVALID",
+		       have_shared ? (ms_ok ? "shared secret = pre-master secret, its master secret matches OpenSSL"
+					    : "shared secret's master secret DIFFERS from OpenSSL")
+				   : "shared secret not observable");
+	OPENSSL_cleanse(shared, sizeof shared);
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "group", 0, 0, "%s (0x%04x)", group_name(s.group), s.group);
+	event_field(ev, 0, "server_public", 0, 0, "%s (ServerKeyExchange: fresh for this connection)",
+		    hx(&h, s.point, s.plen));
+	event_field(ev, 0, "client_public", 0, 0, "%s (ClientKeyExchange)", hx(&h, cpt, cplen));
+	event_field(ev, 0, "signature_algorithm", 0, 0, "0x%04x", s.sigalg);
+	event_field(ev, 0, "signature", 0, 0, "%s", hx(&h, s.sig, s.siglen));
+	event_field(ev, 0, "signed_data", 0, 0,
+		    "client_random + server_random + ServerECDHParams (%zu bytes: curve type, group, point)",
+		    s.params_len);
+	if (sig_ok < 0)
+		event_field(ev, 0, "signature_check", 0, 0, "not checked: the certificate's key is not known");
+	else
+		event_field(ev, 0, "signature_check", 0, 0,
+			    "%s: checked by httpsviz with the public key of the server's certificate; OpenSSL "
+			    "accepted it too, or the handshake would have stopped",
+			    sig_ok ? "valid" : "INVALID");
+	if (cap->server_tmp_key == NULL) {
+		event_field(ev, 0, "shared_secret", 0, 0,
+			    "not observable: neither side's ephemeral private key is available here (OpenSSL does "
+			    "not export it); the chain below starts at OpenSSL's master secret");
+		set_verified(ev, ok);
+		return;
+	}
+	event_field(ev, 0, "server_ephemeral_key", 0, 0,
+		    "%s: the embedded server's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
+		    tmp_ok ? "found" : "MISMATCH", tmp_ok ? "is" : "is NOT");
+	event_field(ev, 0, "function", 0, 0,
+		    "ECDH(server private key, client_public) = ECDH(client private key, server_public): the "
+		    "client computed it from its side, httpsviz from the server's");
+	if (have_shared)
+		event_field_hex(ev, 0, "shared_secret", 0, ev->raw_len, 0);
+	event_field(ev, 0, "used_as", 0, 0,
+		    "the pre-master secret (RFC 8422 section 5.10; for the NIST curves the x-coordinate)");
+	if (have_shared && cap->master_len == 48)
+		cmp_field(ev, "openssl_value", "OpenSSL's master secret, vs the one derived from this shared secret",
+			  ms, 48, cap->master, 48);
+	else
+		event_field(ev, 0, "openssl_value", 0, 0, "(OpenSSL's master secret not known yet)");
+	OPENSSL_cleanse(ms, sizeof ms);
+	set_verified(ev, ok);
+}
+
+/* kex.master_secret: PRF from the pre-master secret, compared with OpenSSL. */
+static void view_master(struct kv *k)
+{
+	struct capture *cap = k->cap;
+	const struct capture_secret *kl = NULL;
+	uint8_t pms[128];
+	size_t pmslen = sizeof pms;
+	uint8_t ms[48];
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen = 0;
+	const char *src = "";
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (k->cke.idx < 0 || cap->master_len != 48)
+		return;
+	for (size_t i = 0; i < cap->nsecrets && kl == NULL; i++)
+		if (cap->secrets[i].who == ACTOR_CLIENT && strcmp(cap->secrets[i].label, "CLIENT_RANDOM") == 0 &&
+		    same(cap->secrets[i].first, cap->secrets[i].first_len, k->crand, 32))
+			kl = &cap->secrets[i];
+	cap->done[DONE_MASTER] = 1;
+	if (get_pms(k, pms, &pmslen, &src) < 0 || derive_master(k, pms, pmslen, ms, hash, &hlen) < 0) {
+		ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, cap->master, 48,
+			       "master secret: OpenSSL's (not recomputed: the pre-master secret is not observable)");
+		if (ev == NULL)
+			return;
+		event_field_hex(ev, 0, "master_secret", 0, 48, 0);
+		event_field(ev, 0, "source", 0, 0, "SSL_SESSION_get_master_key: the chain below starts here");
+		event_field(ev, 0, "check", 0, 0, "nothing to compare: the derivations below are checked instead");
+		return;
+	}
+	ok = same(ms, 48, cap->master, 48) && (kl == NULL || same(ms, 48, kl->secret, kl->secret_len));
+	ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, ms, 48,
+		       "master secret = PRF(pre-master, %s): %s",
+		       k->ems ? "\"extended master secret\", session hash" : "\"master secret\", randoms", matches(ok));
+	OPENSSL_cleanse(ms, sizeof ms);
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "pre_master_secret", 0, 0, "%s (%s)", hx(&h, pms, pmslen), src);
+	if (k->ems) {
+		event_field(ev, 0, "extended_master_secret", 0, 0,
+			    "yes (RFC 7627, OpenSSL's default): the seed is the session hash, so this master "
+			    "secret is bound to this very handshake");
+		event_field(ev, 0, "session_hash", 0, 0, "%s (%s over the %ld handshake messages ClientHello.."
+			    "ClientKeyExchange, computed by httpsviz)", hx(&h, hash, hlen), k->suite->digest,
+			    k->cke.idx + 1);
+		event_field(ev, 0, "function", 0, 0,
+			    "PRF-%s(pre_master_secret, \"extended master secret\", session_hash)[0..48]",
+			    k->suite->digest);
+	} else {
+		event_field(ev, 0, "extended_master_secret", 0, 0,
+			    "no (--classic): the textbook formula of RFC 5246 section 8.1");
+		event_field(ev, 0, "client_random", 0, 0, "%s", hx(&h, k->crand, 32));
+		event_field(ev, 0, "server_random", 0, 0, "%s", hx(&h, k->srand, 32));
+		event_field(ev, 0, "function", 0, 0,
+			    "PRF-%s(pre_master_secret, \"master secret\", client_random + server_random)[0..48]",
+			    k->suite->digest);
+	}
+	event_field_hex(ev, 0, "master_secret", 0, 48, 0);
+	cmp_field(ev, "openssl_value", "SSL_SESSION_get_master_key", ev->raw, 48, cap->master, 48);
+	if (kl != NULL)
+		cmp_field(ev, "keylog_value", "OpenSSL's keylog, CLIENT_RANDOM line", ev->raw, 48, kl->secret,
+			  kl->secret_len);
+	set_verified(ev, ok);
+out:
+	OPENSSL_cleanse(pms, sizeof pms);
+}
+
+/* Append n bytes at block[at]; returns the new length. */
+static size_t append(uint8_t *block, size_t at, const uint8_t *p, size_t n)
+{
+	memcpy(block + at, p, n);
+	return at + n;
+}
+
+/* A child field for one key of the key block (none when it is empty);
+ * returns the offset after it. */
+static size_t key_field(struct event *ev, const char *name, size_t o, size_t n)
+{
+	if (n > 0)
+		event_field_hex(ev, 1, name, o, n, 0);
+	return o + n;
+}
+
+/* kex.key_block: the master secret expanded and cut into the session keys. */
+static void view_key_block(struct kv *k)
+{
+	const struct suite *su = k->suite;
+	struct keysched_keys keys;
+	uint8_t ms[48];
+	uint8_t block[2 * (48 + 32 + 16)];
+	size_t n = 0;
+	size_t o = 0;
+	int own;
+	struct hexbuf h;
+	struct event *ev;
+
+	if (k->cke.idx < 0 || my_master(k, ms, &own) < 0)
+		return;
+	k->cap->done[DONE_KEY_BLOCK] = 1;
+	if (keysched_key_block(su->digest, ms, k->crand, k->srand, su->mac_len, su->key_len, su->iv_len, &keys) < 0)
+		goto out;
+	n = append(block, n, keys.client_mac, keys.mac_len);
+	n = append(block, n, keys.server_mac, keys.mac_len);
+	n = append(block, n, keys.client_key, keys.key_len);
+	n = append(block, n, keys.server_key, keys.key_len);
+	n = append(block, n, keys.client_iv, keys.iv_len);
+	n = append(block, n, keys.server_iv, keys.iv_len);
+	ev = evlog_add(k->log, EV_KEX_KEY_BLOCK, ACTOR_CLIENT, DIR_LOCAL, block, n,
+		       "key block = PRF(master secret, \"key expansion\", randoms): %zu bytes = %s%s keys%s", n,
+		       keys.mac_len ? "MAC keys, " : "", su->cipher, keys.iv_len ? " and IVs" : "");
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "master_secret", 0, 0, "%s (%s)", hx(&h, ms, 48),
+		    own ? "recomputed by httpsviz (kex.master_secret)"
+			: "OpenSSL's: the pre-master secret is not observable");
+	event_field(ev, 0, "server_random", 0, 0, "%s", hx(&h, k->srand, 32));
+	event_field(ev, 0, "client_random", 0, 0, "%s", hx(&h, k->crand, 32));
+	event_field(ev, 0, "function", 0, 0,
+		    "PRF-%s(master_secret, \"key expansion\", server_random + client_random)[0..%zu] (the randoms "
+		    "in the opposite order to the master secret's seed)", su->digest, n);
+	event_field_hex(ev, 0, "key_block", 0, n, 0);
+	o = key_field(ev, "client_write_mac_key", o, keys.mac_len);
+	o = key_field(ev, "server_write_mac_key", o, keys.mac_len);
+	o = key_field(ev, "client_write_key", o, keys.key_len);
+	o = key_field(ev, "server_write_key", o, keys.key_len);
+	o = key_field(ev, "client_write_iv", o, keys.iv_len);
+	key_field(ev, "server_write_iv", o, keys.iv_len);
+	if (su->iv_len == 4)
+		event_field(ev, 0, "iv_note", 0, 0,
+			    "AES-GCM: the 4-byte IV is the fixed (implicit) part of each record's nonce; the other 8 "
+			    "bytes travel in the record (RFC 5288 section 3)");
+	else if (su->mac_len)
+		event_field(ev, 0, "iv_note", 0, 0,
+			    "CBC: no IVs in the key block, each record carries its own (RFC 5246 section 6.3)");
+	event_field(ev, 0, "two_keys", 0, 0,
+		    "one key per direction: the client encrypts with the client write key, the server with the "
+		    "server write key; each side derives both");
+	event_field(ev, 0, "check", 0, 0,
+		    "%s", su->gcm ? "derived, checked by the record decryption below (OpenSSL does not export the keys)"
+				  : "derived; not checked: httpsviz decrypts AES-GCM records only");
+out:
+	OPENSSL_cleanse(ms, sizeof ms);
+	OPENSSL_cleanse(&keys, sizeof keys);
+	OPENSSL_cleanse(block, sizeof block);
+}
+
+/* kex.finished (TLS 1.2): verify_data recomputed from the master secret. */
+static void view_finished12(struct kv *k, int from_client)
+{
+	const struct msgref *fin = from_client ? &k->cfin : &k->sfin;
+	const uint8_t *ossl = from_client ? k->cap->client_finished : k->cap->server_finished;
+	size_t ossl_len = from_client ? k->cap->client_finished_len : k->cap->server_finished_len;
+	const char *who = from_client ? "client" : "server";
+	uint8_t ms[48];
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen;
+	uint8_t vd[12];
+	int own;
+	int ok;
+	struct hexbuf h;
+	struct event *ev;
+
+	if (fin->idx < 0 || ossl_len == 0 || my_master(k, ms, &own) < 0)
+		return;
+	k->cap->done[from_client ? DONE_FIN_CLIENT : DONE_FIN_SERVER] = 1;
+	if (hash_prefix(k, msg_start(k->cap, fin->idx), hash, &hlen) < 0 ||
+	    keysched_finished(k->suite->digest, ms, from_client, hash, hlen, vd) < 0)
+		memset(vd, 0, sizeof vd);
+	ok = same(vd, 12, ossl, ossl_len) && same(vd, 12, fin->body, fin->blen);
+	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, sizeof vd,
+		       "%s Finished: verify_data = PRF(master secret, \"%s finished\", handshake hash): %s",
+		       from_client ? "client's" : "server's", who, matches(ok));
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
+		    from_client ? " (it computes its own verify_data)"
+				: " (the client recomputes it to check the server, RFC 5246 section 7.4.9)");
+	event_field(ev, 0, "master_secret", 0, 0, "%s (%s)", hx(&h, ms, 48),
+		    own ? "recomputed by httpsviz" : "OpenSSL's");
+	event_field(ev, 0, "handshake_hash", 0, 0, "%s (%s over the %ld handshake messages before this Finished)",
+		    hx(&h, hash, hlen), k->suite->digest, fin->idx);
+	event_field(ev, 0, "function", 0, 0, "PRF-%s(master_secret, \"%s finished\", handshake_hash)[0..12]",
+		    k->suite->digest, who);
+	event_field_hex(ev, 0, "verify_data", 0, 12, 0);
+	cmp_field(ev, "openssl_value", from_client ? "SSL_get_finished" : "SSL_get_peer_finished", vd, 12, ossl,
+		  ossl_len);
+	cmp_field(ev, "sent_value", "in the Finished message", vd, 12, fin->body, fin->blen);
+	set_verified(ev, ok);
+out:
+	OPENSSL_cleanse(ms, sizeof ms);
+}
+
+/* ------------------------------------------------------------- records */
+
+/* One TLS record inside a side's wire bytes. */
+struct rec {
+	uint8_t type;
+	const uint8_t *p; /* the whole record, header included */
+	size_t len;
+	size_t off;       /* in the wire stream */
+};
+
+/* The record at *pos of a wire stream; 0 and *pos moved past it, or -1. */
+static int next_record(const struct capture_blob *w, size_t *pos, struct rec *r)
+{
+	size_t rl;
+
+	if (*pos + 5 > w->len)
+		return -1;
+	rl = (size_t)w->p[*pos + 3] << 8 | w->p[*pos + 4];
+	if (*pos + 5 + rl > w->len)
+		return -1;
+	r->type = w->p[*pos];
+	r->p = w->p + *pos;
+	r->len = 5 + rl;
+	r->off = *pos;
+	*pos += r->len;
+	return 0;
+}
+
+/* How a record's plaintext compares with what the application handled:
+ * equal, or the first part of it when the message spans records. */
+static int plain_matches(const uint8_t *p, size_t n, const struct capture_blob *pt)
+{
+	return n > 0 && n <= pt->len && CRYPTO_memcmp(p, pt->p, n) == 0;
+}
+
+/* The common tail of both record views: output, comparison, verdict. */
+static void record_tail(struct event *ev, const struct capture_blob *pt, const struct capture_blob *app,
+			const struct rec *r, int from_client, int ok)
+{
+	size_t line = ev->raw_len ? strcspn((const char *)ev->raw, "\r\n") : 0;
+
+	if (line > ev->raw_len)
+		line = ev->raw_len;
+	if (ev->raw_len > 0) {
+		event_field_hex(ev, 0, "plaintext", 0, ev->raw_len, 32);
+		event_field(ev, 1, "text", 0, line, "%.*s", (int)line, (const char *)ev->raw);
+	}
+	event_field(ev, 0, "openssl_value", 0, 0, "%zu bytes: the %s as %s (%s)", pt->len,
+		    from_client ? "request" : "response",
+		    from_client ? "the client's application handed it to SSL_write" : "SSL_read gave it to the client",
+		    plain_matches(ev->raw, ev->raw_len, pt)
+			    ? (ev->raw_len == pt->len ? "equal to the decrypted record"
+						      : "the decrypted record is its first part")
+			    : "DIFFERENT from the decrypted record");
+	if (!plain_matches(ev->raw, ev->raw_len, pt)) {
+		struct hexbuf h;
+
+		event_field(ev, 1, "recomputed", 0, 0, "%s", hx(&h, ev->raw, ev->raw_len));
+		event_field(ev, 1, "openssl", 0, 0, "%s", hx(&h, pt->p, pt->len));
+	}
+	if (!same(r->p, r->len, app->p, app->len))
+		event_field(ev, 0, "record_check", 0, 0, "the decrypted record is NOT the engine's first "
+			    "application-data record");
+	set_verified(ev, ok);
+}
+
+/* kex.record_decrypt (TLS 1.2): the first application-data record of one
+ * direction, decrypted with httpsviz's own key block. */
+static void view_record12(struct kv *k, int from_client)
+{
+	struct capture *cap = k->cap;
+	const struct suite *su = k->suite;
+	const struct capture_blob *w = &cap->wire[from_client ? 0 : 1];
+	const struct capture_blob *pt = &cap->plaintext[from_client ? 0 : 1];
+	const struct capture_blob *app = &cap->app_record[from_client ? 0 : 1];
+	struct keysched_keys keys;
+	struct rec r = {0};
+	size_t pos = 0;
+	long seq = -1;
+	long found_seq = -1;
+	uint8_t ms[48];
+	uint8_t *out = NULL;
+	size_t outlen = 0;
+	const uint8_t *key;
+	const uint8_t *iv;
+	int own;
+	int ok;
+	struct hexbuf h;
+	struct event *ev;
+
+	cap->done[from_client ? DONE_REC_C2S : DONE_REC_S2C] = 1;
+	/* the sequence number counts records since ChangeCipherSpec */
+	while (found_seq < 0 && next_record(w, &pos, &r) == 0) {
+		if (r.type == 20)
+			seq = 0;
+		else if (r.type == 23 && seq >= 0)
+			found_seq = seq;
+		else if (seq >= 0)
+			seq++;
+	}
+	if (found_seq < 0 || !su->gcm || my_master(k, ms, &own) < 0)
+		return;
+	if (keysched_key_block(su->digest, ms, k->crand, k->srand, su->mac_len, su->key_len, su->iv_len, &keys) < 0)
+		goto out;
+	key = from_client ? keys.client_key : keys.server_key;
+	iv = from_client ? keys.client_iv : keys.server_iv;
+	out = malloc(r.len);
+	if (out == NULL)
+		goto out;
+	outlen = r.len;
+	if (keysched_tls12_gcm_decrypt(key, keys.key_len, iv, (uint64_t)found_seq, r.p, r.len, out, &outlen) < 0)
+		outlen = 0;
+	ok = outlen > 0 && plain_matches(out, outlen, pt) && same(r.p, r.len, app->p, app->len);
+	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
+		       outlen, "%s record decrypted by httpsviz with its own %s write key: %s",
+		       from_client ? "the client's first" : "the server's first", from_client ? "client" : "server",
+		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
+			  : outlen == 0 ? "the tag does NOT verify" : "DIFFERS from what OpenSSL delivered");
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "direction", 0, 0, "%s", from_client ? "client -> server (the request)"
+								: "server -> client (the response)");
+	event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: header, explicit nonce, ciphertext, tag)",
+		    hx(&h, r.p, r.len < 24 ? r.len : 24), r.len);
+	event_field(ev, 0, "record_seq", 0, 0,
+		    "%ld (not sent: both sides count the records since ChangeCipherSpec; the Finished was 0)",
+		    found_seq);
+	event_field(ev, 0, "key", 0, 0, "%s (%s write key from kex.key_block, %s)", hx(&h, key, keys.key_len),
+		    from_client ? "client" : "server", own ? "from the recomputed master secret"
+							   : "from OpenSSL's master secret");
+	event_field(ev, 0, "implicit_iv", 0, 0, "%s (%s write IV)", hx(&h, iv, 4), from_client ? "client" : "server");
+	event_field(ev, 0, "explicit_nonce", 0, 0, "%s (the record's first 8 bytes after the header)",
+		    hx(&h, r.p + 5, r.len >= 13 ? 8 : 0));
+	event_field(ev, 0, "aad", 0, 0, "seq %ld + type 23 + version 0303 + plaintext length %zu", found_seq,
+		    r.len >= 29 ? r.len - 29 : 0);
+	event_field(ev, 0, "function", 0, 0, "%s-Decrypt(key, nonce = implicit_iv + explicit_nonce, aad, "
+		    "ciphertext, tag) (RFC 5288, RFC 5246 section 6.2.3.3)", su->cipher);
+	event_field(ev, 0, "tag", 0, 0, "%s", outlen > 0 ? "verified: the 16-byte GCM tag matches, so the key is right "
+							   "and nothing was changed"
+							 : "does NOT verify: wrong key or changed bytes");
+	record_tail(ev, pt, app, &r, from_client, ok);
+out:
+	free(out);
+	OPENSSL_cleanse(ms, sizeof ms);
+	OPENSSL_cleanse(&keys, sizeof keys);
+}
+
+/* ------------------------------------------------------------ TLS 1.3 */
+
+/* The body of extension `type` in a ClientHello or ServerHello; 0 when
+ * present. */
+static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body)
+{
+	struct cursor c;
+	struct cursor v;
+	struct cursor ext;
+
+	cursor_init(&c, m->body, m->blen);
+	if (cursor_skip(&c, 2 + 32) < 0 || cursor_vec8(&c, &v) < 0)
+		return -1;
+	if (client_hello) {
+		/* cipher_suites, compression_methods */
+		if (cursor_vec16(&c, &v) < 0 || cursor_vec8(&c, &v) < 0)
+			return -1;
+	} else if (cursor_skip(&c, 3) < 0) { /* cipher_suite, compression_method */
+		return -1;
+	}
+	if (cursor_vec16(&c, &ext) < 0)
+		return -1;
+	while (cursor_left(&ext) >= 4) {
+		uint16_t t;
+
+		if (cursor_u16(&ext, &t) < 0 || cursor_vec16(&ext, body) < 0)
+			return -1;
+		if (t == type)
+			return 0;
+	}
+	return -1;
+}
+
+/* The key_share entry of the ServerHello (group and key), or of the
+ * ClientHello for that group.  0 when found. */
+static int find_key_share(const struct msgref *m, int client_hello, uint16_t *group, const uint8_t **key,
+			  size_t *klen)
+{
+	struct cursor ext;
+	struct cursor body;
+
+	if (find_ext(m, client_hello, 51, &ext) < 0)
+		return -1;
+	body = ext;
+	/* the ClientHello's extension holds a list of shares, the
+	 * ServerHello's exactly one */
+	if (client_hello && cursor_vec16(&ext, &body) < 0)
+		return -1;
+	while (cursor_left(&body) >= 4) {
+		uint16_t g;
+		struct cursor kx;
+
+		if (cursor_u16(&body, &g) < 0 || cursor_vec16(&body, &kx) < 0)
+			return -1;
+		if (client_hello && g != *group)
+			continue;
+		*group = g;
+		*key = kx.p + kx.off;
+		*klen = cursor_left(&kx);
+		return 0;
+	}
+	return -1;
+}
+
+/* The client's keylog secret with this label, or NULL. */
+static const struct capture_secret *sec13(const struct kv *k, const char *label)
+{
+	const struct capture_secret *s = capture_find_secret(k->cap, ACTOR_CLIENT, label);
+
+	return s != NULL && s->secret_len == k->hash_len ? s : NULL;
+}
+
+/* Does the ServerHello's random say HelloRetryRequest (RFC 8446 4.1.3)? */
+static int is_hrr(const struct kv *k)
+{
+	static const uint8_t hrr[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+					0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+					0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+	return memcmp(k->srand, hrr, 32) == 0;
+}
+
+/* The TLS 1.3 (EC)DHE shared secret and the whole schedule from it; 0 when
+ * the server's ephemeral key is known and everything computed. */
+static int schedule13(const struct kv *k, uint8_t *shared, size_t *shlen, uint16_t *group,
+		      struct keysched_tls13 *ks)
+{
+	const uint8_t *spub;
+	const uint8_t *cpub;
+	size_t splen;
+	size_t cplen;
+	uint8_t hello_hash[KEYSCHED_MAX_HASH];
+	uint8_t fin_hash[KEYSCHED_MAX_HASH];
+	size_t hl;
+	size_t fl;
+	int nid;
+
+	if (k->cap->server_tmp_key == NULL || is_hrr(k) || find_key_share(&k->sh, 0, group, &spub, &splen) < 0 ||
+	    find_key_share(&k->ch, 1, group, &cpub, &cplen) < 0 || !tmp_key_is(k->cap, spub, splen))
+		return -1;
+	nid = keysched_group_nid(*group);
+	if (nid == 0 || keysched_ecdh(k->cap->server_tmp_key, cpub, cplen, nid, shared, shlen) < 0)
+		return -1;
+	if (hash_prefix(k, msg_end(k->cap, k->sh.idx), hello_hash, &hl) < 0 ||
+	    hash_prefix(k, msg_end(k->cap, k->sfin.idx), fin_hash, &fl) < 0)
+		return -1;
+	return keysched_tls13_schedule(k->suite->digest, NULL, 0, shared, *shlen, hello_hash, fin_hash, hl, ks);
+}
+
+/* kex.ecdhe (TLS 1.3): the key shares and the shared secret. */
+static void view_ecdhe13(struct kv *k)
+{
+	struct capture *cap = k->cap;
+	const struct capture_secret *chs = sec13(k, "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+	const struct capture_secret *shs = sec13(k, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+	uint16_t group = 0;
+	const uint8_t *spub;
+	const uint8_t *cpub;
+	size_t splen;
+	size_t cplen;
+	uint8_t shared[128];
+	size_t shlen = sizeof shared;
+	struct keysched_tls13 ks;
+	int have;
+	int ok;
+	struct hexbuf h;
+	struct event *ev;
+
+	if (chs == NULL || shs == NULL || k->sfin.idx < 0 || find_key_share(&k->sh, 0, &group, &spub, &splen) < 0 ||
+	    find_key_share(&k->ch, 1, &group, &cpub, &cplen) < 0)
+		return;
+	cap->done[DONE_ECDHE] = 1;
+	have = schedule13(k, shared, &shlen, &group, &ks) == 0;
+	if (!have)
+		shlen = 0;
+	ok = have && same(ks.client_hs_traffic, ks.hash_len, chs->secret, chs->secret_len) &&
+	     same(ks.server_hs_traffic, ks.hash_len, shs->secret, shs->secret_len);
+	ev = evlog_add(k->log, EV_KEX_ECDHE, ACTOR_CLIENT, DIR_LOCAL, shared, shlen, "ECDHE (%s) key shares: %s",
+		       group_name(group),
+		       !have ? "shared secret not observable"
+		       : ok  ? "shared secret leads to OpenSSL's handshake traffic secrets"
+			     : "shared secret's handshake secrets DIFFER from OpenSSL");
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "group", 0, 0, "%s (0x%04x)", group_name(group), group);
+	event_field(ev, 0, "client_share", 0, 0, "%s (ClientHello key_share: the client guessed the group)",
+		    hx(&h, cpub, cplen));
+	event_field(ev, 0, "server_share", 0, 0, "%s (ServerHello key_share)", hx(&h, spub, splen));
+	if (!have) {
+		event_field(ev, 0, "shared_secret", 0, 0, "%s",
+			    cap->server_tmp_key == NULL
+				    ? "not observable: neither side's ephemeral private key is available here; the "
+				      "chain starts at the keylog's traffic secrets (kex.tls13_keys)"
+				    : "not computed (HelloRetryRequest, or the server's ephemeral key is not the "
+				      "ServerHello's)");
+		if (cap->server_tmp_key != NULL)
+			set_verified(ev, 0);
+		goto out;
+	}
+	event_field(ev, 0, "server_ephemeral_key", 0, 0,
+		    "the embedded server's key pair (SSL_get_tmp_key); its public half is the ServerHello's share");
+	event_field(ev, 0, "function", 0, 0,
+		    "ECDH(server private key, client_share) = ECDH(client private key, server_share): the client "
+		    "computed it from its side, httpsviz from the server's");
+	event_field_hex(ev, 0, "shared_secret", 0, shlen, 0);
+	event_field(ev, 0, "used_as", 0, 0,
+		    "the (EC)DHE input of HKDF-Extract for the handshake secret (RFC 8446 section 7.1); there "
+		    "is no pre-master secret in TLS 1.3");
+	cmp_field(ev, "openssl_value", "OpenSSL's CLIENT_HANDSHAKE_TRAFFIC_SECRET (keylog), vs the one derived "
+		  "from this shared secret", ks.client_hs_traffic, ks.hash_len, chs->secret, chs->secret_len);
+	set_verified(ev, ok);
+out:
+	OPENSSL_cleanse(shared, sizeof shared);
+	OPENSSL_cleanse(&ks, sizeof ks);
+}
+
+/* Traffic secrets of TLS 1.3: keylog label, schedule member, field name. */
+static const struct {
+	const char *label;
+	size_t offset; /* in struct keysched_tls13 */
+	const char *name;
+} secrets13[] = {
+	{"CLIENT_HANDSHAKE_TRAFFIC_SECRET", offsetof(struct keysched_tls13, client_hs_traffic),
+	 "client_handshake_traffic_secret"},
+	{"SERVER_HANDSHAKE_TRAFFIC_SECRET", offsetof(struct keysched_tls13, server_hs_traffic),
+	 "server_handshake_traffic_secret"},
+	{"CLIENT_TRAFFIC_SECRET_0", offsetof(struct keysched_tls13, client_ap_traffic),
+	 "client_application_traffic_secret"},
+	{"SERVER_TRAFFIC_SECRET_0", offsetof(struct keysched_tls13, server_ap_traffic),
+	 "server_application_traffic_secret"},
+	{"EXPORTER_SECRET", offsetof(struct keysched_tls13, exporter_master), "exporter_master_secret"},
+};
+
+/* kex.tls13_keys: the traffic keys from the keylog's secrets, and the whole
+ * schedule from the shared secret where it is observable. */
+static void view_tls13_keys(struct kv *k)
+{
+	const struct suite *su = k->suite;
+	const struct capture_secret *s[5];
+	uint8_t raw[4 * (32 + 12)];
+	size_t n = 0;
+	uint8_t shared[128];
+	size_t shlen = sizeof shared;
+	uint16_t group = 0;
+	struct keysched_tls13 ks;
+	int have;
+	int ok = 1;
+	struct hexbuf h;
+	struct event *ev;
+
+	for (size_t i = 0; i < 5; i++)
+		s[i] = sec13(k, secrets13[i].label);
+	if (s[0] == NULL || s[1] == NULL || s[2] == NULL || s[3] == NULL || k->sfin.idx < 0)
+		return;
+	k->cap->done[DONE_TLS13_KEYS] = 1;
+	for (size_t i = 0; i < 4; i++) {
+		if (keysched_tls13_traffic_keys(su->digest, s[i]->secret, s[i]->secret_len, su->key_len, raw + n,
+						raw + n + su->key_len) < 0)
+			memset(raw + n, 0, su->key_len + 12);
+		n += su->key_len + 12;
+	}
+	have = schedule13(k, shared, &shlen, &group, &ks) == 0;
+	for (size_t i = 0; have && i < 5; i++)
+		if (s[i] == NULL || !same((const uint8_t *)&ks + secrets13[i].offset, ks.hash_len, s[i]->secret,
+					  s[i]->secret_len))
+			ok = 0;
+	ev = evlog_add(k->log, EV_KEX_TLS13_KEYS, ACTOR_CLIENT, DIR_LOCAL, raw, n,
+		       "TLS 1.3 keys: HKDF from the traffic secrets to %s keys and IVs, both directions%s%s", su->cipher,
+		       have ? "; key schedule from the shared secret " : "", have ? matches(ok) : "");
+	OPENSSL_cleanse(raw, sizeof raw);
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes", su->name, su->digest,
+		    su->key_len);
+	event_field(ev, 0, "function", 0, 0,
+		    "key = HKDF-Expand-Label(secret, \"key\", \"\", %zu), iv = HKDF-Expand-Label(secret, \"iv\", \"\", "
+		    "12) (RFC 8446 section 7.3)", su->key_len);
+	for (size_t i = 0, o = 0; i < 4; i++, o += su->key_len + 12) {
+		char kname[64];
+		char iname[64];
+		size_t stem = strlen(secrets13[i].name) - strlen("_traffic_secret");
+
+		event_field(ev, 0, secrets13[i].name, 0, 0, "%s (keylog %s)", hx(&h, s[i]->secret, s[i]->secret_len),
+			    secrets13[i].label);
+		snprintf(kname, sizeof kname, "%.*s_key", (int)stem, secrets13[i].name);
+		snprintf(iname, sizeof iname, "%.*s_iv", (int)stem, secrets13[i].name);
+		event_field_hex(ev, 1, kname, o, su->key_len, 0);
+		event_field_hex(ev, 1, iname, o + su->key_len, 12, 0);
+	}
+	if (!have) {
+		event_field(ev, 0, "schedule", 0, 0,
+			    "not recomputed: the (EC)DHE shared secret is not observable here, so the traffic "
+			    "secrets are taken from OpenSSL's keylog");
+		event_field(ev, 0, "check", 0, 0, "the keys are checked by the record decryption below");
+		goto out;
+	}
+	event_field(ev, 0, "schedule", 0, 0, "RFC 8446 section 7.1, no PSK, recomputed by httpsviz");
+	event_field(ev, 1, "shared_secret", 0, 0, "%s ((EC)DHE, %s: kex.ecdhe)", hx(&h, shared, shlen),
+		    group_name(group));
+	event_field(ev, 1, "early_secret", 0, 0, "%s = HKDF-Extract(salt 0, 0)", hx(&h, ks.early_secret, ks.hash_len));
+	event_field(ev, 1, "handshake_secret", 0, 0,
+		    "%s = HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)",
+		    hx(&h, ks.handshake_secret, ks.hash_len));
+	event_field(ev, 1, "master_secret", 0, 0,
+		    "%s = HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), 0)",
+		    hx(&h, ks.master_secret, ks.hash_len));
+	event_field(ev, 1, "traffic_secrets", 0, 0,
+		    "Derive-Secret(handshake_secret, \"c hs traffic\" / \"s hs traffic\", ClientHello..ServerHello), "
+		    "Derive-Secret(master_secret, \"c ap traffic\" / \"s ap traffic\" / \"exp master\", "
+		    "ClientHello..server Finished)");
+	for (size_t i = 0; i < 5; i++) {
+		char name[80];
+
+		if (s[i] == NULL)
+			continue;
+		snprintf(name, sizeof name, "openssl_%s", secrets13[i].name);
+		cmp_field(ev, i == 0 ? "openssl_value" : name, secrets13[i].label,
+			  (const uint8_t *)&ks + secrets13[i].offset, ks.hash_len, s[i]->secret, s[i]->secret_len);
+	}
+	set_verified(ev, ok);
+out:
+	OPENSSL_cleanse(shared, sizeof shared);
+	OPENSSL_cleanse(&ks, sizeof ks);
+}
+
+/* kex.finished (TLS 1.3): HMAC with the finished key of the sender's
+ * handshake traffic secret. */
+static void view_finished13(struct kv *k, int from_client)
+{
+	const struct msgref *fin = from_client ? &k->cfin : &k->sfin;
+	const uint8_t *ossl = from_client ? k->cap->client_finished : k->cap->server_finished;
+	size_t ossl_len = from_client ? k->cap->client_finished_len : k->cap->server_finished_len;
+	const char *who = from_client ? "client" : "server";
+	const struct capture_secret *base =
+		sec13(k, from_client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen;
+	uint8_t vd[KEYSCHED_MAX_HASH];
+	size_t vlen = sizeof vd;
+	int ok;
+	struct hexbuf h;
+	struct event *ev;
+
+	if (fin->idx < 0 || ossl_len == 0 || base == NULL || is_hrr(k))
+		return;
+	k->cap->done[from_client ? DONE_FIN_CLIENT : DONE_FIN_SERVER] = 1;
+	if (hash_prefix(k, msg_start(k->cap, fin->idx), hash, &hlen) < 0 ||
+	    keysched_tls13_finished(k->suite->digest, base->secret, base->secret_len, hash, hlen, vd, &vlen) < 0)
+		vlen = 0;
+	ok = same(vd, vlen, ossl, ossl_len) && same(vd, vlen, fin->body, fin->blen);
+	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, vlen,
+		       "%s Finished: verify_data = HMAC(finished key, transcript hash): %s",
+		       from_client ? "client's" : "server's", matches(ok));
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
+		    from_client ? " (it computes its own verify_data)"
+				: " (the client recomputes it to check the server, RFC 8446 section 4.4.4)");
+	event_field(ev, 0, "base_key", 0, 0, "%s (%s, from OpenSSL's keylog)", hx(&h, base->secret, base->secret_len),
+		    base->label);
+	event_field(ev, 0, "transcript_hash", 0, 0, "%s (%s over the %ld handshake messages before this Finished)",
+		    hx(&h, hash, hlen), k->suite->digest, fin->idx);
+	event_field(ev, 0, "function", 0, 0,
+		    "HMAC-%s(finished_key, transcript_hash), finished_key = HKDF-Expand-Label(base_key, "
+		    "\"finished\", \"\", %zu)", k->suite->digest, k->hash_len);
+	if (vlen > 0)
+		event_field_hex(ev, 0, "verify_data", 0, vlen, 0);
+	cmp_field(ev, "openssl_value", from_client ? "SSL_get_finished" : "SSL_get_peer_finished", vd, vlen, ossl,
+		  ossl_len);
+	cmp_field(ev, "sent_value", "in the Finished message", vd, vlen, fin->body, fin->blen);
+	set_verified(ev, ok);
+}
+
+/* kex.record_decrypt (TLS 1.3): walk one side's records, handshake keys
+ * first, then application keys, to its first application data. */
+static void view_record13(struct kv *k, int from_client)
+{
+	struct capture *cap = k->cap;
+	const struct suite *su = k->suite;
+	const struct capture_blob *w = &cap->wire[from_client ? 0 : 1];
+	const struct capture_blob *pt = &cap->plaintext[from_client ? 0 : 1];
+	const struct capture_blob *app = &cap->app_record[from_client ? 0 : 1];
+	const struct capture_secret *hs =
+		sec13(k, from_client ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+	const struct capture_secret *ap = sec13(k, from_client ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0");
+	uint8_t hkey[32], hiv[12], akey[32], aiv[12];
+	char walk[8][96];
+	size_t nwalk = 0;
+	struct rec r = {0};
+	struct rec found = {0};
+	size_t pos = 0;
+	uint64_t hseq = 0;
+	uint64_t aseq = 0;
+	uint64_t found_seq = 0;
+	int app_phase = 0;
+	uint8_t *out = NULL;
+	size_t outlen = 0;
+	int ok;
+	struct hexbuf h;
+	struct event *ev;
+
+	if (hs == NULL || ap == NULL || !su->gcm)
+		return;
+	cap->done[from_client ? DONE_REC_C2S : DONE_REC_S2C] = 1;
+	if (keysched_tls13_traffic_keys(su->digest, hs->secret, hs->secret_len, su->key_len, hkey, hiv) < 0 ||
+	    keysched_tls13_traffic_keys(su->digest, ap->secret, ap->secret_len, su->key_len, akey, aiv) < 0)
+		goto out;
+	out = malloc(w->len + 1);
+	if (out == NULL)
+		goto out;
+	while (found.p == NULL && next_record(w, &pos, &r) == 0) {
+		uint8_t inner = 0;
+		size_t n = w->len;
+		int rc = -1;
+
+		if (r.type != 23)
+			continue;
+		if (!app_phase)
+			rc = keysched_tls13_decrypt(hkey, su->key_len, hiv, hseq, r.p, r.len, out, &n, &inner);
+		if (rc == 0) {
+			if (nwalk < 8)
+				snprintf(walk[nwalk++], sizeof walk[0], "record at byte %zu: handshake keys, seq %llu, "
+					 "inner type %u%s", r.off, (unsigned long long)hseq, inner,
+					 inner == 22 ? " (handshake)" : "");
+			hseq++;
+			continue;
+		}
+		app_phase = 1;
+		n = w->len;
+		rc = keysched_tls13_decrypt(akey, su->key_len, aiv, aseq, r.p, r.len, out, &n, &inner);
+		if (rc < 0)
+			break;
+		if (nwalk < 8)
+			snprintf(walk[nwalk++], sizeof walk[0], "record at byte %zu: application keys, seq %llu, inner "
+				 "type %u%s", r.off, (unsigned long long)aseq, inner,
+				 inner == 23 ? " (application data)" : inner == 22 ? " (handshake: NewSessionTicket)" : "");
+		if (inner == 23) {
+			found = r;
+			found_seq = aseq;
+			outlen = n;
+		}
+		aseq++;
+	}
+	ok = found.p != NULL && plain_matches(out, outlen, pt) && same(found.p, found.len, app->p, app->len);
+	if (found.p == NULL)
+		outlen = 0;
+	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
+		       outlen, "%s first application record decrypted by httpsviz with the %s application key: %s",
+		       from_client ? "the client's" : "the server's", from_client ? "client" : "server",
+		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
+			  : found.p == NULL ? "no record decrypts (the tag does NOT verify)"
+					    : "DIFFERS from what OpenSSL delivered");
+	if (ev == NULL)
+		goto out;
+	event_field(ev, 0, "direction", 0, 0, "%s", from_client ? "client -> server (the request)"
+								: "server -> client (the response)");
+	event_field(ev, 0, "records_walked", 0, 0,
+		    "every encrypted record of this direction, in order: the tag verifying shows which keys it uses");
+	for (size_t i = 0; i < nwalk; i++)
+		event_field(ev, 1, "walked", 0, 0, "%s", walk[i]);
+	if (found.p != NULL) {
+		event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: header, ciphertext, tag)",
+			    hx(&h, found.p, found.len < 24 ? found.len : 24), found.len);
+		event_field(ev, 0, "record_seq", 0, 0,
+			    "%llu (not sent: counted since the application keys took over)",
+			    (unsigned long long)found_seq);
+		event_field(ev, 0, "key", 0, 0, "%s (from %s, kex.tls13_keys)", hx(&h, akey, su->key_len), ap->label);
+		event_field(ev, 0, "iv", 0, 0, "%s", hx(&h, aiv, 12));
+		event_field(ev, 0, "nonce", 0, 0, "iv XOR the sequence number, left-padded to 12 bytes");
+		event_field(ev, 0, "aad", 0, 0, "the 5-byte record header %s (always type 23, version 0303)",
+			    hx(&h, found.p, 5));
+		event_field(ev, 0, "function", 0, 0,
+			    "%s-Decrypt(key, nonce, aad, ciphertext, tag), then strip the zero padding and the "
+			    "inner content type (RFC 8446 section 5.2)", su->cipher);
+		event_field(ev, 0, "tag", 0, 0, "verified: the 16-byte GCM tag matches");
+	}
+	record_tail(ev, pt, app, &found, from_client, ok);
+out:
+	free(out);
+	OPENSSL_cleanse(hkey, sizeof hkey);
+	OPENSSL_cleanse(akey, sizeof akey);
+}
+
+/* ---------------------------------------------------------------- glue */
+
+/* Find what every view needs; 0 when the handshake got far enough. */
+static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
+{
+	const EVP_MD *md;
+	struct cursor ext;
+
+	memset(k, 0, sizeof *k);
+	k->log = log;
+	k->cap = cap;
+	if (cap->version == 0)
+		return -1;
+	k->suite = suite_by_id(cap->cipher_id);
+	if (k->suite == NULL || (k->suite->kx == KX_TLS13) != (cap->version == 0x0304))
+		return -1;
+	md = EVP_get_digestbyname(k->suite->digest);
+	k->hash_len = md != NULL ? (size_t)EVP_MD_get_size(md) : 0;
+	k->ch = find_msg(cap, ACTOR_CLIENT, 1);
+	k->sh = find_msg(cap, ACTOR_SERVER, 2);
+	k->ske = find_msg(cap, ACTOR_SERVER, 12);
+	k->cke = find_msg(cap, ACTOR_CLIENT, 16);
+	k->cfin = find_msg(cap, ACTOR_CLIENT, 20);
+	k->sfin = find_msg(cap, ACTOR_SERVER, 20);
+	if (k->ch.idx < 0 || k->sh.idx < 0 || k->ch.blen < 34 || k->sh.blen < 34)
+		return -1;
+	k->crand = k->ch.body + 2;
+	/* negotiated when both Hellos carry the extension (RFC 7627 section 5.1);
+	 * SSL_get_extms_support only answers once the handshake is over */
+	k->ems = find_ext(&k->ch, 1, 23, &ext) == 0 && find_ext(&k->sh, 0, 23, &ext) == 0;
+	k->srand = k->sh.body + 2;
+	return 0;
+}
+
+/* Has this side's wire a ChangeCipherSpec (TLS 1.2: the server answered
+ * the ClientKeyExchange)? */
+static int wire_has_ccs(const struct capture_blob *w)
+{
+	struct rec r;
+	size_t pos = 0;
+
+	while (next_record(w, &pos, &r) == 0)
+		if (r.type == 20)
+			return 1;
+	return 0;
+}
+
+/* The views of TLS 1.2 after a turn of `who`. */
+static void turn12(struct kv *k, enum actor who)
+{
+	struct capture *cap = k->cap;
+
+	if (who == ACTOR_SERVER) {
+		if (!cap->done[DONE_RSA_DECRYPT] && k->suite->kx == KX_RSA && wire_has_ccs(&cap->wire[1]))
+			view_rsa_decrypt(k);
+		return;
+	}
+	if (!cap->done[DONE_PRE_MASTER] && k->suite->kx == KX_RSA)
+		view_pre_master(k);
+	if (!cap->done[DONE_ECDHE] && k->suite->kx == KX_ECDHE)
+		view_ecdhe12(k);
+	if (!cap->done[DONE_MASTER])
+		view_master(k);
+	if (!cap->done[DONE_KEY_BLOCK] && cap->done[DONE_MASTER])
+		view_key_block(k);
+	if (!cap->done[DONE_FIN_CLIENT])
+		view_finished12(k, 1);
+	if (!cap->done[DONE_FIN_SERVER])
+		view_finished12(k, 0);
+}
+
+/* The views of TLS 1.3 after a turn of the client. */
+static void turn13(struct kv *k)
+{
+	struct capture *cap = k->cap;
+
+	if (!cap->done[DONE_ECDHE])
+		view_ecdhe13(k);
+	if (!cap->done[DONE_TLS13_KEYS])
+		view_tls13_keys(k);
+	if (!cap->done[DONE_FIN_SERVER])
+		view_finished13(k, 0);
+	if (!cap->done[DONE_FIN_CLIENT])
+		view_finished13(k, 1);
+}
+
+/* see kexview.h */
+void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
+{
+	struct kv k;
+	int tls13;
+	/* the server decrypts the request once it has read it: in the embedded
+	 * run that is the turn in which it answers */
+	int request_read;
+
+	if (kv_init(&k, log, cap) == 0) {
+		tls13 = k.suite->kx == KX_TLS13;
+		if (!tls13)
+			turn12(&k, who);
+		else if (who == ACTOR_CLIENT)
+			turn13(&k);
+		request_read = cap->embedded ? who == ACTOR_SERVER && cap->app_record[1].len > 0 : who == ACTOR_CLIENT;
+		if (!cap->done[DONE_REC_C2S] && request_read && cap->app_record[0].len > 0 && cap->plaintext[0].len > 0)
+			(tls13 ? view_record13 : view_record12)(&k, 1);
+		if (!cap->done[DONE_REC_S2C] && who == ACTOR_CLIENT && cap->app_record[1].len > 0 &&
+		    cap->plaintext[1].len > 0)
+			(tls13 ? view_record13 : view_record12)(&k, 0);
+	}
+	if (observer != NULL)
+		observer(cap, who, observer_arg);
+}
+
+/* see kexview.h */
+void kexview_set_observer(kexview_observer fn, void *arg)
+{
+	observer = fn;
+	observer_arg = arg;
+}
