@@ -31,6 +31,7 @@
 #include "protocol/capture.h"
 #include "protocol/certcheck.h"
 #include "protocol/http.h"
+#include "protocol/kexview.h"
 #include "protocol/pki.h"
 #include "protocol/tcpcap.h"
 #include "protocol/tlsdecode.h"
@@ -1474,7 +1475,7 @@ static void after_turn(struct side *sd)
 		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
 	}
 	capture_state(sd);
-	/* KEXVIEW HOOK: the key-exchange views are called here */
+	kexview_after_turn(e->log, &e->capdata, sd->who);
 }
 
 /* Whose turn it is when every end is ours: the next side, after the one
