@@ -13,7 +13,8 @@ void cli_usage(FILE *out)
 	fputs("usage: httpsviz [OPTIONS]                 the live diagram (lesson picker first)\n"
 	      "       httpsviz --trace|--json [OPTIONS]  the same exchange, printed\n"
 	      "       httpsviz connect HOST[:PORT] [OPTIONS]  a real server\n"
-	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE]  the instrumented server\n"
+	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE] [--name HOST] [--max-clients N]\n"
+	      "                                          the instrumented server, for a classroom\n"
 	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
 	      "       httpsviz lessons                   list the lessons\n"
 	      "       httpsviz lesson check FILE...      validate lesson files\n"
@@ -118,7 +119,7 @@ static int split_hostport(const char *arg, struct options *opt)
 enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
 	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
-	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS,
+	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS, O_NAME,
 };
 
 static const struct option longopts[] = {
@@ -146,6 +147,7 @@ static const struct option longopts[] = {
 	{"listen", required_argument, NULL, O_LISTEN},
 	{"ca-out", required_argument, NULL, O_CA_OUT},
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
+	{"name", required_argument, NULL, O_NAME},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
@@ -198,7 +200,7 @@ static int apply(int c, const char *arg, struct options *opt)
 		opt->cfg.timeout_ms = (int)v;
 		return 0;
 	case O_TRACE: opt->mode = MODE_TRACE; return 0;
-	case O_JSON: opt->mode = MODE_JSON; return 0;
+	case O_JSON: opt->mode = MODE_JSON; opt->json = 1; return 0;
 	case 'v': opt->verbose = 1; return 0;
 	case O_LESSON: opt->lesson = arg; return 0;
 	case O_NO_QUESTIONS: opt->no_questions = 1; return 0;
@@ -211,6 +213,11 @@ static int apply(int c, const char *arg, struct options *opt)
 	case O_NO_PCAP: opt->cfg.no_pcap = 1; return 0;
 	case O_LISTEN: opt->listen = arg; return 0;
 	case O_CA_OUT: opt->ca_out = arg; return 0;
+	case O_NAME:
+		if (strlen(arg) > 200 || strpbrk(arg, " ,\t\r\n") != NULL)
+			return bad("--name takes NAME[,...] without spaces, not '%s'", arg);
+		opt->names = arg;
+		return 0;
 	case O_MAX_CLIENTS:
 		if (parse_int(arg, 0, 1000000, &v) < 0)
 			return bad("--max-clients takes a number, not '%s'", arg);
@@ -285,10 +292,10 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			return bad("option '%s' needs a value", argv[optind - 1]);
 		if (apply(c, optarg, opt) < 0)
 			return -1;
-		if (sub != MODE_TUI && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON) && sub != MODE_SERVE)
+		if (sub != MODE_TUI && sub != MODE_SERVE && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
 			return bad("%s", "--trace/--json do not go with this command");
 		if (sub == MODE_SERVE && opt->mode != MODE_HELP && opt->mode != MODE_VERSION)
-			opt->mode = sub;
+			opt->mode = sub; /* serve prints; --json picks the format */
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);

@@ -30,6 +30,8 @@ struct options {
 	int projector;
 	int no_color;
 	const char *listen;    /* serve --listen ADDR:PORT */
+	const char *names;     /* serve --name: extra names for the certificate */
+	int json;              /* --json was given (serve prints JSON too) */
 	const char *ca_out;    /* serve: where to write the demo CA certificate */
 	int bench_n;           /* bench: exchanges per variant */
 	int max_clients;       /* serve: stop after this many exchanges (0 = forever) */

@@ -7,6 +7,7 @@
 #include "app/cli.h"
 #include "app/lessoncmd.h"
 #include "app/run.h"
+#include "app/serve.h"
 #include "app/tui.h"
 
 #define HTTPSVIZ_VERSION "0.1.0"
@@ -79,8 +80,7 @@ int main(int argc, char **argv)
 	case MODE_JSON:
 		return printed(&opt);
 	case MODE_SERVE:
-		fprintf(stderr, "httpsviz: serve is not built yet\n");
-		return EXIT_INTERNAL;
+		return serve_run(&opt);
 	case MODE_TUI:
 		break;
 	}

@@ -72,6 +72,9 @@ struct side {
 	int peer_closed;
 	int closed;
 	int eof;             /* the peer closed TCP (with or without close_notify) */
+	int holding;         /* connect: this turn's flight waits for the next step */
+	struct buf wire_in;  /* every byte received (connect, serve) */
+	size_t in_parsed;    /* wire_in up to here was reported */
 	int verify_calls;
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
@@ -109,7 +112,7 @@ struct engine {
 	char err[256];
 	struct tcpcap *cap;
 	uint16_t cport;
-	int syn_seen, synack_seen, ack_seen;
+	int syn_seen, synack_seen, ack_seen, fins;
 	uint32_t server_isn;
 	char version[32];
 	char cipher[80];
@@ -168,10 +171,13 @@ static int timeout_ms(const struct engine *e)
  * flight waiting, its events wait with it and appear when it is sent. */
 static struct evlog *log_for(struct side *sd)
 {
-	if (!sd->e->all_local && sd->out.len > 0)
+	if (sd->holding && sd->out.len > 0)
 		return &sd->stage;
 	return sd->e->log;
 }
+
+static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
+				const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Keep the first failure: later errors are consequences of it. */
 static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
@@ -207,6 +213,38 @@ static int tap_write(BIO *b, const char *data, int len)
 	return len;
 }
 
+/* connect and serve: the peer's records as they arrive, for what OpenSSL's
+ * message callback does not report (a received ChangeCipherSpec, and the
+ * encrypted application data).  Records are rebuilt from the byte stream:
+ * OpenSSL reads a header and a body in separate calls. */
+static void report_received(struct side *sd, const void *data, size_t n)
+{
+	buf_append(&sd->wire_in, data, n);
+	while (sd->wire_in.len - sd->in_parsed >= 5) {
+		const uint8_t *r = sd->wire_in.p + sd->in_parsed;
+		size_t rl = (size_t)r[3] << 8 | r[4];
+		struct event *ev = NULL;
+		int tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION;
+
+		if (sd->wire_in.len - sd->in_parsed < 5 + rl)
+			break;
+		if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
+			ev = side_event(sd, 0, EV_TLS_CHANGE_CIPHER_SPEC, r + 5, rl, "%s",
+					tls13 ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
+					      : "ChangeCipherSpec: from now on my records are encrypted");
+			if (ev != NULL)
+				tlsdecode_ccs(ev);
+		} else if (r[0] == SSL3_RT_APPLICATION_DATA && sd->hs_done) {
+			ev = side_event(sd, 0, EV_TLS_APPLICATION_DATA, r, 5 + rl,
+					"[encrypted] %zu-byte record received (the content is only known after "
+					"decryption)", 5 + rl);
+			if (ev != NULL)
+				tlsdecode_record(ev, tls13);
+		}
+		sd->in_parsed += 5 + rl;
+	}
+}
+
 static int tap_read(BIO *b, char *data, int len)
 {
 	struct side *sd = BIO_get_data(b);
@@ -216,6 +254,8 @@ static int tap_read(BIO *b, char *data, int len)
 	if (len <= 0)
 		return 0;
 	n = recv(sd->fd, data, (size_t)len, 0);
+	if (n > 0 && !sd->e->all_local)
+		report_received(sd, data, (size_t)n);
 	if (n >= 0)
 		return (int)n;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -281,9 +321,6 @@ static int reports(const struct side *sd, int write_p)
 /* Who sent, who receives and which way, for a message a side wrote
  * (write_p) or read. */
 static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
-				const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
 				const char *fmt, ...)
 {
 	int from_server_role = write_p ? sd->server_role : !sd->server_role;
@@ -298,7 +335,9 @@ static struct event *side_event(struct side *sd, int write_p, enum evname name, 
 	va_end(ap);
 	if (n < 0)
 		return NULL;
-	ev = evlog_add(log_for(sd), name, actor, from_server_role ? DIR_S2C : DIR_C2S, raw, len, "%s", text);
+	/* what this side writes during a held turn waits with its flight */
+	ev = evlog_add(write_p && sd->holding ? &sd->stage : write_p ? sd->e->log : log_for(sd), name, actor,
+		       from_server_role ? DIR_S2C : DIR_C2S, raw, len, "%s", text);
 	free(text);
 	if (ev != NULL)
 		ev->peer = write_p ? sd->peer : sd->who;
@@ -784,6 +823,7 @@ static void segment_event(struct engine *e, const struct tcpseg *seg)
 		e->ack_seen = 1;
 		tcpcap_event(e->log, EV_TCP_ACK, dir, seg);
 	} else if (seg->flags & TCPF_FIN) {
+		e->fins++;
 		tcpcap_event(e->log, EV_TCP_FIN, dir, seg);
 	}
 }
@@ -1065,6 +1105,7 @@ static int flush_side(struct side *sd)
 	buf_append(&sd->wire_out, sd->out.p, off);
 	sd->sent += off;
 	sent_all = off == sd->out.len;
+	sd->holding = 0;
 	sd->out.len = 0;
 	sd->app_from = sd->app_to = 0;
 	return sent_all ? 0 : -1;
@@ -1350,6 +1391,15 @@ static int server_turn(struct side *sd)
 			relay_plaintext(sd, EV_HTTP_REQUEST, "request");
 			return 1;
 		}
+		if (sd->e->serve) {
+			size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+			struct event *ev = evlog_add(sd->e->log, EV_HTTP_REQUEST, ACTOR_SERVER, DIR_LOCAL, sd->app_in.p,
+						     sd->app_in.len, "the server decrypted the request: %.*s",
+						     (int)(eol > 80 ? 80 : eol), (const char *)sd->app_in.p);
+
+			if (ev != NULL)
+				http_decode(ev);
+		}
 		resp = http_build_response((const char *)sd->app_in.p, sd->app_in.len, &rlen);
 		if (resp == NULL)
 			return -1;
@@ -1561,6 +1611,7 @@ static void step_connect(struct engine *e)
 		return;
 	}
 	needed = c->started && !has_initiative(c);
+	c->holding = needed;
 	if (drive(c) < 0) {
 		if (c->out.len > 0)
 			flush_side(c);
@@ -1568,6 +1619,8 @@ static void step_connect(struct engine *e)
 	}
 	if (!needed && c->out.len > 0)
 		flush_side(c);
+	if (c->out.len == 0)
+		c->holding = 0;
 	after_turn(c);
 	if (c->closed)
 		e->phase = PH_DONE;
@@ -1613,8 +1666,9 @@ enum engine_status engine_step(struct engine *e)
 	}
 	if (e->cap != NULL && e->phase != PH_DONE)
 		tcpcap_drain(e->cap, 0, 0, on_segment, e);
-	if (e->phase == PH_DONE && e->cap != NULL)
-		tcpcap_drain(e->cap, 0, 50, on_segment, e);
+	/* the last FIN may still be on its way */
+	for (int i = 0; i < 10 && e->phase == PH_DONE && e->cap != NULL && e->fins < 2; i++)
+		tcpcap_drain(e->cap, tcpcap_count(e->cap) + 1, 10, on_segment, e);
 	if (e->phase == PH_FAILED)
 		return ENGINE_FAILED;
 	return e->phase == PH_DONE ? ENGINE_DONE : ENGINE_MORE;
@@ -1683,6 +1737,7 @@ static void side_free(struct side *sd)
 	buf_free(&sd->wire_out);
 	buf_free(&sd->app_in);
 	buf_free(&sd->relay_in);
+	buf_free(&sd->wire_in);
 	evlog_clear(&sd->stage);
 }
 

@@ -213,6 +213,13 @@ static struct certspec server_spec(enum scenario scen)
 /* see pki.h */
 int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen)
 {
+	return pki_mint_for(pki, scen, NULL, err, errlen);
+}
+
+/* see pki.h */
+int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen)
+{
+	char san[1024];
 	static const struct certspec ca_spec = {"httpsviz demo CA", "httpsviz", NULL, 1,
 						-HOUR, YEAR};
 	static const struct certspec attacker_spec = {"Totally Legit CA", "Totally Legit CA",
@@ -221,6 +228,15 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen)
 						  -HOUR, YEAR};
 	struct certspec srv = server_spec(scen);
 	int rc = -1;
+
+	if (extra_san != NULL && extra_san[0] != '\0' && srv.san != NULL) {
+		if ((size_t)snprintf(san, sizeof san, "%s,%s", srv.san, extra_san) >= sizeof san) {
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "pki: too many extra names");
+			return -1;
+		}
+		srv.san = san;
+	}
 
 	memset(pki, 0, sizeof *pki);
 	if ((unsigned)scen >= SCEN__COUNT) {

@@ -29,6 +29,9 @@ struct pki {
 /* Mint everything the scenario needs.  Returns 0, or -1 with a one-line
  * reason in err. */
 int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen);
+/* pki_mint with extra subjectAltName entries for the server certificate
+ * (OpenSSL syntax, e.g. "DNS:teacher.local,IP:192.0.2.7"), for serve. */
+int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen);
 /* Free all keys and certificates; pki is left zeroed. */
 void pki_free(struct pki *pki);
 /* The certificate's PEM text in a new string (for serve's --ca-out file). */
