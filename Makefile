@@ -30,16 +30,21 @@ all: $(BIN) httpsviz
 deps:
 	@sh tools/deps.sh
 
+# V=1 shows the whole command lines.
+Q = $(if $(V),,@)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libhttpsviz.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(BUILD)/app/main.o $(BUILD)/libhttpsviz.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # A convenience link so ./httpsviz works from the checkout.
 httpsviz: $(BIN)
@@ -47,7 +52,8 @@ httpsviz: $(BIN)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhttpsviz.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhttpsviz.a $(TEST_LDLIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhttpsviz.a $(TEST_LDLIBS)
 
 run: deps $(BIN)
 	./$(BIN)
