@@ -62,6 +62,10 @@ for src in $targets; do
 	if [ -d "tests/fuzz/seeds-$short" ]; then
 		cp tests/fuzz/seeds-"$short"/* "$corpus"/ 2>/dev/null || true
 	fi
+	# the lesson parser starts from the real lessons and the format's example
+	if [ "$short" = lesson ]; then
+		cp lessons/*.lesson "$corpus"/ 2>/dev/null || true
+	fi
 	echo "== $name: run ${per}s on $(ls "$corpus" | wc -l) corpus files"
 	if "$OUT/$name" -max_total_time="$per" -print_final_stats=1 \
 		-artifact_prefix="$OUT/$name-" "$corpus" >"$OUT/$name.log" 2>&1; then
