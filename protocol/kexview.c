@@ -1405,7 +1405,9 @@ void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
 	 * run that is the turn in which it answers */
 	int request_read;
 
-	if (kv_init(&k, log, cap) == 0) {
+	/* the interceptor's turns (mitm) are not views of the client's
+	 * connection: its keylog and wire bytes are the other half's */
+	if ((who == ACTOR_CLIENT || who == ACTOR_SERVER) && kv_init(&k, log, cap) == 0) {
 		tls13 = k.suite->kx == KX_TLS13;
 		if (!tls13)
 			turn12(&k, who);

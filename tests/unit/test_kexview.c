@@ -1,0 +1,479 @@
+/* The key-exchange views on real exchanges: every recomputed value equals
+ * OpenSSL's, the events come after the messages they need, and a corrupted
+ * input makes the comparison fail. */
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "protocol/engine.h"
+#include "protocol/kexview.h"
+
+struct run {
+	struct evlog log;
+	struct engine *e;
+	struct capture *cap; /* the engine's live capture, seen by the observer */
+};
+
+/* Keep the pointer to the engine's capture. */
+static void observe(struct capture *cap, enum actor who, void *arg)
+{
+	(void)who;
+	((struct run *)arg)->cap = cap;
+}
+
+/* Run a whole exchange with this configuration. */
+static void run_all(struct run *r, const struct engine_config *cfg)
+{
+	char err[256] = "";
+	enum engine_status st = ENGINE_MORE;
+
+	memset(r, 0, sizeof *r);
+	evlog_init(&r->log);
+	kexview_set_observer(observe, r);
+	r->e = engine_new(cfg, &r->log, err, sizeof err);
+	if (r->e == NULL)
+		print_error("engine_new: %s\n", err);
+	assert_non_null(r->e);
+	for (int i = 0; i < 64 && st == ENGINE_MORE; i++)
+		st = engine_step(r->e);
+	if (st != ENGINE_DONE)
+		print_error("failed: %s\n", engine_error(r->e));
+	assert_int_equal(st, ENGINE_DONE);
+	assert_non_null(r->cap);
+}
+
+static void run_free(struct run *r)
+{
+	kexview_set_observer(NULL, NULL);
+	engine_free(r->e);
+	evlog_clear(&r->log);
+}
+
+/* Index of the nth (0-based) event with this name, or -1. */
+static long nth(const struct evlog *log, enum evname name, int n)
+{
+	long i = -1;
+
+	for (int k = 0; k <= n; k++) {
+		i = evlog_find(log, name, (size_t)(i + 1));
+		if (i < 0)
+			return -1;
+	}
+	return i;
+}
+
+/* The nth event with this name sent by actor (tls.* messages), or -1. */
+static long msg_from(const struct evlog *log, enum evname name, enum actor a)
+{
+	for (size_t i = 0; i < log->n; i++)
+		if (log->ev[i]->name == name && log->ev[i]->actor == a)
+			return (long)i;
+	return -1;
+}
+
+/* The event exists, is verified and has the contract fields. */
+static const struct event *verified(const struct evlog *log, long i, const char *what)
+{
+	const struct event *ev;
+	const struct field *f;
+
+	if (i < 0)
+		print_error("no %s event\n", what);
+	assert_true(i >= 0);
+	ev = log->ev[i];
+	if (ev->verified != 1)
+		print_error("%s not verified: %s\n", what, ev->summary);
+	assert_int_equal(ev->verified, 1);
+	f = event_find_field(ev, "verified");
+	assert_non_null(f);
+	assert_string_equal(f->value, "true");
+	assert_non_null(event_find_field(ev, "openssl_value"));
+	return ev;
+}
+
+/* Every kex.* event of the log that compares is verified. */
+static void all_verified(const struct evlog *log)
+{
+	int comparisons = 0;
+
+	for (size_t i = 0; i < log->n; i++) {
+		const struct event *ev = log->ev[i];
+
+		if (evname_layer(ev->name) != LAYER_KEX || ev->name == EV_KEX_SECRET)
+			continue;
+		if (ev->verified == 0)
+			print_error("not verified: %s\n", ev->summary);
+		assert_int_not_equal(ev->verified, 0);
+		comparisons += ev->verified == 1;
+	}
+	assert_true(comparisons >= 5);
+}
+
+/* Both record decryptions of log give the HTTP request and response of
+ * the run's log http. */
+static void records_equal_http(const struct evlog *log, const struct evlog *http)
+{
+	long req = msg_from(log, EV_KEX_RECORD_DECRYPT, ACTOR_SERVER);
+	long resp = msg_from(log, EV_KEX_RECORD_DECRYPT, ACTOR_CLIENT);
+	long hreq = evlog_find(http, EV_HTTP_REQUEST, 0);
+	long hresp = evlog_find(http, EV_HTTP_RESPONSE, 0);
+	const struct event *a;
+	const struct event *b;
+
+	verified(log, req, "request record_decrypt");
+	verified(log, resp, "response record_decrypt");
+	assert_true(hreq >= 0 && hresp >= 0);
+	a = log->ev[req];
+	b = http->ev[hreq];
+	assert_int_equal(a->raw_len, b->raw_len);
+	tu_assert_bytes(a->raw, b->raw, b->raw_len, "decrypted request");
+	a = log->ev[resp];
+	b = http->ev[hresp];
+	assert_int_equal(a->raw_len, b->raw_len);
+	tu_assert_bytes(a->raw, b->raw, b->raw_len, "decrypted response");
+	if (log != http)
+		return;
+	/* each after the encrypted record it decrypts */
+	assert_true(req > msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT));
+	assert_true(resp > msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER));
+}
+
+/* Re-run every view on the capture, from scratch, into a new log. */
+static void rerun(struct capture *cap, struct evlog *log)
+{
+	evlog_init(log);
+	memset(cap->done, 0, sizeof cap->done);
+	kexview_after_turn(log, cap, ACTOR_CLIENT);
+	kexview_after_turn(log, cap, ACTOR_SERVER);
+}
+
+/* The verdict of the first event with this name in a re-run log. */
+static int verdict(const struct evlog *log, enum evname name)
+{
+	long i = evlog_find(log, name, 0);
+
+	assert_true(i >= 0);
+	return log->ev[i]->verified;
+}
+
+/* A re-run on the untouched capture verifies everything again. */
+static void rerun_clean(struct run *r)
+{
+	struct evlog log;
+
+	rerun(r->cap, &log);
+	all_verified(&log);
+	records_equal_http(&log, &r->log);
+	evlog_clear(&log);
+}
+
+static void flip(uint8_t *p)
+{
+	p[0] ^= 0x01;
+}
+
+/* Common checks of TLS 1.2, RSA or ECDHE. */
+static void check12(struct run *r, int rsa, int ems)
+{
+	const struct evlog *log = &r->log;
+	long cke = msg_from(log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT);
+	long ms = evlog_find(log, EV_KEX_MASTER_SECRET, 0);
+	long kb = evlog_find(log, EV_KEX_KEY_BLOCK, 0);
+	long fc = nth(log, EV_KEX_FINISHED, 0);
+	long fs = nth(log, EV_KEX_FINISHED, 1);
+	const struct event *ev;
+	const struct field *f;
+
+	all_verified(log);
+	assert_true(cke >= 0);
+	if (rsa) {
+		long pm = evlog_find(log, EV_KEX_PRE_MASTER, 0);
+		long dec = evlog_find(log, EV_KEX_RSA_DECRYPT, 0);
+
+		ev = verified(log, pm, "pre_master");
+		assert_int_equal(ev->actor, ACTOR_CLIENT);
+		assert_int_equal(ev->raw_len, 48);
+		assert_int_equal(ev->raw[0], 3);
+		assert_int_equal(ev->raw[1], 3);
+		assert_true(pm > cke);
+		ev = verified(log, dec, "rsa_decrypt");
+		assert_int_equal(ev->actor, ACTOR_SERVER);
+		tu_assert_bytes(ev->raw, log->ev[pm]->raw, 48, "decrypted pre-master");
+		assert_true(dec > msg_from(log, EV_TLS_FINISHED, ACTOR_CLIENT));
+		assert_true(evlog_find(log, EV_KEX_ECDHE, 0) < 0);
+	} else {
+		long ec = evlog_find(log, EV_KEX_ECDHE, 0);
+
+		ev = verified(log, ec, "ecdhe");
+		assert_int_equal(ev->raw_len, 32); /* x25519 */
+		assert_string_equal(event_find_field(ev, "group")->value, "x25519 (0x001d)");
+		assert_non_null(strstr(event_find_field(ev, "signature_check")->value, "valid"));
+		assert_true(ec > cke && ec < ms);
+		assert_true(evlog_find(log, EV_KEX_PRE_MASTER, 0) < 0);
+	}
+	ev = verified(log, ms, "master_secret");
+	assert_true(ms > cke);
+	f = event_find_field(ev, "function");
+	assert_non_null(strstr(f->value, ems ? "\"extended master secret\", session_hash" : "\"master secret\""));
+	assert_int_equal(event_find_field(ev, "session_hash") != NULL, ems);
+	assert_non_null(event_find_field(ev, "keylog_value"));
+	/* the key block: no OpenSSL value, 16 + 16 + 4 + 4 bytes */
+	assert_true(kb > ms);
+	assert_int_equal(log->ev[kb]->verified, -1);
+	assert_int_equal(log->ev[kb]->raw_len, 40);
+	f = event_find_field(log->ev[kb], "server_write_iv");
+	assert_non_null(f);
+	assert_int_equal(f->offset, 36);
+	assert_int_equal(f->length, 4);
+	ev = verified(log, fc, "client finished");
+	assert_true(fc > msg_from(log, EV_TLS_FINISHED, ACTOR_CLIENT));
+	assert_int_equal(ev->raw_len, 12);
+	ev = verified(log, fs, "server finished");
+	assert_true(fs > msg_from(log, EV_TLS_FINISHED, ACTOR_SERVER));
+	assert_non_null(strstr(event_find_field(ev, "function")->value, "\"server finished\""));
+	records_equal_http(log, log);
+}
+
+/* Corrupted inputs of TLS 1.2 make the comparisons fail. */
+static void corrupt12(struct run *r, int rsa)
+{
+	struct capture *cap = r->cap;
+	struct evlog log;
+	const struct capture_msg *ch = capture_find_msg(cap, ACTOR_CLIENT, 1);
+	uint8_t *rec = memmem(cap->wire[0].p, cap->wire[0].len, cap->app_record[0].p, cap->app_record[0].len);
+
+	assert_non_null(rec);
+	rerun_clean(r);
+	/* OpenSSL's master secret: the master secret differs, the rest is
+	 * computed from ours and still holds */
+	flip(cap->master);
+	rerun(cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_MASTER_SECRET), 0);
+	assert_non_null(event_find_field(log.ev[evlog_find(&log, EV_KEX_MASTER_SECRET, 0)], "recomputed"));
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 1);
+	evlog_clear(&log);
+	flip(cap->master);
+	/* a transcript byte (the client random): master, Finished, records fail */
+	flip(cap->transcript.p + ch->off + 6);
+	rerun(cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_MASTER_SECRET), 0);
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 0);
+	assert_int_equal(verdict(&log, EV_KEX_RECORD_DECRYPT), 0);
+	if (!rsa)
+		assert_int_equal(verdict(&log, EV_KEX_ECDHE), 0); /* the signature covers the randoms */
+	evlog_clear(&log);
+	flip(cap->transcript.p + ch->off + 6);
+	/* OpenSSL's Finished */
+	flip(cap->client_finished);
+	rerun(cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 0);
+	evlog_clear(&log);
+	flip(cap->client_finished);
+	/* a bit of the captured request record (the last byte: its tag) */
+	flip(rec + cap->app_record[0].len - 1);
+	rerun(cap, &log);
+	assert_int_equal(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_SERVER)]->verified, 0);
+	assert_non_null(strstr(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_SERVER)]->summary,
+			       "tag does NOT verify"));
+	assert_int_equal(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_CLIENT)]->verified, 1);
+	evlog_clear(&log);
+	flip(rec + cap->app_record[0].len - 1);
+	/* the plaintext OpenSSL delivered */
+	flip(cap->plaintext[1].p);
+	rerun(cap, &log);
+	assert_int_equal(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_CLIENT)]->verified, 0);
+	evlog_clear(&log);
+	flip(cap->plaintext[1].p);
+	if (rsa) {
+		/* the keylog's pre-master secret: what the server decrypts differs */
+		struct capture_secret *s = (struct capture_secret *)capture_find_secret(cap, ACTOR_CLIENT, "RSA");
+
+		flip(s->secret + 47);
+		rerun(cap, &log);
+		assert_int_equal(verdict(&log, EV_KEX_RSA_DECRYPT), 0);
+		assert_int_equal(verdict(&log, EV_KEX_MASTER_SECRET), 0);
+		evlog_clear(&log);
+		flip(s->secret + 47);
+		flip(s->first);
+		rerun(cap, &log);
+		assert_int_equal(verdict(&log, EV_KEX_PRE_MASTER), 0);
+		evlog_clear(&log);
+		flip(s->first);
+	}
+	rerun_clean(r);
+}
+
+static void test_rsa_ems(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .no_pcap = 1};
+	struct run r;
+
+	(void)state;
+	run_all(&r, &cfg);
+	check12(&r, 1, 1);
+	corrupt12(&r, 1);
+	run_free(&r);
+}
+
+static void test_rsa_classic(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .classic = 1, .no_pcap = 1};
+	struct run r;
+
+	(void)state;
+	run_all(&r, &cfg);
+	check12(&r, 1, 0);
+	corrupt12(&r, 1);
+	run_free(&r);
+}
+
+static void test_ecdhe(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_ECDHE, .tls = TLSV_12, .no_pcap = 1};
+	struct run r;
+	struct evlog log;
+	EVP_PKEY *tmp;
+
+	(void)state;
+	run_all(&r, &cfg);
+	check12(&r, 0, 1);
+	corrupt12(&r, 0);
+	/* without the server's ephemeral key the shared secret is not
+	 * observable: said so, the chain starts at OpenSSL's master secret */
+	tmp = r.cap->server_tmp_key;
+	r.cap->server_tmp_key = NULL;
+	rerun(r.cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_ECDHE), 1); /* the signature still checks */
+	assert_non_null(strstr(event_find_field(log.ev[evlog_find(&log, EV_KEX_ECDHE, 0)], "shared_secret")->value,
+			       "not observable"));
+	assert_int_equal(verdict(&log, EV_KEX_MASTER_SECRET), -1);
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 1);
+	evlog_clear(&log);
+	r.cap->server_tmp_key = tmp;
+	run_free(&r);
+}
+
+static void test_tls13(void **state)
+{
+	struct engine_config cfg = {.tls = TLSV_13, .no_pcap = 1};
+	struct run r;
+	struct evlog log;
+	const struct evlog *l = &r.log;
+	long sh = msg_from(l, EV_TLS_SERVER_HELLO, ACTOR_SERVER);
+	long ec, keys, fs, fc;
+	const struct event *ev;
+	EVP_PKEY *tmp;
+	struct capture_secret *s;
+
+	(void)state;
+	run_all(&r, &cfg);
+	sh = msg_from(l, EV_TLS_SERVER_HELLO, ACTOR_SERVER);
+	ec = evlog_find(l, EV_KEX_ECDHE, 0);
+	keys = evlog_find(l, EV_KEX_TLS13_KEYS, 0);
+	fs = nth(l, EV_KEX_FINISHED, 0);
+	fc = nth(l, EV_KEX_FINISHED, 1);
+	all_verified(l);
+	verified(l, ec, "ecdhe");
+	assert_true(ec > sh);
+	ev = verified(l, keys, "tls13_keys");
+	assert_true(keys > ec);
+	assert_int_equal(ev->raw_len, 4 * (32 + 12)); /* AES-256-GCM */
+	assert_non_null(event_find_field(ev, "openssl_exporter_master_secret"));
+	assert_non_null(event_find_field(ev, "server_application_iv"));
+	ev = verified(l, fs, "server finished");
+	assert_int_equal(ev->raw_len, 48); /* Hash.length */
+	assert_non_null(strstr(ev->summary, "server's"));
+	ev = verified(l, fc, "client finished");
+	assert_non_null(strstr(ev->summary, "client's"));
+	assert_true(fc > msg_from(l, EV_TLS_FINISHED, ACTOR_CLIENT));
+	records_equal_http(l, l);
+	/* the response record was found behind the NewSessionTicket */
+	ev = l->ev[msg_from(l, EV_KEX_RECORD_DECRYPT, ACTOR_CLIENT)];
+	assert_non_null(strstr(event_find_field(ev, "record_seq")->value, "1 "));
+
+	rerun_clean(&r);
+	/* a keylog traffic secret: the schedule, that direction's record fail */
+	s = (struct capture_secret *)capture_find_secret(r.cap, ACTOR_CLIENT, "SERVER_TRAFFIC_SECRET_0");
+	flip(s->secret);
+	rerun(r.cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_TLS13_KEYS), 0);
+	assert_int_equal(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_CLIENT)]->verified, 0);
+	assert_int_equal(log.ev[msg_from(&log, EV_KEX_RECORD_DECRYPT, ACTOR_SERVER)]->verified, 1);
+	evlog_clear(&log);
+	flip(s->secret);
+	/* a transcript byte (the ServerHello's random): schedule, Finished */
+	flip(r.cap->transcript.p + capture_find_msg(r.cap, ACTOR_SERVER, 2)->off + 6);
+	rerun(r.cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_ECDHE), 0);
+	assert_int_equal(verdict(&log, EV_KEX_TLS13_KEYS), 0);
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 0);
+	evlog_clear(&log);
+	flip(r.cap->transcript.p + capture_find_msg(r.cap, ACTOR_SERVER, 2)->off + 6);
+	/* OpenSSL's server Finished */
+	flip(r.cap->server_finished);
+	rerun(r.cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_FINISHED), 0);
+	evlog_clear(&log);
+	flip(r.cap->server_finished);
+	/* no ephemeral key: keys from the keylog only, not a comparison */
+	tmp = r.cap->server_tmp_key;
+	r.cap->server_tmp_key = NULL;
+	rerun(r.cap, &log);
+	assert_int_equal(verdict(&log, EV_KEX_TLS13_KEYS), -1);
+	assert_non_null(strstr(event_find_field(log.ev[evlog_find(&log, EV_KEX_TLS13_KEYS, 0)], "schedule")->value,
+			       "not recomputed"));
+	assert_int_equal(verdict(&log, EV_KEX_RECORD_DECRYPT), 1);
+	evlog_clear(&log);
+	r.cap->server_tmp_key = tmp;
+	rerun_clean(&r);
+	run_free(&r);
+}
+
+/* Each view is emitted once, however many turns follow. */
+static void test_once(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .no_pcap = 1};
+	struct run r;
+	size_t n;
+
+	(void)state;
+	run_all(&r, &cfg);
+	n = r.log.n;
+	kexview_after_turn(&r.log, r.cap, ACTOR_CLIENT);
+	kexview_after_turn(&r.log, r.cap, ACTOR_SERVER);
+	assert_int_equal(r.log.n, n);
+	assert_int_equal(nth(&r.log, EV_KEX_MASTER_SECRET, 1), -1);
+	assert_int_equal(nth(&r.log, EV_KEX_FINISHED, 2), -1);
+	assert_int_equal(nth(&r.log, EV_KEX_RECORD_DECRYPT, 2), -1);
+	run_free(&r);
+}
+
+/* Nothing is emitted before the handshake has what a view needs. */
+static void test_empty_capture(void **state)
+{
+	struct capture cap;
+	struct evlog log;
+
+	(void)state;
+	capture_init(&cap);
+	evlog_init(&log);
+	kexview_after_turn(&log, &cap, ACTOR_CLIENT);
+	kexview_after_turn(&log, &cap, ACTOR_SERVER);
+	cap.version = 0x0303;
+	cap.cipher_id = 0x009c;
+	kexview_after_turn(&log, &cap, ACTOR_CLIENT);
+	assert_int_equal(log.n, 0);
+	evlog_clear(&log);
+	capture_free(&cap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
+		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
+		cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
+	};
+
+	return cmocka_run_group_tests_name("kexview", tests, NULL, NULL);
+}
