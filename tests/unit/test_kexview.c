@@ -359,7 +359,7 @@ static void test_tls13(void **state)
 	struct run r;
 	struct evlog log;
 	const struct evlog *l = &r.log;
-	long sh = msg_from(l, EV_TLS_SERVER_HELLO, ACTOR_SERVER);
+	long sh;
 	long ec, keys, fs, fc;
 	const struct event *ev;
 	EVP_PKEY *tmp;
