@@ -106,7 +106,7 @@ T resize-window -x 60 -y 20 2>/dev/null || T resize-window -t 0 -x 60 -y 20
 wait_for "please enlarge the terminal" 5 || fail "no small-terminal message at 60x20"
 T resize-window -x 100 -y 30 2>/dev/null || T resize-window -t 0 -x 100 -y 30
 wait_gone "please enlarge" 5 || fail "the picture did not come back at 100x30"
-wait_for "ClientKeyExchange" 5 || fail "diagram missing after resize"
+wait_for "close notify" 5 || fail "diagram missing after resize"
 
 # Inspector: select the ClientHello and walk its fields to the cipher suites.
 T send-keys g
