@@ -36,10 +36,11 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TCP_FIN] = "This side closes its direction of the TCP connection with a FIN: it will "
 		       "send no more bytes. TLS first sent close_notify so the peer knows the data "
 		       "was not cut short by an attacker.",
-	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the highest version "
-				"it supports, 32 random bytes (the client random), the cipher suites it "
+	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the versions it "
+				"supports, 32 random bytes (the client random), the cipher suites it "
 				"accepts in order of preference, and extensions such as the server name "
-				"(SNI).",
+				"(SNI). TLS 1.3 clients keep 0x0303 in the version field and list their "
+				"versions in the supported_versions extension.",
 	[EV_TLS_SERVER_HELLO] = "The server picks one version and one cipher suite from the client's "
 				"offer and sends its own 32 random bytes (the server random). Both randoms "
 				"feed the key derivation, so each connection gets fresh keys.",
@@ -69,10 +70,10 @@ static const char *const explain[EV__COUNT] = {
 				      "'from my next record on, I encrypt with the keys we just "
 				      "derived'. In TLS 1.3 it is only sent for compatibility with "
 				      "middleboxes and means nothing.",
-	[EV_TLS_FINISHED] = "The first encrypted handshake message: a MAC (verify_data) over every "
-			    "handshake message so far, keyed by the master secret. If an attacker had "
-			    "changed any message, or the sides derived different keys, this check "
-			    "fails.",
+	[EV_TLS_FINISHED] = "A MAC (verify_data) over every handshake message so far, sent encrypted: "
+			    "in TLS 1.2 the PRF keyed by the master secret, in TLS 1.3 an HMAC keyed "
+			    "from the handshake traffic secret. If an attacker had changed any message, "
+			    "or the sides derived different keys, this check fails.",
 	[EV_TLS_NEW_SESSION_TICKET] = "The server gives the client an opaque ticket with which it "
 				      "can resume this session later without a full handshake.",
 	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
@@ -105,7 +106,8 @@ static const char *const explain[EV__COUNT] = {
 			  "that Wireshark reads).",
 	[EV_KEX_PRE_MASTER] = "The pre-master secret: 48 bytes the client made (2 bytes of version "
 			      "and 46 random bytes). It is not itself an encryption key: both sides "
-			      "feed it, with the two randoms, into the PRF to get the master secret.",
+			      "feed it into the PRF, with the two randoms (or, with the extended master "
+			      "secret, a hash of the handshake), to get the master secret.",
 	[EV_KEX_RSA_DECRYPT] = "The server decrypts the ClientKeyExchange with its RSA private key "
 			       "and recovers the same pre-master secret.",
 	[EV_KEX_ECDHE] = "Each side combines its own ephemeral private key with the other's public "
@@ -124,7 +126,8 @@ static const char *const explain[EV__COUNT] = {
 				  "compared with what OpenSSL delivered to the application.",
 	[EV_HTTP_REQUEST] = "The HTTP request as the application wrote it. TLS encrypts it before "
 			    "it reaches the network, so the path and headers are hidden from "
-			    "eavesdroppers.",
+			    "eavesdroppers; the server's name still shows in the ClientHello (SNI) and "
+			    "its address in every IP packet.",
 	[EV_HTTP_RESPONSE] = "The HTTP response as the client application read it, after TLS "
 			     "decrypted and authenticated it.",
 	[EV_ERROR_CONNECT] = "The TCP connection could not be made.",
