@@ -405,6 +405,7 @@ static void view_rsa_decrypt(struct kv *k)
 	size_t enclen;
 	uint8_t out[64];
 	size_t outlen = sizeof out;
+	uint8_t ms[48] = {0};
 	struct hexbuf h;
 	struct event *ev;
 	int ok;
@@ -414,10 +415,24 @@ static void view_rsa_decrypt(struct kv *k)
 	k->cap->done[DONE_RSA_DECRYPT] = 1;
 	if (keysched_rsa_decrypt_pms(k->cap->server_key, enc, enclen, out, &outlen) < 0)
 		outlen = 0;
-	ok = s != NULL && same(out, outlen, s->secret, s->secret_len);
+	if (s != NULL) {
+		ok = same(out, outlen, s->secret, s->secret_len);
+	} else {
+		/* serve: the client's keylog is on another machine; the master
+		 * secret derived from what the server decrypted must equal the
+		 * one OpenSSL's server uses */
+		uint8_t hash[KEYSCHED_MAX_HASH];
+		size_t hlen;
+
+		ok = outlen > 0 && k->cap->master_len == 48 &&
+		     derive_master(k, out, outlen, ms, hash, &hlen) == 0 && same(ms, 48, k->cap->master, 48);
+	}
 	ev = evlog_add(k->log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, out, outlen,
 		       "RSA decrypt: the server recovers the %zu-byte pre-master secret with its private key: %s",
-		       outlen, ok ? "equal to the client's" : "DIFFERENT from the client's");
+		       outlen,
+		       s != NULL ? (ok ? "equal to the client's" : "DIFFERENT from the client's")
+				 : (ok ? "the master secret derived from it equals OpenSSL's"
+				       : "the master secret derived from it DIFFERS from OpenSSL's"));
 	OPENSSL_cleanse(out, sizeof out);
 	if (ev == NULL)
 		return;
@@ -432,8 +447,15 @@ static void view_rsa_decrypt(struct kv *k)
 	if (s != NULL)
 		cmp_field(ev, "openssl_value", "the client's pre-master secret, from OpenSSL's keylog", ev->raw,
 			  ev->raw_len, s->secret, s->secret_len);
+	else if (k->cap->master_len == 48)
+		cmp_field(ev, "openssl_value",
+			  "the client's pre-master secret is not observable here (its keylog is on the client's "
+			  "machine); compared instead: the master secret derived from the decrypted value with "
+			  "OpenSSL's server master secret",
+			  ms, 48, k->cap->master, 48);
 	else
 		event_field(ev, 0, "openssl_value", 0, 0, "(no keylog RSA line from the client)");
+	OPENSSL_cleanse(ms, sizeof ms);
 	event_field(ev, 0, "note", 0, 0,
 		    "a server whose decryption fails carries on with a random pre-master secret, so the "
 		    "handshake fails later without saying why (RFC 5246 section 7.4.7.1, against Bleichenbacher's "
