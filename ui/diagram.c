@@ -69,6 +69,48 @@ enum shape diagram_shape(const struct event *ev)
 	}
 }
 
+/* Whether an actor has a lifeline of its own. */
+static int is_party(enum actor a, int mitm)
+{
+	return a == ACTOR_CLIENT || a == ACTOR_SERVER || (mitm && a == ACTOR_MITM);
+}
+
+/* see diagram.h */
+int diagram_has_mitm(const struct evlog *log)
+{
+	for (size_t i = 0; i < log->n; i++)
+		if (log->ev[i]->actor == ACTOR_MITM || log->ev[i]->peer == ACTOR_MITM)
+			return 1;
+	return 0;
+}
+
+/* see diagram.h */
+void diagram_ends(const struct event *ev, int mitm, enum actor *from, enum actor *to)
+{
+	enum actor f = ev->actor;
+	enum actor t = ev->peer;
+
+	if (ev->dir == DIR_LOCAL) {
+		f = is_party(f, mitm) ? f : ACTOR_KERNEL;
+		*from = *to = f;
+		return;
+	}
+	if (!mitm) {
+		/* two lifelines: the direction says it all */
+		*from = ev->dir == DIR_C2S ? ACTOR_CLIENT : ACTOR_SERVER;
+		*to = ev->dir == DIR_C2S ? ACTOR_SERVER : ACTOR_CLIENT;
+		return;
+	}
+	if (!is_party(f, mitm))
+		f = ev->dir == DIR_C2S ? ACTOR_CLIENT : t == ACTOR_CLIENT ? ACTOR_MITM : ACTOR_SERVER;
+	if (!is_party(t, mitm) || t == f)
+		t = ev->dir == DIR_C2S ? ACTOR_SERVER : ACTOR_CLIENT;
+	if (t == f)
+		t = f == ACTOR_CLIENT ? ACTOR_MITM : ACTOR_CLIENT;
+	*from = f;
+	*to = t;
+}
+
 /* Whether an alert is the orderly close_notify rather than an error. */
 static int is_close_notify(const struct event *ev)
 {
@@ -207,6 +249,7 @@ int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 	enum phase cur = PHASE_NONE;
 
 	d->n = 0;
+	d->mitm = diagram_has_mitm(log);
 	if (revealed > log->n)
 		revealed = log->n;
 	for (size_t i = 0; i < revealed; i++) {
@@ -311,10 +354,45 @@ static void centred(struct grid *g, int c, int y, int lo, int hi, const char *s,
 	grid_text(g, x, y, hi - x, s, cls, attr);
 }
 
+/* The column of an actor's lifeline (the network column for the kernel). */
+static int column(const struct geom *gm, enum actor a)
+{
+	if (a == ACTOR_CLIENT)
+		return gm->cx;
+	if (a == ACTOR_SERVER)
+		return gm->sx;
+	return gm->mid;
+}
+
+/* Draw an arrow from column a to column b on row y, labelled near its tail. */
+static void draw_arrow(struct grid *g, int y, int a, int b, const char *label, int cls,
+		       unsigned lattr)
+{
+	char text[210];
+	int span = (a < b ? b - a : a - b) - 1;
+	int lw;
+
+	snprintf(text, sizeof text, " %s ", label);
+	lw = grid_text_width(text);
+	if (lw > span - 4)
+		lw = span - 4;
+	if (a < b) {
+		grid_fill(g, a + 1, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
+		grid_put(g, b - 1, y, grid_glyph(g, G_ARROW_RIGHT), cls, GA_BOLD);
+		if (lw > 0)
+			grid_text(g, a + 2, y, lw, text, cls, lattr);
+	} else {
+		grid_put(g, b + 1, y, grid_glyph(g, G_ARROW_LEFT), cls, GA_BOLD);
+		grid_fill(g, b + 2, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
+		if (lw > 0)
+			grid_text(g, a - 1 - lw, y, lw, text, cls, lattr);
+	}
+}
+
 /* Draw one event row. */
 static void draw_event(struct grid *g, const struct geom *gm, int y,
 		       const struct event *ev, int selected, const struct diagram_opts *o,
-		       const struct rect *r)
+		       const struct rect *r, int mitm)
 {
 	char label[200];
 	char text[210];
@@ -322,6 +400,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	unsigned attr = o->projector ? GA_BOLD : 0;
 	unsigned lattr = attr | (selected ? GA_REVERSE : 0);
 	int span = gm->sx - gm->cx - 1;
+	enum actor from, to;
 	int lw;
 
 	diagram_label(ev, label, sizeof label);
@@ -334,34 +413,28 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 			grid_put(g, r->x + 3, y, grid_glyph(g, G_ARROW_RIGHT),
 				 o->focused ? CLS_TITLE : CLS_DIM, GA_BOLD);
 	}
-	switch (diagram_shape(ev)) {
-	case SHAPE_ARROW_C2S:
-		grid_fill(g, gm->cx + 1, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
-		grid_put(g, gm->sx - 1, y, grid_glyph(g, G_ARROW_RIGHT), cls, GA_BOLD);
-		snprintf(text, sizeof text, " %s ", label);
-		grid_text(g, gm->cx + 2, y, span - 4, text, cls, lattr);
-		break;
-	case SHAPE_ARROW_S2C:
-		grid_put(g, gm->cx + 1, y, grid_glyph(g, G_ARROW_LEFT), cls, GA_BOLD);
-		grid_fill(g, gm->cx + 2, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
-		snprintf(text, sizeof text, " %s ", label);
-		lw = grid_text_width(text);
-		if (lw > span - 4)
-			lw = span - 4;
-		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
-		break;
-	case SHAPE_NOTE_CLIENT:
+	diagram_ends(ev, mitm, &from, &to);
+	if (from != to) {
+		draw_arrow(g, y, column(gm, from), column(gm, to), label, cls, lattr);
+		return;
+	}
+	switch (from) {
+	case ACTOR_CLIENT:
 		snprintf(text, sizeof text, "[%s]", label);
 		grid_text(g, gm->cx + 2, y, span - 2, text, cls, lattr);
 		break;
-	case SHAPE_NOTE_SERVER:
+	case ACTOR_SERVER:
 		snprintf(text, sizeof text, "[%s]", label);
 		lw = grid_text_width(text);
 		if (lw > span - 2)
 			lw = span - 2;
 		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
 		break;
-	case SHAPE_NOTE_NETWORK:
+	case ACTOR_MITM:
+		snprintf(text, sizeof text, "{%s}", label);
+		centred(g, gm->mid, y, gm->cx + 1, gm->sx, text, cls, lattr);
+		break;
+	default:
 		snprintf(text, sizeof text, "(%s)", label);
 		centred(g, gm->mid, y, gm->cx + 1, gm->sx, text, cls, lattr);
 		break;
@@ -379,7 +452,9 @@ void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 		return;
 	centred(g, gm.cx, r->y, r->x, r->x + r->w, "Client", CLS_TITLE, GA_BOLD);
 	centred(g, gm.sx, r->y, r->x, r->x + r->w, "Server", CLS_TITLE, GA_BOLD);
-	if (!o->projector)
+	if (d->mitm)
+		centred(g, gm.mid, r->y, gm.cx + 4, gm.sx - 3, "Interceptor", CLS_ERROR, GA_BOLD);
+	else if (!o->projector)
 		centred(g, gm.mid, r->y, gm.cx + 4, gm.sx - 3, "network", CLS_DIM, 0);
 	for (int i = 0; i < body; i++) {
 		int y = r->y + 1 + i;
@@ -387,7 +462,9 @@ void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 
 		grid_put(g, gm.cx, y, grid_glyph(g, G_VLINE), CLS_DIM, 0);
 		grid_put(g, gm.sx, y, grid_glyph(g, G_VLINE), CLS_DIM, 0);
-		if (!o->projector)
+		if (d->mitm)
+			grid_put(g, gm.mid, y, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+		else if (!o->projector)
 			grid_put(g, gm.mid, y, grid_glyph(g, G_DOTTED_V), CLS_DIM, 0);
 		if (row < 0 || (size_t)row >= d->n)
 			continue;
@@ -401,7 +478,7 @@ void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 		} else if (d->rows[row].kind == ROW_EVENT && d->rows[row].ev < log->n) {
 			size_t ev = d->rows[row].ev;
 
-			draw_event(g, &gm, y, log->ev[ev], o->selected == (int)ev, o, r);
+			draw_event(g, &gm, y, log->ev[ev], o->selected == (int)ev, o, r, d->mitm);
 		}
 	}
 }

@@ -42,6 +42,7 @@ struct drow {
 struct diagram {
 	struct drow *rows;
 	size_t n, cap;
+	int mitm;            /* an interceptor takes part: three lifelines */
 };
 
 struct rect {
@@ -57,6 +58,14 @@ struct diagram_opts {
 };
 
 enum shape diagram_shape(const struct event *ev);
+/* Whether any event of the log is sent or received by the interceptor. */
+int diagram_has_mitm(const struct evlog *log);
+/* The lifelines an event joins: *from sends, *to receives (equal for a
+ * note).  Each is ACTOR_CLIENT, ACTOR_SERVER, ACTOR_MITM (only when mitm is
+ * set), or ACTOR_KERNEL for a note in the network column.  Kernel events
+ * name no sender: a segment towards the server comes from the client, one
+ * towards the client from the interceptor when there is one. */
+void diagram_ends(const struct event *ev, int mitm, enum actor *from, enum actor *to);
 /* The phase an event belongs to (PHASE_NONE: it stays in the current one). */
 enum phase diagram_phase(enum evname name);
 /* "TCP handshake", "hello", ... */
@@ -67,7 +76,9 @@ int diagram_class(const struct event *ev);
 /* The text on an arrow or note, e.g. "ClientHello" or "[encrypted] GET /". */
 void diagram_label(const struct event *ev, char *buf, size_t len);
 
-/* Lay out rows for the first revealed events of log.  Returns 0, -1 when
+/* Lay out rows for the first revealed events of log (three lifelines when
+ * any event of the whole log involves the interceptor, so the picture does
+ * not jump when it first acts).  Returns 0, -1 when
  * out of memory. */
 int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		  int projector);

@@ -203,6 +203,103 @@ static void test_arrows_drawn(void **state)
 	evlog_clear(&log);
 }
 
+/* Add an event with an explicit receiver. */
+static struct event *add_to(struct evlog *log, enum evname name, enum actor actor,
+			    enum direction dir, enum actor peer, const char *summary)
+{
+	struct event *ev = evlog_add(log, name, actor, dir, NULL, 0, "%s", summary);
+
+	assert_non_null(ev);
+	ev->peer = peer;
+	return ev;
+}
+
+static void test_mitm_lifeline(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 30};
+	struct diagram_opts o = {0, -1, 0, 1};
+	enum actor f, t;
+	int y, cx = 7, sx = 56, mid = (7 + 56) / 2;
+
+	(void)state;
+	build_log(&log);
+	/* two lifelines while nobody is in the middle */
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	assert_int_equal(d.mitm, 0);
+	diagram_ends(log.ev[4], 0, &f, &t);
+	assert_int_equal(f, ACTOR_CLIENT);
+	assert_int_equal(t, ACTOR_SERVER);
+	evlog_clear(&log);
+
+	evlog_init(&log);
+	add_to(&log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, ACTOR_MITM, "seq=1");
+	add_to(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, ACTOR_CLIENT, "seq=9");
+	add_to(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, ACTOR_MITM, "to the interceptor");
+	add_to(&log, EV_TLS_CERTIFICATE, ACTOR_MITM, DIR_S2C, ACTOR_CLIENT, "forged");
+	add_to(&log, EV_HTTP_REQUEST, ACTOR_MITM, DIR_LOCAL, ACTOR_MITM, "GET / read in clear");
+	add_to(&log, EV_TLS_SERVER_HELLO_DONE, ACTOR_MITM, DIR_C2S, ACTOR_SERVER, "relayed");
+	add_to(&log, EV_TLS_FINISHED, ACTOR_SERVER, DIR_S2C, ACTOR_MITM, "back");
+	add_to(&log, EV_CERT_VERDICT, ACTOR_CLIENT, DIR_LOCAL, ACTOR_CLIENT, "ok");
+	assert_int_equal(diagram_has_mitm(&log), 1);
+	/* the ends of each arrow */
+	diagram_ends(log.ev[0], 1, &f, &t);
+	assert_int_equal(f, ACTOR_CLIENT);
+	assert_int_equal(t, ACTOR_MITM);
+	diagram_ends(log.ev[1], 1, &f, &t);
+	assert_int_equal(f, ACTOR_MITM);
+	assert_int_equal(t, ACTOR_CLIENT);
+	diagram_ends(log.ev[4], 1, &f, &t);
+	assert_int_equal(f, ACTOR_MITM);
+	assert_int_equal(t, ACTOR_MITM);
+	diagram_ends(log.ev[6], 1, &f, &t);
+	assert_int_equal(f, ACTOR_SERVER);
+	assert_int_equal(t, ACTOR_MITM);
+	/* the layout knows even before the interceptor's first event is shown */
+	assert_int_equal(diagram_build(&d, &log, 1, 0), 0);
+	assert_int_equal(d.mitm, 1);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	assert_int_equal(grid_init(&g, 60, 30, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_int_equal(find_row(&g, "Interceptor"), 0);
+	assert_int_equal(find_row(&g, "network"), -1);
+	/* client -> interceptor: the head stops at the middle lifeline */
+	y = find_row(&g, "ClientHello");
+	assert_int_equal(find_cp(&g, y, 0x25B6), mid - 1);
+	assert_int_equal(find_cp(&g, y, 0x25C0), -1);
+	assert_int_equal(grid_at(&g, mid, y)->ch, 0x2502);
+	assert_int_equal(grid_at(&g, sx - 1, y)->ch, ' ');
+	/* interceptor -> client */
+	y = find_row(&g, "Certificate");
+	assert_int_equal(find_cp(&g, y, 0x25C0), cx + 1);
+	assert_int_equal(grid_at(&g, mid - 1, y)->ch, 0x2500);
+	assert_int_equal(grid_at(&g, mid + 1, y)->ch, ' ');
+	/* the kernel's SYN-ACK to the client came from the interceptor */
+	y = find_row(&g, "SYN-ACK");
+	assert_int_equal(find_cp(&g, y, 0x25C0), cx + 1);
+	assert_int_equal(grid_at(&g, sx - 2, y)->ch, ' ');
+	/* interceptor -> server and back */
+	y = find_row(&g, "ServerHelloDone");
+	assert_int_equal(find_cp(&g, y, 0x25B6), sx - 1);
+	assert_int_equal(grid_at(&g, mid + 1, y)->ch, 0x2500);
+	assert_int_equal(grid_at(&g, mid - 1, y)->ch, ' ');
+	y = find_row(&g, "Finished");
+	assert_int_equal(find_cp(&g, y, 0x25C0), mid + 1);
+	assert_int_equal(grid_at(&g, mid - 2, y)->ch, ' ');
+	/* a note on the interceptor's lifeline, centred on it */
+	y = find_row(&g, "{GET / read in clear}");
+	assert_true(y > 0);
+	assert_true(find_cp(&g, y, '{') < mid && find_cp(&g, y, '}') > mid);
+	/* the client's own checks stay on its lifeline */
+	y = find_row(&g, "[verdict: ok]");
+	assert_int_equal(find_cp(&g, y, '['), cx + 2);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
 static void test_ascii_mode(void **state)
 {
 	struct evlog log;
@@ -329,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_labels_and_classes),
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_arrows_drawn),
+		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_scrolling),
