@@ -13,7 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/lessoncmd.h"
+#include "lessons/lesson.h"
+#include "lessons/lessondir.h"
 #include "ui/grid.h"
+#include "ui/narration.h"
+#include "ui/picker.h"
 #include "ui/view.h"
 
 /* Set by the signal handler; the loop notices it after getch returns. */
@@ -24,7 +29,17 @@ static int curses_active;
 struct tui {
 	struct evlog log;
 	struct engine *engine;
-	const struct engine_config *cfg;
+	struct engine_config base;   /* as given on the command line */
+	struct engine_config cfg;    /* base + the lesson's options + a chosen scenario */
+	int scen_override;           /* scenario chosen from the menu, or -1 */
+	int trust_override;
+	struct lesson *lesson;       /* the lesson being followed, or NULL */
+	struct narration narr;       /* valid while lesson != NULL */
+	struct lessondir_entry *lessons;  /* for the picker, loaded when first shown */
+	long nlessons;               /* -1: not loaded yet */
+	struct picker picker;
+	int picking;                 /* the picker is on screen */
+	char picker_notice[160];
 	struct view view;
 	struct grid grid;
 	int ascii;
@@ -192,6 +207,8 @@ static enum action key_action(int ch)
 		return ACT_HELP;
 	case 'x':
 		return ACT_HEX;
+	case 'm': case 'M':
+		return ACT_MENU;
 	case 'r':
 		return ACT_RESTART;
 	case 'q': case 'Q': case 3:
@@ -216,23 +233,172 @@ static unsigned do_step(struct tui *t)
 			    engine_error(t->engine));
 }
 
-/* Start a fresh exchange; returns 0, or -1 with the reason in err. */
+/* The configuration of the next exchange: the command line's, then the
+ * lesson's options (not against a remote server, which decides for itself),
+ * then a scenario chosen from the menu; the status line names the scenario. */
+static void effective_cfg(struct tui *t)
+{
+	t->cfg = t->base;
+	if (t->lesson != NULL && t->base.host == NULL)
+		lesson_apply_options(t->lesson, &t->cfg);
+	if (t->scen_override >= 0) {
+		t->cfg.scenario = (enum scenario)t->scen_override;
+		t->cfg.trust_attacker = t->trust_override;
+	}
+	t->view.scenario[0] = '\0';
+	if (t->cfg.host == NULL && (t->cfg.scenario != SCEN_GOOD || t->cfg.trust_attacker))
+		snprintf(t->view.scenario, sizeof t->view.scenario, "scenario %s%s",
+			 scenario_str(t->cfg.scenario),
+			 t->cfg.trust_attacker ? " (attacker CA trusted)" : "");
+}
+
+/* Start a fresh exchange (and a fresh run of the lesson); returns 0, or -1
+ * with the reason in err. */
 static int restart(struct tui *t, char *err, size_t errlen)
 {
 	if (t->engine != NULL)
 		engine_free(t->engine);
 	t->engine = NULL;
 	evlog_clear(&t->log);
-	t->engine = engine_new(t->cfg, &t->log, err, errlen);
 	view_reset(&t->view);
+	view_set_narration(&t->view, NULL);
+	effective_cfg(t);
+	if (t->lesson != NULL) {
+		if (narration_restart(&t->narr) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		view_set_narration(&t->view, &t->narr);
+	}
+	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
 	return t->engine != NULL ? 0 : -1;
 }
 
+/* Stop following the lesson (the exchange goes on). */
+static void drop_lesson(struct tui *t)
+{
+	view_set_narration(&t->view, NULL);
+	if (t->lesson == NULL)
+		return;
+	narration_free(&t->narr);
+	lesson_free(t->lesson);
+	t->lesson = NULL;
+}
+
+/* Follow lesson l from now on (takes ownership); 0, or -1 when out of memory. */
+static int use_lesson(struct tui *t, struct lesson *l)
+{
+	drop_lesson(t);
+	if (narration_init(&t->narr, l) < 0) {
+		narration_free(&t->narr);
+		lesson_free(l);
+		return -1;
+	}
+	t->lesson = l;
+	return 0;
+}
+
+/* Show the picker; from the running exchange Esc goes back to it. */
+static int open_picker(struct tui *t, int can_cancel)
+{
+	if (t->nlessons < 0) {
+		t->nlessons = lessondir_list(&t->lessons);
+		if (t->nlessons < 0) {
+			t->lessons = NULL;
+			t->nlessons = 0;
+		}
+	}
+	picker_free(&t->picker);
+	if (picker_build(&t->picker, t->lessons, (size_t)t->nlessons) < 0)
+		return -1;
+	t->picker.can_cancel = can_cancel;
+	t->picker.cur_scenario = t->cfg.scenario;
+	t->picker.cur_trust = t->cfg.trust_attacker;
+	t->picker_notice[0] = '\0';
+	t->picking = 1;
+	return 0;
+}
+
+/* Act on the item chosen in the picker.  Returns 0; -1 when the exchange
+ * cannot be started (reason in err); 1 when the picker stays up with a
+ * notice. */
+static int picker_choose(struct tui *t, const struct pick_item *it, char *err, size_t errlen)
+{
+	struct lesson *l;
+
+	switch (it->kind) {
+	case PICK_LESSON:
+		l = lesson_load(t->lessons[it->lesson].path, NULL);
+		if (l == NULL) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "this lesson has errors: httpsviz lesson check %s",
+				 t->lessons[it->lesson].name);
+			return 1;
+		}
+		if (use_lesson(t, l) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->scen_override = -1;   /* the lesson picks its scenario */
+		break;
+	case PICK_EXPLORE:
+		drop_lesson(t);
+		break;
+	case PICK_SCENARIO:
+		if (t->base.host != NULL) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "scenarios need the embedded server, not a remote one");
+			return 1;
+		}
+		t->scen_override = (int)it->scenario;
+		t->trust_override = it->trust_attacker;
+		break;
+	case PICK_HEADING:
+		return 1;
+	}
+	t->picking = 0;
+	return restart(t, err, errlen) < 0 ? -1 : 0;
+}
+
+/* A key while the picker is up; returns VF_* flags (VF_QUIT, VF_REDRAW),
+ * or VF_QUIT with *fatal set when the exchange cannot start. */
+static unsigned picker_input(struct tui *t, int ch, char *err, size_t errlen, int *fatal)
+{
+	enum pick_result r;
+	int rc;
+
+	if (ch >= '1' && ch <= '9')
+		r = picker_digit(&t->picker, ch - '0');
+	else
+		r = picker_action(&t->picker, key_action(ch));
+	switch (r) {
+	case PR_QUIT:
+		return VF_QUIT;
+	case PR_CANCEL:
+		t->picking = 0;
+		return VF_REDRAW;
+	case PR_CHOSEN:
+		rc = picker_choose(t, picker_selected(&t->picker), err, errlen);
+		if (rc < 0) {
+			*fatal = 1;
+			return VF_QUIT;
+		}
+		return VF_REDRAW | VF_TIMER;
+	case PR_REDRAW:
+		t->picker_notice[0] = '\0';
+		return VF_REDRAW;
+	case PR_NONE:
+		break;
+	}
+	return 0;
+}
+
 /* Read one input and apply it; returns VF_* flags. */
-static unsigned handle_input(struct tui *t)
+static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal)
 {
 	int ch = getch();
 	MEVENT me;
+	unsigned flags;
 
 	if (ch == ERR) {
 		if (t->view.playing && now_ms() >= t->next_tick_ms) {
@@ -243,6 +409,12 @@ static unsigned handle_input(struct tui *t)
 	}
 	if (ch == KEY_RESIZE)
 		return VF_REDRAW;
+	if (t->picking)
+		return ch == KEY_MOUSE ? 0 : picker_input(t, ch, err, errlen, fatal);
+	/* the lesson's keys first: digits, skip, Enter for several picks */
+	flags = view_key(&t->view, &t->log, ch == '\r' || ch == KEY_ENTER ? '\n' : ch);
+	if (flags != 0)
+		return flags;
 	if (ch == KEY_MOUSE) {
 		if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 			return view_click(&t->view, &t->log, me.x, me.y);
@@ -260,26 +432,45 @@ static int loop(struct tui *t)
 
 	for (;;) {
 		unsigned flags;
+		int fatal = 0;
 
 		if (got_signal)
 			return 128 + got_signal;
 		if (dirty) {
 			if (resize(t) < 0)
 				return EXIT_INTERNAL;
-			view_draw(&t->grid, &t->view, &t->log);
+			if (t->picking) {
+				picker_draw(&t->grid, &t->picker);
+				if (t->picker_notice[0] != '\0')
+					grid_text(&t->grid, 1, t->grid.h - 2, t->grid.w - 2,
+						  t->picker_notice, CLS_ERROR, GA_BOLD);
+			} else {
+				view_draw(&t->grid, &t->view, &t->log);
+			}
 			paint(t);
 			dirty = 0;
 		}
-		if (t->view.playing) {
+		if (t->view.playing && !t->picking) {
 			long long wait = t->next_tick_ms - now_ms();
 
 			timeout(wait < 0 ? 0 : (int)wait);
 		} else {
 			timeout(-1);
 		}
-		flags = handle_input(t);
+		flags = handle_input(t, err, sizeof err, &fatal);
+		if (fatal) {
+			restore_terminal();
+			fprintf(stderr, "httpsviz: %s\n", err);
+			return EXIT_INTERNAL;
+		}
 		if (flags & VF_QUIT)
 			return EXIT_OK;
+		if (flags & VF_MENU) {
+			if (open_picker(t, 1) < 0)
+				return EXIT_INTERNAL;
+		}
+		if (flags & VF_EXPLORE)
+			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
 		if (flags & VF_RESTART) {
@@ -304,18 +495,38 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	SCREEN *scr = NULL;
 	int rc = EXIT_INTERNAL;
 	const char *cs;
+	struct lesson *l = NULL;
 
 	memset(&t, 0, sizeof t);
-	t.cfg = cfg;
+	t.base = *cfg;
+	t.cfg = *cfg;
+	t.scen_override = -1;
+	t.nlessons = -1;
 	t.projector = opt->projector;
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	t.ascii = opt->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
 	evlog_init(&t.log);
 	view_init(&t.view, opt->projector);
-	t.engine = engine_new(cfg, &t.log, err, sizeof err);
-	if (t.engine == NULL) {
-		fprintf(stderr, "httpsviz: %s\n", err);
+	if (opt->lesson != NULL) {
+		/* problems with the lesson go to a plain terminal, before curses */
+		l = lessoncmd_load(opt->lesson, stderr);
+		if (l == NULL) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (use_lesson(&t, l) < 0) {
+			fprintf(stderr, "httpsviz: out of memory\n");
+			goto out;
+		}
+	}
+	if (opt->lesson != NULL || opt->explore) {
+		if (restart(&t, err, sizeof err) < 0) {
+			fprintf(stderr, "httpsviz: %s\n", err);
+			goto out;
+		}
+	} else if (open_picker(&t, 0) < 0) {
+		fprintf(stderr, "httpsviz: out of memory\n");
 		goto out;
 	}
 	install_signals();
@@ -345,6 +556,10 @@ out:
 	view_free(&t.view);
 	if (t.engine != NULL)
 		engine_free(t.engine);
+	drop_lesson(&t);
+	picker_free(&t.picker);
+	if (t.lessons != NULL)
+		lessondir_free(t.lessons, (size_t)t.nlessons);
 	evlog_clear(&t.log);
 	return rc;
 }

@@ -10,12 +10,16 @@ struct tui_options {
 	int ascii;            /* ASCII only, even on a UTF-8 locale */
 	int projector;        /* high contrast, larger spacing, no hex unless asked */
 	int no_color;         /* as if NO_COLOR were set */
-	const char *lesson;   /* may be NULL: lessons come later */
+	const char *lesson;   /* --lesson NAME|FILE: start it directly, or NULL */
+	int explore;          /* --explore: skip the picker, free exploration */
 };
 
 /* Run the UI until the learner quits; the terminal is restored on every
- * path.  Returns the process exit status (EXIT_OK, or EXIT_INTERNAL when the
- * engine or the terminal cannot be set up, with the reason on stderr). */
+ * path.  With neither lesson nor explore it opens the lesson picker first.
+ * A lesson's options are applied to a copy of cfg (except in connect mode).
+ * Returns the process exit status (EXIT_OK; EXIT_USAGE when the lesson
+ * cannot be found or parsed, with the problems on stderr; EXIT_INTERNAL when
+ * the engine or the terminal cannot be set up, with the reason on stderr). */
 int tui_run(const struct engine_config *cfg, const struct tui_options *opt);
 
 #endif

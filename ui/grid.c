@@ -189,9 +189,8 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 	return col;
 }
 
-/* Byte length of the prefix of s that takes at most w columns, ending
- * at a space when the text must be broken (*brk: bytes to skip after it). */
-static size_t wrap_prefix(const char *s, int w, size_t *skip)
+/* see grid.h */
+size_t grid_wrap_prefix(const char *s, int w, size_t *skip)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), off = 0, last_space = 0;
@@ -235,7 +234,7 @@ int grid_wrap(struct grid *g, int x, int y, int w, int maxlines, const char *s,
 		return 0;
 	while (*s != '\0' && lines < maxlines) {
 		size_t skip;
-		size_t len = wrap_prefix(s, w, &skip);
+		size_t len = grid_wrap_prefix(s, w, &skip);
 
 		if (len >= sizeof buf)
 			len = sizeof buf - 1;

@@ -77,6 +77,10 @@ int grid_text_width(const char *s);
  * the lines used.  With g NULL only counts. */
 int grid_wrap(struct grid *g, int x, int y, int w, int maxlines, const char *s,
 	      int cls, unsigned attr);
+/* Byte length of the first line of s when wrapped at w columns (it ends at
+ * a space or a line break when the text must be broken; *skip: the bytes
+ * of that space or break to skip before the next line). */
+size_t grid_wrap_prefix(const char *s, int w, size_t *skip);
 /* Draw a frame (its inside is left alone). */
 void grid_box(struct grid *g, int x, int y, int w, int h, int cls);
 /* Row y as UTF-8 text with trailing blanks removed (for tests and dumps).

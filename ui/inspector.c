@@ -136,6 +136,22 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		grid_put(g, x + w - 1, y + h - 1, 'v', CLS_DIM, 0);
 }
 
+/* The name of a lifeline in the inspector's header. */
+static const char *party(enum actor a)
+{
+	return a == ACTOR_MITM ? "interceptor" : a == ACTOR_SERVER ? "server" : "client";
+}
+
+/* Wrap text at *y in at most max lines of r; advances *y, returns the lines. */
+static int lines_into(struct grid *g, const struct rect *r, int *y, int max, const char *s,
+		      int cls, unsigned attr)
+{
+	int n = grid_wrap(g, r->x, *y, r->w, max, s, cls, attr);
+
+	*y += n;
+	return n;
+}
+
 /* see inspector.h */
 void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev,
 		    const struct inspector_opts *o)
@@ -143,7 +159,7 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	char line[256];
 	int y = r->y, bottom = r->y + r->h;
 	int hex_lines = 0, bpl = inspector_bytes_per_line(r->w);
-	int expl_max, fields_h;
+	int expl_max, fields_h, room;
 	struct rect hr;
 	size_t hl_off = 0, hl_len = 0;
 
@@ -159,7 +175,13 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	if (ev->dir == DIR_LOCAL)
 		snprintf(line, sizeof line, "#%u %s  (%s, local)", ev->seq,
 			 evname_label(ev->name), actor_str(ev->actor));
-	else
+	else if (ev->actor == ACTOR_MITM || ev->peer == ACTOR_MITM) {
+		enum actor f, t;
+
+		diagram_ends(ev, 1, &f, &t);
+		snprintf(line, sizeof line, "#%u %s  %s -> %s", ev->seq, evname_label(ev->name),
+			 party(f), party(t));
+	} else
 		snprintf(line, sizeof line, "#%u %s  %s", ev->seq, evname_label(ev->name),
 			 ev->dir == DIR_C2S ? "client -> server" : "server -> client");
 	grid_text(g, r->x, y++, r->w, line, diagram_class(ev), GA_BOLD);
@@ -171,15 +193,20 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 		if ((size_t)hex_lines > need)
 			hex_lines = (int)need;
 	}
+	/* the texts take what is left above the fields and the hex dump, so a
+	 * short inspector (beside a lesson) never draws over itself */
+	room = bottom - y - (hex_lines > 0 ? hex_lines + 1 : 0) - (ev->nfields > 0 ? 2 : 0);
 	expl_max = r->h / 4 > 2 ? r->h / 4 : 2;
-	if (ev->summary != NULL && ev->summary[0] != '\0')
-		y += grid_wrap(g, r->x, y, r->w, 2, ev->summary, CLS_DEFAULT, GA_BOLD);
-	y += grid_wrap(g, r->x, y, r->w, expl_max, evname_explain(ev->name), CLS_DEFAULT, 0);
-	if (ev->x509_error != 0 && ev->x509_error_text != NULL) {
+	if (ev->summary != NULL && ev->summary[0] != '\0' && room > 0)
+		room -= lines_into(g, r, &y, room < 2 ? room : 2, ev->summary, CLS_DEFAULT, GA_BOLD);
+	if (ev->x509_error != 0 && ev->x509_error_text != NULL && room > 0) {
 		snprintf(line, sizeof line, "OpenSSL: %ld %s", ev->x509_error,
 			 ev->x509_error_text);
-		y += grid_wrap(g, r->x, y, r->w, 2, line, CLS_ERROR, 0);
+		room -= lines_into(g, r, &y, room < 2 ? room : 2, line, CLS_ERROR, 0);
 	}
+	if (room > 0)
+		lines_into(g, r, &y, expl_max < room ? expl_max : room, evname_explain(ev->name),
+			   CLS_DEFAULT, 0);
 	fields_h = bottom - y - 1 - (hex_lines > 0 ? hex_lines + 1 : 0);
 	if (ev->nfields > 0 && fields_h > 0) {
 		snprintf(line, sizeof line, "Fields (%zu)", ev->nfields);

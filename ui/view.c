@@ -6,6 +6,9 @@
 
 #include "ui/inspector.h"
 
+/* Rows the inspector keeps beside a lesson while no question needs them. */
+#define VIEW_INSPECTOR_MIN 7
+
 /* Milliseconds between steps at each play speed, slowest first. */
 static const int intervals_ms[] = {3000, 2000, 1200, 800, 500, 250, 100};
 #define NSPEEDS ((int)(sizeof intervals_ms / sizeof intervals_ms[0]))
@@ -23,6 +26,11 @@ static const char *const help_lines[] = {
 	"Enter  Tab        into the inspector; Tab or Esc back",
 	"x                 show or hide the hex dump",
 	"r                 restart with a fresh exchange",
+	"m                 menu: lessons, free exploration and the",
+	"                  certificate scenarios (good, expired, mitm...)",
+	"1-9  Enter  s     lesson: answer a question (Enter sends",
+	"                  several picks), s skips it; after the",
+	"                  lesson's end, e goes on exploring",
 	"?                 this help (any key closes it)",
 	"q                 quit",
 };
@@ -82,23 +90,49 @@ static void select_event(struct view *v, const struct evlog *log, long i)
 	v->follow = (size_t)i + 1 == v->revealed;
 }
 
-/* Show one more logged event; the selection follows it when following. */
-static void reveal_one(struct view *v, const struct evlog *log)
+/* Show one more logged event; the selection follows it when following.
+ * An event shown for the first time is fed to the lesson: a step that fires
+ * selects its event and the field it highlights, and a question or a pause
+ * stops playing.  Returns VF_TIMER when playing stopped. */
+static unsigned reveal_one(struct view *v, const struct evlog *log)
 {
+	unsigned nf = 0;
+
 	v->revealed++;
-	if (v->revealed > v->high)
+	if (v->revealed > v->high) {
 		v->high = v->revealed;
-	if (v->follow || v->selected < 0)
+		if (v->narr != NULL)
+			nf = narration_reveal(v->narr, log->ev[v->revealed - 1]);
+	}
+	if (v->follow || v->selected < 0 || (nf & NF_STEP))
 		select_event(v, log, (long)v->revealed - 1);
+	if ((nf & NF_STEP) && v->selected >= 0) {
+		int f = narration_highlight_field(v->narr, log->ev[v->selected]);
+
+		if (f >= 0)
+			v->field = f;
+	}
+	if ((nf & (NF_HOLD | NF_PAUSE)) && v->playing) {
+		v->playing = 0;
+		return VF_TIMER;
+	}
+	return 0;
 }
 
 /* Move to the next event, or ask for an engine step. */
 static unsigned next(struct view *v, const struct evlog *log)
 {
-	if (v->revealed < log->n) {
-		reveal_one(v, log);
-		return VF_REDRAW;
+	if (v->narr != NULL && v->revealed >= v->high && narration_holding(v->narr)) {
+		/* the question holds the cursor until it is answered or skipped */
+		unsigned flags = VF_REDRAW | (v->playing ? VF_TIMER : 0);
+
+		v->playing = 0;
+		snprintf(v->notice, sizeof v->notice, "answer the question first (%c skips)",
+			 NARR_SKIP_KEY);
+		return flags;
 	}
+	if (v->revealed < log->n)
+		return VF_REDRAW | reveal_one(v, log);
 	if (!v->done)
 		return VF_STEP;
 	if (v->playing) {
@@ -202,6 +236,9 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		return VF_RESTART | VF_REDRAW | VF_TIMER;
 	case ACT_QUIT:
 		return VF_QUIT;
+	case ACT_MENU:
+		v->playing = 0;
+		return VF_MENU | VF_REDRAW | VF_TIMER;
 	case ACT_NONE:
 		break;
 	}
@@ -220,12 +257,34 @@ unsigned view_stepped(struct view *v, const struct evlog *log, int status,
 		snprintf(v->error, sizeof v->error, "%s", reason != NULL ? reason : "");
 	}
 	if (v->revealed < log->n)
-		reveal_one(v, log);
+		flags |= reveal_one(v, log);
 	else if (v->done && v->playing) {
 		v->playing = 0;
 		flags |= VF_TIMER;
 	}
 	return flags;
+}
+
+/* see view.h */
+unsigned view_key(struct view *v, const struct evlog *log, int ch)
+{
+	unsigned nf;
+
+	(void)log;
+	if (v->narr == NULL || v->help)
+		return 0;
+	nf = narration_key(v->narr, ch);
+	if (nf & NF_EXPLORE)
+		return VF_EXPLORE | VF_REDRAW;
+	if (nf != 0)
+		v->notice[0] = '\0';
+	return nf != 0 ? VF_REDRAW : 0;
+}
+
+/* see view.h */
+void view_set_narration(struct view *v, struct narration *n)
+{
+	v->narr = n;
 }
 
 /* see view.h */
@@ -331,7 +390,9 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 	char left[512], pos[64];
 	const char *hints = v->focus == FOCUS_INSPECTOR
 		? "Up/Down field  Tab back  ? help  q quit"
-		: "Space next  b back  p play  Enter inspect  ? help  q quit";
+		: v->narr != NULL && narration_holding(v->narr)
+		? "1-9 answer  s skip  b back  ? help  q quit"
+		: "Space next  b back  p play  Enter inspect  m menu  ? help  q quit";
 	int hw = grid_text_width(hints), lw;
 
 	if (v->revealed < v->high)
@@ -340,8 +401,8 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
 	/* a failure or notice matters more than the cipher when space is short */
-	snprintf(left, sizeof left, " %s | %s%s%s%s%s%s%s ",
-		 v->playing ? "PLAYING" : "PAUSED", pos,
+	snprintf(left, sizeof left, " %s%s%s | %s%s%s%s%s%s%s ",
+		 v->playing ? "PLAYING" : "PAUSED", v->scenario[0] ? " | " : "", v->scenario, pos,
 		 v->notice[0] || v->error[0] ? " | " : "",
 		 v->notice[0] ? v->notice : v->error,
 		 v->version[0] ? " | " : "", v->version, v->cipher[0] ? " " : "",
@@ -366,6 +427,31 @@ static void draw_help(struct grid *g)
 		grid_text(g, x + 3, y + 2 + i, w - 5, help_lines[i], CLS_DEFAULT, 0);
 }
 
+/* The lesson's pane above the inspector.  Room goes first to the whole
+ * question, then to an inspector of a few rows, then to the narration; the
+ * inspector gives way only when a question needs it. */
+static void draw_narration(struct grid *g, struct view *v, const struct evlog *log, int dw)
+{
+	int x = dw + 2, w = g->w - dw - 3, h = g->h - 3;
+	int finished = v->done && v->revealed == log->n;
+	unsigned shown = v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0;
+	int full = narration_rows(v->narr, w, finished, 0);
+	int least = narration_rows(v->narr, w, finished, 3);
+	int avail = h - 1;
+	int nh;
+
+	if (full <= avail - VIEW_INSPECTOR_MIN)
+		nh = full;
+	else if (least <= avail - VIEW_INSPECTOR_MIN)
+		nh = avail - VIEW_INSPECTOR_MIN;
+	else
+		nh = least < avail ? least : avail;
+	v->narr_r = (struct rect){x, 1, w, nh};
+	v->insp = (struct rect){x, 2 + nh, w, h - nh - 1};
+	narration_draw(g, &v->narr_r, v->narr, shown, finished);
+	grid_fill(g, x, 1 + nh, w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
+}
+
 /* see view.h */
 void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 {
@@ -383,6 +469,9 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		return;
 	}
 	dw = v->projector ? g->w * 6 / 10 : g->w * 55 / 100;
+	/* a lesson's text needs the room more than the diagram's labels */
+	if (v->narr != NULL)
+		dw = g->w * 46 / 100;
 	if (dw < 46)
 		dw = 46;
 	v->diag = (struct rect){0, 1, dw, g->h - 3};
@@ -405,6 +494,8 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	dopt.focused = v->focus == FOCUS_DIAGRAM;
 	diagram_draw(g, &v->diag, log, &v->d, &dopt);
 	grid_fill(g, dw + 1, 1, 1, g->h - 3, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+	if (v->narr != NULL)
+		draw_narration(g, v, log, dw);
 	iopt.field = v->field;
 	iopt.focused = v->focus == FOCUS_INSPECTOR;
 	iopt.show_hex = v->show_hex;

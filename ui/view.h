@@ -11,6 +11,7 @@
 #include "protocol/event.h"
 #include "ui/diagram.h"
 #include "ui/grid.h"
+#include "ui/narration.h"
 
 /* The smallest terminal the full layout needs. */
 #define VIEW_MIN_W 80
@@ -19,7 +20,7 @@
 enum action {
 	ACT_NONE, ACT_NEXT, ACT_BACK, ACT_PLAY, ACT_FASTER, ACT_SLOWER, ACT_UP,
 	ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_ENTER, ACT_TAB,
-	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK
+	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK, ACT_MENU
 };
 
 /* Flag bits returned by actions. */
@@ -29,6 +30,9 @@ enum action {
 #define VF_QUIT 4u
 #define VF_RESTART 8u  /* start a fresh exchange, then view_reset() */
 #define VF_TIMER 16u   /* playing started or stopped: re-arm the timer */
+#define VF_MENU 32u    /* open the menu (lessons, exploration, scenarios) */
+#define VF_EXPLORE 64u /* the learner leaves the ended lesson: drop the
+			  narration (view_set_narration(v, NULL)) */
 
 enum focus { FOCUS_DIAGRAM, FOCUS_INSPECTOR };
 
@@ -51,8 +55,11 @@ struct view {
 	char cipher[96];
 	char error[160];
 	char notice[160];     /* one-off message for the status line */
+	char scenario[64];    /* shown in the status line when not "" */
+	struct narration *narr;   /* the lesson's pane (borrowed), NULL: free
+				   * exploration */
 	struct diagram d;
-	struct rect diag, insp;   /* where the last draw put the panes */
+	struct rect diag, insp, narr_r;   /* where the last draw put the panes */
 };
 
 /* Start a paused view before the first step. */
@@ -63,6 +70,13 @@ void view_free(struct view *v);
 void view_reset(struct view *v);
 /* Apply an action; returns VF_* bits. */
 unsigned view_action(struct view *v, const struct evlog *log, enum action a);
+/* A key for the lesson (digits answer, s skips, Enter submits several
+ * picks, e leaves an ended lesson); returns VF_* bits, 0 when the key is
+ * not the lesson's (then map it to an action). */
+unsigned view_key(struct view *v, const struct evlog *log, int ch);
+/* Follow a lesson with its narration pane (NULL: free exploration).  The
+ * narration must have been fed nothing yet, or the events revealed so far. */
+void view_set_narration(struct view *v, struct narration *n);
 /* After an engine step: reveal the next event if the step logged one;
  * status 0 more to come, 1 done, 2 failed (with a reason). */
 unsigned view_stepped(struct view *v, const struct evlog *log, int status,

@@ -1,0 +1,222 @@
+/* The lesson picker and scenario menu. */
+#include "ui/picker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows of the list visible on a screen of height h. */
+static int list_rows(int h)
+{
+	return h - 9 > 1 ? h - 9 : 1;
+}
+
+/* Append an item (the array was sized by the caller). */
+static struct pick_item *push(struct picker *p, enum pick_kind kind, const char *label,
+			      const char *title, const char *desc)
+{
+	struct pick_item *it = &p->items[p->n++];
+
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	snprintf(it->label, sizeof it->label, "%s", label);
+	it->title = title != NULL ? title : "";
+	it->desc = desc != NULL ? desc : "";
+	return it;
+}
+
+/* see picker.h */
+int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
+{
+	size_t cap = n + 3 + 1 + SCEN__COUNT + 1;
+
+	memset(p, 0, sizeof *p);
+	p->items = calloc(cap, sizeof *p->items);
+	if (p->items == NULL)
+		return -1;
+	p->sel = -1;
+	if (n > 0)
+		push(p, PICK_HEADING, "Lessons", "", "");
+	for (size_t i = 0; i < n; i++) {
+		struct pick_item *it = push(p, PICK_LESSON, list[i].name,
+					    list[i].title[0] != '\0' ? list[i].title
+								     : "(this lesson has errors: "
+								       "httpsviz lesson check)",
+					    list[i].description);
+
+		it->lesson = i;
+		if (p->sel < 0)
+			p->sel = (int)(p->n - 1);
+	}
+	push(p, PICK_HEADING, "Free exploration", "", "");
+	push(p, PICK_EXPLORE, "explore", "Step through the live exchange on your own",
+	     "No lesson: reveal each message, go back, inspect every field and byte.");
+	if (p->sel < 0)
+		p->sel = (int)(p->n - 1);
+	push(p, PICK_HEADING, "Certificate scenarios (restart the exchange with one)", "", "");
+	for (int s = 0; s < SCEN__COUNT; s++) {
+		struct pick_item *it = push(p, PICK_SCENARIO, scenario_str((enum scenario)s),
+					    scenario_describe((enum scenario)s),
+					    s == SCEN_GOOD ? "What should happen: the client accepts "
+							     "the certificate."
+							   : "Watch the client's checks: which one "
+							     "fails, and which alert it sends.");
+
+		it->scenario = (enum scenario)s;
+	}
+	{
+		struct pick_item *it = push(p, PICK_SCENARIO, "mitm, attacker CA trusted",
+					    "a rogue CA is in the client's trust store",
+					    "The interceptor's certificate is accepted: it reads the "
+					    "request in clear. This is why installing an unknown CA is "
+					    "dangerous.");
+
+		it->scenario = SCEN_MITM;
+		it->trust_attacker = 1;
+	}
+	return 0;
+}
+
+/* see picker.h */
+void picker_free(struct picker *p)
+{
+	free(p->items);
+	p->items = NULL;
+	p->n = 0;
+}
+
+/* see picker.h */
+const struct pick_item *picker_selected(const struct picker *p)
+{
+	if (p->sel < 0 || (size_t)p->sel >= p->n || p->items[p->sel].kind == PICK_HEADING)
+		return NULL;
+	return &p->items[p->sel];
+}
+
+/* Move the selection by delta items, skipping headings, clamped. */
+static void move(struct picker *p, int delta)
+{
+	int step = delta < 0 ? -1 : 1;
+	int left = delta < 0 ? -delta : delta;
+	int i = p->sel;
+
+	while (left > 0) {
+		int j = i + step;
+
+		while (j >= 0 && (size_t)j < p->n && p->items[j].kind == PICK_HEADING)
+			j += step;
+		if (j < 0 || (size_t)j >= p->n)
+			break;
+		i = j;
+		left--;
+	}
+	p->sel = i;
+}
+
+/* see picker.h */
+enum pick_result picker_action(struct picker *p, enum action a)
+{
+	int old = p->sel;
+
+	switch (a) {
+	case ACT_UP:
+		move(p, -1);
+		break;
+	case ACT_DOWN:
+		move(p, 1);
+		break;
+	case ACT_PGUP:
+		move(p, -10);
+		break;
+	case ACT_PGDN:
+		move(p, 10);
+		break;
+	case ACT_HOME:
+		move(p, -(int)p->n);
+		break;
+	case ACT_END:
+		move(p, (int)p->n);
+		break;
+	case ACT_ENTER:
+	case ACT_NEXT:
+		return picker_selected(p) != NULL ? PR_CHOSEN : PR_NONE;
+	case ACT_ESC:
+		return p->can_cancel ? PR_CANCEL : PR_NONE;
+	case ACT_QUIT:
+		return PR_QUIT;
+	default:
+		return PR_NONE;
+	}
+	return p->sel != old ? PR_REDRAW : PR_NONE;
+}
+
+/* see picker.h */
+enum pick_result picker_digit(struct picker *p, int d)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->items[i].kind == PICK_LESSON && (int)p->items[i].lesson + 1 == d) {
+			p->sel = (int)i;
+			return PR_REDRAW;
+		}
+	}
+	return PR_NONE;
+}
+
+/* see picker.h */
+void picker_draw(struct grid *g, struct picker *p)
+{
+	const struct pick_item *sel = picker_selected(p);
+	int rows = list_rows(g->h);
+	int y0 = 3;
+	int namew = 28;
+
+	grid_clear(g);
+	if (g->w < 40 || g->h < 12) {
+		grid_wrap(g, 1, 0, g->w - 2, g->h, "please enlarge the terminal", CLS_DEFAULT,
+			  GA_BOLD);
+		return;
+	}
+	if (namew > g->w / 3)
+		namew = g->w / 3;
+	grid_fill(g, 0, 0, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
+	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real step at a time", CLS_TITLE,
+		  GA_BOLD | GA_REVERSE);
+	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a certificate scenario.",
+		  CLS_DEFAULT, 0);
+	/* keep the selection in view, with its heading when it fits */
+	if (p->sel - 1 < p->scroll)
+		p->scroll = p->sel - 1;
+	if (p->sel >= p->scroll + rows)
+		p->scroll = p->sel - rows + 1;
+	if (p->scroll < 0)
+		p->scroll = 0;
+	for (int r = 0; r < rows && (size_t)(p->scroll + r) < p->n; r++) {
+		int i = p->scroll + r;
+		const struct pick_item *it = &p->items[i];
+		int y = y0 + r;
+		int cur = it->kind == PICK_SCENARIO && it->scenario == p->cur_scenario &&
+			  it->trust_attacker == p->cur_trust;
+
+		if (it->kind == PICK_HEADING) {
+			grid_text(g, 1, y, g->w - 2, it->label, CLS_PHASE, GA_BOLD);
+			continue;
+		}
+		if (i == p->sel) {
+			grid_fill(g, 2, y, g->w - 4, 1, ' ', CLS_TITLE, GA_REVERSE);
+			grid_put(g, 2, y, grid_glyph(g, G_ARROW_RIGHT), CLS_TITLE, GA_REVERSE | GA_BOLD);
+		}
+		grid_text(g, 4, y, namew - 1, it->label, i == p->sel ? CLS_TITLE : CLS_DEFAULT,
+			  GA_BOLD | (i == p->sel ? GA_REVERSE : 0));
+		grid_text(g, 4 + namew, y, g->w - namew - 6, it->title,
+			  i == p->sel ? CLS_TITLE : CLS_DEFAULT, i == p->sel ? GA_REVERSE : 0);
+		if (cur && p->can_cancel)
+			grid_text(g, g->w - 12, y, 10, " (current)", CLS_DIM, 0);
+	}
+	if (sel != NULL)
+		grid_wrap(g, 2, g->h - 5, g->w - 4, 3, sel->desc, CLS_DEFAULT, 0);
+	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
+	grid_text(g, 1, g->h - 1, g->w - 2,
+		  p->can_cancel ? "Up/Down choose  Enter start  Esc back  q quit"
+				: "Up/Down choose  Enter start  1-9 lesson number  q quit",
+		  CLS_STATUS, GA_REVERSE);
+}
