@@ -42,5 +42,5 @@ grep -q 'Right!' "$tmp/q.out" || fail "no right feedback"
 grep -q '1 of 2 questions right at the first try' "$tmp/q.out" || fail "bad score: $(tail -1 "$tmp/q.out")"
 # EOF on standard input skips the questions and the lesson still ends
 "$bin" --lesson 05-rsa-key-exchange --trace < /dev/null > "$tmp/eof.out" 2>&1 || fail "EOF run failed"
-grep -q '== end of lesson: reached step 6 of 6' "$tmp/eof.out" || fail "EOF run did not finish"
+grep -q '== end of lesson: reached step 9 of 9' "$tmp/eof.out" || fail "EOF run did not finish"
 exit 0
