@@ -402,7 +402,19 @@ static int block_lines(const struct block *b, int w)
 {
 	int max = b->maxlines > 0 ? b->maxlines : 1000;
 
+	if (b->maxlines < 0)
+		return 0;
 	return b->gap + block_wrap(NULL, b, 0, 0, w, max);
+}
+
+/* Lines all blocks take at width w. */
+static int total_lines(const struct blocks *bs, int w)
+{
+	int total = 0;
+
+	for (int i = 0; i < bs->n; i++)
+		total += block_lines(&bs->b[i], w);
+	return total;
 }
 
 /* see narration.h */
@@ -426,17 +438,16 @@ void narration_draw(struct grid *g, const struct rect *r, const struct narration
 		    unsigned shown_seq, int finished)
 {
 	struct blocks bs;
-	int total = 0;
 	int y = r->y;
 	int over;
 
 	if (r->w < 10 || r->h < 2)
 		return;
 	collect(&bs, n, shown_seq, finished);
-	for (int i = 0; i < bs.n; i++)
-		total += block_lines(&bs.b[i], r->w);
-	/* when it does not fit, cut the narration so the question stays whole */
-	over = total - r->h;
+	/* when it does not fit, give way in turn so the question stays whole:
+	 * the narration shrinks, then the blank lines go, then the highlight
+	 * and finally the narration itself */
+	over = total_lines(&bs, r->w) - r->h;
 	for (int i = 0; i < bs.n && over > 0; i++) {
 		int lines = block_lines(&bs.b[i], r->w) - bs.b[i].gap;
 
@@ -445,12 +456,24 @@ void narration_draw(struct grid *g, const struct rect *r, const struct narration
 		bs.b[i].maxlines = lines - over > 1 ? lines - over : 1;
 		over -= lines - bs.b[i].maxlines;
 	}
+	for (int i = 0; i < bs.n && over > 0; i++) {
+		over -= bs.b[i].gap;
+		bs.b[i].gap = 0;
+	}
+	for (int i = 0; i < bs.n && over > 0; i++) {
+		if (bs.b[i].cls != CLS_HILITE && !bs.b[i].shrink)
+			continue;
+		over -= block_lines(&bs.b[i], r->w);
+		bs.b[i].maxlines = -1;
+	}
 	for (int i = 0; i < bs.n && y < r->y + r->h; i++) {
 		const struct block *b = &bs.b[i];
 		int max = r->y + r->h - y - b->gap;
 
 		if (b->maxlines > 0 && b->maxlines < max)
 			max = b->maxlines;
+		if (b->maxlines < 0)
+			continue;
 		y += b->gap;
 		if (max <= 0)
 			break;

@@ -1,0 +1,336 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "lessons/lesson.h"
+#include "protocol/event.h"
+#include "ui/grid.h"
+#include "ui/narration.h"
+#include "ui/view.h"
+
+static const char lesson_text[] =
+	"title Test lesson\n"
+	"description For the narration tests.\n"
+	"at tcp.connected\n"
+	"> Connected on {tcp.connected:port}.\n"
+	"end\n"
+	"at tls.client_hello\n"
+	"highlight cipher_suites\n"
+	"> The hello.\n"
+	"ask Which layer sends it?\n"
+	"choice TCP\n"
+	"correct TLS\n"
+	"right Yes, TLS-RIGHT.\n"
+	"wrong No, TLS-WRONG.\n"
+	"end\n"
+	"at tls.server_hello\n"
+	"> Server hello.\n"
+	"predict What comes next?\n"
+	"correct tls.certificate\n"
+	"choice tls.finished\n"
+	"right PRED-RIGHT.\n"
+	"wrong PRED-WRONG.\n"
+	"end\n"
+	"at tls.certificate\n"
+	"pause\n"
+	"> Cert.\n"
+	"ask Pick all that apply\n"
+	"correct Alpha\n"
+	"correct Beta\n"
+	"choice Gamma\n"
+	"right ALL-RIGHT.\n"
+	"wrong NOT-ALL.\n"
+	"end\n"
+	"at tls.finished\n"
+	"> Finished.\n"
+	"end\n";
+
+static struct lesson *load(void)
+{
+	struct lesson *l = lesson_parse_buffer("test.lesson", lesson_text, sizeof lesson_text - 1,
+					       NULL);
+
+	assert_non_null(l);
+	return l;
+}
+
+/* The synthetic run the test lesson follows. */
+static void build_log(struct evlog *log)
+{
+	static const uint8_t raw[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct event *ev;
+
+	evlog_init(log);
+	ev = evlog_add(log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "up");
+	event_field(ev, 0, "port", 0, 0, "4433");
+	ev = evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, raw, sizeof raw, "hello");
+	event_field(ev, 0, "version", 0, 2, "TLS 1.2");
+	event_field(ev, 0, "cipher_suites", 2, 4, "2 suites");
+	evlog_add(log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "sh");
+	evlog_add(log, EV_KEX_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "keylog");
+	evlog_add(log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "cert");
+	evlog_add(log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fin");
+}
+
+/* Whether any row of the grid contains text. */
+static int screen_has(const struct grid *g, const char *text)
+{
+	char buf[2048];
+
+	for (int y = 0; y < g->h; y++) {
+		grid_row_utf8(g, y, buf, sizeof buf);
+		if (strstr(buf, text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Draw the pane alone into a fresh grid. */
+static void draw(struct grid *g, const struct narration *n, unsigned seq, int finished)
+{
+	struct rect r = {0, 0, g->w, g->h};
+
+	grid_clear(g);
+	narration_draw(g, &r, n, seq, finished);
+}
+
+static void test_question_flow(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+	unsigned f;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 60, 40, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	draw(&g, &n, 0, 0);
+	assert_true(screen_has(&g, "Lesson: Test lesson"));
+	assert_true(screen_has(&g, "lesson step 0 of 5"));
+	/* step 1: narration with its placeholder filled, no hold */
+	f = narration_reveal(&n, log.ev[0]);
+	assert_true(f & NF_STEP);
+	assert_false(f & NF_HOLD);
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "Connected on 4433."));
+	assert_true(screen_has(&g, "lesson step 1 of 5"));
+	/* digits mean nothing without a question */
+	assert_int_equal(narration_key(&n, '1'), 0);
+	/* step 2: a question holds the cursor; the highlight names a field */
+	f = narration_reveal(&n, log.ev[1]);
+	assert_true(f & NF_HOLD);
+	assert_true(narration_holding(&n));
+	assert_int_equal(narration_highlight_field(&n, log.ev[1]), 1);
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "? Which layer sends it?"));
+	assert_true(screen_has(&g, "1) TCP"));
+	assert_true(screen_has(&g, "Look at cipher_suites: 2 suites"));
+	assert_true(screen_has(&g, "answer: press 1-2, s skips"));
+	/* out of range: nothing judged */
+	narration_key(&n, '7');
+	assert_true(narration_holding(&n));
+	assert_false(screen_has(&g, "TLS-WRONG"));
+	/* wrong: feedback, still holding, may try again */
+	assert_int_equal(narration_key(&n, '1'), NF_REDRAW);
+	assert_true(narration_holding(&n));
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "Wrong. No, TLS-WRONG."));
+	assert_false(screen_has(&g, "TLS-RIGHT"));
+	/* right: feedback, released */
+	assert_int_equal(narration_key(&n, '2'), NF_REDRAW);
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "Right! Yes, TLS-RIGHT."));
+	assert_false(screen_has(&g, "TLS-WRONG"));
+	assert_false(screen_has(&g, "End of the lesson"));
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+static void test_prediction(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+	unsigned f;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 60, 40, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	narration_reveal(&n, log.ev[0]);
+	narration_reveal(&n, log.ev[1]);
+	narration_key(&n, NARR_SKIP_KEY);
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "(skipped) The right answer: 2."));
+	/* the prediction is asked before the next event and holds */
+	f = narration_reveal(&n, log.ev[2]);
+	assert_true(f & NF_HOLD);
+	draw(&g, &n, 3, 0);
+	assert_true(screen_has(&g, "What comes next? What comes next?"));
+	assert_true(screen_has(&g, "1) Certificate (tls.certificate)"));
+	assert_int_equal(narration_key(&n, '2'), NF_REDRAW);
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 3, 0);
+	assert_true(screen_has(&g, "Your prediction: 2."));
+	/* a key-exchange event in between does not judge a tls.* prediction */
+	f = narration_reveal(&n, log.ev[3]);
+	assert_false(f & NF_SETTLED);
+	/* the certificate does: the learner said Finished, wrong */
+	f = narration_reveal(&n, log.ev[4]);
+	assert_true(f & NF_SETTLED);
+	assert_true(f & NF_STEP);
+	assert_true(f & NF_PAUSE);
+	assert_true(n.has_verdict);
+	assert_false(n.verdict.right);
+	draw(&g, &n, 5, 0);
+	assert_true(screen_has(&g, "What came next: Certificate (tls.certificate). Your"));
+	assert_true(screen_has(&g, "PRED-WRONG."));
+	/* several right answers: toggles, then Enter */
+	assert_true(screen_has(&g, "[ ] 1) Alpha"));
+	narration_key(&n, '1');
+	draw(&g, &n, 5, 0);
+	assert_true(screen_has(&g, "[x] 1) Alpha"));
+	narration_key(&n, '\n');
+	assert_true(narration_holding(&n));
+	draw(&g, &n, 5, 0);
+	assert_true(screen_has(&g, "NOT-ALL."));
+	assert_true(screen_has(&g, "[ ] 1) Alpha"));
+	narration_key(&n, '1');
+	narration_key(&n, '2');
+	narration_key(&n, '\n');
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 5, 0);
+	assert_true(screen_has(&g, "Right! ALL-RIGHT."));
+	assert_true(screen_has(&g, "The lesson pauses here"));
+	/* a new step clears the old verdict; the last step ends the lesson */
+	assert_false(narration_ended(&n, 0));
+	assert_int_equal(narration_key(&n, NARR_EXPLORE_KEY), 0);
+	narration_reveal(&n, log.ev[5]);
+	assert_false(n.has_verdict);
+	assert_true(narration_ended(&n, 0));
+	draw(&g, &n, 6, 0);
+	assert_true(screen_has(&g, "End of the lesson."));
+	assert_true(screen_has(&g, "0 of 2 questions right at the first try."));
+	assert_true(screen_has(&g, "lesson step 5 of 5"));
+	assert_int_equal(narration_key(&n, NARR_EXPLORE_KEY), NF_EXPLORE);
+	/* rewound: the step shown at an earlier event, without its question */
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "(rewound"));
+	assert_true(screen_has(&g, "The hello."));
+	assert_false(screen_has(&g, "End of the lesson."));
+	/* a restart follows a fresh run */
+	assert_int_equal(narration_restart(&n), 0);
+	assert_null(n.step);
+	draw(&g, &n, 0, 0);
+	assert_true(screen_has(&g, "lesson step 0 of 5"));
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+static void test_small_pane_keeps_question(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+	int full;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 30, 9, 1), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	narration_reveal(&n, log.ev[0]);
+	narration_reveal(&n, log.ev[1]);
+	full = narration_rows(&n, 30, 0, 0);
+	assert_true(full > 9);
+	assert_true(narration_rows(&n, 30, 0, 1) <= full);
+	draw(&g, &n, 2, 0);
+	/* the question and its hint survive; ASCII mode draws ASCII only */
+	assert_true(screen_has(&g, "2) TLS"));
+	assert_true(screen_has(&g, "s skips"));
+	for (int y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++)
+			assert_true(grid_at(&g, x, y)->ch < 0x7f);
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+static void test_view_holds(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct view v;
+	struct grid g;
+	unsigned f;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	view_init(&v, 0);
+	view_set_narration(&v, &n);
+	/* everything is logged already: next only reveals */
+	view_action(&v, &log, ACT_NEXT);
+	/* playing into a question stops, with the timer re-armed */
+	view_action(&v, &log, ACT_PLAY);
+	assert_true(v.playing);
+	f = view_action(&v, &log, ACT_TICK);
+	assert_true(f & VF_TIMER);
+	assert_false(v.playing);
+	assert_int_equal(v.revealed, 2);
+	/* the step selected its event and the highlighted field */
+	assert_int_equal(v.selected, 1);
+	assert_int_equal(v.field, 1);
+	/* held: next does not reveal */
+	view_action(&v, &log, ACT_NEXT);
+	assert_int_equal(v.revealed, 2);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "answer the question first (s skips)"));
+	assert_true(screen_has(&g, "Which layer sends it?"));
+	view_action(&v, &log, ACT_NONE);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "1-9 answer  s skip"));
+	/* back and forward replay without being held */
+	view_action(&v, &log, ACT_BACK);
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
+	assert_int_equal(v.revealed, 2);
+	/* keys that are not the lesson's fall through */
+	assert_int_equal(view_key(&v, &log, 'q'), 0);
+	assert_int_equal(view_key(&v, &log, '2'), VF_REDRAW);
+	view_action(&v, &log, ACT_NEXT);
+	assert_int_equal(v.revealed, 3);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "What comes next?"));
+	/* the menu key asks for the picker */
+	assert_true(view_action(&v, &log, ACT_MENU) & VF_MENU);
+	view_free(&v);
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_question_flow),
+		cmocka_unit_test(test_prediction),
+		cmocka_unit_test(test_small_pane_keeps_question),
+		cmocka_unit_test(test_view_holds),
+	};
+
+	return cmocka_run_group_tests_name("narration", tests, NULL, NULL);
+}

@@ -1,0 +1,118 @@
+#include "tests/unit/testutil.h"
+
+#include <stdlib.h>
+
+#include "lessons/lessondir.h"
+#include "ui/grid.h"
+#include "ui/picker.h"
+
+/* Whether any row of the grid contains text. */
+static int screen_has(const struct grid *g, const char *text)
+{
+	char buf[2048];
+
+	for (int y = 0; y < g->h; y++) {
+		grid_row_utf8(g, y, buf, sizeof buf);
+		if (strstr(buf, text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static struct lessondir_entry entries[] = {
+	{"01-one", "/x/01-one.lesson", "First lesson", "About one."},
+	{"02-two", "/x/02-two.lesson", "Second \x1b[31mlesson", "About two."},
+	{"03-bad", "/x/03-bad.lesson", "", ""},
+};
+
+static void test_menu(void **state)
+{
+	struct picker p;
+	struct grid g;
+	const struct pick_item *it;
+
+	(void)state;
+	assert_int_equal(picker_build(&p, entries, 3), 0);
+	/* 3 headings, 3 lessons, exploration, 6 scenarios and the trusted mitm */
+	assert_int_equal(p.n, 3 + 3 + 1 + SCEN__COUNT + 1);
+	it = picker_selected(&p);
+	assert_non_null(it);
+	assert_int_equal(it->kind, PICK_LESSON);
+	assert_int_equal(it->lesson, 0);
+	/* up at the top stays, headings are skipped */
+	assert_int_equal(picker_action(&p, ACT_UP), PR_NONE);
+	picker_action(&p, ACT_DOWN);
+	picker_action(&p, ACT_DOWN);
+	picker_action(&p, ACT_DOWN);
+	it = picker_selected(&p);
+	assert_int_equal(it->kind, PICK_EXPLORE);
+	picker_action(&p, ACT_DOWN);
+	it = picker_selected(&p);
+	assert_int_equal(it->kind, PICK_SCENARIO);
+	assert_int_equal(it->scenario, SCEN_GOOD);
+	/* the last entry: mitm with the attacker CA trusted */
+	picker_action(&p, ACT_END);
+	it = picker_selected(&p);
+	assert_int_equal(it->scenario, SCEN_MITM);
+	assert_int_equal(it->trust_attacker, 1);
+	picker_action(&p, ACT_UP);
+	it = picker_selected(&p);
+	assert_int_equal(it->scenario, SCEN_MITM);
+	assert_int_equal(it->trust_attacker, 0);
+	assert_int_equal(picker_action(&p, ACT_ENTER), PR_CHOSEN);
+	/* digits pick a lesson by number; unknown numbers do nothing */
+	assert_int_equal(picker_digit(&p, 2), PR_REDRAW);
+	assert_int_equal(picker_selected(&p)->lesson, 1);
+	assert_int_equal(picker_digit(&p, 9), PR_NONE);
+	/* Esc only goes back when opened from a running exchange */
+	assert_int_equal(picker_action(&p, ACT_ESC), PR_NONE);
+	p.can_cancel = 1;
+	assert_int_equal(picker_action(&p, ACT_ESC), PR_CANCEL);
+	assert_int_equal(picker_action(&p, ACT_QUIT), PR_QUIT);
+	/* drawn: the lessons, exploration, scenarios; hostile titles inert */
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	picker_draw(&g, &p);
+	assert_true(screen_has(&g, "01-one"));
+	assert_true(screen_has(&g, "First lesson"));
+	assert_true(screen_has(&g, "Free exploration"));
+	assert_true(screen_has(&g, "untrusted-ca"));
+	assert_true(screen_has(&g, "mitm, attacker CA trusted"));
+	assert_true(screen_has(&g, "this lesson has errors"));
+	assert_true(screen_has(&g, "About two."));
+	assert_true(screen_has(&g, "Esc back"));
+	for (int y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++)
+			assert_true(grid_at(&g, x, y)->ch != 0x1b);
+	/* a short screen scrolls to keep the selection in view */
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 80, 14, 1), 0);
+	picker_action(&p, ACT_END);
+	picker_draw(&g, &p);
+	assert_true(screen_has(&g, "mitm, attacker CA trusted"));
+	assert_false(screen_has(&g, "01-one"));
+	picker_draw(&g, &p);
+	grid_free(&g);
+	picker_free(&p);
+}
+
+static void test_no_lessons(void **state)
+{
+	struct picker p;
+
+	(void)state;
+	assert_int_equal(picker_build(&p, NULL, 0), 0);
+	assert_int_equal(picker_selected(&p)->kind, PICK_EXPLORE);
+	assert_int_equal(picker_action(&p, ACT_UP), PR_NONE);
+	assert_int_equal(picker_action(&p, ACT_NEXT), PR_CHOSEN);
+	picker_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_menu),
+		cmocka_unit_test(test_no_lessons),
+	};
+
+	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);
+}
