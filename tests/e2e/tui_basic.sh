@@ -2,8 +2,17 @@
 # End-to-end test of the TUI in tmux at 100x30: step through the whole
 # exchange, step back, help overlay, resize to 60x20 and back, inspect the
 # ClientHello's cipher suites, quit, and check the terminal is restored.
+# With TUI_BASIC_ASCII=1 (tests/e2e/tui_ascii.sh) the same with --ascii, and
+# no byte outside ASCII may reach the screen.
 # Needs $HTTPSVIZ_BIN (set by tests/run_e2e.sh); skips only without tmux.
 set -u
+ascii=${TUI_BASIC_ASCII:-0}
+args="--explore"
+arrows='(▶|◀)'
+if [ "$ascii" = 1 ]; then
+	args="--explore --ascii"
+	arrows='(>|<)'
+fi
 bin=${HTTPSVIZ_BIN:-}
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "SKIP: tmux is not installed"
@@ -50,7 +59,7 @@ wait_gone() {
 
 # A plain shell that prints a marker after the program exits, so that a
 # restored terminal shows the marker and none of the TUI.
-T new-session -d -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color sh -c '\"$bin\" --explore; echo TUI-EXITED-\$?; sleep 60'" ||
+T new-session -d -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color sh -c '\"$bin\" $args; echo TUI-EXITED-\$?; sleep 60'" ||
 	fail "cannot start tmux"
 wait_for "PAUSED" 20 || fail "the TUI did not start"
 wait_for "step 0 of 0" 5 || fail "not paused before the first step"
@@ -82,7 +91,7 @@ order_ok=1
 last=0
 for m in "ClientHello" "ServerHello" "Certificate" "ClientKeyExchange" "ChangeCipherSpec" "Finished" "[encrypted] GET /" "[encrypted] HTTP/1.1 200"; do
 	# event numbers are in the gutter: the first number on the arrow's line
-	num=$(cat "$tmp/top" "$tmp/bottom" | grep -F -- "$m" | grep -E '(▶|◀)' | head -1 | awk '{print $1}' | tr -dc 0-9)
+	num=$(cat "$tmp/top" "$tmp/bottom" | grep -F -- "$m" | grep -E "$arrows" | head -1 | awk '{print $1}' | tr -dc 0-9)
 	[ -n "$num" ] || fail "no arrow for '$m'"
 	[ "$num" -gt "$last" ] || order_ok=0
 	last=$num
@@ -136,6 +145,14 @@ grep -q "cipher_suites" "$tmp/screen" || fail "inspector does not show cipher_su
 grep -q "TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/screen" || fail "inspector does not list the offered suites"
 grep -q "#2 ClientHello\|#[0-9]* ClientHello" "$tmp/screen" || fail "inspector is not on the ClientHello"
 
+# ASCII mode: nothing but ASCII on any screen seen.
+if [ "$ascii" = 1 ]; then
+	cat "$tmp/all" "$tmp/top" "$tmp/bottom" "$tmp/screen" >"$tmp/every"
+	[ "$(LC_ALL=C tr -d '\000-\177' <"$tmp/every" | wc -c)" -eq 0 ] ||
+		fail "non-ASCII bytes on screen with --ascii: $(LC_ALL=C tr -d '\000-\177' <"$tmp/every" | head -c 30)"
+	grep -q -- "-->" "$tmp/all" || fail "no ASCII arrows with --ascii"
+fi
+
 # Quit: the program exits 0 and the terminal shows the shell again.
 T send-keys q
 wait_for "TUI-EXITED-0" 10 || fail "the program did not exit with status 0"
@@ -143,5 +160,5 @@ cap
 grep -qF "PAUSED" "$tmp/screen" && fail "the TUI is still on screen after quit"
 grep -qF "legend:" "$tmp/screen" && fail "the alternate screen was not left"
 [ "$(T display -p '#{alternate_on}')" = "0" ] || fail "the alternate screen is still on"
-echo "ok: tui_basic"
+if [ "$ascii" = 1 ]; then echo "ok: tui_basic (ascii)"; else echo "ok: tui_basic"; fi
 exit 0
