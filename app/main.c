@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 		.projector = opt.projector,
 		.no_color = opt.no_color, /* tui.c honours a non-empty NO_COLOR */
 		.lesson = opt.lesson,
+		.explore = opt.explore,
 	};
 	return tui_run(&opt.cfg, &tui);
 }
