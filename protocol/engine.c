@@ -61,7 +61,10 @@ struct side {
 	size_t app_to;
 	size_t sent;         /* bytes written to the socket */
 	struct buf wire_out; /* every byte this side sent, in order */
-	struct buf app_in;   /* plaintext read by SSL_read */
+	struct buf app_in;   /* plaintext read by SSL_read (NUL-terminated) */
+	size_t app_dropped;  /* client: body bytes read past HTTP_MAX_MESSAGE, not kept */
+	uint8_t app_tail[5]; /* client: the last bytes read, for the chunked end */
+	size_t app_total;    /* client: every plaintext byte read */
 	struct evlog stage;  /* connect mode: events of a held flight */
 	int started;
 	int hs_done;
@@ -76,6 +79,7 @@ struct side {
 	struct buf wire_in;  /* every byte received (connect, serve) */
 	size_t in_parsed;    /* wire_in up to here was reported */
 	int verify_calls;
+	int verify_done;     /* client: the certificate was verified */
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
 	const char *name;    /* "client", "server", "interceptor" */
@@ -113,6 +117,8 @@ struct engine {
 	struct tcpcap *cap;
 	uint16_t cport;
 	int syn_seen, synack_seen, ack_seen, fins;
+	struct tcpseg early_ack;  /* a client ACK delivered before the SYN-ACK */
+	uint8_t early_pkt[256];
 	uint32_t server_isn;
 	char version[32];
 	char cipher[80];
@@ -505,6 +511,7 @@ static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
 
 	if (sd == NULL)
 		return ok;
+	sd->verify_done = 1;
 	certcheck_run(log_for(sd), &in);
 	v = evlog_find(log_for(sd), EV_CERT_VERDICT, 0);
 	while (v >= 0 && evlog_find(log_for(sd), EV_CERT_VERDICT, (size_t)v + 1) >= 0)
@@ -818,10 +825,22 @@ static void segment_event(struct engine *e, const struct tcpseg *seg)
 		e->synack_seen = 1;
 		e->server_isn = seg->seq;
 		tcpcap_event(e->log, EV_TCP_SYN_ACK, dir, seg);
-	} else if (!syn && ack && dir == DIR_C2S && e->synack_seen && !e->ack_seen &&
-		   seg->ack == e->server_isn + 1 && seg->payload_len == 0) {
-		e->ack_seen = 1;
-		tcpcap_event(e->log, EV_TCP_ACK, dir, seg);
+		/* the capture may hand over the client's ACK first when the two
+		 * segments were queued on different CPUs */
+		if (e->early_ack.pkt != NULL && e->early_ack.ack == seg->seq + 1) {
+			e->ack_seen = 1;
+			tcpcap_event(e->log, EV_TCP_ACK, DIR_C2S, &e->early_ack);
+		}
+	} else if (!syn && ack && dir == DIR_C2S && !e->ack_seen && seg->payload_len == 0 &&
+		   !(seg->flags & (TCPF_FIN | TCPF_RST)) && e->syn_seen) {
+		if (e->synack_seen && seg->ack == e->server_isn + 1) {
+			e->ack_seen = 1;
+			tcpcap_event(e->log, EV_TCP_ACK, dir, seg);
+		} else if (!e->synack_seen && seg->pkt_len <= sizeof e->early_pkt) {
+			memcpy(e->early_pkt, seg->pkt, seg->pkt_len);
+			e->early_ack = *seg;
+			e->early_ack.pkt = e->early_pkt;
+		}
 	} else if (seg->flags & TCPF_FIN) {
 		e->fins++;
 		tcpcap_event(e->log, EV_TCP_FIN, dir, seg);
@@ -881,31 +900,6 @@ static int wait_fd(int fd, short events, int ms)
 	return rc;
 }
 
-static int open_client_socket(struct engine *e, struct addrinfo **res_out)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
-	struct addrinfo *res = NULL;
-	int rc;
-
-	if (e->embedded) {
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
-		e->c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (e->c.fd < 0 || bind(e->c.fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-			return -1;
-		return 0;
-	}
-	rc = getaddrinfo(e->host, e->portstr, &hints, &res);
-	if (rc != 0) {
-		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
-		     gai_strerror(rc));
-		return -2;
-	}
-	e->c.fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	*res_out = res;
-	return e->c.fd < 0 ? -1 : 0;
-}
-
 /* Accept the connection waiting on *lfd as sd's socket, then close the
  * listener: one exchange per engine. */
 static int accept_on(struct engine *e, int *lfd, struct side *sd)
@@ -948,70 +942,113 @@ static int mitm_connect(struct engine *e)
 	return 0;
 }
 
-static void step_tcp(struct engine *e)
+/* One connection attempt of the client to `to`: a fresh socket, the
+ * capture on its port, connect and wait.  Returns 0 when connected, else
+ * the errno (ETIMEDOUT for no answer) with the socket closed; -1 when the
+ * run already failed. */
+static int try_connect(struct engine *e, const struct sockaddr *to, socklen_t tolen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
-	struct addrinfo *res = NULL;
-	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	const struct sockaddr *to = (struct sockaddr *)&dst;
-	socklen_t tolen = sizeof dst;
-	char note[200];
+	char note[200] = "";
 	int one = 1;
 	int soerr = 0;
 	socklen_t el = sizeof soerr;
-	int rc = open_client_socket(e, &res);
 
-	if (rc == -2)
-		return;
-	if (rc < 0) {
+	e->c.fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (e->c.fd < 0) {
 		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (res != NULL) {
-		struct sockaddr_storage any;
-
-		memset(&any, 0, sizeof any);
-		any.ss_family = (sa_family_t)res->ai_family;
-		bind(e->c.fd, (struct sockaddr *)&any,
-		     res->ai_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
-		to = res->ai_addr;
-		tolen = res->ai_addrlen;
-	} else {
-		dst.sin_port = htons((uint16_t)(e->front == &e->mi ? e->mport : e->port));
+	/* bind first: the capture filter needs the client's port before the SYN */
+	memset(&ss, 0, sizeof ss);
+	memcpy(&ss, to, tolen < sizeof ss ? tolen : sizeof ss);
+	if (to->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	if (!e->embedded) {
+		memset(&ss, 0, sizeof ss);
+		ss.ss_family = to->sa_family;
 	}
+	bind(e->c.fd, (struct sockaddr *)&ss, tolen);
+	sl = sizeof ss;
 	getsockname(e->c.fd, (struct sockaddr *)&ss, &sl);
 	e->cport = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 						 : ((struct sockaddr_in *)&ss)->sin_port);
-	note[0] = '\0';
+	tcpcap_close(e->cap);
+	e->cap = NULL;
+	e->syn_seen = e->synack_seen = e->ack_seen = 0;
+	e->early_ack.pkt = NULL;
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
 		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 		     note[0] ? note : "capture turned off");
-		goto out;
+		return -1;
 	}
 	setsockopt(e->c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(e->c.fd, to, tolen) < 0 && errno != EINPROGRESS) {
+	if (connect(e->c.fd, to, tolen) < 0 && errno != EINPROGRESS)
 		soerr = errno;
-	} else if (wait_fd(e->c.fd, POLLOUT, timeout_ms(e)) <= 0) {
-		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out",
-		     e->host, e->portstr);
-		goto out;
-	} else {
+	else if (wait_fd(e->c.fd, POLLOUT, timeout_ms(e)) <= 0)
+		soerr = ETIMEDOUT;
+	else
 		getsockopt(e->c.fd, SOL_SOCKET, SO_ERROR, &soerr, &el);
-	}
 	if (soerr != 0) {
 		if (e->cap != NULL)
-			tcpcap_drain(e->cap, 2, 200, on_segment, e);
-		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s failed: %s",
-		     e->host, e->portstr, strerror(soerr));
+			tcpcap_drain(e->cap, 2, 100, on_segment, e);
+		close(e->c.fd);
+		e->c.fd = -1;
+	}
+	return soerr;
+}
+
+static void step_tcp(struct engine *e)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	char addr[INET6_ADDRSTRLEN] = "?";
+	int soerr = 0;
+	int rc;
+
+	if (e->embedded) {
+		dst.sin_port = htons((uint16_t)(e->front == &e->mi ? e->mport : e->port));
+		soerr = try_connect(e, (struct sockaddr *)&dst, sizeof dst);
+	} else {
+		rc = getaddrinfo(e->host, e->portstr, &hints, &res);
+		if (rc != 0) {
+			fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
+			     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+			return;
+		}
+		/* like any client: each address the name has, in the resolver's order */
+		for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+			getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr, NULL, 0, NI_NUMERICHOST);
+			soerr = try_connect(e, ai->ai_addr, ai->ai_addrlen);
+			if (soerr <= 0)
+				break;
+		}
+	}
+	if (soerr < 0)
+		goto out;
+	if (soerr == ETIMEDOUT) {
+		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
+		     e->host, e->portstr, timeout_ms(e));
+		goto out;
+	}
+	if (soerr != 0) {
+		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
+		     e->host, e->portstr, e->embedded ? "127.0.0.1" : addr, strerror(soerr));
 		goto out;
 	}
 	if (e->embedded && accept_on(e, e->front == &e->mi ? &e->mlfd : &e->lfd, e->front) < 0)
 		goto out;
-	if (e->cap != NULL)
-		tcpcap_drain(e->cap, 3, 300, on_segment, e);
+	/* wait for the handshake's segments themselves, not for a count of
+	 * packets: the connection is established, so the ACK has left */
+	for (int64_t end = now_ms() + 300; e->cap != NULL && !e->ack_seen && now_ms() < end;)
+		if (tcpcap_drain(e->cap, tcpcap_count(e->cap) + 1, 20, on_segment, e) < 0)
+			break;
 	if (!e->ack_seen)
 		tcp_info_event(e, e->c.fd, ACTOR_KERNEL);
 	if (e->front == &e->mi && mitm_connect(e) < 0)
@@ -1043,6 +1080,20 @@ static long record_seq12(const struct side *sd, const uint8_t *all, size_t off)
 	return seq;
 }
 
+/* The key-exchange views follow one connection: the viewer's (the client's,
+ * or serve's server) and its peer's.  In the mitm scenario the interceptor's
+ * own connection to the server has other keys and stays out of them. */
+static int on_viewed_connection(const struct side *sd)
+{
+	return sd == sd->e->viewer || sd == sd->e->front;
+}
+
+/* The role a side plays on its connection, as the captured data names it. */
+static enum actor role_actor(const struct side *sd)
+{
+	return sd->server_role ? ACTOR_SERVER : ACTOR_CLIENT;
+}
+
 static void emit_app_records(struct side *sd)
 {
 	struct engine *e = sd->e;
@@ -1068,7 +1119,8 @@ static void emit_app_records(struct side *sd)
 			if (!tls13)
 				event_field(ev, 0, "record_seq", 0, 0, "%ld (implicit: not sent, counted by both sides)",
 					    record_seq12(sd, all.p, sd->wire_out.len + i));
-			capture_app_record(&e->capdata, sd->who, sd->out.p + i, 5 + rl);
+			if (on_viewed_connection(sd))
+				capture_app_record(&e->capdata, role_actor(sd), sd->out.p + i, 5 + rl);
 		}
 		i += 5 + rl;
 	}
@@ -1101,7 +1153,8 @@ static int flush_side(struct side *sd)
 		     sd->who == ACTOR_CLIENT ? "client" : "server", n < 0 ? strerror(errno) : "timeout");
 		break;
 	}
-	capture_wire(&e->capdata, sd->who, sd->out.p, off);
+	if (on_viewed_connection(sd))
+		capture_wire(&e->capdata, role_actor(sd), sd->out.p, off);
 	buf_append(&sd->wire_out, sd->out.p, off);
 	sd->sent += off;
 	sent_all = off == sd->out.len;
@@ -1181,12 +1234,18 @@ static int has_input(const struct side *sd)
 	return wait_fd(sd->fd, POLLIN, 0) > 0;
 }
 
+static int flush_side(struct side *sd);
+
+/* Close this side's socket for writing, after what its SSL still has to
+ * say (a close_notify written in the same turn must leave before the FIN). */
 static void close_side(struct side *sd)
 {
 	struct engine *e = sd->e;
 
 	if (sd->closed)
 		return;
+	if (sd->out.len > 0)
+		flush_side(sd);
 	sd->closed = 1;
 	shutdown(sd->fd, SHUT_WR);
 	if (e->cap != NULL && (sd == &e->c || sd == e->front)) {
@@ -1210,10 +1269,13 @@ static void emit_response(struct side *sd)
 
 	ev = evlog_add(sd->e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
 		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
-		       (const char *)sd->app_in.p, sd->app_in.len);
+		       (const char *)sd->app_in.p, sd->app_total);
 	if (ev == NULL)
 		return;
 	http_decode(ev);
+	if (sd->app_dropped > 0)
+		event_field(ev, 0, "kept", 0, 0, "the first %zu of %zu bytes (the rest was read and counted, not kept)",
+			    sd->app_in.len, sd->app_total);
 	st = event_find_field(ev, "status");
 	if (st == NULL || atoi(st->value) < 100)
 		fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
@@ -1239,6 +1301,48 @@ static void relay_plaintext(struct side *sd, enum evname name, const char *what)
 	buf_append(&sd->relay->relay_in, sd->app_in.p, sd->app_in.len);
 }
 
+/* Keep n plaintext bytes: all of them while the message is small; past
+ * HTTP_MAX_MESSAGE a client (a real server may send megabytes) only counts
+ * the rest of the body and remembers its last bytes.  Returns -1 when a
+ * request is too large or memory ran out. */
+static int keep_app(struct side *sd, const uint8_t *p, size_t n)
+{
+	size_t room = HTTP_MAX_MESSAGE - sd->app_in.len;
+	size_t keep = n < room ? n : room;
+
+	sd->app_total += n;
+	for (size_t i = n > 5 ? n - 5 : 0; i < n; i++) {
+		memmove(sd->app_tail, sd->app_tail + 1, sizeof sd->app_tail - 1);
+		sd->app_tail[sizeof sd->app_tail - 1] = p[i];
+	}
+	if (keep < n && (sd->server_role || http_header_end((const char *)sd->app_in.p, sd->app_in.len) == 0))
+		return -1; /* a request, or a header block, this large is not HTTP we accept */
+	if (buf_append(&sd->app_in, p, keep) < 0 || buf_append(&sd->app_in, "", 1) < 0)
+		return -1;
+	sd->app_in.len--; /* the NUL stays after the data: strcspn and friends stop there */
+	sd->app_dropped += n - keep;
+	return 0;
+}
+
+/* 1 when the client has the whole response, 0 when more is to come, -1
+ * when it is malformed; counts the body bytes that were not kept. */
+static int response_complete(const struct side *sd)
+{
+	const char *p = (const char *)sd->app_in.p;
+	size_t h;
+	const char *cl;
+
+	if (sd->app_dropped == 0)
+		return http_response_complete(p, sd->app_in.len);
+	h = http_header_end(p, sd->app_in.len);
+	cl = h ? strcasestr(p, "\r\ncontent-length:") : NULL;
+	if (cl != NULL && (size_t)(cl - p) < h)
+		return sd->app_total >= h + strtoull(cl + 17, NULL, 10);
+	if (strcasestr(p, "\r\ntransfer-encoding: chunked") != NULL)
+		return memcmp(sd->app_tail, "0\r\n\r\n", 5) == 0;
+	return 0;
+}
+
 /* Read application data into app_in until SSL blocks.  Returns the
  * ssl_outcome of the last read. */
 static int read_app(struct side *sd)
@@ -1249,8 +1353,7 @@ static int read_app(struct side *sd)
 		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
 
 		if (n > 0) {
-			if (sd->app_in.len + (size_t)n > HTTP_MAX_MESSAGE ||
-			    buf_append(&sd->app_in, tmp, (size_t)n) < 0) {
+			if (keep_app(sd, tmp, (size_t)n) < 0) {
 				fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;
 			}
@@ -1323,8 +1426,7 @@ static int client_turn(struct side *sd)
 		rc = read_app(sd);
 		if (rc < 0)
 			return -1;
-		if (http_response_complete((const char *)sd->app_in.p, sd->app_in.len) == 1 ||
-		    (rc == 2 && sd->app_in.len > 0)) {
+		if (response_complete(sd) == 1 || (rc == 2 && sd->app_in.len > 0)) {
 			sd->resp_done = 1;
 			sd->peer_closed = rc == 2;
 			if (sd->relay != NULL)
@@ -1525,7 +1627,8 @@ static void after_turn(struct side *sd)
 		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
 	}
 	capture_state(sd);
-	kexview_after_turn(e->log, &e->capdata, sd->who);
+	if (on_viewed_connection(sd))
+		kexview_after_turn(e->log, &e->capdata, sd->who);
 }
 
 /* Whose turn it is when every end is ours: the next side, after the one
@@ -1622,7 +1725,7 @@ static void step_connect(struct engine *e)
 	if (c->out.len == 0)
 		c->holding = 0;
 	after_turn(c);
-	if (c->closed)
+	if (c->closed && e->phase != PH_FAILED)
 		e->phase = PH_DONE;
 }
 
@@ -1719,6 +1822,14 @@ size_t engine_bytes_pending(const struct engine *e, enum actor side)
 	if (sd->fd < 0 || ioctl(sd->fd, FIONREAD, &n) < 0)
 		return 0;
 	return (size_t)n;
+}
+
+/* see engine.h */
+long engine_verify_result(const struct engine *e)
+{
+	if (e->c.ssl == NULL || !e->c.verify_done)
+		return -1;
+	return SSL_get_verify_result(e->c.ssl);
 }
 
 /* see engine.h */

@@ -79,6 +79,11 @@ const char *engine_cipher(const struct engine *e);
  * socket's receive queue (for tests of real stepping). */
 size_t engine_bytes_sent(const struct engine *e, enum actor side);
 size_t engine_bytes_pending(const struct engine *e, enum actor side);
+/* OpenSSL's verify result for the server certificate, as the client's
+ * SSL_get_verify_result reports it (X509_V_OK or an X509_V_ERR_* code; it
+ * keeps the last error OpenSSL saw), or -1 before any certificate was
+ * verified (and in serve mode). */
+long engine_verify_result(const struct engine *e);
 /* The embedded server's port (0 in connect mode). */
 int engine_server_port(const struct engine *e);
 /* Free everything, closing sockets. */
