@@ -185,6 +185,8 @@ static struct evlog *log_for(struct side *sd)
 static struct event *side_event(struct side *sd, int write_p, enum evname name, const void *raw, size_t len,
 				const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+static int flush_side(struct side *sd);
+
 /* Keep the first failure: later errors are consequences of it. */
 static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -199,6 +201,14 @@ static void fail(struct engine *e, int code, enum evname name, enum actor who, c
 	va_end(ap);
 	if (e->phase == PH_FAILED)
 		return;
+	/* connect: a fatal alert the client wrote in this turn leaves first,
+	 * so the story reads alert, then failure */
+	if (e->c.holding && e->c.out.len > 0 && e->c.fd >= 0) {
+		e->c.holding = 0;
+		flush_side(&e->c);
+		if (e->phase == PH_FAILED)
+			return;
+	}
 	e->phase = PH_FAILED;
 	e->exit_code = code;
 	snprintf(e->err, sizeof e->err, "%s", msg);
@@ -1233,8 +1243,6 @@ static int has_input(const struct side *sd)
 		return 1;
 	return wait_fd(sd->fd, POLLIN, 0) > 0;
 }
-
-static int flush_side(struct side *sd);
 
 /* Close this side's socket for writing, after what its SSL still has to
  * say (a close_notify written in the same turn must leave before the FIN). */
