@@ -37,6 +37,7 @@
 #include "protocol/tlsdecode.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
+#define SERVE_LINGER_MS 1000
 
 enum phase { PH_TCP, PH_TLS, PH_DONE, PH_FAILED };
 
@@ -1192,12 +1193,46 @@ static int is_unexpected_eof(struct side *sd, int rc)
 	return 0;
 }
 
+/* What the peer sent instead of TLS, in a few words for the error line
+ * (printable ASCII only: it ends up on the terminal), or "". */
+static void describe_peer_bytes(const struct side *sd, char *out, size_t n)
+{
+	uint8_t p[64];
+	size_t len = sd->wire_in.len < sizeof p ? sd->wire_in.len : sizeof p;
+	char line[48];
+	size_t k = 0;
+	ssize_t more;
+
+	out[0] = '\0';
+	if (len == 0)
+		return;
+	/* OpenSSL read only a record header; the rest may still be unread */
+	memcpy(p, sd->wire_in.p, len);
+	more = recv(sd->fd, p + len, sizeof p - len, MSG_PEEK | MSG_DONTWAIT);
+	if (more > 0)
+		len += (size_t)more;
+	for (; k < len && k + 1 < sizeof line && p[k] >= 0x20 && p[k] < 0x7f; k++)
+		line[k] = (char)p[k];
+	line[k] = '\0';
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+		snprintf(out, n, ": it answered in plain HTTP, \"%s\"", line);
+	else if (k >= 4 && strchr(line, ' ') != NULL && strstr((const char *)line, " HTTP/") != NULL)
+		snprintf(out, n, ": it sent a plain HTTP request, \"%s\"", line);
+	else if (len >= 5 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && ((size_t)p[3] << 8 | p[4]) > 16384 + 2048)
+		snprintf(out, n, ": a record header announced %zu bytes, more than TLS allows (2^14 + 2048)",
+			 (size_t)p[3] << 8 | p[4]);
+	else if (len >= 3)
+		snprintf(out, n, ": its first bytes were %02x %02x %02x, not a TLS record header (16 03 0x)", p[0], p[1],
+			 p[2]);
+}
+
 static int ssl_outcome(struct side *sd, int rc, const char *what)
 {
 	struct engine *e = sd->e;
 	int se = SSL_get_error(sd->ssl, rc);
 	unsigned long code;
 	char text[200];
+	char seen[96];
 	const char *who = sd->name;
 
 	switch (se) {
@@ -1227,10 +1262,31 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
-	if (ERR_GET_REASON(code) == SSL_R_WRONG_VERSION_NUMBER || ERR_GET_REASON(code) == SSL_R_RECORD_LENGTH_MISMATCH ||
-	    ERR_GET_REASON(code) == SSL_R_PACKET_LENGTH_TOO_LONG)
-		fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here (%s)", who, text);
-	else
+	switch (ERR_GET_REASON(code)) {
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_RECORD_LENGTH_MISMATCH:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+	case SSL_R_ENCRYPTED_LENGTH_TOO_LONG:
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+		describe_peer_bytes(sd, seen, sizeof seen);
+		fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
+		     text);
+		return -1;
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
+		     "%s: no TLS version in common (this side allows %s) (%s)", who,
+		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
+		return -1;
+	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
+		return -1;
+	default:
+		break;
+	}
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }
@@ -1516,6 +1572,13 @@ static int server_turn(struct side *sd)
 		rc = write_app(sd, resp, rlen, "sending the response");
 		free(resp);
 		sd->resp_done = 1;
+		/* serve answers "Connection: close" like any server: its
+		 * close_notify leaves with the response, and a client that waits
+		 * for the server to close (s_client -ign_eof) is not kept waiting */
+		if (rc == 0 && sd->e->serve) {
+			SSL_shutdown(sd->ssl);
+			sd->close_sent = 1;
+		}
 		return rc == 0 ? 1 : -1;
 	}
 	if (!sd->resp_done) {
@@ -1526,7 +1589,15 @@ static int server_turn(struct side *sd)
 	}
 	if (!sd->peer_closed) {
 		uint8_t tmp[256];
-		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
+		int n;
+
+		/* after serve's close_notify the client's own is a courtesy:
+		 * wait a little for it, then close anyway */
+		if (sd->close_sent && !has_input(sd) && wait_fd(sd->fd, POLLIN, SERVE_LINGER_MS) <= 0) {
+			sd->peer_closed = sd->eof = 1;
+			return 1;
+		}
+		n = SSL_read(sd->ssl, tmp, sizeof tmp);
 
 		if (is_unexpected_eof(sd, n)) {
 			sd->eof = 1;
