@@ -61,11 +61,11 @@ def answer(c):
     elif mode == "random":
         read_some(c)
         c.sendall(os.urandom(2000))
-        time.sleep(0.5)
+        time.sleep(0.1)
     elif mode == "bad_length":
         read_some(c)
         c.sendall(bytes.fromhex("160303ffff") + os.urandom(200))
-        time.sleep(0.5)
+        time.sleep(0.1)
     elif mode == "silent":
         while time.time() < end and read_some(c):
             pass
