@@ -14,6 +14,7 @@ void cli_usage(FILE *out)
 	      "       httpsviz --trace|--json [OPTIONS]  the same exchange, printed\n"
 	      "       httpsviz connect HOST[:PORT] [OPTIONS]  a real server\n"
 	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE] [--name HOST] [--max-clients N]\n"
+	      "                      [--tls 1.2|1.3] [--json]\n"
 	      "                                          the instrumented server, for a classroom\n"
 	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
 	      "       httpsviz lessons                   list the lessons\n"

@@ -855,6 +855,8 @@ static void segment_event(struct engine *e, const struct tcpseg *seg)
 	} else if (seg->flags & TCPF_FIN) {
 		e->fins++;
 		tcpcap_event(e->log, EV_TCP_FIN, dir, seg);
+	} else if (seg->flags & TCPF_RST) {
+		tcpcap_event(e->log, EV_TCP_RST, dir, seg);
 	}
 }
 

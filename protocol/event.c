@@ -36,6 +36,9 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TCP_FIN] = "This side closes its direction of the TCP connection with a FIN: it will "
 		       "send no more bytes. TLS first sent close_notify so the peer knows the data "
 		       "was not cut short by an attacker.",
+	[EV_TCP_RST] = "A reset: the kernel refuses or aborts the connection. A SYN answered by "
+		       "RST means nothing listens on that port; an RST later means one side gave up "
+		       "on the connection without the orderly FIN exchange.",
 	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the versions it "
 				"supports, 32 random bytes (the client random), the cipher suites it "
 				"accepts in order of preference, and extensions such as the server name "

@@ -22,6 +22,7 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	X(TCP_ACK, "tcp.ack", LAYER_TCP, "ACK")                              \
 	X(TCP_CONNECTED, "tcp.connected", LAYER_TCP, "TCP connected")        \
 	X(TCP_FIN, "tcp.fin", LAYER_TCP, "FIN")                              \
+	X(TCP_RST, "tcp.rst", LAYER_TCP, "RST")                              \
 	X(TLS_CLIENT_HELLO, "tls.client_hello", LAYER_TLS, "ClientHello")    \
 	X(TLS_SERVER_HELLO, "tls.server_hello", LAYER_TLS, "ServerHello")    \
 	X(TLS_ENCRYPTED_EXTENSIONS, "tls.encrypted_extensions", LAYER_TLS,   \
