@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int blob_append(struct capture_blob *b, const void *p, size_t n)
+/* see capture.h */
+int capture_blob_append(struct capture_blob *b, const void *p, size_t n)
 {
 	if (n > SIZE_MAX / 2 - b->len)
 		return -1;
@@ -26,7 +27,8 @@ static int blob_append(struct capture_blob *b, const void *p, size_t n)
 	return 0;
 }
 
-static void blob_free(struct capture_blob *b)
+/* see capture.h */
+void capture_blob_free(struct capture_blob *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof *b);
@@ -48,11 +50,11 @@ void capture_free(struct capture *c)
 {
 	EVP_PKEY_free(c->server_tmp_key);
 	EVP_PKEY_free(c->server_cert_key);
-	blob_free(&c->transcript);
+	capture_blob_free(&c->transcript);
 	for (int i = 0; i < 2; i++) {
-		blob_free(&c->wire[i]);
-		blob_free(&c->app_record[i]);
-		blob_free(&c->plaintext[i]);
+		capture_blob_free(&c->wire[i]);
+		capture_blob_free(&c->app_record[i]);
+		capture_blob_free(&c->plaintext[i]);
 	}
 	memset(c, 0, sizeof *c);
 }
@@ -62,7 +64,7 @@ void capture_handshake(struct capture *c, enum actor sender, const void *msg, si
 {
 	size_t off = c->transcript.len;
 
-	if (c->nmsgs >= CAPTURE_MAX_ITEMS || blob_append(&c->transcript, msg, len) < 0)
+	if (c->nmsgs >= CAPTURE_MAX_ITEMS || capture_blob_append(&c->transcript, msg, len) < 0)
 		return;
 	c->msgs[c->nmsgs].sender = sender;
 	c->msgs[c->nmsgs].off = off;
@@ -130,7 +132,7 @@ int capture_keylog_line(struct capture *c, enum actor who, const char *line, str
 /* see capture.h */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n)
 {
-	blob_append(&c->wire[side_index(sender)], p, n);
+	capture_blob_append(&c->wire[side_index(sender)], p, n);
 }
 
 /* see capture.h */
@@ -139,7 +141,7 @@ void capture_app_record(struct capture *c, enum actor sender, const void *p, siz
 	struct capture_blob *b = &c->app_record[side_index(sender)];
 
 	if (b->len == 0)
-		blob_append(b, p, n);
+		capture_blob_append(b, p, n);
 }
 
 /* see capture.h */
@@ -148,7 +150,7 @@ void capture_plaintext(struct capture *c, enum actor sender, const void *p, size
 	struct capture_blob *b = &c->plaintext[side_index(sender)];
 
 	b->len = 0;
-	blob_append(b, p, n);
+	capture_blob_append(b, p, n);
 }
 
 /* see capture.h */

@@ -70,6 +70,11 @@ struct capture {
 	int done[16];                              /* for the views: which events were emitted */
 };
 
+/* Append n bytes to a growable byte buffer; -1 when out of memory. */
+int capture_blob_append(struct capture_blob *b, const void *p, size_t n);
+/* Free a byte buffer and leave it empty. */
+void capture_blob_free(struct capture_blob *b);
+
 void capture_init(struct capture *c);
 void capture_free(struct capture *c);
 /* Record a handshake message the client sent or received. */

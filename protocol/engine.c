@@ -41,28 +41,22 @@
 
 enum phase { PH_TCP, PH_TLS, PH_DONE, PH_FAILED };
 
-struct buf {
-	uint8_t *p;
-	size_t len;
-	size_t cap;
-};
-
 struct side {
 	struct engine *e;
 	enum actor who;      /* client, server, or mitm (either half) */
 	enum actor peer;     /* who is at the other end of its connection */
 	int server_role;     /* it runs the server half of TLS */
 	struct side *relay;  /* mitm: the other half, plaintext is passed to */
-	struct buf relay_in; /* mitm: plaintext handed over by the other half */
+	struct capture_blob relay_in; /* mitm: plaintext handed over by the other half */
 	int fd;
 	SSL *ssl;
 	BIO *bio;
-	struct buf out;      /* written by SSL, not yet on the socket */
+	struct capture_blob out;      /* written by SSL, not yet on the socket */
 	size_t app_from;     /* out[app_from, app_to) came from our SSL_write */
 	size_t app_to;
 	size_t sent;         /* bytes written to the socket */
-	struct buf wire_out; /* every byte this side sent, in order */
-	struct buf app_in;   /* plaintext read by SSL_read (NUL-terminated) */
+	struct capture_blob wire_out; /* every byte this side sent, in order */
+	struct capture_blob app_in;   /* plaintext read by SSL_read (NUL-terminated) */
 	size_t app_dropped;  /* client: body bytes read past HTTP_MAX_MESSAGE, not kept */
 	uint8_t app_tail[5]; /* client: the last bytes read, for the chunked end */
 	size_t app_total;    /* client: every plaintext byte read */
@@ -77,7 +71,7 @@ struct side {
 	int closed;
 	int eof;             /* the peer closed TCP (with or without close_notify) */
 	int holding;         /* connect: this turn's flight waits for the next step */
-	struct buf wire_in;  /* every byte received (connect, serve) */
+	struct capture_blob wire_in;  /* every byte received (connect, serve) */
 	size_t in_parsed;    /* wire_in up to here was reported */
 	int verify_calls;
 	int verify_done;     /* client: the certificate was verified */
@@ -133,33 +127,6 @@ struct engine {
 static BIO_METHOD *tap_method;
 
 /* ---------------------------------------------------------------- buffers */
-
-static int buf_append(struct buf *b, const void *p, size_t n)
-{
-	if (n > SIZE_MAX / 2 - b->len)
-		return -1;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		uint8_t *grown;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		grown = realloc(b->p, cap);
-		if (grown == NULL)
-			return -1;
-		b->p = grown;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof *b);
-}
 
 static int64_t now_ms(void)
 {
@@ -225,7 +192,7 @@ static int tap_write(BIO *b, const char *data, int len)
 	BIO_clear_retry_flags(b);
 	if (len <= 0)
 		return 0;
-	if (buf_append(&sd->out, data, (size_t)len) < 0)
+	if (capture_blob_append(&sd->out, data, (size_t)len) < 0)
 		return -1;
 	return len;
 }
@@ -236,7 +203,7 @@ static int tap_write(BIO *b, const char *data, int len)
  * OpenSSL reads a header and a body in separate calls. */
 static void report_received(struct side *sd, const void *data, size_t n)
 {
-	buf_append(&sd->wire_in, data, n);
+	capture_blob_append(&sd->wire_in, data, n);
 	while (sd->wire_in.len - sd->in_parsed >= 5) {
 		const uint8_t *r = sd->wire_in.p + sd->in_parsed;
 		size_t rl = (size_t)r[3] << 8 | r[4];
@@ -1111,14 +1078,14 @@ static void emit_app_records(struct side *sd)
 {
 	struct engine *e = sd->e;
 	int tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION;
-	struct buf all = {0};
+	struct capture_blob all = {0};
 	size_t i = sd->app_from;
 
 	if (sd->app_to <= sd->app_from)
 		return;
 	/* the sequence number needs the whole stream this side sent */
-	buf_append(&all, sd->wire_out.p, sd->wire_out.len);
-	buf_append(&all, sd->out.p, sd->out.len);
+	capture_blob_append(&all, sd->wire_out.p, sd->wire_out.len);
+	capture_blob_append(&all, sd->out.p, sd->out.len);
 	while (i + 5 <= sd->app_to) {
 		size_t rl = (size_t)sd->out.p[i + 3] << 8 | sd->out.p[i + 4];
 		struct event *ev;
@@ -1137,7 +1104,7 @@ static void emit_app_records(struct side *sd)
 		}
 		i += 5 + rl;
 	}
-	buf_free(&all);
+	capture_blob_free(&all);
 }
 
 /* Send what this side's SSL wrote, as one write, then let its held events
@@ -1168,7 +1135,7 @@ static int flush_side(struct side *sd)
 	}
 	if (on_viewed_connection(sd))
 		capture_wire(&e->capdata, role_actor(sd), sd->out.p, off);
-	buf_append(&sd->wire_out, sd->out.p, off);
+	capture_blob_append(&sd->wire_out, sd->out.p, off);
 	sd->sent += off;
 	sent_all = off == sd->out.len;
 	sd->holding = 0;
@@ -1364,7 +1331,7 @@ static void relay_plaintext(struct side *sd, enum evname name, const char *what)
 			    "passing it on re-encrypted");
 	}
 	sd->relay->relay_in.len = 0;
-	buf_append(&sd->relay->relay_in, sd->app_in.p, sd->app_in.len);
+	capture_blob_append(&sd->relay->relay_in, sd->app_in.p, sd->app_in.len);
 }
 
 /* Keep n plaintext bytes: all of them while the message is small; past
@@ -1383,7 +1350,7 @@ static int keep_app(struct side *sd, const uint8_t *p, size_t n)
 	}
 	if (keep < n && (sd->server_role || http_header_end((const char *)sd->app_in.p, sd->app_in.len) == 0))
 		return -1; /* a request, or a header block, this large is not HTTP we accept */
-	if (buf_append(&sd->app_in, p, keep) < 0 || buf_append(&sd->app_in, "", 1) < 0)
+	if (capture_blob_append(&sd->app_in, p, keep) < 0 || capture_blob_append(&sd->app_in, "", 1) < 0)
 		return -1;
 	sd->app_in.len--; /* the NUL stays after the data: strcspn and friends stop there */
 	sd->app_dropped += n - keep;
@@ -1925,11 +1892,11 @@ static void side_free(struct side *sd)
 		SSL_free(sd->ssl); /* frees the BIO too */
 	if (sd->fd >= 0)
 		close(sd->fd);
-	buf_free(&sd->out);
-	buf_free(&sd->wire_out);
-	buf_free(&sd->app_in);
-	buf_free(&sd->relay_in);
-	buf_free(&sd->wire_in);
+	capture_blob_free(&sd->out);
+	capture_blob_free(&sd->wire_out);
+	capture_blob_free(&sd->app_in);
+	capture_blob_free(&sd->relay_in);
+	capture_blob_free(&sd->wire_in);
 	evlog_clear(&sd->stage);
 }
 
