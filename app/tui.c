@@ -225,8 +225,16 @@ static unsigned do_step(struct tui *t)
 	size_t before = t->log.n;
 	enum engine_status st = ENGINE_MORE;
 
+	if (engine_may_wait(t->engine)) {
+		/* a remote server answers when it answers: say so before waiting */
+		snprintf(t->view.notice, sizeof t->view.notice, "waiting for the server (up to %d ms)...",
+			 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
+		view_draw(&t->grid, &t->view, &t->log);
+		paint(t);
+	}
 	for (int i = 0; i < 16 && t->log.n == before && st == ENGINE_MORE; i++)
 		st = engine_step(t->engine);
+	t->view.notice[0] = '\0';
 	view_set_session(&t->view, engine_version(t->engine), engine_cipher(t->engine));
 	return view_stepped(&t->view, &t->log,
 			    st == ENGINE_DONE ? 1 : st == ENGINE_FAILED ? 2 : 0,

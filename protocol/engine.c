@@ -1826,6 +1826,17 @@ enum engine_status engine_step(struct engine *e)
 }
 
 /* see engine.h */
+int engine_may_wait(const struct engine *e)
+{
+	if (e->all_local || e->serve)
+		return 0;
+	if (e->phase == PH_TCP)
+		return 1;
+	return e->phase == PH_TLS && e->c.out.len == 0 && e->c.started && !has_initiative(&e->c) &&
+	       !has_input(&e->c);
+}
+
+/* see engine.h */
 int engine_steps(const struct engine *e)
 {
 	return e->steps;

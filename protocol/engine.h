@@ -66,6 +66,9 @@ struct engine *engine_new_served(const struct engine_config *cfg, int fd, const 
  * come; ENGINE_DONE: the exchange is complete; ENGINE_FAILED: it ended with
  * an error event (see engine_exit_code). */
 enum engine_status engine_step(struct engine *e);
+/* 1 when the next step waits on the network (connect: the server's
+ * flight has not arrived yet), so a UI can say so before it blocks. */
+int engine_may_wait(const struct engine *e);
 /* Number of steps performed so far. */
 int engine_steps(const struct engine *e);
 /* The exit status this run should end with (EXIT_OK while not failed). */
