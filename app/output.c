@@ -159,7 +159,17 @@ static size_t json_fields(FILE *out, const struct event *ev, size_t i, int d)
 /* see output.h */
 void output_json_event(FILE *out, const struct event *ev)
 {
-	fprintf(out, "{\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"peer\":\"%s\","
+	output_json_event_tagged(out, ev, 0);
+}
+
+/* see output.h */
+void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
+{
+	if (exchange > 0)
+		fprintf(out, "{\"exchange\":%d,", exchange);
+	else
+		fputc('{', out);
+	fprintf(out, "\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"peer\":\"%s\","
 		     "\"layer\":\"%s\",\"name\":\"%s\",\"summary\":",
 		ev->seq, (unsigned long long)ev->t_us, ev->step, actor_str(ev->actor), direction_str(ev->dir),
 		actor_str(ev->peer), layer_str(evname_layer(ev->name)), evname_str(ev->name));

@@ -17,6 +17,8 @@ void output_trace_event(FILE *out, const struct event *ev, int verbose);
  * seq, t_us, step, actor, direction, layer, name, summary, hex, fields, and
  * result / x509_error / x509_error_text / verified where they apply). */
 void output_json_event(FILE *out, const struct event *ev);
+/* The same, with a leading "exchange" key (serve: which client it was). */
+void output_json_event_tagged(FILE *out, const struct event *ev, int exchange);
 /* Write s as a JSON string literal (quotes included). */
 void output_json_string(FILE *out, const char *s);
 

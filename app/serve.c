@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/x509v3.h>
@@ -21,6 +22,7 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8443"
 #define DEFAULT_CA_OUT "httpsviz-ca.pem"
+#define MAX_CHILDREN 64 /* exchanges served at once */
 
 static volatile sig_atomic_t stop;
 
@@ -161,10 +163,13 @@ static int serve_one(const struct options *opt, const struct pki *pki, int fd, i
 	while (st == ENGINE_MORE && !stop) {
 		st = engine_step(e);
 		for (; shown < log.n; shown++) {
-			if (opt->json)
-				output_json_event(stdout, log.ev[shown]);
-			else
+			/* clients are served at once: each line says whose it is */
+			if (opt->json) {
+				output_json_event_tagged(stdout, log.ev[shown], nth);
+			} else {
+				printf("#%d", nth);
 				output_trace_event(stdout, log.ev[shown], opt->verbose);
+			}
 		}
 		fflush(stdout);
 	}
@@ -189,6 +194,7 @@ int serve_run(const struct options *opt)
 	struct sigaction sa;
 	int lfd;
 	int served = 0;
+	int children = 0;
 	int rc = EXIT_OK;
 
 	lfd = listen_on(opt->listen ? opt->listen : DEFAULT_LISTEN, shown, sizeof shown);
@@ -223,8 +229,11 @@ int serve_run(const struct options *opt)
 		socklen_t sl = sizeof ss;
 		char from[INET6_ADDRSTRLEN + 8] = "?";
 		int fd;
+		pid_t pid;
 
-		if (poll(&p, 1, 500) <= 0)
+		while (children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+			children--;
+		if (poll(&p, 1, 200) <= 0)
 			continue;
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
@@ -234,9 +243,26 @@ int serve_run(const struct options *opt)
 		else if (ss.ss_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, from, sizeof from);
 		served++;
-		/* a client that misbehaves ends its own exchange, not the server */
-		serve_one(opt, &pki, fd, served, from);
+		/* each client gets its own process: one that misbehaves or stays
+		 * silent ends its own exchange, never the server or the others */
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			close(lfd);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			_exit(serve_one(opt, &pki, fd, served, from));
+		}
+		close(fd);
+		if (pid < 0)
+			fprintf(stderr, "httpsviz serve: fork: %s\n", strerror(errno));
+		else
+			children++;
+		while (children >= MAX_CHILDREN && waitpid(-1, NULL, 0) > 0)
+			children--;
 	}
+	while (children > 0 && waitpid(-1, NULL, 0) > 0)
+		children--;
 out:
 	close(lfd);
 	pki_free(&pki);
