@@ -22,8 +22,8 @@ static const struct evinfo evinfo[EV__COUNT] = {EVENT_CATALOGUE(EVENT_INFO_ENTRY
  * RFC 5280 / RFC 6125 (certificates). */
 static const char *const explain[EV__COUNT] = {
 	[EV_TCP_SYN] = "The client's kernel asks to open a TCP connection. The SYN carries the "
-		       "client's initial sequence number (ISN), chosen unpredictably, from which it "
-		       "will count every byte it sends.",
+		       "client's initial sequence number (ISN), chosen unpredictably. The SYN itself "
+		       "uses up one sequence number, so the first data byte is numbered ISN + 1.",
 	[EV_TCP_SYN_ACK] = "The server's kernel accepts: it acknowledges the client's ISN + 1 and "
 			   "sends its own ISN. TCP numbers bytes in each direction separately, so each "
 			   "side must learn the other's starting point.",
@@ -34,8 +34,9 @@ static const char *const explain[EV__COUNT] = {
 			     "handshake (SYN, SYN-ACK, ACK) on its own; without packet capture the app "
 			     "can only see the socket's state, not the segments.",
 	[EV_TCP_FIN] = "This side closes its direction of the TCP connection with a FIN: it will "
-		       "send no more bytes. TLS first sent close_notify so the peer knows the data "
-		       "was not cut short by an attacker.",
+		       "send no more bytes. A FIN is not authenticated and can be forged, so TLS "
+		       "sends an authenticated close_notify first: with it the peer can tell a "
+		       "complete stream from one an attacker cut short.",
 	[EV_TCP_RST] = "A reset: the kernel refuses or aborts the connection. A SYN answered by "
 		       "RST means nothing listens on that port; an RST later means one side gave up "
 		       "on the connection without the orderly FIN exchange.",
@@ -53,17 +54,20 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TLS_CERTIFICATE] = "The server sends its certificate chain: its own certificate first "
 			       "(its name and public key, signed by a CA), then any intermediate CA "
 			       "certificates. The client must now check that chain.",
-	[EV_TLS_SERVER_KEY_EXCHANGE] = "With ECDHE the server sends an ephemeral public key and "
-				       "signs it, together with both randoms, using its certificate's "
-				       "private key. The signature proves the key comes from the owner of "
-				       "the certificate. RSA key exchange has no such message.",
+	[EV_TLS_SERVER_KEY_EXCHANGE] = "With ECDHE the server sends its curve and an ephemeral "
+				       "public key and signs them, together with both randoms, using its "
+				       "certificate's private key (RFC 8422 5.4). The signature proves "
+				       "the key comes from the owner of the certificate. RSA key "
+				       "exchange has no such message.",
 	[EV_TLS_CERTIFICATE_REQUEST] = "The server asks the client to authenticate with a "
 				       "certificate of its own (mutual TLS).",
 	[EV_TLS_SERVER_HELLO_DONE] = "TLS 1.2: the server has finished its first flight and now "
 				     "waits for the client's key exchange.",
-	[EV_TLS_CERTIFICATE_VERIFY] = "TLS 1.3: the server signs a hash of the whole handshake so "
-				      "far with its certificate's private key, proving it holds that "
-				      "key.",
+	[EV_TLS_CERTIFICATE_VERIFY] = "TLS 1.3: the server signs the transcript hash from "
+				      "ClientHello through its Certificate (prefixed with a fixed "
+				      "context string) with its certificate's private key, proving it "
+				      "holds that key. In TLS 1.2 this message only exists for client "
+				      "certificates.",
 	[EV_TLS_CLIENT_KEY_EXCHANGE] = "With RSA key exchange the client sends the 48-byte "
 				       "pre-master secret encrypted with the server's public key; only "
 				       "the holder of the private key can read it. With ECDHE it sends "
@@ -75,20 +79,27 @@ static const char *const explain[EV__COUNT] = {
 				      "middleboxes and means nothing.",
 	[EV_TLS_FINISHED] = "A MAC (verify_data) over every handshake message so far, sent encrypted: "
 			    "in TLS 1.2 the PRF keyed by the master secret, in TLS 1.3 an HMAC keyed "
-			    "from the handshake traffic secret. If an attacker had changed any message, "
+			    "from the sender's handshake traffic secret. If an attacker had changed any message, "
 			    "or the sides derived different keys, this check fails.",
 	[EV_TLS_NEW_SESSION_TICKET] = "The server gives the client an opaque ticket with which it "
-				      "can resume this session later without a full handshake.",
+				      "can resume this session later without a full handshake. The "
+				      "ticket holds the session's secrets encrypted under the server's "
+				      "ticket key. In TLS 1.2 it is sent before ChangeCipherSpec, in "
+				      "the clear; in TLS 1.3 after the handshake, encrypted.",
 	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
 			      "current ones.",
 	[EV_TLS_HANDSHAKE_UNKNOWN] = "A handshake message of a type this tool does not decode; its "
 				     "bytes are shown as they are.",
 	[EV_TLS_HANDSHAKE_DONE] = "This side's TLS handshake is complete: keys are in place, the "
-				  "peer is authenticated and application data may flow.",
+				  "client has verified the server's certificate (unless told to "
+				  "ignore failures, as with --insecure), the client itself is not "
+				  "authenticated unless it sent a certificate, and application data "
+				  "may flow.",
 	[EV_TLS_APPLICATION_DATA] = "An encrypted TLS record (content type 23) exactly as it crossed "
 				    "the network. An eavesdropper sees only this: the record header and "
 				    "ciphertext. AES-GCM also authenticates it, so any change is "
-				    "detected.",
+				    "detected. In TLS 1.3 every encrypted record says type 23; the "
+				    "real type is inside.",
 	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
 			 "finished sending; a fatal alert such as bad_certificate ends the connection.",
 	[EV_CERT_CHAIN] = "The client builds a chain from the server's certificate up to a root CA "
@@ -101,8 +112,9 @@ static const char *const explain[EV__COUNT] = {
 			     "current time. An expired certificate may belong to a key that has since "
 			     "leaked.",
 	[EV_CERT_HOSTNAME] = "The name the client asked for must match a subjectAltName entry of "
-			     "the certificate (RFC 6125). Otherwise a valid certificate for another "
-			     "site could be replayed.",
+			     "the certificate (RFC 6125); the subject CN is consulted only when "
+			     "there is no DNS subjectAltName. Otherwise a valid certificate for "
+			     "another site would be accepted.",
 	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
 			    "client aborts with an alert and sends nothing secret.",
 	[EV_KEX_SECRET] = "A secret reported by OpenSSL's keylog callback (the NSS key log format "
