@@ -389,8 +389,9 @@ static void view_pre_master(struct kv *k)
 	cmp_field(ev, "openssl_value", "first 8 bytes of the encrypted pre-master, from OpenSSL's keylog",
 		  enc, enclen < 8 ? enclen : 8, s->first, s->first_len);
 	event_field(ev, 0, "why", 0, 0,
-		    "RSA encryption is randomised (PKCS#1 v1.5 padding), so only the holder of the private key can "
-		    "get the 48 bytes back; the server's decryption is shown on its side");
+		    "RSA encryption is randomised (PKCS#1 v1.5 padding), so the ciphertext cannot be recomputed to "
+		    "compare; only the holder of the private key can get the 48 bytes back; the server's decryption "
+		    "is shown on its side");
 	if (k->cap->server_key == NULL)
 		event_field(ev, 0, "server_side", 0, 0,
 			    "not observable: the server's private key is not ours, so its decryption cannot be shown");
@@ -668,8 +669,8 @@ static void view_key_block(struct kv *k)
 	event_field(ev, 0, "server_random", 0, 0, "%s", hx(&h, k->srand, 32));
 	event_field(ev, 0, "client_random", 0, 0, "%s", hx(&h, k->crand, 32));
 	event_field(ev, 0, "function", 0, 0,
-		    "PRF-%s(master_secret, \"key expansion\", server_random + client_random)[0..%zu] (the randoms "
-		    "in the opposite order to the master secret's seed)", su->digest, n);
+		    "PRF-%s(master_secret, \"key expansion\", server_random + client_random)[0..%zu] (server random "
+		    "first: the opposite order to the classic master-secret seed)", su->digest, n);
 	event_field_hex(ev, 0, "key_block", 0, n, 0);
 	o = key_field(ev, "client_write_mac_key", o, keys.mac_len);
 	o = key_field(ev, "server_write_mac_key", o, keys.mac_len);
