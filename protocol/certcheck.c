@@ -147,7 +147,8 @@ static const struct errinfo errtab[] = {
 		"certificate."),
 	ERRINFO(HOSTNAME_MISMATCH, BAD_CERTIFICATE,
 		"The certificate may be genuine, but it is for another name: none of "
-		"its subjectAltName entries matches the host that was asked for. A "
+		"its subjectAltName entries (nor its CN, which counts only when there "
+		"is no DNS subjectAltName) matches the host that was asked for. A "
 		"valid certificate for some other site proves nothing about this one; "
 		"otherwise anyone who owns any domain could impersonate every site."),
 	ERRINFO(IP_ADDRESS_MISMATCH, BAD_CERTIFICATE,
