@@ -125,7 +125,7 @@ static const struct errinfo errtab[] = {
 	ERRINFO(CERT_REVOKED, CERTIFICATE_REVOKED,
 		"The CA has revoked the certificate before its expiry date, for example "
 		"because its private key was stolen. It must not be used."),
-	ERRINFO(NO_ISSUER_PUBLIC_KEY, BAD_CERTIFICATE,
+	ERRINFO(NO_ISSUER_PUBLIC_KEY, CERTIFICATE_UNKNOWN,
 		"The issuer's certificate carries no usable public key, so the "
 		"signature it made cannot be checked."),
 	ERRINFO(PATH_LENGTH_EXCEEDED, UNKNOWN_CA,
