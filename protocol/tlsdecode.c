@@ -565,8 +565,9 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
 		d->sum->downgrade = 1;
 		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
-			    "DOWNGRD\\x%02x: the server supports TLS 1.3 but negotiated %s, "
-			    "so a TLS 1.3 client would abort here (RFC 8446 4.1.3)",
+			    "DOWNGRD\\x%02x: the server supports TLS 1.3 but negotiated %s; "
+			    "a client that offered TLS 1.3 must abort here, since someone "
+			    "removed 1.3 from its offer (RFC 8446 4.1.3)",
 			    p[31], p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
 	}
 	if (!d->ctx.tls13) {
