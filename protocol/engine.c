@@ -215,7 +215,7 @@ static void report_received(struct side *sd, const void *data, size_t n)
 		if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
 			ev = side_event(sd, 0, EV_TLS_CHANGE_CIPHER_SPEC, r + 5, rl, "%s",
 					tls13 ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
-					      : "ChangeCipherSpec: from now on my records are encrypted");
+					      : "ChangeCipherSpec: my next records are encrypted with the new keys");
 			if (ev != NULL)
 				tlsdecode_ccs(ev);
 		} else if (r[0] == SSL3_RT_APPLICATION_DATA && sd->hs_done) {
@@ -385,7 +385,7 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	case SSL3_RT_CHANGE_CIPHER_SPEC:
 		ev = side_event(sd, write_p, EV_TLS_CHANGE_CIPHER_SPEC, buf, len, "%s", SSL_version(ssl) == TLS1_3_VERSION
 					     ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
-					     : "ChangeCipherSpec: from now on my records are encrypted");
+					     : "ChangeCipherSpec: my next records are encrypted with the new keys");
 		if (ev != NULL)
 			tlsdecode_ccs(ev);
 		break;
@@ -477,7 +477,9 @@ static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
 		.built_chain = X509_STORE_CTX_get0_chain(xs),
 		.trust = X509_STORE_CTX_get0_store(xs),
 		.trust_name = e->cfg.cafile ? e->cfg.cafile
-			      : e->embedded ? "the demo CA minted in memory at start-up"
+			      : e->embedded ? (e->cfg.trust_attacker
+						       ? "the demo CA plus a rogue CA, the attacker's, installed on this client"
+						       : "the demo CA minted in memory at start-up")
 					    : "the system trust store",
 		.host = e->host,
 		.openssl_result = err,
