@@ -174,22 +174,6 @@ static void put_choice(FILE *out, const struct lesson_question *q, size_t i)
 	put_wrapped(out, line, INDENT + 2);
 }
 
-/* The right choices as "2" or "1 and 3". */
-static void right_numbers(const struct lesson_question *q, char *buf, size_t len)
-{
-	size_t o = 0;
-	size_t k = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < q->nchoices && o + 8 < len; i++) {
-		if (!q->correct[i])
-			continue;
-		k++;
-		o += (size_t)snprintf(buf + o, len - o, "%s%zu",
-				      k == 1 ? "" : (k == q->ncorrect ? " and " : ", "), i + 1);
-	}
-}
-
 /* Show a question and its choices. */
 static void put_question(FILE *out, const struct lesson_question *q)
 {
@@ -241,7 +225,7 @@ static void ask_choice(struct lesson_run *run, const struct lesson_question *q, 
 		if (v.right)
 			return;
 		if (++tries >= MAX_TRIES) {
-			right_numbers(q, nums, sizeof nums);
+			lesson_right_choices(q, nums, sizeof nums);
 			snprintf(buf, sizeof buf, "The right answer: %s.", nums);
 			put_wrapped(out, buf, INDENT);
 			return;
@@ -349,7 +333,7 @@ void lessoncmd_trace_event(struct lesson_run *run, const struct event *ev, FILE 
 			char line[160];
 
 			put_question(out, q);
-			right_numbers(q, nums, sizeof nums);
+			lesson_right_choices(q, nums, sizeof nums);
 			snprintf(line, sizeof line, "(questions skipped; the right answer: %s)", nums);
 			put_wrapped(out, line, INDENT);
 			put_wrapped(out, q->right, INDENT);

@@ -1281,6 +1281,22 @@ static void sb_indent(struct sbuf *b, int indent)
 		sb_add(b, " ", 1);
 }
 
+void lesson_right_choices(const struct lesson_question *q, char *buf, size_t len)
+{
+	size_t o = 0;
+	size_t k = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < q->nchoices && o + 8 < len; i++) {
+		if (!q->correct[i])
+			continue;
+		k++;
+		o += (size_t)snprintf(buf + o, len - o, "%s%zu",
+				      k == 1 ? "" : (k == q->ncorrect ? " and " : ", "), i + 1);
+	}
+}
 /* see lesson.h */
 char *lesson_wrap(const char *text, int width, int indent)
 {

@@ -171,6 +171,9 @@ int lesson_predict(struct lesson_run *run, const struct lesson_question *q, int 
 int lesson_prediction(const struct lesson_run *run, struct lesson_verdict *v);
 /* Questions answered and answered right at the first try. */
 void lesson_score(const struct lesson_run *run, int *asked, int *right_first);
+/* The right choices, 1-based, as "2" or "1, 3 and 4", into buf (always
+ * terminated; cut short, never overrun, when len is too small). */
+void lesson_right_choices(const struct lesson_question *q, char *buf, size_t len);
 
 /* Wrap text to width columns (counting UTF-8 code points), each line
  * prefixed by indent spaces; "\n" in text is a hard line break.  Returns a

@@ -219,22 +219,6 @@ static void blocks_free(struct blocks *bs)
 	bs->n = 0;
 }
 
-/* The right choices as "2" or "1, 3 and 4". */
-static void right_numbers(const struct lesson_question *q, char *buf, size_t len)
-{
-	size_t o = 0;
-	size_t k = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < q->nchoices && o + 8 < len; i++) {
-		if (!q->correct[i])
-			continue;
-		k++;
-		o += (size_t)snprintf(buf + o, len - o, "%s%zu",
-				      k == 1 ? "" : (k == q->ncorrect ? " and " : ", "), i + 1);
-	}
-}
-
 /* The blocks about the current step's question. */
 static void question_blocks(struct blocks *bs, const struct narration *n)
 {
@@ -276,7 +260,7 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 		if (q->kind == LQ_PREDICT) {
 			add(bs, CLS_DIM, 0, 1, "(skipped: the next message will show the answer)");
 		} else {
-			right_numbers(q, nums, sizeof nums);
+			lesson_right_choices(q, nums, sizeof nums);
 			add(bs, CLS_DIM, 0, 1, "(skipped) The right answer: %s. %s", nums, q->right);
 		}
 		break;

@@ -308,6 +308,32 @@ static void test_choice_questions(void **state)
 	lesson_free(l);
 }
 
+/* The right choices as the learner reads them: 1-based, "and" before the
+ * last, never past the buffer. */
+static void test_right_choices(void **state)
+{
+	struct lesson *l = parse(HEAD "at tls.client_hello\nask Which?\ncorrect a\nchoice b\ncorrect c\n"
+				 "correct d\nend\n"
+				 "at tls.server_hello\nask Two?\nchoice x\ncorrect y\ncorrect z\nend\n"
+				 "at tls.certificate\nask One?\nchoice x\ncorrect y\nend\n",
+				 NULL);
+	char buf[32];
+
+	(void)state;
+	assert_non_null(l);
+	lesson_right_choices(l->steps[0].question, buf, sizeof buf);
+	assert_string_equal(buf, "1, 3 and 4");
+	lesson_right_choices(l->steps[1].question, buf, sizeof buf);
+	assert_string_equal(buf, "2 and 3");
+	lesson_right_choices(l->steps[2].question, buf, sizeof buf);
+	assert_string_equal(buf, "2");
+	memset(buf, 'x', sizeof buf);
+	lesson_right_choices(l->steps[0].question, buf, 10); /* too small: cut, terminated */
+	assert_true(memchr(buf, '\0', 10) != NULL);
+	assert_int_equal(buf[10], 'x');
+	lesson_free(l);
+}
+
 static void test_predictions(void **state)
 {
 	struct lesson *l = parse(HEAD "at tls.server_hello_done\npredict Next?\nchoice tls.finished\n"
@@ -452,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_file_limits),
 		cmocka_unit_test(test_matching_and_placeholders),
 		cmocka_unit_test(test_choice_questions),
+		cmocka_unit_test(test_right_choices),
 		cmocka_unit_test(test_predictions),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_sanitised),
