@@ -50,7 +50,7 @@ $(BIN): $(BUILD)/app/main.o $(BUILD)/libhttpsviz.a
 httpsviz: $(BIN)
 	@[ "$(BUILD)" = build ] && ln -sf $(BIN) httpsviz || true
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhttpsviz.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhttpsviz.a tests/unit/testutil.h tests/unit/gridutil.h tests/unit/engineutil.h
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhttpsviz.a $(TEST_LDLIBS)

@@ -1,4 +1,4 @@
-#include "tests/unit/testutil.h"
+#include "tests/unit/engineutil.h"
 
 #include <stdlib.h>
 
@@ -627,22 +627,6 @@ static void test_tables(void **state)
 	assert_int_equal(ad, 46);
 }
 
-/* Keep the RSA keys across scenarios: one key per slot for the suite. */
-static int setup(void **state)
-{
-	(void)state;
-	pki_cache_keys(1);
-	return 0;
-}
-
-/* Free the kept keys. */
-static int teardown(void **state)
-{
-	(void)state;
-	pki_cache_keys(0);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,5 +645,5 @@ int main(void)
 		cmocka_unit_test(test_tables),
 	};
 
-	return cmocka_run_group_tests_name("certcheck", tests, setup, teardown);
+	return cmocka_run_group_tests_name("certcheck", tests, pki_keys_setup, pki_keys_teardown);
 }

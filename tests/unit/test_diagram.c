@@ -5,6 +5,7 @@
 #include "protocol/event.h"
 #include "ui/diagram.h"
 #include "ui/grid.h"
+#include "tests/unit/gridutil.h"
 
 /* A synthetic TLS 1.2 RSA exchange, in the order the engine logs it. */
 static void build_log(struct evlog *log)
@@ -31,19 +32,6 @@ static void build_log(struct evlog *log)
 		  "78 bytes: GET / HTTP/1.1\r\nHost: localhost");
 	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0,
 		  "HTTP/1.1 200 OK");
-}
-
-/* The grid row that contains text, or -1. */
-static int find_row(const struct grid *g, const char *text)
-{
-	char buf[1024];
-
-	for (int y = 0; y < g->h; y++) {
-		grid_row_utf8(g, y, buf, sizeof buf);
-		if (strstr(buf, text) != NULL)
-			return y;
-	}
-	return -1;
 }
 
 /* Column of the first cell in row y right of the gutter holding cp, or -1. */

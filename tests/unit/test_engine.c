@@ -1,38 +1,10 @@
 /* Integration tests: whole exchanges in-process, client and server on real
  * loopback sockets, checked event by event. */
-#include "tests/unit/testutil.h"
+#include "tests/unit/engineutil.h"
 
 #include <stdlib.h>
 
 #include "protocol/engine.h"
-
-struct run {
-	struct evlog log;
-	struct engine *e;
-	enum engine_status st;
-};
-
-static void run_all(struct run *r, const struct engine_config *cfg)
-{
-	char err[256] = "";
-
-	evlog_init(&r->log);
-	r->e = engine_new(cfg, &r->log, err, sizeof err);
-	if (r->e == NULL)
-		print_error("engine_new: %s\n", err);
-	assert_non_null(r->e);
-	r->st = ENGINE_MORE;
-	for (int i = 0; i < 64 && r->st == ENGINE_MORE; i++)
-		r->st = engine_step(r->e);
-	if (r->st != ENGINE_DONE)
-		print_error("failed: %s\n", engine_error(r->e));
-}
-
-static void run_free(struct run *r)
-{
-	engine_free(r->e);
-	evlog_clear(&r->log);
-}
 
 /* The names of the events, leaving out the layers whose count depends on
  * the machine (TCP capture) or on other modules' detail (cert, kex). */

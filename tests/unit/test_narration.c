@@ -5,6 +5,7 @@
 #include "lessons/lesson.h"
 #include "protocol/event.h"
 #include "ui/grid.h"
+#include "tests/unit/gridutil.h"
 #include "ui/narration.h"
 #include "ui/view.h"
 
@@ -70,19 +71,6 @@ static void build_log(struct evlog *log)
 	evlog_add(log, EV_KEX_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "keylog");
 	evlog_add(log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "cert");
 	evlog_add(log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fin");
-}
-
-/* Whether any row of the grid contains text. */
-static int screen_has(const struct grid *g, const char *text)
-{
-	char buf[2048];
-
-	for (int y = 0; y < g->h; y++) {
-		grid_row_utf8(g, y, buf, sizeof buf);
-		if (strstr(buf, text) != NULL)
-			return 1;
-	}
-	return 0;
 }
 
 /* Draw the pane alone into a fresh grid. */

@@ -4,20 +4,8 @@
 
 #include "lessons/lessondir.h"
 #include "ui/grid.h"
+#include "tests/unit/gridutil.h"
 #include "ui/picker.h"
-
-/* Whether any row of the grid contains text. */
-static int screen_has(const struct grid *g, const char *text)
-{
-	char buf[2048];
-
-	for (int y = 0; y < g->h; y++) {
-		grid_row_utf8(g, y, buf, sizeof buf);
-		if (strstr(buf, text) != NULL)
-			return 1;
-	}
-	return 0;
-}
 
 static struct lessondir_entry entries[] = {
 	{"01-one", "/x/01-one.lesson", "First lesson", "About one."},

@@ -1,4 +1,4 @@
-#include "tests/unit/testutil.h"
+#include "tests/unit/engineutil.h"
 
 #include <stdlib.h>
 
@@ -335,22 +335,6 @@ static void test_cache_and_trust_store(void **state)
 	}
 }
 
-/* Turn the RSA key cache on so the suite mints one key per slot. */
-static int setup(void **state)
-{
-	(void)state;
-	pki_cache_keys(1);
-	return 0;
-}
-
-/* Free the cached keys (leak checkers would flag them otherwise). */
-static int teardown(void **state)
-{
-	(void)state;
-	pki_cache_keys(0);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,5 +348,5 @@ int main(void)
 		cmocka_unit_test(test_cache_and_trust_store),
 	};
 
-	return cmocka_run_group_tests_name("pki", tests, setup, teardown);
+	return cmocka_run_group_tests_name("pki", tests, pki_keys_setup, pki_keys_teardown);
 }

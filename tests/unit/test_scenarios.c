@@ -2,7 +2,7 @@
  * the cert.* check events, the verdict against OpenSSL's own verify result,
  * the alert the client really sent, the exit status; --insecure; and the
  * interceptor reading the request in clear when its CA is trusted. */
-#include "tests/unit/testutil.h"
+#include "tests/unit/engineutil.h"
 
 #include <stdlib.h>
 
@@ -11,12 +11,6 @@
 #include "protocol/certcheck.h"
 #include "protocol/engine.h"
 #include "protocol/pki.h"
-
-struct run {
-	struct evlog log;
-	struct engine *e;
-	enum engine_status st;
-};
 
 /* What a scenario must show. */
 struct expect {
@@ -37,40 +31,6 @@ static const struct expect scenarios[] = {
 	{SCEN_MITM, 0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, EV_CERT_CHAIN, "unknown_ca", 48},
 	{SCEN_MITM, 1, X509_V_OK, EV_CERT_VERDICT, NULL, 0},
 };
-
-static int setup(void **state)
-{
-	(void)state;
-	pki_cache_keys(1); /* the RSA keys are the slow part; certificates stay fresh */
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	pki_cache_keys(0);
-	return 0;
-}
-
-static void run_all(struct run *r, const struct engine_config *cfg)
-{
-	char err[256] = "";
-
-	evlog_init(&r->log);
-	r->e = engine_new(cfg, &r->log, err, sizeof err);
-	if (r->e == NULL)
-		print_error("engine_new: %s\n", err);
-	assert_non_null(r->e);
-	r->st = ENGINE_MORE;
-	for (int i = 0; i < 64 && r->st == ENGINE_MORE; i++)
-		r->st = engine_step(r->e);
-}
-
-static void run_free(struct run *r)
-{
-	engine_free(r->e);
-	evlog_clear(&r->log);
-}
 
 static const char *value(const struct event *ev, const char *field)
 {
@@ -391,5 +351,5 @@ int main(void)
 		cmocka_unit_test(test_verify_result_before),
 	};
 
-	return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
+	return cmocka_run_group_tests_name("scenarios", tests, pki_keys_setup, pki_keys_teardown);
 }

@@ -4,20 +4,8 @@
 
 #include "protocol/event.h"
 #include "ui/grid.h"
+#include "tests/unit/gridutil.h"
 #include "ui/view.h"
-
-/* Whether any row of the grid contains text. */
-static int screen_has(const struct grid *g, const char *text)
-{
-	char buf[2048];
-
-	for (int y = 0; y < g->h; y++) {
-		grid_row_utf8(g, y, buf, sizeof buf);
-		if (strstr(buf, text) != NULL)
-			return 1;
-	}
-	return 0;
-}
 
 /* Play the engine's part: one step logs the given events. */
 static void fake_step(struct evlog *log, int which)

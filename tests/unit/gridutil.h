@@ -1,0 +1,28 @@
+/* Reading a drawn grid back as text, for the unit tests of the ui/ layer. */
+#ifndef HTTPSVIZ_GRIDUTIL_H
+#define HTTPSVIZ_GRIDUTIL_H
+
+#include <string.h>
+
+#include "ui/grid.h"
+
+/* The first grid row that contains text, or -1. */
+static inline int find_row(const struct grid *g, const char *text)
+{
+	char buf[2048];
+
+	for (int y = 0; y < g->h; y++) {
+		grid_row_utf8(g, y, buf, sizeof buf);
+		if (strstr(buf, text) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+/* Whether any row of the grid contains text. */
+static inline int screen_has(const struct grid *g, const char *text)
+{
+	return find_row(g, text) >= 0;
+}
+
+#endif
