@@ -55,6 +55,7 @@ unsigned narration_reveal(struct narration *n, const struct event *ev)
 		return flags;
 	n->step = s;
 	n->step_seq = ev->seq;
+	n->text_top = 0;
 	n->qstate = s->question != NULL ? NQ_OPEN : NQ_NONE;
 	n->wrong = 0;
 	n->tries = 0;
@@ -119,6 +120,14 @@ unsigned narration_key(struct narration *n, int key)
 
 	if (n->run == NULL)
 		return 0;
+	if ((key == NARR_TEXT_UP || key == NARR_TEXT_DOWN) && n->step != NULL) {
+		/* the upper bound is the layout's: narration_draw() clamps */
+		if (key == NARR_TEXT_DOWN)
+			n->text_top++;
+		else if (n->text_top > 0)
+			n->text_top--;
+		return NF_REDRAW;
+	}
 	if (key == NARR_EXPLORE_KEY && narration_ended(n, 0))
 		return NF_EXPLORE;
 	if (!narration_holding(n))
@@ -182,6 +191,7 @@ struct block {
 	int shrink;          /* may be cut to fit (the narration itself) */
 	int maxlines;        /* 0: no limit of its own */
 	int indent;          /* columns of a hanging indent after the first line */
+	size_t start;        /* bytes of text already scrolled past */
 };
 
 #define MAX_BLOCKS (LESSON_MAX_CHOICES + 12)
@@ -207,7 +217,7 @@ static void add(struct blocks *bs, int cls, unsigned attr, int gap, const char *
 	va_end(ap);
 	if (rc < 0)
 		return;
-	bs->b[bs->n] = (struct block){s, cls, attr, gap, 0, 0, 0};
+	bs->b[bs->n] = (struct block){s, cls, attr, gap, 0, 0, 0, 0};
 	bs->n++;
 }
 
@@ -317,7 +327,7 @@ static void collect(struct blocks *bs, const struct narration *n, unsigned shown
 		char *text = lesson_render(n->run, s->text);
 
 		if (text != NULL && bs->n < MAX_BLOCKS) {
-			bs->b[bs->n] = (struct block){text, CLS_DEFAULT, 0, 1, 1, 0, 0};
+			bs->b[bs->n] = (struct block){text, CLS_DEFAULT, 0, 1, 1, 0, 0, 0};
 			bs->n++;
 		} else {
 			free(text);
@@ -361,20 +371,21 @@ static int block_wrap(struct grid *g, const struct block *b, int x, int y, int w
 	char first[1024];
 	size_t skip = 0;
 	size_t len;
+	const char *text = b->text + b->start;
 	const char *rest;
 
-	if (max <= 0 || b->text[0] == '\0')
+	if (max <= 0 || text[0] == '\0')
 		return 0;
 	if (b->indent <= 0 || b->indent >= w / 2)
-		return grid_wrap(g, x, y, w, max, b->text, b->cls, b->attr);
-	len = grid_wrap_prefix(b->text, w, &skip);
+		return grid_wrap(g, x, y, w, max, text, b->cls, b->attr);
+	len = grid_wrap_prefix(text, w, &skip);
 	if (len >= sizeof first)
 		len = sizeof first - 1;
-	memcpy(first, b->text, len);
+	memcpy(first, text, len);
 	first[len] = '\0';
 	if (g != NULL)
 		grid_text(g, x, y, w, first, b->cls, b->attr);
-	rest = b->text + len + skip;
+	rest = text + len + skip;
 	if (*rest == '\0' || max == 1)
 		return 1;
 	return 1 + grid_wrap(g, x + b->indent, y + 1, w - b->indent, max - 1, rest, b->cls,
@@ -417,13 +428,54 @@ int narration_rows(const struct narration *n, int w, int finished, int text_max)
 	return rows < 4 ? 4 : rows;
 }
 
+/* The step's text was cut to b->maxlines of its lines lines: start at
+ * n->text_top (clamped), and say on the progress line which lines show and
+ * how to scroll. */
+static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
+			struct narration *n)
+{
+	char *line = NULL;
+	int top;
+
+	if (n->text_top > lines - b->maxlines)
+		n->text_top = lines - b->maxlines;
+	top = n->text_top;
+	for (int i = 0; i < top; i++) {
+		size_t skip;
+		size_t len = grid_wrap_prefix(b->text + b->start, w, &skip);
+
+		b->start += len + skip;
+	}
+	/* the hint must not wrap the progress line: the layout is counted */
+	if (bs->n < 2)
+		return;
+	if (asprintf(&line, "%s  (text lines %d-%d of %d: %c %c scroll)", bs->b[1].text, top + 1,
+		     top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN) >= 0 &&
+	    grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {
+		free(bs->b[1].text);
+		bs->b[1].text = line;
+		return;
+	}
+	free(line);
+	line = NULL;
+	if (asprintf(&line, "%s  (%c %c more)", bs->b[1].text, NARR_TEXT_UP, NARR_TEXT_DOWN) >= 0 &&
+	    grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {
+		free(bs->b[1].text);
+		bs->b[1].text = line;
+		return;
+	}
+	free(line);
+}
+
 /* see narration.h */
-void narration_draw(struct grid *g, const struct rect *r, const struct narration *n,
+void narration_draw(struct grid *g, const struct rect *r, struct narration *n,
 		    unsigned shown_seq, int finished)
 {
 	struct blocks bs;
 	int y = r->y;
 	int over;
+	int cut = -1;
+	int cut_lines = 0;
 
 	if (r->w < 10 || r->h < 2)
 		return;
@@ -439,6 +491,8 @@ void narration_draw(struct grid *g, const struct rect *r, const struct narration
 			continue;
 		bs.b[i].maxlines = lines - over > 1 ? lines - over : 1;
 		over -= lines - bs.b[i].maxlines;
+		cut = i;
+		cut_lines = lines;
 	}
 	for (int i = 0; i < bs.n && over > 0; i++) {
 		over -= bs.b[i].gap;
@@ -450,6 +504,8 @@ void narration_draw(struct grid *g, const struct rect *r, const struct narration
 		over -= block_lines(&bs.b[i], r->w);
 		bs.b[i].maxlines = -1;
 	}
+	if (cut >= 0 && bs.b[cut].maxlines > 0)
+		scroll_text(&bs, &bs.b[cut], cut_lines, r->w, n);
 	for (int i = 0; i < bs.n && y < r->y + r->h; i++) {
 		const struct block *b = &bs.b[i];
 		int max = r->y + r->h - y - b->gap;

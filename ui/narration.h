@@ -35,6 +35,9 @@ enum narr_qstate {
 #define NARR_SKIP_KEY 's'
 /* The key that leaves an ended lesson for free exploration. */
 #define NARR_EXPLORE_KEY 'e'
+/* The keys that scroll a narration too long for its pane. */
+#define NARR_TEXT_UP '['
+#define NARR_TEXT_DOWN ']'
 
 struct narration {
 	const struct lesson *l;
@@ -49,6 +52,8 @@ struct narration {
 	int has_verdict;                  /* a prediction verdict to show */
 	struct lesson_verdict verdict;
 	int pause;                        /* the current step asked to pause */
+	int text_top;                     /* first line of the step's text shown
+					   * when the pane is too short for it */
 };
 
 /* Start following lesson l (which must outlive n).  Returns 0, -1 when out
@@ -65,8 +70,9 @@ unsigned narration_reveal(struct narration *n, const struct event *ev);
 int narration_holding(const struct narration *n);
 /* A key from the learner: '1'..'9' answer (or toggle a pick when several
  * choices are right), Enter ('\n') submits the toggled picks, NARR_SKIP_KEY
- * skips, NARR_EXPLORE_KEY leaves an ended lesson.  Returns NF_* bits, 0 when
- * the key is not for the narration. */
+ * skips, NARR_EXPLORE_KEY leaves an ended lesson, NARR_TEXT_UP and
+ * NARR_TEXT_DOWN scroll the step's text by a line.  Returns NF_* bits, 0
+ * when the key is not for the narration. */
 unsigned narration_key(struct narration *n, int key);
 /* The index of the step's highlighted field in ev (the event that fired
  * it), or -1. */
@@ -77,8 +83,11 @@ int narration_ended(const struct narration *n, int finished);
 
 /* Draw the pane into r.  shown_seq is the seq of the last event on screen
  * (older than the current step when the view is rewound); finished says the
- * whole exchange has been revealed. */
-void narration_draw(struct grid *g, const struct rect *r, const struct narration *n,
+ * whole exchange has been revealed.  When the step's text is cut to fit,
+ * the lines from n->text_top are shown (it is clamped to what the layout
+ * allows, which is why n is not const) and the progress line says how to
+ * scroll. */
+void narration_draw(struct grid *g, const struct rect *r, struct narration *n,
 		    unsigned shown_seq, int finished);
 /* Rows the pane would like at width w (at least 4), with the narration
  * text cut to text_max lines when text_max > 0. */

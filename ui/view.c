@@ -30,7 +30,8 @@ static const char *const help_lines[] = {
 	"                  certificate scenarios (good, expired, mitm...)",
 	"1-9  Enter  s     lesson: answer a question (Enter sends",
 	"                  several picks), s skips it; after the",
-	"                  lesson's end, e goes on exploring",
+	"                  lesson's end, e goes on exploring;",
+	"                  [ ] scroll a long narration",
 	"?                 this help (any key closes it)",
 	"q                 quit",
 };

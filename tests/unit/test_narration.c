@@ -74,7 +74,7 @@ static void build_log(struct evlog *log)
 }
 
 /* Draw the pane alone into a fresh grid. */
-static void draw(struct grid *g, const struct narration *n, unsigned seq, int finished)
+static void draw(struct grid *g, struct narration *n, unsigned seq, int finished)
 {
 	struct rect r = {0, 0, g->w, g->h};
 
@@ -255,6 +255,72 @@ static void test_small_pane_keeps_question(void **state)
 	evlog_clear(&log);
 }
 
+/* A narration longer than its pane is cut, the question stays whole, and
+ * [ ] scroll the text, clamped at both ends; a new step starts at the top. */
+static void test_long_text_scrolls(void **state)
+{
+	static const char text[] =
+		"title Long\ndescription Scrolling.\n"
+		"at tcp.connected\n"
+		"> First-01 one two three four five six seven eight nine ten.\n"
+		"> Mid-02 one two three four five six seven eight nine ten.\n"
+		"> Mid-03 one two three four five six seven eight nine ten.\n"
+		"> Mid-04 one two three four five six seven eight nine ten.\n"
+		"> Mid-05 one two three four five six seven eight nine ten.\n"
+		"> Mid-06 one two three four five six seven eight nine ten.\n"
+		"> Last-07 one two three four five six seven eight nine ten.\n"
+		"ask Which layer?\nchoice TCP\ncorrect TLS\nend\n"
+		"at tls.client_hello\n> Short.\nend\n";
+	struct lesson *l = lesson_parse_buffer("long.lesson", text, sizeof text - 1, NULL);
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+
+	(void)state;
+	assert_non_null(l);
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 60, 14, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	narration_reveal(&n, log.ev[0]);
+	assert_true(narration_rows(&n, 60, 0, 0) > 14);
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "First-01"));
+	assert_false(screen_has(&g, "Last-07"));
+	assert_true(screen_has(&g, "(text lines 1-"));
+	assert_true(screen_has(&g, "[ ] scroll)"));
+	assert_true(screen_has(&g, "2) TLS")); /* the question is whole */
+	/* scroll past the end: clamped to the last lines */
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(narration_key(&n, NARR_TEXT_DOWN), NF_REDRAW);
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "Last-07"));
+	assert_false(screen_has(&g, "First-01"));
+	assert_true(screen_has(&g, "2) TLS"));
+	assert_true(n.text_top > 0 && n.text_top < 50);
+	/* one line back up shows one earlier line */
+	assert_int_equal(narration_key(&n, NARR_TEXT_UP), NF_REDRAW);
+	draw(&g, &n, 1, 0);
+	assert_false(screen_has(&g, "Last-07"));
+	for (int i = 0; i < 50; i++)
+		narration_key(&n, NARR_TEXT_UP);
+	assert_int_equal(n.text_top, 0);
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "First-01"));
+	/* the question still takes its answer; the next step starts at the top */
+	narration_key(&n, NARR_TEXT_DOWN);
+	assert_true(narration_key(&n, '2') & NF_REDRAW);
+	assert_false(narration_holding(&n));
+	narration_reveal(&n, log.ev[1]);
+	assert_int_equal(n.text_top, 0);
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "Short."));
+	assert_false(screen_has(&g, "text lines"));
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 static void test_view_holds(void **state)
 {
 	struct lesson *l = load();
@@ -317,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_question_flow),
 		cmocka_unit_test(test_prediction),
 		cmocka_unit_test(test_small_pane_keeps_question),
+		cmocka_unit_test(test_long_text_scrolls),
 		cmocka_unit_test(test_view_holds),
 	};
 
