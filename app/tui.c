@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/lessoncmd.h"
 #include "lessons/lesson.h"
@@ -47,6 +48,7 @@ struct tui {
 	int projector;
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
+	int quit_asked;              /* q or a signal while the engine waited */
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -218,6 +220,33 @@ static enum action key_action(int ch)
 	}
 }
 
+/* Called by the engine while a step waits on the network, when a key
+ * arrives or a signal interrupts the wait: q or the signal stop the run
+ * (the loop then quits), a resize repaints, other keys wait for the step.
+ * Returns 1 to stop. */
+static int on_wait_input(void *arg)
+{
+	struct tui *t = arg;
+	int ch;
+
+	if (got_signal) {
+		t->quit_asked = 1;
+		return 1;
+	}
+	timeout(0);
+	while ((ch = getch()) != ERR) {
+		if (key_action(ch) == ACT_QUIT) {
+			t->quit_asked = 1;
+			return 1;
+		}
+		if (ch == KEY_RESIZE && resize(t) == 0) {
+			view_draw(&t->grid, &t->view, &t->log);
+			paint(t);
+		}
+	}
+	return 0;
+}
+
 /* Ask the engine for steps until one logs an event or the exchange ends
  * (a step may legitimately log nothing the learner can see). */
 static unsigned do_step(struct tui *t)
@@ -227,7 +256,8 @@ static unsigned do_step(struct tui *t)
 
 	if (engine_may_wait(t->engine)) {
 		/* a remote server answers when it answers: say so before waiting */
-		snprintf(t->view.notice, sizeof t->view.notice, "waiting for the server (up to %d ms)...",
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "waiting for the server (up to %d ms)... q quits",
 			 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
 		view_draw(&t->grid, &t->view, &t->log);
 		paint(t);
@@ -279,7 +309,10 @@ static int restart(struct tui *t, char *err, size_t errlen)
 		view_set_narration(&t->view, &t->narr);
 	}
 	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
-	return t->engine != NULL ? 0 : -1;
+	if (t->engine == NULL)
+		return -1;
+	engine_set_interrupt(t->engine, STDIN_FILENO, on_wait_input, t);
+	return 0;
 }
 
 /* Stop following the lesson (the exchange goes on). */
@@ -481,6 +514,8 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
+		if (t->quit_asked)
+			return got_signal ? 128 + got_signal : EXIT_OK;
 		if (flags & VF_RESTART) {
 			if (restart(t, err, sizeof err) < 0) {
 				restore_terminal();

@@ -108,6 +108,10 @@ struct engine {
 	enum phase phase;
 	int steps;
 	int exit_code;
+	int intr_fd;                  /* engine_set_interrupt(): watched while waiting */
+	int (*intr)(void *);
+	void *intr_arg;
+	int interrupted;
 	char err[256];
 	struct tcpcap *cap;
 	uint16_t cport;
@@ -882,6 +886,36 @@ static int wait_fd(int fd, short events, int ms)
 	return rc;
 }
 
+/* Wait on the network: like wait_fd(), for at most ms in all (a signal does
+ * not restart the clock), and while waiting the learner may stop the run
+ * (engine_set_interrupt).  > 0 ready, 0 timed out, -1 interrupted (the run
+ * has failed quietly: fail() logs nothing more). */
+static int wait_on(struct engine *e, int fd, short events, int ms)
+{
+	int64_t deadline = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd p[2] = {{fd, events, 0}, {e->intr_fd, POLLIN, 0}};
+		nfds_t n = e->intr != NULL && e->intr_fd >= 0 ? 2 : 1;
+		int64_t left = deadline - now_ms();
+		int rc = poll(p, n, left > 0 ? (int)left : 0);
+
+		if (rc > 0 && p[0].revents != 0)
+			return rc;
+		if (rc == 0)
+			return 0;
+		if (rc < 0 && errno != EINTR)
+			return rc;
+		/* a signal, or input on the watched terminal */
+		if (e->intr != NULL && e->intr(e->intr_arg)) {
+			e->interrupted = 1;
+			e->phase = PH_FAILED;
+			snprintf(e->err, sizeof e->err, "interrupted while waiting for the network");
+			return -1;
+		}
+	}
+}
+
 /* Accept the connection waiting on *lfd as sd's socket, then close the
  * listener: one exchange per engine. */
 static int accept_on(struct engine *e, int *lfd, struct side *sd)
@@ -972,7 +1006,7 @@ static int try_connect(struct engine *e, const struct sockaddr *to, socklen_t to
 	setsockopt(e->c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (connect(e->c.fd, to, tolen) < 0 && errno != EINPROGRESS)
 		soerr = errno;
-	else if (wait_fd(e->c.fd, POLLOUT, timeout_ms(e)) <= 0)
+	else if (wait_on(e, e->c.fd, POLLOUT, timeout_ms(e)) <= 0)
 		soerr = ETIMEDOUT;
 	else
 		getsockopt(e->c.fd, SOL_SOCKET, SO_ERROR, &soerr, &el);
@@ -1128,7 +1162,8 @@ static int flush_side(struct side *sd)
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR) && now_ms() < deadline) {
-			wait_fd(sd->fd, POLLOUT, (int)(deadline - now_ms()));
+			if (wait_on(e, sd->fd, POLLOUT, (int)(deadline - now_ms())) < 0)
+				break; /* interrupted: the run is over */
 			continue;
 		}
 		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s",
@@ -1606,7 +1641,7 @@ static int drive(struct side *sd)
 			return -1;
 		if (rc > 0)
 			return 0;
-		if (now_ms() >= deadline || wait_fd(sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
+		if (now_ms() >= deadline || wait_on(e, sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
 			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
 			     actor_str(sd->peer), timeout_ms(e));
 			return -1;
@@ -1825,6 +1860,20 @@ enum engine_status engine_step(struct engine *e)
 	if (e->phase == PH_FAILED)
 		return ENGINE_FAILED;
 	return e->phase == PH_DONE ? ENGINE_DONE : ENGINE_MORE;
+}
+
+/* see engine.h */
+void engine_set_interrupt(struct engine *e, int watch_fd, int (*stop)(void *), void *arg)
+{
+	e->intr_fd = watch_fd;
+	e->intr = stop;
+	e->intr_arg = arg;
+}
+
+/* see engine.h */
+int engine_interrupted(const struct engine *e)
+{
+	return e->interrupted;
 }
 
 /* see engine.h */

@@ -69,6 +69,14 @@ enum engine_status engine_step(struct engine *e);
 /* 1 when the next step waits on the network (connect: the server's
  * flight has not arrived yet), so a UI can say so before it blocks. */
 int engine_may_wait(const struct engine *e);
+/* While a step waits on the network, call stop(arg) when input arrives on
+ * watch_fd (the learner's terminal; -1 for none) or a signal interrupts the
+ * wait.  stop must consume that input.  When it returns non-zero the step
+ * ends at once and so does the run: engine_step() returns ENGINE_FAILED,
+ * engine_interrupted() is 1 and no event is logged (nothing happened on
+ * the wire).  Otherwise the wait goes on to its original deadline. */
+void engine_set_interrupt(struct engine *e, int watch_fd, int (*stop)(void *), void *arg);
+int engine_interrupted(const struct engine *e);
 /* Number of steps performed so far. */
 int engine_steps(const struct engine *e);
 /* The exit status this run should end with (EXIT_OK while not failed). */

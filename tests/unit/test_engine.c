@@ -3,6 +3,12 @@
 #include "tests/unit/engineutil.h"
 
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "protocol/engine.h"
 
@@ -237,6 +243,103 @@ static void test_classic_and_failure(void **state)
 	run_free(&r);
 }
 
+/* A stop callback for the interrupt tests: reads the byte waiting on the
+ * pipe and answers as the test says. */
+struct stopper {
+	int fd;
+	int answer;
+	int calls;
+};
+
+static int stop_cb(void *arg)
+{
+	struct stopper *st = arg;
+	char c;
+
+	st->calls++;
+	assert_int_equal(read(st->fd, &c, 1), 1);
+	return st->answer;
+}
+
+/* Steps of a connect run against a peer that accepts and never answers,
+ * with a key already waiting on the watched fd: the step stops at once
+ * when the callback says so, and waits out its timeout when not. */
+static void run_silent(struct stopper *st, int answer, enum engine_status *stp, long *ms,
+		       struct evlog *log, struct engine **ep)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof sa;
+	struct engine_config cfg = {.host = "127.0.0.1", .timeout_ms = 1500, .no_pcap = 1};
+	char port[16];
+	char err[256];
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	int pfd[2];
+	struct timespec t0;
+	struct timespec t1;
+	enum engine_status st_ = ENGINE_MORE;
+
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+	snprintf(port, sizeof port, "%u", ntohs(sa.sin_port));
+	cfg.port = port;
+	assert_int_equal(pipe(pfd), 0);
+	*st = (struct stopper){pfd[0], answer, 0};
+	evlog_init(log);
+	*ep = engine_new(&cfg, log, err, sizeof err);
+	assert_non_null(*ep);
+	engine_set_interrupt(*ep, pfd[0], stop_cb, st);
+	/* the TCP connect, then the ClientHello flight */
+	for (int i = 0; i < 6 && st_ == ENGINE_MORE &&
+			(evlog_find(log, EV_TLS_CLIENT_HELLO, 0) < 0 || !engine_may_wait(*ep)); i++)
+		st_ = engine_step(*ep);
+	assert_int_equal(st_, ENGINE_MORE);
+	assert_true(engine_may_wait(*ep));
+	assert_int_equal(write(pfd[1], "q", 1), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*stp = engine_step(*ep);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	close(pfd[0]);
+	close(pfd[1]);
+	close(lfd);
+}
+
+static void test_interrupt_while_waiting(void **state)
+{
+	struct stopper st;
+	enum engine_status status;
+	struct evlog log;
+	struct engine *e;
+	long ms;
+	size_t n;
+
+	(void)state;
+	/* stop: the step ends at once, the run is over, nothing more logged */
+	run_silent(&st, 1, &status, &ms, &log, &e);
+	assert_int_equal(status, ENGINE_FAILED);
+	assert_int_equal(st.calls, 1);
+	assert_int_equal(engine_interrupted(e), 1);
+	assert_true(ms < 1000);
+	assert_true(evlog_find(&log, EV_ERROR_TIMEOUT, 0) < 0);
+	n = log.n;
+	assert_int_equal(engine_step(e), ENGINE_FAILED);
+	assert_int_equal(log.n, n);
+	engine_free(e);
+	evlog_clear(&log);
+	/* go on: the key is consumed, the wait runs to its timeout */
+	run_silent(&st, 0, &status, &ms, &log, &e);
+	assert_int_equal(status, ENGINE_FAILED);
+	assert_int_equal(st.calls, 1);
+	assert_int_equal(engine_interrupted(e), 0);
+	assert_true(ms >= 1400);
+	assert_true(evlog_find(&log, EV_ERROR_TIMEOUT, 0) >= 0);
+	assert_int_equal(engine_exit_code(e), EXIT_TIMEOUT);
+	engine_free(e);
+	evlog_clear(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_stepping_is_real),
 		cmocka_unit_test(test_classic_and_failure),
+		cmocka_unit_test(test_interrupt_while_waiting),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
