@@ -34,11 +34,9 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_CERTIFICATE_VERIFY: case EV_CERT_CHAIN: case EV_CERT_SIGNATURE:
 	case EV_CERT_VALIDITY: case EV_CERT_HOSTNAME: case EV_CERT_VERDICT:
 		return PHASE_CERT;
-	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_CLIENT_KEY_EXCHANGE: case EV_KEX_SECRET: case EV_KEX_PRE_MASTER:
-	case EV_KEX_RSA_DECRYPT: case EV_KEX_ECDHE: case EV_KEX_MASTER_SECRET:
-	case EV_KEX_KEY_BLOCK: case EV_KEX_TLS13_KEYS:
+	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_CLIENT_KEY_EXCHANGE:
 		return PHASE_KEX;
-	case EV_TLS_CHANGE_CIPHER_SPEC: case EV_TLS_FINISHED: case EV_KEX_FINISHED:
+	case EV_TLS_CHANGE_CIPHER_SPEC: case EV_TLS_FINISHED:
 	case EV_TLS_NEW_SESSION_TICKET: case EV_TLS_HANDSHAKE_DONE:
 		return PHASE_FINISHED;
 	case EV_TLS_APPLICATION_DATA: case EV_HTTP_REQUEST: case EV_HTTP_RESPONSE:
@@ -46,8 +44,10 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_ALERT: case EV_TCP_FIN:
 		return PHASE_CLOSE;
 	default:
-		/* ServerHelloDone, record decryption, key updates, errors: part
-		 * of the phase they happen in */
+		/* ServerHelloDone, the keys and their checks (kex.*: in TLS 1.3
+		 * the key exchange rides in the hellos, and the checks are made
+		 * when the secrets are known), key updates, errors: part of the
+		 * phase they happen in */
 		return PHASE_NONE;
 	}
 }
@@ -247,15 +247,30 @@ int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		  int projector)
 {
 	enum phase cur = PHASE_NONE;
+	int tls13 = 0;
 
 	d->n = 0;
 	d->mitm = diagram_has_mitm(log);
 	if (revealed > log->n)
 		revealed = log->n;
 	for (size_t i = 0; i < revealed; i++) {
-		enum phase p = diagram_phase(log->ev[i]->name);
+		const struct event *ev = log->ev[i];
+		enum phase p = diagram_phase(ev->name);
 
-		if (p != PHASE_NONE && p != cur) {
+		if (ev->name == EV_TLS_SERVER_HELLO) {
+			const struct field *f = event_find_field(ev, "selected_version");
+
+			tls13 = f != NULL && strncmp(f->value, "TLS 1.3", 7) == 0;
+		}
+		/* TLS 1.3's ChangeCipherSpec is only for middleboxes (RFC 8446
+		 * D.4): it comes right after the ServerHello and starts nothing */
+		if (tls13 && ev->name == EV_TLS_CHANGE_CIPHER_SPEC)
+			p = PHASE_NONE;
+
+		/* phases only go forward: a message of an earlier phase that
+		 * comes late (a TLS 1.3 EncryptedExtensions after the keys, an
+		 * alert's close then more data) stays where it happened */
+		if (p != PHASE_NONE && p > cur) {
 			if (push_row(d, ROW_PHASE, i, p) < 0)
 				return -1;
 			cur = p;

@@ -113,7 +113,7 @@ static void test_phases(void **state)
 	struct evlog log;
 	struct diagram d = {0};
 	enum phase want[] = {PHASE_TCP, PHASE_HELLO, PHASE_CERT, PHASE_KEX,
-			     PHASE_FINISHED, PHASE_KEX, PHASE_DATA};
+			     PHASE_FINISHED, PHASE_DATA};
 	size_t k = 0;
 
 	(void)state;
@@ -131,6 +131,10 @@ static void test_phases(void **state)
 	assert_int_equal(diagram_row_of(&d, 4), diagram_row_of(&d, 3) + 2);
 	assert_int_equal(diagram_event_at(&d, 0), -1);
 	assert_int_equal(diagram_event_at(&d, 1), 0);
+	/* the server's RSA decryption, after the client's Finished, stays in
+	 * the finished phase (no marker jumps back to key exchange) */
+	assert_int_equal(d.rows[diagram_row_of(&d, 12)].phase, PHASE_FINISHED);
+	assert_int_equal(diagram_row_of(&d, 12), diagram_row_of(&d, 11) + 1);
 	/* only what is revealed is laid out */
 	assert_int_equal(diagram_build(&d, &log, 2, 0), 0);
 	assert_int_equal(d.n, 3);
@@ -143,6 +147,46 @@ static void test_phases(void **state)
 	evlog_clear(&log);
 }
 
+
+/* TLS 1.3 order: the middlebox ChangeCipherSpec and the keys come right
+ * after the ServerHello, and the EncryptedExtensions and Certificate
+ * follow; the markers still read hello, certificate, finished, each once,
+ * never backwards. */
+static void test_phases_tls13(void **state)
+{
+	static const enum evname order[] = {
+		EV_TLS_CLIENT_HELLO, EV_TLS_SERVER_HELLO, EV_TLS_CHANGE_CIPHER_SPEC, EV_KEX_SECRET,
+		EV_TLS_ENCRYPTED_EXTENSIONS, EV_TLS_CERTIFICATE, EV_CERT_VERDICT,
+		EV_TLS_CERTIFICATE_VERIFY, EV_TLS_FINISHED, EV_KEX_TLS13_KEYS, EV_KEX_FINISHED,
+		EV_TLS_FINISHED, EV_TLS_NEW_SESSION_TICKET, EV_TLS_APPLICATION_DATA,
+		EV_TLS_ALERT, EV_TLS_APPLICATION_DATA,
+	};
+	enum phase want[] = {PHASE_HELLO, PHASE_CERT, PHASE_FINISHED, PHASE_DATA, PHASE_CLOSE};
+	struct evlog log;
+	struct diagram d = {0};
+	size_t k = 0;
+
+	(void)state;
+	evlog_init(&log);
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		struct event *ev = evlog_add(&log, order[i], ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
+
+		if (order[i] == EV_TLS_SERVER_HELLO)
+			event_field(ev, 1, "selected_version", 0, 0, "TLS 1.3 (0x0304)");
+	}
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	for (size_t i = 0; i < d.n; i++)
+		if (d.rows[i].kind == ROW_PHASE) {
+			assert_true(k < sizeof want / sizeof want[0]);
+			assert_int_equal(d.rows[i].phase, want[k]);
+			k++;
+		}
+	assert_int_equal(k, sizeof want / sizeof want[0]);
+	/* the keys belong to the hello phase they were derived in */
+	assert_int_equal(d.rows[diagram_row_of(&d, 2)].phase, PHASE_HELLO);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
 static void test_arrows_drawn(void **state)
 {
 	struct evlog log;
@@ -413,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_labels_and_classes),
 		cmocka_unit_test(test_phases),
+		cmocka_unit_test(test_phases_tls13),
 		cmocka_unit_test(test_arrows_drawn),
 		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
