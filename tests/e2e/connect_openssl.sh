@@ -3,18 +3,9 @@
 # loopback with certificates made by the openssl command line (TLS 1.2, RSA
 # key exchange): a good one, an expired one, and no --cafile (unknown CA).
 set -u
-bin=${HTTPSVIZ_BIN:?}
 here=$(dirname "$0")
 . "$here/helpers/common.sh"
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2> /dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "connect_openssl: $*" >&2; exit 1; }
+e2e_setup connect_openssl
 
 sh "$here/helpers/pki.sh" "$tmp" || fail "cannot make the test PKI"
 

@@ -4,30 +4,9 @@
 # bounded time and without a crash.  Also a chunked and a 1 MiB response
 # from a real (Python ssl) server.
 set -u
-bin=${HTTPSVIZ_BIN:?}
 here=$(dirname "$0")
 . "$here/helpers/common.sh"
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2> /dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "hostile_peers: $*" >&2; exit 1; }
-
-# start MODE [ARGS]: a hostile.py peer for 15 s at most; its port in $port
-start() {
-	python3 "$here/helpers/hostile.py" "$@" > "$tmp/port.$1" 2> "$tmp/peer.$1.err" &
-	pids="$pids $!"
-	for _ in $(seq 50); do
-		[ -s "$tmp/port.$1" ] && break
-		sleep 0.05
-	done
-	port=$(cat "$tmp/port.$1")
-	[ -n "$port" ] || fail "$1 peer did not start: $(cat "$tmp/peer.$1.err")"
-}
+e2e_setup hostile_peers
 
 # expect NAME STATUS EVENT REASON-TEXT -- ARGS: run connect ARGS --trace
 # --json, once each, in bounded time; check the exit status, the error event
@@ -56,16 +35,16 @@ PY
 	[ $t -le 8 ] || fail "$name: took $t s"
 }
 
-start plain_http
+hostile_peer plain_http
 expect plain_http 5 error.protocol 'it answered in plain HTTP, "HTTP/1.0 200 OK"' -- "localhost:$port"
-start close_hello
+hostile_peer close_hello
 expect close_hello 5 error.peer_closed "the peer closed the connection during the handshake" -- "localhost:$port"
-start random
+hostile_peer random
 expect random 5 error.protocol "not a TLS record header" -- "localhost:$port"
-start bad_length
+hostile_peer bad_length
 expect bad_length 5 error.protocol "a record header announced 65535 bytes" -- "localhost:$port"
 grep -q "Alert fatal record overflow" "$tmp/bad_length.out" || fail "bad_length: no record_overflow alert"
-start silent
+hostile_peer silent
 expect silent 4 error.timeout "the server did not answer within 1000 ms" -- "localhost:$port" --timeout 1000
 refused=$(free_port)
 expect refused 3 error.connect "Connection refused" -- "127.0.0.1:$refused"
@@ -73,11 +52,11 @@ expect unresolvable 3 error.connect "cannot resolve no-such-host.invalid" -- no-
 
 # a real server's chunked and large responses are read to their end
 sh "$here/helpers/pki.sh" "$tmp" || fail "cannot make the test PKI"
-start chunked 15 "$tmp/srv.pem" "$tmp/srv.key"
+hostile_peer chunked 15 "$tmp/srv.pem" "$tmp/srv.key"
 timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --trace > "$tmp/chunked" 2> "$tmp/err" ||
 	fail "chunked: exit $?: $(cat "$tmp/err")"
 grep -q "^done: .*HTTP 200$" "$tmp/chunked" || fail "chunked: no HTTP 200"
-start large 15 "$tmp/srv.pem" "$tmp/srv.key"
+hostile_peer large 15 "$tmp/srv.pem" "$tmp/srv.key"
 timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --trace > "$tmp/large" 2> "$tmp/err" ||
 	fail "large: exit $?: $(cat "$tmp/err")"
 grep -q "HTTP/1.1 200 OK (1048639 bytes, decrypted by the client)" "$tmp/large" || fail "large: not all bytes read"

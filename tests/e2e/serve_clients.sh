@@ -3,18 +3,9 @@
 # clients that send garbage or plain HTTP; serve logs their failure and keeps
 # serving.  Then serve --tls 1.3 --json with TLS 1.3 clients.
 set -u
-bin=${HTTPSVIZ_BIN:?}
 here=$(dirname "$0")
 . "$here/helpers/common.sh"
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2> /dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "serve_clients: $*" >&2; exit 1; }
+e2e_setup serve_clients
 
 # start_serve OUT ARGS...: serve in the background (bounded); its port in $port
 start_serve() {
