@@ -13,54 +13,13 @@ if [ "$ascii" = 1 ]; then
 	args="--explore --ascii"
 	arrows='(>|<)'
 fi
-bin=${HTTPSVIZ_BIN:-}
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP: tmux is not installed"
-	exit 0
-fi
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-	echo "FAIL: HTTPSVIZ_BIN is not an executable: '$bin'"
-	exit 1
-fi
-sock="httpsviz-tui-$$"
-tmp=$(mktemp -d)
-T() { tmux -L "$sock" "$@"; }
-cleanup() { T kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	cat "$tmp/screen" 2>/dev/null
-	exit 1
-}
-cap() { T capture-pane -p >"$tmp/screen" 2>/dev/null; }
-# wait_for TEXT [SECONDS]: poll the screen until TEXT appears
-wait_for() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		cap
-		grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-# wait_gone TEXT [SECONDS]: poll until TEXT is no longer on screen
-wait_gone() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		cap
-		grep -qF -- "$1" "$tmp/screen" || return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+here=$(dirname "$0")
+. "$here/helpers/common.sh"
+. "$here/helpers/tmux.sh"
+tui_setup tui_basic
 
-# A plain shell that prints a marker after the program exits, so that a
-# restored terminal shows the marker and none of the TUI.
-T new-session -d -x 100 -y 30 "env LANG=C.UTF-8 TERM=xterm-256color sh -c '\"$bin\" $args; echo TUI-EXITED-\$?; sleep 60'" ||
-	fail "cannot start tmux"
+# shellcheck disable=SC2086
+tui_start $args
 wait_for "PAUSED" 20 || fail "the TUI did not start"
 wait_for "step 0 of 0" 5 || fail "not paused before the first step"
 
@@ -111,9 +70,9 @@ T send-keys Escape
 wait_gone "restart with a fresh exchange" 5 || fail "help overlay did not close"
 
 # Small terminal: a plain message, then back to the picture.
-T resize-window -x 60 -y 20 2>/dev/null || T resize-window -t 0 -x 60 -y 20
+tui_resize 60 20
 wait_for "please enlarge the terminal" 5 || fail "no small-terminal message at 60x20"
-T resize-window -x 100 -y 30 2>/dev/null || T resize-window -t 0 -x 100 -y 30
+tui_resize 100 30
 wait_gone "please enlarge" 5 || fail "the picture did not come back at 100x30"
 wait_for "close notify" 5 || fail "diagram missing after resize"
 
@@ -154,11 +113,7 @@ if [ "$ascii" = 1 ]; then
 fi
 
 # Quit: the program exits 0 and the terminal shows the shell again.
-T send-keys q
-wait_for "TUI-EXITED-0" 10 || fail "the program did not exit with status 0"
-cap
+tui_quit
 grep -qF "PAUSED" "$tmp/screen" && fail "the TUI is still on screen after quit"
-grep -qF "legend:" "$tmp/screen" && fail "the alternate screen was not left"
-[ "$(T display -p '#{alternate_on}')" = "0" ] || fail "the alternate screen is still on"
 if [ "$ascii" = 1 ]; then echo "ok: tui_basic (ascii)"; else echo "ok: tui_basic"; fi
 exit 0
