@@ -71,6 +71,10 @@ tui_start() {
 	tui_sock="$tmp/tmux.$tui_part"
 	rm -f "$tmp/screen"
 	{
+		# Ctrl-C reaches the whole foreground group: the wrapper shell
+		# must live on to print the marker (a handler, not SIG_IGN,
+		# which the program would inherit)
+		echo "trap : INT"
 		echo "export LANG=C.UTF-8 TERM=xterm-256color"
 		tui_quote "$bin"
 		for a in "$@"; do
