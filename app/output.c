@@ -99,7 +99,10 @@ void output_trace_event(FILE *out, const struct event *ev, int verbose)
 	for (size_t i = 0; i < ev->nfields; i++) {
 		const struct field *f = &ev->fields[i];
 
-		fprintf(out, "%*s%s: %s", 18 + 2 * f->depth, "", f->name, f->value);
+		fprintf(out, "%*s", 18 + 2 * f->depth, "");
+		if (f->role != ROLE_NONE) /* a derivation's part */
+			fprintf(out, "(%s) ", field_role_str(f->role));
+		fprintf(out, "%s: %s", f->name, f->value);
 		if (f->length > 0)
 			fprintf(out, "  [bytes %zu..%zu]", f->offset, f->offset + f->length - 1);
 		fputc('\n', out);
@@ -144,7 +147,10 @@ static size_t json_fields(FILE *out, const struct event *ev, size_t i, int d)
 		output_json_string(out, f->name);
 		fputs(",\"value\":", out);
 		output_json_string(out, f->value);
-		fprintf(out, ",\"offset\":%zu,\"length\":%zu,\"children\":", f->offset, f->length);
+		fprintf(out, ",\"offset\":%zu,\"length\":%zu,", f->offset, f->length);
+		if (f->role != ROLE_NONE)
+			fprintf(out, "\"role\":\"%s\",", field_role_str(f->role));
+		fputs("\"children\":", out);
 		i++;
 		if (i < ev->nfields && ev->fields[i].depth > d)
 			i = json_fields(out, ev, i, d + 1);

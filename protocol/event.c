@@ -382,7 +382,30 @@ static int add_field(struct event *ev, int depth, const char *name, size_t offse
 	f->offset = offset;
 	f->length = length;
 	f->depth = depth < 0 ? 0 : depth;
+	f->role = ROLE_NONE;
 	return (int)ev->nfields++;
+}
+
+/* see event.h */
+void event_field_roles(struct event *ev, enum field_role role, ...)
+{
+	va_list ap;
+	const char *name;
+
+	va_start(ap, role);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		for (size_t i = 0; i < ev->nfields; i++)
+			if (ev->fields[i].depth == 0 && strcmp(ev->fields[i].name, name) == 0)
+				ev->fields[i].role = role;
+	va_end(ap);
+}
+
+/* see event.h */
+const char *field_role_str(enum field_role r)
+{
+	static const char *const names[] = {"", "input", "function", "output", "check"};
+
+	return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "";
 }
 
 /* see event.h */

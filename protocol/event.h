@@ -86,12 +86,17 @@ enum result { RESULT_NONE, RESULT_PASS, RESULT_FAIL };
 /* One decoded field.  Fields of an event form a tree stored in pre-order:
  * a field's children follow it with depth + 1.  offset/length locate the
  * field inside the event's raw bytes (length 0: not tied to bytes). */
+/* What a field is in a derivation (the kex.* events): the inspector draws
+ * those as a small tree, and --json gives them as "role". */
+enum field_role { ROLE_NONE, ROLE_INPUT, ROLE_FUNCTION, ROLE_OUTPUT, ROLE_CHECK };
+
 struct field {
 	char *name;
 	char *value;
 	size_t offset;
 	size_t length;
 	int depth;
+	enum field_role role;
 };
 
 struct event {
@@ -151,6 +156,11 @@ int event_field(struct event *ev, int depth, const char *name, size_t offset,
  * (shortened with "..." past max_bytes when max_bytes > 0). */
 int event_field_hex(struct event *ev, int depth, const char *name,
 		    size_t offset, size_t length, size_t max_bytes);
+/* Give the top-level fields with these names (a NULL-terminated list) a
+ * role in the event's derivation. */
+void event_field_roles(struct event *ev, enum field_role role, ...);
+/* "input", "function", "output", "check", or "" for ROLE_NONE. */
+const char *field_role_str(enum field_role r);
 /* The first field with this name (at any depth), or NULL. */
 const struct field *event_find_field(const struct event *ev, const char *name);
 /* Set the pass/fail result of a check, with OpenSSL's error on failure. */

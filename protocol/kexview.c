@@ -1419,9 +1419,68 @@ static void turn13(struct kv *k)
 		view_finished13(k, 1);
 }
 
+/* The parts of each derivation, by field name (a name a view does not use
+ * is skipped): the inspector draws them as a tree, --json gives "role". */
+static void mark_roles(struct event *ev)
+{
+	switch (ev->name) {
+	case EV_KEX_PRE_MASTER:
+		event_field_roles(ev, ROLE_INPUT, "pre_master_secret", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "encrypted_pre_master", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", NULL);
+		break;
+	case EV_KEX_RSA_DECRYPT:
+		event_field_roles(ev, ROLE_INPUT, "encrypted_pre_master", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "pre_master_secret", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", NULL);
+		break;
+	case EV_KEX_ECDHE:
+		event_field_roles(ev, ROLE_INPUT, "server_ephemeral_key", "client_public", "client_share", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "shared_secret", NULL);
+		event_field_roles(ev, ROLE_CHECK, "signature_check", "openssl_value", NULL);
+		break;
+	case EV_KEX_MASTER_SECRET:
+		event_field_roles(ev, ROLE_INPUT, "pre_master_secret", "session_hash", "client_random",
+				  "server_random", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "master_secret", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", "keylog_value", "check", NULL);
+		break;
+	case EV_KEX_KEY_BLOCK:
+		event_field_roles(ev, ROLE_INPUT, "master_secret", "server_random", "client_random", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "key_block", NULL);
+		event_field_roles(ev, ROLE_CHECK, "check", NULL);
+		break;
+	case EV_KEX_FINISHED:
+		event_field_roles(ev, ROLE_INPUT, "master_secret", "base_key", "handshake_hash", "transcript_hash",
+				  NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "verify_data", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", "sent_value", NULL);
+		break;
+	case EV_KEX_TLS13_KEYS:
+		event_field_roles(ev, ROLE_INPUT, "client_handshake_traffic_secret",
+				  "server_handshake_traffic_secret", "client_application_traffic_secret",
+				  "server_application_traffic_secret", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", "openssl_server_handshake_traffic_secret",
+				  "openssl_client_application_traffic_secret",
+				  "openssl_server_application_traffic_secret", "openssl_exporter_master_secret",
+				  "check", NULL);
+		break;
+	case EV_KEX_RECORD_DECRYPT:
+		event_field_roles(ev, ROLE_INPUT, "record", "key", "implicit_iv", "explicit_nonce", "iv", "nonce",
+				  "aad", NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "plaintext", NULL);
+		event_field_roles(ev, ROLE_CHECK, "tag", "openssl_value", NULL);
+		break;
+	default:
+		return;
+	}
+	event_field_roles(ev, ROLE_FUNCTION, "function", NULL);
+}
+
 /* see kexview.h */
 void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
 {
+	size_t from = log->n;
 	struct kv k;
 	int tls13;
 	/* the server decrypts the request once it has read it: in the embedded
@@ -1443,6 +1502,8 @@ void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
 		    cap->plaintext[1].len > 0)
 			(tls13 ? view_record13 : view_record12)(&k, 0);
 	}
+	for (size_t i = from; i < log->n; i++)
+		mark_roles(log->ev[i]);
 	if (observer != NULL)
 		observer(cap, who, observer_arg);
 }

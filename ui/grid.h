@@ -47,7 +47,8 @@ struct grid {
 /* Named glyphs, drawn as box-drawing characters or their ASCII fallback. */
 enum glyph {
 	G_HLINE, G_VLINE, G_ARROW_RIGHT, G_ARROW_LEFT, G_DOTTED_V, G_DOTTED_H,
-	G_TL, G_TR, G_BL, G_BR, G_ELLIPSIS, G_BULLET, G_SEP
+	G_TL, G_TR, G_BL, G_BR, G_ELLIPSIS, G_BULLET, G_SEP,
+	G_CHECK, G_CROSS, G_TEE, G_ELBOW
 };
 
 /* Allocate a w x h grid of blanks; returns 0, or -1 when out of memory. */

@@ -136,6 +136,114 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		grid_put(g, x + w - 1, y + h - 1, 'v', CLS_DIM, 0);
 }
 
+/* Whether a check field carries a mismatch: cmp_field() in kexview puts
+ * both values under it as "recomputed" and "openssl". */
+static int check_differs(const struct event *ev, size_t i)
+{
+	return i + 1 < ev->nfields && ev->fields[i + 1].depth > ev->fields[i].depth &&
+	       strcmp(ev->fields[i + 1].name, "recomputed") == 0;
+}
+
+/* see inspector.h */
+int inspector_derivation_lines(const struct event *ev)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (ev->fields[i].role != ROLE_NONE && ev->fields[i].depth == 0)
+			n += 1 + (ev->fields[i].role == ROLE_CHECK && check_differs(ev, i) ? 2 : 0);
+	return n > 0 ? n + 1 : 0;
+}
+
+/* One line of the derivation tree: the branch, the part, the field. */
+static void derivation_line(struct grid *g, int x, int y, int w, int last, const char *part,
+			    const struct field *f, int mark, int cls)
+{
+	char line[512];
+	int col = x;
+
+	grid_put(g, col, y, grid_glyph(g, last ? G_ELBOW : G_TEE), CLS_DIM, 0);
+	col += 2;
+	grid_text(g, col, y, 9, part, CLS_DIM, 0);
+	col += 9;
+	if (mark >= 0) {
+		grid_put(g, col, y, grid_glyph(g, mark ? G_CHECK : G_CROSS), mark ? CLS_DATA : CLS_ERROR,
+			 GA_BOLD);
+		col += 2;
+	}
+	if (f->role == ROLE_FUNCTION)
+		snprintf(line, sizeof line, "%s", f->value);
+	else
+		snprintf(line, sizeof line, "%s: %s", f->name, f->value);
+	grid_text(g, col, y, x + w - col, line, cls, 0);
+}
+
+/* see inspector.h */
+int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, const struct event *ev)
+{
+	static const enum field_role order[] = {ROLE_INPUT, ROLE_FUNCTION, ROLE_OUTPUT, ROLE_CHECK};
+	int total = inspector_derivation_lines(ev);
+	int n = 0;
+	int left;
+
+	if (total == 0 || max < 2 || w < 24)
+		return 0;
+	n = grid_text(g, x, y, w, "Derivation", CLS_PHASE, GA_BOLD) + 1;
+	if (ev->verified >= 0) {
+		grid_put(g, x + n, y, grid_glyph(g, ev->verified ? G_CHECK : G_CROSS),
+			 ev->verified ? CLS_DATA : CLS_ERROR, GA_BOLD);
+		grid_text(g, x + n + 2, y, w - n - 2,
+			  ev->verified ? "recomputed by httpsviz, equal to OpenSSL's"
+				       : "recomputed by httpsviz: DIFFERENT from OpenSSL's",
+			  ev->verified ? CLS_DATA : CLS_ERROR, 0);
+	}
+	n = 1;
+	left = total - 1;
+	for (size_t r = 0; r < sizeof order / sizeof order[0]; r++)
+		for (size_t i = 0; i < ev->nfields && n < max; i++) {
+			const struct field *f = &ev->fields[i];
+			int differs;
+
+			if (f->role != order[r] || f->depth != 0)
+				continue;
+			differs = f->role == ROLE_CHECK && check_differs(ev, i);
+			/* the last line drawn closes the tree */
+			derivation_line(g, x, y + n, w, left == 1 + 2 * differs || n == max - 1,
+					field_role_str(f->role), f,
+					f->role == ROLE_CHECK && ev->verified >= 0 ? !differs : -1,
+					differs ? CLS_ERROR : f->role == ROLE_OUTPUT ? CLS_KEX : CLS_DEFAULT);
+			n++;
+			left--;
+			for (size_t c = 1; differs && c <= 2 && n < max; c++, n++, left--) {
+				char line[512];
+
+				snprintf(line, sizeof line, "%s: %s", ev->fields[i + c].name, ev->fields[i + c].value);
+				grid_text(g, x + 13, y + n, w - 13, line, CLS_ERROR, 0);
+			}
+		}
+	return n;
+}
+
+/* Lines to show field f's whole value at width w, when its row in the
+ * list cuts it (at most WHOLE_MAX); 0 when it fits or nothing is selected. */
+#define WHOLE_MAX 6
+static int whole_value_lines(const struct event *ev, int f, int w)
+{
+	const struct field *fl;
+	int indent;
+	int n;
+
+	if (f < 0 || (size_t)f >= ev->nfields)
+		return 0;
+	fl = &ev->fields[f];
+	indent = fl->depth > 6 ? 12 : fl->depth * 2;
+	if (fl->value == NULL || fl->value[0] == '\0' ||
+	    indent + grid_text_width(fl->name) + 2 + grid_text_width(fl->value) <= w)
+		return 0;
+	n = grid_wrap(NULL, 0, 0, w, WHOLE_MAX, fl->value, 0, 0);
+	return n;
+}
+
 /* The name of a lifeline in the inspector's header. */
 static const char *party(enum actor a)
 {
@@ -159,7 +267,7 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	char line[256];
 	int y = r->y, bottom = r->y + r->h;
 	int hex_lines = 0, bpl = inspector_bytes_per_line(r->w);
-	int expl_max, fields_h, room;
+	int expl_max, fields_h, room, deriv, list_h;
 	struct rect hr;
 	size_t hl_off = 0, hl_len = 0;
 
@@ -207,11 +315,35 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	if (room > 0)
 		lines_into(g, r, &y, expl_max < room ? expl_max : room, evname_explain(ev->name),
 			   CLS_DEFAULT, 0);
+	/* a derivation (kex.*) as a small tree before the fields, taking at
+	 * most half of what is left */
+	deriv = inspector_derivation_lines(ev);
+	if (deriv > 0) {
+		int avail = (bottom - y - (hex_lines > 0 ? hex_lines + 1 : 0)) / 2;
+
+		y += inspector_draw_derivation(g, r->x, y, r->w, deriv < avail ? deriv : avail, ev);
+	}
 	fields_h = bottom - y - 1 - (hex_lines > 0 ? hex_lines + 1 : 0);
 	if (ev->nfields > 0 && fields_h > 0) {
+		int whole = whole_value_lines(ev, o->field, r->w);
+
+		/* the selected field's value, when its row cuts it, in full below
+		 * the list, if the list keeps a few rows */
+		if (whole > 0 && fields_h - whole - 1 < 3)
+			whole = 0;
 		snprintf(line, sizeof line, "Fields (%zu)", ev->nfields);
 		grid_text(g, r->x, y++, r->w, line, CLS_PHASE, GA_BOLD);
-		draw_fields(g, r->x, y, r->w, fields_h, ev, o);
+		list_h = fields_h - (whole > 0 ? whole + 1 : 0);
+		draw_fields(g, r->x, y, r->w, list_h, ev, o);
+		if (whole > 0) {
+			const struct field *f = &ev->fields[o->field];
+			/* right under the list when it is short */
+			int wy = y + ((size_t)list_h > ev->nfields ? (int)ev->nfields : list_h);
+
+			snprintf(line, sizeof line, "%s (whole value)", f->name);
+			grid_text(g, r->x, wy, r->w, line, CLS_PHASE, GA_BOLD);
+			grid_wrap(g, r->x, wy + 1, r->w, whole, f->value, CLS_DEFAULT, 0);
+		}
 		y += fields_h;
 	}
 	if (hex_lines <= 0)

@@ -34,6 +34,13 @@ size_t inspector_hex_first(size_t hl_off, size_t hl_len, int bpl, int lines);
 /* The first field row to show so that field f (and as much of its subtree
  * as fits) is visible in rows rows. */
 int inspector_field_scroll(const struct event *ev, int f, int rows);
+/* Lines the derivation tree of ev takes (its fields with roles, the kex.*
+ * events: a header, then inputs, function, output and the comparisons with
+ * OpenSSL, a mismatch with both values), 0 when it has none. */
+int inspector_derivation_lines(const struct event *ev);
+/* Draw that tree at (x, y) in at most max lines of width w; returns the
+ * lines drawn. */
+int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, const struct event *ev);
 /* Draw the inspector for ev (NULL: a hint to step) into r. */
 void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev,
 		    const struct inspector_opts *o);

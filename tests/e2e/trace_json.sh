@@ -49,6 +49,15 @@ verdict = next(e for e in events if e["name"] == "cert.verdict")
 assert verdict["result"] == "pass"
 ch = next(e for e in events if e["name"] == "tls.client_hello")
 assert bytes.fromhex(ch["hex"])[0] == 1  # handshake type client_hello
+# every kex.* comparison: verified true, and its derivation's parts named
+kex = [e for e in events if "verified" in e]
+assert len(kex) >= 5, len(kex)
+for e in kex:
+    assert e["verified"] is True, e["summary"]
+    roles = [f.get("role") for f in e["fields"]]
+    assert roles.count("function") == 1 and "input" in roles and "check" in roles, (e["name"], roles)
+    assert all(r in (None, "input", "function", "output", "check") for r in roles)
+assert not any("role" in f for e in events if not e["name"].startswith("kex.") for f in e["fields"])
 PY
 done
 

@@ -4,6 +4,7 @@
 
 #include "protocol/event.h"
 #include "ui/grid.h"
+#include "tests/unit/gridutil.h"
 #include "ui/inspector.h"
 
 /* A ClientHello-like event with a cipher suite list and its children. */
@@ -212,6 +213,135 @@ static void test_draw_fields_and_bytes(void **state)
 	evlog_clear(&log);
 }
 
+/* A kex.master_secret-like derivation; differs: the check failed, with
+ * both values under it as kexview's cmp_field() puts them. */
+static struct event *derivation(struct evlog *log, int differs)
+{
+	uint8_t raw[48];
+	struct event *ev;
+
+	memset(raw, 0xab, sizeof raw);
+	evlog_init(log);
+	ev = evlog_add(log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, raw, sizeof raw, "master secret");
+	event_field(ev, 0, "pre_master_secret", 0, 0, "0303aaaa");
+	event_field(ev, 0, "session_hash", 0, 0, "5e55");
+	event_field(ev, 0, "function", 0, 0, "PRF-SHA256(pre_master_secret, \"extended master secret\", "
+		    "session_hash)[0..48]");
+	event_field_hex(ev, 0, "master_secret", 0, 48, 0);
+	event_field(ev, 0, "openssl_value", 0, 0, "%s", differs ? "cdcd (DIFFERENT)" : "abab (equal)");
+	if (differs) {
+		event_field(ev, 1, "recomputed", 0, 0, "abab");
+		event_field(ev, 1, "openssl", 0, 0, "cdcd");
+	}
+	event_field(ev, 0, "verified", 0, 0, "%s", differs ? "false" : "true");
+	ev->verified = !differs;
+	event_field_roles(ev, ROLE_INPUT, "pre_master_secret", "session_hash", NULL);
+	event_field_roles(ev, ROLE_FUNCTION, "function", NULL);
+	event_field_roles(ev, ROLE_OUTPUT, "master_secret", NULL);
+	event_field_roles(ev, ROLE_CHECK, "openssl_value", "not_there", NULL);
+	return ev;
+}
+
+/* The derivation tree: inputs, function, output, the check with a tick;
+ * a mismatch with a cross and both values; ASCII only in ASCII mode; and
+ * an event without roles has none. */
+static void test_derivation_tree(void **state)
+{
+	struct evlog log;
+	struct event *ev = derivation(&log, 0);
+	struct grid g;
+	struct rect r = {0, 0, 70, 30};
+	struct inspector_opts o = {-1, 0, 1};
+	char row[512];
+	int y;
+
+	(void)state;
+	assert_int_equal(ev->fields[4].role, ROLE_CHECK);
+	assert_int_equal(ev->fields[6].role, ROLE_NONE);
+	assert_string_equal(field_role_str(ROLE_OUTPUT), "output");
+	assert_int_equal(inspector_derivation_lines(ev), 6);
+	assert_int_equal(grid_init(&g, 70, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	y = find_row(&g, "Derivation \u2713 recomputed by httpsviz, equal to OpenSSL's");
+	assert_true(y > 0);
+	grid_row_utf8(&g, y + 1, row, sizeof row);
+	assert_string_equal(row, "\u251c input    pre_master_secret: 0303aaaa");
+	grid_row_utf8(&g, y + 2, row, sizeof row);
+	assert_string_equal(row, "\u251c input    session_hash: 5e55");
+	grid_row_utf8(&g, y + 3, row, sizeof row);
+	assert_non_null(strstr(row, "\u251c function PRF-SHA256(pre_master_secret"));
+	grid_row_utf8(&g, y + 4, row, sizeof row);
+	assert_non_null(strstr(row, "\u251c output   master_secret: abababab"));
+	grid_row_utf8(&g, y + 5, row, sizeof row);
+	assert_string_equal(row, "\u2514 check    \u2713 openssl_value: abab (equal)");
+	assert_int_equal(grid_at(&g, 11, y + 5)->cls, CLS_DATA);
+	/* then the fields, as before */
+	grid_row_utf8(&g, y + 6, row, sizeof row);
+	assert_string_equal(row, "Fields (6)");
+	grid_free(&g);
+	evlog_clear(&log);
+
+	ev = derivation(&log, 1);
+	assert_int_equal(inspector_derivation_lines(ev), 8);
+	assert_int_equal(grid_init(&g, 70, 30, 1), 0);
+	inspector_draw(&g, &r, ev, &o);
+	y = find_row(&g, "Derivation X recomputed by httpsviz: DIFFERENT from OpenSSL's");
+	assert_true(y > 0);
+	grid_row_utf8(&g, y + 5, row, sizeof row);
+	assert_string_equal(row, "` check    X openssl_value: cdcd (DIFFERENT)");
+	assert_int_equal(grid_at(&g, 11, y + 5)->cls, CLS_ERROR);
+	grid_row_utf8(&g, y + 6, row, sizeof row);
+	assert_string_equal(row, "             recomputed: abab");
+	grid_row_utf8(&g, y + 7, row, sizeof row);
+	assert_string_equal(row, "             openssl: cdcd");
+	for (y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++)
+			assert_true(grid_at(&g, x, y)->ch < 0x80);
+	/* squeezed: the tree is cut to what fits, still closed */
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 70, 8, 0), 0);
+	assert_int_equal(inspector_draw_derivation(&g, 0, 0, 70, 3, ev), 3);
+	grid_row_utf8(&g, 2, row, sizeof row);
+	assert_non_null(strstr(row, "\u2514 input    session_hash"));
+	grid_free(&g);
+	evlog_clear(&log);
+
+	ev = client_hello(&log);
+	assert_int_equal(inspector_derivation_lines(ev), 0);
+	evlog_clear(&log);
+}
+
+/* A selected field whose value its row cuts is shown whole under the
+ * list; one that fits is not repeated. */
+static void test_whole_value(void **state)
+{
+	struct evlog log;
+	struct event *ev = derivation(&log, 0);
+	struct grid g;
+	struct rect r = {0, 0, 40, 40};
+	struct inspector_opts o = {3, 1, 0};
+	char row[256];
+	int y;
+
+	(void)state;
+	assert_int_equal(grid_init(&g, 40, 40, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	y = find_row(&g, "master_secret (whole value)");
+	assert_true(y > 0);
+	/* 96 hex digits at 40 columns: 40, 40, 16 */
+	grid_row_utf8(&g, y + 1, row, sizeof row);
+	assert_int_equal(strlen(row), 40);
+	assert_int_equal(strspn(row, "ab"), 40);
+	grid_row_utf8(&g, y + 3, row, sizeof row);
+	assert_string_equal(row, "abababababababab");
+	grid_clear(&g);
+	o.field = 1; /* "session_hash: 5e55" fits */
+	inspector_draw(&g, &r, ev, &o);
+	assert_int_equal(find_row(&g, "(whole value)"), -1);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 static void test_hostile_text(void **state)
 {
 	struct evlog log;
@@ -250,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_byte_selected),
 		cmocka_unit_test(test_hexdump_highlight),
 		cmocka_unit_test(test_draw_fields_and_bytes),
+		cmocka_unit_test(test_derivation_tree),
+		cmocka_unit_test(test_whole_value),
 		cmocka_unit_test(test_hostile_text),
 	};
 

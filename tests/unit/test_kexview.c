@@ -91,7 +91,27 @@ static const struct event *verified(const struct evlog *log, long i, const char 
 	return ev;
 }
 
-/* Every kex.* event of the log that compares is verified. */
+/* The derivation's parts, for the inspector's tree: inputs, one function,
+ * an output (the TLS 1.3 key schedule's are its inputs' keys and IVs), and
+ * the comparisons. */
+static void has_roles(const struct event *ev)
+{
+	int n[ROLE_CHECK + 1] = {0};
+
+	for (size_t i = 0; i < ev->nfields; i++)
+		n[ev->fields[i].role]++;
+	if (n[ROLE_INPUT] == 0 || n[ROLE_FUNCTION] != 1 || n[ROLE_CHECK] == 0 ||
+	    (n[ROLE_OUTPUT] == 0 && ev->name != EV_KEX_TLS13_KEYS))
+		print_error("%s: roles in %d fn %d out %d check %d\n", evname_str(ev->name), n[ROLE_INPUT],
+			    n[ROLE_FUNCTION], n[ROLE_OUTPUT], n[ROLE_CHECK]);
+	assert_true(n[ROLE_INPUT] > 0);
+	assert_int_equal(n[ROLE_FUNCTION], 1);
+	assert_true(n[ROLE_CHECK] > 0);
+	assert_true(n[ROLE_OUTPUT] > 0 || ev->name == EV_KEX_TLS13_KEYS);
+}
+
+/* Every kex.* event of the log that compares is verified, and shows its
+ * derivation's parts. */
 static void all_verified(const struct evlog *log)
 {
 	int comparisons = 0;
@@ -105,6 +125,7 @@ static void all_verified(const struct evlog *log)
 			print_error("not verified: %s\n", ev->summary);
 		assert_int_not_equal(ev->verified, 0);
 		comparisons += ev->verified == 1;
+		has_roles(ev);
 	}
 	assert_true(comparisons >= 5);
 }
