@@ -108,24 +108,34 @@ static void test_labels_and_classes(void **state)
 	evlog_clear(&log);
 }
 
+/* The diagram's phase markers are exactly want, in order; returns how
+ * many. */
+static size_t assert_phases(const struct diagram *d, const enum phase *want, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (d->rows[i].kind == ROW_PHASE) {
+			assert_true(k < n);
+			assert_int_equal(d->rows[i].phase, want[k]);
+			k++;
+		}
+	assert_int_equal(k, n);
+	return k;
+}
+
 static void test_phases(void **state)
 {
 	struct evlog log;
 	struct diagram d = {0};
 	enum phase want[] = {PHASE_TCP, PHASE_HELLO, PHASE_CERT, PHASE_KEX,
 			     PHASE_FINISHED, PHASE_DATA};
-	size_t k = 0;
+	size_t k;
 
 	(void)state;
 	build_log(&log);
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
-	for (size_t i = 0; i < d.n; i++)
-		if (d.rows[i].kind == ROW_PHASE) {
-			assert_true(k < sizeof want / sizeof want[0]);
-			assert_int_equal(d.rows[i].phase, want[k]);
-			k++;
-		}
-	assert_int_equal(k, sizeof want / sizeof want[0]);
+	k = assert_phases(&d, want, sizeof want / sizeof want[0]);
 	assert_int_equal(d.n, log.n + k);
 	/* the phase marker comes right before the first event of its phase */
 	assert_int_equal(diagram_row_of(&d, 4), diagram_row_of(&d, 3) + 2);
@@ -164,7 +174,6 @@ static void test_phases_tls13(void **state)
 	enum phase want[] = {PHASE_HELLO, PHASE_CERT, PHASE_FINISHED, PHASE_DATA, PHASE_CLOSE};
 	struct evlog log;
 	struct diagram d = {0};
-	size_t k = 0;
 
 	(void)state;
 	evlog_init(&log);
@@ -175,18 +184,13 @@ static void test_phases_tls13(void **state)
 			event_field(ev, 1, "selected_version", 0, 0, "TLS 1.3 (0x0304)");
 	}
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
-	for (size_t i = 0; i < d.n; i++)
-		if (d.rows[i].kind == ROW_PHASE) {
-			assert_true(k < sizeof want / sizeof want[0]);
-			assert_int_equal(d.rows[i].phase, want[k]);
-			k++;
-		}
-	assert_int_equal(k, sizeof want / sizeof want[0]);
+	assert_phases(&d, want, sizeof want / sizeof want[0]);
 	/* the keys belong to the hello phase they were derived in */
 	assert_int_equal(d.rows[diagram_row_of(&d, 2)].phase, PHASE_HELLO);
 	diagram_free(&d);
 	evlog_clear(&log);
 }
+
 static void test_arrows_drawn(void **state)
 {
 	struct evlog log;
