@@ -387,10 +387,16 @@ static void draw_arrow(struct grid *g, int y, int a, int b, const char *label, i
 	int span = (a < b ? b - a : a - b) - 1;
 	int lw;
 
+	/* a label with room around it; in a narrow lane the bare label may
+	 * run up to the arrowhead, and only then is it cut */
 	snprintf(text, sizeof text, " %s ", label);
 	lw = grid_text_width(text);
-	if (lw > span - 4)
-		lw = span - 4;
+	if (lw > span - 4) {
+		snprintf(text, sizeof text, "%s", label);
+		lw = grid_text_width(text);
+		if (lw > span - 2)
+			lw = span - 2;
+	}
 	if (a < b) {
 		grid_fill(g, a + 1, y, span - 1, 1, grid_glyph(g, G_HLINE), cls, 0);
 		grid_put(g, b - 1, y, grid_glyph(g, G_ARROW_RIGHT), cls, GA_BOLD);

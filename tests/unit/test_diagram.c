@@ -279,6 +279,7 @@ static void test_mitm_lifeline(void **state)
 	add_to(&log, EV_TLS_SERVER_HELLO_DONE, ACTOR_MITM, DIR_C2S, ACTOR_SERVER, "relayed");
 	add_to(&log, EV_TLS_FINISHED, ACTOR_SERVER, DIR_S2C, ACTOR_MITM, "back");
 	add_to(&log, EV_CERT_VERDICT, ACTOR_CLIENT, DIR_LOCAL, ACTOR_CLIENT, "ok");
+	add_to(&log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT, DIR_C2S, ACTOR_MITM, "rsa");
 	assert_int_equal(diagram_has_mitm(&log), 1);
 	/* the ends of each arrow */
 	diagram_ends(log.ev[0], 1, &f, &t);
@@ -331,6 +332,16 @@ static void test_mitm_lifeline(void **state)
 	/* the client's own checks stay on its lifeline */
 	y = find_row(&g, "[verdict: ok]");
 	assert_int_equal(find_cp(&g, y, '['), cx + 2);
+	/* at 52 columns a lane is too narrow for " ClientKeyExchange " and
+	 * its margins, yet the name shows whole, up to the arrowhead */
+	grid_free(&g);
+	r.w = 52;
+	assert_int_equal(grid_init(&g, 52, 30, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	y = find_row(&g, "ClientKeyExchange");
+	assert_true(y > 0);
+	assert_int_equal(find_cp(&g, y, 'C'), cx + 2);
+	assert_int_equal(find_cp(&g, y, 0x25B6), cx + 2 + (int)strlen("ClientKeyExchange"));
 	grid_free(&g);
 	diagram_free(&d);
 	evlog_clear(&log);
