@@ -1435,7 +1435,8 @@ static void mark_roles(struct event *ev)
 		event_field_roles(ev, ROLE_CHECK, "openssl_value", NULL);
 		break;
 	case EV_KEX_ECDHE:
-		event_field_roles(ev, ROLE_INPUT, "server_ephemeral_key", "client_public", "client_share", NULL);
+		event_field_roles(ev, ROLE_INPUT, "server_public", "client_public", "client_share", "server_share",
+				  "server_ephemeral_key", NULL);
 		event_field_roles(ev, ROLE_OUTPUT, "shared_secret", NULL);
 		event_field_roles(ev, ROLE_CHECK, "signature_check", "openssl_value", NULL);
 		break;

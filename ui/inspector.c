@@ -193,8 +193,8 @@ int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, cons
 		grid_put(g, x + n, y, grid_glyph(g, ev->verified ? G_CHECK : G_CROSS),
 			 ev->verified ? CLS_DATA : CLS_ERROR, GA_BOLD);
 		grid_text(g, x + n + 2, y, w - n - 2,
-			  ev->verified ? "recomputed by httpsviz, equal to OpenSSL's"
-				       : "recomputed by httpsviz: DIFFERENT from OpenSSL's",
+			  ev->verified ? "httpsviz's own value equals OpenSSL's"
+				       : "httpsviz's own value DIFFERS from OpenSSL's",
 			  ev->verified ? CLS_DATA : CLS_ERROR, 0);
 	}
 	n = 1;

@@ -262,7 +262,7 @@ static void test_derivation_tree(void **state)
 	assert_int_equal(inspector_derivation_lines(ev), 6);
 	assert_int_equal(grid_init(&g, 70, 30, 0), 0);
 	inspector_draw(&g, &r, ev, &o);
-	y = find_row(&g, "Derivation \u2713 recomputed by httpsviz, equal to OpenSSL's");
+	y = find_row(&g, "Derivation \u2713 httpsviz's own value equals OpenSSL's");
 	assert_true(y > 0);
 	grid_row_utf8(&g, y + 1, row, sizeof row);
 	assert_string_equal(row, "\u251c input    pre_master_secret: 0303aaaa");
@@ -285,7 +285,7 @@ static void test_derivation_tree(void **state)
 	assert_int_equal(inspector_derivation_lines(ev), 8);
 	assert_int_equal(grid_init(&g, 70, 30, 1), 0);
 	inspector_draw(&g, &r, ev, &o);
-	y = find_row(&g, "Derivation X recomputed by httpsviz: DIFFERENT from OpenSSL's");
+	y = find_row(&g, "Derivation X httpsviz's own value DIFFERS from OpenSSL's");
 	assert_true(y > 0);
 	grid_row_utf8(&g, y + 5, row, sizeof row);
 	assert_string_equal(row, "` check    X openssl_value: cdcd (DIFFERENT)");
