@@ -893,19 +893,24 @@ static int wait_fd(int fd, short events, int ms)
 static int wait_on(struct engine *e, int fd, short events, int ms)
 {
 	int64_t deadline = now_ms() + ms;
+	int watch = e->intr != NULL && e->intr_fd >= 0;
 
 	for (;;) {
 		struct pollfd p[2] = {{fd, events, 0}, {e->intr_fd, POLLIN, 0}};
-		nfds_t n = e->intr != NULL && e->intr_fd >= 0 ? 2 : 1;
 		int64_t left = deadline - now_ms();
-		int rc = poll(p, n, left > 0 ? (int)left : 0);
+		int rc = poll(p, watch ? 2 : 1, left > 0 ? (int)left : 0);
 
 		if (rc > 0 && p[0].revents != 0)
 			return rc;
-		if (rc == 0)
+		/* the deadline holds even while keys keep coming */
+		if (rc == 0 || left <= 0)
 			return 0;
 		if (rc < 0 && errno != EINTR)
 			return rc;
+		/* a terminal that hung up has nothing more to say: a busy loop
+		 * on it would spin until the deadline */
+		if (rc > 0 && (p[1].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			watch = 0;
 		/* a signal, or input on the watched terminal */
 		if (e->intr != NULL && e->intr(e->intr_arg)) {
 			e->interrupted = 1;
