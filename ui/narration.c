@@ -434,7 +434,8 @@ int narration_rows(const struct narration *n, int w, int finished, int text_max)
 static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 			struct narration *n)
 {
-	char *line = NULL;
+	char hint[2][96];
+	char *line;
 	int top;
 
 	if (n->text_top > lines - b->maxlines)
@@ -446,25 +447,21 @@ static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 
 		b->start += len + skip;
 	}
-	/* the hint must not wrap the progress line: the layout is counted */
-	if (bs->n < 2)
-		return;
-	if (asprintf(&line, "%s  (text lines %d-%d of %d: %c %c scroll)", bs->b[1].text, top + 1,
-		     top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN) >= 0 &&
-	    grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {
-		free(bs->b[1].text);
-		bs->b[1].text = line;
-		return;
+	/* the hint must not wrap the progress line (the layout is counted):
+	 * the long form, else the short one, else none */
+	snprintf(hint[0], sizeof hint[0], "  (text lines %d-%d of %d: %c %c scroll)", top + 1,
+		 top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN);
+	snprintf(hint[1], sizeof hint[1], "  (%c %c more)", NARR_TEXT_UP, NARR_TEXT_DOWN);
+	for (int i = 0; i < 2 && bs->n > 1; i++) {
+		if (asprintf(&line, "%s%s", bs->b[1].text, hint[i]) < 0)
+			return;
+		if (grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {
+			free(bs->b[1].text);
+			bs->b[1].text = line;
+			return;
+		}
+		free(line);
 	}
-	free(line);
-	line = NULL;
-	if (asprintf(&line, "%s  (%c %c more)", bs->b[1].text, NARR_TEXT_UP, NARR_TEXT_DOWN) >= 0 &&
-	    grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {
-		free(bs->b[1].text);
-		bs->b[1].text = line;
-		return;
-	}
-	free(line);
 }
 
 /* see narration.h */
@@ -504,7 +501,7 @@ void narration_draw(struct grid *g, const struct rect *r, struct narration *n,
 		over -= block_lines(&bs.b[i], r->w);
 		bs.b[i].maxlines = -1;
 	}
-	if (cut >= 0 && bs.b[cut].maxlines > 0)
+	if (cut >= 0 && bs.b[cut].maxlines > 0 && bs.b[cut].maxlines < cut_lines)
 		scroll_text(&bs, &bs.b[cut], cut_lines, r->w, n);
 	for (int i = 0; i < bs.n && y < r->y + r->h; i++) {
 		const struct block *b = &bs.b[i];
