@@ -100,6 +100,12 @@ int inspector_field_scroll(const struct event *ev, int f, int rows)
 	return top < 0 ? 0 : top;
 }
 
+/* Columns a field is indented by in the list (its depth, capped). */
+static int field_indent(const struct field *fl)
+{
+	return fl->depth > 6 ? 12 : fl->depth * 2;
+}
+
 /* Draw the field tree into rows [y, y+h). */
 static void draw_fields(struct grid *g, int x, int y, int w, int h,
 			const struct event *ev, const struct inspector_opts *o)
@@ -110,7 +116,7 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		const struct field *fl = &ev->fields[top + i];
 		int sel = (top + i) == o->field;
 		unsigned attr = sel ? (o->focused ? GA_REVERSE : GA_UNDERLINE) : 0;
-		int indent = fl->depth > 6 ? 12 : fl->depth * 2;
+		int indent = field_indent(fl);
 		int col = x + indent;
 		int nw;
 
@@ -231,17 +237,15 @@ static int whole_value_lines(const struct event *ev, int f, int w)
 {
 	const struct field *fl;
 	int indent;
-	int n;
 
 	if (f < 0 || (size_t)f >= ev->nfields)
 		return 0;
 	fl = &ev->fields[f];
-	indent = fl->depth > 6 ? 12 : fl->depth * 2;
+	indent = field_indent(fl);
 	if (fl->value == NULL || fl->value[0] == '\0' ||
 	    indent + grid_text_width(fl->name) + 2 + grid_text_width(fl->value) <= w)
 		return 0;
-	n = grid_wrap(NULL, 0, 0, w, WHOLE_MAX, fl->value, 0, 0);
-	return n;
+	return grid_wrap(NULL, 0, 0, w, WHOLE_MAX, fl->value, 0, 0);
 }
 
 /* The name of a lifeline in the inspector's header. */
