@@ -420,6 +420,29 @@ static void on_info(const SSL *ssl, int where, int ret)
 		  SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)));
 }
 
+/* The interceptor holds two TLS sessions, each with its own keys: its
+ * master secret (1.2) or client traffic secret (1.3) of each half, on its
+ * lifeline, so a learner can compare them with the client's. */
+static void mitm_secret(struct side *sd, const struct capture_secret *sec)
+{
+	int with_client = sd->server_role;
+	struct event *ev = evlog_add(log_for(sd), EV_KEX_SECRET, ACTOR_MITM, DIR_LOCAL, sec->secret,
+				     sec->secret_len, "keylog: %s (%zu bytes) of the interceptor's session with the %s",
+				     sec->label, sec->secret_len, with_client ? "client" : "server");
+
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "label", 0, 0, "%s", sec->label);
+	event_field_hex(ev, 0, "secret", 0, sec->secret_len, 0);
+	event_field(ev, 0, "session", 0, 0,
+		    "the interceptor's TLS session with the %s: %s. The interceptor ran two handshakes, so it "
+		    "holds two sets of keys: it decrypts what one side sends and encrypts it again for the other",
+		    with_client ? "client" : "server",
+		    with_client ? "the same secret as the client's own, since this is the client's session"
+				: "a different secret from the client's: the server never shares a key with the client");
+	event_field(ev, 0, "source", 0, 0, "OpenSSL keylog callback on the interceptor's own SSL object");
+}
+
 static void on_keylog(const SSL *ssl, const char *line)
 {
 	struct side *sd = side_of(ssl);
@@ -431,6 +454,11 @@ static void on_keylog(const SSL *ssl, const char *line)
 	e = sd->e;
 	if (capture_keylog_line(&e->capdata, sd->server_role ? ACTOR_SERVER : ACTOR_CLIENT, line, &sec) < 0)
 		return;
+	if (sd->who == ACTOR_MITM && (strcmp(sec.label, "CLIENT_RANDOM") == 0 ||
+				      strcmp(sec.label, "CLIENT_TRAFFIC_SECRET_0") == 0)) {
+		mitm_secret(sd, &sec);
+		return;
+	}
 	if (sd != e->viewer)
 		return;
 	if (e->keylog != NULL) {
@@ -1632,8 +1660,28 @@ static int turn(struct side *sd)
 	return sd->server_role ? server_turn(sd) : client_turn(sd);
 }
 
+static int has_initiative(const struct side *sd);
+
+/* Whether a side other than sd can act now (input waiting, or something to
+ * do without its peer). */
+static int other_can_act(const struct side *sd)
+{
+	const struct engine *e = sd->e;
+
+	for (int i = 0; i < e->nsides; i++) {
+		const struct side *o = e->sides[i];
+
+		if (o != sd && !o->closed && (has_input(o) || has_initiative(o)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Run one side until it makes progress, waiting for its input as long as
- * the timeout allows.  Returns 0, or -1 when the run failed. */
+ * the timeout allows.  When its input made no progress (a TLS 1.3 ticket
+ * read while the interceptor still has the request to forward) and another
+ * side can act, it returns at once: waiting here would hold up the very
+ * side it waits for.  Returns 0, or -1 when the run failed. */
 static int drive(struct side *sd)
 {
 	struct engine *e = sd->e;
@@ -1644,7 +1692,7 @@ static int drive(struct side *sd)
 
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0 || (!has_input(sd) && other_can_act(sd)))
 			return 0;
 		if (now_ms() >= deadline || wait_on(e, sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
 			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",

@@ -237,15 +237,21 @@ static void test_mitm(void **state)
 
 /* mitm --trust-attacker: the handshake succeeds, and the interceptor holds
  * the request in clear. */
-static void test_mitm_trust_attacker(void **state)
+/* The trusted interceptor over TLS 1.2 or 1.3: the handshake succeeds, it
+ * reads the request in clear between the client and the server, and it
+ * holds two sessions with different secrets. */
+static void mitm_trusted(enum tls_version tls)
 {
-	struct engine_config cfg = {.scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1};
+	struct engine_config cfg = {.scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1, .tls = tls};
+	/* the client's master secret (1.2) or its application traffic secret */
+	const char *label = tls == TLSV_13 ? "CLIENT_TRAFFIC_SECRET_0" : "CLIENT_RANDOM";
+	const struct event *mine = NULL;
+	const struct event *half[2] = {NULL, NULL};
 	struct run r;
 	long req = -1;
 	long chain;
+	int k = 0;
 
-	(void)state;
-	check_scenario(&scenarios[6]);
 	run_all(&r, &cfg);
 	assert_int_equal(r.st, ENGINE_DONE);
 	chain = the_one(&r.log, EV_CERT_CHAIN);
@@ -261,12 +267,41 @@ static void test_mitm_trust_attacker(void **state)
 	 * before the real server got it */
 	assert_true(req > evlog_find(&r.log, EV_TLS_APPLICATION_DATA, 0));
 	assert_true(evlog_find(&r.log, EV_TLS_HANDSHAKE_DONE, 0) >= 0);
+	/* two sessions, two secrets: the interceptor's with the client is the
+	 * client's own, its one with the server is another */
+	for (size_t i = 0; i < r.log.n; i++) {
+		const struct event *ev = r.log.ev[i];
+
+		if (ev->name != EV_KEX_SECRET || strcmp(value(ev, "label"), label) != 0)
+			continue;
+		if (ev->actor == ACTOR_CLIENT)
+			mine = ev;
+		else if (ev->actor == ACTOR_MITM && k < 2)
+			half[k++] = ev;
+	}
+	assert_int_equal(k, 2);
+	assert_non_null(mine);
+	assert_non_null(strstr(half[0]->summary, "session with the client"));
+	assert_non_null(strstr(half[1]->summary, "session with the server"));
+	assert_int_equal(half[0]->raw_len, mine->raw_len);
+	assert_memory_equal(half[0]->raw, mine->raw, mine->raw_len);
+	assert_memory_not_equal(half[1]->raw, mine->raw, mine->raw_len);
 	/* the key-exchange views follow the client's connection only: none of
 	 * them fails on the interceptor's other keys */
 	for (size_t i = 0; i < r.log.n; i++)
 		if (evname_layer(r.log.ev[i]->name) == LAYER_KEX && r.log.ev[i]->verified == 0)
 			fail_msg("%s does not verify: %s", evname_str(r.log.ev[i]->name), r.log.ev[i]->summary);
 	run_free(&r);
+}
+
+static void test_mitm_trust_attacker(void **state)
+{
+	(void)state;
+	check_scenario(&scenarios[6]);
+	mitm_trusted(TLSV_12);
+	/* TLS 1.3: the client reads the interceptor's ticket while the request
+	 * still waits to be forwarded (this once stalled until the timeout) */
+	mitm_trusted(TLSV_13);
 }
 
 /* --insecure: for every failing scenario the exchange completes although
