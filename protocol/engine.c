@@ -158,6 +158,7 @@ static struct event *side_event(struct side *sd, int write_p, enum evname name, 
 				const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 static int flush_side(struct side *sd);
+static int on_viewed_connection(const struct side *sd);
 
 /* Keep the first failure: later errors are consequences of it. */
 static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
@@ -380,6 +381,11 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (sd == sd->e->viewer && content_type == SSL3_RT_HANDSHAKE)
 		capture_handshake(&sd->e->capdata, write_p == !sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, buf,
 				  len);
+	/* the server decrypts the pre-master secret as it reads the
+	 * ClientKeyExchange, before it answers */
+	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && content_type == SSL3_RT_HANDSHAKE &&
+	    len > 0 && ((const uint8_t *)buf)[0] == SSL3_MT_CLIENT_KEY_EXCHANGE)
+		kexview_server_read(sd->e->log, &sd->e->capdata, 0);
 	if (!reports(sd, write_p))
 		return;
 	switch (content_type) {
@@ -1592,6 +1598,8 @@ static int server_turn(struct side *sd)
 			return sd->out.len > 0;
 		}
 		sd->req_sent = 1;
+		if (sd->who == ACTOR_SERVER && on_viewed_connection(sd))
+			kexview_server_read(sd->e->log, &sd->e->capdata, 1);
 		if (sd->relay != NULL) {
 			relay_plaintext(sd, EV_HTTP_REQUEST, "request");
 			return 1;

@@ -1510,6 +1510,28 @@ void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
 }
 
 /* see kexview.h */
+void kexview_server_read(struct evlog *log, struct capture *cap, int request)
+{
+	size_t from = log->n;
+	struct kv k;
+
+	if (!cap->embedded || kv_init(&k, log, cap) < 0)
+		return;
+	if (!request) {
+		/* with the client's own pre-master secret to compare against;
+		 * otherwise (serve) the check needs the master secret, which
+		 * exists only after this turn */
+		if (k.suite->kx == KX_RSA && !cap->done[DONE_RSA_DECRYPT] &&
+		    capture_find_secret(cap, ACTOR_CLIENT, "RSA") != NULL)
+			view_rsa_decrypt(&k);
+	} else if (!cap->done[DONE_REC_C2S] && cap->app_record[0].len > 0 && cap->plaintext[0].len > 0) {
+		(k.suite->kx == KX_TLS13 ? view_record13 : view_record12)(&k, 1);
+	}
+	for (size_t i = from; i < log->n; i++)
+		mark_roles(log->ev[i]);
+}
+
+/* see kexview.h */
 void kexview_set_observer(kexview_observer fn, void *arg)
 {
 	observer = fn;

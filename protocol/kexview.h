@@ -32,6 +32,13 @@
  * exist and that was not emitted before (cap->done[] remembers). */
 void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who);
 
+/* Called by the engine inside a turn of the embedded server, at the moment
+ * it has read what a derivation needs: the ClientKeyExchange (request 0:
+ * kex.rsa_decrypt) or the client's request (request 1: the request's
+ * kex.record_decrypt).  The event then stands where the server really does
+ * the work, before the answer it sends in the same turn, not after it. */
+void kexview_server_read(struct evlog *log, struct capture *cap, int request);
+
 /* A function called at the end of every kexview_after_turn with the live
  * capture, so a test can keep a pointer to it and re-run the views on a
  * doctored copy.  NULL removes it.  Not for production use. */

@@ -16,14 +16,13 @@ for f in lessons/*.lesson; do
 	n=$(grep -c '^ *at ' "$f")
 	grep -q "== end of lesson: reached step $n of $n" "$out" || fail "$name: did not reach its last step"
 	# every event a lesson refers to occurs in the run: each non-optional
-	# step fired at its event (or its alternative)
-	grep '^ *at ' "$f" | grep -v ' optional' | while read -r _ ev rest; do
-		alt=
-		case "$rest" in or\ *) alt=$(echo "$rest" | cut -d' ' -f2) ;; esac
-		grep -q -- "--- lesson step [0-9]* of $n: $ev ---" "$out" ||
-			{ [ -n "$alt" ] && grep -q -- "--- lesson step [0-9]* of $n: $alt ---" "$out"; } ||
-			{ echo "$name: no step fired at $ev" > "$tmp/missing"; break; }
-	done
+	# step fired, by its own number (two steps may share an event name),
+	# at its event (or its alternative)
+	grep '^ *at ' "$f" | awk '{ k++ } !/ optional/ { alt = ($3 == "or") ? $4 : $2; print k, $2, alt }' |
+		while read -r k ev alt; do
+			grep -q -- "--- lesson step $k of $n: \($ev\|$alt\) ---" "$out" ||
+				{ echo "$name: step $k did not fire at $ev" > "$tmp/missing"; break; }
+		done
 	[ -f "$tmp/missing" ] && fail "$(cat "$tmp/missing")"
 	# a prediction the live run contradicts is a bug in the lesson
 	if grep -q 'lesson note:' "$out"; then fail "$name: $(grep 'lesson note:' "$out")"; fi

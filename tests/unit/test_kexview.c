@@ -1,6 +1,7 @@
 /* The key-exchange views on real exchanges: every recomputed value equals
- * OpenSSL's, the events come after the messages they need, and a corrupted
- * input makes the comparison fail. */
+ * OpenSSL's, the events come after the messages they need and before the
+ * answers that depend on them, and a corrupted input makes the comparison
+ * fail. */
 #include "tests/unit/testutil.h"
 
 #include <stdlib.h>
@@ -156,6 +157,8 @@ static void records_equal_http(const struct evlog *log, const struct evlog *http
 		return;
 	/* each after the encrypted record it decrypts */
 	assert_true(req > msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT));
+	/* the server reads the request before it answers */
+	assert_true(req < msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER));
 	assert_true(resp > msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER));
 }
 
@@ -221,6 +224,9 @@ static void check12(struct run *r, int rsa, int ems)
 		assert_int_equal(ev->actor, ACTOR_SERVER);
 		tu_assert_bytes(ev->raw, log->ev[pm]->raw, 48, "decrypted pre-master");
 		assert_true(dec > msg_from(log, EV_TLS_FINISHED, ACTOR_CLIENT));
+		/* where the server really does it: as it reads the
+		 * ClientKeyExchange, before its answer (it needs the keys) */
+		assert_true(dec < msg_from(log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_SERVER));
 		assert_true(evlog_find(log, EV_KEX_ECDHE, 0) < 0);
 	} else {
 		long ec = evlog_find(log, EV_KEX_ECDHE, 0);
