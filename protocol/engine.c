@@ -119,6 +119,7 @@ struct engine {
 	struct tcpseg early_ack;  /* a client ACK delivered before the SYN-ACK */
 	uint8_t early_pkt[256];
 	uint32_t server_isn;
+	int wscale[2];            /* window scale shift of client, server (-1: none) */
 	char version[32];
 	char cipher[80];
 	char host[256];
@@ -830,6 +831,15 @@ static void on_segment(void *arg, const struct tcpseg *seg)
 		e->log->ev[before]->peer = e->front != NULL ? e->front->who : ACTOR_SERVER;
 }
 
+/* The shift that applies to the windows this direction's sender
+ * advertises: scaling is on only when both SYNs carried the option. */
+static int wscale_of(const struct engine *e, enum direction dir)
+{
+	if (!e->syn_seen || !e->synack_seen || e->wscale[0] < 0 || e->wscale[1] < 0)
+		return -1;
+	return e->wscale[dir == DIR_C2S ? 0 : 1];
+}
+
 static void segment_event(struct engine *e, const struct tcpseg *seg)
 {
 	enum direction dir = seg->sport == e->cport ? DIR_C2S : DIR_S2C;
@@ -838,22 +848,24 @@ static void segment_event(struct engine *e, const struct tcpseg *seg)
 
 	if (syn && !ack && dir == DIR_C2S && !e->syn_seen) {
 		e->syn_seen = 1;
-		tcpcap_event(e->log, EV_TCP_SYN, dir, seg);
+		e->wscale[0] = seg->wscale;
+		tcpcap_event(e->log, EV_TCP_SYN, dir, seg, -1);
 	} else if (syn && ack && dir == DIR_S2C && !e->synack_seen) {
 		e->synack_seen = 1;
 		e->server_isn = seg->seq;
-		tcpcap_event(e->log, EV_TCP_SYN_ACK, dir, seg);
+		e->wscale[1] = seg->wscale;
+		tcpcap_event(e->log, EV_TCP_SYN_ACK, dir, seg, -1);
 		/* the capture may hand over the client's ACK first when the two
 		 * segments were queued on different CPUs */
 		if (e->early_ack.pkt != NULL && e->early_ack.ack == seg->seq + 1) {
 			e->ack_seen = 1;
-			tcpcap_event(e->log, EV_TCP_ACK, DIR_C2S, &e->early_ack);
+			tcpcap_event(e->log, EV_TCP_ACK, DIR_C2S, &e->early_ack, wscale_of(e, DIR_C2S));
 		}
 	} else if (!syn && ack && dir == DIR_C2S && !e->ack_seen && seg->payload_len == 0 &&
 		   !(seg->flags & (TCPF_FIN | TCPF_RST)) && e->syn_seen) {
 		if (e->synack_seen && seg->ack == e->server_isn + 1) {
 			e->ack_seen = 1;
-			tcpcap_event(e->log, EV_TCP_ACK, dir, seg);
+			tcpcap_event(e->log, EV_TCP_ACK, dir, seg, wscale_of(e, dir));
 		} else if (!e->synack_seen && seg->pkt_len <= sizeof e->early_pkt) {
 			memcpy(e->early_pkt, seg->pkt, seg->pkt_len);
 			e->early_ack = *seg;
@@ -861,9 +873,9 @@ static void segment_event(struct engine *e, const struct tcpseg *seg)
 		}
 	} else if (seg->flags & TCPF_FIN) {
 		e->fins++;
-		tcpcap_event(e->log, EV_TCP_FIN, dir, seg);
+		tcpcap_event(e->log, EV_TCP_FIN, dir, seg, wscale_of(e, dir));
 	} else if (seg->flags & TCPF_RST) {
-		tcpcap_event(e->log, EV_TCP_RST, dir, seg);
+		tcpcap_event(e->log, EV_TCP_RST, dir, seg, wscale_of(e, dir));
 	}
 }
 

@@ -77,6 +77,25 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* The window scale option's shift among these TCP options, or -1. */
+static int find_wscale(const uint8_t *opt, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && opt[i] != 0) {
+		if (opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			return -1;
+		if (opt[i] == 3 && opt[i + 1] == 3)
+			return opt[i + 2] > 14 ? 14 : opt[i + 2]; /* RFC 7323 2.3 */
+		i += opt[i + 1];
+	}
+	return -1;
+}
+
 /* see tcpcap.h */
 int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *seg)
 {
@@ -127,6 +146,7 @@ int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *s
 	if (seg->tcp_hlen < 20 || ihl + seg->tcp_hlen > total)
 		return -1;
 	seg->payload_len = total - ihl - seg->tcp_hlen;
+	seg->wscale = find_wscale(pkt + seg->tcp_off + 20, seg->tcp_hlen - 20);
 	return 0;
 }
 
@@ -259,7 +279,7 @@ static void option_fields(struct event *ev, const uint8_t *opt, size_t len, size
 
 /* see tcpcap.h */
 struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction dir,
-			   const struct tcpseg *seg)
+			   const struct tcpseg *seg, int scale)
 {
 	char flags[32];
 	char src[INET_ADDRSTRLEN];
@@ -272,8 +292,11 @@ struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction d
 	tcpcap_flags_str(seg->flags, flags, sizeof flags);
 	inet_ntop(AF_INET, &seg->src_ip, src, sizeof src);
 	inet_ntop(AF_INET, &seg->dst_ip, dst, sizeof dst);
-	ev = evlog_add(log, name, ACTOR_KERNEL, dir, ipb, iplen, "[%s] seq=%u ack=%u win=%u (captured)",
-		       flags, seg->seq, (seg->flags & TCPF_ACK) ? seg->ack : 0, seg->window);
+	if (seg->flags & TCPF_SYN)
+		scale = -1;
+	ev = evlog_add(log, name, ACTOR_KERNEL, dir, ipb, iplen, "[%s] seq=%u ack=%u win=%lu (captured)",
+		       flags, seg->seq, (seg->flags & TCPF_ACK) ? seg->ack : 0,
+		       (unsigned long)seg->window << (scale > 0 ? scale : 0));
 	if (ev == NULL)
 		return NULL;
 	event_field(ev, 0, "source", 12, 4, "%s:%u", src, seg->sport);
@@ -287,7 +310,15 @@ struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction d
 		event_field(ev, 0, "ack", t + 8, 4, "(not used: ACK flag not set)");
 	event_field(ev, 0, "header_length", t + 12, 1, "%zu bytes", seg->tcp_hlen);
 	event_field(ev, 0, "flags", t + 13, 1, "%s", flags);
-	event_field(ev, 0, "window", t + 14, 2, "%u", seg->window);
+	if (seg->flags & TCPF_SYN)
+		event_field(ev, 0, "window", t + 14, 2, "%u bytes (the window in a SYN is never scaled)",
+			    seg->window);
+	else if (scale > 0)
+		event_field(ev, 0, "window", t + 14, 2,
+			    "%u x %u = %lu bytes (window scale %d, announced in this side's SYN)", seg->window,
+			    1u << scale, (unsigned long)seg->window << scale, scale);
+	else
+		event_field(ev, 0, "window", t + 14, 2, "%u bytes", seg->window);
 	if (seg->tcp_hlen > 20) {
 		event_field(ev, 0, "options", t + 20, seg->tcp_hlen - 20, "%zu bytes",
 			    seg->tcp_hlen - 20);

@@ -26,6 +26,7 @@ struct tcpseg {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t window;
+	int wscale;          /* the window scale option's shift, or -1 */
 };
 
 #define TCPF_FIN 0x01
@@ -55,9 +56,12 @@ void tcpcap_close(struct tcpcap *cap);
  * packet is untrusted. */
 int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *seg);
 /* Append a tcp.* event for a segment (raw = the IP packet): fields seq, ack,
- * flags, window and the options, with byte ranges into the raw bytes. */
+ * flags, window and the options, with byte ranges into the raw bytes.
+ * scale is the shift that applies to this segment's window (RFC 7323: the
+ * one its sender announced in its SYN, when both SYNs carried the option;
+ * never in a SYN itself), or -1 when the window is not scaled. */
 struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction dir,
-			   const struct tcpseg *seg);
+			   const struct tcpseg *seg, int scale);
 /* "SYN", "SYN,ACK", "FIN,ACK" ... into buf. */
 void tcpcap_flags_str(uint8_t flags, char *buf, size_t n);
 
