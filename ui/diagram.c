@@ -423,6 +423,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	int span = gm->sx - gm->cx - 1;
 	enum actor from, to;
 	int lw;
+	int room;
 
 	diagram_label(ev, label, sizeof label);
 	if (gm->gutter > 0) {
@@ -439,16 +440,24 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 		draw_arrow(g, y, column(gm, from), column(gm, to), label, cls, lattr);
 		return;
 	}
+	/* a note hangs off the lifeline that acted (a tee and a stub) and
+	 * stops short of the other one, so whose step it was shows at a
+	 * glance even when its text fills the lane */
+	room = span - 2 - (span / 6 > 3 ? span / 6 : 3);
 	switch (from) {
 	case ACTOR_CLIENT:
 		snprintf(text, sizeof text, "[%s]", label);
-		grid_text(g, gm->cx + 2, y, span - 2, text, cls, lattr);
+		grid_put(g, gm->cx, y, grid_glyph(g, G_TEE), cls, 0);
+		grid_put(g, gm->cx + 1, y, grid_glyph(g, G_HLINE), cls, 0);
+		grid_text(g, gm->cx + 2, y, room, text, cls, lattr);
 		break;
 	case ACTOR_SERVER:
 		snprintf(text, sizeof text, "[%s]", label);
 		lw = grid_text_width(text);
-		if (lw > span - 2)
-			lw = span - 2;
+		if (lw > room)
+			lw = room;
+		grid_put(g, gm->sx, y, grid_glyph(g, G_TEE_LEFT), cls, 0);
+		grid_put(g, gm->sx - 1, y, grid_glyph(g, G_HLINE), cls, 0);
 		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
 		break;
 	case ACTOR_MITM:

@@ -13,6 +13,7 @@ static const uint32_t glyph_utf8[] = {
 	[G_TL] = 0x250C, [G_TR] = 0x2510, [G_BL] = 0x2514, [G_BR] = 0x2518,
 	[G_ELLIPSIS] = 0x2026, [G_BULLET] = 0x25A0, [G_SEP] = 0x2502,
 	[G_CHECK] = 0x2713, [G_CROSS] = 0x2717, [G_TEE] = 0x251C, [G_ELBOW] = 0x2514,
+	[G_TEE_LEFT] = 0x2524,
 };
 static const uint32_t glyph_ascii[] = {
 	[G_HLINE] = '-', [G_VLINE] = '|', [G_ARROW_RIGHT] = '>',
@@ -20,6 +21,7 @@ static const uint32_t glyph_ascii[] = {
 	[G_TL] = '+', [G_TR] = '+', [G_BL] = '+', [G_BR] = '+',
 	[G_ELLIPSIS] = '~', [G_BULLET] = '#', [G_SEP] = '|',
 	[G_CHECK] = '+', [G_CROSS] = 'X', [G_TEE] = '|', [G_ELBOW] = '`',
+	[G_TEE_LEFT] = '|',
 };
 
 /* see grid.h */

@@ -48,7 +48,7 @@ struct grid {
 enum glyph {
 	G_HLINE, G_VLINE, G_ARROW_RIGHT, G_ARROW_LEFT, G_DOTTED_V, G_DOTTED_H,
 	G_TL, G_TR, G_BL, G_BR, G_ELLIPSIS, G_BULLET, G_SEP,
-	G_CHECK, G_CROSS, G_TEE, G_ELBOW
+	G_CHECK, G_CROSS, G_TEE, G_ELBOW, G_TEE_LEFT
 };
 
 /* Allocate a w x h grid of blanks; returns 0, or -1 when out of memory. */

@@ -232,6 +232,16 @@ static void test_arrows_drawn(void **state)
 	/* notes sit on the lifeline that acted, phase markers between */
 	y = find_row(&g, "[check: hostname [pass]");
 	assert_int_equal(find_cp(&g, y, '['), cx + 2);
+	/* hung off the client's lifeline by a tee and a stub */
+	assert_int_equal(grid_at(&g, cx, y)->ch, 0x251C);
+	assert_int_equal(grid_at(&g, cx + 1, y)->ch, 0x2500);
+	assert_int_equal(grid_at(&g, sx, y)->ch, 0x2502);
+	/* the server's note hangs off the server's lifeline, right-aligned */
+	y = find_row(&g, "[RSA decrypt: pre-master recovered]");
+	assert_int_equal(grid_at(&g, sx, y)->ch, 0x2524);
+	assert_int_equal(grid_at(&g, sx - 1, y)->ch, 0x2500);
+	assert_int_equal(grid_at(&g, sx - 2, y)->ch, ']');
+	assert_int_equal(grid_at(&g, cx, y)->ch, 0x2502);
 	assert_true(find_row(&g, " key exchange ") > 0);
 	assert_true(find_row(&g, "(TCP connected: established)") > 0);
 	grid_free(&g);
@@ -248,6 +258,44 @@ static struct event *add_to(struct evlog *log, enum evname name, enum actor acto
 	assert_non_null(ev);
 	ev->peer = peer;
 	return ev;
+}
+
+/* A long note stops short of the other lifeline: whose step it was shows
+ * even when the text would fill the lane. */
+static void test_long_notes(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 10};
+	struct diagram_opts o = {0, -1, 0, 1};
+	int cx = 4 + 3, sx = 60 - 4;
+	int span = sx - cx - 1;
+	int gap = span / 6 > 3 ? span / 6 : 3;
+
+	(void)state;
+	evlog_init(&log);
+	evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "%s",
+		  "master secret = PRF(pre-master, \"extended master secret\", session_hash)");
+	evlog_add(&log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "%s",
+		  "the server recovers the 48-byte pre-master secret with its private key");
+	assert_int_equal(grid_init(&g, 60, 10, 0), 0);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	/* rows 1 and 2: the client's note, then the server's */
+	assert_int_equal(grid_at(&g, cx, 1)->ch, 0x251C);
+	assert_int_equal(grid_at(&g, cx + 2, 1)->ch, '[');
+	assert_int_equal(grid_at(&g, sx - 2 - gap, 1)->ch, 0x2026); /* cut with an ellipsis */
+	for (int x = sx - 1 - gap; x < sx; x++)
+		assert_int_equal(grid_at(&g, x, 1)->ch, ' ');
+	assert_int_equal(grid_at(&g, sx, 2)->ch, 0x2524);
+	assert_int_equal(grid_at(&g, sx - 2, 2)->ch, 0x2026);
+	assert_int_equal(grid_at(&g, cx + 2 + gap, 2)->ch, '[');
+	for (int x = cx + 1; x < cx + 2 + gap; x++)
+		assert_int_equal(grid_at(&g, x, 2)->ch, ' ');
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
 }
 
 static void test_mitm_lifeline(void **state)
@@ -474,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_phases_tls13),
 		cmocka_unit_test(test_arrows_drawn),
+		cmocka_unit_test(test_long_notes),
 		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
 		cmocka_unit_test(test_narrow),
