@@ -21,7 +21,7 @@ void run_title(const struct options *opt, const struct engine *e, char *buf, siz
 		return;
 	}
 	snprintf(buf, n, "httpsviz: %s%s against the embedded server on 127.0.0.1:%d (scenario %s)", kex,
-		 c->classic ? " (classic: no EMS, no ETM)" : "", engine_server_port(e), scenario_str(c->scenario));
+		 c->classic ? " (classic: no extended master secret)" : "", engine_server_port(e), scenario_str(c->scenario));
 }
 
 /* see run.h */

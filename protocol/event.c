@@ -40,8 +40,8 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TCP_RST] = "A reset: the kernel refuses or aborts the connection. A SYN answered by "
 		       "RST means nothing listens on that port; an RST later means one side gave up "
 		       "on the connection without the orderly FIN exchange.",
-	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the versions it "
-				"supports, 32 random bytes (the client random), the cipher suites it "
+	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the highest version "
+				"it supports (TLS 1.3: the list in supported_versions), 32 random bytes (the client random), the cipher suites it "
 				"accepts in order of preference, and extensions such as the server name "
 				"(SNI). TLS 1.3 clients keep 0x0303 in the version field and list their "
 				"versions in the supported_versions extension.",
@@ -82,9 +82,10 @@ static const char *const explain[EV__COUNT] = {
 			    "from the sender's handshake traffic secret. If an attacker had changed any message, "
 			    "or the sides derived different keys, this check fails.",
 	[EV_TLS_NEW_SESSION_TICKET] = "The server gives the client an opaque ticket with which it "
-				      "can resume this session later without a full handshake. The "
-				      "ticket holds the session's secrets encrypted under the server's "
-				      "ticket key. In TLS 1.2 it is sent before ChangeCipherSpec, in "
+				      "can resume this session later without a full handshake. Here "
+				      "(OpenSSL) the ticket holds the session's secrets encrypted under "
+				      "the server's ticket key; a server may also make it a mere lookup "
+				      "key into its own cache. In TLS 1.2 it is sent before ChangeCipherSpec, in "
 				      "the clear; in TLS 1.3 after the handshake, encrypted.",
 	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
 			      "current ones.",
@@ -97,8 +98,8 @@ static const char *const explain[EV__COUNT] = {
 				  "may flow.",
 	[EV_TLS_APPLICATION_DATA] = "An encrypted TLS record (content type 23) exactly as it crossed "
 				    "the network. An eavesdropper sees only this: the record header and "
-				    "ciphertext. AES-GCM also authenticates it, so any change is "
-				    "detected. In TLS 1.3 every encrypted record says type 23; the "
+				    "ciphertext. The suite's AEAD (here AES-GCM) or MAC also "
+				    "authenticates it, so any change is detected. In TLS 1.3 every encrypted record says type 23; the "
 				    "real type is inside.",
 	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
 			 "finished sending; a fatal alert such as bad_certificate ends the connection.",
@@ -112,8 +113,9 @@ static const char *const explain[EV__COUNT] = {
 			     "current time. An expired certificate may belong to a key that has since "
 			     "leaked.",
 	[EV_CERT_HOSTNAME] = "The name the client asked for must match a subjectAltName entry of "
-			     "the certificate (RFC 6125); the subject CN is consulted only when "
-			     "there is no DNS subjectAltName. Otherwise a valid certificate for "
+			     "the certificate (RFC 6125); OpenSSL consults the subject CN only "
+			     "when there is no DNS subjectAltName (RFC 6125 allows this, RFC 9525 "
+			     "and browsers do not). Otherwise a valid certificate for "
 			     "another site would be accepted.",
 	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
 			    "client aborts with an alert and sends nothing secret.",
@@ -131,10 +133,14 @@ static const char *const explain[EV__COUNT] = {
 				 "pre-master secret and the randoms (or the session hash, with the "
 				 "extended master secret).",
 	[EV_KEX_KEY_BLOCK] = "The master secret is expanded into the key block and split into a "
-			     "write key and IV for each direction. Each side encrypts with its own "
+			     "write key and an implicit IV for each direction (AEAD suites such "
+			     "as AES-GCM; CBC suites take a MAC key for each direction instead "
+			     "of the IVs). Each side encrypts with its own "
 			     "write key and decrypts with the peer's.",
-	[EV_KEX_FINISHED] = "verify_data recomputed from the master secret and the hash of the "
-			    "handshake messages, compared with what was sent.",
+	[EV_KEX_FINISHED] = "verify_data recomputed from the hash of the handshake messages (TLS "
+			    "1.2: the PRF keyed with the master secret; TLS 1.3: an HMAC keyed with "
+			    "the finished key from the sender's handshake traffic secret), compared "
+			    "with what was sent.",
 	[EV_KEX_TLS13_KEYS] = "TLS 1.3 derives traffic keys and IVs from the traffic secrets with "
 			      "HKDF-Expand-Label.",
 	[EV_KEX_RECORD_DECRYPT] = "A captured record decrypted by this tool with the derived keys, "

@@ -565,10 +565,11 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
 		d->sum->downgrade = 1;
 		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
-			    "DOWNGRD\\x%02x: the server supports TLS 1.3 but negotiated %s; "
-			    "a client that offered TLS 1.3 must abort here, since someone "
-			    "removed 1.3 from its offer (RFC 8446 4.1.3)",
-			    p[31], p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
+			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s; a "
+			    "client that offered a higher version must abort here, since "
+			    "someone removed it from its offer (RFC 8446 4.1.3)",
+			    p[31], p[31] == 1 ? "TLS 1.3" : "TLS 1.2 or higher",
+			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
 	}
 	if (!d->ctx.tls13) {
 		event_field(d->ev, 1, "gmt_unix_time", r.off, 4,

@@ -565,6 +565,24 @@ static void test_downgrade_and_hrr(void **state)
 	m = find_msg(&g_ex[M_DOWNGRADE], 1, 2, 0);
 	assert_int_equal(tlsdecode_summary(m->b, m->n, NULL, line, sizeof line), 0);
 	assert_non_null(strstr(line, "DOWNGRD"));
+	/* a real TLS 1.3 server that negotiated 1.2 sends DOWNGRD\x01; the
+	 * same ServerHello with \x00 says TLS 1.1 or below (RFC 8446 4.1.3) */
+	{
+		struct tlsdecode_ctx c12 = ctx_of(M_DOWNGRADE);
+		uint8_t copy[512];
+
+		ev = decode(&log, m->b, m->n, &c12, &rc);
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
+				       "\"DOWNGRD\" + 01: the server supports TLS 1.3 but negotiated TLS 1.2"));
+		evlog_clear(&log);
+		assert_true(m->n <= sizeof copy);
+		memcpy(copy, m->b, m->n);
+		copy[4 + 2 + 31] = 0; /* header, version, last byte of the random */
+		ev = decode(&log, copy, m->n, &c12, &rc);
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
+				       "supports TLS 1.2 or higher but negotiated TLS 1.1 or below"));
+		evlog_clear(&log);
+	}
 	check_common(ex);
 	m = find_msg(ex, 1, 2, 0); /* the first "ServerHello" is the HelloRetryRequest */
 	ev = decode(&log, m->b, m->n, &ctx, &rc);
