@@ -269,7 +269,8 @@ int bench_run(const struct options *opt)
 	printf("%-42s %12s %14s %8s\n", "variant", "median ms", "exchanges/s", "ratio");
 	for (int v = 0; v < V__COUNT; v++) {
 		if (v == V_INSTR && !have_pcap) {
-			printf("%-42s %12s %14s %8s\n", variant_name[v], "-", "-", "(capture not permitted)");
+			printf("%-42s %12s %14s %8s\n", variant_name[v], "-", "-",
+			       cfg.no_pcap ? "(skipped: --no-pcap)" : "(capture not permitted)");
 			continue;
 		}
 		printf("%-42s %12.3f %14.0f %7.2fx\n", variant_name[v], med[v] * 1000.0, 1.0 / med[v], med[v] / med[V_BARE]);
