@@ -50,7 +50,8 @@ static void build(struct pkt *k, uint16_t sport, uint16_t dport, uint8_t flags, 
 	tcp[12] = (uint8_t)(((20 + optlen) / 4) << 4);
 	tcp[13] = flags;
 	put16(tcp + 14, win);
-	memcpy(tcp + 20, opt, optlen);
+	if (optlen > 0)
+		memcpy(tcp + 20, opt, optlen);
 	memset(tcp + 20 + optlen, 'x', payload);
 	k->len = 14 + total;
 }
