@@ -175,11 +175,12 @@ static void first_line(char *buf, size_t len, const char *s)
 }
 
 /* see diagram.h */
-void diagram_label(const struct event *ev, char *buf, size_t len)
+void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 {
 	const char *label = evname_label(ev->name);
 	const char *sum = ev->summary != NULL ? ev->summary : "";
-	const char *mark = "";
+	const struct field *wire = event_find_field(ev, "on_the_wire");
+	const char *mark = NULL;
 	char line[256];
 	enum shape sh = diagram_shape(ev);
 	enum layer l = evname_layer(ev->name);
@@ -196,31 +197,35 @@ void diagram_label(const struct event *ev, char *buf, size_t len)
 		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
 		return;
 	}
-	if (ev->result == RESULT_PASS)
-		mark = " [pass]";
-	else if (ev->result == RESULT_FAIL)
-		mark = " [FAIL]";
-	else if (ev->verified == 1)
-		mark = " [verified]";
-	else if (ev->verified == 0)
-		mark = " [MISMATCH]";
-	/* handshake arrows say what they are; the inspector has the detail */
+	/* a check or comparison leads with its outcome: a tick or a cross
+	 * (ok / FAIL in ASCII), which the colour repeats */
+	if (ev->result == RESULT_PASS || ev->verified == 1)
+		mark = ascii ? "ok " : "\u2713 ";
+	else if (ev->result == RESULT_FAIL || ev->verified == 0)
+		mark = ascii ? "FAIL " : "\u2717 ";
+	/* handshake arrows say what they are, and whether the record that
+	 * carried them was encrypted; the inspector has the detail */
 	if (sum[0] == '\0' || (l == LAYER_TLS && ev->name != EV_TLS_ALERT &&
 			       sh != SHAPE_NOTE_CLIENT && sh != SHAPE_NOTE_SERVER)) {
-		snprintf(buf, len, "%s%s", label, mark);
+		int enc = wire != NULL && wire->value != NULL && strncmp(wire->value, "encrypted", 9) == 0;
+
+		snprintf(buf, len, "%s%s%s", mark ? mark : "", enc ? "[encrypted] " : "", label);
 		return;
 	}
 	first_line(line, sizeof line, sum);
-	/* "check: chain" with summary "chain: ..." reads "check [pass] chain: ..." */
-	if (strncmp(label, "check: ", 7) == 0 &&
-	    strncasecmp(line, label + 7, strlen(label + 7)) == 0) {
-		snprintf(buf, len, "check%s %s", mark, line);
+	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
+	 * mark says it was a check */
+	if (strncmp(label, "check: ", 7) == 0) {
+		if (strncasecmp(line, label + 7, strlen(label + 7)) == 0)
+			snprintf(buf, len, "%s%s", mark ? mark : "", line);
+		else
+			snprintf(buf, len, "%s%s: %s", mark ? mark : "", label + 7, line);
 		return;
 	}
 	if (strncasecmp(line, label, strlen(label)) == 0)
-		snprintf(buf, len, "%s%s", line, mark);
+		snprintf(buf, len, "%s%s", mark ? mark : "", line);
 	else
-		snprintf(buf, len, "%s%s: %s", label, mark, line);
+		snprintf(buf, len, "%s%s: %s", mark ? mark : "", label, line);
 }
 
 /* Append one row, growing the array. */
@@ -425,7 +430,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	int lw;
 	int room;
 
-	diagram_label(ev, label, sizeof label);
+	diagram_label(ev, label, sizeof label, g->ascii);
 	if (gm->gutter > 0) {
 		char num[16];
 
@@ -443,7 +448,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	/* a note hangs off the lifeline that acted (a tee and a stub) and
 	 * stops short of the other one, so whose step it was shows at a
 	 * glance even when its text fills the lane */
-	room = span - 2 - (span / 6 > 3 ? span / 6 : 3);
+	room = span - 2 - 3;
 	switch (from) {
 	case ACTOR_CLIENT:
 		snprintf(text, sizeof text, "[%s]", label);
@@ -461,8 +466,18 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 		grid_text(g, gm->sx - 1 - lw, y, lw, text, cls, lattr);
 		break;
 	case ACTOR_MITM:
+		/* on the interceptor's lifeline: hung off it into the lane
+		 * toward the server when it fits there, else centred on it and
+		 * touching neither outer lifeline */
 		snprintf(text, sizeof text, "{%s}", label);
-		centred(g, gm->mid, y, gm->cx + 1, gm->sx, text, cls, lattr);
+		lw = grid_text_width(text);
+		if (lw <= gm->sx - gm->mid - 5) {
+			grid_put(g, gm->mid, y, grid_glyph(g, G_TEE), cls, 0);
+			grid_put(g, gm->mid + 1, y, grid_glyph(g, G_HLINE), cls, 0);
+			grid_text(g, gm->mid + 2, y, lw, text, cls, lattr);
+		} else {
+			centred(g, gm->mid, y, gm->cx + 3, gm->sx - 2, text, cls, lattr);
+		}
 		break;
 	default:
 		snprintf(text, sizeof text, "(%s)", label);

@@ -73,8 +73,10 @@ const char *phase_str(enum phase p);
 /* Colour class of an event: by layer, red for errors, alerts other than
  * close_notify, failed certificate checks and failed recomputations. */
 int diagram_class(const struct event *ev);
-/* The text on an arrow or note, e.g. "ClientHello" or "[encrypted] GET /". */
-void diagram_label(const struct event *ev, char *buf, size_t len);
+/* The text on an arrow or note, e.g. "ClientHello", "[encrypted] GET /",
+ * "[encrypted] Certificate" (TLS 1.3) or "\u2713 hostname: localhost
+ * matches" (a check leads with its outcome: ok / FAIL when ascii). */
+void diagram_label(const struct event *ev, char *buf, size_t len, int ascii);
 
 /* Lay out rows for the first revealed events of log (three lifelines when
  * any event of the whole log involves the interceptor, so the picture does

@@ -68,15 +68,17 @@ static void test_labels_and_classes(void **state)
 
 	(void)state;
 	build_log(&log);
-	diagram_label(log.ev[4], buf, sizeof buf);
+	diagram_label(log.ev[4], buf, sizeof buf, 0);
 	assert_string_equal(buf, "ClientHello");
-	diagram_label(log.ev[0], buf, sizeof buf);
+	diagram_label(log.ev[0], buf, sizeof buf, 0);
 	assert_string_equal(buf, "SYN: seq=100");
-	diagram_label(log.ev[8], buf, sizeof buf);
-	assert_string_equal(buf, "check: hostname [pass]: localhost matches");
-	diagram_label(log.ev[13], buf, sizeof buf);
+	diagram_label(log.ev[8], buf, sizeof buf, 0);
+	assert_string_equal(buf, "\u2713 hostname: localhost matches");
+	diagram_label(log.ev[8], buf, sizeof buf, 1);
+	assert_string_equal(buf, "ok hostname: localhost matches");
+	diagram_label(log.ev[13], buf, sizeof buf, 0);
 	assert_string_equal(buf, "[encrypted] GET / HTTP/1.1");
-	diagram_label(log.ev[14], buf, sizeof buf);
+	diagram_label(log.ev[14], buf, sizeof buf, 0);
 	assert_string_equal(buf, "[encrypted] HTTP/1.1 200 OK");
 	assert_int_equal(diagram_class(log.ev[0]), CLS_TCP);
 	assert_int_equal(diagram_class(log.ev[4]), CLS_TLS);
@@ -87,16 +89,18 @@ static void test_labels_and_classes(void **state)
 	ev = evlog_add(&log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
 		       "hostname: localhost in SAN");
 	event_set_result(ev, RESULT_PASS, 0, NULL);
-	diagram_label(ev, buf, sizeof buf);
-	assert_string_equal(buf, "check [pass] hostname: localhost in SAN");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "\u2713 hostname: localhost in SAN");
 	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "expired");
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
-	diagram_label(ev, buf, sizeof buf);
-	assert_string_equal(buf, "check: validity [FAIL]: expired");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "\u2717 validity: expired");
+	diagram_label(ev, buf, sizeof buf, 1);
+	assert_string_equal(buf, "FAIL validity: expired");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fatal certificate_expired");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
-	diagram_label(ev, buf, sizeof buf);
+	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "Alert: fatal certificate_expired");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close_notify");
 	assert_int_equal(diagram_class(ev), CLS_TLS);
@@ -105,6 +109,20 @@ static void test_labels_and_classes(void **state)
 	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
 	ev->verified = 0;
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "\u2717 master secret: x");
+	ev->verified = 1;
+	diagram_label(ev, buf, sizeof buf, 1);
+	assert_string_equal(buf, "ok master secret: x");
+	/* a handshake message carried in an encrypted record says so */
+	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
+	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: TLS 1.3 protects every handshake message");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] Certificate");
+	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
+	event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "Certificate");
 	evlog_clear(&log);
 }
 
@@ -230,7 +248,7 @@ static void test_arrows_drawn(void **state)
 	assert_int_equal(grid_at(&g, sx - 1, y)->ch, 0x25B6);
 	assert_true(find_row(&g, "[encrypted] HTTP/1.1 200 OK") > y);
 	/* notes sit on the lifeline that acted, phase markers between */
-	y = find_row(&g, "[check: hostname [pass]");
+	y = find_row(&g, "[\u2713 hostname: localhost matches");
 	assert_int_equal(find_cp(&g, y, '['), cx + 2);
 	/* hung off the client's lifeline by a tee and a stub */
 	assert_int_equal(grid_at(&g, cx, y)->ch, 0x251C);
@@ -270,8 +288,7 @@ static void test_long_notes(void **state)
 	struct rect r = {0, 0, 60, 10};
 	struct diagram_opts o = {0, -1, 0, 1};
 	int cx = 4 + 3, sx = 60 - 4;
-	int span = sx - cx - 1;
-	int gap = span / 6 > 3 ? span / 6 : 3;
+	int gap = 3;
 
 	(void)state;
 	evlog_init(&log);
@@ -328,6 +345,7 @@ static void test_mitm_lifeline(void **state)
 	add_to(&log, EV_TLS_FINISHED, ACTOR_SERVER, DIR_S2C, ACTOR_MITM, "back");
 	add_to(&log, EV_CERT_VERDICT, ACTOR_CLIENT, DIR_LOCAL, ACTOR_CLIENT, "ok");
 	add_to(&log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT, DIR_C2S, ACTOR_MITM, "rsa");
+	add_to(&log, EV_KEX_SECRET, ACTOR_MITM, DIR_LOCAL, ACTOR_MITM, "its own");
 	assert_int_equal(diagram_has_mitm(&log), 1);
 	/* the ends of each arrow */
 	diagram_ends(log.ev[0], 1, &f, &t);
@@ -373,8 +391,14 @@ static void test_mitm_lifeline(void **state)
 	y = find_row(&g, "Finished");
 	assert_int_equal(find_cp(&g, y, 0x25C0), mid + 1);
 	assert_int_equal(grid_at(&g, mid - 2, y)->ch, ' ');
-	/* a note on the interceptor's lifeline, centred on it */
+	/* a short note hangs off the interceptor's lifeline */
+	y = find_row(&g, "{secret: its own}");
+	assert_int_equal(grid_at(&g, mid, y)->ch, 0x251C);
+	assert_int_equal(find_cp(&g, y, '{'), mid + 2);
+	/* a long one is centred on it, touching neither outer lifeline */
 	y = find_row(&g, "{GET / read in clear}");
+	assert_int_equal(grid_at(&g, cx + 1, y)->ch, ' ');
+	assert_int_equal(grid_at(&g, sx - 1, y)->ch, ' ');
 	assert_true(y > 0);
 	assert_true(find_cp(&g, y, '{') < mid && find_cp(&g, y, '}') > mid);
 	/* the client's own checks stay on its lifeline */
