@@ -441,6 +441,13 @@ static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal
 	MEVENT me;
 	unsigned flags;
 
+	/* too small to see anything: only quitting (and resizing) acts, and
+	 * play waits, so nothing moves unseen */
+	if (COLS < VIEW_MIN_W || LINES < VIEW_MIN_H) {
+		if (ch == KEY_RESIZE)
+			return VF_REDRAW;
+		return ch != ERR && key_action(ch) == ACT_QUIT ? view_action(&t->view, &t->log, ACT_QUIT) : 0;
+	}
 	if (ch == ERR) {
 		if (t->view.playing && now_ms() >= t->next_tick_ms) {
 			t->next_tick_ms = now_ms() + view_interval_ms(&t->view);

@@ -111,10 +111,32 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 			const struct event *ev, const struct inspector_opts *o)
 {
 	int top = inspector_field_scroll(ev, o->field, h);
+	int row0 = 0;
 
-	for (int i = 0; i < h && (size_t)(top + i) < ev->nfields; i++) {
-		const struct field *fl = &ev->fields[top + i];
-		int sel = (top + i) == o->field;
+	/* scrolled into a list: the first row names what the rows belong to
+	 * ("cipher_suites (continued)"), so a suite is never seen without
+	 * its list */
+	if (top > 0 && h > 2) {
+		top = inspector_field_scroll(ev, o->field, h - 1);
+		if (top > 0 && ev->fields[top].depth > 0) {
+			int a = top - 1;
+			char crumb[160];
+
+			while (a > 0 && ev->fields[a].depth >= ev->fields[top].depth)
+				a--;
+			snprintf(crumb, sizeof crumb, "%s (continued)", ev->fields[a].name);
+			grid_text(g, x + field_indent(&ev->fields[a]), y, w - 1 - field_indent(&ev->fields[a]), crumb,
+				  CLS_DIM, GA_BOLD);
+			row0 = 1;
+		} else {
+			top = inspector_field_scroll(ev, o->field, h);
+		}
+	}
+	/* the last column is the scroll marker's */
+	w--;
+	for (int i = row0; i < h && (size_t)(top + i - row0) < ev->nfields; i++) {
+		const struct field *fl = &ev->fields[top + i - row0];
+		int sel = (top + i - row0) == o->field;
 		unsigned attr = sel ? (o->focused ? GA_REVERSE : GA_UNDERLINE) : 0;
 		int indent = field_indent(fl);
 		int col = x + indent;
@@ -137,9 +159,9 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		}
 	}
 	if (top > 0)
-		grid_put(g, x + w - 1, y, '^', CLS_DIM, 0);
-	if ((size_t)(top + h) < ev->nfields)
-		grid_put(g, x + w - 1, y + h - 1, 'v', CLS_DIM, 0);
+		grid_put(g, x + w, y, '^', CLS_DIM, 0);
+	if ((size_t)(top + h - row0) < ev->nfields)
+		grid_put(g, x + w, y + h - 1, 'v', CLS_DIM, 0);
 }
 
 /* Whether a check field carries a mismatch: cmp_field() in kexview puts
@@ -301,14 +323,20 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	if (o->show_hex && ev->raw_len > 0) {
 		size_t need = (ev->raw_len + (size_t)bpl - 1) / (size_t)bpl;
 
-		hex_lines = r->h / 3;
+		/* the fields come first: the dump takes a third of the pane,
+		 * a quarter while the learner walks the fields */
+		hex_lines = o->focused ? r->h / 4 : r->h / 3;
 		if ((size_t)hex_lines > need)
 			hex_lines = (int)need;
 	}
 	/* the texts take what is left above the fields and the hex dump, so a
 	 * short inspector (beside a lesson) never draws over itself */
 	room = bottom - y - (hex_lines > 0 ? hex_lines + 1 : 0) - (ev->nfields > 0 ? 2 : 0);
+	/* the explanation was read before Enter: walking the fields, it
+	 * keeps three lines and the fields get the room */
 	expl_max = r->h / 4 > 2 ? r->h / 4 : 2;
+	if (o->focused && expl_max > 3)
+		expl_max = 3;
 	if (ev->summary != NULL && ev->summary[0] != '\0' && room > 0)
 		room -= lines_into(g, r, &y, room < 2 ? room : 2, ev->summary, CLS_DEFAULT, GA_BOLD);
 	if (ev->x509_error != 0 && ev->x509_error_text != NULL && room > 0) {

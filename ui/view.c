@@ -199,6 +199,11 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 	case ACT_SLOWER:
 		v->speed += a == ACT_FASTER ? 1 : -1;
 		v->speed = v->speed < 0 ? 0 : v->speed >= NSPEEDS ? NSPEEDS - 1 : v->speed;
+		/* while playing the state line shows the speed already */
+		if (!v->playing)
+			snprintf(v->notice, sizeof v->notice, "play speed: a step every %.1f s%s",
+				 intervals_ms[v->speed] / 1000.0,
+				 v->speed == 0 ? " (slowest)" : v->speed == NSPEEDS - 1 ? " (fastest)" : "");
 		return VF_REDRAW | VF_TIMER;
 	case ACT_UP:
 	case ACT_DOWN:
@@ -330,10 +335,10 @@ void view_set_session(struct view *v, const char *version, const char *cipher)
 /* The "please enlarge" message for a terminal below the minimum. */
 static void draw_too_small(struct grid *g)
 {
-	char msg[96];
+	char msg[128];
 	int lines;
 
-	snprintf(msg, sizeof msg, "please enlarge the terminal (need %dx%d, have %dx%d)",
+	snprintf(msg, sizeof msg, "please enlarge the terminal (need %dx%d, have %dx%d); q quits",
 		 VIEW_MIN_W, VIEW_MIN_H, g->w, g->h);
 	lines = grid_wrap(NULL, 0, 0, g->w - 2, g->h, msg, 0, 0);
 	grid_wrap(g, 1, (g->h - lines) / 2, g->w - 2, g->h, msg, CLS_DEFAULT, GA_BOLD);
@@ -384,35 +389,59 @@ static void draw_legend(struct grid *g, int y)
 	}
 }
 
-/* The status line: state, position, session, hints. */
+/* The status line: state, position, session, hints.  When space is short
+ * the cipher goes first, then the long hints for short ones, then the
+ * scenario and version: the state, the position, a notice and a way to
+ * get help always stay. */
 static void draw_status(struct grid *g, int y, const struct view *v,
 			const struct evlog *log)
 {
-	char left[512], pos[64];
-	const char *hints = v->focus == FOCUS_INSPECTOR
-		? "Up/Down field  Tab back  ? help  q quit"
-		: v->narr != NULL && narration_holding(v->narr)
-		? "1-9 answer  s skip  b back  ? help  q quit"
-		: "Space next  b back  p play  Enter inspect  m menu  ? help  q quit";
-	int hw = grid_text_width(hints), lw;
+	char left[512], pos[64], state[48];
+	const char *hints[2];
+	const char *note = v->notice[0] ? v->notice : v->error;
+	int lw = 0, done = 0;
 
+	if (v->focus == FOCUS_INSPECTOR) {
+		hints[0] = "Up/Down field  x hex  Tab back  ? help  q quit";
+		hints[1] = "Tab back  ? help";
+	} else if (v->narr != NULL && narration_holding(v->narr)) {
+		hints[0] = "1-9 answer  s skip  b back  ? help  q quit";
+		hints[1] = "1-9 answer  s skip  ? help";
+	} else if (v->playing) {
+		hints[0] = "p pause  + faster  - slower  b back  ? help  q quit";
+		hints[1] = "p pause  +/- speed  ? help";
+	} else {
+		hints[0] = "Space next  b back  p play  Enter inspect  m menu  ? help  q quit";
+		hints[1] = "Space next  b back  ? help";
+	}
+	if (v->playing)
+		snprintf(state, sizeof state, "PLAYING %.1f s/step", intervals_ms[v->speed] / 1000.0);
+	else
+		snprintf(state, sizeof state, "PAUSED");
 	if (v->revealed < v->high)
 		snprintf(pos, sizeof pos, "rewound: viewing %zu of %zu", v->revealed, v->high);
 	else
 		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
-	/* a failure or notice matters more than the cipher when space is short */
-	snprintf(left, sizeof left, " %s%s%s | %s%s%s%s%s%s%s ",
-		 v->playing ? "PLAYING" : "PAUSED", v->scenario[0] ? " | " : "", v->scenario, pos,
-		 v->notice[0] || v->error[0] ? " | " : "",
-		 v->notice[0] ? v->notice : v->error,
-		 v->version[0] ? " | " : "", v->version, v->cipher[0] ? " " : "",
-		 v->cipher);
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
-	lw = grid_text(g, 0, y, g->w, left, v->failed ? CLS_ERROR : CLS_STATUS,
-		       GA_REVERSE | GA_BOLD);
-	if (lw + hw + 1 < g->w)
-		grid_text(g, g->w - hw - 1, y, hw, hints, CLS_STATUS, GA_REVERSE);
+	for (int level = 0; level < 7 && !done; level++) {
+		int cipher = level == 0 || level == 2;
+		int session = level < 4;
+		const char *h = level == 6 ? "" : level == 5 ? "? help" : hints[level < 2 ? 0 : 1];
+		int hw = grid_text_width(h);
+
+		snprintf(left, sizeof left, " %s%s%s | %s%s%s%s%s%s%s ", state,
+			 session && v->scenario[0] ? " | " : "", session ? v->scenario : "", pos,
+			 note[0] ? " | " : "", note, session && v->version[0] ? " | " : "",
+			 session ? v->version : "", cipher && v->cipher[0] ? " " : "", cipher ? v->cipher : "");
+		lw = grid_text_width(left);
+		if (level < 6 && lw + hw + 1 > g->w)
+			continue;
+		grid_text(g, 0, y, g->w, left, v->failed ? CLS_ERROR : CLS_STATUS, GA_REVERSE | GA_BOLD);
+		if (hw > 0)
+			grid_text(g, g->w - hw - 1, y, hw, h, CLS_STATUS, GA_REVERSE);
+		done = 1;
+	}
 }
 
 /* The help overlay, a framed box in the middle. */

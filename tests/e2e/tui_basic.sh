@@ -70,11 +70,20 @@ T send-keys Escape
 wait_gone "restart with a fresh exchange" 5 || fail "help overlay did not close"
 
 # Small terminal: a plain message, then back to the picture.
+# Keys other than q do nothing while nothing can be seen.
+cap
+before=$(grep -o 'step [0-9]* of [0-9]*' "$tmp/screen" | head -1)
 tui_resize 60 20
 wait_for "please enlarge the terminal" 5 || fail "no small-terminal message at 60x20"
+grep -qF "quits" "$tmp/screen" || fail "the small-terminal message does not say q quits"
+T send-keys b b Up
+sleep 0.3
 tui_resize 100 30
 wait_gone "please enlarge" 5 || fail "the picture did not come back at 100x30"
 wait_for "close notify" 5 || fail "diagram missing after resize"
+[ -n "$before" ] || fail "no step count on the status line"
+wait_for "$before" 3 || fail "keys acted while the terminal was too small (was: $before)"
+grep -qF "rewound" "$tmp/screen" && fail "keys acted while the terminal was too small (rewound)"
 
 # Inspector: select the ClientHello and walk its fields to the cipher suites.
 T send-keys g

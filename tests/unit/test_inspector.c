@@ -374,6 +374,51 @@ static void test_hostile_text(void **state)
 	evlog_clear(&log);
 }
 
+/* Scrolled into a long list, the first row says whose items these are,
+ * and the scroll markers have a column of their own. */
+static void test_list_breadcrumb(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+	struct grid g;
+	struct rect r = {0, 0, 40, 14};
+	struct inspector_opts o = {17, 1, 0};
+	char row[256];
+	int y;
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "ClientHello");
+	event_field(ev, 0, "version", 0, 0, "TLS 1.2 (0x0303)");
+	event_field(ev, 0, "cipher_suites", 0, 0, "20 suites");
+	for (int i = 0; i < 20; i++)
+		event_field(ev, 1, "cipher_suite", 0, 0, "SUITE_%02d (0x%04x) WITH_A_NAME_LONGER_THAN_THE_ROW", i, i);
+	assert_int_equal(grid_init(&g, 40, 14, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	assert_true(screen_has(&g, "cipher_suites (continued)"));
+	/* the selected item (field 17 = SUITE_15) is on screen, whole */
+	y = find_row(&g, "SUITE_15 (0x000f)");
+	assert_true(y > find_row(&g, "cipher_suites (continued)"));
+	/* the markers sit in the last column, after the text, not on it */
+	y = find_row(&g, "cipher_suites (continued)");
+	assert_int_equal(grid_at(&g, 39, y)->ch, '^');
+	for (y = 0; y < 14 && grid_at(&g, 39, y)->ch != 'v'; y++)
+		;
+	assert_true(y < 14);
+	grid_row_utf8(&g, y, row, sizeof row);
+	assert_non_null(strstr(row, "SUITE_"));
+	assert_int_equal(grid_at(&g, 38, y)->ch, 0x2026); /* the long value cut before it */
+	/* at the top of the list there is no breadcrumb */
+	o.field = 1;
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 40, 14, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	assert_false(screen_has(&g, "(continued)"));
+	assert_true(screen_has(&g, "cipher_suites: 20 suites"));
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_draw_fields_and_bytes),
 		cmocka_unit_test(test_derivation_tree),
 		cmocka_unit_test(test_whole_value),
+		cmocka_unit_test(test_list_breadcrumb),
 		cmocka_unit_test(test_hostile_text),
 	};
 

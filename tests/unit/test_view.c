@@ -164,10 +164,42 @@ static void test_screen_states(void **state)
 	view_draw(&g, &v, &log);
 	assert_true(screen_has(&g, "certificate rejected"));
 	grid_free(&g);
+	/* short of room the cipher goes before the hints, which shorten */
 	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "TLSv1.2 AES128-GCM-SHA256"));
+	assert_true(screen_has(&g, "TLSv1.2"));
+	assert_false(screen_has(&g, "AES128-GCM-SHA256"));
 	assert_true(screen_has(&g, "certificate rejected"));
+	assert_true(screen_has(&g, "Space next  b back  ? help"));
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 160, 30, 0), 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "TLSv1.2 AES128-GCM-SHA256"));
+	assert_true(screen_has(&g, "Enter inspect  m menu  ? help  q quit"));
+	/* at 80 columns the state, the position and the notice stay */
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 80, 24, 0), 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "PAUSED | step 1 of 1 (failed) | certificate rejected"));
+	assert_true(screen_has(&g, "? help"));
+	/* playing: the speed, and how to pause; +/- says what it did */
+	view_action(&v, &log, ACT_PLAY);
+	view_action(&v, &log, ACT_FASTER);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "PLAYING 0.5 s/step"));
+	assert_true(screen_has(&g, "? help"));
+	view_action(&v, &log, ACT_PLAY);
+	view_action(&v, &log, ACT_SLOWER);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "play speed: a step every 0.8 s"));
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 120, 30, 0), 0);
+	view_action(&v, &log, ACT_PLAY);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "p pause  +"));
+	view_action(&v, &log, ACT_PLAY);
+	grid_free(&g);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
 	/* a click on an arrow selects it */
 	fake_step(&log, 1);
 	view_action(&v, &log, ACT_NEXT);
