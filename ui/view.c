@@ -32,8 +32,7 @@ static const char *const help_lines[] = {
 	"                  several picks), s skips it; after the",
 	"                  lesson's end, e goes on exploring;",
 	"                  [ ] scroll a long narration",
-	"?                 this help (any key closes it)",
-	"q                 quit",
+	"?   q             this help (any key closes it);  quit",
 };
 #define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
 
@@ -447,13 +446,24 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 /* The help overlay, a framed box in the middle. */
 static void draw_help(struct grid *g)
 {
-	int w = 60, h = NHELP + 4;
-	int x = (g->w - w) / 2, y = (g->h - h) / 2;
+	int w = 0, h = NHELP + 3;
+	int x, y;
+
+	/* as wide as the longest line: help is never cut at 80 columns */
+	for (int i = 0; i < NHELP; i++)
+		if (grid_text_width(help_lines[i]) + 6 > w)
+			w = grid_text_width(help_lines[i]) + 6;
+	if (w > g->w)
+		w = g->w;
+	if (h > g->h)
+		h = g->h;
+	x = (g->w - w) / 2;
+	y = (g->h - h) / 2;
 
 	grid_fill(g, x, y, w, h, ' ', CLS_DEFAULT, 0);
 	grid_box(g, x, y, w, h, CLS_TITLE);
 	grid_text(g, x + 2, y, w - 4, " Keys ", CLS_TITLE, GA_BOLD);
-	for (int i = 0; i < NHELP; i++)
+	for (int i = 0; i < NHELP && 2 + i < h - 1; i++)
 		grid_text(g, x + 3, y + 2 + i, w - 5, help_lines[i], CLS_DEFAULT, 0);
 }
 

@@ -154,6 +154,10 @@ static void test_screen_states(void **state)
 	view_draw(&g, &v, &log);
 	assert_true(screen_has(&g, " Keys "));
 	assert_true(screen_has(&g, "restart with a fresh exchange"));
+	/* every line whole, the box inside the screen (this grid is 80x24) */
+	assert_true(screen_has(&g, "certificate scenarios (good, expired, mitm...)"));
+	assert_true(screen_has(&g, "this help (any key closes it);  quit"));
+	assert_false(screen_has(&g, "\u2026 \u2502"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 1);
 	view_draw(&g, &v, &log);
