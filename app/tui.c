@@ -597,6 +597,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
 	setup_colors(&t, opt->no_color);
+	t.view.mono = !t.color;
 	rc = loop(&t);
 out:
 	restore_terminal();

@@ -349,11 +349,13 @@ struct geom {
 };
 
 /* Compute the lifeline columns for a region. */
-static struct geom geometry(const struct rect *r, int projector)
+static struct geom geometry(const struct rect *r)
 {
 	struct geom gm;
 
-	gm.gutter = projector ? 0 : 4;
+	/* the numbers stay on a projector too: lessons and the inspector
+	 * say "#16" */
+	gm.gutter = 4;
 	gm.cx = r->x + gm.gutter + 3;
 	gm.sx = r->x + r->w - 4;
 	gm.mid = (gm.cx + gm.sx) / 2;
@@ -490,7 +492,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 		  const struct diagram *d, const struct diagram_opts *o)
 {
-	struct geom gm = geometry(r, o->projector);
+	struct geom gm = geometry(r);
 	int body = diagram_body_height(r);
 
 	if (r->w < 24 || r->h < 2)

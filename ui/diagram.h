@@ -51,7 +51,7 @@ struct rect {
 
 /* Drawing options. */
 struct diagram_opts {
-	int projector;       /* bold labels, a blank row between events, no gutter */
+	int projector;       /* bold labels, a blank row between events */
 	int selected;        /* selected event index, or -1 */
 	int scroll;          /* first row shown */
 	int focused;         /* the diagram has the keyboard focus */

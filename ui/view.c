@@ -369,9 +369,18 @@ static void draw_phases(struct grid *g, const struct view *v, const struct evlog
 	}
 }
 
-/* The legend of colours by layer. */
-static void draw_legend(struct grid *g, int y)
+/* The legend of colours by layer; without colours, of the marks. */
+static void draw_legend(struct grid *g, int y, int mono)
 {
+	if (mono) {
+		grid_text(g, 0, y, g->w,
+			  g->ascii ? "marks: |-[ ] a side's own step  ( ) kernel  { } interceptor  ok / FAIL  "
+				     "[encrypted]"
+				   : "marks: \u251c\u2500[ ] a side's own step  ( ) kernel  { } interceptor  "
+				     "\u2713 ok  \u2717 failed  [encrypted]",
+			  CLS_DIM, 0);
+		return;
+	}
 	static const struct {
 		int cls;
 		const char *name;
@@ -540,7 +549,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	iopt.focused = v->focus == FOCUS_INSPECTOR;
 	iopt.show_hex = v->show_hex;
 	inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
-	draw_legend(g, g->h - 2);
+	draw_legend(g, g->h - 2, v->mono);
 	draw_status(g, g->h - 1, v, log);
 	if (v->help)
 		draw_help(g);

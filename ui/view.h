@@ -48,6 +48,7 @@ struct view {
 	enum focus focus;
 	int help;             /* the help overlay is shown */
 	int projector;
+	int mono;             /* no colours: the legend explains the marks */
 	int show_hex;
 	int done;             /* the engine has no more steps */
 	int failed;           /* the exchange ended with an error */

@@ -310,6 +310,13 @@ static void test_long_notes(void **state)
 	assert_int_equal(grid_at(&g, cx + 2 + gap, 2)->ch, '[');
 	for (int x = cx + 1; x < cx + 2 + gap; x++)
 		assert_int_equal(grid_at(&g, x, 2)->ch, ' ');
+	/* on a projector too the rows keep their numbers */
+	o.projector = 1;
+	assert_int_equal(diagram_build(&d, &log, log.n, 1), 0);
+	grid_clear(&g);
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_int_equal(grid_at(&g, 2, 1)->ch, '1');
+	assert_int_equal(grid_at(&g, 2, 3)->ch, '2');
 	grid_free(&g);
 	diagram_free(&d);
 	evlog_clear(&log);

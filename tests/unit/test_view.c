@@ -149,6 +149,13 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, "ClientHello"));
 	assert_true(screen_has(&g, "legend:"));
 	assert_true(screen_has(&g, "hello"));
+	/* without colours the legend explains the marks instead */
+	v.mono = 1;
+	view_draw(&g, &v, &log);
+	assert_false(screen_has(&g, "legend:"));
+	assert_true(screen_has(&g, "marks:"));
+	assert_true(screen_has(&g, "{ } interceptor"));
+	v.mono = 0;
 	/* help overlay; any key closes it without acting */
 	view_action(&v, &log, ACT_HELP);
 	view_draw(&g, &v, &log);
