@@ -319,8 +319,12 @@ static void collect(struct blocks *bs, const struct narration *n, unsigned shown
 					       "the live run is the truth)");
 	}
 	if (s == NULL) {
-		add(bs, CLS_DIM, 0, 1, "The lesson begins with the first message: press Space to "
-				       "reveal it.");
+		if (shown_seq == 0 || n->l->nsteps == 0)
+			add(bs, CLS_DIM, 0, 1, "The lesson begins with the first message: press Space to "
+					       "reveal it.");
+		else
+			add(bs, CLS_DIM, 0, 1, "Press Space to go on: the lesson's first step comes with "
+					       "the %s.", evname_label(n->l->steps[0].at.name));
 		return;
 	}
 	if (s->text != NULL) {
@@ -336,8 +340,9 @@ static void collect(struct blocks *bs, const struct narration *n, unsigned shown
 	if (s->highlight != NULL) {
 		const char *val = lesson_highlight_value(n->run, s);
 
-		add(bs, CLS_HILITE, GA_BOLD, 1, "Look at %s: %s (selected in the inspector)",
-		    s->highlight, val != NULL ? val : "(not in this message)");
+		/* which message it is in: the inspector may since have moved on */
+		add(bs, CLS_HILITE, GA_BOLD, 1, "Look at %s: %s (in #%u, selected in the inspector)",
+		    s->highlight, val != NULL ? val : "(not in this message)", n->step_seq);
 		bs->b[bs->n - 1].maxlines = 2;
 	}
 	if (rewound) {
@@ -478,8 +483,9 @@ void narration_draw(struct grid *g, const struct rect *r, struct narration *n,
 		return;
 	collect(&bs, n, shown_seq, finished);
 	/* when it does not fit, give way in turn so the question stays whole:
-	 * the narration shrinks, then the blank lines go, then the highlight
-	 * and finally the narration itself */
+	 * the narration shrinks (down to one line, scrolled with [ ]), then
+	 * the blank lines go, then the highlight; the narration itself is
+	 * never dropped, or a question could come with no text to answer from */
 	over = total_lines(&bs, r->w) - r->h;
 	for (int i = 0; i < bs.n && over > 0; i++) {
 		int lines = block_lines(&bs.b[i], r->w) - bs.b[i].gap;
@@ -496,7 +502,7 @@ void narration_draw(struct grid *g, const struct rect *r, struct narration *n,
 		bs.b[i].gap = 0;
 	}
 	for (int i = 0; i < bs.n && over > 0; i++) {
-		if (bs.b[i].cls != CLS_HILITE && !bs.b[i].shrink)
+		if (bs.b[i].cls != CLS_HILITE)
 			continue;
 		over -= block_lines(&bs.b[i], r->w);
 		bs.b[i].maxlines = -1;
