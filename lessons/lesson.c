@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 
 #include "protocol/sanitize.h"
 
@@ -1365,4 +1367,21 @@ char *lesson_wrap(const char *text, int width, int indent)
 		return NULL;
 	}
 	return b.p;
+}
+
+/* see lesson.h */
+int lesson_feedback_judges(const char *text)
+{
+	static const char *const words[] = {"right", "yes", "correct", "exactly", "indeed",
+					    "wrong", "no", "not quite", "incorrect"};
+
+	if (text == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t n = strlen(words[i]);
+
+		if (strncasecmp(text, words[i], n) == 0 && !isalpha((unsigned char)text[n]))
+			return 1;
+	}
+	return 0;
 }

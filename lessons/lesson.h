@@ -174,6 +174,10 @@ void lesson_score(const struct lesson_run *run, int *asked, int *right_first);
 /* The right choices, 1-based, as "2" or "1, 3 and 4", into buf (always
  * terminated; cut short, never overrun, when len is too small). */
 void lesson_right_choices(const struct lesson_question *q, char *buf, size_t len);
+/* Whether feedback text already opens with its verdict ("Right: ...",
+ * "Yes.", "No, ...", "Not quite."), so a UI need not say "Right!" before
+ * it. */
+int lesson_feedback_judges(const char *text);
 
 /* Wrap text to width columns (counting UTF-8 code points), each line
  * prefixed by indent spaces; "\n" in text is a hard line break.  Returns a

@@ -89,7 +89,8 @@ static unsigned judge(struct narration *n, const int *picks, size_t np)
 		n->wrong = 1;
 		n->tries++;
 	}
-	memset(n->marks, 0, sizeof n->marks);
+	/* the ticks stay: after a wrong answer the learner adds or removes
+	 * one, after a right one they see what they chose */
 	return NF_REDRAW;
 }
 
@@ -236,8 +237,7 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 	int multi = q->kind == LQ_CHOICE && q->ncorrect > 1;
 	char nums[64];
 
-	add(bs, CLS_TITLE, GA_BOLD, 1, "%s %s", q->kind == LQ_PREDICT ? "What comes next?" : "?",
-	    q->prompt);
+	add(bs, CLS_TITLE, GA_BOLD, 1, "%s %s", q->kind == LQ_PREDICT ? "Predict:" : "?", q->prompt);
 	for (size_t i = 0; i < q->nchoices; i++) {
 		const char *mark = multi ? (n->marks[i] ? "[x] " : "[ ] ") : "";
 		int chosen = n->qstate == NQ_PREDICTED && n->pick == (int)i;
@@ -253,8 +253,8 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 	switch (n->qstate) {
 	case NQ_OPEN:
 		if (n->wrong)
-			add(bs, CLS_ERROR, GA_BOLD, 1, "Wrong. %s Try again, or %c to skip.", q->wrong,
-			    NARR_SKIP_KEY);
+			add(bs, CLS_ERROR, GA_BOLD, 1, "%s%s Try again, or %c to skip.",
+			    lesson_feedback_judges(q->wrong) ? "" : "Wrong. ", q->wrong, NARR_SKIP_KEY);
 		if (multi)
 			add(bs, CLS_STATUS, GA_REVERSE, 0,
 			    " several are right: 1-%zu toggle, Enter answers, %c skips ",
@@ -264,7 +264,8 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 			    q->kind == LQ_PREDICT ? "predict" : "answer", q->nchoices, NARR_SKIP_KEY);
 		break;
 	case NQ_RIGHT:
-		add(bs, CLS_DATA, GA_BOLD, 1, "Right! %s", q->right);
+		add(bs, CLS_DATA, GA_BOLD, 1, "%s%s", lesson_feedback_judges(q->right) ? "" : "Right! ",
+		    q->right);
 		break;
 	case NQ_SKIPPED:
 		if (q->kind == LQ_PREDICT) {

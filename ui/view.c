@@ -413,7 +413,7 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 		hints[0] = "Up/Down field  x hex  Tab back  ? help  q quit";
 		hints[1] = "Tab back  ? help";
 	} else if (v->narr != NULL && narration_holding(v->narr)) {
-		hints[0] = "1-9 answer  s skip  b back  ? help  q quit";
+		hints[0] = "1-9 answer (or pick, then Enter)  s skip  ? help  q quit";
 		hints[1] = "1-9 answer  s skip  ? help";
 	} else if (v->playing) {
 		hints[0] = "p pause  + faster  - slower  b back  ? help  q quit";

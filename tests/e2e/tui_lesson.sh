@@ -24,11 +24,12 @@ T send-keys Space
 wait_for "answer the question first" 5 || fail "the question did not hold the cursor"
 # wrongly: choice 1 alone (reliable delivery is TCP's job)
 T send-keys 1 Enter
-wait_for "Wrong. Not quite." 5 || fail "no wrong-answer feedback"
+wait_for "Not quite. Reliable" 5 || fail "no wrong-answer feedback"
 grep -qF "Right!" "$tmp/screen" && fail "right feedback after a wrong answer"
-# rightly: 2, 3 and 4
-T send-keys 2 3 4 Enter
-wait_for "Right! Yes: TLS adds confidentiality" 5 || fail "no right-answer feedback"
+# rightly: the ticks stayed, so untick 1 and tick 2, 3 and 4
+grep -qF "[x] 1) Reliable" "$tmp/screen" || fail "the picks were not kept after a wrong answer"
+T send-keys 1 2 3 4 Enter
+wait_for "Yes: TLS adds confidentiality" 5 || fail "no right-answer feedback"
 # to the end: predict the application data record, skip anything else
 i=0
 while [ "$i" -lt 150 ]; do

@@ -332,6 +332,17 @@ static void test_right_choices(void **state)
 	assert_true(memchr(buf, '\0', 10) != NULL);
 	assert_int_equal(buf[10], 'x');
 	lesson_free(l);
+	/* feedback that opens with its verdict needs no "Right!" before it */
+	assert_true(lesson_feedback_judges("Right: its ClientKeyExchange."));
+	assert_true(lesson_feedback_judges("Yes. The certificate is public"));
+	assert_true(lesson_feedback_judges("No, TLS"));
+	assert_true(lesson_feedback_judges("Not quite: TCP sets up"));
+	assert_true(lesson_feedback_judges("wrong"));
+	assert_false(lesson_feedback_judges("Nobody changed it"));
+	assert_false(lesson_feedback_judges("Rightly so"));
+	assert_false(lesson_feedback_judges("The server's kernel answers"));
+	assert_false(lesson_feedback_judges(""));
+	assert_false(lesson_feedback_judges(NULL));
 }
 
 static void test_predictions(void **state)
