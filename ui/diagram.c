@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -197,6 +198,19 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
 		return;
 	}
+	/* a captured segment: its numbers, not its flags again ("SYN-ACK
+	 * seq=... ack=..."); the window and options are in the inspector */
+	if (l == LAYER_TCP && ev->raw_len > 0) {
+		const struct field *seq = event_find_field(ev, "seq");
+		const struct field *ack = event_find_field(ev, "ack");
+		int has_ack = ack != NULL && ack->value != NULL && ack->value[0] >= '0' && ack->value[0] <= '9';
+
+		if (seq != NULL && seq->value != NULL) {
+			snprintf(buf, len, "%s seq=%s%s%s", label, seq->value, has_ack ? " ack=" : "",
+				 has_ack ? ack->value : "");
+			return;
+		}
+	}
 	/* a check or comparison leads with its outcome: a tick or a cross
 	 * (ok / FAIL in ASCII), which the colour repeats */
 	if (ev->result == RESULT_PASS || ev->verified == 1)
@@ -386,6 +400,47 @@ static int column(const struct geom *gm, enum actor a)
 	return gm->mid;
 }
 
+/* When text (a buffer of size bytes) would be cut at maxw columns inside
+ * a word that holds a number, cut it instead at the word boundary before
+ * (in its second half), marked with an ellipsis; other cuts are left to
+ * grid_text. */
+static void fit_words(char *text, size_t size, int maxw, int ascii)
+{
+	const char *ell = ascii ? "~" : "\u2026";
+	size_t cut = 0;
+	int col = 0;
+
+	size_t i = 0;
+
+	if (maxw < 8 || grid_text_width(text) <= maxw)
+		return;
+	for (; text[i] != '\0' && col < maxw - 1; i++) {
+		if (text[i] == ' ' && col >= maxw / 2)
+			cut = i;
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			col++;
+	}
+	/* prose may be cut anywhere; a word with a number in it ("seq=...")
+	 * is kept whole or left out */
+	{
+		size_t w0 = i, w1 = i;
+		int digits = 0;
+
+		while (w0 > 0 && text[w0 - 1] != ' ')
+			w0--;
+		while (text[w1] != '\0' && text[w1] != ' ')
+			w1++;
+		for (size_t k = w0; k < w1; k++)
+			digits |= isdigit((unsigned char)text[k]) != 0;
+		if (!digits)
+			return;
+	}
+	if (cut > 0 && cut + strlen(ell) < size) {
+		text[cut] = '\0';
+		strcat(text, ell);
+	}
+}
+
 /* Draw an arrow from column a to column b on row y, labelled near its tail. */
 static void draw_arrow(struct grid *g, int y, int a, int b, const char *label, int cls,
 		       unsigned lattr)
@@ -400,6 +455,7 @@ static void draw_arrow(struct grid *g, int y, int a, int b, const char *label, i
 	lw = grid_text_width(text);
 	if (lw > span - 4) {
 		snprintf(text, sizeof text, "%s", label);
+		fit_words(text, sizeof text, span - 2, g->ascii);
 		lw = grid_text_width(text);
 		if (lw > span - 2)
 			lw = span - 2;
@@ -454,12 +510,14 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	switch (from) {
 	case ACTOR_CLIENT:
 		snprintf(text, sizeof text, "[%s]", label);
+		fit_words(text, sizeof text, room, g->ascii);
 		grid_put(g, gm->cx, y, grid_glyph(g, G_TEE), cls, 0);
 		grid_put(g, gm->cx + 1, y, grid_glyph(g, G_HLINE), cls, 0);
 		grid_text(g, gm->cx + 2, y, room, text, cls, lattr);
 		break;
 	case ACTOR_SERVER:
 		snprintf(text, sizeof text, "[%s]", label);
+		fit_words(text, sizeof text, room, g->ascii);
 		lw = grid_text_width(text);
 		if (lw > room)
 			lw = room;

@@ -278,6 +278,44 @@ static struct event *add_to(struct evlog *log, enum evname name, enum actor acto
 	return ev;
 }
 
+/* A captured segment's arrow shows its numbers, and a narrow lane cuts
+ * the label between numbers, never inside one. */
+static void test_tcp_labels(void **state)
+{
+	static const uint8_t raw[] = {0x45};
+	struct evlog log;
+	struct event *ev;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 40, 6};
+	struct diagram_opts o = {0, -1, 0, 1};
+	char buf[128];
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, raw, 1, "[SYN] seq=5 ack=0 win=1 (captured)");
+	event_field(ev, 0, "seq", 0, 0, "1059098268");
+	event_field(ev, 0, "ack", 0, 0, "(not used: ACK flag not set)");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN seq=1059098268");
+	ev = evlog_add(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, raw, 1, "[SYN,ACK] (captured)");
+	event_field(ev, 0, "seq", 0, 0, "2543390367");
+	event_field(ev, 0, "ack", 0, 0, "1059098269");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN-ACK seq=2543390367 ack=1059098269");
+	/* not captured (TCP_INFO): the summary says what happened */
+	ev = evlog_add(&log, EV_TCP_FIN, ACTOR_KERNEL, DIR_C2S, NULL, 0, "client closes its socket");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "FIN: client closes its socket");
+	assert_int_equal(grid_init(&g, 40, 6, 0), 0);
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	assert_true(find_row(&g, "SYN-ACK seq=2543390367\u2026") > 0);
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
 /* A long note stops short of the other lifeline: whose step it was shows
  * even when the text would fill the lane. */
 static void test_long_notes(void **state)
@@ -289,6 +327,7 @@ static void test_long_notes(void **state)
 	struct diagram_opts o = {0, -1, 0, 1};
 	int cx = 4 + 3, sx = 60 - 4;
 	int gap = 3;
+	int e;
 
 	(void)state;
 	evlog_init(&log);
@@ -302,13 +341,18 @@ static void test_long_notes(void **state)
 	/* rows 1 and 2: the client's note, then the server's */
 	assert_int_equal(grid_at(&g, cx, 1)->ch, 0x251C);
 	assert_int_equal(grid_at(&g, cx + 2, 1)->ch, '[');
-	assert_int_equal(grid_at(&g, sx - 2 - gap, 1)->ch, 0x2026); /* cut with an ellipsis */
-	for (int x = sx - 1 - gap; x < sx; x++)
+	/* cut with an ellipsis after a whole word, in the second half of
+	 * its room, and blank from there to the other lifeline */
+	e = find_cp(&g, 1, 0x2026);
+	assert_true(e > (cx + 2 + sx - 2 - gap) / 2 && e <= sx - 2 - gap);
+	assert_true(grid_at(&g, e - 1, 1)->ch != ' ');
+	for (int x = e + 1; x < sx; x++)
 		assert_int_equal(grid_at(&g, x, 1)->ch, ' ');
 	assert_int_equal(grid_at(&g, sx, 2)->ch, 0x2524);
 	assert_int_equal(grid_at(&g, sx - 2, 2)->ch, 0x2026);
-	assert_int_equal(grid_at(&g, cx + 2 + gap, 2)->ch, '[');
-	for (int x = cx + 1; x < cx + 2 + gap; x++)
+	e = find_cp(&g, 2, '[');
+	assert_true(e >= cx + 2 + gap);
+	for (int x = cx + 1; x < e; x++)
 		assert_int_equal(grid_at(&g, x, 2)->ch, ' ');
 	/* on a projector too the rows keep their numbers */
 	o.projector = 1;
@@ -553,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_phases_tls13),
 		cmocka_unit_test(test_arrows_drawn),
+		cmocka_unit_test(test_tcp_labels),
 		cmocka_unit_test(test_long_notes),
 		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
