@@ -355,6 +355,19 @@ static int open_picker(struct tui *t, int can_cancel)
 	t->picker.can_cancel = can_cancel;
 	t->picker.cur_scenario = t->cfg.scenario;
 	t->picker.cur_trust = t->cfg.trust_attacker;
+	/* from the TUI the cursor starts on what runs now: the lesson, else
+	 * the scenario */
+	for (size_t i = 0; can_cancel && i < t->picker.n; i++) {
+		const struct pick_item *it = &t->picker.items[i];
+
+		if (t->lesson != NULL ? it->kind == PICK_LESSON && it->title != NULL &&
+						strcmp(it->title, t->lesson->title) == 0
+				      : it->kind == PICK_SCENARIO && it->scenario == t->cfg.scenario &&
+						it->trust_attacker == t->cfg.trust_attacker) {
+			t->picker.sel = (int)i;
+			break;
+		}
+	}
 	t->picker_notice[0] = '\0';
 	t->picking = 1;
 	return 0;

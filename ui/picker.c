@@ -207,7 +207,8 @@ void picker_draw(struct grid *g, struct picker *p)
 		}
 		grid_text(g, 4, y, namew - 1, it->label, i == p->sel ? CLS_TITLE : CLS_DEFAULT,
 			  GA_BOLD | (i == p->sel ? GA_REVERSE : 0));
-		grid_text(g, 4 + namew, y, g->w - namew - 6, it->title,
+		/* the mark has its own columns: it never covers the title */
+		grid_text(g, 4 + namew, y, g->w - namew - 6 - (cur && p->can_cancel ? 11 : 0), it->title,
 			  i == p->sel ? CLS_TITLE : CLS_DEFAULT, i == p->sel ? GA_REVERSE : 0);
 		if (cur && p->can_cancel)
 			grid_text(g, g->w - 12, y, 10, " (current)", CLS_DIM, 0);

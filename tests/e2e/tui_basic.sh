@@ -121,6 +121,14 @@ if [ "$ascii" = 1 ]; then
 	grep -q -- "-->" "$tmp/all" || fail "no ASCII arrows with --ascii"
 fi
 
+# The menu opens on what runs now (the good scenario) and Esc goes back.
+T send-keys Escape m
+wait_for "Certificate scenarios" 5 || fail "no menu on m"
+grep -Eq '(▶|>) +good ' "$tmp/screen" || fail "the menu does not start on the current scenario"
+grep -q "(current)" "$tmp/screen" || fail "the current scenario is not marked"
+T send-keys Escape
+wait_gone "Certificate scenarios" 5 || fail "Esc did not close the menu"
+
 # Quit: the program exits 0 and the terminal shows the shell again.
 tui_quit
 grep -qF "PAUSED" "$tmp/screen" && fail "the TUI is still on screen after quit"

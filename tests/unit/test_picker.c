@@ -80,6 +80,22 @@ static void test_menu(void **state)
 	assert_false(screen_has(&g, "01-one"));
 	picker_draw(&g, &p);
 	grid_free(&g);
+	/* the current scenario is marked beside its title, not over it */
+	assert_int_equal(grid_init(&g, 80, 30, 0), 0);
+	p.cur_scenario = SCEN_GOOD;
+	p.cur_trust = 0;
+	p.scroll = 0;
+	picker_draw(&g, &p);
+	{
+		int y = find_row(&g, "(current)");
+		char row[512];
+
+		assert_true(y > 0);
+		grid_row_utf8(&g, y, row, sizeof row);
+		assert_non_null(strstr(row, "good"));
+		assert_non_null(strstr(row, "\u2026  (current)"));
+	}
+	grid_free(&g);
 	picker_free(&p);
 }
 
