@@ -284,6 +284,7 @@ static void effective_cfg(struct tui *t)
 		t->cfg.trust_attacker = t->trust_override;
 	}
 	t->view.scenario[0] = '\0';
+	t->view.mitm = t->cfg.host == NULL && t->cfg.scenario == SCEN_MITM;
 	if (t->cfg.host == NULL && (t->cfg.scenario != SCEN_GOOD || t->cfg.trust_attacker))
 		snprintf(t->view.scenario, sizeof t->view.scenario, "scenario %s%s",
 			 scenario_str(t->cfg.scenario),

@@ -527,6 +527,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	v->insp = (struct rect){dw + 2, 1, g->w - dw - 3, g->h - 3};
 	if (diagram_build(&v->d, log, v->revealed, v->projector) < 0)
 		v->d.n = 0;
+	v->d.mitm |= v->mitm;
 	row = v->selected >= 0 ? diagram_row_of(&v->d, (size_t)v->selected) : -1;
 	if (v->follow && v->d.n > 0)
 		row = row >= 0 ? row : (int)v->d.n - 1;

@@ -57,6 +57,7 @@ struct view {
 	char error[160];
 	char notice[160];     /* one-off message for the status line */
 	char scenario[64];    /* shown in the status line when not "" */
+	int mitm;             /* an interceptor takes part: its lifeline from the start */
 	struct narration *narr;   /* the lesson's pane (borrowed), NULL: free
 				   * exploration */
 	struct diagram d;

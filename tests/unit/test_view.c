@@ -149,6 +149,12 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, "ClientHello"));
 	assert_true(screen_has(&g, "legend:"));
 	assert_true(screen_has(&g, "hello"));
+	/* an interceptor's lifeline shows from the start of its scenario */
+	assert_false(screen_has(&g, "Interceptor"));
+	v.mitm = 1;
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "Interceptor"));
+	v.mitm = 0;
 	/* without colours the legend explains the marks instead */
 	v.mono = 1;
 	view_draw(&g, &v, &log);
