@@ -14,6 +14,7 @@ struct inspector_opts {
 	int field;           /* selected field index, or -1 */
 	int focused;         /* the inspector has the keyboard focus */
 	int show_hex;        /* draw the hex dump */
+	int rewound;         /* no event shown, but steps were performed */
 };
 
 /* Bytes per hex dump line that fit in w columns (a multiple of 4, >= 4):

@@ -549,6 +549,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	iopt.field = v->field;
 	iopt.focused = v->focus == FOCUS_INSPECTOR;
 	iopt.show_hex = v->show_hex;
+	iopt.rewound = v->high > 0;
 	inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
 	draw_legend(g, g->h - 2, v->mono);
 	draw_status(g, g->h - 1, v, log);

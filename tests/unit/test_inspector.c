@@ -147,7 +147,7 @@ static void test_draw_fields_and_bytes(void **state)
 	struct event *ev = client_hello(&log);
 	struct grid g;
 	struct rect r = {0, 0, 44, 30};
-	struct inspector_opts o = {3, 1, 1};
+	struct inspector_opts o = {3, 1, 1, 0};
 	char hex[256], row[256];
 	int found = -1, bpl = inspector_bytes_per_line(r.w);
 
@@ -251,7 +251,7 @@ static void test_derivation_tree(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 70, 30};
-	struct inspector_opts o = {-1, 0, 1};
+	struct inspector_opts o = {-1, 0, 1, 0};
 	char row[512];
 	int y;
 
@@ -320,7 +320,7 @@ static void test_whole_value(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 40, 40};
-	struct inspector_opts o = {3, 1, 0};
+	struct inspector_opts o = {3, 1, 0, 0};
 	char row[256];
 	int y;
 
@@ -349,7 +349,7 @@ static void test_hostile_text(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 60, 20};
-	struct inspector_opts o = {0, 1, 1};
+	struct inspector_opts o = {0, 1, 1, 0};
 
 	(void)state;
 	evlog_init(&log);
@@ -382,7 +382,7 @@ static void test_list_breadcrumb(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 40, 14};
-	struct inspector_opts o = {17, 1, 0};
+	struct inspector_opts o = {17, 1, 0, 0};
 	char row[256];
 	int y;
 

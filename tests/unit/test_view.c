@@ -234,6 +234,14 @@ static void test_screen_states(void **state)
 	}
 	assert_int_equal(v.selected, 0);
 	assert_int_equal(view_click(&v, &log, 20, 0), 0);
+	/* rewound to the very start: the inspector says so, not "perform the
+	 * first step" */
+	for (int i = 0; i < 10 && v.revealed > 0; i++)
+		view_action(&v, &log, ACT_BACK);
+	assert_int_equal(v.revealed, 0);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "rewound to the start"));
+	assert_false(screen_has(&g, "perform the first step"));
 	grid_free(&g);
 	view_free(&v);
 	evlog_clear(&log);
