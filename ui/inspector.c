@@ -183,6 +183,16 @@ int inspector_derivation_lines(const struct event *ev)
 	return n > 0 ? n + 1 : 0;
 }
 
+/* A comparison's outcome at (x, y): a tick or a cross, or in ASCII the
+ * words ok / FAIL (a '+' says nothing); returns the columns used. */
+static int outcome_mark(struct grid *g, int x, int y, int ok)
+{
+	if (g->ascii)
+		return grid_text(g, x, y, 4, ok ? "ok" : "FAIL", ok ? CLS_DATA : CLS_ERROR, GA_BOLD);
+	grid_put(g, x, y, grid_glyph(g, ok ? G_CHECK : G_CROSS), ok ? CLS_DATA : CLS_ERROR, GA_BOLD);
+	return 1;
+}
+
 /* One line of the derivation tree: the branch, the part, the field. */
 static void derivation_line(struct grid *g, int x, int y, int w, int last, const char *part,
 			    const struct field *f, int mark, int cls)
@@ -194,11 +204,8 @@ static void derivation_line(struct grid *g, int x, int y, int w, int last, const
 	col += 2;
 	grid_text(g, col, y, 9, part, CLS_DIM, 0);
 	col += 9;
-	if (mark >= 0) {
-		grid_put(g, col, y, grid_glyph(g, mark ? G_CHECK : G_CROSS), mark ? CLS_DATA : CLS_ERROR,
-			 GA_BOLD);
-		col += 2;
-	}
+	if (mark >= 0)
+		col += outcome_mark(g, col, y, mark) + 1;
 	if (f->role == ROLE_FUNCTION)
 		snprintf(line, sizeof line, "%s", f->value);
 	else
@@ -218,9 +225,8 @@ int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, cons
 		return 0;
 	n = grid_text(g, x, y, w, "Derivation", CLS_PHASE, GA_BOLD) + 1;
 	if (ev->verified >= 0) {
-		grid_put(g, x + n, y, grid_glyph(g, ev->verified ? G_CHECK : G_CROSS),
-			 ev->verified ? CLS_DATA : CLS_ERROR, GA_BOLD);
-		grid_text(g, x + n + 2, y, w - n - 2,
+		n += outcome_mark(g, x + n, y, ev->verified) + 1;
+		grid_text(g, x + n, y, w - n,
 			  ev->verified ? "httpsviz's own value equals OpenSSL's"
 				       : "httpsviz's own value DIFFERS from OpenSSL's",
 			  ev->verified ? CLS_DATA : CLS_ERROR, 0);
