@@ -155,8 +155,9 @@ enum pick_result picker_digit(struct picker *p, int d)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->items[i].kind == PICK_LESSON && (int)p->items[i].lesson + 1 == d) {
+			/* a numbered menu: the number starts the lesson */
 			p->sel = (int)i;
-			return PR_REDRAW;
+			return PR_CHOSEN;
 		}
 	}
 	return PR_NONE;
@@ -218,6 +219,6 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	grid_text(g, 1, g->h - 1, g->w - 2,
 		  p->can_cancel ? "Up/Down choose  Enter start  Esc back  q quit"
-				: "Up/Down choose  Enter start  1-9 lesson number  q quit",
+				: "Up/Down choose  Enter start  1-9 start that lesson  q quit",
 		  CLS_STATUS, GA_REVERSE);
 }

@@ -52,7 +52,8 @@ void picker_free(struct picker *p);
  * ACT_END, ACT_ENTER, ACT_ESC, ACT_QUIT).  PR_CHOSEN: the selected item
  * (picker_selected) was chosen. */
 enum pick_result picker_action(struct picker *p, enum action a);
-/* A digit key: selects lesson number d (1-based in the list). */
+/* A digit key: selects lesson number d (1-based in the list) and chooses
+ * it (PR_CHOSEN); PR_NONE when there is no such lesson. */
 enum pick_result picker_digit(struct picker *p, int d);
 /* The selected item, or NULL. */
 const struct pick_item *picker_selected(const struct picker *p);

@@ -82,6 +82,11 @@ wait_for "Esc back" 5 || fail "m did not open the menu"
 T send-keys G Enter
 wait_for "scenario mitm (attacker CA trusted)" 20 || fail "the scenario did not restart the exchange"
 press_until Space 40 "Interceptor" || fail "no interceptor lifeline in the mitm scenario"
+# a lesson's number in the menu starts it
+T send-keys m
+wait_for "Esc back" 5 || fail "m did not open the menu again"
+T send-keys 3
+wait_for "Lesson: The Hello messages" 20 || fail "the digit 3 did not start lesson 3"
 tui_quit
 echo "ok: tui_lesson"
 exit 0
