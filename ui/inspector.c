@@ -332,8 +332,9 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 		size_t need = (ev->raw_len + (size_t)bpl - 1) / (size_t)bpl;
 
 		/* the fields come first: the dump takes a third of the pane,
-		 * a quarter while the learner walks the fields */
-		hex_lines = o->focused ? r->h / 4 : r->h / 3;
+		 * a quarter while the learner walks the fields or when the pane
+		 * is short (beside a lesson) */
+		hex_lines = o->focused || r->h < 16 ? r->h / 4 : r->h / 3;
 		if ((size_t)hex_lines > need)
 			hex_lines = (int)need;
 	}
