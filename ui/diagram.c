@@ -401,9 +401,8 @@ static int column(const struct geom *gm, enum actor a)
 }
 
 /* When text (a buffer of size bytes) would be cut at maxw columns inside
- * a word that holds a number, cut it instead at the word boundary before
- * (in its second half), marked with an ellipsis; other cuts are left to
- * grid_text. */
+ * a word that holds a number, cut it instead at the word boundary before,
+ * marked with an ellipsis; other cuts are left to grid_text. */
 static void fit_words(char *text, size_t size, int maxw, int ascii)
 {
 	const char *ell = ascii ? "~" : "\u2026";
@@ -415,7 +414,7 @@ static void fit_words(char *text, size_t size, int maxw, int ascii)
 	if (maxw < 8 || grid_text_width(text) <= maxw)
 		return;
 	for (; text[i] != '\0' && col < maxw - 1; i++) {
-		if (text[i] == ' ' && col >= maxw / 2)
+		if (text[i] == ' ')
 			cut = i;
 		if (((unsigned char)text[i] & 0xc0) != 0x80)
 			col++;

@@ -440,7 +440,7 @@ int narration_rows(const struct narration *n, int w, int finished, int text_max)
 static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 			struct narration *n)
 {
-	char hint[2][96];
+	char hint[3][96];
 	char *line;
 	int top;
 
@@ -458,7 +458,8 @@ static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 	snprintf(hint[0], sizeof hint[0], "  (text lines %d-%d of %d: %c %c scroll)", top + 1,
 		 top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN);
 	snprintf(hint[1], sizeof hint[1], "  (%c %c more)", NARR_TEXT_UP, NARR_TEXT_DOWN);
-	for (int i = 0; i < 2 && bs->n > 1; i++) {
+	snprintf(hint[2], sizeof hint[2], " %c%c", NARR_TEXT_UP, NARR_TEXT_DOWN);
+	for (int i = 0; i < 3 && bs->n > 1; i++) {
 		if (asprintf(&line, "%s%s", bs->b[1].text, hint[i]) < 0)
 			return;
 		if (grid_wrap(NULL, 0, 0, w, 2, line, 0, 0) == 1) {

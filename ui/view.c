@@ -20,9 +20,8 @@ static const char *const help_lines[] = {
 	"b  Left           step back (the view rewinds, the",
 	"                  protocol does not)",
 	"p                 play / pause;  + -  faster / slower",
-	"Up  Down          select a message (or a field in the",
+	"Up  Down  click   select a message (or a field in the",
 	"                  inspector); PgUp PgDn Home End scroll",
-	"mouse click       select the message under the pointer",
 	"Enter  Tab        into the inspector; Tab or Esc back",
 	"x                 show or hide the hex dump",
 	"r                 restart with a fresh exchange",
@@ -32,7 +31,8 @@ static const char *const help_lines[] = {
 	"                  several picks), s skips it; after the",
 	"                  lesson's end, e goes on exploring;",
 	"                  [ ] scroll a long narration",
-	"?   q             this help (any key closes it);  quit",
+	"?                 this help (any key, q too, closes it)",
+	"q  Ctrl-C         quit",
 };
 #define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
 
@@ -172,7 +172,7 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 	if (page < 1)
 		page = 10;
 	v->notice[0] = '\0';
-	if (v->help && a != ACT_TICK && a != ACT_QUIT && a != ACT_NONE) {
+	if (v->help && a != ACT_TICK && a != ACT_NONE) {
 		v->help = 0;
 		return VF_REDRAW;
 	}
@@ -277,6 +277,9 @@ unsigned view_key(struct view *v, const struct evlog *log, int ch)
 
 	(void)log;
 	if (v->narr == NULL || v->help)
+		return 0;
+	/* rewound, the question is not on screen: only the text keys act */
+	if (v->revealed < v->high && ch != NARR_TEXT_UP && ch != NARR_TEXT_DOWN)
 		return 0;
 	nf = narration_key(v->narr, ch);
 	if (nf & NF_EXPLORE)
@@ -412,7 +415,7 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 	if (v->focus == FOCUS_INSPECTOR) {
 		hints[0] = "Up/Down field  x hex  Tab back  ? help  q quit";
 		hints[1] = "Tab back  ? help";
-	} else if (v->narr != NULL && narration_holding(v->narr)) {
+	} else if (v->narr != NULL && narration_holding(v->narr) && v->revealed >= v->high) {
 		hints[0] = "1-9 answer (or pick, then Enter)  s skip  ? help  q quit";
 		hints[1] = "1-9 answer  s skip  ? help";
 	} else if (v->playing) {
@@ -432,10 +435,10 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
-	for (int level = 0; level < 7 && !done; level++) {
+	for (int level = 0; level < 6 && !done; level++) {
 		int cipher = level == 0 || level == 2;
 		int session = level < 4;
-		const char *h = level == 6 ? "" : level == 5 ? "? help" : hints[level < 2 ? 0 : 1];
+		const char *h = level == 5 ? "? help" : hints[level < 2 ? 0 : 1];
 		int hw = grid_text_width(h);
 
 		snprintf(left, sizeof left, " %s%s%s | %s%s%s%s%s%s%s ", state,
@@ -443,9 +446,11 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 			 note[0] ? " | " : "", note, session && v->version[0] ? " | " : "",
 			 session ? v->version : "", cipher && v->cipher[0] ? " " : "", cipher ? v->cipher : "");
 		lw = grid_text_width(left);
-		if (level < 6 && lw + hw + 1 > g->w)
+		if (level < 5 && lw + hw + 2 > g->w)
 			continue;
-		grid_text(g, 0, y, g->w, left, v->failed ? CLS_ERROR : CLS_STATUS, GA_REVERSE | GA_BOLD);
+		/* the last resort keeps "? help" and cuts the notice instead */
+		grid_text(g, 0, y, level == 5 ? g->w - hw - 2 : g->w, left, v->failed ? CLS_ERROR : CLS_STATUS,
+			  GA_REVERSE | GA_BOLD);
 		if (hw > 0)
 			grid_text(g, g->w - hw - 1, y, hw, h, CLS_STATUS, GA_REVERSE);
 		done = 1;
@@ -485,7 +490,8 @@ static void draw_narration(struct grid *g, struct view *v, const struct evlog *l
 	int finished = v->done && v->revealed == log->n;
 	unsigned shown = v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0;
 	int full = narration_rows(v->narr, w, finished, 0);
-	int least = narration_rows(v->narr, w, finished, 3);
+	/* at a question the text may shrink to one line (scrolled with [ ]) */
+	int least = narration_rows(v->narr, w, finished, narration_holding(v->narr) ? 1 : 3);
 	int avail = h - 1;
 	int nh;
 

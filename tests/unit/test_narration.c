@@ -371,8 +371,14 @@ static void test_view_holds(void **state)
 	view_draw(&g, &v, &log);
 	assert_true(screen_has(&g, "1-9 answer"));
 	assert_true(screen_has(&g, "s skip"));
-	/* back and forward replay without being held */
+	/* back and forward replay without being held; rewound, the hidden
+	 * question takes no answer and the hints are the usual ones */
 	view_action(&v, &log, ACT_BACK);
+	assert_int_equal(view_key(&v, &log, '2'), 0);
+	assert_true(narration_holding(&n));
+	view_draw(&g, &v, &log);
+	assert_false(screen_has(&g, "1-9 answer"));
+	assert_true(screen_has(&g, "Space next"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 2);
 	/* keys that are not the lesson's fall through */

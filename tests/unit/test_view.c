@@ -169,7 +169,8 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, "restart with a fresh exchange"));
 	/* every line whole, the box inside the screen (this grid is 80x24) */
 	assert_true(screen_has(&g, "certificate scenarios (good, expired, mitm...)"));
-	assert_true(screen_has(&g, "this help (any key closes it);  quit"));
+	assert_true(screen_has(&g, "this help (any key, q too, closes it)"));
+	assert_true(screen_has(&g, "q  Ctrl-C         quit"));
 	assert_false(screen_has(&g, "\u2026 \u2502"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 1);
@@ -199,6 +200,12 @@ static void test_screen_states(void **state)
 	view_draw(&g, &v, &log);
 	assert_true(screen_has(&g, "PAUSED | step 1 of 1 (failed) | certificate rejected"));
 	assert_true(screen_has(&g, "? help"));
+	/* a failure too long for the line is cut, and "? help" stays */
+	view_stepped(&v, &log, 2, "client: certificate rejected: hostname mismatch (X509 error 62) and more words");
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "? help"));
+	assert_true(screen_has(&g, "client: certificate rejected"));
+	view_stepped(&v, &log, 2, "certificate rejected");
 	/* playing: the speed, and how to pause; +/- says what it did */
 	view_action(&v, &log, ACT_PLAY);
 	view_action(&v, &log, ACT_FASTER);
