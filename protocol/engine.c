@@ -64,6 +64,8 @@ struct side {
 	int started;
 	int hs_done;
 	int hs_reported;
+	int sh_seen;         /* a ServerHello went by: TLS 1.3 protects what follows */
+	int ccs_out;         /* it sent ChangeCipherSpec: TLS 1.2 protects what follows */
 	int req_sent;        /* client: request written; server: request read */
 	int resp_done;       /* client: response complete; server: response sent */
 	int close_sent;
@@ -387,6 +389,11 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && content_type == SSL3_RT_HANDSHAKE &&
 	    len > 0 && ((const uint8_t *)buf)[0] == SSL3_MT_CLIENT_KEY_EXCHANGE)
 		kexview_server_read(sd->e->log, &sd->e->capdata, 0);
+	/* whether this side's records are protected yet (an alert says) */
+	if (content_type == SSL3_RT_HANDSHAKE && len > 0 && ((const uint8_t *)buf)[0] == SSL3_MT_SERVER_HELLO)
+		sd->sh_seen = 1;
+	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
+		sd->ccs_out = 1;
 	if (!reports(sd, write_p))
 		return;
 	switch (content_type) {
@@ -404,8 +411,18 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
 			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
 			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
-		if (ev != NULL)
+		if (ev != NULL) {
 			tlsdecode_alert(ev);
+			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
+			 * 1.3 everything after the ServerHello (RFC 8446 5) */
+			if (write_p && (SSL_version(ssl) == TLS1_3_VERSION ? sd->sh_seen : sd->ccs_out))
+				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
+					    SSL_version(ssl) == TLS1_3_VERSION
+						    ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+						    : "encrypted: it follows this side's ChangeCipherSpec");
+			else if (write_p)
+				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
+		}
 		break;
 	default:
 		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content

@@ -227,6 +227,14 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		return;
 	}
 	first_line(line, sizeof line, sum);
+	if (ev->name == EV_TLS_ALERT && wire != NULL && wire->value != NULL &&
+	    strncmp(wire->value, "encrypted", 9) == 0) {
+		if (strncasecmp(line, label, strlen(label)) == 0)
+			snprintf(buf, len, "[encrypted] %s", line);
+		else
+			snprintf(buf, len, "[encrypted] %s: %s", label, line);
+		return;
+	}
 	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
 	 * mark says it was a check */
 	if (strncmp(label, "check: ", 7) == 0) {

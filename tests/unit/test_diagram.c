@@ -104,6 +104,9 @@ static void test_labels_and_classes(void **state)
 	assert_string_equal(buf, "Alert: fatal certificate_expired");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close_notify");
 	assert_int_equal(diagram_class(ev), CLS_TLS);
+	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: it follows this side's ChangeCipherSpec");
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] Alert: warning close_notify");
 	ev = evlog_add(&log, EV_ERROR_TIMEOUT, ACTOR_APP, DIR_LOCAL, NULL, 0, "no answer");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");

@@ -162,6 +162,34 @@ static void records_equal_http(const struct evlog *log, const struct evlog *http
 	assert_true(resp > msg_from(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER));
 }
 
+/* The client's close_notify says it was encrypted, and the wire agrees:
+ * its last record is an alert of 2 + 8 + 16 bytes (TLS 1.2 AES-GCM:
+ * explicit nonce, tag) or an application_data record (TLS 1.3 hides the
+ * type). */
+static void close_notify_encrypted(const struct run *r, int tls13)
+{
+	const struct capture_blob *w = &r->cap->wire[0];
+	const struct field *f;
+	size_t pos = 0, last = 0;
+	long a = msg_from(&r->log, EV_TLS_ALERT, ACTOR_CLIENT);
+
+	assert_true(a >= 0);
+	f = event_find_field(r->log.ev[a], "on_the_wire");
+	assert_non_null(f);
+	assert_int_equal(strncmp(f->value, "encrypted", 9), 0);
+	while (pos + 5 <= w->len) {
+		last = pos;
+		pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
+	}
+	assert_int_equal(pos, w->len);
+	if (tls13) {
+		assert_int_equal(w->p[last], 23);
+	} else {
+		assert_int_equal(w->p[last], 21);
+		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2 + 8 + 16);
+	}
+}
+
 /* Re-run every view on the capture, from scratch, into a new log. */
 static void rerun(struct capture *cap, struct evlog *log)
 {
@@ -338,6 +366,7 @@ static void test_rsa_ems(void **state)
 	(void)state;
 	run_all(&r, &cfg);
 	check12(&r, 1, 1);
+	close_notify_encrypted(&r, 0);
 	corrupt12(&r, 1);
 	run_free(&r);
 }
@@ -394,6 +423,7 @@ static void test_tls13(void **state)
 
 	(void)state;
 	run_all(&r, &cfg);
+	close_notify_encrypted(&r, 1);
 	sh = msg_from(l, EV_TLS_SERVER_HELLO, ACTOR_SERVER);
 	ec = evlog_find(l, EV_KEX_ECDHE, 0);
 	keys = evlog_find(l, EV_KEX_TLS13_KEYS, 0);

@@ -139,6 +139,8 @@ static void assert_rejected(const struct run *r, const struct expect *x)
 	assert_int_equal(alert->actor, ACTOR_CLIENT);
 	assert_int_equal(alert->dir, DIR_C2S);
 	assert_true(a > evlog_find(&r->log, EV_CERT_VERDICT, 0));
+	/* before ChangeCipherSpec (TLS 1.2) the alert goes in the clear */
+	assert_int_equal(strncmp(value(alert, "on_the_wire"), "in the clear", 12), 0);
 	/* on the wire: level fatal (2), then the description */
 	assert_int_equal(alert->raw_len, 2);
 	assert_int_equal(alert->raw[0], 2);
