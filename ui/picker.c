@@ -214,6 +214,15 @@ void picker_draw(struct grid *g, struct picker *p)
 		if (cur && p->can_cancel)
 			grid_text(g, g->w - 12, y, 10, " (current)", CLS_DIM, 0);
 	}
+	/* entries out of view are announced, above and below the list */
+	for (int end = 0; end < 2; end++) {
+		int y = end ? y0 + rows - 1 : y0;
+
+		if (end ? (size_t)(p->scroll + rows) >= p->n : p->scroll == 0)
+			continue;
+		grid_fill(g, g->w - 11, y, 10, 1, ' ', CLS_DEFAULT, 0);
+		grid_text(g, g->w - 9, y, 8, end ? "v more" : "^ more", CLS_DIM, GA_BOLD);
+	}
 	if (sel != NULL)
 		grid_wrap(g, 2, g->h - 5, g->w - 4, 3, sel->desc, CLS_DEFAULT, 0);
 	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);

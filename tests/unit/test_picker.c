@@ -78,6 +78,13 @@ static void test_menu(void **state)
 	picker_draw(&g, &p);
 	assert_true(screen_has(&g, "mitm, attacker CA trusted"));
 	assert_false(screen_has(&g, "01-one"));
+	assert_true(screen_has(&g, " ^ more"));
+	assert_false(screen_has(&g, " v more"));
+	picker_action(&p, ACT_HOME);
+	picker_draw(&g, &p);
+	assert_true(screen_has(&g, " v more"));
+	assert_false(screen_has(&g, " ^ more"));
+	picker_action(&p, ACT_END);
 	picker_draw(&g, &p);
 	grid_free(&g);
 	/* the current scenario is marked beside its title, not over it */
