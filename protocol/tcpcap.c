@@ -77,22 +77,34 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* The next TCP option at or after *pos among len option bytes, NOPs
+ * skipped: returns its kind, with its offset in *at and length in *olen,
+ * and moves *pos past it; -1 at the end of the list or at an option that
+ * would run past it (bounds-checked: the packet is untrusted). */
+static int next_option(const uint8_t *opt, size_t len, size_t *pos, size_t *at, uint8_t *olen)
+{
+	size_t i = *pos;
+
+	while (i < len && opt[i] == 1)
+		i++;
+	if (i >= len || opt[i] == 0 || i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+		return -1;
+	*at = i;
+	*olen = opt[i + 1];
+	*pos = i + *olen;
+	return opt[i];
+}
+
 /* The window scale option's shift among these TCP options, or -1. */
 static int find_wscale(const uint8_t *opt, size_t len)
 {
-	size_t i = 0;
+	size_t pos = 0, at;
+	uint8_t olen;
+	int kind;
 
-	while (i < len && opt[i] != 0) {
-		if (opt[i] == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			return -1;
-		if (opt[i] == 3 && opt[i + 1] == 3)
-			return opt[i + 2] > 14 ? 14 : opt[i + 2]; /* RFC 7323 2.3 */
-		i += opt[i + 1];
-	}
+	while ((kind = next_option(opt, len, &pos, &at, &olen)) >= 0)
+		if (kind == 3 && olen == 3)
+			return opt[at + 2] > 14 ? 14 : opt[at + 2]; /* RFC 7323 2.3 */
 	return -1;
 }
 
@@ -244,23 +256,11 @@ void tcpcap_flags_str(uint8_t flags, char *buf, size_t n)
  * timestamps), bounds-checked against the header length. */
 static void option_fields(struct event *ev, const uint8_t *opt, size_t len, size_t base)
 {
-	size_t i = 0;
+	size_t pos = 0, i;
+	uint8_t olen;
+	int kind;
 
-	while (i < len) {
-		uint8_t kind = opt[i];
-		uint8_t olen;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len)
-			break;
-		olen = opt[i + 1];
-		if (olen < 2 || i + olen > len)
-			break;
+	while ((kind = next_option(opt, len, &pos, &i, &olen)) >= 0) {
 		if (kind == 2 && olen == 4)
 			event_field(ev, 1, "mss", base + i, olen, "%u", get16(opt + i + 2));
 		else if (kind == 3 && olen == 3)
@@ -272,8 +272,7 @@ static void option_fields(struct event *ev, const uint8_t *opt, size_t len, size
 			event_field(ev, 1, "timestamps", base + i, olen, "TSval %u TSecr %u",
 				    get32(opt + i + 2), get32(opt + i + 6));
 		else
-			event_field(ev, 1, "option", base + i, olen, "kind %u, %u bytes", kind, olen);
-		i += olen;
+			event_field(ev, 1, "option", base + i, olen, "kind %u, %u bytes", (unsigned)kind, olen);
 	}
 }
 
