@@ -181,7 +181,9 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 	const char *label = evname_label(ev->name);
 	const char *sum = ev->summary != NULL ? ev->summary : "";
 	const struct field *wire = event_find_field(ev, "on_the_wire");
-	const char *mark = NULL;
+	/* the record that carried it was encrypted */
+	int enc = wire != NULL && wire->value != NULL && strncmp(wire->value, "encrypted", 9) == 0;
+	const char *mark = "";
 	char line[256];
 	enum shape sh = diagram_shape(ev);
 	enum layer l = evname_layer(ev->name);
@@ -212,42 +214,35 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		}
 	}
 	/* a check or comparison leads with its outcome: a tick or a cross
-	 * (ok / FAIL in ASCII), which the colour repeats */
+	 * (ok / FAIL in ASCII), which the colour repeats; an alert sent in
+	 * an encrypted record says so first */
 	if (ev->result == RESULT_PASS || ev->verified == 1)
 		mark = ascii ? "ok " : "\u2713 ";
 	else if (ev->result == RESULT_FAIL || ev->verified == 0)
 		mark = ascii ? "FAIL " : "\u2717 ";
+	else if (enc && ev->name == EV_TLS_ALERT)
+		mark = "[encrypted] ";
 	/* handshake arrows say what they are, and whether the record that
 	 * carried them was encrypted; the inspector has the detail */
 	if (sum[0] == '\0' || (l == LAYER_TLS && ev->name != EV_TLS_ALERT &&
 			       sh != SHAPE_NOTE_CLIENT && sh != SHAPE_NOTE_SERVER)) {
-		int enc = wire != NULL && wire->value != NULL && strncmp(wire->value, "encrypted", 9) == 0;
-
-		snprintf(buf, len, "%s%s%s", mark ? mark : "", enc ? "[encrypted] " : "", label);
+		snprintf(buf, len, "%s%s%s", mark, enc ? "[encrypted] " : "", label);
 		return;
 	}
 	first_line(line, sizeof line, sum);
-	if (ev->name == EV_TLS_ALERT && wire != NULL && wire->value != NULL &&
-	    strncmp(wire->value, "encrypted", 9) == 0) {
-		if (strncasecmp(line, label, strlen(label)) == 0)
-			snprintf(buf, len, "[encrypted] %s", line);
-		else
-			snprintf(buf, len, "[encrypted] %s: %s", label, line);
-		return;
-	}
 	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
 	 * mark says it was a check */
 	if (strncmp(label, "check: ", 7) == 0) {
 		if (strncasecmp(line, label + 7, strlen(label + 7)) == 0)
-			snprintf(buf, len, "%s%s", mark ? mark : "", line);
+			snprintf(buf, len, "%s%s", mark, line);
 		else
-			snprintf(buf, len, "%s%s: %s", mark ? mark : "", label + 7, line);
+			snprintf(buf, len, "%s%s: %s", mark, label + 7, line);
 		return;
 	}
 	if (strncasecmp(line, label, strlen(label)) == 0)
-		snprintf(buf, len, "%s%s", mark ? mark : "", line);
+		snprintf(buf, len, "%s%s", mark, line);
 	else
-		snprintf(buf, len, "%s%s: %s", mark ? mark : "", label, line);
+		snprintf(buf, len, "%s%s: %s", mark, label, line);
 }
 
 /* Append one row, growing the array. */
@@ -415,9 +410,8 @@ static void fit_words(char *text, size_t size, int maxw, int ascii)
 {
 	const char *ell = ascii ? "~" : "\u2026";
 	size_t cut = 0;
-	int col = 0;
-
 	size_t i = 0;
+	int col = 0;
 
 	if (maxw < 8 || grid_text_width(text) <= maxw)
 		return;
