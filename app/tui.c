@@ -457,7 +457,7 @@ static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal
 
 	/* too small to see anything: only quitting (and resizing) acts, and
 	 * play waits, so nothing moves unseen */
-	if (COLS < VIEW_MIN_W || LINES < VIEW_MIN_H) {
+	if (VIEW_TOO_SMALL(COLS, LINES)) {
 		if (ch == KEY_RESIZE)
 			return VF_REDRAW;
 		return ch != ERR && key_action(ch) == ACT_QUIT ? view_action(&t->view, &t->log, ACT_QUIT) : 0;

@@ -376,6 +376,9 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 {
 	struct side *sd = side_of(ssl);
 	struct event *ev;
+	/* the handshake message type, or -1 */
+	int hs_type = content_type == SSL3_RT_HANDSHAKE && len > 0 ? ((const uint8_t *)buf)[0] : -1;
+	int tls13 = SSL_version(ssl) == TLS1_3_VERSION;
 
 	(void)version;
 	(void)arg;
@@ -386,11 +389,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 				  len);
 	/* the server decrypts the pre-master secret as it reads the
 	 * ClientKeyExchange, before it answers */
-	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && content_type == SSL3_RT_HANDSHAKE &&
-	    len > 0 && ((const uint8_t *)buf)[0] == SSL3_MT_CLIENT_KEY_EXCHANGE)
+	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE)
 		kexview_server_read(sd->e->log, &sd->e->capdata, 0);
 	/* whether this side's records are protected yet (an alert says) */
-	if (content_type == SSL3_RT_HANDSHAKE && len > 0 && ((const uint8_t *)buf)[0] == SSL3_MT_SERVER_HELLO)
+	if (hs_type == SSL3_MT_SERVER_HELLO)
 		sd->sh_seen = 1;
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
@@ -401,7 +403,7 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 		emit_handshake(sd, write_p, buf, len);
 		break;
 	case SSL3_RT_CHANGE_CIPHER_SPEC:
-		ev = side_event(sd, write_p, EV_TLS_CHANGE_CIPHER_SPEC, buf, len, "%s", SSL_version(ssl) == TLS1_3_VERSION
+		ev = side_event(sd, write_p, EV_TLS_CHANGE_CIPHER_SPEC, buf, len, "%s", tls13
 					     ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
 					     : "ChangeCipherSpec: my next records are encrypted with the new keys");
 		if (ev != NULL)
@@ -415,11 +417,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 			tlsdecode_alert(ev);
 			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
 			 * 1.3 everything after the ServerHello (RFC 8446 5) */
-			if (write_p && (SSL_version(ssl) == TLS1_3_VERSION ? sd->sh_seen : sd->ccs_out))
+			if (write_p && (tls13 ? sd->sh_seen : sd->ccs_out))
 				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
-					    SSL_version(ssl) == TLS1_3_VERSION
-						    ? "encrypted: TLS 1.3 protects every record after the ServerHello"
-						    : "encrypted: it follows this side's ChangeCipherSpec");
+					    tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+						  : "encrypted: it follows this side's ChangeCipherSpec");
 			else if (write_p)
 				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
 		}

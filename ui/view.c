@@ -519,7 +519,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		v->revealed = log->n;
 	if (v->selected >= (int)v->revealed)
 		v->selected = (int)v->revealed - 1;
-	if (g->w < VIEW_MIN_W || g->h < VIEW_MIN_H) {
+	if (VIEW_TOO_SMALL(g->w, g->h)) {
 		draw_too_small(g);
 		return;
 	}

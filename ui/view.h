@@ -16,6 +16,9 @@
 /* The smallest terminal the full layout needs. */
 #define VIEW_MIN_W 80
 #define VIEW_MIN_H 24
+/* Whether a w x h screen is below the minimum: the view asks to enlarge
+ * it, and the TUI lets only q act. */
+#define VIEW_TOO_SMALL(w, h) ((w) < VIEW_MIN_W || (h) < VIEW_MIN_H)
 
 enum action {
 	ACT_NONE, ACT_NEXT, ACT_BACK, ACT_PLAY, ACT_FASTER, ACT_SLOWER, ACT_UP,
