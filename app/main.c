@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/bench.h"
 #include "app/cli.h"
@@ -83,6 +84,19 @@ int main(int argc, char **argv)
 		return serve_run(&opt);
 	case MODE_TUI:
 		break;
+	}
+	/* the live view draws on a terminal and reads keys from one: redirected,
+	 * it would wait for keys on a blank screen or write escape codes into a
+	 * file, so say what to use instead and stop at once */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		const char *which = !isatty(STDIN_FILENO)
+					    ? (!isatty(STDOUT_FILENO) ? "standard input and output are" : "standard input is")
+					    : "standard output is";
+
+		fprintf(stderr, "httpsviz: the live view needs a terminal, and %s not one\n"
+				"  for text output use --trace (or --json), e.g. httpsviz --trace > out.txt\n",
+			which);
+		return EXIT_USAGE;
 	}
 	tui = (struct tui_options){
 		.ascii = opt.ascii,
