@@ -6,12 +6,17 @@ BUILD   ?= build
 PKGS    := openssl ncursesw libpcap
 PREFIX  ?= /usr/local
 SHAREDIR = $(PREFIX)/share/httpsviz
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man/man1
+# Packagers: make install DESTDIR=/tmp/pkg PREFIX=/usr.  CPPFLAGS, CFLAGS
+# and LDFLAGS are honoured.  The installed program finds its lessons next to
+# itself (PREFIX/bin/../share/httpsviz/lessons) whatever PREFIX it was built
+# with; the compiled-in SHAREDIR is only a fallback.
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. \
-	-DHTTPSVIZ_SHAREDIR='"$(SHAREDIR)"' -MMD -MP \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -I. \
+	-MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LDLIBS = $(shell pkg-config --libs cmocka 2>/dev/null) $(LDLIBS)
 
@@ -24,7 +29,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BIN      := $(BUILD)/httpsviz
 
-.PHONY: all deps run test unit e2e check fuzz bench install clean
+.PHONY: all deps run test unit e2e check fuzz bench install uninstall clean catalogue
 all: $(BIN) httpsviz
 
 deps:
@@ -38,13 +43,24 @@ $(BUILD)/%.o: %.c
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The fallback share directory is compiled into lessondir.o alone, which is
+# rebuilt when PREFIX changes (the stamp is rewritten only then).
+$(BUILD)/sharedir.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' > $@
+$(BUILD)/lessons/lessondir.o: lessons/lessondir.c $(BUILD)/sharedir.stamp
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -DHTTPSVIZ_SHAREDIR='"$(SHAREDIR)"' -c $< -o $@
+FORCE:
+
 $(BUILD)/libhttpsviz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
 $(BIN): $(BUILD)/app/main.o $(BUILD)/libhttpsviz.a
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A convenience link so ./httpsviz works from the checkout.
 httpsviz: $(BIN)
@@ -53,7 +69,7 @@ httpsviz: $(BIN)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhttpsviz.a tests/unit/testutil.h tests/unit/gridutil.h tests/unit/engineutil.h
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhttpsviz.a $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhttpsviz.a $(TEST_LDLIBS)
 
 run: deps $(BIN)
 	./$(BIN)
@@ -79,10 +95,17 @@ bench: deps $(BIN)
 	./$(BIN) bench
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/httpsviz
-	install -m 644 lessons/*.lesson $(DESTDIR)$(SHAREDIR)/lessons/ 2>/dev/null || true
-	install -m 644 man/httpsviz.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(MANDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/httpsviz
+	install -m 644 lessons/*.lesson lessons/FORMAT.md $(DESTDIR)$(SHAREDIR)/lessons/
+	install -m 644 man/httpsviz.1 $(DESTDIR)$(MANDIR)/httpsviz.1
+
+# Removes what install put there (and the share directory when it is left
+# empty); never a directory that holds anything else.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/httpsviz $(DESTDIR)$(MANDIR)/httpsviz.1
+	rm -f $(addprefix $(DESTDIR)$(SHAREDIR)/lessons/,$(notdir $(wildcard lessons/*.lesson)) FORMAT.md)
+	rmdir $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(SHAREDIR) 2>/dev/null || true
 
 clean:
 	rm -rf build httpsviz

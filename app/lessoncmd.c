@@ -64,8 +64,10 @@ int lessoncmd_list(void)
 		return 2;
 	}
 	if (n == 0) {
-		fprintf(stderr, "httpsviz: no lessons found (looked in the share directory, "
-				"$XDG_DATA_HOME/httpsviz/lessons and ./lessons)\n");
+		char where[1024];
+
+		lessondir_where(where, sizeof where);
+		fprintf(stderr, "httpsviz: no lessons found (*.lesson); looked in: %s\n", where);
 		return 2;
 	}
 	for (long i = 0; i < n; i++)

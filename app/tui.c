@@ -354,6 +354,13 @@ static int open_picker(struct tui *t, int can_cancel)
 	if (picker_build(&t->picker, t->lessons, (size_t)t->nlessons) < 0)
 		return -1;
 	t->picker.can_cancel = can_cancel;
+	if (t->nlessons == 0) {
+		/* say where they were looked for: a packager or teacher can act */
+		char where[400];
+
+		lessondir_where(where, sizeof where);
+		snprintf(t->picker.note, sizeof t->picker.note, "No lessons found (*.lesson) in: %s", where);
+	}
 	t->picker.cur_scenario = t->cfg.scenario;
 	t->picker.cur_trust = t->cfg.trust_attacker;
 	/* from the TUI the cursor starts on what runs now: the lesson, else

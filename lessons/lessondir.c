@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lessons/lesson.h"
 #include "protocol/sanitize.h"
@@ -16,7 +17,7 @@
 #endif
 
 #define SUFFIX ".lesson"
-#define MAX_DIRS 3
+#define MAX_DIRS LESSONDIR_MAX_DIRS
 #define MAX_LESSONS 500
 
 /* A new string "a/b" (b may be NULL). */
@@ -29,26 +30,64 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
+/* The parent of the directory holding the running program (a new string:
+ * "/opt/x" for /opt/x/bin/httpsviz), or NULL. */
+static char *exe_parent(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(buf, '/');
+		if (slash == NULL || slash == buf)
+			return NULL;
+		*slash = '\0';
+	}
+	return strdup(buf);
+}
+
+/* Add path to dirs unless it is NULL or already there (then it is freed). */
+static void add_dir(char **dirs, size_t *n, size_t max, char *path)
+{
+	for (size_t i = 0; path != NULL && i < *n; i++) {
+		if (strcmp(dirs[i], path) == 0) {
+			free(path);
+			return;
+		}
+	}
+	if (path != NULL && *n < max)
+		dirs[(*n)++] = path;
+	else
+		free(path);
+}
+
 /* see lessondir.h */
 size_t lessondir_dirs(char **dirs, size_t max)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
-	char *cand[MAX_DIRS] = {NULL, NULL, NULL};
+	char *top = exe_parent();
 	size_t n = 0;
 
-	cand[0] = join(HTTPSVIZ_SHAREDIR, "lessons");
-	if (xdg != NULL && xdg[0] == '/')
-		cand[1] = join(xdg, "httpsviz/lessons");
-	else if (home != NULL && home[0] != '\0')
-		cand[1] = join(home, ".local/share/httpsviz/lessons");
-	cand[2] = join("lessons", NULL);
-	for (size_t i = 0; i < MAX_DIRS; i++) {
-		if (cand[i] != NULL && n < max)
-			dirs[n++] = cand[i];
-		else
-			free(cand[i]);
+	/* next to the program first, so an installed copy finds its own
+	 * lessons whatever PREFIX it was built with (PREFIX/bin/httpsviz ->
+	 * PREFIX/share/httpsviz/lessons; build/httpsviz -> lessons/ of the
+	 * checkout) */
+	if (top != NULL) {
+		add_dir(dirs, &n, max, join(top, "share/httpsviz/lessons"));
+		add_dir(dirs, &n, max, join(top, "lessons"));
+		free(top);
 	}
+	add_dir(dirs, &n, max, join(HTTPSVIZ_SHAREDIR, "lessons"));
+	if (xdg != NULL && xdg[0] == '/')
+		add_dir(dirs, &n, max, join(xdg, "httpsviz/lessons"));
+	else if (home != NULL && home[0] != '\0')
+		add_dir(dirs, &n, max, join(home, ".local/share/httpsviz/lessons"));
+	add_dir(dirs, &n, max, join("lessons", NULL));
 	return n;
 }
 
@@ -236,4 +275,24 @@ void lessondir_free(struct lessondir_entry *list, size_t n)
 		free(list[i].description);
 	}
 	free(list);
+}
+
+/* see lessondir.h */
+void lessondir_where(char *buf, size_t size)
+{
+	char *dirs[MAX_DIRS];
+	size_t nd = lessondir_dirs(dirs, MAX_DIRS);
+	size_t used = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < nd; i++) {
+		if (used < size) {
+			int k = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", dirs[i]);
+
+			used += k > 0 ? (size_t)k : 0;
+		}
+		free(dirs[i]);
+	}
 }

@@ -12,10 +12,18 @@ struct lessondir_entry {
 	char *description;
 };
 
-/* The directories searched, in order: HTTPSVIZ_SHAREDIR "/lessons",
+/* At most this many directories are searched. */
+#define LESSONDIR_MAX_DIRS 6
+
+/* The directories searched, in order: TOP/share/httpsviz/lessons and
+ * TOP/lessons, TOP being the parent of the running program's directory (so
+ * an installed PREFIX/bin/httpsviz finds its lessons whatever PREFIX the
+ * build was made with, and a checkout's build/httpsviz its lessons/), HTTPSVIZ_SHAREDIR "/lessons",
  * $XDG_DATA_HOME/httpsviz/lessons (default ~/.local/share/...), ./lessons.
- * Fills up to max paths (new strings), returns how many. */
+ * Fills up to max paths (new strings, no repeats), returns how many. */
 size_t lessondir_dirs(char **dirs, size_t max);
+/* The directories searched, as one line "A, B, C" into buf (cut to size). */
+void lessondir_where(char *buf, size_t size);
 /* Every *.lesson in those directories (a name found earlier wins), sorted
  * by name.  Returns the count and a new array in *out (free with
  * lessondir_free), or -1 when out of memory. */

@@ -169,6 +169,7 @@ void picker_draw(struct grid *g, struct picker *p)
 	const struct pick_item *sel = picker_selected(p);
 	int rows = list_rows(g->h);
 	int y0 = 3;
+	int nl = 0;
 	int namew = 28;
 
 	grid_clear(g);
@@ -184,6 +185,13 @@ void picker_draw(struct grid *g, struct picker *p)
 		  GA_BOLD | GA_REVERSE);
 	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a certificate scenario.",
 		  CLS_DEFAULT, 0);
+	if (p->note[0] != '\0') {
+		nl = grid_wrap(g, 1, 2, g->w - 2, 3, p->note, CLS_ERROR, GA_BOLD);
+		y0 += nl;
+		rows -= nl;
+		if (rows < 1)
+			rows = 1;
+	}
 	/* keep the selection in view, with its heading when it fits */
 	if (p->sel - 1 < p->scroll)
 		p->scroll = p->sel - 1;

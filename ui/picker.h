@@ -40,6 +40,8 @@ struct picker {
 	int can_cancel;      /* opened from the TUI: Esc goes back to it */
 	enum scenario cur_scenario;  /* marked as the current one */
 	int cur_trust;
+	char note[512];      /* shown above the list when not "" (e.g. where
+			      * lessons were looked for when none was found) */
 };
 
 /* Build the menu from the lessons found (list may be NULL when n is 0; its
