@@ -175,7 +175,7 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 		fprintf(out, "{\"exchange\":%d,", exchange);
 	else
 		fputc('{', out);
-	fprintf(out, "\"seq\":%u,\"t_us\":%llu,\"step\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"peer\":\"%s\","
+	fprintf(out, "\"seq\":%u,\"t_us\":%llu,\"flight\":%d,\"actor\":\"%s\",\"direction\":\"%s\",\"peer\":\"%s\","
 		     "\"layer\":\"%s\",\"name\":\"%s\",\"summary\":",
 		ev->seq, (unsigned long long)ev->t_us, ev->step, actor_str(ev->actor), direction_str(ev->dir),
 		actor_str(ev->peer), layer_str(evname_layer(ev->name)), evname_str(ev->name));

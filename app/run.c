@@ -59,7 +59,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 				output_json_event(stdout, ev);
 			} else {
 				if (ev->step != last_step)
-					printf("--- step %d ---\n", ev->step);
+					printf("--- flight %d ---\n", ev->step);
 				output_trace_event(stdout, ev, opt->verbose);
 			}
 			last_step = ev->step;
@@ -75,7 +75,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 		long r = evlog_find(&log, EV_HTTP_RESPONSE, 0);
 		const struct field *status = r >= 0 ? event_find_field(log.ev[r], "status") : NULL;
 
-		printf("done: %d steps, %zu events, %s %s, HTTP %s\n", engine_steps(e), log.n, engine_version(e),
+		printf("done: %d flights, %zu events, %s %s, HTTP %s\n", engine_steps(e), log.n, engine_version(e),
 		       engine_cipher(e), status ? status->value : "-");
 	}
 	engine_free(e);

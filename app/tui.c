@@ -211,6 +211,10 @@ static enum action key_action(int ch)
 		return ACT_HEX;
 	case 'm': case 'M':
 		return ACT_MENU;
+	case 'i':
+		return ACT_SIDE;
+	case 'v':
+		return ACT_READ;
 	case 'r':
 		return ACT_RESTART;
 	case 'q': case 'Q': case 3:

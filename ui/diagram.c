@@ -403,6 +403,64 @@ static int column(const struct geom *gm, enum actor a)
 	return gm->mid;
 }
 
+/* Columns the label of ev gets on its row (without the brackets of a
+ * note), by the same rules draw_event() draws with. */
+static int label_room(const struct geom *gm, const struct event *ev, int mitm, int label_w)
+{
+	int span = gm->sx - gm->cx - 1;
+	enum actor from, to;
+	int a, b;
+
+	diagram_ends(ev, mitm, &from, &to);
+	if (from != to) {
+		a = column(gm, from);
+		b = column(gm, to);
+		return (a < b ? b - a : a - b) - 1 - 2;
+	}
+	switch (from) {
+	case ACTOR_CLIENT:
+	case ACTOR_SERVER:
+		return span - 5 - 2;
+	case ACTOR_MITM:
+		if (label_w + 2 <= gm->sx - gm->mid - 5)
+			return label_w;
+		return gm->sx - 2 - (gm->cx + 3) - 2;
+	default:
+		return span - 2;
+	}
+}
+
+/* see diagram.h */
+int diagram_label_fits(const struct rect *r, const struct event *ev, int mitm, int ascii)
+{
+	char label[200];
+	struct geom gm = geometry(r);
+	int lw;
+
+	diagram_label(ev, label, sizeof label, ascii);
+	lw = grid_text_width(label);
+	return lw <= label_room(&gm, ev, mitm, lw);
+}
+
+/* see diagram.h */
+int diagram_width_needed(const struct evlog *log, const struct diagram *d, int ascii, int max)
+{
+	int need = 24;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct event *ev;
+		struct rect r = {0, 0, need, 2};
+
+		if (d->rows[i].kind != ROW_EVENT || d->rows[i].ev >= log->n)
+			continue;
+		ev = log->ev[d->rows[i].ev];
+		while (r.w < max && !diagram_label_fits(&r, ev, d->mitm, ascii))
+			r.w++;
+		need = r.w;
+	}
+	return need;
+}
+
 /* When text (a buffer of size bytes) would be cut at maxw columns inside
  * a word that holds a number, cut it instead at the word boundary before,
  * marked with an ellipsis; other cuts are left to grid_text. */

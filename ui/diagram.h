@@ -96,6 +96,13 @@ int diagram_scroll_to(const struct diagram *d, int scroll, int row, int height);
 /* Rows available for the diagram body in a region of height h. */
 int diagram_body_height(const struct rect *r);
 
+/* Whether ev's whole label fits on its row in a diagram drawn into r (with
+ * the interceptor's lifeline when mitm): when not, the row shows it cut. */
+int diagram_label_fits(const struct rect *r, const struct event *ev, int mitm, int ascii);
+/* The narrowest width (at least 24, at most max) at which every event row
+ * of d shows its whole label. */
+int diagram_width_needed(const struct evlog *log, const struct diagram *d, int ascii, int max);
+
 /* Draw the header (Client / network / Server) and the visible rows. */
 void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 		  const struct diagram *d, const struct diagram_opts *o);

@@ -309,7 +309,7 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 		grid_wrap(g, r->x, y, r->w, r->h,
 			  o->rewound ? "Inspector: rewound to the start. Press Space or n to show the "
 				       "messages again (the exchange itself is not repeated)."
-				     : "Inspector: press Space or n to perform the first step, then "
+				     : "Inspector: press Space or n to perform the first flight, then "
 				       "select a message with Up/Down and press Enter to look inside it.",
 			  CLS_DIM, 0);
 		return;

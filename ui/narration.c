@@ -122,11 +122,14 @@ unsigned narration_key(struct narration *n, int key)
 	if (n->run == NULL)
 		return 0;
 	if ((key == NARR_TEXT_UP || key == NARR_TEXT_DOWN) && n->step != NULL) {
-		/* the upper bound is the layout's: narration_draw() clamps */
+		/* a page at a time, one line kept for context; the upper bound
+		 * is the layout's: narration_draw() clamps */
+		int page = n->text_page > 2 ? n->text_page - 1 : 1;
+
 		if (key == NARR_TEXT_DOWN)
-			n->text_top++;
-		else if (n->text_top > 0)
-			n->text_top--;
+			n->text_top += page;
+		else
+			n->text_top = n->text_top > page ? n->text_top - page : 0;
 		return NF_REDRAW;
 	}
 	if (key == NARR_EXPLORE_KEY && narration_ended(n, 0))
@@ -447,6 +450,7 @@ static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 	if (n->text_top > lines - b->maxlines)
 		n->text_top = lines - b->maxlines;
 	top = n->text_top;
+	n->text_page = b->maxlines;
 	for (int i = 0; i < top; i++) {
 		size_t skip;
 		size_t len = grid_wrap_prefix(b->text + b->start, w, &skip);
@@ -455,10 +459,10 @@ static void scroll_text(struct blocks *bs, struct block *b, int lines, int w,
 	}
 	/* the hint must not wrap the progress line (the layout is counted):
 	 * the long form, else the short one, else none */
-	snprintf(hint[0], sizeof hint[0], "  (text lines %d-%d of %d: %c %c scroll)", top + 1,
-		 top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN);
-	snprintf(hint[1], sizeof hint[1], "  (%c %c more)", NARR_TEXT_UP, NARR_TEXT_DOWN);
-	snprintf(hint[2], sizeof hint[2], " %c%c", NARR_TEXT_UP, NARR_TEXT_DOWN);
+	snprintf(hint[0], sizeof hint[0], "  (lines %d-%d of %d: %c %c page, %c all)", top + 1,
+		 top + b->maxlines, lines, NARR_TEXT_UP, NARR_TEXT_DOWN, NARR_READ_KEY);
+	snprintf(hint[1], sizeof hint[1], "  (%c all, %c %c more)", NARR_READ_KEY, NARR_TEXT_UP, NARR_TEXT_DOWN);
+	snprintf(hint[2], sizeof hint[2], " (%c all)", NARR_READ_KEY);
 	for (int i = 0; i < 3 && bs->n > 1; i++) {
 		if (asprintf(&line, "%s%s", bs->b[1].text, hint[i]) < 0)
 			return;

@@ -38,6 +38,8 @@ enum narr_qstate {
 /* The keys that scroll a narration too long for its pane. */
 #define NARR_TEXT_UP '['
 #define NARR_TEXT_DOWN ']'
+/* The key of the reading view: the step's text over the whole screen. */
+#define NARR_READ_KEY 'v'
 
 struct narration {
 	const struct lesson *l;
@@ -54,6 +56,7 @@ struct narration {
 	int pause;                        /* the current step asked to pause */
 	int text_top;                     /* first line of the step's text shown
 					   * when the pane is too short for it */
+	int text_page;                    /* lines of it the last draw showed */
 };
 
 /* Start following lesson l (which must outlive n).  Returns 0, -1 when out
@@ -71,7 +74,8 @@ int narration_holding(const struct narration *n);
 /* A key from the learner: '1'..'9' answer (or toggle a pick when several
  * choices are right), Enter ('\n') submits the toggled picks, NARR_SKIP_KEY
  * skips, NARR_EXPLORE_KEY leaves an ended lesson, NARR_TEXT_UP and
- * NARR_TEXT_DOWN scroll the step's text by a line.  Returns NF_* bits, 0
+ * NARR_TEXT_DOWN page through the step's text (by the lines shown less one,
+ * so a line of context stays).  Returns NF_* bits, 0
  * when the key is not for the narration. */
 unsigned narration_key(struct narration *n, int key);
 /* The index of the step's highlighted field in ev (the event that fired

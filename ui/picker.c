@@ -181,7 +181,7 @@ void picker_draw(struct grid *g, struct picker *p)
 	if (namew > g->w / 3)
 		namew = g->w / 3;
 	grid_fill(g, 0, 0, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
-	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real step at a time", CLS_TITLE,
+	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real message at a time", CLS_TITLE,
 		  GA_BOLD | GA_REVERSE);
 	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a certificate scenario.",
 		  CLS_DEFAULT, 0);

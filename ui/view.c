@@ -15,24 +15,23 @@ static const int intervals_ms[] = {3000, 2000, 1200, 800, 500, 250, 100};
 
 /* The help overlay, one key per line. */
 static const char *const help_lines[] = {
-	"Space  n  Right   reveal the next step (asks the engine",
-	"                  for the next flight when all is shown)",
-	"b  Left           step back (the view rewinds, the",
-	"                  protocol does not)",
-	"p                 play / pause;  + -  faster / slower",
-	"Up  Down  click   select a message (or a field in the",
-	"                  inspector); PgUp PgDn Home End scroll",
-	"Enter  Tab        into the inspector; Tab or Esc back",
-	"x                 show or hide the hex dump",
-	"r                 restart with a fresh exchange",
-	"m                 menu: lessons, free exploration and the",
-	"                  certificate scenarios (good, expired, mitm...)",
-	"1-9  Enter  s     lesson: answer a question (Enter sends",
-	"                  several picks), s skips it; after the",
-	"                  lesson's end, e goes on exploring;",
-	"                  [ ] scroll a long narration",
-	"?                 this help (any key, q too, closes it)",
-	"q  Ctrl-C         quit",
+	"Space  n  Right  next event (all shown: the next flight)",
+	"b  Left          back one event (the protocol does not rewind)",
+	"p  + -           play / pause;  faster / slower",
+	"Up Down  k j     select an event (a field in the inspector)",
+	"g G  Home End    first / last event;  PgUp PgDn  a page",
+	"click  wheel     select an event;  scroll",
+	"/  n N  Esc      search events; next / previous match; end it",
+	"f                filter: hide TCP, certificate checks, keys",
+	"Enter  Tab  Esc  into the inspector and back",
+	"x  Left Right    hex dump on/off;  a byte cursor names its field",
+	"i                hide / show the side pane (inspector, lesson)",
+	"r                restart with a fresh exchange",
+	"m                menu: lessons, exploration, scenarios",
+	"1-9  Enter  s    lesson: answer (Enter sends the picks); skip",
+	"v  [ ]  e        lesson: text full screen; page it; explore",
+	"?  h  F1         this help (any key closes it)",
+	"q  Ctrl-C        quit",
 };
 #define NHELP ((int)(sizeof help_lines / sizeof help_lines[0]))
 
@@ -176,6 +175,28 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		v->help = 0;
 		return VF_REDRAW;
 	}
+	if (v->reading && v->narr != NULL) {
+		/* the reading view pages like a pager; v, Esc or Enter go back */
+		switch (a) {
+		case ACT_NEXT: case ACT_DOWN: case ACT_PGDN:
+			narration_key(v->narr, NARR_TEXT_DOWN);
+			return VF_REDRAW;
+		case ACT_BACK: case ACT_UP: case ACT_PGUP:
+			narration_key(v->narr, NARR_TEXT_UP);
+			return VF_REDRAW;
+		case ACT_READ: case ACT_ESC: case ACT_ENTER: case ACT_TAB:
+			v->reading = 0;
+			return VF_REDRAW;
+		case ACT_QUIT: case ACT_HELP: case ACT_MENU: case ACT_RESTART:
+			v->reading = 0;
+			break;
+		case ACT_TICK:
+			/* playing waits while the learner reads */
+			return 0;
+		default:
+			return 0;
+		}
+	}
 	switch (a) {
 	case ACT_NEXT:
 	case ACT_TICK:
@@ -200,7 +221,7 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		v->speed = v->speed < 0 ? 0 : v->speed >= NSPEEDS ? NSPEEDS - 1 : v->speed;
 		/* while playing the state line shows the speed already */
 		if (!v->playing)
-			snprintf(v->notice, sizeof v->notice, "play speed: a step every %.1f s%s",
+			snprintf(v->notice, sizeof v->notice, "play speed: an event every %.1f s%s",
 				 intervals_ms[v->speed] / 1000.0,
 				 v->speed == 0 ? " (slowest)" : v->speed == NSPEEDS - 1 ? " (fastest)" : "");
 		return VF_REDRAW | VF_TIMER;
@@ -224,9 +245,29 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		return VF_REDRAW;
 	case ACT_ENTER:
 		v->focus = FOCUS_INSPECTOR;
+		v->side_hidden = 0;
 		return VF_REDRAW;
 	case ACT_TAB:
 		v->focus = v->focus == FOCUS_DIAGRAM ? FOCUS_INSPECTOR : FOCUS_DIAGRAM;
+		if (v->focus == FOCUS_INSPECTOR)
+			v->side_hidden = 0;
+		return VF_REDRAW;
+	case ACT_SIDE:
+		v->side_hidden = !v->side_hidden;
+		if (v->side_hidden)
+			v->focus = FOCUS_DIAGRAM;
+		snprintf(v->notice, sizeof v->notice, "%s", v->side_hidden ? "side pane hidden: i shows it" : "");
+		return VF_REDRAW;
+	case ACT_READ:
+		if (v->narr == NULL) {
+			snprintf(v->notice, sizeof v->notice, "v reads a lesson's text: m opens the lessons");
+			return VF_REDRAW;
+		}
+		v->reading = 1;
+		if (v->playing) {
+			v->playing = 0;
+			return VF_REDRAW | VF_TIMER;
+		}
 		return VF_REDRAW;
 	case ACT_ESC:
 		v->focus = FOCUS_DIAGRAM;
@@ -377,9 +418,9 @@ static void draw_legend(struct grid *g, int y, int mono)
 {
 	if (mono) {
 		grid_text(g, 0, y, g->w,
-			  g->ascii ? "marks: |-[ ] a side's own step  ( ) kernel  { } interceptor  ok / FAIL  "
+			  g->ascii ? "marks: |-[ ] a side's own work  ( ) kernel  { } interceptor  ok / FAIL  "
 				     "[encrypted]"
-				   : "marks: \u251c\u2500[ ] a side's own step  ( ) kernel  { } interceptor  "
+				   : "marks: \u251c\u2500[ ] a side's own work  ( ) kernel  { } interceptor  "
 				     "\u2713 ok  \u2717 failed  [encrypted]",
 			  CLS_DIM, 0);
 		return;
@@ -426,13 +467,13 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 		hints[1] = "Space next  b back  ? help";
 	}
 	if (v->playing)
-		snprintf(state, sizeof state, "PLAYING %.1f s/step", intervals_ms[v->speed] / 1000.0);
+		snprintf(state, sizeof state, "PLAYING %.1f s/event", intervals_ms[v->speed] / 1000.0);
 	else
 		snprintf(state, sizeof state, "PAUSED");
 	if (v->revealed < v->high)
 		snprintf(pos, sizeof pos, "rewound: viewing %zu of %zu", v->revealed, v->high);
 	else
-		snprintf(pos, sizeof pos, "step %zu of %zu%s", v->revealed, log->n,
+		snprintf(pos, sizeof pos, "event %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	for (int level = 0; level < 6 && !done; level++) {
@@ -481,30 +522,112 @@ static void draw_help(struct grid *g)
 		grid_text(g, x + 3, y + 2 + i, w - 5, help_lines[i], CLS_DEFAULT, 0);
 }
 
-/* The lesson's pane above the inspector.  Room goes first to the whole
- * question, then to an inspector of a few rows, then to the narration; the
- * inspector gives way only when a question needs it. */
-static void draw_narration(struct grid *g, struct view *v, const struct evlog *log, int dw)
+/* The least the side pane keeps beside a diagram that grows to show its
+ * labels whole. */
+#define VIEW_SIDE_MIN 34
+/* The most lines the selected row's whole text takes. */
+#define VIEW_DETAIL_MAX 3
+
+/* see view.h */
+void view_layout(const struct view_layout_in *in, struct view_layout *out)
 {
-	int x = dw + 2, w = g->w - dw - 3, h = g->h - 3;
+	int detail = in->detail > VIEW_DETAIL_MAX ? VIEW_DETAIL_MAX : in->detail;
+	int bottom = in->h - 1 - (detail > 0 ? detail : 1);   /* first row under the panes */
+	int body = bottom - 1;
+	int full = in->side_hidden || (in->projector && !in->lesson && !in->inspecting);
+	int dw = in->w;
+
+	memset(out, 0, sizeof *out);
+	out->vsep = -1;
+	out->hsep = -1;
+	out->detail_y = bottom;
+	out->detail_h = detail;
+	out->legend_y = detail > 0 ? -1 : bottom;
+	/* a projector's lesson text: a band across the screen under the diagram */
+	if (in->projector && in->lesson && !in->side_hidden) {
+		int nh = in->narr_rows;
+
+		if (nh > body / 2)
+			nh = body / 2;
+		if (nh < 4)
+			nh = 4;
+		out->band = (struct rect){0, bottom - nh, in->w, nh};
+		out->hsep = bottom - nh - 1;
+		body -= nh + 1;
+		full = !in->inspecting;
+	}
+	if (!full) {
+		int base = in->projector ? in->w * 6 / 10 : in->lesson ? in->w * 46 / 100 : in->w * 55 / 100;
+
+		if (!in->lesson && !in->inspecting && in->need > base)
+			base = in->need < in->w - VIEW_SIDE_MIN - 1 ? in->need : in->w - VIEW_SIDE_MIN - 1;
+		dw = base < 46 ? 46 : base;
+		out->vsep = dw + 1;
+		out->side = (struct rect){dw + 2, 1, in->w - dw - 3, body};
+	}
+	out->diag = (struct rect){0, 1, dw, body};
+}
+
+/* The lesson's pane above the inspector in r.  Room goes first to the
+ * whole question, then to the step's text, then to the inspector (which
+ * keeps a few rows only when the text leaves them, or while it is in use);
+ * the text is cut only when even that is not enough (then [ ] page through
+ * it, and v shows it all). */
+static void draw_narration(struct grid *g, struct view *v, const struct evlog *log, const struct rect *r)
+{
 	int finished = v->done && v->revealed == log->n;
 	unsigned shown = v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0;
-	int full = narration_rows(v->narr, w, finished, 0);
-	/* at a question the text may shrink to one line (scrolled with [ ]) */
-	int least = narration_rows(v->narr, w, finished, narration_holding(v->narr) ? 1 : 3);
-	int avail = h - 1;
+	int full = narration_rows(v->narr, r->w, finished, 0);
+	/* at a question the text may shrink to one line (paged with [ ]) */
+	int least = narration_rows(v->narr, r->w, finished, narration_holding(v->narr) ? 1 : 3);
+	int avail = r->h - 1;
+	int insp_min = v->focus == FOCUS_INSPECTOR ? VIEW_INSPECTOR_MIN : 0;
 	int nh;
 
 	if (full <= avail - VIEW_INSPECTOR_MIN)
 		nh = full;
-	else if (least <= avail - VIEW_INSPECTOR_MIN)
-		nh = avail - VIEW_INSPECTOR_MIN;
+	else if (full <= avail - insp_min)
+		nh = full;
+	else if (least <= avail - insp_min)
+		nh = avail - insp_min;
 	else
 		nh = least < avail ? least : avail;
-	v->narr_r = (struct rect){x, 1, w, nh};
-	v->insp = (struct rect){x, 2 + nh, w, h - nh - 1};
+	if (nh > avail)
+		nh = avail;
+	v->narr_r = (struct rect){r->x, r->y, r->w, nh};
+	v->insp = (struct rect){r->x, r->y + 1 + nh, r->w, r->h - nh - 1};
 	narration_draw(g, &v->narr_r, v->narr, shown, finished);
-	grid_fill(g, x, 1 + nh, w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
+	if (nh < r->h)
+		grid_fill(g, r->x, r->y + nh, r->w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
+}
+
+/* The reading view (v): the lesson's text over the whole screen. */
+static void draw_reading(struct grid *g, struct view *v, const struct evlog *log)
+{
+	int finished = v->done && v->revealed == log->n;
+	unsigned shown = v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0;
+	int w = g->w - 4 > 100 ? 100 : g->w - 4;   /* lines a reader's eye can follow */
+	struct rect r = {(g->w - w) / 2, 1, w, g->h - 3};
+
+	grid_fill(g, 0, 0, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
+	grid_text(g, 1, 0, g->w - 2, "httpsviz: the lesson's text", CLS_TITLE, GA_BOLD | GA_REVERSE);
+	narration_draw(g, &r, v->narr, shown, finished);
+	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
+	grid_text(g, 1, g->h - 1, g->w - 2,
+		  narration_holding(v->narr) ? "v or Esc back to the diagram  1-9 answer  s skip  [ ] page  q quit"
+					     : "v or Esc back to the diagram  [ ] page  q quit",
+		  CLS_STATUS, GA_REVERSE | GA_BOLD);
+}
+
+/* The selected row's whole text ("#12 \u2717 hostname: ..."), for the
+ * line under the panes. */
+static void selected_text(const struct view *v, const struct evlog *log, int ascii, char *buf, size_t len)
+{
+	char label[200];
+	const struct event *ev = log->ev[v->selected];
+
+	diagram_label(ev, label, sizeof label, ascii);
+	snprintf(buf, len, "#%u %s", ev->seq, label);
 }
 
 /* see view.h */
@@ -512,7 +635,10 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 {
 	struct diagram_opts dopt;
 	struct inspector_opts iopt;
-	int dw, row;
+	struct view_layout_in in;
+	struct view_layout lay;
+	char detail[256];
+	int row;
 
 	grid_clear(g);
 	if (v->revealed > log->n)
@@ -523,17 +649,38 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		draw_too_small(g);
 		return;
 	}
-	dw = v->projector ? g->w * 6 / 10 : g->w * 55 / 100;
-	/* a lesson's text needs the room more than the diagram's labels */
-	if (v->narr != NULL)
-		dw = g->w * 46 / 100;
-	if (dw < 46)
-		dw = 46;
-	v->diag = (struct rect){0, 1, dw, g->h - 3};
-	v->insp = (struct rect){dw + 2, 1, g->w - dw - 3, g->h - 3};
+	if (v->reading && v->narr != NULL) {
+		draw_reading(g, v, log);
+		if (v->help)
+			draw_help(g);
+		return;
+	}
+	v->reading = 0;
 	if (diagram_build(&v->d, log, v->revealed, v->projector) < 0)
 		v->d.n = 0;
 	v->d.mitm |= v->mitm;
+	memset(&in, 0, sizeof in);
+	in.w = g->w;
+	in.h = g->h;
+	in.lesson = v->narr != NULL;
+	in.projector = v->projector;
+	in.side_hidden = v->side_hidden;
+	in.inspecting = v->focus == FOCUS_INSPECTOR;
+	in.need = diagram_width_needed(log, &v->d, g->ascii, g->w);
+	if (in.projector && in.lesson)
+		in.narr_rows = narration_rows(v->narr, g->w, v->done && v->revealed == log->n, 0);
+	view_layout(&in, &lay);
+	/* the selected row is always readable whole: when the diagram cuts
+	 * it, the line under the panes shows it */
+	detail[0] = '\0';
+	if (v->selected >= 0 && !diagram_label_fits(&lay.diag, log->ev[v->selected], v->d.mitm, g->ascii)) {
+		selected_text(v, log, g->ascii, detail, sizeof detail);
+		in.detail = grid_wrap(NULL, 0, 0, g->w - 2, VIEW_DETAIL_MAX, detail, 0, 0);
+		view_layout(&in, &lay);
+	}
+	v->diag = lay.diag;
+	v->insp = lay.side;
+	v->narr_r = (struct rect){0, 0, 0, 0};
 	row = v->selected >= 0 ? diagram_row_of(&v->d, (size_t)v->selected) : -1;
 	if (v->follow && v->d.n > 0)
 		row = row >= 0 ? row : (int)v->d.n - 1;
@@ -549,15 +696,29 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	dopt.scroll = v->scroll;
 	dopt.focused = v->focus == FOCUS_DIAGRAM;
 	diagram_draw(g, &v->diag, log, &v->d, &dopt);
-	grid_fill(g, dw + 1, 1, 1, g->h - 3, grid_glyph(g, G_VLINE), CLS_DIM, 0);
-	if (v->narr != NULL)
-		draw_narration(g, v, log, dw);
+	if (lay.vsep >= 0)
+		grid_fill(g, lay.vsep, lay.side.y, 1, lay.side.h, grid_glyph(g, G_VLINE), CLS_DIM, 0);
+	if (lay.band.w > 0) {
+		int finished = v->done && v->revealed == log->n;
+
+		grid_fill(g, 0, lay.hsep, g->w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
+		v->narr_r = lay.band;
+		narration_draw(g, &v->narr_r, v->narr, v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0,
+			       finished);
+	} else if (v->narr != NULL && lay.side.w > 0) {
+		draw_narration(g, v, log, &lay.side);
+	}
 	iopt.field = v->field;
 	iopt.focused = v->focus == FOCUS_INSPECTOR;
 	iopt.show_hex = v->show_hex;
 	iopt.rewound = v->high > 0;
-	inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
-	draw_legend(g, g->h - 2, v->mono);
+	if (v->insp.w > 0 && v->insp.h > 0)
+		inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
+	if (lay.detail_h > 0)
+		grid_wrap(g, 1, lay.detail_y, g->w - 2, lay.detail_h, detail,
+			  diagram_class(log->ev[v->selected]), GA_BOLD);
+	if (lay.legend_y >= 0)
+		draw_legend(g, lay.legend_y, v->mono);
 	draw_status(g, g->h - 1, v, log);
 	if (v->help)
 		draw_help(g);

@@ -23,7 +23,8 @@
 enum action {
 	ACT_NONE, ACT_NEXT, ACT_BACK, ACT_PLAY, ACT_FASTER, ACT_SLOWER, ACT_UP,
 	ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_ENTER, ACT_TAB,
-	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK, ACT_MENU
+	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK, ACT_MENU,
+	ACT_SIDE, ACT_READ
 };
 
 /* Flag bits returned by actions. */
@@ -63,9 +64,50 @@ struct view {
 	int mitm;             /* an interceptor takes part: its lifeline from the start */
 	struct narration *narr;   /* the lesson's pane (borrowed), NULL: free
 				   * exploration */
+	int side_hidden;      /* i: the side pane (inspector, lesson) is hidden */
+	int reading;          /* v: the lesson's text fills the screen */
 	struct diagram d;
 	struct rect diag, insp, narr_r;   /* where the last draw put the panes */
 };
+
+/* What the layout rules need to know (see view_layout). */
+struct view_layout_in {
+	int w, h;            /* the screen */
+	int lesson;          /* a lesson's pane is shown */
+	int projector;       /* a room layout */
+	int side_hidden;     /* i was pressed */
+	int inspecting;      /* the keyboard is in the inspector */
+	int need;            /* diagram width at which every label shows whole */
+	int narr_rows;       /* projector: rows the lesson's text wants at width w */
+	int detail;          /* lines the selected row's whole text needs at
+			      * width w (0: the row shows it whole) */
+};
+
+/* Where the panes go.  A rect with w == 0 is not shown. */
+struct view_layout {
+	struct rect diag;
+	struct rect side;    /* the inspector, with the lesson's pane above it
+			      * (except on a projector) */
+	struct rect band;    /* projector: the lesson's pane under the diagram */
+	int vsep;            /* column of the line between diagram and side, -1 */
+	int hsep;            /* row of the line above the band, -1 */
+	int detail_y;        /* first row of the selected row's whole text */
+	int detail_h;        /* its rows (0: the legend shows instead) */
+	int legend_y;        /* the legend's row, -1 when the text takes it */
+};
+
+/* The layout rules.  Rows: 0 the phases, then the panes, then the selected
+ * row's whole text when the diagram cuts it (at most 3 lines, in place of
+ * the legend), the status line last.  Columns: with the side pane hidden
+ * (i), or on a projector with no lesson while the inspector is not in use,
+ * the diagram takes the whole width.  Otherwise the diagram takes 55% (60%
+ * on a projector, 46% beside a lesson's text, never under 46 columns), and
+ * while the inspector is not in use and no lesson is followed, more, up to
+ * the width that shows every label whole, leaving the side 34 columns.  On
+ * a projector a lesson's text goes in a band under the diagram, the full
+ * width, up to half the height; the inspector shows beside the diagram only
+ * while it is in use. */
+void view_layout(const struct view_layout_in *in, struct view_layout *out);
 
 /* Start a paused view before the first step. */
 void view_init(struct view *v, int projector);

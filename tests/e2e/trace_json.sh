@@ -13,7 +13,7 @@ grep -q "C <--------- ServerHello ----------- S" "$tmp/trace" || fail "no Server
 grep -q "ServerHello TLS_RSA_WITH_AES_128_GCM_SHA256" "$tmp/trace" || fail "wrong cipher suite"
 grep -q "ClientKeyExchange: RSA-encrypted pre-master secret (256 bytes)" "$tmp/trace" || fail "no CKE"
 grep -q "\[encrypted\] GET / HTTP/1.1" "$tmp/trace" || fail "no encrypted request"
-grep -q "^done: 12 steps, .* TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 200$" "$tmp/trace" ||
+grep -q "^done: 12 flights, .* TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 200$" "$tmp/trace" ||
 	fail "bad summary: $(tail -1 "$tmp/trace")"
 # no control character other than newline ever reaches the output
 if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/trace"; then fail "control bytes in trace"; fi

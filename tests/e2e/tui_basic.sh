@@ -21,7 +21,7 @@ tui_setup tui_basic
 # shellcheck disable=SC2086
 tui_start $args
 wait_for "PAUSED" 20 || fail "the TUI did not start"
-wait_for "step 0 of 0" 5 || fail "not paused before the first step"
+wait_for "event 0 of 0" 5 || fail "not paused before the first step"
 
 # Step until the exchange is complete, collecting every screen.
 : >"$tmp/all"
@@ -72,7 +72,7 @@ wait_gone "restart with a fresh exchange" 5 || fail "help overlay did not close"
 # Small terminal: a plain message, then back to the picture.
 # Keys other than q do nothing while nothing can be seen.
 cap
-before=$(grep -o 'step [0-9]* of [0-9]*' "$tmp/screen" | head -1)
+before=$(grep -o 'event [0-9]* of [0-9]*' "$tmp/screen" | head -1)
 tui_resize 60 20
 wait_for "please enlarge the terminal" 5 || fail "no small-terminal message at 60x20"
 grep -qF "quits" "$tmp/screen" || fail "the small-terminal message does not say q quits"

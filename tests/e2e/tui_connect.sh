@@ -12,7 +12,7 @@ tui_setup tui_connect
 hostile_peer silent 15
 
 tui_start connect "127.0.0.1:$port" --timeout 2000 --explore
-wait_for "step 0 of 0" 5 || wait_for "PAUSED" 5 || fail "the TUI did not start"
+wait_for "event 0 of 0" 5 || wait_for "PAUSED" 5 || fail "the TUI did not start"
 # step through the TCP connect and the ClientHello; the next step waits
 for _ in 1 2 3 4 5 6; do
 	T send-keys n

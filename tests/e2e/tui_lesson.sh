@@ -71,7 +71,7 @@ while [ "$i" -lt 30 ]; do
 done
 grep -E '(▶|>) +explore ' "$tmp/screen" >/dev/null || fail "could not select free exploration"
 T send-keys Enter
-wait_for "step 0 of 0" 20 || fail "free exploration did not start"
+wait_for "event 0 of 0" 20 || fail "free exploration did not start"
 T send-keys Space
 wait_for "network" 10 || fail "no diagram after choosing free exploration"
 grep -qF "Client" "$tmp/screen" || fail "no client lifeline"

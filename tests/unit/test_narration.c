@@ -269,7 +269,8 @@ static void test_small_pane_keeps_question(void **state)
 }
 
 /* A narration longer than its pane is cut, the question stays whole, and
- * [ ] scroll the text, clamped at both ends; a new step starts at the top. */
+ * [ ] page through the text (a page less one line of context), clamped at
+ * both ends; a new step starts at the top. */
 static void test_long_text_scrolls(void **state)
 {
 	static const char text[] =
@@ -299,8 +300,8 @@ static void test_long_text_scrolls(void **state)
 	draw(&g, &n, 1, 0);
 	assert_true(screen_has(&g, "First-01"));
 	assert_false(screen_has(&g, "Last-07"));
-	assert_true(screen_has(&g, "(text lines 1-"));
-	assert_true(screen_has(&g, "[ ] scroll)"));
+	assert_true(screen_has(&g, "(lines 1-"));
+	assert_true(screen_has(&g, "[ ] page, v all)"));
 	assert_true(screen_has(&g, "2) TLS")); /* the question is whole */
 	/* scroll past the end: clamped to the last lines */
 	for (int i = 0; i < 50; i++)
@@ -310,8 +311,15 @@ static void test_long_text_scrolls(void **state)
 	assert_false(screen_has(&g, "First-01"));
 	assert_true(screen_has(&g, "2) TLS"));
 	assert_true(n.text_top > 0 && n.text_top < 50);
-	/* one line back up shows one earlier line */
-	assert_int_equal(narration_key(&n, NARR_TEXT_UP), NF_REDRAW);
+	/* a page back up shows earlier lines, the page's first one kept */
+	{
+		int top = n.text_top;
+
+		assert_true(n.text_page >= 1);
+		assert_int_equal(narration_key(&n, NARR_TEXT_UP), NF_REDRAW);
+		assert_int_equal(n.text_top, top - (n.text_page > 2 ? n.text_page - 1 : 1) < 0
+						     ? 0 : top - (n.text_page > 2 ? n.text_page - 1 : 1));
+	}
 	draw(&g, &n, 1, 0);
 	assert_false(screen_has(&g, "Last-07"));
 	for (int i = 0; i < 50; i++)
@@ -327,7 +335,7 @@ static void test_long_text_scrolls(void **state)
 	assert_int_equal(n.text_top, 0);
 	draw(&g, &n, 2, 0);
 	assert_true(screen_has(&g, "Short."));
-	assert_false(screen_has(&g, "text lines"));
+	assert_false(screen_has(&g, "(lines "));
 	narration_free(&n);
 	lesson_free(l);
 	grid_free(&g);

@@ -42,13 +42,13 @@ static void test_stepping(void **state)
 	assert_int_equal(v.revealed, 2);
 	/* logged but not yet shown is not "rewound" */
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "PAUSED | step 2 of 3"));
+	assert_true(screen_has(&g, "PAUSED | event 2 of 3"));
 	assert_false(screen_has(&g, "rewound"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 3);
 	assert_int_equal(v.selected, 2);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "PAUSED | step 3 of 3"));
+	assert_true(screen_has(&g, "PAUSED | event 3 of 3"));
 	assert_true(screen_has(&g, "Certificate"));
 	/* back rewinds the view only, and says so */
 	assert_int_equal(view_action(&v, &log, ACT_BACK), VF_REDRAW);
@@ -65,7 +65,7 @@ static void test_stepping(void **state)
 	assert_int_equal(v.done, 1);
 	assert_int_equal(view_action(&v, &log, ACT_NEXT) & VF_STEP, 0);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "step 3 of 3 (complete)"));
+	assert_true(screen_has(&g, "event 3 of 3 (complete)"));
 	/* back all the way, and no further */
 	for (int i = 0; i < 5; i++)
 		view_action(&v, &log, ACT_BACK);
@@ -198,7 +198,7 @@ static void test_screen_states(void **state)
 	grid_free(&g);
 	assert_int_equal(grid_init(&g, 80, 24, 0), 0);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "PAUSED | step 1 of 1 (failed) | certificate rejected"));
+	assert_true(screen_has(&g, "PAUSED | event 1 of 1 (failed) | certificate rejected"));
 	assert_true(screen_has(&g, "? help"));
 	/* a failure too long for the line is cut, and "? help" stays */
 	view_stepped(&v, &log, 2, "client: certificate rejected: hostname mismatch (X509 error 62) and more words");
@@ -210,12 +210,12 @@ static void test_screen_states(void **state)
 	view_action(&v, &log, ACT_PLAY);
 	view_action(&v, &log, ACT_FASTER);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "PLAYING 0.5 s/step"));
+	assert_true(screen_has(&g, "PLAYING 0.5 s/event"));
 	assert_true(screen_has(&g, "? help"));
 	view_action(&v, &log, ACT_PLAY);
 	view_action(&v, &log, ACT_SLOWER);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "play speed: a step every 0.8 s"));
+	assert_true(screen_has(&g, "play speed: an event every 0.8 s"));
 	grid_free(&g);
 	assert_int_equal(grid_init(&g, 120, 30, 0), 0);
 	view_action(&v, &log, ACT_PLAY);
