@@ -560,7 +560,7 @@ void view_layout(const struct view_layout_in *in, struct view_layout *out)
 		int base = in->projector ? in->w * 6 / 10 : in->lesson ? in->w * 46 / 100 : in->w * 55 / 100;
 
 		if (!in->lesson && !in->inspecting && in->need > base)
-			base = in->need < in->w - VIEW_SIDE_MIN - 1 ? in->need : in->w - VIEW_SIDE_MIN - 1;
+			base = in->need < in->w - VIEW_SIDE_MIN - 3 ? in->need : in->w - VIEW_SIDE_MIN - 3;
 		dw = base < 46 ? 46 : base;
 		out->vsep = dw + 1;
 		out->side = (struct rect){dw + 2, 1, in->w - dw - 3, body};

@@ -1,6 +1,7 @@
 #include "tests/unit/testutil.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "protocol/event.h"
 #include "ui/grid.h"
@@ -168,9 +169,14 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, " Keys "));
 	assert_true(screen_has(&g, "restart with a fresh exchange"));
 	/* every line whole, the box inside the screen (this grid is 80x24) */
-	assert_true(screen_has(&g, "certificate scenarios (good, expired, mitm...)"));
-	assert_true(screen_has(&g, "this help (any key, q too, closes it)"));
-	assert_true(screen_has(&g, "q  Ctrl-C         quit"));
+	assert_true(screen_has(&g, "menu: lessons, exploration, scenarios"));
+	assert_true(screen_has(&g, "this help (any key closes it)"));
+	assert_true(screen_has(&g, "q  Ctrl-C        quit"));
+	/* the keys terminal users expect are listed */
+	assert_true(screen_has(&g, "Up Down  k j"));
+	assert_true(screen_has(&g, "g G  Home End"));
+	assert_true(screen_has(&g, "?  h  F1"));
+	assert_true(screen_has(&g, "/  n N  Esc"));
 	assert_false(screen_has(&g, "\u2026 \u2502"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 1);
@@ -248,7 +254,148 @@ static void test_screen_states(void **state)
 	assert_int_equal(v.revealed, 0);
 	view_draw(&g, &v, &log);
 	assert_true(screen_has(&g, "rewound to the start"));
-	assert_false(screen_has(&g, "perform the first step"));
+	assert_false(screen_has(&g, "perform the first flight"));
+	grid_free(&g);
+	view_free(&v);
+	evlog_clear(&log);
+}
+
+/* The layout rules of view_layout(), one case at a time. */
+static void test_layout_rules(void **state)
+{
+	struct view_layout_in in;
+	struct view_layout l;
+
+	(void)state;
+	memset(&in, 0, sizeof in);
+	/* exploring at 80x24: 55% but never under 46 columns; the legend
+	 * under the panes */
+	in.w = 80, in.h = 24, in.need = 100;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 46);
+	assert_int_equal(l.side.x, 48);
+	assert_int_equal(l.side.w, 80 - 46 - 3);
+	assert_int_equal(l.vsep, 47);
+	assert_int_equal(l.legend_y, 22);
+	assert_int_equal(l.detail_h, 0);
+	assert_int_equal(l.diag.h, 21);
+	/* at 160x45 the diagram grows to the width its labels need... */
+	in.w = 160, in.h = 45, in.need = 100;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 100);
+	assert_int_equal(l.side.w, 160 - 100 - 3);
+	/* ... leaving the side 34 columns at least */
+	in.need = 300;
+	view_layout(&in, &l);
+	assert_int_equal(l.side.w, 34);
+	/* never narrower than 55% */
+	in.need = 30;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 88);
+	/* while the inspector is in use it keeps its share */
+	in.need = 300, in.inspecting = 1;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 88);
+	/* beside a lesson the text has the room: 46% */
+	in.inspecting = 0, in.lesson = 1, in.w = 120, in.h = 36;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 55);
+	/* i: the whole width, no side pane */
+	in.side_hidden = 1;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 120);
+	assert_int_equal(l.side.w, 0);
+	assert_int_equal(l.vsep, -1);
+	/* the selected row's whole text: its lines (3 at most) replace the
+	 * legend, and the panes give up the rows */
+	in.side_hidden = 0, in.lesson = 0, in.detail = 2;
+	view_layout(&in, &l);
+	assert_int_equal(l.legend_y, -1);
+	assert_int_equal(l.detail_y, 36 - 3);
+	assert_int_equal(l.detail_h, 2);
+	assert_int_equal(l.diag.h, 36 - 4);
+	assert_int_equal(l.side.h, 36 - 4);
+	in.detail = 9;
+	view_layout(&in, &l);
+	assert_int_equal(l.detail_h, 3);
+	/* a projector with no lesson: the diagram alone, the inspector
+	 * beside it only while in use (60%) */
+	in.detail = 0, in.projector = 1, in.w = 160, in.h = 45, in.need = 0;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 160);
+	assert_int_equal(l.side.w, 0);
+	in.inspecting = 1;
+	view_layout(&in, &l);
+	assert_int_equal(l.diag.w, 96);
+	assert_true(l.side.w > 0);
+	/* a projector with a lesson: its text in a band under the diagram,
+	 * the full width, at most half the body */
+	in.inspecting = 0, in.lesson = 1, in.narr_rows = 10;
+	view_layout(&in, &l);
+	assert_int_equal(l.band.w, 160);
+	assert_int_equal(l.band.h, 10);
+	assert_int_equal(l.band.y + l.band.h, 43);
+	assert_int_equal(l.hsep, l.band.y - 1);
+	assert_int_equal(l.diag.w, 160);
+	assert_int_equal(l.diag.y + l.diag.h, l.hsep);
+	in.narr_rows = 100;
+	view_layout(&in, &l);
+	assert_true(l.band.h <= 42 / 2);
+	assert_true(l.diag.h >= 42 / 2 - 1);
+}
+
+/* A note too long for its row: the diagram cuts it, the line under the
+ * panes shows it whole; i gives the diagram the whole width. */
+static void test_selected_whole(void **state)
+{
+	static const char note[] =
+		"hostname: localhost not in [DNS:www.example.org, DNS:mail.example.org] FAILED";
+	struct evlog log;
+	struct view v;
+	struct grid g;
+
+	(void)state;
+	evlog_init(&log);
+	view_init(&v, 0);
+	assert_int_equal(grid_init(&g, 80, 24, 0), 0);
+	evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "hello");
+	event_set_result(evlog_add(&log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, note),
+			 RESULT_FAIL, 62, "hostname mismatch");
+	view_action(&v, &log, ACT_NEXT);
+	view_action(&v, &log, ACT_NEXT);
+	assert_int_equal(v.selected, 1);
+	view_draw(&g, &v, &log);
+	assert_false(diagram_label_fits(&v.diag, log.ev[1], 0, 0));
+	assert_true(screen_has(&g, "#2 \u2717 hostname: localhost not in [DNS:www.example.org,"));
+	/* wrapped at a word: the rest on the next line */
+	{
+		char row[512];
+		int y = find_row(&g, "#2 \u2717 hostname: localhost");
+
+		assert_true(y > 0 && y < 22);
+		grid_row_utf8(&g, y, row, sizeof row);
+		assert_non_null(strstr(row, "DNS:mail.example.org]"));
+		grid_row_utf8(&g, y + 1, row, sizeof row);
+		assert_string_equal(row + strspn(row, " "), "FAILED");
+	}
+	/* not the legend: the text took its row */
+	assert_false(screen_has(&g, "legend:"));
+	/* the ClientHello fits its row: the legend is back */
+	view_action(&v, &log, ACT_UP);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "legend:"));
+	/* i: the diagram takes the screen */
+	view_action(&v, &log, ACT_DOWN);
+	assert_true(view_action(&v, &log, ACT_SIDE) & VF_REDRAW);
+	view_draw(&g, &v, &log);
+	assert_int_equal(v.diag.w, 80);
+	assert_int_equal(v.insp.w, 0);
+	assert_true(screen_has(&g, "i shows it"));
+	/* Enter brings the inspector back */
+	view_action(&v, &log, ACT_ENTER);
+	view_draw(&g, &v, &log);
+	assert_true(v.insp.w > 0);
+	assert_int_equal(v.side_hidden, 0);
 	grid_free(&g);
 	view_free(&v);
 	evlog_clear(&log);
@@ -260,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_stepping),
 		cmocka_unit_test(test_selection_and_focus),
 		cmocka_unit_test(test_screen_states),
+		cmocka_unit_test(test_layout_rules),
+		cmocka_unit_test(test_selected_whole),
 	};
 
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
