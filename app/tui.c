@@ -177,10 +177,14 @@ static int resize(struct tui *t)
 static enum action key_action(int ch)
 {
 	switch (ch) {
-	case ' ': case 'n': case KEY_RIGHT:
+	case ' ': case 'n':
 		return ACT_NEXT;
-	case 'b': case KEY_LEFT: case KEY_BACKSPACE:
+	case KEY_RIGHT:
+		return ACT_RIGHT;
+	case 'b': case KEY_BACKSPACE:
 		return ACT_BACK;
+	case KEY_LEFT:
+		return ACT_LEFT;
 	case 'p': case 'P':
 		return ACT_PLAY;
 	case '+': case '=':

@@ -38,8 +38,33 @@ int inspector_subtree_end(const struct event *ev, int f)
 }
 
 /* see inspector.h */
+int inspector_field_at(const struct event *ev, size_t i)
+{
+	int best = -1;
+
+	for (size_t f = 0; ev != NULL && f < ev->nfields; f++) {
+		const struct field *fl = &ev->fields[f];
+
+		if (fl->length == 0 || i < fl->offset || i - fl->offset >= fl->length)
+			continue;
+		/* deeper is more precise; at equal depth the narrower range */
+		if (best < 0 || fl->depth > ev->fields[best].depth ||
+		    (fl->depth == ev->fields[best].depth && fl->length < ev->fields[best].length))
+			best = (int)f;
+	}
+	return best;
+}
+
+/* see inspector.h */
 int inspector_hexdump(struct grid *g, const struct rect *r, const uint8_t *raw,
 		      size_t len, size_t first, size_t hl_off, size_t hl_len)
+{
+	return inspector_hexdump_cursor(g, r, raw, len, first, hl_off, hl_len, -1);
+}
+
+/* see inspector.h */
+int inspector_hexdump_cursor(struct grid *g, const struct rect *r, const uint8_t *raw, size_t len,
+			     size_t first, size_t hl_off, size_t hl_len, long cursor)
 {
 	int bpl = inspector_bytes_per_line(r->w);
 	int lines = 0;
@@ -56,6 +81,11 @@ int inspector_hexdump(struct grid *g, const struct rect *r, const uint8_t *raw,
 			int hl = hl_len > 0 && b >= hl_off && b - hl_off < hl_len;
 			int cls = hl ? CLS_HILITE : CLS_DEFAULT;
 			unsigned attr = hl ? GA_REVERSE : 0;
+
+			if (cursor >= 0 && (size_t)cursor == b) {
+				cls = CLS_TITLE;
+				attr = GA_REVERSE | GA_BOLD | GA_UNDERLINE;
+			}
 			char hex[4];
 			uint8_t c = raw[b];
 
@@ -394,15 +424,30 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 		hl_len = ev->fields[o->field].length;
 	}
 	snprintf(line, sizeof line, "Bytes (%zu)", ev->raw_len);
-	if (hl_len > 0)
+	if (o->cursor >= 0 && (size_t)o->cursor < ev->raw_len) {
+		int f = inspector_field_at(ev, (size_t)o->cursor);
+
+		/* bytes -> field: the byte under the cursor names its field */
+		snprintf(line + strlen(line), sizeof line - strlen(line), ", byte %ld = 0x%02x in %s%s%s",
+			 o->cursor, ev->raw[o->cursor], f >= 0 ? ev->fields[f].name : "(no field)",
+			 f >= 0 && ev->fields[f].value != NULL ? " = " : "",
+			 f >= 0 && ev->fields[f].value != NULL ? ev->fields[f].value : "");
+	} else if (hl_len > 0) {
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 			 ", selected %zu at offset %zu", hl_len, hl_off);
+	}
 	y = bottom - hex_lines - 1;
 	grid_text(g, r->x, y++, r->w, line, CLS_PHASE, GA_BOLD);
 	hr.x = r->x;
 	hr.y = y;
 	hr.w = r->w;
 	hr.h = hex_lines;
-	inspector_hexdump(g, &hr, ev->raw, ev->raw_len,
-			  inspector_hex_first(hl_off, hl_len, bpl, hex_lines), hl_off, hl_len);
+	if (o->cursor >= 0 && (size_t)o->cursor < ev->raw_len)
+		/* the cursor's line stays in view */
+		inspector_hexdump_cursor(g, &hr, ev->raw, ev->raw_len,
+					 inspector_hex_first((size_t)o->cursor, 1, bpl, hex_lines), hl_off, hl_len,
+					 o->cursor);
+	else
+		inspector_hexdump(g, &hr, ev->raw, ev->raw_len,
+				  inspector_hex_first(hl_off, hl_len, bpl, hex_lines), hl_off, hl_len);
 }

@@ -14,8 +14,13 @@ struct inspector_opts {
 	int field;           /* selected field index, or -1 */
 	int focused;         /* the inspector has the keyboard focus */
 	int show_hex;        /* draw the hex dump */
-	int rewound;         /* no event shown, but steps were performed */
+	int rewound;         /* no event shown, but flights were performed */
+	long cursor;         /* the hex dump's byte cursor, -1 none */
 };
+
+/* The field that holds byte i of ev's raw bytes: the deepest (most
+ * precise) one whose range covers it, -1 when none does. */
+int inspector_field_at(const struct event *ev, size_t i);
 
 /* Bytes per hex dump line that fit in w columns (a multiple of 4, >= 4):
  * "0000  " then "xx " per byte, a space, then one character per byte. */
@@ -29,6 +34,10 @@ int inspector_subtree_end(const struct event *ev, int f);
  * bytes [hl_off, hl_off+hl_len) highlighted.  Returns the lines drawn. */
 int inspector_hexdump(struct grid *g, const struct rect *r, const uint8_t *raw,
 		      size_t len, size_t first, size_t hl_off, size_t hl_len);
+/* The same with a byte cursor at byte cursor (-1: none), drawn underlined
+ * and bold over whatever highlight it has. */
+int inspector_hexdump_cursor(struct grid *g, const struct rect *r, const uint8_t *raw, size_t len,
+			     size_t first, size_t hl_off, size_t hl_len, long cursor);
 /* The first hex dump line to show so that the highlighted range starts in
  * view (lines: how many fit). */
 size_t inspector_hex_first(size_t hl_off, size_t hl_len, int bpl, int lines);

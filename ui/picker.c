@@ -139,6 +139,7 @@ enum pick_result picker_action(struct picker *p, enum action a)
 		break;
 	case ACT_ENTER:
 	case ACT_NEXT:
+	case ACT_RIGHT:
 		return picker_selected(p) != NULL ? PR_CHOSEN : PR_NONE;
 	case ACT_ESC:
 		return p->can_cancel ? PR_CANCEL : PR_NONE;

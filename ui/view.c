@@ -59,6 +59,7 @@ void view_reset(struct view *v)
 	v->selected = -1;
 	v->follow = 1;
 	v->field = -1;
+	v->hexcur = -1;
 	v->scroll = 0;
 	v->playing = 0;
 	v->focus = FOCUS_DIAGRAM;
@@ -83,8 +84,10 @@ static void select_event(struct view *v, const struct evlog *log, long i)
 		i = 0;
 	if ((size_t)i >= v->revealed)
 		i = (long)v->revealed - 1;
-	if (v->selected != (int)i)
+	if (v->selected != (int)i) {
 		v->field = log->ev[i]->nfields > 0 ? 0 : -1;
+		v->hexcur = -1;
+	}
 	v->selected = (int)i;
 	v->follow = (size_t)i + 1 == v->revealed;
 }
@@ -162,6 +165,31 @@ static unsigned move_field(struct view *v, const struct evlog *log, int delta)
 	return VF_REDRAW;
 }
 
+/* Move the inspector's byte cursor by delta (starting at the selected
+ * field's first byte) and select the field that holds the byte. */
+static unsigned move_byte(struct view *v, const struct evlog *log, int delta)
+{
+	const struct event *ev = log->ev[v->selected];
+	long c = v->hexcur;
+	int f;
+
+	if (c < 0)
+		c = v->field >= 0 && (size_t)v->field < ev->nfields && ev->fields[v->field].length > 0
+			    ? (long)ev->fields[v->field].offset
+			    : 0;
+	else
+		c += delta;
+	if (c < 0)
+		c = 0;
+	if ((size_t)c >= ev->raw_len)
+		c = (long)ev->raw_len - 1;
+	v->hexcur = c;
+	f = inspector_field_at(ev, (size_t)c);
+	if (f >= 0)
+		v->field = f;
+	return VF_REDRAW;
+}
+
 /* see view.h */
 unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 {
@@ -171,6 +199,13 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 	if (page < 1)
 		page = 10;
 	v->notice[0] = '\0';
+	/* Left and Right walk the bytes in the inspector's hex dump (when it
+	 * is shown), and step back and forth everywhere else */
+	if (a == ACT_LEFT || a == ACT_RIGHT) {
+		if (inspecting && v->show_hex && !v->help && !v->reading && log->ev[v->selected]->raw_len > 0)
+			return move_byte(v, log, a == ACT_LEFT ? -1 : 1);
+		a = a == ACT_LEFT ? ACT_BACK : ACT_NEXT;
+	}
 	if (v->help && a != ACT_TICK && a != ACT_NONE) {
 		v->help = 0;
 		return VF_REDRAW;
@@ -227,6 +262,7 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		return VF_REDRAW | VF_TIMER;
 	case ACT_UP:
 	case ACT_DOWN:
+		v->hexcur = -1;
 		if (inspecting)
 			return move_field(v, log, a == ACT_UP ? -1 : 1);
 		select_event(v, log, (long)v->selected + (a == ACT_UP ? -1 : 1));
@@ -271,6 +307,7 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		return VF_REDRAW;
 	case ACT_ESC:
 		v->focus = FOCUS_DIAGRAM;
+		v->hexcur = -1;
 		return VF_REDRAW;
 	case ACT_HELP:
 		v->help = 1;
@@ -285,6 +322,8 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 	case ACT_MENU:
 		v->playing = 0;
 		return VF_MENU | VF_REDRAW | VF_TIMER;
+	case ACT_LEFT:
+	case ACT_RIGHT:
 	case ACT_NONE:
 		break;
 	}
@@ -454,7 +493,8 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 	int lw = 0, done = 0;
 
 	if (v->focus == FOCUS_INSPECTOR) {
-		hints[0] = "Up/Down field  x hex  Tab back  ? help  q quit";
+		hints[0] = v->show_hex ? "Up/Down field  Left/Right byte  x hex  Tab back  ? help"
+				       : "Up/Down field  x hex  Tab back  ? help  q quit";
 		hints[1] = "Tab back  ? help";
 	} else if (v->narr != NULL && narration_holding(v->narr) && v->revealed >= v->high) {
 		hints[0] = "1-9 answer (or pick, then Enter)  s skip  ? help  q quit";
@@ -712,6 +752,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	iopt.focused = v->focus == FOCUS_INSPECTOR;
 	iopt.show_hex = v->show_hex;
 	iopt.rewound = v->high > 0;
+	iopt.cursor = v->focus == FOCUS_INSPECTOR ? v->hexcur : -1;
 	if (v->insp.w > 0 && v->insp.h > 0)
 		inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
 	if (lay.detail_h > 0)

@@ -24,7 +24,7 @@ enum action {
 	ACT_NONE, ACT_NEXT, ACT_BACK, ACT_PLAY, ACT_FASTER, ACT_SLOWER, ACT_UP,
 	ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_ENTER, ACT_TAB,
 	ACT_ESC, ACT_HELP, ACT_HEX, ACT_RESTART, ACT_QUIT, ACT_TICK, ACT_MENU,
-	ACT_SIDE, ACT_READ
+	ACT_SIDE, ACT_READ, ACT_LEFT, ACT_RIGHT
 };
 
 /* Flag bits returned by actions. */
@@ -66,6 +66,8 @@ struct view {
 				   * exploration */
 	int side_hidden;      /* i: the side pane (inspector, lesson) is hidden */
 	int reading;          /* v: the lesson's text fills the screen */
+	long hexcur;          /* the inspector's byte cursor (Left/Right in the
+			       * hex dump), -1 none */
 	struct diagram d;
 	struct rect diag, insp, narr_r;   /* where the last draw put the panes */
 };
