@@ -147,7 +147,7 @@ static void test_draw_fields_and_bytes(void **state)
 	struct event *ev = client_hello(&log);
 	struct grid g;
 	struct rect r = {0, 0, 44, 30};
-	struct inspector_opts o = {3, 1, 1, 0};
+	struct inspector_opts o = {3, 1, 1, 0, -1};
 	char hex[256], row[256];
 	int found = -1, bpl = inspector_bytes_per_line(r.w);
 
@@ -251,7 +251,7 @@ static void test_derivation_tree(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 70, 30};
-	struct inspector_opts o = {-1, 0, 1, 0};
+	struct inspector_opts o = {-1, 0, 1, 0, -1};
 	char row[512];
 	int y;
 
@@ -321,7 +321,7 @@ static void test_whole_value(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 40, 40};
-	struct inspector_opts o = {3, 1, 0, 0};
+	struct inspector_opts o = {3, 1, 0, 0, -1};
 	char row[256];
 	int y;
 
@@ -350,7 +350,7 @@ static void test_hostile_text(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 60, 20};
-	struct inspector_opts o = {0, 1, 1, 0};
+	struct inspector_opts o = {0, 1, 1, 0, -1};
 
 	(void)state;
 	evlog_init(&log);
@@ -383,7 +383,7 @@ static void test_list_breadcrumb(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 40, 14};
-	struct inspector_opts o = {17, 1, 0, 0};
+	struct inspector_opts o = {17, 1, 0, 0, -1};
 	char row[256];
 	int y;
 
@@ -420,6 +420,35 @@ static void test_list_breadcrumb(void **state)
 	evlog_clear(&log);
 }
 
+/* Bytes -> field: the deepest field covering a byte; the cursor's byte
+ * names it above the dump. */
+static void test_byte_cursor(void **state)
+{
+	struct evlog log;
+	struct event *ev = client_hello(&log);
+	struct grid g;
+	struct rect r = {0, 0, 60, 30};
+	struct inspector_opts o = {5, 1, 1, 0, 47};
+
+	(void)state;
+	assert_int_equal(inspector_field_at(ev, 0), 0);      /* record */
+	assert_int_equal(inspector_field_at(ev, 2), 1);      /* version, inside record */
+	assert_int_equal(inspector_field_at(ev, 44), 3);     /* the list's length */
+	assert_int_equal(inspector_field_at(ev, 47), 4);     /* the first suite */
+	assert_int_equal(inspector_field_at(ev, 49), 5);
+	assert_int_equal(inspector_field_at(ev, 7), -1);     /* no field holds it */
+	assert_int_equal(inspector_field_at(ev, 9999), -1);
+	assert_int_equal(grid_init(&g, 60, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	assert_true(screen_has(&g, "Bytes (64), byte 47 = 0x2f in cipher_suite = TLS_RSA"));
+	o.cursor = 7;
+	grid_clear(&g);
+	inspector_draw(&g, &r, ev, &o);
+	assert_true(screen_has(&g, "byte 7 = 0x07 in (no field)"));
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_whole_value),
 		cmocka_unit_test(test_list_breadcrumb),
 		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_byte_cursor),
 	};
 
 	return cmocka_run_group_tests_name("inspector", tests, NULL, NULL);
