@@ -22,6 +22,8 @@
 #include "ui/picker.h"
 #include "ui/view.h"
 
+_Static_assert(KEY_BACKSPACE == VIEW_KEY_BACKSPACE, "ui/view.h's Backspace code is curses'");
+
 /* Set by the signal handler; the loop notices it after getch returns. */
 static volatile sig_atomic_t got_signal;
 /* Whether curses owns the terminal (for the atexit safety net). */
@@ -548,8 +550,14 @@ static int loop(struct tui *t)
 		}
 		if (flags & VF_EXPLORE)
 			drop_lesson(t);
-		if (flags & VF_STEP)
+		/* a step may log only events the filter hides: the engine goes
+		 * on (bounded) until one shows */
+		for (int k = 0; k < 64 && (flags & VF_STEP) && !t->quit_asked; k++) {
+			flags &= ~VF_STEP;
 			flags |= do_step(t);
+			if (t->view.done)
+				flags &= ~VF_STEP;
+		}
 		if (t->quit_asked)
 			return got_signal ? 128 + got_signal : EXIT_OK;
 		if (flags & VF_RESTART) {

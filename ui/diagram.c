@@ -1,5 +1,6 @@
 /* The sequence diagram: pure layout into a grid. */
 #include "ui/diagram.h"
+#include "ui/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,8 +266,25 @@ static int push_row(struct diagram *d, enum row_kind kind, size_t ev, enum phase
 }
 
 /* see diagram.h */
+int diagram_hidden(const struct event *ev, unsigned hide)
+{
+	enum layer l = evname_layer(ev->name);
+
+	return ((hide & DIAGRAM_HIDE_TCP) && l == LAYER_TCP) ||
+	       ((hide & DIAGRAM_HIDE_CHECKS) && l == LAYER_CERT) ||
+	       ((hide & DIAGRAM_HIDE_KEYS) && l == LAYER_KEX);
+}
+
+/* see diagram.h */
 int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		  int projector)
+{
+	return diagram_build_filtered(d, log, revealed, projector, 0, -1);
+}
+
+/* see diagram.h */
+int diagram_build_filtered(struct diagram *d, const struct evlog *log, size_t revealed,
+			   int projector, unsigned hide, long keep)
 {
 	enum phase cur = PHASE_NONE;
 	int tls13 = 0;
@@ -289,6 +307,8 @@ int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		if (tls13 && ev->name == EV_TLS_CHANGE_CIPHER_SPEC)
 			p = PHASE_NONE;
 
+		if ((long)i != keep && diagram_hidden(ev, hide))
+			continue;
 		/* phases only go forward: a message of an earlier phase that
 		 * comes late (a TLS 1.3 EncryptedExtensions after the keys, an
 		 * alert's close then more data) stays where it happened */
@@ -552,7 +572,10 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 		char num[16];
 
 		snprintf(num, sizeof num, "%3u", ev->seq % 1000);
-		grid_text(g, r->x, y, 3, num, CLS_DIM, 0);
+		if (o->query != NULL && search_matches(ev, o->query))
+			grid_text(g, r->x, y, 3, num, CLS_HILITE, GA_BOLD | GA_REVERSE);
+		else
+			grid_text(g, r->x, y, 3, num, CLS_DIM, 0);
 		if (selected)
 			grid_put(g, r->x + 3, y, grid_glyph(g, G_ARROW_RIGHT),
 				 o->focused ? CLS_TITLE : CLS_DIM, GA_BOLD);

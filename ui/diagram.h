@@ -49,12 +49,18 @@ struct rect {
 	int x, y, w, h;
 };
 
+/* Layers the filter (f) can hide. */
+#define DIAGRAM_HIDE_TCP 1u      /* TCP segments and the kernel's notes */
+#define DIAGRAM_HIDE_CHECKS 2u   /* the certificate checks (cert.*) */
+#define DIAGRAM_HIDE_KEYS 4u     /* the key derivations and checks (kex.*) */
+
 /* Drawing options. */
 struct diagram_opts {
 	int projector;       /* bold labels, a blank row between events */
 	int selected;        /* selected event index, or -1 */
 	int scroll;          /* first row shown */
 	int focused;         /* the diagram has the keyboard focus */
+	const char *query;   /* rows matching this search are marked, or NULL */
 };
 
 enum shape diagram_shape(const struct event *ev);
@@ -84,6 +90,12 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii);
  * out of memory. */
 int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		  int projector);
+/* Whether the filter hide (DIAGRAM_HIDE_* bits) hides ev. */
+int diagram_hidden(const struct event *ev, unsigned hide);
+/* diagram_build() without the events the filter hides, except event keep
+ * (the selected one always shows; -1 for none). */
+int diagram_build_filtered(struct diagram *d, const struct evlog *log, size_t revealed,
+			   int projector, unsigned hide, long keep);
 void diagram_free(struct diagram *d);
 /* The row of an event, or -1 when not laid out. */
 int diagram_row_of(const struct diagram *d, size_t ev);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ui/inspector.h"
+#include "ui/search.h"
 
 /* Rows the inspector keeps beside a lesson while no question needs them. */
 #define VIEW_INSPECTOR_MIN 7
@@ -64,6 +65,8 @@ void view_reset(struct view *v)
 	v->playing = 0;
 	v->focus = FOCUS_DIAGRAM;
 	v->help = 0;
+	v->search_edit = 0;
+	v->filter_open = 0;
 	v->done = 0;
 	v->failed = 0;
 	v->version[0] = '\0';
@@ -92,6 +95,33 @@ static void select_event(struct view *v, const struct evlog *log, long i)
 	v->follow = (size_t)i + 1 == v->revealed;
 }
 
+/* Whether event i is hidden by the filter (the selected one never is). */
+static int hidden(const struct view *v, const struct evlog *log, size_t i)
+{
+	return v->hide != 0 && (int)i != v->selected && diagram_hidden(log->ev[i], v->hide);
+}
+
+/* Select the event delta visible events away from the selection (or the
+ * first / last visible one from an end), clamped. */
+static void select_visible(struct view *v, const struct evlog *log, long from, long delta)
+{
+	long i = from;
+	long dir = delta < 0 ? -1 : 1;
+	long left = delta < 0 ? -delta : delta;
+	long best = from;
+
+	while (left > 0) {
+		i += dir;
+		if (i < 0 || (size_t)i >= v->revealed)
+			break;
+		if (v->hide != 0 && diagram_hidden(log->ev[i], v->hide))
+			continue;
+		best = i;
+		left--;
+	}
+	select_event(v, log, best);
+}
+
 /* Show one more logged event; the selection follows it when following.
  * An event shown for the first time is fed to the lesson: a step that fires
  * selects its event and the field it highlights, and a question or a pause
@@ -106,8 +136,18 @@ static unsigned reveal_one(struct view *v, const struct evlog *log)
 		if (v->narr != NULL)
 			nf = narration_reveal(v->narr, log->ev[v->revealed - 1]);
 	}
-	if (v->follow || v->selected < 0 || (nf & NF_STEP))
+	if (nf & NF_STEP) {
 		select_event(v, log, (long)v->revealed - 1);
+	} else if (v->follow || v->selected < 0) {
+		/* following: the newest event the filter shows */
+		long i = (long)v->revealed - 1;
+
+		while (i > 0 && v->hide != 0 && diagram_hidden(log->ev[i], v->hide))
+			i--;
+		select_event(v, log, i);
+		v->follow = 1;
+	}
+	v->last_fired = (nf & NF_STEP) != 0;
 	if ((nf & NF_STEP) && v->selected >= 0) {
 		int f = narration_highlight_field(v->narr, log->ev[v->selected]);
 
@@ -133,8 +173,17 @@ static unsigned next(struct view *v, const struct evlog *log)
 			 NARR_SKIP_KEY);
 		return flags;
 	}
-	if (v->revealed < log->n)
-		return VF_REDRAW | reveal_one(v, log);
+	if (v->revealed < log->n) {
+		unsigned flags = VF_REDRAW | reveal_one(v, log);
+
+		/* events the filter hides go by: Space shows something */
+		while (v->revealed < log->n && hidden(v, log, v->revealed - 1) && !v->last_fired &&
+		       !(v->narr != NULL && narration_holding(v->narr)))
+			flags |= reveal_one(v, log);
+		if (v->revealed == log->n && !v->done && hidden(v, log, v->revealed - 1) && !v->last_fired)
+			flags |= VF_STEP;
+		return flags;
+	}
 	if (!v->done)
 		return VF_STEP;
 	if (v->playing) {
@@ -244,6 +293,9 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		if (v->revealed == 0)
 			return 0;
 		v->revealed--;
+		/* back over the events the filter hides, to a shown one */
+		while (v->revealed > 0 && v->hide != 0 && diagram_hidden(log->ev[v->revealed - 1], v->hide))
+			v->revealed--;
 		if (v->selected >= (int)v->revealed || v->follow)
 			select_event(v, log, (long)v->revealed - 1);
 		return VF_REDRAW;
@@ -265,19 +317,19 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		v->hexcur = -1;
 		if (inspecting)
 			return move_field(v, log, a == ACT_UP ? -1 : 1);
-		select_event(v, log, (long)v->selected + (a == ACT_UP ? -1 : 1));
+		select_visible(v, log, v->selected, a == ACT_UP ? -1 : 1);
 		return VF_REDRAW;
 	case ACT_PGUP:
 	case ACT_PGDN:
 		if (inspecting)
 			return move_field(v, log, a == ACT_PGUP ? -page : page);
-		select_event(v, log, (long)v->selected + (a == ACT_PGUP ? -page : page));
+		select_visible(v, log, v->selected, a == ACT_PGUP ? -page : page);
 		return VF_REDRAW;
 	case ACT_HOME:
-		select_event(v, log, 0);
+		select_visible(v, log, -1, 1);
 		return VF_REDRAW;
 	case ACT_END:
-		select_event(v, log, (long)v->revealed - 1);
+		select_visible(v, log, (long)v->revealed, -1);
 		return VF_REDRAW;
 	case ACT_ENTER:
 		v->focus = FOCUS_INSPECTOR;
@@ -306,6 +358,10 @@ unsigned view_action(struct view *v, const struct evlog *log, enum action a)
 		}
 		return VF_REDRAW;
 	case ACT_ESC:
+		if (v->search_on && v->focus == FOCUS_DIAGRAM) {
+			v->search_on = 0;
+			snprintf(v->notice, sizeof v->notice, "search ended");
+		}
 		v->focus = FOCUS_DIAGRAM;
 		v->hexcur = -1;
 		return VF_REDRAW;
@@ -341,13 +397,92 @@ unsigned view_stepped(struct view *v, const struct evlog *log, int status,
 		v->failed = status == 2;
 		snprintf(v->error, sizeof v->error, "%s", reason != NULL ? reason : "");
 	}
-	if (v->revealed < log->n)
+	if (v->revealed < log->n) {
 		flags |= reveal_one(v, log);
-	else if (v->done && v->playing) {
+		/* a hidden event: the engine goes on to a shown one */
+		if (!v->done && v->revealed == log->n && hidden(v, log, v->revealed - 1) && !v->last_fired &&
+		    !(v->narr != NULL && narration_holding(v->narr)))
+			flags |= VF_STEP;
+	} else if (v->done && v->playing) {
 		v->playing = 0;
 		flags |= VF_TIMER;
 	}
 	return flags;
+}
+
+/* Go to the next (dir 1) or previous (-1) match of the search. */
+static unsigned search_step(struct view *v, const struct evlog *log, int dir)
+{
+	long i = search_find(log, v->revealed, v->hide, v->selected, dir, v->query);
+
+	if (i < 0) {
+		snprintf(v->notice, sizeof v->notice, "no event shown matches '%s'", v->query);
+		return VF_REDRAW;
+	}
+	select_event(v, log, i);
+	v->focus = FOCUS_DIAGRAM;
+	return VF_REDRAW;
+}
+
+/* A key while the search is typed. */
+static unsigned search_edit_key(struct view *v, const struct evlog *log, int ch)
+{
+	size_t n = strlen(v->query);
+
+	if (ch == 27) {
+		v->search_edit = 0;
+		v->search_on = 0;
+		v->query[0] = '\0';
+		if (v->search_origin >= 0 && (size_t)v->search_origin < v->revealed)
+			select_event(v, log, v->search_origin);
+		return VF_REDRAW;
+	}
+	if (ch == '\n' || ch == '\r') {
+		v->search_edit = 0;
+		v->search_on = v->query[0] != '\0';
+		if (v->search_on && search_count(log, v->revealed, v->hide, -1, v->query, NULL) == 0)
+			snprintf(v->notice, sizeof v->notice, "no event shown matches '%s'", v->query);
+		return VF_REDRAW;
+	}
+	if (ch == 127 || ch == 8 || ch == VIEW_KEY_BACKSPACE) {
+		if (n > 0)
+			v->query[n - 1] = '\0';
+	} else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof v->query) {
+		v->query[n] = (char)ch;
+		v->query[n + 1] = '\0';
+	} else {
+		return VF_REDRAW;
+	}
+	/* as it is typed: the first match from where the search started */
+	if (v->query[0] != '\0') {
+		long i = search_find(log, v->revealed, v->hide, v->search_origin >= 0 ? v->search_origin - 1 : -1,
+				     1, v->query);
+
+		if (i >= 0)
+			select_event(v, log, i);
+	}
+	return VF_REDRAW;
+}
+
+/* A key while the filter's box is up. */
+static unsigned filter_key(struct view *v, const struct evlog *log, int ch)
+{
+	unsigned bit = ch == 't' ? DIAGRAM_HIDE_TCP : ch == 'c' ? DIAGRAM_HIDE_CHECKS
+						 : ch == 'k' ? DIAGRAM_HIDE_KEYS : 0;
+
+	if (bit != 0) {
+		v->hide ^= bit;
+		/* the selection stays where it is (it always shows); following,
+		 * it moves to the newest shown event */
+		if (v->follow && v->revealed > 0) {
+			select_visible(v, log, (long)v->revealed, -1);
+			v->follow = 1;
+		}
+		return VF_REDRAW;
+	}
+	if (ch == 'f' || ch == 27 || ch == '\n' || ch == '\r' || ch == 'q')
+		v->filter_open = 0;
+	return VF_REDRAW;
 }
 
 /* see view.h */
@@ -355,7 +490,25 @@ unsigned view_key(struct view *v, const struct evlog *log, int ch)
 {
 	unsigned nf;
 
-	(void)log;
+	if (v->search_edit)
+		return search_edit_key(v, log, ch);
+	if (v->filter_open)
+		return filter_key(v, log, ch);
+	if (!v->help && !v->reading) {
+		if (ch == '/') {
+			v->search_edit = 1;
+			v->search_on = 0;
+			v->query[0] = '\0';
+			v->search_origin = v->selected;
+			return VF_REDRAW;
+		}
+		if (ch == 'f') {
+			v->filter_open = 1;
+			return VF_REDRAW;
+		}
+		if (v->search_on && (ch == 'n' || ch == 'N'))
+			return search_step(v, log, ch == 'n' ? 1 : -1);
+	}
 	if (v->narr == NULL || v->help)
 		return 0;
 	/* rewound, the question is not on screen: only the text keys act */
@@ -487,11 +640,36 @@ static void draw_legend(struct grid *g, int y, int mono)
 static void draw_status(struct grid *g, int y, const struct view *v,
 			const struct evlog *log)
 {
-	char left[512], pos[64], state[48];
+	char left[512], pos[96], state[48], found[128];
 	const char *hints[2];
 	const char *note = v->notice[0] ? v->notice : v->error;
 	int lw = 0, done = 0;
 
+	if (v->search_edit) {
+		size_t n = search_count(log, v->revealed, v->hide, -1, v->query, NULL);
+
+		/* the search is typed on the status line, as in less */
+		snprintf(left, sizeof left, "/%s_", v->query);
+		snprintf(pos, sizeof pos, "%s%zu match%s  Enter sets  Esc cancels ",
+			 v->query[0] ? "" : "(name, text, field values)  ", n, n == 1 ? "" : "es");
+		grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
+		grid_text(g, 1, y, g->w - 2, left, CLS_STATUS, GA_REVERSE | GA_BOLD);
+		grid_text(g, g->w - grid_text_width(pos) - 1 > grid_text_width(left) + 3
+				     ? g->w - grid_text_width(pos) - 1 : grid_text_width(left) + 3,
+			  y, g->w, pos, CLS_STATUS, GA_REVERSE);
+		return;
+	}
+	if (v->search_on && !v->notice[0]) {
+		size_t rank;
+		size_t n = search_count(log, v->revealed, v->hide, v->selected, v->query, &rank);
+
+		if (rank > 0)
+			snprintf(found, sizeof found, "/%s: match %zu of %zu, n N move, Esc ends", v->query, rank, n);
+		else
+			snprintf(found, sizeof found, "/%s: %zu match%s, n N move, Esc ends", v->query, n,
+				 n == 1 ? "" : "es");
+		note = found;
+	}
 	if (v->focus == FOCUS_INSPECTOR) {
 		hints[0] = v->show_hex ? "Up/Down field  Left/Right byte  x hex  Tab back  ? help"
 				       : "Up/Down field  x hex  Tab back  ? help  q quit";
@@ -515,6 +693,13 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 	else
 		snprintf(pos, sizeof pos, "event %zu of %zu%s", v->revealed, log->n,
 			 v->done ? (v->failed ? " (failed)" : " (complete)") : "");
+	if (v->hide != 0) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < v->revealed && i < log->n; i++)
+			n += diagram_hidden(log->ev[i], v->hide) != 0;
+		snprintf(pos + strlen(pos), sizeof pos - strlen(pos), ", %zu hidden (f)", n);
+	}
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	for (int level = 0; level < 6 && !done; level++) {
 		int cipher = level == 0 || level == 2;
@@ -536,6 +721,37 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 			grid_text(g, g->w - hw - 1, y, hw, h, CLS_STATUS, GA_REVERSE);
 		done = 1;
 	}
+}
+
+/* The filter's box: which layers show, with how many events each has. */
+static void draw_filter(struct grid *g, const struct view *v, const struct evlog *log)
+{
+	static const struct {
+		char key;
+		unsigned bit;
+		const char *name;
+	} rows[] = {
+		{'t', DIAGRAM_HIDE_TCP, "TCP segments"},
+		{'c', DIAGRAM_HIDE_CHECKS, "certificate checks"},
+		{'k', DIAGRAM_HIDE_KEYS, "key derivations and checks"},
+	};
+	int w = 50, h = 8;
+	int x = (g->w - w) / 2, y = (g->h - h) / 2;
+
+	grid_fill(g, x, y, w, h, ' ', CLS_DEFAULT, 0);
+	grid_box(g, x, y, w, h, CLS_TITLE);
+	grid_text(g, x + 2, y, w - 4, " Filter: layers shown ", CLS_TITLE, GA_BOLD);
+	for (int i = 0; i < 3; i++) {
+		char line[96];
+		size_t n = 0;
+
+		for (size_t k = 0; k < v->revealed && k < log->n; k++)
+			n += diagram_hidden(log->ev[k], rows[i].bit) != 0;
+		snprintf(line, sizeof line, "%c  [%s] %s (%zu)", rows[i].key,
+			 (v->hide & rows[i].bit) ? " " : "x", rows[i].name, n);
+		grid_text(g, x + 3, y + 2 + i, w - 5, line, (v->hide & rows[i].bit) ? CLS_DIM : CLS_DEFAULT, 0);
+	}
+	grid_text(g, x + 3, y + 6, w - 5, "t c k toggle;  f, Enter or Esc close", CLS_DIM, 0);
 }
 
 /* The help overlay, a framed box in the middle. */
@@ -696,7 +912,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		return;
 	}
 	v->reading = 0;
-	if (diagram_build(&v->d, log, v->revealed, v->projector) < 0)
+	if (diagram_build_filtered(&v->d, log, v->revealed, v->projector, v->hide, v->selected) < 0)
 		v->d.n = 0;
 	v->d.mitm |= v->mitm;
 	memset(&in, 0, sizeof in);
@@ -735,6 +951,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	dopt.selected = v->selected;
 	dopt.scroll = v->scroll;
 	dopt.focused = v->focus == FOCUS_DIAGRAM;
+	dopt.query = (v->search_on || v->search_edit) && v->query[0] != '\0' ? v->query : NULL;
 	diagram_draw(g, &v->diag, log, &v->d, &dopt);
 	if (lay.vsep >= 0)
 		grid_fill(g, lay.vsep, lay.side.y, 1, lay.side.h, grid_glyph(g, G_VLINE), CLS_DIM, 0);
@@ -761,6 +978,8 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	if (lay.legend_y >= 0)
 		draw_legend(g, lay.legend_y, v->mono);
 	draw_status(g, g->h - 1, v, log);
+	if (v->filter_open)
+		draw_filter(g, v, log);
 	if (v->help)
 		draw_help(g);
 }

@@ -27,6 +27,10 @@ enum action {
 	ACT_SIDE, ACT_READ, ACT_LEFT, ACT_RIGHT
 };
 
+/* The curses code of Backspace, for view_key() (ui/ does not include
+ * curses; app/tui.c checks that they agree). */
+#define VIEW_KEY_BACKSPACE 0407
+
 /* Flag bits returned by actions. */
 #define VF_REDRAW 1u   /* the screen changed */
 #define VF_STEP 2u     /* everything is revealed: perform an engine step, then
@@ -66,6 +70,13 @@ struct view {
 				   * exploration */
 	int side_hidden;      /* i: the side pane (inspector, lesson) is hidden */
 	int reading;          /* v: the lesson's text fills the screen */
+	char query[64];       /* the search (/), "" none */
+	int search_edit;      /* the search is being typed on the status line */
+	int search_on;        /* a search is set: n and N move between matches */
+	long search_origin;   /* the selection when the search was started */
+	unsigned hide;        /* DIAGRAM_HIDE_* layers the filter (f) hides */
+	int filter_open;      /* the filter's box is on screen */
+	int last_fired;       /* the last event revealed fired a lesson step */
 	long hexcur;          /* the inspector's byte cursor (Left/Right in the
 			       * hex dump), -1 none */
 	struct diagram d;
@@ -119,9 +130,14 @@ void view_free(struct view *v);
 void view_reset(struct view *v);
 /* Apply an action; returns VF_* bits. */
 unsigned view_action(struct view *v, const struct evlog *log, enum action a);
-/* A key for the lesson (digits answer, s skips, Enter submits several
- * picks, e leaves an ended lesson); returns VF_* bits, 0 when the key is
- * not the lesson's (then map it to an action). */
+/* A key the view reads itself, before it is mapped to an action: while the
+ * search is typed, every key (printable ones add to it, Backspace deletes,
+ * Enter sets it, Esc cancels); while the filter's box is up, every key (t c
+ * k toggle the layers, f Esc Enter close it); / starts a search, f opens the
+ * filter, n and N go to the next and previous match while a search is set;
+ * then the lesson's (digits answer, s skips, Enter submits several picks, e
+ * leaves an ended lesson).  Returns VF_* bits, 0 when the key is not one of
+ * these (then map it to an action). */
 unsigned view_key(struct view *v, const struct evlog *log, int ch);
 /* Follow a lesson with its narration pane (NULL: free exploration).  The
  * narration must have been fed nothing yet, or the events revealed so far. */
