@@ -95,10 +95,10 @@ static void select_event(struct view *v, const struct evlog *log, long i)
 	v->follow = (size_t)i + 1 == v->revealed;
 }
 
-/* Whether event i is hidden by the filter (the selected one never is). */
+/* Whether the filter hides event i. */
 static int hidden(const struct view *v, const struct evlog *log, size_t i)
 {
-	return v->hide != 0 && (int)i != v->selected && diagram_hidden(log->ev[i], v->hide);
+	return v->hide != 0 && diagram_hidden(log->ev[i], v->hide);
 }
 
 /* Select the event delta visible events away from the selection (or the
@@ -142,9 +142,10 @@ static unsigned reveal_one(struct view *v, const struct evlog *log)
 		/* following: the newest event the filter shows */
 		long i = (long)v->revealed - 1;
 
-		while (i > 0 && v->hide != 0 && diagram_hidden(log->ev[i], v->hide))
+		while (i >= 0 && hidden(v, log, (size_t)i))
 			i--;
-		select_event(v, log, i);
+		if (i >= 0)
+			select_event(v, log, i);
 		v->follow = 1;
 	}
 	v->last_fired = (nf & NF_STEP) != 0;

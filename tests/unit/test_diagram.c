@@ -218,7 +218,7 @@ static void test_arrows_drawn(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 60, 30};
-	struct diagram_opts o = {0, 4, 0, 1};
+	struct diagram_opts o = {0, 4, 0, 1, NULL};
 	int y, cx, sx;
 
 	(void)state;
@@ -291,7 +291,7 @@ static void test_tcp_labels(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 40, 6};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	char buf[128];
 
 	(void)state;
@@ -327,7 +327,7 @@ static void test_long_notes(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 60, 10};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	int cx = 4 + 3, sx = 60 - 4;
 	int gap = 3;
 	int e;
@@ -375,7 +375,7 @@ static void test_mitm_lifeline(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 60, 30};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	enum actor f, t;
 	int y, cx = 7, sx = 56, mid = (7 + 56) / 2;
 
@@ -479,7 +479,7 @@ static void test_ascii_mode(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 60, 30};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	char buf[256];
 	int y;
 
@@ -511,7 +511,7 @@ static void test_narrow(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {2, 0, 30, 20};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	char buf[256];
 	int y;
 
@@ -552,7 +552,7 @@ static void test_scrolling(void **state)
 	struct diagram d = {0};
 	struct grid g;
 	struct rect r = {0, 0, 60, 11};
-	struct diagram_opts o = {0, -1, 0, 1};
+	struct diagram_opts o = {0, -1, 0, 1, NULL};
 	int n, s, row;
 
 	(void)state;
