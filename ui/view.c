@@ -237,6 +237,11 @@ static unsigned move_byte(struct view *v, const struct evlog *log, int delta)
 	f = inspector_field_at(ev, (size_t)c);
 	if (f >= 0)
 		v->field = f;
+	/* named on the status line too: a narrow inspector cuts its header */
+	snprintf(v->notice, sizeof v->notice, "byte %ld = 0x%02x in %s%s%s", c, ev->raw[c],
+		 f >= 0 ? ev->fields[f].name : "(no field)",
+		 f >= 0 && ev->fields[f].value != NULL ? " = " : "",
+		 f >= 0 && ev->fields[f].value != NULL ? ev->fields[f].value : "");
 	return VF_REDRAW;
 }
 
