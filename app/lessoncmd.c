@@ -195,10 +195,10 @@ static void ask_choice(struct lesson_run *run, const struct lesson_question *q, 
 		       FILE *in)
 {
 	char buf[128];
-	char nums[64];
 	int picks[LESSON_MAX_CHOICES];
 	struct lesson_verdict v;
 	int tries = 0;
+	char *fb;
 
 	put_question(out, q);
 	for (;;) {
@@ -221,15 +221,16 @@ static void ask_choice(struct lesson_run *run, const struct lesson_question *q, 
 			continue;
 		}
 		lesson_answer(run, q, picks, (size_t)n, &v);
-		snprintf(buf, sizeof buf, "%s", v.right ? "Right!" : "Wrong.");
-		put_wrapped(out, buf, INDENT);
-		put_wrapped(out, v.feedback, INDENT);
+		/* per choice: why a wrong pick is wrong, partial credit */
+		fb = lesson_feedback(q, &v, picks, (size_t)n);
+		put_wrapped(out, fb != NULL ? fb : v.feedback, INDENT);
+		free(fb);
 		if (v.right)
 			return;
 		if (++tries >= MAX_TRIES) {
-			lesson_right_choices(q, nums, sizeof nums);
-			snprintf(buf, sizeof buf, "The right answer: %s.", nums);
-			put_wrapped(out, buf, INDENT);
+			fb = lesson_skip_text(q);
+			put_wrapped(out, fb != NULL ? fb : "", INDENT);
+			free(fb);
 			return;
 		}
 		put_wrapped(out, "Try again.", INDENT);
@@ -331,14 +332,15 @@ void lessoncmd_trace_event(struct lesson_run *run, const struct event *ev, FILE 
 		} else if (!no_questions) {
 			ask_choice(run, q, out, in);
 		} else {
-			char nums[64];
-			char line[160];
+			char *t = lesson_skip_text(q);
+			char *line = NULL;
 
 			put_question(out, q);
-			lesson_right_choices(q, nums, sizeof nums);
-			snprintf(line, sizeof line, "(questions skipped; the right answer: %s)", nums);
-			put_wrapped(out, line, INDENT);
-			put_wrapped(out, q->right, INDENT);
+			if (t != NULL && asprintf(&line, "(questions skipped) %s", t) < 0)
+				line = NULL;
+			put_wrapped(out, line != NULL ? line : "(questions skipped)", INDENT);
+			free(line);
+			free(t);
 		}
 	}
 	if (s->pause && !no_questions && in != NULL && isatty(fileno(in))) {

@@ -549,6 +549,53 @@ static void add_choice(struct parser *ps, const char *rest, int correct)
 	q->nchoices++;
 }
 
+/* `why TEXT`: feedback for picking the choice just written (several lines
+ * are joined). */
+static void add_why(struct parser *ps, const char *rest)
+{
+	struct lesson_question *q = ps->cur->question;
+	char *clean, *joined = NULL;
+	size_t n = q->nchoices;
+
+	if (*rest == '\0') {
+		perr(ps, ps->line, "'why' needs a text");
+		return;
+	}
+	if (n == 0) {
+		perr(ps, ps->line, "'why' before any 'choice' or 'correct' (it explains the choice above it)");
+		return;
+	}
+	if (q->kind == LQ_PREDICT) {
+		perr(ps, ps->line, "'why' goes with 'ask' questions ('predict' is judged by the run)");
+		return;
+	}
+	if (q->why == NULL) {
+		q->why = calloc(LESSON_MAX_CHOICES, sizeof *q->why);
+		if (q->why == NULL) {
+			perr(ps, ps->line, "out of memory");
+			return;
+		}
+	}
+	clean = sanitize_bytes(rest, strlen(rest));
+	if (clean == NULL) {
+		perr(ps, ps->line, "out of memory");
+		return;
+	}
+	if (q->why[n - 1] == NULL) {
+		q->why[n - 1] = clean;
+		return;
+	}
+	if (asprintf(&joined, "%s %s", q->why[n - 1], clean) < 0)
+		joined = NULL;
+	free(clean);
+	if (joined == NULL) {
+		perr(ps, ps->line, "out of memory");
+		return;
+	}
+	free(q->why[n - 1]);
+	q->why[n - 1] = joined;
+}
+
 /* Set a top-level text (title, description) once. */
 static void set_text(struct parser *ps, char **dst, int *line, const char *what, const char *rest)
 {
@@ -622,7 +669,7 @@ static void set_option(struct parser *ps, int which, const char *rest)
 static int is_step_directive(const char *w)
 {
 	static const char *const d[] = {"highlight", "pause", "ask", "predict", "choice",
-					"correct", "right", "wrong", "end"};
+					"correct", "why", "right", "wrong", "end"};
 
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
 		if (strcmp(w, d[i]) == 0)
@@ -661,6 +708,8 @@ static void step_directive(struct parser *ps, const char *w, const char *rest)
 		perr(ps, ps->line, "'%s' before 'ask' or 'predict'", w);
 	} else if (strcmp(w, "choice") == 0 || strcmp(w, "correct") == 0) {
 		add_choice(ps, rest, w[1] == 'o');
+	} else if (strcmp(w, "why") == 0) {
+		add_why(ps, rest);
 	} else {
 		struct sbuf *b = w[0] == 'r' ? &ps->right : &ps->wrong;
 
@@ -862,8 +911,12 @@ static void question_free(struct lesson_question *q)
 {
 	if (q == NULL)
 		return;
-	for (size_t i = 0; i < q->nchoices; i++)
+	for (size_t i = 0; i < q->nchoices; i++) {
 		free(q->choices[i]);
+		if (q->why != NULL)
+			free(q->why[i]);
+	}
+	free(q->why);
 	free(q->choices);
 	free(q->choice_ev);
 	free(q->correct);
@@ -1197,6 +1250,12 @@ int lesson_answer(struct lesson_run *run, const struct lesson_question *q,
 	if (v != NULL) {
 		v->right = right;
 		v->feedback = right ? q->right : q->wrong;
+		v->nright = v->nwrong = v->nmissing = 0;
+		for (size_t i = 0; i < q->nchoices; i++) {
+			v->nright += chosen[i] && q->correct[i];
+			v->nwrong += chosen[i] && !q->correct[i];
+			v->nmissing += !chosen[i] && q->correct[i];
+		}
 		v->actual = -1;
 		v->pick = -1;
 		v->expected_ok = 1;
@@ -1384,4 +1443,128 @@ int lesson_feedback_judges(const char *text)
 			return 1;
 	}
 	return 0;
+}
+
+/* The explanation in feedback text after its verdict word ("Right: it is"
+ * -> "it is"); "" when there is nothing else ("Right."). */
+static const char *feedback_body(const char *text)
+{
+	static const char *const words[] = {"right", "yes", "correct", "exactly", "indeed",
+					    "wrong", "no", "not quite", "incorrect"};
+	const char *p = text;
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t n = strlen(words[i]);
+
+		if (strncasecmp(text, words[i], n) == 0 && !isalpha((unsigned char)text[n])) {
+			p = text + n;
+			break;
+		}
+	}
+	while (*p == ':' || *p == '!' || *p == '.' || *p == ',' || *p == ';' || *p == ' ')
+		p++;
+	return p;
+}
+
+/* Append " N) why" for each pick whose correctness is want (0 or 1) and
+ * that has a `why`; returns how many. */
+static int add_whys(struct sbuf *b, const struct lesson_question *q, const int *picks,
+		    size_t npicks, int want)
+{
+	int n = 0;
+
+	for (size_t k = 0; k < npicks; k++) {
+		int i = picks[k];
+		char num[40];
+
+		if (i < 0 || (size_t)i >= q->nchoices || q->why == NULL || q->why[i] == NULL ||
+		    q->correct[i] != want)
+			continue;
+		snprintf(num, sizeof num, "%s%d) ", b->n > 0 ? " " : "", i + 1);
+		sb_puts(b, num);
+		sb_puts(b, q->why[i]);
+		n++;
+	}
+	return n;
+}
+
+/* Append text after a space (nothing when it is ""). */
+static void add_sentence(struct sbuf *b, const char *text)
+{
+	if (text[0] == '\0')
+		return;
+	if (b->n > 0)
+		sb_puts(b, " ");
+	sb_puts(b, text);
+}
+
+/* see lesson.h */
+char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdict *v,
+		      const int *picks, size_t npicks)
+{
+	struct sbuf b = {0};
+	char line[160];
+
+	if (v->right) {
+		/* the verdict, the point of the question, then why each pick is right */
+		if (!lesson_feedback_judges(q->right))
+			sb_puts(&b, "Right!");
+		add_sentence(&b, q->right);
+		add_whys(&b, q, picks, npicks, 1);
+		return sb_take(&b);
+	}
+	if (q->ncorrect > 1 && v->nright > 0) {
+		/* partial credit: what was right in it */
+		snprintf(line, sizeof line, "Partly right: %d of %zu right choices picked", v->nright,
+			 q->ncorrect);
+		sb_puts(&b, line);
+		if (v->nwrong > 0) {
+			snprintf(line, sizeof line, ", %d wrong one%s", v->nwrong, v->nwrong == 1 ? "" : "s");
+			sb_puts(&b, line);
+		}
+		sb_puts(&b, ".");
+	} else if (!lesson_feedback_judges(q->wrong) || (q->why != NULL && v->nwrong > 0)) {
+		sb_puts(&b, "Not quite.");
+	}
+	/* why each wrong pick is wrong; the question's own text when none says */
+	if (add_whys(&b, q, picks, npicks, 0) == 0)
+		add_sentence(&b, b.n > 0 ? feedback_body(q->wrong) : q->wrong);
+	if (q->ncorrect > 1 && v->nmissing > 0 && v->nright > 0)
+		add_sentence(&b, v->nmissing == 1 ? "One right choice is still missing."
+						  : "Some right choices are still missing.");
+	return sb_take(&b);
+}
+
+/* see lesson.h */
+char *lesson_skip_text(const struct lesson_question *q)
+{
+	struct sbuf b = {0};
+	const char *body = feedback_body(q->right);
+	size_t k = 0;
+
+	sb_puts(&b, q->ncorrect > 1 ? "The right answers: " : "The right answer: ");
+	for (size_t i = 0; i < q->nchoices; i++) {
+		char num[40];
+
+		if (!q->correct[i])
+			continue;
+		k++;
+		snprintf(num, sizeof num, "%s%zu) ", k == 1 ? "" : k == q->ncorrect ? " and " : ", ", i + 1);
+		sb_puts(&b, num);
+		sb_puts(&b, q->choices[i]);
+	}
+	sb_puts(&b, ".");
+	if (body[0] != '\0') {
+		/* the explanation, without a "Right:" that would praise a skip */
+		sb_puts(&b, " ");
+		sb_puts(&b, body);
+	} else {
+		for (size_t i = 0; i < q->nchoices; i++) {
+			if (q->correct[i] && q->why != NULL && q->why[i] != NULL) {
+				sb_puts(&b, " ");
+				sb_puts(&b, q->why[i]);
+			}
+		}
+	}
+	return sb_take(&b);
 }

@@ -56,6 +56,8 @@ struct lesson_question {
 				 * teacher's expectation; the live run decides) */
 	size_t nchoices;
 	size_t ncorrect;        /* > 1: the learner must pick all of them */
+	char **why;             /* `why` after a choice: feedback for picking
+				 * that choice, NULL when none was written */
 	char *right;            /* feedback, never NULL (a default is filled in) */
 	char *wrong;
 };
@@ -149,6 +151,9 @@ const char *lesson_highlight_value(const struct lesson_run *run, const struct le
 struct lesson_verdict {
 	int right;              /* 1 right, 0 wrong */
 	const char *feedback;   /* the question's right or wrong text */
+	int nright;             /* LQ_CHOICE: right choices picked */
+	int nwrong;             /*   wrong choices picked */
+	int nmissing;           /*   right choices not picked */
 	int actual;             /* LQ_PREDICT: evname that really came next, else -1 */
 	int pick;               /* LQ_PREDICT: the learner's choice, -1 for none */
 	int expected_ok;        /* LQ_PREDICT: 1 when the teacher's expected answer
@@ -174,6 +179,19 @@ void lesson_score(const struct lesson_run *run, int *asked, int *right_first);
 /* The right choices, 1-based, as "2" or "1, 3 and 4", into buf (always
  * terminated; cut short, never overrun, when len is too small). */
 void lesson_right_choices(const struct lesson_question *q, char *buf, size_t len);
+/* The feedback for an answer to a multiple-choice question, as one text
+ * (a new string, NULL when out of memory): the verdict (unless the text
+ * opens with one), for a partly right answer to a question with several
+ * right choices the count ("Partly right: 2 of 3 right choices picked, 1
+ * wrong"), then each wrong pick's `why` (or the question's `wrong` text
+ * when none of them has one) and, when right, the question's `right` text
+ * and the right picks' `why`. */
+char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdict *v,
+		      const int *picks, size_t npicks);
+/* What to show after a skip: "The right answer: 3) TEXT." and the
+ * explanation of the `right` text without its verdict word (nothing for
+ * the default), or the right choices' `why`.  A new string or NULL. */
+char *lesson_skip_text(const struct lesson_question *q);
 /* Whether feedback text already opens with its verdict ("Right: ...",
  * "Yes.", "No, ...", "Not quite."), so a UI need not say "Right!" before
  * it. */

@@ -28,6 +28,8 @@ int narration_restart(struct narration *n)
 /* see narration.h */
 void narration_free(struct narration *n)
 {
+	free(n->feedback);
+	n->feedback = NULL;
 	lesson_run_free(n->run);
 	n->run = NULL;
 	n->step = NULL;
@@ -62,6 +64,9 @@ unsigned narration_reveal(struct narration *n, const struct event *ev)
 	n->pick = -1;
 	n->pause = s->pause;
 	memset(n->marks, 0, sizeof n->marks);
+	memset(n->judged, 0, sizeof n->judged);
+	free(n->feedback);
+	n->feedback = NULL;
 	flags |= NF_STEP | NF_REDRAW;
 	if (s->question != NULL)
 		flags |= NF_HOLD;
@@ -79,9 +84,10 @@ int narration_holding(const struct narration *n)
 /* Judge the picks of a multiple-choice question. */
 static unsigned judge(struct narration *n, const int *picks, size_t np)
 {
+	const struct lesson_question *q = n->step->question;
 	struct lesson_verdict v;
 
-	if (lesson_answer(n->run, n->step->question, picks, np, &v)) {
+	if (lesson_answer(n->run, q, picks, np, &v)) {
 		n->qstate = NQ_RIGHT;
 		n->wrong = 0;
 	} else {
@@ -89,8 +95,20 @@ static unsigned judge(struct narration *n, const int *picks, size_t np)
 		n->wrong = 1;
 		n->tries++;
 	}
-	/* the ticks stay: after a wrong answer the learner adds or removes
-	 * one, after a right one they see what they chose */
+	free(n->feedback);
+	n->feedback = lesson_feedback(q, &v, picks, np);
+	/* each pick is marked right or wrong; a wrong pick's tick is cleared,
+	 * so the next try starts from what was right */
+	memset(n->judged, 0, sizeof n->judged);
+	for (size_t k = 0; k < np; k++) {
+		int i = picks[k];
+
+		if (i < 0 || (size_t)i >= q->nchoices)
+			continue;
+		n->judged[i] = q->correct[i] ? 1 : 2;
+		if (!q->correct[i])
+			n->marks[i] = 0;
+	}
 	return NF_REDRAW;
 }
 
@@ -108,6 +126,7 @@ static unsigned choose(struct narration *n, int i)
 	}
 	if (q->ncorrect > 1) {
 		n->marks[i] = !n->marks[i];
+		n->judged[i] = 0;
 		n->wrong = 0;
 		return NF_REDRAW;
 	}
@@ -238,7 +257,6 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 {
 	const struct lesson_question *q = n->step->question;
 	int multi = q->kind == LQ_CHOICE && q->ncorrect > 1;
-	char nums[64];
 
 	add(bs, CLS_TITLE, GA_BOLD, 1, "%s %s", q->kind == LQ_PREDICT ? "Predict:" : "?", q->prompt);
 	for (size_t i = 0; i < q->nchoices; i++) {
@@ -250,14 +268,16 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 			    " %zu) %s (%s)", i + 1, evname_label((enum evname)q->choice_ev[i]),
 			    q->choices[i]);
 		else
-			add(bs, CLS_DEFAULT, 0, 0, " %s%zu) %s", mark, i + 1, q->choices[i]);
+			add(bs, n->judged[i] == 1 ? CLS_DATA : n->judged[i] == 2 ? CLS_ERROR : CLS_DEFAULT,
+			    n->judged[i] ? GA_BOLD : 0, 0, " %s%zu) %s%s", mark, i + 1, q->choices[i],
+			    n->judged[i] == 1 ? "  (right)" : n->judged[i] == 2 ? "  (wrong)" : "");
 		bs->b[bs->n - 1].indent = multi ? 8 : 4;
 	}
 	switch (n->qstate) {
 	case NQ_OPEN:
 		if (n->wrong)
-			add(bs, CLS_ERROR, GA_BOLD, 1, "%s%s Try again, or %c to skip.",
-			    lesson_feedback_judges(q->wrong) ? "" : "Wrong. ", q->wrong, NARR_SKIP_KEY);
+			add(bs, CLS_ERROR, GA_BOLD, 1, "%s Try again, or %c to skip.",
+			    n->feedback != NULL ? n->feedback : q->wrong, NARR_SKIP_KEY);
 		if (multi)
 			add(bs, CLS_STATUS, GA_REVERSE, 0,
 			    " several are right: 1-%zu toggle, Enter answers, %c skips ",
@@ -267,15 +287,16 @@ static void question_blocks(struct blocks *bs, const struct narration *n)
 			    q->kind == LQ_PREDICT ? "predict" : "answer", q->nchoices, NARR_SKIP_KEY);
 		break;
 	case NQ_RIGHT:
-		add(bs, CLS_DATA, GA_BOLD, 1, "%s%s", lesson_feedback_judges(q->right) ? "" : "Right! ",
-		    q->right);
+		add(bs, CLS_DATA, GA_BOLD, 1, "%s", n->feedback != NULL ? n->feedback : q->right);
 		break;
 	case NQ_SKIPPED:
 		if (q->kind == LQ_PREDICT) {
 			add(bs, CLS_DIM, 0, 1, "(skipped: the next message will show the answer)");
 		} else {
-			lesson_right_choices(q, nums, sizeof nums);
-			add(bs, CLS_DIM, 0, 1, "(skipped) The right answer: %s. %s", nums, q->right);
+			char *t = lesson_skip_text(q);
+
+			add(bs, CLS_DIM, 0, 1, "(skipped) %s", t != NULL ? t : "");
+			free(t);
 		}
 		break;
 	case NQ_PREDICTED:

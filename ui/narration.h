@@ -51,6 +51,10 @@ struct narration {
 	int tries;                        /* wrong answers to this question */
 	int pick;                         /* the prediction made, -1 none */
 	unsigned char marks[LESSON_MAX_CHOICES]; /* picks toggled so far */
+	unsigned char judged[LESSON_MAX_CHOICES]; /* after an answer: 1 a right
+						    * pick, 2 a wrong one (its
+						    * tick is cleared) */
+	char *feedback;                   /* the last answer's feedback (owned) */
 	int has_verdict;                  /* a prediction verdict to show */
 	struct lesson_verdict verdict;
 	int pause;                        /* the current step asked to pause */

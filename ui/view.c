@@ -681,8 +681,10 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 				       : "Up/Down field  x hex  Tab back  ? help  q quit";
 		hints[1] = "Tab back  ? help";
 	} else if (v->narr != NULL && narration_holding(v->narr) && v->revealed >= v->high) {
-		hints[0] = "1-9 answer (or pick, then Enter)  s skip  ? help  q quit";
-		hints[1] = "1-9 answer  s skip  ? help";
+		/* one hint: the lesson's pane says how to answer; hidden (i), the
+		 * status line says it */
+		hints[0] = v->side_hidden ? "i shows the question  ? help  q quit" : "v read all  ? help  q quit";
+		hints[1] = v->side_hidden ? "i question  ? help" : "? help";
 	} else if (v->playing) {
 		hints[0] = "p pause  + faster  - slower  b back  ? help  q quit";
 		hints[1] = "p pause  +/- speed  ? help";
@@ -965,7 +967,8 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		int finished = v->done && v->revealed == log->n;
 
 		grid_fill(g, 0, lay.hsep, g->w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
-		v->narr_r = lay.band;
+		/* margins: the text does not touch the screen's edges */
+		v->narr_r = (struct rect){lay.band.x + 2, lay.band.y, lay.band.w - 4, lay.band.h};
 		narration_draw(g, &v->narr_r, v->narr, v->revealed > 0 ? log->ev[v->revealed - 1]->seq : 0,
 			       finished);
 	} else if (v->narr != NULL && lay.side.w > 0) {

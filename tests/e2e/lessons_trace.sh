@@ -35,9 +35,10 @@ done
 printf '1\n1\n2\n' | "$bin" --lesson 03-hello --trace > "$tmp/q.out" 2> "$tmp/err" ||
 	fail "questions: exit $?: $(cat "$tmp/err")"
 grep -q 'Your prediction was right!' "$tmp/q.out" || fail "prediction not judged right"
-grep -q 'Wrong\.' "$tmp/q.out" || fail "no wrong feedback"
+grep -q 'Not quite\. The client only offers' "$tmp/q.out" || fail "no wrong feedback"
 grep -q 'Try again\.' "$tmp/q.out" || fail "no second try"
-grep -q 'Right!' "$tmp/q.out" || fail "no right feedback"
+grep -q 'Yes: the client offers' "$tmp/q.out" || fail "no right feedback"
+grep -q 'Right! Yes' "$tmp/q.out" && fail "the right feedback is praised twice"
 grep -q '1 of 2 questions right at the first try' "$tmp/q.out" || fail "bad score: $(tail -1 "$tmp/q.out")"
 # EOF on standard input skips the questions and the lesson still ends
 "$bin" --lesson 05-rsa-key-exchange --trace < /dev/null > "$tmp/eof.out" 2>&1 || fail "EOF run failed"

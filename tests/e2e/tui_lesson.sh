@@ -24,11 +24,15 @@ T send-keys Space
 wait_for "answer the question first" 5 || fail "the question did not hold the cursor"
 # wrongly: choice 1 alone (reliable delivery is TCP's job)
 T send-keys 1 Enter
-wait_for "Not quite. Reliable" 5 || fail "no wrong-answer feedback"
+wait_for "Not quite. 1) Reliable, ordered delivery is TCP's" 5 || fail "no per-choice wrong-answer feedback"
 grep -qF "Right!" "$tmp/screen" && fail "right feedback after a wrong answer"
-# rightly: the ticks stayed, so untick 1 and tick 2, 3 and 4
-grep -qF "[x] 1) Reliable" "$tmp/screen" || fail "the picks were not kept after a wrong answer"
-T send-keys 1 2 3 4 Enter
+# the wrong pick is marked and its tick cleared; then rightly: 2, 3 and 4
+grep -qF "[ ] 1) Reliable" "$tmp/screen" || fail "the wrong pick's tick was not cleared"
+grep -qF "(wrong)" "$tmp/screen" || fail "the wrong pick is not marked"
+# partial credit: one right and one wrong pick
+T send-keys 2 1 Enter
+wait_for "Partly right: 1 of 3 right choices" 5 || fail "no partial credit"
+T send-keys 3 4 Enter
 wait_for "Yes: TLS adds confidentiality" 5 || fail "no right-answer feedback"
 # to the end: predict the application data record, skip anything else
 i=0

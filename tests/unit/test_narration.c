@@ -165,7 +165,9 @@ static void test_prediction(void **state)
 	narration_key(&n, NARR_SKIP_KEY);
 	assert_false(narration_holding(&n));
 	draw(&g, &n, 2, 0);
-	assert_true(screen_has(&g, "(skipped) The right answer: 2."));
+	/* the answer and the explanation, without the "Yes" that praises */
+	assert_true(screen_has(&g, "(skipped) The right answer: 2) TLS. TLS-RIGHT."));
+	assert_false(screen_has(&g, "Yes, TLS-RIGHT"));
 	/* the prediction is asked before the next event and holds */
 	f = narration_reveal(&n, log.ev[2]);
 	assert_true(f & NF_HOLD);
@@ -377,8 +379,15 @@ static void test_view_holds(void **state)
 	assert_true(screen_has(&g, "Which layer sends it?"));
 	view_action(&v, &log, ACT_NONE);
 	view_draw(&g, &v, &log);
-	assert_true(screen_has(&g, "1-9 answer"));
-	assert_true(screen_has(&g, "s skip"));
+	/* one hint: the pane's, not a second one on the status line */
+	assert_true(screen_has(&g, "answer: press 1-2, s skips"));
+	assert_false(screen_has(&g, "1-9 answer"));
+	assert_true(screen_has(&g, "v read all"));
+	/* with the side pane hidden the status line says where it went */
+	view_action(&v, &log, ACT_SIDE);
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "i shows the question"));
+	view_action(&v, &log, ACT_SIDE);
 	/* back and forward replay without being held; rewound, the hidden
 	 * question takes no answer and the hints are the usual ones */
 	view_action(&v, &log, ACT_BACK);
@@ -405,6 +414,61 @@ static void test_view_holds(void **state)
 	evlog_clear(&log);
 }
 
+/* Feedback per choice (`why`), partial credit on a question with several
+ * right choices, picks marked and wrong ticks cleared after an answer. */
+static void test_per_choice_feedback(void **state)
+{
+	static const char text[] =
+		"title Why\ndescription Per choice.\n"
+		"at tcp.connected\n> Text.\n"
+		"ask Which are TLS's?\n"
+		"correct Confidentiality\nwhy WHY-CONF.\n"
+		"correct Integrity\nwhy WHY-INT.\n"
+		"choice Delivery\nwhy TCP-DOES-THAT.\n"
+		"choice Routing\nwhy IP-DOES-THAT.\n"
+		"right ALL-RIGHT.\n"
+		"end\n";
+	struct lesson *l = lesson_parse_buffer("why.lesson", text, sizeof text - 1, NULL);
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+
+	(void)state;
+	assert_non_null(l);
+	assert_string_equal(l->steps[0].question->why[2], "TCP-DOES-THAT.");
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 120, 30, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	narration_reveal(&n, log.ev[0]);
+	/* one right, one wrong: partial credit, why the wrong one is wrong,
+	 * the wrong tick cleared and marked, the right one kept */
+	narration_key(&n, '1');
+	narration_key(&n, '3');
+	narration_key(&n, '\n');
+	assert_true(narration_holding(&n));
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "Partly right: 1 of 2 right choices picked, 1 wrong one."));
+	assert_true(screen_has(&g, "3) TCP-DOES-THAT."));
+	assert_false(screen_has(&g, "IP-DOES-THAT"));
+	assert_true(screen_has(&g, "One right choice is still missing."));
+	assert_true(screen_has(&g, "[x] 1) Confidentiality  (right)"));
+	assert_true(screen_has(&g, "[ ] 3) Delivery  (wrong)"));
+	assert_int_equal(n.marks[2], 0);
+	/* add the missing one: right, with why each pick is right */
+	narration_key(&n, '2');
+	narration_key(&n, '\n');
+	assert_false(narration_holding(&n));
+	draw(&g, &n, 1, 0);
+	assert_true(screen_has(&g, "ALL-RIGHT."));
+	assert_true(screen_has(&g, "1) WHY-CONF."));
+	assert_true(screen_has(&g, "2) WHY-INT."));
+	assert_false(screen_has(&g, "Partly"));
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_small_pane_keeps_question),
 		cmocka_unit_test(test_long_text_scrolls),
 		cmocka_unit_test(test_view_holds),
+		cmocka_unit_test(test_per_choice_feedback),
 	};
 
 	return cmocka_run_group_tests_name("narration", tests, NULL, NULL);
