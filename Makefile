@@ -107,6 +107,16 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SHAREDIR)/lessons/,$(notdir $(wildcard lessons/*.lesson)) FORMAT.md)
 	rmdir $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(SHAREDIR) 2>/dev/null || true
 
+# The catalogue of events and fields, from real exchanges: the table
+# `lesson check` uses and the section of lessons/FORMAT.md between its
+# markers (tests/e2e/lessons_catalogue.sh checks both are current).
+catalogue: $(BIN)
+	./$(BIN) lesson catalogue --c > lessons/fieldcat.inc.new
+	mv lessons/fieldcat.inc.new lessons/fieldcat.inc
+	./$(BIN) lesson catalogue > $(BUILD)/catalogue.md
+	sh tools/catalogue_md.sh lessons/FORMAT.md $(BUILD)/catalogue.md
+	@$(MAKE) --no-print-directory $(BIN)
+
 clean:
 	rm -rf build httpsviz
 

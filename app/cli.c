@@ -19,6 +19,7 @@ void cli_usage(FILE *out)
 	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
 	      "       httpsviz lessons                   list the lessons\n"
 	      "       httpsviz lesson check FILE...      validate lesson files\n"
+	      "       httpsviz lesson catalogue [--c]    the events and their fields (markdown, or C)\n"
 	      "\n"
 	      "What to run:\n"
 	      "  --kex rsa|ecdhe        TLS 1.2 key exchange (default rsa: TLS_RSA_WITH_AES_128_GCM_SHA256)\n"
@@ -267,8 +268,15 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			sub = MODE_LESSONS;
 			first = 2;
 		} else if (strcmp(argv[1], "lesson") == 0) {
+			if (argc >= 3 && strcmp(argv[2], "catalogue") == 0) {
+				if (argc > 4 || (argc == 4 && strcmp(argv[3], "--c") != 0))
+					return bad("%s", "usage: httpsviz lesson catalogue [--c]");
+				opt->mode = MODE_CATALOGUE;
+				opt->catalogue_c = argc == 4;
+				return 0;
+			}
 			if (argc < 3 || strcmp(argv[2], "check") != 0)
-				return bad("%s", "usage: httpsviz lesson check FILE...");
+				return bad("%s", "usage: httpsviz lesson check FILE... | lesson catalogue [--c]");
 			opt->mode = MODE_LESSON_CHECK;
 			opt->argc_rest = argc - 3;
 			opt->argv_rest = argv + 3;

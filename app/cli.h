@@ -14,6 +14,7 @@ enum mode {
 	MODE_BENCH,        /* bench */
 	MODE_LESSONS,      /* lessons */
 	MODE_LESSON_CHECK, /* lesson check FILE... */
+	MODE_CATALOGUE,    /* lesson catalogue [--c] */
 	MODE_HELP,
 	MODE_VERSION,
 };
@@ -35,6 +36,7 @@ struct options {
 	const char *ca_out;    /* serve: where to write the demo CA certificate */
 	int bench_n;           /* bench: exchanges per variant */
 	int max_clients;       /* serve: stop after this many exchanges (0 = forever) */
+	int catalogue_c;       /* lesson catalogue --c: as a C table */
 	int argc_rest;         /* lesson check: the files */
 	char **argv_rest;
 	char hostbuf[256];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/bench.h"
+#include "app/catalogue.h"
 #include "app/cli.h"
 #include "app/lessoncmd.h"
 #include "app/run.h"
@@ -77,6 +78,8 @@ int main(int argc, char **argv)
 		return lessoncmd_list();
 	case MODE_LESSON_CHECK:
 		return lessoncmd_check(opt.argc_rest, opt.argv_rest);
+	case MODE_CATALOGUE:
+		return catalogue_run(opt.catalogue_c);
 	case MODE_TRACE:
 	case MODE_JSON:
 		return printed(&opt);

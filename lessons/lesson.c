@@ -5,6 +5,7 @@
  * and every string kept is sanitised.  Problems are collected, not fatal, so
  * `lesson check` reports them all at once. */
 #include "lessons/lesson.h"
+#include "lessons/fieldcat.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -139,7 +140,11 @@ static void perr(struct parser *ps, int line, const char *fmt, ...)
 		free(name);
 		return;
 	}
-	snprintf(text, tlen, "%s:%d: %s", name, line, msg);
+	/* about the file as a whole (it cannot be opened or read): no line */
+	if (line > 0)
+		snprintf(text, tlen, "%s:%d: %s", name, line, msg);
+	else
+		snprintf(text, tlen, "%s: %s", name, msg);
 	free(name);
 	if (ps->errs->n % 8 == 0) {
 		struct lesson_error *e = realloc(ps->errs->e, (ps->errs->n + 8) * sizeof *e);
@@ -221,6 +226,39 @@ static void rtrim(char *s)
 
 	while (n > 0 && s[n - 1] == ' ')
 		s[--n] = '\0';
+}
+
+/* An error unless event ev (or alt, when >= 0) may carry the field
+ * name[0..n): the catalogue of the decoders' fields (lessons/fieldcat.inc)
+ * says, and the error suggests the closest field or lists them all. */
+static void check_field(struct parser *ps, int ev, int alt, const char *name, size_t n,
+			const char *what)
+{
+	char field[64], hint[64], q[64], list[160];
+	const char *all = fieldcat_fields(ev);
+
+	if (n >= sizeof field)
+		n = sizeof field - 1;
+	memcpy(field, name, n);
+	field[n] = '\0';
+	if (fieldcat_has(ev, field) || (alt >= 0 && fieldcat_has(alt, field)))
+		return;
+	quote(q, sizeof q, field);
+	if (fieldcat_suggest(ev, field, hint, sizeof hint) == 0 ||
+	    (alt >= 0 && fieldcat_suggest(alt, field, hint, sizeof hint) == 0)) {
+		perr(ps, ps->line, "%s: %s has no field '%s' (did you mean '%s'?)", what,
+		     evname_str((enum evname)ev), q, hint);
+	} else if (all[0] == '\0') {
+		perr(ps, ps->line, "%s: no field of %s is known (no run logs it); see the catalogue in "
+				   "lessons/FORMAT.md", what, evname_str((enum evname)ev));
+	} else if (strlen(all) < 100) {
+		snprintf(list, sizeof list, "%s", all);
+		perr(ps, ps->line, "%s: %s has no field '%s' (its fields: %s)", what,
+		     evname_str((enum evname)ev), q, list);
+	} else {
+		perr(ps, ps->line, "%s: %s has no field '%s' (its fields are in the catalogue in "
+				   "lessons/FORMAT.md)", what, evname_str((enum evname)ev), q);
+	}
 }
 
 /* 1 when s is a plausible field name: letters, digits, '_', '.', '-'. */
@@ -310,6 +348,7 @@ static void check_placeholders(struct parser *ps, const char *s)
 			perr(ps, ps->line, "placeholder needs a field name after ':'");
 		} else {
 			add_ref(ps, (enum evname)ev, colon + 1, (size_t)(close - colon - 1));
+			check_field(ps, ev, -1, colon + 1, (size_t)(close - colon - 1), "placeholder");
 		}
 		p = close;
 	}
@@ -368,6 +407,14 @@ static void close_step(struct parser *ps)
 	}
 	if (s->text == NULL && q == NULL)
 		perr(ps, s->line, "step has no narration ('>' lines) and no question");
+	if (s->highlight != NULL) {
+		int line = ps->line;
+
+		/* reported at the highlight's line */
+		ps->line = s->highlight_line;
+		check_field(ps, s->at.name, s->at.alt, s->highlight, strlen(s->highlight), "highlight");
+		ps->line = line;
+	}
 	sb_reset(&ps->text);
 	sb_reset(&ps->right);
 	sb_reset(&ps->wrong);
@@ -425,16 +472,17 @@ static void open_step(struct parser *ps, char *rest)
 	while ((w = next_word(&rest)) != NULL) {
 		if (strcmp(w, "from") == 0) {
 			const char *a = next_word(&rest);
-			static const char *const actors[] = {"client", "server", "kernel", "app"};
+			/* indexed by enum actor */
+			static const char *const actors[] = {"client", "server", "kernel", "app", "mitm"};
 
 			if (s->at.actor >= 0)
 				perr(ps, ps->line, "duplicate 'from'");
 			s->at.actor = -1;
-			for (int i = 0; a != NULL && i < 4; i++)
+			for (int i = 0; a != NULL && i < (int)(sizeof actors / sizeof actors[0]); i++)
 				if (strcmp(a, actors[i]) == 0)
 					s->at.actor = i;
 			if (s->at.actor < 0)
-				perr(ps, ps->line, "'from' must be followed by client, server, kernel or app");
+				perr(ps, ps->line, "'from' must be followed by client, server, kernel, app or mitm");
 		} else if (w[0] == '#') {
 			char *end;
 			long n;
@@ -699,6 +747,7 @@ static void step_directive(struct parser *ps, const char *w, const char *rest)
 			perr(ps, ps->line, "'highlight' needs a field name (letters, digits, '_', '.', '-')");
 		} else {
 			s->highlight = strdup(rest);
+			s->highlight_line = ps->line;
 			if (s->highlight == NULL)
 				perr(ps, ps->line, "out of memory");
 		}
@@ -885,7 +934,10 @@ struct lesson *lesson_load(const char *path, struct lesson_errors *errs)
 	ps.errs = errs;
 	f = fopen(path, "rb");
 	if (f == NULL) {
-		perr(&ps, 0, "cannot open: %s", strerror(errno));
+		if (errno == ENOENT)
+			perr(&ps, 0, "no such file");
+		else
+			perr(&ps, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	/* one byte more than the limit, so an over-long file is detected */
@@ -1427,6 +1479,9 @@ char *lesson_wrap(const char *text, int width, int indent)
 	}
 	return b.p;
 }
+
+/* see lesson.h */
+_Static_assert(ACTOR_MITM == 4, "the 'from' names are indexed by enum actor");
 
 /* see lesson.h */
 int lesson_feedback_judges(const char *text)

@@ -69,6 +69,7 @@ struct lesson_step {
 	int optional;           /* its event may not occur (e.g. tcp.syn needs capture) */
 	int pause;              /* hold here until the learner goes on */
 	char *highlight;        /* field name to select in the inspector, or NULL */
+	int highlight_line;     /* where it was written */
 	char *text;             /* narration: paragraphs joined by "\n\n", list
 				 * items by "\n"; may hold {event:field} placeholders */
 	struct lesson_question *question; /* or NULL */

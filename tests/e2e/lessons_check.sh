@@ -24,9 +24,14 @@ printf 'title T\ndescription D\nat tls.finished\n> %0250d\nend\n' 0 > "$d/long.l
 printf 'title T\ndescription D\nat tls.finished\n> ok\n> bad \303\050\nend\n' > "$d/utf8.lesson"
 printf 'title T\ndescription D\nat tls.finished\n> ok\n> \033[2J\nend\n' > "$d/control.lesson"
 printf 'description D\nat tls.finished\n> x\nend\n' > "$d/notitle.lesson"
+# field names are checked against the decoders' catalogue
+printf 'title T\ndescription D\nat tls.certificate\nhighlight subjectAltName\n> x\nend\n' > "$d/highlight.lesson"
+printf 'title T\ndescription D\nat tls.finished\n> {tls.client_hello:nosuchfield} {tls.client_hello:cipher_suits}\nend\n' > "$d/field.lesson"
+printf 'title T\ndescription D\nat tls.certificate\nhighlight notAfter\n> x\nend\n' > "$d/camel.lesson"
 cd "$d" || fail "cd"
 "$bin" lesson check directive.lesson event.lesson noanswer.lesson unterminated.lesson \
-	long.lesson utf8.lesson control.lesson notitle.lesson > "$tmp/out" 2> "$tmp/err"
+	long.lesson utf8.lesson control.lesson notitle.lesson highlight.lesson field.lesson \
+	camel.lesson nosuch.lesson > "$tmp/out" 2> "$tmp/err"
 rc=$?
 cd - > /dev/null || fail "cd back"
 [ "$rc" -eq 2 ] || fail "broken lessons: exit $rc, want 2"
@@ -38,9 +43,20 @@ for want in \
 	"long.lesson:4: line too long (252 bytes, at most 200)" \
 	"utf8.lesson:5: bad encoding: invalid or unsafe UTF-8" \
 	"control.lesson:5: bad encoding: control character 0x1b" \
-	"notitle.lesson:1: missing 'title'"; do
+	"notitle.lesson:1: missing 'title'" \
+	"highlight.lesson:4: highlight: tls.certificate has no field 'subjectAltName' (did you mean 'san'?)" \
+	"field.lesson:4: placeholder: tls.client_hello has no field 'nosuchfield' (its fields are in the catalogue in lessons/FORMAT.md)" \
+	"field.lesson:4: placeholder: tls.client_hello has no field 'cipher_suits' (did you mean 'cipher_suite" \
+	"camel.lesson:4: highlight: tls.certificate has no field 'notAfter' (did you mean 'not_after'?)" \
+	"nosuch.lesson: no such file"; do
 	grep -qF "$want" "$tmp/err" || fail "missing: $want; got: $(cat "$tmp/err")"
 done
+grep -q "nosuch.lesson:0" "$tmp/err" && fail "a missing file is reported at line 0"
+# from mitm: the interceptor's events
+printf 'title T\ndescription D\nscenario mitm\nat tls.certificate from mitm\n> x\nend\n' > "$d/mitm.lesson"
+"$bin" lesson check "$d/mitm.lesson" > /dev/null 2> "$tmp/err2" || fail "'from mitm' refused: $(cat "$tmp/err2")"
+"$bin" --trace --lesson "$d/mitm.lesson" > "$tmp/mitm.out" 2>&1
+grep -q "lesson step 1 of 1: tls.certificate" "$tmp/mitm.out" || fail "'from mitm' did not fire on the interceptor's Certificate"
 # the escape character itself never reaches the terminal
 if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then fail "escape byte in output"; fi
 # one good file among bad ones still gives 2; a good one alone gives 0

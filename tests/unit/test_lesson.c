@@ -143,7 +143,7 @@ static void test_errors(void **state)
 	expect_error(HEAD "scenario nope\nat tls.client_hello\n> x\nend\n",
 		     "t.lesson:3: unknown scenario 'nope'");
 	expect_error(HEAD "at tls.finished from middle\n> x\nend\n",
-		     "t.lesson:3: 'from' must be followed by client, server, kernel or app");
+		     "t.lesson:3: 'from' must be followed by client, server, kernel, app or mitm");
 	expect_error(HEAD "at tls.finished #0\n> x\nend\n", "t.lesson:3: occurrence must be #1 to #1000");
 	expect_error(HEAD "at tls.finished\n> x\nchoice a\nend\n", "t.lesson:5: 'choice' before 'ask' or 'predict'");
 	expect_error(HEAD "at tls.finished\npredict Next?\ncorrect tls.alert\nchoice tls.bogus\nchoice tcp.fin\nend\n",
