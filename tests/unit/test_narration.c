@@ -13,7 +13,7 @@ static const char lesson_text[] =
 	"title Test lesson\n"
 	"description For the narration tests.\n"
 	"at tcp.connected\n"
-	"> Connected on {tcp.connected:port}.\n"
+	"> Connected on {tcp.connected:peer_address}.\n"
 	"end\n"
 	"at tls.client_hello\n"
 	"highlight cipher_suites\n"
@@ -63,7 +63,7 @@ static void build_log(struct evlog *log)
 
 	evlog_init(log);
 	ev = evlog_add(log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "up");
-	event_field(ev, 0, "port", 0, 0, "4433");
+	event_field(ev, 0, "peer_address", 0, 0, "4433");
 	ev = evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, raw, sizeof raw, "hello");
 	event_field(ev, 0, "version", 0, 2, "TLS 1.2");
 	event_field(ev, 0, "cipher_suites", 2, 4, "2 suites");
