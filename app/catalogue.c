@@ -96,7 +96,7 @@ static int run_variant(const struct variant *v, struct seen *seen, int *captured
 		return -1;
 	}
 	for (int i = 0; i < 200 && st == ENGINE_MORE; i++)
-		st = engine_step(e);
+		st = engine_step_wait(e);
 	for (size_t i = 0; i < log.n; i++) {
 		const struct event *ev = log.ev[i];
 

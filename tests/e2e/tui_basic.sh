@@ -39,7 +39,8 @@ grep -q "(complete)" "$tmp/screen" || fail "the exchange did not complete after 
 # The arrows appear in order: take the first line of each in the diagram
 # as seen at Home (the whole exchange scrolled from the top) and at End.
 T send-keys g
-wait_for " 1" 5 || true
+# the first event selected: its number with the selection mark
+if [ "$ascii" = 1 ]; then wait_for "  1>" 5 || true; else wait_for "  1▶" 5 || true; fi
 cap
 cp "$tmp/screen" "$tmp/top"
 T send-keys G
