@@ -62,9 +62,11 @@ static void diagram(char *buf, const struct event *ev)
 			buf[lo] = '<';
 		return;
 	}
-	/* a local note: [label] next to the lifeline that acted */
-	if (ll > w / 2 - 3)
-		ll = w / 2 - 3;
+	/* a local note: [label] next to the lifeline that acted, as wide as
+	 * the lane allows (up to the interceptor's lifeline when there is
+	 * one): every label of the catalogue fits whole */
+	if (ll > (mitm ? w / 2 - 3 : w - 4))
+		ll = mitm ? w / 2 - 3 : w - 4;
 	if (ev->actor == ACTOR_SERVER) {
 		buf[w - ll - 2] = '[';
 		memcpy(buf + w - ll - 1, label, ll);

@@ -231,6 +231,19 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		return;
 	}
 	first_line(line, sizeof line, sum);
+	/* the mark says ok or failed already: not twice ("ok hostname: ... ok") */
+	if (mark[0] != '\0' && mark[0] != '[') {
+		static const char *const tails[] = {" ok", " OK", " FAILED", " FAIL", " failed"};
+
+		for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+			size_t n = strlen(line), t = strlen(tails[i]);
+
+			if (n > t && strcmp(line + n - t, tails[i]) == 0) {
+				line[n - t] = '\0';
+				break;
+			}
+		}
+	}
 	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
 	 * mark says it was a check */
 	if (strncmp(label, "check: ", 7) == 0) {
@@ -423,6 +436,16 @@ static int column(const struct geom *gm, enum actor a)
 	return gm->mid;
 }
 
+/* Columns a client's or server's note (with its brackets) gets: it stops
+ * short of the other lifeline, and of the interceptor's when there is one
+ * (a note never crosses a lifeline). */
+static int note_room(const struct geom *gm, int mitm)
+{
+	if (mitm)
+		return gm->mid - gm->cx - 4;
+	return gm->sx - gm->cx - 1 - 5;
+}
+
 /* Columns the label of ev gets on its row (without the brackets of a
  * note), by the same rules draw_event() draws with. */
 static int label_room(const struct geom *gm, const struct event *ev, int mitm, int label_w)
@@ -440,7 +463,7 @@ static int label_room(const struct geom *gm, const struct event *ev, int mitm, i
 	switch (from) {
 	case ACTOR_CLIENT:
 	case ACTOR_SERVER:
-		return span - 5 - 2;
+		return note_room(gm, mitm) - 2;
 	case ACTOR_MITM:
 		if (label_w + 2 <= gm->sx - gm->mid - 5)
 			return label_w;
@@ -562,7 +585,6 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	int cls = diagram_class(ev);
 	unsigned attr = o->projector ? GA_BOLD : 0;
 	unsigned lattr = attr | (selected ? GA_REVERSE : 0);
-	int span = gm->sx - gm->cx - 1;
 	enum actor from, to;
 	int lw;
 	int room;
@@ -588,7 +610,7 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	/* a note hangs off the lifeline that acted (a tee and a stub) and
 	 * stops short of the other one, so whose step it was shows at a
 	 * glance even when its text fills the lane */
-	room = span - 2 - 3;
+	room = note_room(gm, mitm);
 	switch (from) {
 	case ACTOR_CLIENT:
 		snprintf(text, sizeof text, "[%s]", label);

@@ -136,6 +136,28 @@ static int field_indent(const struct field *fl)
 	return fl->depth > 6 ? 12 : fl->depth * 2;
 }
 
+/* Whether "name: value" would be cut at w columns for field i or any item
+ * of the same list (its siblings of the same name). */
+static int values_alone(const struct event *ev, size_t i, int w)
+{
+	const struct field *fl = &ev->fields[i];
+	size_t a = i, b = i;
+
+	while (a > 0 && ev->fields[a - 1].depth >= fl->depth)
+		a--;
+	while (b + 1 < ev->nfields && ev->fields[b + 1].depth >= fl->depth)
+		b++;
+	for (size_t k = a; k <= b; k++) {
+		const struct field *s = &ev->fields[k];
+
+		if (s->depth != fl->depth || strcmp(s->name, fl->name) != 0 || s->value == NULL)
+			continue;
+		if (grid_text_width(s->name) + 2 + grid_text_width(s->value) > w)
+			return 1;
+	}
+	return 0;
+}
+
 /* Draw the field tree into rows [y, y+h). */
 static void draw_fields(struct grid *g, int x, int y, int w, int h,
 			const struct event *ev, const struct inspector_opts *o)
@@ -172,11 +194,12 @@ static void draw_fields(struct grid *g, int x, int y, int w, int h,
 		int col = x + indent;
 		int nw;
 
-		/* a list item whose value would be cut shows the value alone: under
-		 * "cipher_suites" the suite's name says more than "cipher_suite" */
+		/* the items of a list whose values would be cut show their values
+		 * alone, all of them alike: under "cipher_suites" the suite's
+		 * name says more than "cipher_suite", and a list never mixes the
+		 * two forms */
 		if (fl->depth > 0 && fl->value != NULL && fl->value[0] != '\0' &&
-		    indent + grid_text_width(fl->name) + 2 + grid_text_width(fl->value) > w &&
-		    indent + grid_text_width(fl->value) <= w) {
+		    values_alone(ev, (size_t)(top + i - row0), w - indent)) {
 			grid_text(g, col, y + i, w - indent, fl->value, CLS_DEFAULT, attr);
 			continue;
 		}
@@ -263,6 +286,9 @@ int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, cons
 	}
 	n = 1;
 	left = total - 1;
+	/* cut: the last line says so, and how many lines are not shown */
+	if (total > max && max >= 3)
+		max--;
 	for (size_t r = 0; r < sizeof order / sizeof order[0]; r++)
 		for (size_t i = 0; i < ev->nfields && n < max; i++) {
 			const struct field *f = &ev->fields[i];
@@ -285,6 +311,14 @@ int inspector_draw_derivation(struct grid *g, int x, int y, int w, int max, cons
 				grid_text(g, x + 13, y + n, w - 13, line, CLS_ERROR, 0);
 			}
 		}
+	if (total > n && n == max && total > max) {
+		char more[96];
+
+		snprintf(more, sizeof more, "%s %d more line%s of the tree (i or a taller terminal shows them)",
+			 g->ascii ? "..." : "\u2026", total - n, total - n == 1 ? "" : "s");
+		grid_text(g, x + 2, y + n, w - 2, more, CLS_DIM, 0);
+		n++;
+	}
 	return n;
 }
 

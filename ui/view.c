@@ -848,6 +848,19 @@ static void draw_narration(struct grid *g, struct view *v, const struct evlog *l
 	int insp_min = v->focus == FOCUS_INSPECTOR ? VIEW_INSPECTOR_MIN : 0;
 	int nh;
 
+	if (v->focus == FOCUS_INSPECTOR && full > avail / 2) {
+		/* the inspector is in use and both do not fit: the lesson's pane
+		 * folds to one line that says how to get it back */
+		char line[160];
+
+		snprintf(line, sizeof line, "Lesson: %s (Tab back to it, v reads it)",
+			 narration_holding(v->narr) ? "a question waits" : "its text is folded");
+		v->narr_r = (struct rect){r->x, r->y, r->w, 1};
+		v->insp = (struct rect){r->x, r->y + 2, r->w, r->h - 2};
+		grid_text(g, r->x, r->y, r->w, line, CLS_TITLE, GA_BOLD | GA_REVERSE);
+		grid_fill(g, r->x, r->y + 1, r->w, 1, grid_glyph(g, G_HLINE), CLS_DIM, 0);
+		return;
+	}
 	if (full <= avail - VIEW_INSPECTOR_MIN)
 		nh = full;
 	else if (full <= avail - insp_min)

@@ -15,6 +15,11 @@ grep -q "ClientKeyExchange: RSA-encrypted pre-master secret (256 bytes)" "$tmp/t
 grep -q "\[encrypted\] GET / HTTP/1.1" "$tmp/trace" || fail "no encrypted request"
 grep -q "^done: 12 flights, .* TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 200$" "$tmp/trace" ||
 	fail "bad summary: $(tail -1 "$tmp/trace")"
+# a note shows its whole label (they were cut at 14 columns: "[check: signatu]")
+grep -q "C \[check: signature\] " "$tmp/trace" || fail "the check's note is cut: $(grep 'check: sig' "$tmp/trace" | head -1)"
+grep -q "C \[pre-master secret\] " "$tmp/trace" || fail "the pre-master note is cut"
+grep -q -- "--- flight 1 ---" "$tmp/trace" || fail "flights are not called flights"
+grep -q -- "--- step " "$tmp/trace" && fail "'step' still counts flights"
 # no control character other than newline ever reaches the output
 if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/trace"; then fail "control bytes in trace"; fi
 

@@ -458,6 +458,18 @@ static void test_mitm_lifeline(void **state)
 	/* the client's own checks stay on its lifeline */
 	y = find_row(&g, "[verdict: ok]");
 	assert_int_equal(find_cp(&g, y, '['), cx + 2);
+	/* a long client note stops short of the interceptor's lifeline (it
+	 * crossed it), and the diagram says it is cut */
+	evlog_add(&log, EV_CERT_CHAIN, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+		  "chain: localhost <- ? (issuer Totally Legit CA is not in the trust store) FAILED");
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	grid_clear(&g);
+	diagram_draw(&g, &r, &log, &d, &o);
+	y = find_row(&g, "[chain: localhost");
+	assert_true(y > 0);
+	assert_int_equal(grid_at(&g, mid, y)->ch, 0x2502);
+	assert_int_equal(grid_at(&g, mid - 1, y)->ch, ' ');
+	assert_false(diagram_label_fits(&r, log.ev[log.n - 1], 1, 0));
 	/* at 52 columns a lane is too narrow for " ClientKeyExchange " and
 	 * its margins, yet the name shows whole, up to the arrowhead */
 	grid_free(&g);
@@ -470,6 +482,30 @@ static void test_mitm_lifeline(void **state)
 	assert_int_equal(find_cp(&g, y, 0x25B6), cx + 2 + (int)strlen("ClientKeyExchange"));
 	grid_free(&g);
 	diagram_free(&d);
+	evlog_clear(&log);
+}
+
+/* A check's mark says ok or failed: the summary's own "ok" / "FAILED" at
+ * its end is not repeated ("ok hostname: ... ok"). */
+static void test_mark_once(void **state)
+{
+	struct evlog log;
+	char buf[200];
+
+	(void)state;
+	evlog_init(&log);
+	event_set_result(evlog_add(&log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+				   "hostname: localhost matches DNS:localhost ok"),
+			 RESULT_PASS, 0, NULL);
+	event_set_result(evlog_add(&log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+				   "hostname: localhost not in [DNS:www.example.org] FAILED"),
+			 RESULT_FAIL, 62, "hostname mismatch");
+	diagram_label(log.ev[0], buf, sizeof buf, 1);
+	assert_string_equal(buf, "ok hostname: localhost matches DNS:localhost");
+	diagram_label(log.ev[1], buf, sizeof buf, 1);
+	assert_string_equal(buf, "FAIL hostname: localhost not in [DNS:www.example.org]");
+	diagram_label(log.ev[0], buf, sizeof buf, 0);
+	assert_string_equal(buf, "\u2713 hostname: localhost matches DNS:localhost");
 	evlog_clear(&log);
 }
 
@@ -604,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_long_notes),
 		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
+		cmocka_unit_test(test_mark_once),
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_scrolling),
 	};

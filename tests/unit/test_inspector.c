@@ -178,6 +178,18 @@ static void test_draw_fields_and_bytes(void **state)
 	grid_row_utf8(&g, found + 1, row, sizeof row);
 	assert_string_equal(row, "  cipher_suite: TLS_RSA_WITH_AES_128_GCM_SHA256");
 	grid_free(&g);
+	/* at 48 the first suite would fit with its name and the second not:
+	 * the list does not mix the forms, both show their values alone */
+	r.w = 48;
+	assert_int_equal(grid_init(&g, 48, 30, 0), 0);
+	inspector_draw(&g, &r, ev, &o);
+	found = find_row(&g, "cipher_suites: 2 suites");
+	assert_true(found > 0);
+	grid_row_utf8(&g, found + 1, row, sizeof row);
+	assert_string_equal(row, "  TLS_RSA_WITH_AES_128_GCM_SHA256");
+	grid_row_utf8(&g, found + 2, row, sizeof row);
+	assert_string_equal(row, "  TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+	grid_free(&g);
 	r.w = 44;
 	assert_int_equal(grid_init(&g, 44, 30, 0), 0);
 	inspector_draw(&g, &r, ev, &o);
@@ -299,12 +311,20 @@ static void test_derivation_tree(void **state)
 	for (y = 0; y < g.h; y++)
 		for (int x = 0; x < g.w; x++)
 			assert_true(grid_at(&g, x, y)->ch < 0x80);
-	/* squeezed: the tree is cut to what fits, still closed */
+	/* squeezed: the tree is cut to what fits, still closed, and the last
+	 * line says how much is not shown */
 	grid_free(&g);
-	assert_int_equal(grid_init(&g, 70, 8, 0), 0);
-	assert_int_equal(inspector_draw_derivation(&g, 0, 0, 70, 3, ev), 3);
+	assert_int_equal(grid_init(&g, 90, 8, 0), 0);
+	assert_int_equal(inspector_draw_derivation(&g, 0, 0, 90, 3, ev), 3);
+	grid_row_utf8(&g, 1, row, sizeof row);
+	assert_non_null(strstr(row, "\u2514 input"));
 	grid_row_utf8(&g, 2, row, sizeof row);
-	assert_non_null(strstr(row, "\u2514 input    session_hash"));
+	{
+		char want[96];
+
+		snprintf(want, sizeof want, "\u2026 %d more lines of the tree", inspector_derivation_lines(ev) - 2);
+		assert_non_null(strstr(row, want));
+	}
 	grid_free(&g);
 	evlog_clear(&log);
 
