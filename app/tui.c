@@ -514,14 +514,42 @@ static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal
 	}
 	if (ch == KEY_RESIZE)
 		return VF_REDRAW;
-	if (t->picking)
-		return ch == KEY_MOUSE ? 0 : picker_input(t, ch, err, errlen, fatal);
+	if (t->picking) {
+		if (ch != KEY_MOUSE)
+			return picker_input(t, ch, err, errlen, fatal);
+		if (getmouse(&me) != OK)
+			return 0;
+		/* the wheel moves the selection; a click selects, a second
+		 * click on the selected item starts it */
+		if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+			return picker_input(t, (me.bstate & BUTTON4_PRESSED) ? KEY_UP : KEY_DOWN, err, errlen,
+					    fatal);
+		if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) {
+			switch (picker_click(&t->picker, me.x, me.y)) {
+			case PR_REDRAW:
+				return VF_REDRAW;
+			case PR_CHOSEN:
+				return picker_input(t, '\n', err, errlen, fatal);
+			default:
+				return 0;
+			}
+		}
+		return 0;
+	}
 	/* the lesson's keys first: digits, skip, Enter for several picks */
 	flags = view_key(&t->view, &t->log, ch == '\r' || ch == KEY_ENTER ? '\n' : ch);
 	if (flags != 0)
 		return flags;
 	if (ch == KEY_MOUSE) {
-		if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		if (getmouse(&me) != OK)
+			return 0;
+		/* the wheel scrolls: the previous / next event (field in the
+		 * inspector) */
+		if (me.bstate & BUTTON4_PRESSED)
+			return view_action(&t->view, &t->log, ACT_UP);
+		if (me.bstate & BUTTON5_PRESSED)
+			return view_action(&t->view, &t->log, ACT_DOWN);
+		if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
 			return view_click(&t->view, &t->log, me.x, me.y);
 		return 0;
 	}
@@ -662,7 +690,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	setup_colors(&t, opt->no_color);
 	t.view.mono = !t.color;

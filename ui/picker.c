@@ -165,6 +165,21 @@ enum pick_result picker_digit(struct picker *p, int d)
 }
 
 /* see picker.h */
+enum pick_result picker_click(struct picker *p, int x, int y)
+{
+	int i = p->scroll + (y - p->list_y);
+
+	(void)x;
+	if (y < p->list_y || y >= p->list_y + p->list_rows || i < 0 || (size_t)i >= p->n ||
+	    p->items[i].kind == PICK_HEADING)
+		return PR_NONE;
+	if (i == p->sel)
+		return PR_CHOSEN;
+	p->sel = i;
+	return PR_REDRAW;
+}
+
+/* see picker.h */
 void picker_draw(struct grid *g, struct picker *p)
 {
 	const struct pick_item *sel = picker_selected(p);
@@ -193,6 +208,8 @@ void picker_draw(struct grid *g, struct picker *p)
 		if (rows < 1)
 			rows = 1;
 	}
+	p->list_y = y0;
+	p->list_rows = rows;
 	/* keep the selection in view, with its heading when it fits */
 	if (p->sel - 1 < p->scroll)
 		p->scroll = p->sel - 1;
@@ -236,7 +253,7 @@ void picker_draw(struct grid *g, struct picker *p)
 		grid_wrap(g, 2, g->h - 5, g->w - 4, 3, sel->desc, CLS_DEFAULT, 0);
 	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	grid_text(g, 1, g->h - 1, g->w - 2,
-		  p->can_cancel ? "Up/Down choose  Enter start  Esc back  q quit"
-				: "Up/Down choose  Enter start  1-9 start that lesson  q quit",
+		  p->can_cancel ? "Up/Down, wheel choose  Enter, click again start  Esc back  q quit"
+				: "Up/Down, wheel choose  Enter, click again start  1-9 start that lesson  q quit",
 		  CLS_STATUS, GA_REVERSE);
 }

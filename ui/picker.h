@@ -40,6 +40,7 @@ struct picker {
 	int can_cancel;      /* opened from the TUI: Esc goes back to it */
 	enum scenario cur_scenario;  /* marked as the current one */
 	int cur_trust;
+	int list_y, list_rows;       /* where the last draw put the list */
 	char note[512];      /* shown above the list when not "" (e.g. where
 			      * lessons were looked for when none was found) */
 };
@@ -57,6 +58,10 @@ enum pick_result picker_action(struct picker *p, enum action a);
 /* A digit key: selects lesson number d (1-based in the list) and chooses
  * it (PR_CHOSEN); PR_NONE when there is no such lesson. */
 enum pick_result picker_digit(struct picker *p, int d);
+/* A mouse click at screen cell (x, y): selects the item under it
+ * (PR_REDRAW), or chooses it when it was selected already (PR_CHOSEN, a
+ * second click); PR_NONE elsewhere. */
+enum pick_result picker_click(struct picker *p, int x, int y);
 /* The selected item, or NULL. */
 const struct pick_item *picker_selected(const struct picker *p);
 /* Draw the whole screen into g. */

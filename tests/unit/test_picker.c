@@ -1,5 +1,6 @@
 #include "tests/unit/testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "lessons/lessondir.h"
@@ -118,11 +119,47 @@ static void test_no_lessons(void **state)
 	picker_free(&p);
 }
 
+/* A click selects the item under it, a second click chooses it; the
+ * headings and outside the list take none; the note moves the list down. */
+static void test_click(void **state)
+{
+	struct picker p;
+	struct grid g;
+	int y;
+
+	(void)state;
+	assert_int_equal(picker_build(&p, entries, 3), 0);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	picker_draw(&g, &p);
+	y = find_row(&g, "02-two");
+	assert_true(y > 0);
+	assert_int_equal(picker_click(&p, 10, y), PR_REDRAW);
+	assert_string_equal(picker_selected(&p)->label, "02-two");
+	assert_int_equal(picker_click(&p, 10, y), PR_CHOSEN);
+	assert_int_equal(picker_click(&p, 10, find_row(&g, "Free exploration")), PR_NONE);
+	assert_int_equal(picker_click(&p, 10, 0), PR_NONE);
+	assert_int_equal(picker_click(&p, 10, 29), PR_NONE);
+	assert_string_equal(picker_selected(&p)->label, "02-two");
+	/* with no lessons the note says where they were looked for, above
+	 * the list, and clicks follow the list down */
+	picker_free(&p);
+	assert_int_equal(picker_build(&p, NULL, 0), 0);
+	snprintf(p.note, sizeof p.note, "No lessons found (*.lesson) in: /a, /b");
+	grid_clear(&g);
+	picker_draw(&g, &p);
+	assert_int_equal(find_row(&g, "No lessons found (*.lesson) in: /a, /b"), 2);
+	assert_int_equal(find_row(&g, "Free exploration"), 4);
+	assert_int_equal(picker_click(&p, 10, 5), PR_CHOSEN);  /* explore, selected already */
+	grid_free(&g);
+	picker_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_menu),
 		cmocka_unit_test(test_no_lessons),
+		cmocka_unit_test(test_click),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);
