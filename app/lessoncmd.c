@@ -304,6 +304,18 @@ void lessoncmd_trace_event(struct lesson_run *run, const struct event *ev, FILE 
 	}
 	k = lesson_progress(run, &n);
 	fprintf(out, "\n  --- lesson step %zu of %zu: %s ---\n", k, n, evname_str(ev->name));
+	{
+		size_t first;
+		size_t skipped = lesson_passed_over(run, s, &first);
+
+		/* the count would seem to jump past an optional step */
+		if (skipped == 1)
+			fprintf(out, "%*s(step %zu did not apply: its event did not occur in this run)\n", INDENT, "",
+				first);
+		else if (skipped > 1)
+			fprintf(out, "%*s(steps %zu-%zu did not apply: their events did not occur in this run)\n",
+				INDENT, "", first, first + skipped - 1);
+	}
 	if (s->text != NULL) {
 		char *text = lesson_render(run, s->text);
 

@@ -1623,3 +1623,17 @@ char *lesson_skip_text(const struct lesson_question *q)
 	}
 	return sb_take(&b);
 }
+
+/* see lesson.h */
+size_t lesson_passed_over(const struct lesson_run *run, const struct lesson_step *s, size_t *first)
+{
+	size_t n = 0;
+
+	*first = 0;
+	/* the steps between the one fired before s and s, none of them fired */
+	for (size_t j = s->index; j > 0 && run->fired_seq[j - 1] == 0; j--) {
+		n++;
+		*first = j;
+	}
+	return n;
+}

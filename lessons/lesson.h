@@ -193,6 +193,9 @@ char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdi
  * explanation of the `right` text without its verdict word (nothing for
  * the default), or the right choices' `why`.  A new string or NULL. */
 char *lesson_skip_text(const struct lesson_question *q);
+/* How many steps right before s never fired (their event did not occur:
+ * optional ones); *first gets the 1-based number of the first of them. */
+size_t lesson_passed_over(const struct lesson_run *run, const struct lesson_step *s, size_t *first);
 /* Whether feedback text already opens with its verdict ("Right: ...",
  * "Yes.", "No, ...", "Not quite."), so a UI need not say "Right!" before
  * it. */

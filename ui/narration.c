@@ -55,6 +55,9 @@ unsigned narration_reveal(struct narration *n, const struct event *ev)
 	}
 	if (s == NULL)
 		return flags;
+	/* an optional step whose event did not come is passed over: say so,
+	 * or the count seems to jump */
+	n->skipped = lesson_passed_over(n->run, s, &n->skipped_first);
 	n->step = s;
 	n->step_seq = ev->seq;
 	n->text_top = 0;
@@ -329,6 +332,12 @@ static void collect(struct blocks *bs, const struct narration *n, unsigned shown
 		    s != NULL ? s->index + 1 : 0, total);
 	} else {
 		add(bs, CLS_PHASE, GA_BOLD, 0, "lesson step %zu of %zu", k, total);
+		if (n->skipped == 1)
+			add(bs, CLS_DIM, 0, 0, "(step %zu did not apply: its event did not occur in this run)",
+			    n->skipped_first);
+		else if (n->skipped > 1)
+			add(bs, CLS_DIM, 0, 0, "(steps %zu-%zu did not apply: their events did not occur in this run)",
+			    n->skipped_first, n->skipped_first + n->skipped - 1);
 	}
 	if (n->has_verdict && !rewound) {
 		const struct lesson_verdict *v = &n->verdict;

@@ -61,6 +61,9 @@ struct narration {
 	int text_top;                     /* first line of the step's text shown
 					   * when the pane is too short for it */
 	int text_page;                    /* lines of it the last draw showed */
+	size_t skipped_first, skipped;    /* steps passed over to reach this one
+					   * (1-based first, count): their event
+					   * did not occur in this run */
 };
 
 /* Start following lesson l (which must outlive n).  Returns 0, -1 when out

@@ -469,6 +469,34 @@ static void test_per_choice_feedback(void **state)
 	evlog_clear(&log);
 }
 
+/* A step whose event did not occur is passed over, and the pane says so
+ * (the count would seem to jump from 0 to 2). */
+static void test_passed_over(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	/* no tcp.connected in this run: the ClientHello fires step 2 */
+	assert_true(narration_reveal(&n, log.ev[1]) & NF_STEP);
+	draw(&g, &n, 2, 0);
+	assert_true(screen_has(&g, "lesson step 2 of 5"));
+	assert_true(screen_has(&g, "(step 1 did not apply: its event did not occur in this run)"));
+	narration_key(&n, NARR_SKIP_KEY);
+	narration_reveal(&n, log.ev[2]);
+	draw(&g, &n, 3, 0);
+	assert_false(screen_has(&g, "did not apply"));
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_long_text_scrolls),
 		cmocka_unit_test(test_view_holds),
 		cmocka_unit_test(test_per_choice_feedback),
+		cmocka_unit_test(test_passed_over),
 	};
 
 	return cmocka_run_group_tests_name("narration", tests, NULL, NULL);
