@@ -259,6 +259,75 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		snprintf(buf, len, "%s%s: %s", mark, label, line);
 }
 
+/* The text of a note as drawn ("[label]", "{label}", "(label)"). */
+static void note_text(const struct event *ev, enum actor who, int ascii, char *buf, size_t len)
+{
+	char label[200];
+
+	diagram_label(ev, label, sizeof label, ascii);
+	snprintf(buf, len, who == ACTOR_MITM ? "{%s}" : who == ACTOR_CLIENT || who == ACTOR_SERVER ? "[%s]" : "(%s)",
+		 label);
+}
+
+/* Horizontal geometry shared by the header and the rows. */
+struct geom {
+	int gutter, cx, sx, mid;
+};
+
+static int note_room(const struct geom *gm, int mitm);
+static struct geom geometry(const struct rect *r);
+
+/* Columns a wrapped note of who gets (with its brackets). */
+static int wrap_room(const struct diagram *d, enum actor who)
+{
+	struct geom gm = geometry(&d->wrap);
+
+	if (who == ACTOR_CLIENT || who == ACTOR_SERVER)
+		return note_room(&gm, d->mitm);
+	if (who == ACTOR_MITM)
+		return gm.sx - 2 - (gm.cx + 3);
+	return gm.sx - gm.cx - 1;
+}
+
+/* Rows a note takes when d wraps long notes (1 otherwise, and for arrows;
+ * at most 4). */
+static int note_lines(const struct diagram *d, const struct event *ev)
+{
+	char text[210];
+	enum actor from, to;
+	int room;
+
+	if (d->wrap.w <= 0)
+		return 1;
+	diagram_ends(ev, d->mitm, &from, &to);
+	if (from != to)
+		return 1;
+	room = wrap_room(d, from);
+	if (room < 10)
+		return 1;
+	note_text(ev, from, d->ascii, text, sizeof text);
+	if (grid_text_width(text) <= room)
+		return 1;
+	return grid_wrap(NULL, 0, 0, room, 4, text, 0, 0);
+}
+
+/* Line k of a note wrapped at room columns, into buf. */
+static void note_line(const char *text, int room, int k, char *buf, size_t len)
+{
+	const char *p = text;
+	size_t n, skip;
+
+	for (int i = 0; i < k && *p != '\0'; i++) {
+		n = grid_wrap_prefix(p, room, &skip);
+		p += n + skip;
+	}
+	n = grid_wrap_prefix(p, room, &skip);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
 /* Append one row, growing the array. */
 static int push_row(struct diagram *d, enum row_kind kind, size_t ev, enum phase p)
 {
@@ -274,6 +343,7 @@ static int push_row(struct diagram *d, enum row_kind kind, size_t ev, enum phase
 	d->rows[d->n].kind = kind;
 	d->rows[d->n].ev = ev;
 	d->rows[d->n].phase = p;
+	d->rows[d->n].part = 0;
 	d->n++;
 	return 0;
 }
@@ -332,6 +402,11 @@ int diagram_build_filtered(struct diagram *d, const struct evlog *log, size_t re
 		}
 		if (push_row(d, ROW_EVENT, i, cur) < 0)
 			return -1;
+		for (int k = 1; k < note_lines(d, ev); k++) {
+			if (push_row(d, ROW_MORE, i, cur) < 0)
+				return -1;
+			d->rows[d->n - 1].part = k;
+		}
 		if (projector && push_row(d, ROW_SPACE, i, cur) < 0)
 			return -1;
 	}
@@ -358,6 +433,7 @@ int diagram_row_of(const struct diagram *d, size_t ev)
 /* see diagram.h */
 long diagram_event_at(const struct diagram *d, int row)
 {
+	/* a wrapped note's further lines belong to its event too */
 	if (row < 0 || (size_t)row >= d->n || d->rows[row].kind == ROW_PHASE)
 		return -1;
 	return (long)d->rows[row].ev;
@@ -393,10 +469,6 @@ int diagram_body_height(const struct rect *r)
 	return r->h > 1 ? r->h - 1 : 0;
 }
 
-/* Horizontal geometry shared by the header and the rows. */
-struct geom {
-	int gutter, cx, sx, mid;
-};
 
 /* Compute the lifeline columns for a region. */
 static struct geom geometry(const struct rect *r)
@@ -575,11 +647,51 @@ static void draw_arrow(struct grid *g, int y, int a, int b, const char *label, i
 	}
 }
 
+/* Draw line part of a note wrapped onto several rows (with the tee that
+ * joins it to its lifeline on the first). */
+static void draw_wrapped_note(struct grid *g, const struct geom *gm, int y, const struct event *ev,
+			      int part, unsigned lattr, const struct diagram *d)
+{
+	char text[210], line[210];
+	enum actor from, to;
+	int cls = diagram_class(ev);
+	int room, lw;
+
+	diagram_ends(ev, d->mitm, &from, &to);
+	room = wrap_room(d, from);
+	note_text(ev, from, g->ascii, text, sizeof text);
+	note_line(text, room, part, line, sizeof line);
+	lw = grid_text_width(line);
+	switch (from) {
+	case ACTOR_CLIENT:
+		if (part == 0) {
+			grid_put(g, gm->cx, y, grid_glyph(g, G_TEE), cls, 0);
+			grid_put(g, gm->cx + 1, y, grid_glyph(g, G_HLINE), cls, 0);
+		}
+		grid_text(g, gm->cx + 2 + (part > 0), y, room, line, cls, lattr);
+		break;
+	case ACTOR_SERVER:
+		if (part == 0) {
+			grid_put(g, gm->sx, y, grid_glyph(g, G_TEE_LEFT), cls, 0);
+			grid_put(g, gm->sx - 1, y, grid_glyph(g, G_HLINE), cls, 0);
+		}
+		grid_text(g, gm->sx - 1 - room, y, lw, line, cls, lattr);
+		break;
+	case ACTOR_MITM:
+		centred(g, gm->mid, y, gm->cx + 3, gm->sx - 2, line, cls, lattr);
+		break;
+	default:
+		centred(g, gm->mid, y, gm->cx + 1, gm->sx, line, cls, lattr);
+		break;
+	}
+}
+
 /* Draw one event row. */
 static void draw_event(struct grid *g, const struct geom *gm, int y,
 		       const struct event *ev, int selected, const struct diagram_opts *o,
-		       const struct rect *r, int mitm)
+		       const struct rect *r, const struct diagram *d)
 {
+	int mitm = d->mitm;
 	char label[200];
 	char text[210];
 	int cls = diagram_class(ev);
@@ -605,6 +717,10 @@ static void draw_event(struct grid *g, const struct geom *gm, int y,
 	diagram_ends(ev, mitm, &from, &to);
 	if (from != to) {
 		draw_arrow(g, y, column(gm, from), column(gm, to), label, cls, lattr);
+		return;
+	}
+	if (note_lines(d, ev) > 1) {
+		draw_wrapped_note(g, gm, y, ev, 0, lattr, d);
 		return;
 	}
 	/* a note hangs off the lifeline that acted (a tee and a stub) and
@@ -687,7 +803,12 @@ void diagram_draw(struct grid *g, const struct rect *r, const struct evlog *log,
 		} else if (d->rows[row].kind == ROW_EVENT && d->rows[row].ev < log->n) {
 			size_t ev = d->rows[row].ev;
 
-			draw_event(g, &gm, y, log->ev[ev], o->selected == (int)ev, o, r, d->mitm);
+			draw_event(g, &gm, y, log->ev[ev], o->selected == (int)ev, o, r, d);
+		} else if (d->rows[row].kind == ROW_MORE && d->rows[row].ev < log->n) {
+			size_t ev = d->rows[row].ev;
+			unsigned lattr = (o->projector ? GA_BOLD : 0) | (o->selected == (int)ev ? GA_REVERSE : 0);
+
+			draw_wrapped_note(g, &gm, y, log->ev[ev], d->rows[row].part, lattr, d);
 		}
 	}
 }

@@ -32,21 +32,26 @@ enum phase {
 };
 
 /* One row of the diagram: a phase marker, an event, or spacing. */
-enum row_kind { ROW_PHASE, ROW_EVENT, ROW_SPACE };
+enum row_kind { ROW_PHASE, ROW_EVENT, ROW_SPACE, ROW_MORE };
 struct drow {
 	enum row_kind kind;
-	size_t ev;           /* index into the log (ROW_EVENT, ROW_SPACE) */
+	size_t ev;           /* index into the log (ROW_EVENT, ROW_SPACE, ROW_MORE) */
 	enum phase phase;    /* ROW_PHASE: the phase that starts */
+	int part;            /* ROW_MORE: which line of a wrapped note (1..) */
+};
+
+struct rect {
+	int x, y, w, h;
 };
 
 struct diagram {
 	struct drow *rows;
 	size_t n, cap;
 	int mitm;            /* an interceptor takes part: three lifelines */
-};
-
-struct rect {
-	int x, y, w, h;
+	struct rect wrap;    /* w > 0: notes too long for their row in a
+			      * diagram drawn into this rect wrap onto more
+			      * rows (ROW_MORE) instead of being cut */
+	int ascii;           /* labels for an ASCII screen (with wrap) */
 };
 
 /* Layers the filter (f) can hide. */

@@ -933,6 +933,7 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 		return;
 	}
 	v->reading = 0;
+	v->d.wrap.w = 0;
 	if (diagram_build_filtered(&v->d, log, v->revealed, v->projector, v->hide, v->selected) < 0)
 		v->d.n = 0;
 	v->d.mitm |= v->mitm;
@@ -947,10 +948,20 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	if (in.projector && in.lesson)
 		in.narr_rows = narration_rows(v->narr, g->w, v->done && v->revealed == log->n, 0);
 	view_layout(&in, &lay);
+	/* the diagram has the screen (i, or a projector): long notes wrap onto
+	 * more rows instead of being cut */
+	if (lay.side.w == 0) {
+		v->d.wrap = lay.diag;
+		v->d.ascii = g->ascii;
+		if (diagram_build_filtered(&v->d, log, v->revealed, v->projector, v->hide, v->selected) < 0)
+			v->d.n = 0;
+		v->d.mitm |= v->mitm;
+	}
 	/* the selected row is always readable whole: when the diagram cuts
 	 * it, the line under the panes shows it */
 	detail[0] = '\0';
-	if (v->selected >= 0 && !diagram_label_fits(&lay.diag, log->ev[v->selected], v->d.mitm, g->ascii)) {
+	if (v->selected >= 0 && !(v->d.wrap.w > 0 && diagram_shape(log->ev[v->selected]) >= SHAPE_NOTE_CLIENT) &&
+	    !diagram_label_fits(&lay.diag, log->ev[v->selected], v->d.mitm, g->ascii)) {
 		selected_text(v, log, g->ascii, detail, sizeof detail);
 		in.detail = grid_wrap(NULL, 0, 0, g->w - 2, VIEW_DETAIL_MAX, detail, 0, 0);
 		view_layout(&in, &lay);

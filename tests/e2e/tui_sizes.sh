@@ -123,4 +123,19 @@ for piece in re.split(r"\{[^}]*\}", text):
 	wait_gone "back to the diagram" 5 || fail "$size: Esc did not close the reading view"
 	tui_quit
 done
+# --projector at 160x45: a room layout, not the same panes spaced out: the
+# diagram across the screen, the lesson's text in a band under it, no
+# inspector until it is used
+tui_start -s 160x45 --projector --lesson 04-certificates
+wait_for "Lesson: Certificate validation" 20 || fail "projector: the lesson did not start"
+press_until Space 60 "3) The hostname check" || fail "projector: never reached the question"
+grep -q "Fields (" "$tmp/screen" && fail "projector: the inspector shows while not in use"
+# the question's row is under the diagram's last lifeline row, across the screen
+qrow=$(grep -n "3) The hostname check" "$tmp/screen" | head -1 | cut -d: -f1)
+drow=$(grep -n "hostname: localhost matches" "$tmp/screen" | head -1 | cut -d: -f1)
+[ -n "$drow" ] && [ "$qrow" -gt "$drow" ] || fail "projector: the lesson's text is not under the diagram"
+grep -q "│ *Server *$" "$tmp/screen" || grep -q "Server$" "$tmp/screen" || fail "projector: the diagram does not span the screen"
+T send-keys Enter
+wait_for "Fields (" 5 || fail "projector: Enter does not show the inspector"
+tui_quit
 echo "tui_sizes: ok"

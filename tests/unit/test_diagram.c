@@ -485,6 +485,48 @@ static void test_mitm_lifeline(void **state)
 	evlog_clear(&log);
 }
 
+/* With the whole screen (wrap set), a long note wraps onto more rows
+ * instead of being cut; its rows all belong to the event. */
+static void test_wrapped_notes(void **state)
+{
+	struct evlog log;
+	struct diagram d = {0};
+	struct grid g;
+	struct rect r = {0, 0, 60, 20};
+	struct diagram_opts o = {0, 1, 0, 1, NULL};
+	int y;
+
+	(void)state;
+	evlog_init(&log);
+	evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "hello");
+	event_set_result(evlog_add(&log, EV_CERT_SIGNATURE, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+				   "signature: www.example.org signed by httpsviz demo CA (ecdsa-with-SHA256, "
+				   "EC P-256 key) ok"),
+			 RESULT_PASS, 0, NULL);
+	evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "sh");
+	/* without wrap: one row each */
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	assert_int_equal(d.n, 2 + 3);   /* two phase rows, three events */
+	d.wrap = r;
+	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
+	assert_int_equal(d.n, 5 + 2);
+	y = diagram_row_of(&d, 1);
+	assert_int_equal(d.rows[y + 1].kind, ROW_MORE);
+	assert_int_equal(d.rows[y + 1].part, 1);
+	assert_int_equal(diagram_event_at(&d, y + 1), 1);
+	assert_int_equal(diagram_row_of(&d, 2), (int)d.n - 1);
+	assert_int_equal(grid_init(&g, 60, 20, 0), 0);
+	diagram_draw(&g, &r, &log, &d, &o);
+	/* the whole text, over three rows, no ellipsis */
+	assert_true(screen_has(&g, "[\u2713 signature: www.example.org signed by"));
+	assert_true(screen_has(&g, "httpsviz demo CA (ecdsa-with-SHA256, EC"));
+	assert_true(screen_has(&g, "P-256 key)]"));
+	assert_false(screen_has(&g, "\u2026"));
+	grid_free(&g);
+	diagram_free(&d);
+	evlog_clear(&log);
+}
+
 /* A check's mark says ok or failed: the summary's own "ok" / "FAILED" at
  * its end is not repeated ("ok hostname: ... ok"). */
 static void test_mark_once(void **state)
@@ -641,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_mitm_lifeline),
 		cmocka_unit_test(test_ascii_mode),
 		cmocka_unit_test(test_mark_once),
+		cmocka_unit_test(test_wrapped_notes),
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_scrolling),
 	};
