@@ -1644,6 +1644,7 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 		(tls13 ? view_finished13 : view_finished12)(k, 1);
 		break;
 	case KM_CLIENT_FINISHED_CHECKED:
+	case KM_SERVER_FINISHED_BUILT:
 		(tls13 ? view_finished13 : view_finished12)(k, 0);
 		break;
 	case KM_CLIENT_HS_KEYS:
@@ -1684,7 +1685,7 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 int kexview_moment_is_server(enum kex_moment m)
 {
 	return m == KM_SERVER_CKE_READ || m == KM_SERVER_FINISHED_CHECKED || m == KM_SERVER_HS_KEYS ||
-	       m == KM_SERVER_REQUEST_READ;
+	       m == KM_SERVER_FINISHED_BUILT || m == KM_SERVER_REQUEST_READ;
 }
 
 /* see kexview.h */
