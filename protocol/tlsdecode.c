@@ -1475,13 +1475,54 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	return 0;
 }
 
+static void summary_line(uint8_t type, const struct summary *s, const struct tlsdecode_ctx *ctx,
+			 char *out, size_t n);
+
+/* The one-line summary of a decoded handshake message into buf (n > 0):
+ * sanitised, cut at n - 1 bytes on a UTF-8 boundary. */
+static int summary_text(const struct event *ev, const struct summary *sum, const struct tlsdecode_ctx *ctx,
+			int rc, char *buf, size_t n)
+{
+	char line[512];
+	const struct field *err = event_find_field(ev, "error");
+	char *clean;
+	size_t cut;
+
+	summary_line(ev->raw_len > 0 ? ev->raw[0] : 0, sum, ctx, line, sizeof line);
+	if (rc < 0)
+		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
+	clean = sanitize_bytes(line, strlen(line));
+	if (clean == NULL) {
+		buf[0] = 0;
+		return -1;
+	}
+	cut = strlen(clean);
+	if (cut > n - 1) {
+		cut = n - 1;
+		/* never end in the middle of a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	memcpy(buf, clean, cut);
+	buf[cut] = 0;
+	free(clean);
+	return 0;
+}
+
 /* see tlsdecode.h */
 int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
 {
 	struct summary sum;
+	char line[TLSDECODE_SUMMARY_MAX];
+	int rc;
 
 	memset(&sum, 0, sizeof sum);
-	return decode_handshake(ev, ctx, &sum);
+	rc = decode_handshake(ev, ctx, &sum);
+	if (ev->raw_len > 0 && ev->raw[0] == HS_SERVER_HELLO)
+		ev->tls_version = sum.version;
+	if (summary_text(ev, &sum, ctx, rc, line, sizeof line) == 0)
+		event_set_summary(ev, "%s", line);
+	return rc;
 }
 
 /* ---- ChangeCipherSpec, alerts, records ---------------------------------- */
@@ -1518,6 +1559,8 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	name = tlsdecode_alert_name(desc);
 	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
 		    desc);
+	d->ev->alert.level = level;
+	d->ev->alert.description = desc;
 	return expect_end(d, c, "alert");
 }
 
@@ -1530,6 +1573,8 @@ int tlsdecode_ccs(struct event *ev)
 
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
+	/* ChangeCipherSpec is never encrypted: it announces the switch */
+	ev->wire = WIRE_CLEAR;
 	return dec_ccs(&d, &c);
 }
 
@@ -1594,6 +1639,65 @@ static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
 	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
 }
 
+/* Whether a record (outer content type, fragment length) is protected.
+ * TLS 1.3 hides every protected record as application_data (RFC 8446
+ * 5.2); TLS 1.2 keeps the type, and its only plaintext alert is the bare
+ * 2-byte one (RFC 5246 7.2: an encrypted alert carries a nonce and a tag).
+ * A TLS 1.2 handshake record after ChangeCipherSpec is told by its body,
+ * which then does not parse as handshake messages. */
+static int record_encrypted(uint8_t type, size_t frag_len, int tls13)
+{
+	switch (type) {
+	case 20: /* change_cipher_spec */
+		return 0;
+	case 21: /* alert */
+		return !tls13 && frag_len != 2;
+	case 23: /* application_data */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* see tlsdecode.h */
+void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_wire *w)
+{
+	int hs_type = ev->raw_len > 0 ? ev->raw[0] : -1;
+	const char *how;
+	int enc;
+
+	if (w->record_type != 0) {
+		/* the record that carried it says it all */
+		enc = record_encrypted((uint8_t)w->record_type, w->record_len, w->tls13) ||
+		      (content_type == 22 && w->record_type == 22 && w->tls13 == 0 && hs_type == HS_FINISHED);
+		if (enc)
+			how = w->record_type == 23 && w->tls13
+				      ? "encrypted: the record says application_data (23); its true type is inside"
+				      : "encrypted: the record's fragment is ciphertext";
+		else
+			how = content_type == 21 ? "in the clear (an alert record, type 21)"
+						 : "in the clear (a handshake record, type 22)";
+	} else if (content_type == 21) {
+		/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS 1.3
+		 * everything after the ServerHello (RFC 8446 5) */
+		enc = w->tls13 ? w->after_server_hello : w->after_ccs;
+		how = !enc ? "in the clear (an alert record, type 21)"
+		      : w->tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+				 : "encrypted: it follows this side's ChangeCipherSpec";
+	} else if (w->tls13 && hs_type != HS_CLIENT_HELLO && hs_type != HS_SERVER_HELLO) {
+		enc = 1;
+		how = "encrypted: TLS 1.3 protects every handshake message after the ServerHello";
+	} else if (hs_type == HS_FINISHED) {
+		enc = 1;
+		how = "encrypted with the new keys (it follows ChangeCipherSpec)";
+	} else {
+		enc = 0;
+		how = "in the clear (a handshake record, type 22)";
+	}
+	ev->wire = enc ? WIRE_ENCRYPTED : WIRE_CLEAR;
+	event_field(ev, 0, "on_the_wire", 0, 0, "%s", how);
+}
+
 /* see tlsdecode.h */
 int tlsdecode_record(struct event *ev, int tls13)
 {
@@ -1632,6 +1736,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 	cursor_sub(&c, len < d.present ? len : d.present, &f);
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "record cut short");
+	ev->wire = record_encrypted(type, len, tls13) ? WIRE_ENCRYPTED : WIRE_CLEAR;
 	switch (type) {
 	case 20:
 		if (dec_ccs(&d, &f) < 0)
@@ -1647,6 +1752,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 		break;
 	case 22:
 		if (!plaintext_handshakes(f)) {
+			ev->wire = WIRE_ENCRYPTED;
 			if (dec_encrypted(&d, &f, tls13) < 0)
 				return -1;
 			break;
@@ -1764,10 +1870,6 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 {
 	struct event ev;
 	struct summary sum;
-	char line[512];
-	const struct field *err;
-	char *clean = NULL;
-	size_t cut;
 	int rc;
 
 	if (buf == NULL || n == 0)
@@ -1778,29 +1880,12 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	ev.raw = (uint8_t *)(uintptr_t)msg;
 	ev.raw_len = msg != NULL ? len : 0;
 	rc = decode_handshake(&ev, ctx, &sum);
-	summary_line(ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, line, sizeof line);
-	err = event_find_field(&ev, "error");
-	if (rc < 0)
-		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
-	clean = sanitize_bytes(line, strlen(line));
+	if (summary_text(&ev, &sum, ctx, rc, buf, n) < 0)
+		rc = -1;
 	for (size_t i = 0; i < ev.nfields; i++) {
 		free(ev.fields[i].name);
 		free(ev.fields[i].value);
 	}
 	free(ev.fields);
-	if (clean == NULL) {
-		buf[0] = 0;
-		return -1;
-	}
-	cut = strlen(clean);
-	if (cut > n - 1) {
-		cut = n - 1;
-		/* never end in the middle of a UTF-8 sequence */
-		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	memcpy(buf, clean, cut);
-	buf[cut] = 0;
-	free(clean);
 	return rc;
 }
