@@ -142,6 +142,10 @@ struct http_fact {
 	int status;             /* a response's status code (100-999); 0 for a request */
 };
 
+/* tls_version values (the wire's numbers) */
+#define TLS_VERSION_12 0x0303
+#define TLS_VERSION_13 0x0304
+
 struct event {
 	unsigned seq;         /* 1, 2, 3 ... in log order */
 	uint64_t t_us;        /* microseconds since the log was created */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "protocol/event.h"
+#include "protocol/http.h"
 #include "ui/diagram.h"
 #include "ui/grid.h"
 #include "tests/unit/gridutil.h"
@@ -28,10 +29,10 @@ static void build_log(struct evlog *log)
 	evlog_add(log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_CLIENT, DIR_C2S, NULL, 0, "ccs");
 	evlog_add(log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fin");
 	evlog_add(log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "pre-master recovered");
-	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
-		  "78 bytes: GET / HTTP/1.1\r\nHost: localhost");
-	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0,
-		  "HTTP/1.1 200 OK");
+	ev = evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0, "[encrypted] 78-byte record");
+	event_set_http(ev, "GET / HTTP/1.1", 14, "GET", 3, "/", 1, 0);
+	ev = evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0, "[encrypted] 376-byte record");
+	event_set_http(ev, "HTTP/1.1 200 OK", 15, NULL, 0, NULL, 0, 200);
 }
 
 /* Column of the first cell in row y right of the gutter holding cp, or -1. */
@@ -99,14 +100,24 @@ static void test_labels_and_classes(void **state)
 	diagram_label(ev, buf, sizeof buf, 1);
 	assert_string_equal(buf, "FAIL validity: expired");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fatal certificate_expired");
+	ev->alert = (struct alert_fact){ALERT_FATAL, 45};
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "Alert: fatal certificate_expired");
-	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close_notify");
+	/* the alert's description decides, not its words: a summary naming
+	 * close_notify does not make an error alert an orderly close */
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "close_notify expected, got this");
+	ev->alert = (struct alert_fact){ALERT_FATAL, 10};
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close notify");
+	ev->alert = (struct alert_fact){ALERT_WARNING, ALERT_CLOSE_NOTIFY};
 	assert_int_equal(diagram_class(ev), CLS_TLS);
-	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: it follows this side's ChangeCipherSpec");
+	/* the record's protection is the wire fact, not the field's text */
 	diagram_label(ev, buf, sizeof buf, 0);
-	assert_string_equal(buf, "[encrypted] Alert: warning close_notify");
+	assert_string_equal(buf, "Alert: warning close notify");
+	ev->wire = WIRE_ENCRYPTED;
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] Alert: warning close notify");
 	ev = evlog_add(&log, EV_ERROR_TIMEOUT, ACTOR_APP, DIR_LOCAL, NULL, 0, "no answer");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
@@ -119,13 +130,34 @@ static void test_labels_and_classes(void **state)
 	assert_string_equal(buf, "ok master secret: x");
 	/* a handshake message carried in an encrypted record says so */
 	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
-	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: TLS 1.3 protects every handshake message");
+	ev->wire = WIRE_ENCRYPTED;
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "[encrypted] Certificate");
 	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
-	event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	ev->wire = WIRE_CLEAR;
+	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted? no: in the clear");
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "Certificate");
+	/* a captured segment shows its header's numbers; the ack only
+	 * with the ACK flag */
+	ev = evlog_add(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, NULL, 0, "[SYN,ACK] (captured)");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 4000000000u, .ack = 101,
+				    .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .scale = -1};
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN-ACK seq=4000000000 ack=101");
+	ev->tcp.flags = TCP_FLAG_SYN;
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN-ACK seq=4000000000");
+	/* application data whose plaintext is unknown (received in connect
+	 * mode) says what the record is */
+	{
+		uint8_t rec[376] = {23, 3, 3, 1, 115};
+
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, rec, sizeof rec,
+			       "[encrypted] 376-byte record received (GET / HTTP/1.1 maybe)");
+	}
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] ApplicationData, 376-byte record");
 	evlog_clear(&log);
 }
 
@@ -202,7 +234,7 @@ static void test_phases_tls13(void **state)
 		struct event *ev = evlog_add(&log, order[i], ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
 
 		if (order[i] == EV_TLS_SERVER_HELLO)
-			event_field(ev, 1, "selected_version", 0, 0, "TLS 1.3 (0x0304)");
+			ev->tls_version = TLS_VERSION_13;
 	}
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
 	assert_phases(&d, want, sizeof want / sizeof want[0]);
@@ -296,14 +328,14 @@ static void test_tcp_labels(void **state)
 
 	(void)state;
 	evlog_init(&log);
+	/* the numbers come from the tcp fact, not from the summary's text */
 	ev = evlog_add(&log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, raw, 1, "[SYN] seq=5 ack=0 win=1 (captured)");
-	event_field(ev, 0, "seq", 0, 0, "1059098268");
-	event_field(ev, 0, "ack", 0, 0, "(not used: ACK flag not set)");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 1059098268u, .ack = 77, .flags = TCP_FLAG_SYN};
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "SYN seq=1059098268");
 	ev = evlog_add(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, raw, 1, "[SYN,ACK] (captured)");
-	event_field(ev, 0, "seq", 0, 0, "2543390367");
-	event_field(ev, 0, "ack", 0, 0, "1059098269");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 2543390367u, .ack = 1059098269u,
+				    .flags = TCP_FLAG_SYN | TCP_FLAG_ACK};
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "SYN-ACK seq=2543390367 ack=1059098269");
 	/* not captured (TCP_INFO): the summary says what happened */
@@ -557,9 +589,14 @@ static void test_scrolling(void **state)
 
 	(void)state;
 	build_log(&log);
-	for (int i = 0; i < 30; i++)
-		evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
-			  "GET /%d HTTP/1.1", i);
+	for (int i = 0; i < 30; i++) {
+		struct event *ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
+					     "GET /%d HTTP/1.1", i);
+		char line[32];
+		int ln = snprintf(line, sizeof line, "GET /%d HTTP/1.1", i);
+
+		assert_int_equal(http_start_line(ev, line, (size_t)ln), 0);
+	}
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
 	n = (int)d.n;
 	assert_int_equal(diagram_body_height(&r), 10);
