@@ -8,6 +8,7 @@
 
 #include "protocol/engine.h"
 #include "protocol/kexview.h"
+#include "protocol/tlsdecode.h"
 
 struct run {
 	struct evlog log;
@@ -169,14 +170,14 @@ static void records_equal_http(const struct evlog *log, const struct evlog *http
 static void close_notify_encrypted(const struct run *r, int tls13)
 {
 	const struct capture_blob *w = &r->cap->wire[0];
-	const struct field *f;
 	size_t pos = 0, last = 0;
 	long a = msg_from(&r->log, EV_TLS_ALERT, ACTOR_CLIENT);
+	struct evlog rec;
+	struct event *ev;
 
 	assert_true(a >= 0);
-	f = event_find_field(r->log.ev[a], "on_the_wire");
-	assert_non_null(f);
-	assert_int_equal(strncmp(f->value, "encrypted", 9), 0);
+	assert_true(event_is_close_notify(r->log.ev[a]));
+	assert_int_equal(r->log.ev[a]->wire, WIRE_ENCRYPTED);
 	while (pos + 5 <= w->len) {
 		last = pos;
 		pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
@@ -188,6 +189,14 @@ static void close_notify_encrypted(const struct run *r, int tls13)
 		assert_int_equal(w->p[last], 21);
 		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2 + 8 + 16);
 	}
+	/* the record itself, decoded, tells the same */
+	evlog_init(&rec);
+	ev = evlog_add(&rec, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, w->p + last, w->len - last, "record");
+	assert_non_null(ev);
+	assert_int_equal(tlsdecode_record(ev, tls13), 0);
+	assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+	assert_int_equal(ev->alert.level, 0);
+	evlog_clear(&rec);
 }
 
 /* Re-run every view on the capture, from scratch, into a new log. */
