@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const phase_names[PHASE__COUNT] = {
 	[PHASE_TCP] = "TCP handshake", [PHASE_HELLO] = "hello",
@@ -137,35 +136,6 @@ int diagram_class(const struct event *ev)
 	}
 }
 
-/* What a certificate check checks ("chain" for cert.chain), or NULL when
- * the event is not one of the checks. */
-static const char *check_subject(enum evname name)
-{
-	switch (name) {
-	case EV_CERT_CHAIN:
-		return "chain";
-	case EV_CERT_SIGNATURE:
-		return "signature";
-	case EV_CERT_VALIDITY:
-		return "validity";
-	case EV_CERT_HOSTNAME:
-		return "hostname";
-	default:
-		return NULL;
-	}
-}
-
-/* Copy the first line of s into buf, dropping an escaped line break. */
-static void first_line(char *buf, size_t len, const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] != '\0' && s[n] != '\n' && strncmp(s + n, "\\x0d", 4) != 0 &&
-	       strncmp(s + n, "\\x0a", 4) != 0 && strncmp(s + n, "\\r", 2) != 0)
-		n++;
-	snprintf(buf, len, "%.*s", (int)n, s);
-}
-
 /* see diagram.h */
 void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 {
@@ -174,7 +144,6 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 	/* the record that carried it was encrypted */
 	int enc = ev->wire == WIRE_ENCRYPTED;
 	const char *mark = "";
-	char line[256];
 	enum shape sh = diagram_shape(ev);
 	enum layer l = evname_layer(ev->name);
 
@@ -216,15 +185,15 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		snprintf(buf, len, "%s%s%s", mark, enc ? "[encrypted] " : "", label);
 		return;
 	}
-	first_line(line, sizeof line, sum);
-	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
-	 * mark says it was a check */
-	if (check_subject(ev->name) != NULL)
-		label = check_subject(ev->name);
-	if (strncasecmp(line, label, strlen(label)) == 0)
-		snprintf(buf, len, "%s%s", mark, line);
+	/* a note, and an alert, say what happened in their summary's own
+	 * words, which name the event ("chain: ...", "Alert fatal ...");
+	 * any other arrow (a TCP step the socket told of) leads with its
+	 * name.  The label is chosen by the event's kind, never by reading
+	 * its text. */
+	if ((sh == SHAPE_ARROW_C2S || sh == SHAPE_ARROW_S2C) && ev->name != EV_TLS_ALERT)
+		snprintf(buf, len, "%s%s: %s", mark, label, sum);
 	else
-		snprintf(buf, len, "%s%s: %s", mark, label, line);
+		snprintf(buf, len, "%s%s", mark, sum);
 }
 
 /* Append one row, growing the array. */
