@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 #include "protocol/event.h"
+#include "protocol/runopts.h"
 #include "protocol/scenario.h"
 
-enum kex_mode { KEX_RSA, KEX_ECDHE };
-enum tls_version { TLSV_12, TLSV_13 };
-
+/* The first four members are the run options of protocol/runopts.h
+ * (engine_config_runopts / engine_config_set_runopts copy them). */
 struct engine_config {
 	enum kex_mode kex;        /* TLS 1.2 only */
 	enum tls_version tls;
@@ -33,6 +33,22 @@ struct engine_config {
 	const char *keylog_file;  /* write NSS key log here (mode 0600) */
 	const char *pcap_file;    /* write captured packets here */
 };
+
+/* The run options in cfg, and cfg with ro's run options. */
+static inline struct runopts engine_config_runopts(const struct engine_config *cfg)
+{
+	struct runopts ro = {cfg->kex, cfg->tls, cfg->scenario, cfg->classic};
+
+	return ro;
+}
+
+static inline void engine_config_set_runopts(struct engine_config *cfg, const struct runopts *ro)
+{
+	cfg->kex = ro->kex;
+	cfg->tls = ro->tls;
+	cfg->scenario = ro->scenario;
+	cfg->classic = ro->classic;
+}
 
 enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED };
 
