@@ -5,6 +5,7 @@
 
 #include "app/bench.h"
 #include "app/cli.h"
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
 #include "app/run.h"
 #include "app/serve.h"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exitcode.h"
 #include "app/output.h"
 #include "protocol/sanitize.h"
 
@@ -68,7 +69,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 		}
 		fflush(stdout);
 	}
-	code = engine_exit_code(e);
+	code = exitcode_engine(e);
 	if (st == ENGINE_FAILED) {
 		fprintf(stderr, "httpsviz: %s\n", engine_error(e));
 	} else if (!json) {

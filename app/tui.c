@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"

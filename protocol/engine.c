@@ -109,7 +109,7 @@ struct engine {
 	struct side *front;  /* the side the client talks to */
 	enum phase phase;
 	int steps;
-	int exit_code;
+	enum engine_failure failure;
 	int intr_fd;                  /* engine_set_interrupt(): watched while waiting */
 	int (*intr)(void *);
 	void *intr_arg;
@@ -164,10 +164,10 @@ static int flush_side(struct side *sd);
 static int on_viewed_connection(const struct side *sd);
 
 /* Keep the first failure: later errors are consequences of it. */
-static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+static void fail(struct engine *e, enum engine_failure why, enum evname name, enum actor who, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+static void fail(struct engine *e, enum engine_failure why, enum evname name, enum actor who, const char *fmt, ...)
 {
 	va_list ap;
 	char msg[256];
@@ -186,7 +186,7 @@ static void fail(struct engine *e, int code, enum evname name, enum actor who, c
 			return;
 	}
 	e->phase = PH_FAILED;
-	e->exit_code = code;
+	e->failure = why;
 	snprintf(e->err, sizeof e->err, "%s", msg);
 	evlog_add(e->log, name, who, DIR_LOCAL, NULL, 0, "%s", msg);
 }
@@ -697,7 +697,7 @@ static struct engine *engine_alloc(const struct engine_config *cfg, struct evlog
 	e->log = log;
 	e->lfd = e->mlfd = -1;
 	e->c.fd = e->s.fd = e->mi.fd = e->mo.fd = -1;
-	e->exit_code = EXIT_OK;
+	e->failure = ENGINE_FAIL_NONE;
 	e->last_idx = -1;
 	capture_init(&e->capdata);
 	return e;
@@ -981,12 +981,12 @@ static int accept_on(struct engine *e, int *lfd, struct side *sd)
 	int one = 1;
 
 	if (wait_fd(*lfd, POLLIN, timeout_ms(e)) <= 0) {
-		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
+		fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
 		return -1;
 	}
 	sd->fd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (sd->fd < 0) {
-		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
+		fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(sd->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -1006,7 +1006,7 @@ static int mitm_connect(struct engine *e)
 	e->mo.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (e->mo.fd < 0 || (connect(e->mo.fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) ||
 	    wait_fd(e->mo.fd, POLLOUT, timeout_ms(e)) <= 0) {
-		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_MITM, "the interceptor cannot reach the server");
+		fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_MITM, "the interceptor cannot reach the server");
 		return -1;
 	}
 	setsockopt(e->mo.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -1031,7 +1031,7 @@ static int try_connect(struct engine *e, const struct sockaddr *to, socklen_t to
 
 	e->c.fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (e->c.fd < 0) {
-		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
+		fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
 		return -1;
 	}
 	/* bind first: the capture filter needs the client's port before the SYN */
@@ -1057,7 +1057,7 @@ static int try_connect(struct engine *e, const struct sockaddr *to, socklen_t to
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
-		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 		     note[0] ? note : "capture turned off");
 		return -1;
 	}
@@ -1092,7 +1092,7 @@ static void step_tcp(struct engine *e)
 	} else {
 		rc = getaddrinfo(e->host, e->portstr, &hints, &res);
 		if (rc != 0) {
-			fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
+			fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
 			     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 			return;
 		}
@@ -1107,12 +1107,12 @@ static void step_tcp(struct engine *e)
 	if (soerr < 0)
 		goto out;
 	if (soerr == ETIMEDOUT) {
-		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
+		fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
 		     e->host, e->portstr, timeout_ms(e));
 		goto out;
 	}
 	if (soerr != 0) {
-		fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
+		fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
 		     e->host, e->portstr, e->embedded ? "127.0.0.1" : addr, strerror(soerr));
 		goto out;
 	}
@@ -1225,7 +1225,7 @@ static int flush_side(struct side *sd)
 				break; /* interrupted: the run is over */
 			continue;
 		}
-		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s",
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s",
 		     sd->who == ACTOR_CLIENT ? "client" : "server", n < 0 ? strerror(errno) : "timeout");
 		break;
 	}
@@ -1314,7 +1314,7 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 	code = ERR_peek_last_error();
 	if (code == 0 || ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
 		     who, what);
 		return -1;
 	}
@@ -1323,7 +1323,7 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 	if (sd->who == ACTOR_CLIENT && SSL_get_verify_result(sd->ssl) != X509_V_OK && !e->cfg.insecure) {
 		long v = SSL_get_verify_result(sd->ssl);
 
-		fail(e, EXIT_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
+		fail(e, ENGINE_FAIL_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
@@ -1335,24 +1335,24 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 	case SSL_R_HTTP_REQUEST:
 	case SSL_R_HTTPS_PROXY_REQUEST:
 		describe_peer_bytes(sd, seen, sizeof seen);
-		fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
 		     text);
 		return -1;
 	case SSL_R_UNSUPPORTED_PROTOCOL:
 	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
 	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who,
 		     "%s: no TLS version in common (this side allows %s) (%s)", who,
 		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
 		return -1;
 	case SSL_R_NO_SHARED_CIPHER:
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
 		return -1;
 	default:
 		break;
 	}
-		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+		fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }
 
@@ -1407,7 +1407,7 @@ static void emit_response(struct side *sd)
 			    sd->app_in.len, sd->app_total);
 	st = event_find_field(ev, "status");
 	if (st == NULL || atoi(st->value) < 100)
-		fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
+		fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
 	capture_plaintext(&sd->e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
 }
 
@@ -1483,7 +1483,7 @@ static int read_app(struct side *sd)
 
 		if (n > 0) {
 			if (keep_app(sd, tmp, (size_t)n) < 0) {
-				fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
+				fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;
 			}
 			continue;
@@ -1565,7 +1565,7 @@ static int client_turn(struct side *sd)
 			return 1;
 		}
 		if (rc == 2) {
-			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
+			fail(e, ENGINE_FAIL_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
 			     "the %s closed the connection without a response", actor_str(sd->peer));
 			return -1;
 		}
@@ -1723,7 +1723,7 @@ static int drive(struct side *sd)
 		if (rc > 0 || (!has_input(sd) && other_can_act(sd)))
 			return 0;
 		if (now_ms() >= deadline || wait_on(e, sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
-			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+			fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
 			     actor_str(sd->peer), timeout_ms(e));
 			return -1;
 		}
@@ -1847,7 +1847,7 @@ static void step_local(struct engine *e)
 
 	if (sd == NULL) {
 		if (wait_any(e) < 0) {
-			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_APP, "nobody spoke within %d ms",
+			fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_APP, "nobody spoke within %d ms",
 			     timeout_ms(e));
 			return;
 		}
@@ -1975,9 +1975,9 @@ int engine_steps(const struct engine *e)
 }
 
 /* see engine.h */
-int engine_exit_code(const struct engine *e)
+enum engine_failure engine_failure(const struct engine *e)
 {
-	return e->exit_code;
+	return e->failure;
 }
 
 /* see engine.h */

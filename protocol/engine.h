@@ -52,16 +52,17 @@ static inline void engine_config_set_runopts(struct engine_config *cfg, const st
 
 enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED };
 
-/* Exit statuses of a run (documented in the README and the man page). */
-enum engine_exit {
-	EXIT_OK = 0,
-	EXIT_USAGE = 2,
-	EXIT_CONNECT = 3,     /* unreachable, refused, name not found */
-	EXIT_TIMEOUT = 4,     /* the peer did not answer in time */
-	EXIT_TLS = 5,         /* TLS failed: not TLS, bad record, closed mid-handshake */
-	EXIT_CERT = 6,        /* the certificate was rejected */
-	EXIT_HTTP = 7,        /* TLS fine, HTTP response missing or malformed */
-	EXIT_INTERNAL = 8,
+/* What kind of failure ended a run.  The application maps each to its exit
+ * status (app/exitcode.h); the engine knows nothing of exit statuses. */
+enum engine_failure {
+	ENGINE_FAIL_NONE,     /* not failed (or stopped by engine_set_interrupt) */
+	ENGINE_FAIL_CONNECT,  /* unreachable, refused, name not found */
+	ENGINE_FAIL_TIMEOUT,  /* the peer did not answer in time */
+	ENGINE_FAIL_TLS,      /* TLS failed: not TLS, bad record, closed mid-handshake */
+	ENGINE_FAIL_CERT,     /* the certificate was rejected */
+	ENGINE_FAIL_HTTP,     /* TLS fine, HTTP response missing or malformed */
+	ENGINE_FAIL_INTERNAL, /* httpsviz itself failed (a socket, memory, a file) */
+	ENGINE_FAIL__COUNT
 };
 
 struct engine;
@@ -80,7 +81,7 @@ struct engine *engine_new_served(const struct engine_config *cfg, int fd, const 
 				 struct evlog *log, char *err, size_t errlen);
 /* Perform the next step; appends its events.  ENGINE_MORE: more steps to
  * come; ENGINE_DONE: the exchange is complete; ENGINE_FAILED: it ended with
- * an error event (see engine_exit_code). */
+ * an error event (see engine_failure). */
 enum engine_status engine_step(struct engine *e);
 /* 1 when the next step waits on the network (connect: the server's
  * flight has not arrived yet), so a UI can say so before it blocks. */
@@ -95,8 +96,8 @@ void engine_set_interrupt(struct engine *e, int watch_fd, int (*stop)(void *), v
 int engine_interrupted(const struct engine *e);
 /* Number of steps performed so far. */
 int engine_steps(const struct engine *e);
-/* The exit status this run should end with (EXIT_OK while not failed). */
-int engine_exit_code(const struct engine *e);
+/* Why the run failed (ENGINE_FAIL_NONE while it has not). */
+enum engine_failure engine_failure(const struct engine *e);
 /* A one-line reason for a failure, or "". */
 const char *engine_error(const struct engine *e);
 /* Negotiated protocol version and cipher suite, or "" before they are known. */

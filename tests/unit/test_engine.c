@@ -196,7 +196,7 @@ static void test_rsa_tls12(void **state)
 	(void)state;
 	run_all(&r, &cfg);
 	assert_int_equal(r.st, ENGINE_DONE);
-	assert_int_equal(engine_exit_code(r.e), EXIT_OK);
+	assert_int_equal(engine_failure(r.e), ENGINE_FAIL_NONE);
 	names = tls_names(&r.log);
 	assert_string_equal(names,
 			    "tls.client_hello tls.server_hello tls.certificate tls.server_hello_done "
@@ -348,7 +348,7 @@ static void test_classic_and_failure(void **state)
 	cfg.scenario = SCEN_EXPIRED;
 	run_all(&r, &cfg);
 	assert_int_equal(r.st, ENGINE_FAILED);
-	assert_int_equal(engine_exit_code(r.e), EXIT_CERT);
+	assert_int_equal(engine_failure(r.e), ENGINE_FAIL_CERT);
 	assert_true(evlog_find(&r.log, EV_TLS_ALERT, 0) > evlog_find(&r.log, EV_CERT_VERDICT, 0));
 	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->result, RESULT_FAIL);
 	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->x509_error, 10);
@@ -459,7 +459,7 @@ static void test_interrupt_while_waiting(void **state)
 		assert_int_equal(engine_interrupted(e), 0);
 		assert_true(ms >= 1400);
 		assert_true(evlog_find(&log, EV_ERROR_TIMEOUT, 0) >= 0);
-		assert_int_equal(engine_exit_code(e), EXIT_TIMEOUT);
+		assert_int_equal(engine_failure(e), ENGINE_FAIL_TIMEOUT);
 		engine_free(e);
 		evlog_clear(&log);
 	}
