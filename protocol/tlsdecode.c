@@ -370,6 +370,7 @@ struct summary {
 	int downgrade;
 	int nexts;
 	uint8_t request_update;
+	struct tlsdecode_keys keys; /* for the key-exchange views */
 };
 
 struct dec {
@@ -555,8 +556,10 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 		return -1;
 	p = r.p + r.off;
 	event_field_hex(d->ev, 0, "random", r.off, 32, 0);
+	d->sum->keys.random = (struct tlsdecode_span){r.off, 32};
 	if (server && memcmp(p, hrr_random, 32) == 0) {
 		d->sum->hrr = 1;
+		d->sum->keys.hrr = 1;
 		event_field(d->ev, 1, "hello_retry_request", r.off, 32,
 			    "this fixed value (SHA-256 of \"HelloRetryRequest\") marks a "
 			    "HelloRetryRequest, not a ServerHello (RFC 8446 4.1.3)");
@@ -663,6 +666,9 @@ static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
 	if (get_vec(d, c, 2, &v, "signature") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	if (with_alg)
+		d->sum->keys.sigalg = alg;
+	d->sum->keys.signature = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "signature", &v, 48);
 }
 
@@ -684,6 +690,12 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
 		return -1;
 	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (d->sum->keys.nshares < TLSDECODE_MAX_SHARES) {
+		size_t k = d->sum->keys.nshares++;
+
+		d->sum->keys.share[k].group = g;
+		d->sum->keys.share[k].key = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	}
 	if (idx >= 0)
 		d->ev->fields[idx].length = c->off - start;
 	set_value(d->ev, idx, "%s, %zu-byte public key",
@@ -882,6 +894,8 @@ static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
 
 		if (get_u16(d, &list, &type, "extension type") < 0)
 			return -1;
+		if (type == 23) /* extended_master_secret (RFC 7627) */
+			d->sum->keys.ems = 1;
 		name = tlsdecode_ext_name(type);
 		if (get_vec(d, &list, 2, &body, name != NULL ? name : "extension") < 0)
 			return -1;
@@ -1273,6 +1287,7 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	uint8_t ct;
 	uint16_t g;
 	size_t off = c->off;
+	size_t params = c->off;
 
 	if (!d->ctx.kex_ecdhe) { /* ServerDHParams (RFC 5246 7.4.3) */
 		static const char *const names[] = {"dh_p", "dh_g", "dh_public"};
@@ -1298,6 +1313,9 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	if (get_vec(d, c, 1, &v, "public_key") < 0)
 		return -1;
 	field_hex(d, 0, "public_key", &v, 48);
+	d->sum->keys.group = g;
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	d->sum->keys.params = (struct tlsdecode_span){params, c->off - params};
 	return dec_signature(d, c, 1);
 }
 
@@ -1311,11 +1329,13 @@ static int dec_client_key_exchange(struct dec *d, struct cursor *c)
 		if (get_vec(d, c, 1, &v, "public_key") < 0)
 			return -1;
 		d->sum->len = cursor_left(&v);
+		d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 		return field_hex(d, 0, "public_key", &v, 48) < 0 ? -1 : 0;
 	}
 	if (get_vec(d, c, 2, &v, "encrypted_pre_master") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "encrypted_pre_master", &v, 48) < 0 ? -1 : 0;
 }
 
@@ -1449,6 +1469,7 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	uint8_t type;
 	uint32_t len;
 	const char *name;
+	int rc;
 
 	if (ctx != NULL)
 		d.ctx = *ctx;
@@ -1464,7 +1485,10 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	d.declared = len;
 	d.present = cursor_left(&c);
 	cursor_sub(&c, len < d.present ? len : d.present, &body);
-	if (dec_body(&d, type, &body) < 0)
+	sum->keys.type = type;
+	rc = dec_body(&d, type, &body);
+	sum->keys.version = sum->version;
+	if (rc < 0)
 		return -1;
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "%s cut short", name != NULL ? name : "message");
@@ -1510,7 +1534,8 @@ static int summary_text(const struct event *ev, const struct summary *sum, const
 }
 
 /* see tlsdecode.h */
-int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
+int tlsdecode_handshake_keys(struct event *ev, const struct tlsdecode_ctx *ctx,
+			     struct tlsdecode_keys *keys)
 {
 	struct summary sum;
 	char line[TLSDECODE_SUMMARY_MAX];
@@ -1522,6 +1547,37 @@ int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
 		ev->tls_version = sum.version;
 	if (summary_text(ev, &sum, ctx, rc, line, sizeof line) == 0)
 		event_set_summary(ev, "%s", line);
+	if (keys != NULL)
+		*keys = sum.keys;
+	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
+{
+	return tlsdecode_handshake_keys(ev, ctx, NULL);
+}
+
+/* see tlsdecode.h */
+int tlsdecode_keys(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		   struct tlsdecode_keys *keys)
+{
+	struct event ev;
+	struct summary sum;
+	int rc;
+
+	memset(&ev, 0, sizeof ev);
+	memset(&sum, 0, sizeof sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	*keys = sum.keys;
 	return rc;
 }
 

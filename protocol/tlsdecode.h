@@ -36,6 +36,40 @@ struct tlsdecode_ctx {
 			  ServerKeyExchange without it is read as DHE) */
 };
 
+/* Where a part lies in a handshake message (offsets from its first byte,
+ * the 4-byte header included); len 0: not in this message. */
+struct tlsdecode_span {
+	size_t off;
+	size_t len;
+};
+
+#define TLSDECODE_MAX_SHARES 8
+
+/* What the key-exchange views need of a handshake message, found by the
+ * same decode that gives the event its fields (so no other module parses
+ * TLS messages).  Zero / empty spans for what the message does not carry. */
+struct tlsdecode_keys {
+	uint8_t type;                   /* the handshake type */
+	uint16_t version;               /* ClientHello: highest offered; ServerHello: chosen */
+	struct tlsdecode_span random;   /* ClientHello, ServerHello */
+	int hrr;                        /* the ServerHello is a HelloRetryRequest */
+	int ems;                        /* extended_master_secret extension present */
+	size_t nshares;                 /* key_share entries (ClientHello: each offered;
+					 * ServerHello: the chosen one) */
+	struct {
+		uint16_t group;
+		struct tlsdecode_span key;
+	} share[TLSDECODE_MAX_SHARES];
+	uint16_t group;                 /* ServerKeyExchange (ECDHE): named_group */
+	struct tlsdecode_span point;    /* ServerKeyExchange: the server's public point;
+					 * ClientKeyExchange: the client's point (ECDHE) or
+					 * its EncryptedPreMasterSecret (RSA) */
+	struct tlsdecode_span params;   /* ServerKeyExchange: curve type .. point, what
+					 * the signature covers with the randoms */
+	uint16_t sigalg;                /* ServerKeyExchange, CertificateVerify */
+	struct tlsdecode_span signature;
+};
+
 /* Longest summary tlsdecode_handshake() gives an event, with its NUL. */
 #define TLSDECODE_SUMMARY_MAX 160
 
@@ -46,6 +80,15 @@ struct tlsdecode_ctx {
  * may be NULL (TLS 1.2, RSA).  Returns 0, or -1 when malformed (with an
  * "error" field). */
 int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx);
+/* The same decode, also giving the message's key-exchange parts in keys
+ * (may be NULL). */
+int tlsdecode_handshake_keys(struct event *ev, const struct tlsdecode_ctx *ctx,
+			     struct tlsdecode_keys *keys);
+/* The key-exchange parts alone, for a message that has no event (the
+ * client's captured transcript).  0, or -1 when malformed (keys then holds
+ * what was read before the error). */
+int tlsdecode_keys(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		   struct tlsdecode_keys *keys);
 /* Decode a ChangeCipherSpec payload: one byte of value 1.  0 or -1.  Sets
  * ev->wire to WIRE_CLEAR: the record is never protected. */
 int tlsdecode_ccs(struct event *ev);

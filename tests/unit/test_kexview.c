@@ -418,6 +418,45 @@ static void test_ecdhe(void **state)
 	run_free(&r);
 }
 
+/* Each captured message is decoded once: the views read what tlsdecode
+ * found the first time, kept in the capture, and never parse it again
+ * (bytes changed afterwards are not seen until the message is decoded
+ * anew). */
+static void test_decoded_once(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_ECDHE, .tls = TLSV_12, .no_pcap = 1};
+	struct tlsdecode_ctx ctx = {.kex_ecdhe = 1};
+	struct run r;
+	struct evlog log;
+	struct capture_msg *ske = NULL;
+	const struct tlsdecode_keys *k;
+	struct tlsdecode_keys before;
+	uint8_t *p;
+
+	(void)state;
+	run_all(&r, &cfg);
+	for (size_t i = 0; i < r.cap->nmsgs; i++)
+		if (r.cap->transcript.p[r.cap->msgs[i].off] == 12)
+			ske = &r.cap->msgs[i];
+	assert_non_null(ske);
+	assert_int_equal(ske->keys_state, 1); /* the views asked for it */
+	before = ske->keys;
+	/* cut the message's point vector short: a fresh decode would fail */
+	p = r.cap->transcript.p + ske->off;
+	p[4 + 3] = 0xff;
+	k = capture_msg_keys(r.cap, ske, &ctx);
+	assert_ptr_equal(k, &ske->keys);
+	assert_memory_equal(k, &before, sizeof before);
+	/* decoded anew, the damage shows: no parts, no ECDHE view */
+	ske->keys_state = 0;
+	assert_null(capture_msg_keys(r.cap, ske, &ctx));
+	assert_int_equal(ske->keys_state, -1);
+	rerun(r.cap, &log);
+	assert_true(evlog_find(&log, EV_KEX_ECDHE, 0) < 0);
+	evlog_clear(&log);
+	run_free(&r);
+}
+
 static void test_tls13(void **state)
 {
 	struct engine_config cfg = {.tls = TLSV_13, .no_pcap = 1};
@@ -539,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
+		cmocka_unit_test(test_decoded_once),
 	};
 
 	return cmocka_run_group_tests_name("kexview", tests, NULL, NULL);

@@ -728,6 +728,101 @@ static void test_facts(void **state)
 	}
 }
 
+/* The key-exchange parts come from the same decode as the fields, and
+ * agree with OpenSSL: the randoms, extended master secret, the key shares
+ * (TLS 1.3), the ServerKeyExchange's point, params and signature and the
+ * ClientKeyExchange's vector (TLS 1.2). */
+static void test_keys(void **state)
+{
+	(void)state;
+	for (int mo = 0; mo < M__COUNT; mo++) {
+		const struct exchange *ex = &g_ex[mo];
+		struct tlsdecode_ctx ctx = ctx_of((enum mode)mo);
+		int tls13 = SSL_version(ex->c) == TLS1_3_VERSION;
+		uint8_t rnd[32];
+		struct tlsdecode_keys k, k2;
+		const struct msg *m;
+		struct evlog log;
+		struct event *ev;
+		size_t n;
+
+		/* the ClientHello (the last one after a HelloRetryRequest) */
+		m = find_msg(ex, 0, 1, mo == M_HRR ? 1 : 0);
+		assert_non_null(m);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_int_equal(k.type, 1);
+		n = SSL_get_client_random(ex->c, rnd, sizeof rnd);
+		assert_int_equal(k.random.len, n);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "client random");
+		assert_true(k.ems); /* OpenSSL always offers it */
+		/* a client capped at TLS 1.2 offers no key shares */
+		if (mo == M_TLS13 || mo == M_HRR)
+			assert_true(k.nshares >= 1);
+		else
+			assert_int_equal(k.nshares, 0);
+		/* one decode gives the event and the keys alike */
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "x");
+		assert_int_equal(tlsdecode_handshake_keys(ev, &ctx, &k2), 0);
+		assert_memory_equal(&k, &k2, sizeof k);
+		evlog_clear(&log);
+		/* the ServerHello */
+		m = find_msg(ex, 1, 2, mo == M_HRR ? 1 : 0);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_false(k.hrr);
+		assert_int_equal(k.version, (uint16_t)SSL_version(ex->c));
+		n = SSL_get_server_random(ex->c, rnd, sizeof rnd);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "server random");
+		assert_int_equal(k.ems, !tls13 && SSL_get_extms_support(ex->c) == 1);
+		if (tls13) {
+			/* the one share the server chose, in the group OpenSSL says */
+			assert_int_equal(k.nshares, 1);
+			assert_int_equal(SSL_get_negotiated_group(ex->c), NID_X25519);
+			assert_int_equal(k.share[0].group, 0x001d);
+			assert_int_equal(k.share[0].key.len, 32);
+			assert_true(k.share[0].key.off + k.share[0].key.len <= m->n);
+		}
+		if (mo == M_HRR) {
+			m = find_msg(ex, 1, 2, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_true(k.hrr);
+			assert_int_equal(k.nshares, 0); /* a retry names a group, no key */
+		}
+		if (mo == M_ECDHE12) {
+			EVP_PKEY *tmp = NULL;
+			unsigned char *pub = NULL;
+			size_t plen;
+
+			m = find_msg(ex, 1, 12, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			/* the point is the server's ephemeral public key */
+			assert_true(SSL_get_peer_tmp_key(ex->c, &tmp) == 1);
+			plen = EVP_PKEY_get1_encoded_public_key(tmp, &pub);
+			assert_int_equal(k.point.len, plen);
+			tu_assert_bytes(m->b + k.point.off, pub, plen, "server point");
+			OPENSSL_free(pub);
+			EVP_PKEY_free(tmp);
+			/* params: curve type (3), group, point; then the signature */
+			assert_int_equal(k.params.off, 4);
+			assert_int_equal(m->b[4], 3);
+			assert_int_equal(k.params.len, 1 + 2 + 1 + k.point.len);
+			assert_int_equal(k.group, m->b[5] << 8 | m->b[6]);
+			assert_int_equal(k.signature.off + k.signature.len, m->n);
+			assert_true(k.sigalg != 0);
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 5); /* header, 1-byte length */
+			assert_int_equal(k.point.len, m->n - 5);
+		}
+		if (mo == M_RSA12) {
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 6); /* header, 2-byte length */
+			assert_int_equal(k.point.len, (size_t)EVP_PKEY_get_size(g_key));
+		}
+	}
+}
+
 /* tlsdecode_wire: the protocol's rule when the record is not known, the
  * record itself when it is (a TLS 1.3 alert sent before the keys were in
  * use goes in the clear whatever the state says). */
@@ -995,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_ccs_alert),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_truncated),
