@@ -58,6 +58,7 @@ for n in ("cert.chain", "cert.signature", "cert.validity", "cert.hostname", "cer
 assert not [n for n in names if n.startswith("error.")], names
 resp = next(e for e in ev if e["name"] == "http.response")
 assert any(f["name"] == "status" and f["value"] == "200" for f in resp["fields"][0]["children"])
+assert resp["http"]["status"] == 200, resp.get("http")
 assert "s_server" in bytes.fromhex(resp["hex"]).decode("latin-1")
 PY
 
