@@ -277,6 +277,9 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+static char *vformat_sanitised(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* fmt and ap formatted, then sanitised, in a new string (NULL: no memory). */
 static char *vformat_sanitised(const char *fmt, va_list ap)
 {
 	char *tmp = NULL;
