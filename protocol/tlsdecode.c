@@ -1706,8 +1706,9 @@ static int record_encrypted(uint8_t type, size_t frag_len, int tls13)
 	switch (type) {
 	case 20: /* change_cipher_spec */
 		return 0;
-	case 21: /* alert */
-		return !tls13 && frag_len != 2;
+	case 21: /* alert: the bare 2 bytes, or those and the cipher's overhead */
+		(void)tls13;
+		return frag_len != 2;
 	case 23: /* application_data */
 		return 1;
 	default:
@@ -1719,20 +1720,32 @@ static int record_encrypted(uint8_t type, size_t frag_len, int tls13)
 void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_wire *w)
 {
 	int hs_type = ev->raw_len > 0 ? ev->raw[0] : -1;
-	const char *how;
+	const char *who = w->received ? "peer" : "sender";
+	char buf[200];
+	const char *how = buf;
 	int enc;
 
 	if (w->record_type != 0) {
-		/* the record that carried it says it all */
+		/* the record that carried it says it all (an alert goes with the
+		 * sender's current write keys: RFC 5246 7.2, RFC 8446 6) */
+		size_t total = 5 + w->record_len;
+
 		enc = record_encrypted((uint8_t)w->record_type, w->record_len, w->tls13) ||
 		      (content_type == 22 && w->record_type == 22 && w->tls13 == 0 && hs_type == HS_FINISHED);
-		if (enc)
-			how = w->record_type == 23 && w->tls13
-				      ? "encrypted: the record says application_data (23); its true type is inside"
-				      : "encrypted: the record's fragment is ciphertext";
+		if (!enc && content_type == 21)
+			snprintf(buf, sizeof buf, "in the clear: a %zu-byte alert record (type 21, length %zu): the %s "
+				 "had not switched its write keys yet", total, w->record_len, who);
+		else if (!enc)
+			snprintf(buf, sizeof buf, "in the clear (a handshake record, type 22)");
+		else if (w->record_type == 23)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte record that says application_data (23); the "
+				 "%s type is inside the encryption (TLS 1.3)", total,
+				 content_type == 21 ? "alert" : "handshake");
+		else if (content_type == 21)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte alert record (type 21): the 2 alert bytes and "
+				 "the cipher's overhead", total);
 		else
-			how = content_type == 21 ? "in the clear (an alert record, type 21)"
-						 : "in the clear (a handshake record, type 22)";
+			snprintf(buf, sizeof buf, "encrypted with the new keys (it follows ChangeCipherSpec)");
 	} else if (content_type == 21) {
 		/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS 1.3
 		 * everything after the ServerHello (RFC 8446 5) */

@@ -111,6 +111,8 @@ struct tlsdecode_wire {
 	int record_type;        /* the carrying record's outer content type when
 				 * known (0: not known; then the state above decides) */
 	size_t record_len;      /* and its fragment length */
+	int received;           /* this side read it (the words say "peer"),
+				 * rather than wrote it ("sender") */
 };
 /* The one place that decides whether the record carrying a handshake
  * message (content_type 22, ev->raw the message) or an alert (21) was

@@ -869,6 +869,24 @@ static void test_wire(void **state)
 			fail_msg("case %zu: wire %d, want %d", i, ev->wire, cases[i].want);
 		assert_non_null(event_find_field(ev, "on_the_wire"));
 	}
+	/* read from the record, the words give its size and whose keys */
+	{
+		uint8_t raw[2] = {2, 42};
+		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		struct tlsdecode_wire w = {.tls13 = 1, .after_server_hello = 1, .record_type = 21, .record_len = 2,
+					   .received = 1};
+
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_CLEAR);
+		assert_string_equal(val(ev, "on_the_wire"), "in the clear: a 7-byte alert record (type 21, length 2): "
+							    "the peer had not switched its write keys yet");
+		ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		w = (struct tlsdecode_wire){.tls13 = 1, .record_type = 23, .record_len = 19};
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+		assert_string_equal(val(ev, "on_the_wire"), "encrypted: a 24-byte record that says application_data "
+							    "(23); the alert type is inside the encryption (TLS 1.3)");
+	}
 	evlog_clear(&log);
 }
 
