@@ -205,6 +205,8 @@ static void json_facts(FILE *out, const struct event *ev)
 		}
 		fputc('}', out);
 	}
+	if (ev->tls_role != TLS_ROLE_NONE)
+		fprintf(out, ",\"tls_role\":\"%s\"", ev->tls_role == TLS_ROLE_SERVER ? "server" : "client");
 	if (ev->tls_version != 0) {
 		const char *v = tlsdecode_version_name(ev->tls_version);
 

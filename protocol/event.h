@@ -144,6 +144,10 @@ struct http_fact {
 	int status;             /* a response's status code (100-999); 0 for a request */
 };
 
+/* tls.state: which end of TLS the SSL object that reported it plays (the
+ * interceptor plays both, one per connection). */
+enum tls_role { TLS_ROLE_NONE, TLS_ROLE_CLIENT, TLS_ROLE_SERVER };
+
 /* tls_version values (the wire's numbers) */
 #define TLS_VERSION_12 0x0303
 #define TLS_VERSION_13 0x0304
@@ -175,6 +179,7 @@ struct event {
 	struct http_fact http;
 	uint16_t tls_version; /* tls.server_hello: the version it selects
 			       * (0x0303 TLS 1.2, 0x0304 TLS 1.3), else 0 */
+	enum tls_role tls_role; /* tls.state: the reporting end's TLS role */
 };
 
 struct evlog {

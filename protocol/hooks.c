@@ -62,6 +62,7 @@ static void state_event(struct side *sd, int where, OSSL_HANDSHAKE_STATE st)
 	if (ev == NULL)
 		return;
 	ev->openssl_state = (int)st;
+	ev->tls_role = sd->server_role ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT;
 	event_field(ev, 0, "state", 0, 0, "%s", SSL_state_string_long(sd->ssl));
 	event_field(ev, 0, "state_number", 0, 0, "%d", (int)st);
 	event_field(ev, 0, "role", 0, 0, "%s", sd->server_role ? "server" : "client");

@@ -171,6 +171,34 @@ static void assert_facts(const struct evlog *log, int tls13)
 	}
 }
 
+/* tls.state says which TLS role reported it as a typed member: the
+ * interceptor's two connections give one of each. */
+static void test_state_roles(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .scenario = SCEN_MITM, .trust_attacker = 1,
+				    .openssl_states = 1, .no_pcap = 1};
+	struct run r;
+	int seen[3][3] = {{0}};
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	for (size_t i = 0; i < r.log.n; i++) {
+		const struct event *ev = r.log.ev[i];
+
+		if (ev->name != EV_TLS_STATE) {
+			assert_int_equal(ev->tls_role, TLS_ROLE_NONE);
+			continue;
+		}
+		assert_true(ev->tls_role == TLS_ROLE_CLIENT || ev->tls_role == TLS_ROLE_SERVER);
+		seen[ev->actor == ACTOR_CLIENT ? 0 : ev->actor == ACTOR_SERVER ? 1 : 2][ev->tls_role]++;
+	}
+	assert_true(seen[0][TLS_ROLE_CLIENT] > 0 && seen[0][TLS_ROLE_SERVER] == 0);
+	assert_true(seen[1][TLS_ROLE_SERVER] > 0 && seen[1][TLS_ROLE_CLIENT] == 0);
+	assert_true(seen[2][TLS_ROLE_CLIENT] > 0 && seen[2][TLS_ROLE_SERVER] > 0);
+	run_free(&r);
+}
+
 static void test_typed_facts(void **state)
 {
 	struct engine_config c12 = {.kex = KEX_RSA, .tls = TLSV_12};
@@ -421,6 +449,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_tls12),
 		cmocka_unit_test(test_typed_facts),
+		cmocka_unit_test(test_state_roles),
 		cmocka_unit_test(test_ecdhe_tls12),
 		cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_stepping_is_real),
