@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exitcode.h"
 #include "protocol/engine.h"
 #include "protocol/event.h"
 #include "protocol/scenario.h"

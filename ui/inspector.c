@@ -150,7 +150,10 @@ static int values_alone(const struct event *ev, size_t i, int w)
 	for (size_t k = a; k <= b; k++) {
 		const struct field *s = &ev->fields[k];
 
-		if (s->depth != fl->depth || strcmp(s->name, fl->name) != 0 || s->value == NULL)
+		/* the items of one list share their name */
+		if (s->value == NULL || s->depth != fl->depth)
+			continue;
+		if (strcmp(s->name, fl->name) != 0)
 			continue;
 		if (grid_text_width(s->name) + 2 + grid_text_width(s->value) > w)
 			return 1;
