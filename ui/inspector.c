@@ -38,6 +38,27 @@ int inspector_subtree_end(const struct event *ev, int f)
 }
 
 /* see inspector.h */
+long inspector_byte_at(const struct inspector_hex *h, int x, int y)
+{
+	int dx = x - h->r.x;
+	int line = y - h->r.y;
+	long col = -1;
+	size_t b;
+
+	if (h->r.w <= 0 || line < 0 || line >= h->r.h || h->bpl <= 0)
+		return -1;
+	/* "0000  " then "xx " per byte, a space, then one character per byte */
+	if (dx >= 6 && dx < 6 + 3 * h->bpl && (dx - 6) % 3 != 2)
+		col = (dx - 6) / 3;
+	else if (dx >= 7 + 3 * h->bpl && dx < 7 + 4 * h->bpl)
+		col = dx - 7 - 3 * h->bpl;
+	if (col < 0)
+		return -1;
+	b = (h->first + (size_t)line) * (size_t)h->bpl + (size_t)col;
+	return b < h->len ? (long)b : -1;
+}
+
+/* see inspector.h */
 int inspector_field_at(const struct event *ev, size_t i)
 {
 	int best = -1;
@@ -370,6 +391,8 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	struct rect hr;
 	size_t hl_off = 0, hl_len = 0;
 
+	if (o->hex_out != NULL)
+		memset(o->hex_out, 0, sizeof *o->hex_out);
 	if (r->w < 10 || r->h < 3)
 		return;
 	if (ev == NULL) {
@@ -479,12 +502,15 @@ void inspector_draw(struct grid *g, const struct rect *r, const struct event *ev
 	hr.y = y;
 	hr.w = r->w;
 	hr.h = hex_lines;
-	if (o->cursor >= 0 && (size_t)o->cursor < ev->raw_len)
+	{
 		/* the cursor's line stays in view */
-		inspector_hexdump_cursor(g, &hr, ev->raw, ev->raw_len,
-					 inspector_hex_first((size_t)o->cursor, 1, bpl, hex_lines), hl_off, hl_len,
-					 o->cursor);
-	else
-		inspector_hexdump(g, &hr, ev->raw, ev->raw_len,
-				  inspector_hex_first(hl_off, hl_len, bpl, hex_lines), hl_off, hl_len);
+		int cur = o->cursor >= 0 && (size_t)o->cursor < ev->raw_len;
+		size_t first = cur ? inspector_hex_first((size_t)o->cursor, 1, bpl, hex_lines)
+				   : inspector_hex_first(hl_off, hl_len, bpl, hex_lines);
+
+		inspector_hexdump_cursor(g, &hr, ev->raw, ev->raw_len, first, hl_off, hl_len,
+					 cur ? o->cursor : -1);
+		if (o->hex_out != NULL)
+			*o->hex_out = (struct inspector_hex){hr, first, bpl, ev->raw_len};
+	}
 }

@@ -16,7 +16,20 @@ struct inspector_opts {
 	int show_hex;        /* draw the hex dump */
 	int rewound;         /* no event shown, but flights were performed */
 	long cursor;         /* the hex dump's byte cursor, -1 none */
+	struct inspector_hex *hex_out;  /* where the dump was drawn (may be NULL) */
 };
+
+/* Where the last draw put the hex dump, for mapping a click to a byte. */
+struct inspector_hex {
+	struct rect r;       /* w == 0: no dump drawn */
+	size_t first;        /* first line shown */
+	int bpl;             /* bytes per line */
+	size_t len;          /* bytes in the dump */
+};
+
+/* The byte under screen cell (x, y) of a dump drawn at h (its hex digits
+ * or its character), or -1. */
+long inspector_byte_at(const struct inspector_hex *h, int x, int y);
 
 /* The field that holds byte i of ev's raw bytes: the deepest (most
  * precise) one whose range covers it, -1 when none does. */

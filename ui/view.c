@@ -25,7 +25,8 @@ static const char *const help_lines[] = {
 	"/  n N  Esc      search events; next / previous match; end it",
 	"f                filter: hide TCP, certificate checks, keys",
 	"Enter  Tab  Esc  into the inspector and back",
-	"x  Left Right    hex dump on/off;  a byte cursor names its field",
+	"x  Left Right    hex dump on/off; a byte cursor (or click) names",
+	"                 the field that holds the byte",
 	"i                hide / show the side pane (inspector, lesson)",
 	"r                restart with a fresh exchange",
 	"m                menu: lessons, exploration, scenarios",
@@ -554,7 +555,15 @@ unsigned view_click(struct view *v, const struct evlog *log, int x, int y)
 	}
 	r = &v->insp;
 	if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h) {
+		long b = inspector_byte_at(&v->hex, x, y);
+
 		v->focus = FOCUS_INSPECTOR;
+		/* a byte clicked in the dump: the cursor goes there and names
+		 * (and selects) the field that holds it */
+		if (b >= 0 && v->selected >= 0) {
+			v->hexcur = b;
+			return move_byte(v, log, 0);
+		}
 		return VF_REDRAW;
 	}
 	return 0;
@@ -1003,6 +1012,8 @@ void view_draw(struct grid *g, struct view *v, const struct evlog *log)
 	iopt.show_hex = v->show_hex;
 	iopt.rewound = v->high > 0;
 	iopt.cursor = v->focus == FOCUS_INSPECTOR ? v->hexcur : -1;
+	iopt.hex_out = &v->hex;
+	memset(&v->hex, 0, sizeof v->hex);
 	if (v->insp.w > 0 && v->insp.h > 0)
 		inspector_draw(g, &v->insp, v->selected >= 0 ? log->ev[v->selected] : NULL, &iopt);
 	if (lay.detail_h > 0)

@@ -11,6 +11,7 @@
 #include "protocol/event.h"
 #include "ui/diagram.h"
 #include "ui/grid.h"
+#include "ui/inspector.h"
 #include "ui/narration.h"
 
 /* The smallest terminal the full layout needs. */
@@ -81,6 +82,7 @@ struct view {
 			       * hex dump), -1 none */
 	struct diagram d;
 	struct rect diag, insp, narr_r;   /* where the last draw put the panes */
+	struct inspector_hex hex;         /* and the inspector's hex dump */
 };
 
 /* What the layout rules need to know (see view_layout). */

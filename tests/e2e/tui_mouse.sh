@@ -38,4 +38,24 @@ wait_for "  3▶" 5 || fail "the newest event is not selected"
 press 20 10 64
 wait_for "  2▶" 5 || fail "the wheel did not move the diagram's selection"
 tui_quit
+
+# a click on a byte of the hex dump: the byte cursor goes there and names
+# the field that holds it (bytes -> field)
+tui_start -s 120x36 --explore
+wait_for "PAUSED" 20 || fail "explore did not start"
+press_until Space 20 "ClientHello" || fail "no ClientHello"
+T send-keys / C l i e n t H e l l o Enter Escape Enter
+wait_for "#4 ClientHello" 5 || fail "the ClientHello is not in the inspector"
+wait_for "0000  01 00" 5 || fail "no hex dump of the ClientHello"
+pos=$(python3 -c '
+import sys
+for y, l in enumerate(open(sys.argv[1], encoding="utf-8")):
+    x = l.find("0000  01 00")
+    if x >= 0:
+        print(x + 6 + 3 * 4 + 1, y + 1); break' "$tmp/screen")
+[ -n "$pos" ] || fail "no hex line found"
+# the fifth byte (index 4): the ClientHello's legacy_version starts there
+click $pos
+wait_for "byte 4 = 0x03 in legacy_version" 5 || fail "a click on a byte did not name its field"
+tui_quit
 echo "tui_mouse: ok"

@@ -147,7 +147,7 @@ static void test_draw_fields_and_bytes(void **state)
 	struct event *ev = client_hello(&log);
 	struct grid g;
 	struct rect r = {0, 0, 44, 30};
-	struct inspector_opts o = {3, 1, 1, 0, -1};
+	struct inspector_opts o = {3, 1, 1, 0, -1, NULL};
 	char hex[256], row[256];
 	int found = -1, bpl = inspector_bytes_per_line(r.w);
 
@@ -263,7 +263,7 @@ static void test_derivation_tree(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 70, 30};
-	struct inspector_opts o = {-1, 0, 1, 0, -1};
+	struct inspector_opts o = {-1, 0, 1, 0, -1, NULL};
 	char row[512];
 	int y;
 
@@ -341,7 +341,7 @@ static void test_whole_value(void **state)
 	struct event *ev = derivation(&log, 0);
 	struct grid g;
 	struct rect r = {0, 0, 40, 40};
-	struct inspector_opts o = {3, 1, 0, 0, -1};
+	struct inspector_opts o = {3, 1, 0, 0, -1, NULL};
 	char row[256];
 	int y;
 
@@ -370,7 +370,7 @@ static void test_hostile_text(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 60, 20};
-	struct inspector_opts o = {0, 1, 1, 0, -1};
+	struct inspector_opts o = {0, 1, 1, 0, -1, NULL};
 
 	(void)state;
 	evlog_init(&log);
@@ -403,7 +403,7 @@ static void test_list_breadcrumb(void **state)
 	struct event *ev;
 	struct grid g;
 	struct rect r = {0, 0, 40, 14};
-	struct inspector_opts o = {17, 1, 0, 0, -1};
+	struct inspector_opts o = {17, 1, 0, 0, -1, NULL};
 	char row[256];
 	int y;
 
@@ -448,7 +448,7 @@ static void test_byte_cursor(void **state)
 	struct event *ev = client_hello(&log);
 	struct grid g;
 	struct rect r = {0, 0, 60, 30};
-	struct inspector_opts o = {5, 1, 1, 0, 47};
+	struct inspector_opts o = {5, 1, 1, 0, 47, NULL};
 
 	(void)state;
 	assert_int_equal(inspector_field_at(ev, 0), 0);      /* record */
@@ -465,6 +465,26 @@ static void test_byte_cursor(void **state)
 	grid_clear(&g);
 	inspector_draw(&g, &r, ev, &o);
 	assert_true(screen_has(&g, "byte 7 = 0x07 in (no field)"));
+	/* a click on a byte of the dump: its hex digits or its character */
+	{
+		struct inspector_hex h;
+		int y, bpl = inspector_bytes_per_line(r.w);
+
+		o.cursor = -1;
+		o.hex_out = &h;
+		grid_clear(&g);
+		inspector_draw(&g, &r, ev, &o);
+		assert_true(h.r.w > 0);
+		assert_int_equal(h.bpl, bpl);
+		y = h.r.y + (int)(46 / (size_t)bpl - h.first);
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 6 + 3 * (46 % bpl), y), 46);
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 6 + 3 * (46 % bpl) + 1, y), 46);
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 6 + 3 * (46 % bpl) + 2, y), -1); /* the gap */
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 7 + 3 * bpl + 46 % bpl, y), 46);
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 1, y), -1);       /* the address */
+		assert_int_equal(inspector_byte_at(&h, h.r.x + 6, h.r.y - 1), -1);
+		assert_int_equal(inspector_field_at(ev, 46), 4);
+	}
 	grid_free(&g);
 	evlog_clear(&log);
 }
