@@ -32,6 +32,7 @@
 #include "protocol/certcheck.h"
 #include "protocol/http.h"
 #include "protocol/kexview.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/pki.h"
 #include "protocol/tcpcap.h"
 #include "protocol/tlsdecode.h"
@@ -65,6 +66,7 @@ struct side {
 	int hs_done;
 	int hs_reported;
 	int sh_seen;         /* a ServerHello went by: TLS 1.3 protects what follows */
+	int etm;             /* that ServerHello carried encrypt_then_mac (CBC records) */
 	int ccs_out;         /* it sent ChangeCipherSpec: TLS 1.2 protects what follows */
 	int req_sent;        /* client: request written; server: request read */
 	int resp_done;       /* client: response complete; server: response sent */
@@ -75,6 +77,8 @@ struct side {
 	int holding;         /* connect: this turn's flight waits for the next step */
 	struct capture_blob wire_in;  /* every byte received (connect, serve) */
 	size_t in_parsed;    /* wire_in up to here was reported */
+	size_t in_last;      /* wire_in[in_last, in_parsed) is the last whole record */
+	int app_read;        /* SSL_read has returned application data */
 	int verify_calls;
 	int verify_done;     /* client: the certificate was verified */
 	char verify_trace[256];
@@ -205,6 +209,19 @@ static int tap_write(BIO *b, const char *data, int len)
 	return len;
 }
 
+/* Take a whole record apart by this side's negotiated suite. */
+static void decode_record(const struct side *sd, struct event *ev)
+{
+	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
+	struct tlsdecode_rec rc = {
+		.tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION,
+		.suite = ciph != NULL ? SSL_CIPHER_get_protocol_id(ciph) : 0,
+		.etm = sd->etm,
+	};
+
+	tlsdecode_record(ev, &rc);
+}
+
 /* connect and serve: the peer's records as they arrive, for what OpenSSL's
  * message callback does not report (a received ChangeCipherSpec, and the
  * encrypted application data).  Records are rebuilt from the byte stream:
@@ -212,6 +229,9 @@ static int tap_write(BIO *b, const char *data, int len)
 static void report_received(struct side *sd, const void *data, size_t n)
 {
 	capture_blob_append(&sd->wire_in, data, n);
+	/* the peer's bytes, for decrypting its first record (kexview) */
+	if (on_viewed_connection(sd))
+		capture_wire(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, data, n);
 	while (sd->wire_in.len - sd->in_parsed >= 5) {
 		const uint8_t *r = sd->wire_in.p + sd->in_parsed;
 		size_t rl = (size_t)r[3] << 8 | r[4];
@@ -231,8 +251,9 @@ static void report_received(struct side *sd, const void *data, size_t n)
 					"[encrypted] %zu-byte record received (the content is only known after "
 					"decryption)", 5 + rl);
 			if (ev != NULL)
-				tlsdecode_record(ev, tls13);
+				decode_record(sd, ev);
 		}
+		sd->in_last = sd->in_parsed;
 		sd->in_parsed += 5 + rl;
 	}
 }
@@ -392,8 +413,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE)
 		kexview_server_read(sd->e->log, &sd->e->capdata, 0);
 	/* whether this side's records are protected yet (an alert says) */
-	if (hs_type == SSL3_MT_SERVER_HELLO)
+	if (hs_type == SSL3_MT_SERVER_HELLO) {
 		sd->sh_seen = 1;
+		sd->etm = recordcrypt_hello_etm(buf, len);
+	}
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
 	if (!reports(sd, write_p))
@@ -1200,7 +1223,7 @@ static void emit_app_records(struct side *sd)
 		ev = side_event(sd, 1, EV_TLS_APPLICATION_DATA, sd->out.p + i, 5 + rl,
 				"[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
 		if (ev != NULL) {
-			tlsdecode_record(ev, tls13);
+			decode_record(sd, ev);
 			if (!tls13)
 				event_field(ev, 0, "record_seq", 0, 0, "%ld (implicit: not sent, counted by both sides)",
 					    record_seq12(sd, all.p, sd->wire_out.len + i));
@@ -1492,6 +1515,13 @@ static int read_app(struct side *sd)
 		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
 
 		if (n > 0) {
+			/* connect, serve: OpenSSL reads a record at a time, so the
+			 * first plaintext came from the last record received */
+			if (!sd->app_read && !sd->e->all_local && on_viewed_connection(sd) &&
+			    sd->in_parsed > sd->in_last)
+				capture_app_record(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER,
+						   sd->wire_in.p + sd->in_last, sd->in_parsed - sd->in_last);
+			sd->app_read = 1;
 			if (keep_app(sd, tmp, (size_t)n) < 0) {
 				fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;

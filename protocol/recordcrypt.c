@@ -256,7 +256,7 @@ static int open_aead(struct recordcrypt_result *r, const uint8_t *key, const uin
 	}
 	if (aead_open(r->suite->cipher, key, r->nonce, r->aad, r->aad_len, frag + r->lay.head_len, r->ct_len,
 		      rec + rlen - AEAD_TAG, out) != 0) {
-		r->error = "the tag does not verify: wrong key, wrong sequence number or changed bytes";
+		r->error = "the tag does NOT verify: wrong key, wrong sequence number or changed bytes";
 		return -1;
 	}
 	r->auth_ok = 1;
@@ -300,7 +300,7 @@ static int open_cbc(struct recordcrypt_result *r, const uint8_t *key, const uint
 		if (hmac3(s->mac, mac_key, s->mac_len, r->aad, frag, flen - s->mac_len, NULL, 0, mac, s->mac_len) != 0)
 			return -1;
 		if (CRYPTO_memcmp(mac, rec + rlen - s->mac_len, s->mac_len) != 0) {
-			r->error = "the HMAC does not verify: wrong MAC key, wrong sequence number or changed bytes";
+			r->error = "the HMAC does NOT verify: wrong MAC key, wrong sequence number or changed bytes";
 			return -1;
 		}
 		r->auth_ok = 1;
@@ -331,7 +331,7 @@ static int open_cbc(struct recordcrypt_result *r, const uint8_t *key, const uint
 		if (hmac3(s->mac, mac_key, s->mac_len, r->aad, out, pl, NULL, 0, mac, s->mac_len) != 0)
 			return -1;
 		if (CRYPTO_memcmp(mac, out + pl, s->mac_len) != 0) {
-			r->error = "the HMAC does not verify: wrong MAC key, wrong sequence number or changed bytes";
+			r->error = "the HMAC does NOT verify: wrong MAC key, wrong sequence number or changed bytes";
 			return -1;
 		}
 		r->auth_ok = 1;

@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "protocol/cursor.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/sanitize.h"
 
 /* ---- name tables: data, one table each ---------------------------------- */
@@ -1564,39 +1565,79 @@ static int plaintext_handshakes(struct cursor f)
 	return n > 0;
 }
 
-/* An encrypted fragment: AES-GCM in TLS 1.2 (RFC 5288: explicit nonce,
- * ciphertext, tag) or a TLS 1.3 TLSCiphertext (RFC 8446 5.2). */
-static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
+/* An encrypted fragment, taken apart by the negotiated suite's layout
+ * (protocol/recordcrypt.h); a suite httpsviz does not know is said so. */
+static int dec_encrypted(struct dec *d, struct cursor *f, const struct tlsdecode_rec *rc)
 {
+	const struct recordcrypt_suite *s = rc->suite != 0 ? recordcrypt_suite(rc->suite) : NULL;
+	const char *sname = rc->suite != 0 ? tlsdecode_cipher_name(rc->suite) : NULL;
+	struct recordcrypt_layout lay;
 	struct cursor v;
 	size_t n = cursor_left(f);
+	size_t ct;
+	int depth = rc->tls13 ? 1 : 0;
 
-	if (tls13) {
-		if (n < 17)
-			return fail(d, f->off, "encrypted record: %zu bytes, less than the 16-byte "
-					       "tag and the 1-byte inner type", n);
+	if (s == NULL || s->tls13 != (rc->tls13 != 0)) {
+		if (rc->suite == 0)
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted; the cipher suite is not known here, so its parts are not "
+				    "shown", n);
+		else
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted with %s (0x%04x): httpsviz does not decode this suite's "
+				    "records, so its parts are not shown", n, sname != NULL ? sname : "an unknown suite",
+				    rc->suite);
+		return 0;
+	}
+	recordcrypt_layout(s, rc->etm, &lay);
+	if (n < lay.min_len)
+		return fail(d, f->off, "encrypted record: %zu bytes, less than the %zu this suite needs", n,
+			    lay.min_len);
+	ct = n - lay.head_len - lay.tail_len;
+	if (lay.block > 1 && ct % lay.block != 0)
+		return fail(d, f->off, "CBC record: %zu bytes of ciphertext, not a whole number of %zu-byte blocks",
+			    ct, lay.block);
+	if (rc->tls13)
 		event_field(d->ev, 0, "encrypted_record", f->off, n,
 			    "%zu bytes: the real content type is inside the encryption, "
 			    "the header always says application_data", n);
-		cursor_sub(f, n - 16, &v);
-		field_hex(d, 1, "ciphertext", &v, 32);
-		cursor_sub(f, 16, &v);
-		return field_hex(d, 1, "tag", &v, 0) < 0 ? -1 : 0;
+	switch (s->kind) {
+	case RECORDCRYPT_AES_GCM:
+		event_field(d->ev, depth, "protection", 0, 0, "%s%s", s->cipher,
+			    rc->tls13 ? ": ciphertext, then a 16-byte tag; the nonce is computed, not sent"
+				      : ": an 8-byte explicit nonce, the ciphertext, a 16-byte tag (RFC 5288)");
+		break;
+	case RECORDCRYPT_CHACHA20_POLY1305:
+		event_field(d->ev, depth, "protection", 0, 0, "%s: ciphertext, then a 16-byte Poly1305 tag; "
+			    "no explicit nonce, the nonce is computed from the sequence number (%s)", s->cipher,
+			    rc->tls13 ? "RFC 8446 section 5.3" : "RFC 7905");
+		break;
+	case RECORDCRYPT_AES_CBC:
+		event_field(d->ev, depth, "protection", 0, 0, "%s with HMAC-%s, %s", s->cipher, s->mac,
+			    rc->etm ? "encrypt-then-MAC (RFC 7366): a 16-byte IV, the ciphertext (content and "
+				      "padding), then the HMAC in the clear"
+				    : "MAC-then-encrypt (RFC 5246 section 6.2.3.2): a 16-byte IV, then the "
+				      "ciphertext, which hides the content, the HMAC and the padding");
+		break;
 	}
-	if (n < 24)
-		return fail(d, f->off, "AES-GCM record: %zu bytes, less than the 8-byte explicit "
-				       "nonce and the 16-byte tag", n);
-	cursor_sub(f, 8, &v);
-	field_hex(d, 0, "explicit_nonce", &v, 0);
-	cursor_sub(f, n - 24, &v);
-	field_hex(d, 0, "ciphertext", &v, 32);
-	cursor_sub(f, 16, &v);
-	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
+	if (lay.head_len > 0) {
+		cursor_sub(f, lay.head_len, &v);
+		field_hex(d, depth, lay.head_name, &v, 0);
+	}
+	cursor_sub(f, ct, &v);
+	field_hex(d, depth, "ciphertext", &v, 32);
+	if (lay.tail_len > 0) {
+		cursor_sub(f, lay.tail_len, &v);
+		return field_hex(d, depth, lay.tail_name, &v, 0) < 0 ? -1 : 0;
+	}
+	return 0;
 }
 
 /* see tlsdecode.h */
-int tlsdecode_record(struct event *ev, int tls13)
+int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc)
 {
+	static const struct tlsdecode_rec plain12 = {0, 0, 0};
+	int tls13;
 	struct summary sum;
 	struct dec d = {.ev = ev, .sum = &sum};
 	struct cursor c;
@@ -1607,6 +1648,9 @@ int tlsdecode_record(struct event *ev, int tls13)
 	uint16_t len;
 	const char *name;
 
+	if (rc == NULL)
+		rc = &plain12;
+	tls13 = rc->tls13;
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
 	if (get_u8(&d, &c, &type, "record content type") < 0)
@@ -1615,7 +1659,14 @@ int tlsdecode_record(struct event *ev, int tls13)
 	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown", type);
 	if (get_u16(&d, &c, &ver, "record version") < 0)
 		return -1;
-	field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
+	if (tls13)
+		event_field(ev, 0, "legacy_record_version", 1, 2,
+			    "%s (0x%04x): frozen, not the protocol version: TLS 1.3 records say 0x0303 (an initial "
+			    "ClientHello may say 0x0301) so that middleboxes which inspect it keep working; the real "
+			    "version is agreed in supported_versions (RFC 8446 section 5.1)",
+			    tlsdecode_version_name(ver) != NULL ? tlsdecode_version_name(ver) : "unknown", ver);
+	else
+		field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
 	if (get_u16(&d, &c, &len, "record length") < 0)
 		return -1;
 	event_field(ev, 0, "length", 3, 2, "%u", len);
@@ -1641,13 +1692,13 @@ int tlsdecode_record(struct event *ev, int tls13)
 		if (cursor_left(&f) == 2) {
 			if (dec_alert(&d, &f) < 0)
 				return -1;
-		} else if (dec_encrypted(&d, &f, tls13) < 0) {
+		} else if (dec_encrypted(&d, &f, rc) < 0) {
 			return -1;
 		}
 		break;
 	case 22:
 		if (!plaintext_handshakes(f)) {
-			if (dec_encrypted(&d, &f, tls13) < 0)
+			if (dec_encrypted(&d, &f, rc) < 0)
 				return -1;
 			break;
 		}
@@ -1664,7 +1715,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 		}
 		break;
 	case 23:
-		if (dec_encrypted(&d, &f, tls13) < 0)
+		if (dec_encrypted(&d, &f, rc) < 0)
 			return -1;
 		break;
 	default:

@@ -48,10 +48,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strlen(line) >= sizeof line)
 			abort();
 	}
-	for (int tls13 = 0; tls13 < 2; tls13++) {
+	/* no suite, then one of each record layout (GCM, ChaCha20, CBC MtE
+	 * and EtM, TLS 1.3, a suite not decoded) */
+	static const struct tlsdecode_rec recs[] = {
+		{0, 0, 0},      {1, 0, 0},      {0, 0x009c, 0}, {0, 0xcca8, 0},
+		{0, 0x002f, 0}, {0, 0xc028, 1}, {1, 0x1301, 0}, {1, 0x1303, 0},
+		{0, 0x000a, 0}, {1, 0x009c, 0},
+	};
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
 		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, data, size, "f");
 		if (ev != NULL)
-			check(ev, tlsdecode_record(ev, tls13));
+			check(ev, tlsdecode_record(ev, &recs[i]));
 	}
 	ev = evlog_add(&log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_CLIENT, DIR_C2S, data, size, "f");
 	if (ev != NULL)

@@ -388,6 +388,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 	const uint8_t *w = ex->wire[dir];
 	size_t n = ex->wire_n[dir];
 	int tls13 = ctx_of(ex->mode).tls13;
+	struct tlsdecode_rec rec = {tls13, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ex->c)), 0};
 	int napp = 0;
 
 	*first_app_ct = 0;
@@ -400,7 +401,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 		assert_true(off + rl <= n);
 		evlog_init(&log);
 		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
-		rc = tlsdecode_record(ev, tls13);
+		rc = tlsdecode_record(ev, &rec);
 		check_fields(ev, rc);
 		assert_int_equal(rc, 0);
 		assert_non_null(strstr(val(ev, "content_type"), tlsdecode_content_type_name(w[off])));
@@ -409,10 +410,14 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 
 			assert_non_null(ct);
 			assert_int_equal(event_find_field(ev, "tag")->length, 16);
-			if (tls13)
+			assert_non_null(strstr(val(ev, "protection"), "GCM"));
+			if (tls13) {
 				assert_non_null(event_find_field(ev, "encrypted_record"));
-			else
+				assert_null(event_find_field(ev, "explicit_nonce"));
+				assert_non_null(strstr(val(ev, "legacy_record_version"), "frozen"));
+			} else {
 				assert_int_equal(event_find_field(ev, "explicit_nonce")->length, 8);
+			}
 			if (napp++ == 0)
 				*first_app_ct = ct->length;
 		}
@@ -760,7 +765,11 @@ static void test_truncated(void **state)
 					evlog_init(&log);
 					ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT,
 						       DIR_C2S, w + off, n, "r");
-					rc = tlsdecode_record(ev, ctx.tls13);
+					struct tlsdecode_rec rec = {ctx.tls13, 0x1301, 0};
+
+					if (!ctx.tls13)
+						rec.suite = 0x009c;
+					rc = tlsdecode_record(ev, &rec);
 					check_fields(ev, rc);
 					/* a lone 5-byte header is OpenSSL's record-header event */
 					assert_int_equal(rc, n == 5 ? 0 : -1);
