@@ -26,7 +26,9 @@ enum done_flag {
 	DONE_REC_S2C,
 };
 
-enum kx { KX_RSA, KX_ECDHE, KX_TLS13 };
+/* KX_DHE: finite-field DHE; its shared secret is not observable here, so
+ * the chain starts at OpenSSL's master secret. */
+enum kx { KX_RSA, KX_ECDHE, KX_DHE, KX_TLS13 };
 
 /* What the views need to know of a cipher suite. */
 struct suite {
@@ -61,6 +63,13 @@ static const struct suite suites[] = {
 	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
 	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
 	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
+	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", KX_DHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", KX_DHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", KX_DHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", KX_DHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", KX_DHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", KX_DHE, "SHA256", "AES-256-CBC", 32, 32, 0},
+	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_DHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
 	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
 	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
 	{0x1301, "TLS_AES_128_GCM_SHA256", KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12},
@@ -318,6 +327,8 @@ static int get_pms(const struct kv *k, uint8_t *pms, size_t *len, const char **s
 		*source = "the client's, from OpenSSL's keylog (RSA line)";
 		return 0;
 	}
+	if (k->suite->kx != KX_ECDHE)
+		return -1;
 	*source = "the ECDHE shared secret recomputed by httpsviz (kex.ecdhe)";
 	return ecdhe12_shared(k, pms, len);
 }

@@ -850,9 +850,60 @@ static void test_corrupted(void **state)
 	free(copy);
 }
 
+/* An encrypted fragment is taken apart by the suite's own layout, and a
+ * suite httpsviz does not decode is said so, never read as AES-GCM. */
+static void test_record_layouts(void **state)
+{
+	uint8_t rec[5 + 64] = {23, 3, 3, 0, 64};
+	struct {
+		struct tlsdecode_rec rc;
+		const char *has, *lacks;
+		int rc_want;
+	} cases[] = {
+		{{0, 0x009c, 0}, "explicit_nonce", "iv", 0},
+		{{0, 0xcca8, 0}, "tag", "explicit_nonce", 0},
+		{{0, 0x002f, 0}, "iv", "tag", 0},          /* MtE: IV + 48 encrypted bytes */
+		{{0, 0x002f, 1}, "error", "mac", -1},      /* EtM: 64 - IV - HMAC is not whole blocks */
+		{{0, 0x003c, 1}, "mac", "tag", 0},         /* EtM: IV + 16 + 32-byte HMAC */
+		{{1, 0x1303, 0}, "encrypted_record", "explicit_nonce", 0},
+		{{0, 0xc0ad, 0}, "encrypted_fragment", "tag", 0}, /* AES-CCM: not decoded */
+		{{0, 0, 0}, "encrypted_fragment", "explicit_nonce", 0},
+		{{1, 0x009c, 0}, "encrypted_fragment", "tag", 0},  /* a 1.2 suite in a 1.3 record */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 64; i++)
+		rec[5 + i] = (uint8_t)(i * 7);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct evlog log;
+		struct event *ev;
+
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, rec, sizeof rec, "r");
+		if (tlsdecode_record(ev, &cases[i].rc) != cases[i].rc_want)
+			fail_msg("case %zu: rc is not %d", i, cases[i].rc_want);
+		check_fields(ev, cases[i].rc_want);
+		if (event_find_field(ev, cases[i].has) == NULL || event_find_field(ev, cases[i].lacks) != NULL)
+			fail_msg("case %zu: want %s, not %s", i, cases[i].has, cases[i].lacks);
+		if (cases[i].rc.suite == 0xc0ad)
+			assert_non_null(strstr(val(ev, "encrypted_fragment"), "does not decode"));
+		if (cases[i].rc.suite == 0x002f && !cases[i].rc.etm) {
+			assert_int_equal(event_find_field(ev, "iv")->length, 16);
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+			assert_non_null(strstr(val(ev, "protection"), "MAC-then-encrypt"));
+		}
+		if (cases[i].rc.suite == 0xcca8)
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+		if (cases[i].rc.suite == 0x003c)
+			assert_int_equal(event_find_field(ev, "mac")->length, 32);
+		evlog_clear(&log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_layouts),
 		cmocka_unit_test(test_tls12_rsa),
 		cmocka_unit_test(test_tls12_ecdhe),
 		cmocka_unit_test(test_tls13),
