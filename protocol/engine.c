@@ -68,6 +68,8 @@ struct side {
 	int sh_seen;         /* a ServerHello went by: TLS 1.3 protects what follows */
 	int etm;             /* that ServerHello carried encrypt_then_mac (CBC records) */
 	int ccs_out;         /* it sent ChangeCipherSpec: TLS 1.2 protects what follows */
+	uint8_t hdr[2][5];   /* the last record header read [0] and written [1] */
+	int hdr_seen[2];
 	int req_sent;        /* client: request written; server: request read */
 	int resp_done;       /* client: response complete; server: response sent */
 	int close_sent;
@@ -392,6 +394,27 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
 }
 
+/* How an alert crossed the wire, read from the header of the record that
+ * carried it (an alert uses the sender's current write keys, RFC 8446
+ * section 6 and RFC 5246 section 7.2): never guessed from the version. */
+static void alert_on_the_wire(const struct side *sd, int write_p, struct event *ev)
+{
+	const uint8_t *h = sd->hdr[write_p ? 1 : 0];
+	size_t rl = (size_t)h[3] << 8 | h[4];
+
+	if (!sd->hdr_seen[write_p ? 1 : 0])
+		return;
+	if (h[0] == SSL3_RT_ALERT && rl == 2)
+		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear: a 7-byte alert record (type 21, length 2): "
+			    "the %s had not switched its write keys yet", write_p ? "sender" : "peer");
+	else if (h[0] == SSL3_RT_APPLICATION_DATA)
+		event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: a %zu-byte record that says application_data "
+			    "(23); the alert type is inside the encryption (TLS 1.3)", 5 + rl);
+	else if (h[0] == SSL3_RT_ALERT)
+		event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: a %zu-byte alert record (type 21): the 2 "
+			    "alert bytes and the cipher's overhead", 5 + rl);
+}
+
 static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
 		   void *arg)
 {
@@ -419,6 +442,11 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	}
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
+	/* OpenSSL reports each record's header before the alert it carries */
+	if (content_type == SSL3_RT_HEADER && len >= 5) {
+		memcpy(sd->hdr[write_p ? 1 : 0], buf, 5);
+		sd->hdr_seen[write_p ? 1 : 0] = 1;
+	}
 	if (!reports(sd, write_p))
 		return;
 	switch (content_type) {
@@ -438,14 +466,7 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
-			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
-			 * 1.3 everything after the ServerHello (RFC 8446 5) */
-			if (write_p && (tls13 ? sd->sh_seen : sd->ccs_out))
-				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
-					    tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
-						  : "encrypted: it follows this side's ChangeCipherSpec");
-			else if (write_p)
-				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
+			alert_on_the_wire(sd, write_p, ev);
 		}
 		break;
 	default:

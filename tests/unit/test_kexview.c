@@ -524,12 +524,56 @@ static void test_empty_capture(void **state)
 	capture_free(&cap);
 }
 
+/* A rejected certificate's alert: the client had not switched its write
+ * keys, so in TLS 1.3 as in 1.2 it is a 7-byte type-21 record in the clear
+ * (RFC 8446 section 6), and the event says so from that record. */
+static void test_alert_in_clear(void **state)
+{
+	for (int v = 0; v < 2; v++) {
+		struct engine_config cfg = {.tls = v ? TLSV_13 : TLSV_12, .scenario = SCEN_EXPIRED, .no_pcap = 1};
+		struct run r;
+		char err[256] = "";
+		enum engine_status st = ENGINE_MORE;
+		const struct capture_blob *w;
+		const struct field *f;
+		size_t pos = 0, last = 0;
+		long a;
+
+		(void)state;
+		memset(&r, 0, sizeof r);
+		evlog_init(&r.log);
+		kexview_set_observer(observe, &r);
+		r.e = engine_new(&cfg, &r.log, err, sizeof err);
+		assert_non_null(r.e);
+		for (int i = 0; i < 64 && st == ENGINE_MORE; i++)
+			st = engine_step(r.e);
+		assert_int_equal(st, ENGINE_FAILED);
+		assert_non_null(r.cap);
+		a = msg_from(&r.log, EV_TLS_ALERT, ACTOR_CLIENT);
+		assert_true(a >= 0);
+		f = event_find_field(r.log.ev[a], "on_the_wire");
+		assert_non_null(f);
+		assert_non_null(strstr(f->value, "in the clear: a 7-byte alert record"));
+		w = &r.cap->wire[0];
+		while (pos + 5 <= w->len) {
+			last = pos;
+			pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
+		}
+		assert_int_equal(pos, w->len);
+		assert_int_equal(w->p[last], 21);
+		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2);
+		assert_int_equal(w->p[last + 5], 2);  /* fatal */
+		assert_int_equal(w->p[last + 6], 45); /* certificate_expired */
+		run_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
-		cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
+		cmocka_unit_test(test_alert_in_clear), cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
 	};
 
 	return cmocka_run_group_tests_name("kexview", tests, NULL, NULL);
