@@ -1837,6 +1837,7 @@ static void capture_state(struct side *sd)
 	SSL_SESSION *sess = SSL_get_session(sd->ssl);
 
 	cap->embedded = e->all_local;
+	cap->interceptor = e->front == &e->mi;
 	/* the server's ephemeral key pair exists once its first flight is
 	 * out, and goes once the handshake is over */
 	if (sd == e->front && cap->server_tmp_key == NULL && !sd->hs_done)

@@ -103,6 +103,7 @@ struct kv {
 	size_t hash_len;
 	int ems;             /* extended_master_secret in both Hellos */
 	int etm;             /* encrypt_then_mac in the ServerHello (CBC records) */
+	const char *srv;     /* who plays the server: "server", or "interceptor" (mitm) */
 };
 
 /* Hex text of a value, shortened past 64 bytes. */
@@ -547,8 +548,8 @@ static void view_ecdhe12(struct kv *k)
 		return;
 	}
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
-		    "%s: the embedded server's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
-		    tmp_ok ? "found" : "MISMATCH", tmp_ok ? "is" : "is NOT");
+		    "%s: the embedded %s's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
+		    tmp_ok ? "found" : "MISMATCH", k->srv, tmp_ok ? "is" : "is NOT");
 	event_field(ev, 0, "function", 0, 0,
 		    "ECDH(server private key, client_public) = ECDH(client private key, server_public): the "
 		    "client computed it from its side, httpsviz from the server's");
@@ -745,7 +746,7 @@ static void view_finished12(struct kv *k, int from_client)
 	ok = same(vd, 12, ossl, ossl_len) && same(vd, 12, fin->body, fin->blen);
 	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, sizeof vd,
 		       "%s Finished: verify_data = PRF(master secret, \"%s finished\", handshake hash): %s",
-		       from_client ? "client's" : "server's", who, matches(ok));
+		       from_client ? "client's" : k->cap->interceptor ? "interceptor's" : "server's", who, matches(ok));
 	if (ev == NULL)
 		goto out;
 	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
@@ -904,7 +905,8 @@ static void view_record12(struct kv *k, int from_client)
 	ok = outlen > 0 && plain_matches(out, outlen, pt) && same(r.p, r.len, app->p, app->len);
 	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
 		       outlen, "%s record decrypted by httpsviz with its own %s write key: %s",
-		       from_client ? "the client's first" : "the server's first", from_client ? "client" : "server",
+		       from_client ? "the client's first" : k->cap->interceptor ? "the interceptor's first" : "the server's first",
+		       from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
 		       : rs == NULL ? "not decrypted: httpsviz does not decode this suite's records"
 		       : outlen == 0 ? res.error : "DIFFERS from what OpenSSL delivered");
@@ -1097,7 +1099,7 @@ static void view_ecdhe13(struct kv *k)
 		goto out;
 	}
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
-		    "the embedded server's key pair (SSL_get_tmp_key); its public half is the ServerHello's share");
+		    "the embedded %s's key pair (SSL_get_tmp_key); its public half is the ServerHello's share", k->srv);
 	event_field(ev, 0, "function", 0, 0,
 		    "ECDH(server private key, client_share) = ECDH(client private key, server_share): the client "
 		    "computed it from its side, httpsviz from the server's");
@@ -1249,7 +1251,7 @@ static void view_finished13(struct kv *k, int from_client)
 	ok = same(vd, vlen, ossl, ossl_len) && same(vd, vlen, fin->body, fin->blen);
 	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, vlen,
 		       "%s Finished: verify_data = HMAC(finished key, transcript hash): %s",
-		       from_client ? "client's" : "server's", matches(ok));
+		       from_client ? "client's" : k->cap->interceptor ? "interceptor's" : "server's", matches(ok));
 	if (ev == NULL)
 		return;
 	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
@@ -1349,7 +1351,8 @@ static void view_record13(struct kv *k, int from_client)
 		outlen = 0;
 	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
 		       outlen, "%s first application record decrypted by httpsviz with the %s application key: %s",
-		       from_client ? "the client's" : "the server's", from_client ? "client" : "server",
+		       from_client ? "the client's" : k->cap->interceptor ? "the interceptor's" : "the server's",
+		       from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
 			  : rs == NULL ? "not decrypted: httpsviz does not decode this suite's records"
 			  : found.p == NULL ? "no record decrypts (the tag does NOT verify)"
@@ -1412,6 +1415,7 @@ static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 	k->srand = k->sh.body + 2;
 	/* the server answers encrypt_then_mac only to a client that offered it */
 	k->etm = find_ext(&k->sh, 0, 22, &ext) == 0;
+	k->srv = cap->interceptor ? "interceptor" : "server";
 	return 0;
 }
 
@@ -1551,8 +1555,15 @@ void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
 		    cap->plaintext[1].len > 0)
 			(tls13 ? view_record13 : view_record12)(&k, 0);
 	}
-	for (size_t i = from; i < log->n; i++)
+	for (size_t i = from; i < log->n; i++) {
+		if (cap->interceptor)
+			event_field(log->ev[i], 0, "session", 0, 0,
+				    "the client's session with the interceptor: the client derived these keys with "
+				    "the interceptor, which plays the server to it (the \"server\" keys and messages "
+				    "here are the interceptor's); the interceptor runs a second handshake, with other "
+				    "keys, to the real server");
 		mark_roles(log->ev[i]);
+	}
 	if (observer != NULL)
 		observer(cap, who, observer_arg);
 }
