@@ -356,7 +356,9 @@ enum {
 /* What tlsdecode_summary needs, gathered while decoding. */
 struct summary {
 	uint16_t version;     /* ClientHello: highest offered; ServerHello: chosen */
-	int nsuites;
+	int nsuites;          /* real suites, without signals and GREASE */
+	int nscsv;            /* signalling values in the list (RFC 5746, RFC 7507) */
+	int ngrease;
 	uint16_t suite;
 	int have_suite;
 	char sni[128];
@@ -1173,13 +1175,38 @@ static int dec_client_hello(struct dec *d, struct cursor *c)
 		return -1;
 	if (cursor_left(&v) % 2 != 0)
 		return fail(d, v.off, "cipher_suites: odd length %zu", cursor_left(&v));
-	event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%zu suites",
-		    cursor_left(&v) / 2);
-	d->sum->nsuites = (int)(cursor_left(&v) / 2);
+	{
+		/* signalling values and GREASE travel in the list but are not
+		 * suites: count them apart */
+		struct cursor all = v;
+		size_t total = cursor_left(&v) / 2;
+
+		while (cursor_u16(&all, &x) == 0) {
+			if (x == 0x00ff || x == 0x5600)
+				d->sum->nscsv++;
+			else if (is_grease(x))
+				d->sum->ngrease++;
+		}
+		d->sum->nsuites = (int)total - d->sum->nscsv - d->sum->ngrease;
+		event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%d suite%s%s%s",
+			    d->sum->nsuites, d->sum->nsuites == 1 ? "" : "s",
+			    d->sum->nscsv == 0 ? ""
+			    : d->sum->nscsv == 1 ? " + 1 signalling value (not a suite)"
+						 : " + 2 signalling values (not suites)",
+			    d->sum->ngrease ? " + GREASE (not suites, RFC 8701)" : "");
+	}
 	while (cursor_left(&v) >= 2) {
 		off = v.off;
 		cursor_u16(&v, &x);
-		field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
+		if (x == 0x00ff)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): not a "
+				    "suite but a signal: the client supports secure renegotiation (RFC 5746 section "
+				    "3.3); the server answers with renegotiation_info");
+		else if (x == 0x5600)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_FALLBACK_SCSV (0x5600): not a suite but a "
+				    "signal: this is a fallback retry at a lower version (RFC 7507)");
+		else
+			field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
 	}
 	if (get_vec(d, c, 1, &v, "compression_methods") < 0)
 		return -1;
@@ -1744,8 +1771,8 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	out[0] = 0;
 	switch (type) {
 	case HS_CLIENT_HELLO:
-		appendf(out, n, "ClientHello %s, %d suites", v != NULL ? v : "unknown version",
-			s->nsuites);
+		appendf(out, n, "ClientHello %s, %d suite%s%s", v != NULL ? v : "unknown version",
+			s->nsuites, s->nsuites == 1 ? "" : "s", s->nscsv ? " + SCSV" : "");
 		if (s->sni[0])
 			appendf(out, n, ", SNI %s", s->sni);
 		break;

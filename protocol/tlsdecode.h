@@ -67,7 +67,7 @@ enum evname tlsdecode_handshake_event(uint8_t hs_type);
 
 /* One line describing the handshake message msg (header included) into buf
  * (always NUL-terminated when n > 0; sanitised, cut at n - 1 bytes), e.g.
- * "ClientHello TLS 1.3, 31 suites, SNI localhost".  Returns 0, or -1 when
+ * "ClientHello TLS 1.3, 30 suites + SCSV, SNI localhost".  Returns 0, or -1 when
  * the message is malformed (the line then says so). */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n);

@@ -38,4 +38,18 @@ assert kex
 for e in kex:
     assert "session with the interceptor" in (field(e, "session") or ""), e["name"]
 PY
+# the ClientHello counts suites apart from the renegotiation signal (SCSV)
+"$bin" --json > "$tmp/good.json" 2> /dev/null || fail "--json failed"
+python3 - "$tmp/good.json" <<'PY' || fail "the SCSV is counted as a suite"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ch = next(e for e in ev if e["name"] == "tls.client_hello")
+cs = next(f for f in ch["fields"] if f["name"] == "cipher_suites")
+suites = [c for c in cs["children"] if c["name"] == "cipher_suite"]
+signals = [c for c in cs["children"] if c["name"] == "signal"]
+assert len(signals) == 1 and signals[0]["value"].startswith("TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): not a suite")
+assert not [c for c in suites if "SCSV" in c["value"]]
+assert cs["value"].startswith("%d suites + 1 signalling value" % len(suites)), cs["value"]
+assert ("%d suites + SCSV" % len(suites)) in ch["summary"], ch["summary"]
+PY
 exit 0

@@ -712,9 +712,11 @@ static void test_unknown_values(void **state)
 	assert_string_equal(val(ev, "extension"), "unknown (0x7777)");
 	assert_string_equal(val(ev, "extension_data"), "abcd");
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
+	assert_string_equal(val(ev, "cipher_suites"), "1 suite + GREASE (not suites, RFC 8701)");
 	evlog_clear(&log);
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, sizeof line), 0);
-	assert_string_equal(line, "ClientHello TLS 1.2, 2 suites, SNI a\\x1bb");
+	/* GREASE is not a suite (RFC 8701) */
+	assert_string_equal(line, "ClientHello TLS 1.2, 1 suite, SNI a\\x1bb");
 	assert_null(strchr(line, 0x1b));
 	/* a short buffer is cut, still terminated */
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, 12), 0);
