@@ -35,6 +35,7 @@
 #include "protocol/recordcrypt.h"
 #include "protocol/pki.h"
 #include "protocol/tcpcap.h"
+#include "protocol/tlserror.h"
 #include "protocol/tlsdecode.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
@@ -69,7 +70,7 @@ struct side {
 	int etm;             /* that ServerHello carried encrypt_then_mac (CBC records) */
 	int ccs_out;         /* it sent ChangeCipherSpec: TLS 1.2 protects what follows */
 	uint8_t hdr[2][5];   /* the last record header read [0] and written [1] */
-	int hdr_seen[2];
+	int hdr_seen[2];     /* how many record headers were read and written */
 	int req_sent;        /* client: request written; server: request read */
 	int resp_done;       /* client: response complete; server: response sent */
 	int close_sent;
@@ -394,6 +395,21 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
 }
 
+/* An alert's description as OpenSSL words it, or for one outside the TLS
+ * registry its number and "unknown alert". */
+static const char *alert_text(const void *buf, size_t len, char *out, size_t n)
+{
+	uint8_t d;
+
+	if (len < 2)
+		return "?";
+	d = ((const uint8_t *)buf)[1];
+	if (tlsdecode_alert_name(d) != NULL)
+		return SSL_alert_desc_string_long(d);
+	snprintf(out, n, "unknown alert (%u)", d);
+	return out;
+}
+
 /* How an alert crossed the wire, read from the header of the record that
  * carried it (an alert uses the sender's current write keys, RFC 8446
  * section 6 and RFC 5246 section 7.2): never guessed from the version. */
@@ -445,7 +461,7 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	/* OpenSSL reports each record's header before the alert it carries */
 	if (content_type == SSL3_RT_HEADER && len >= 5) {
 		memcpy(sd->hdr[write_p ? 1 : 0], buf, 5);
-		sd->hdr_seen[write_p ? 1 : 0] = 1;
+		sd->hdr_seen[write_p ? 1 : 0]++;
 	}
 	if (!reports(sd, write_p))
 		return;
@@ -460,15 +476,18 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 		if (ev != NULL)
 			tlsdecode_ccs(ev);
 		break;
-	case SSL3_RT_ALERT:
+	case SSL3_RT_ALERT: {
+		char desc[32];
+
 		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
 			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
-			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
+			       alert_text(buf, len, desc, sizeof desc));
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
 			alert_on_the_wire(sd, write_p, ev);
 		}
 		break;
+	}
 	default:
 		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content
 		 * types: the tap sees the records themselves */
@@ -1333,37 +1352,21 @@ static int is_unexpected_eof(struct side *sd, int rc)
 	return 0;
 }
 
-/* What the peer sent instead of TLS, in a few words for the error line
- * (printable ASCII only: it ends up on the terminal), or "". */
-static void describe_peer_bytes(const struct side *sd, char *out, size_t n)
+/* The peer's first bytes for the error line: what this side read, and
+ * what is still unread (OpenSSL may have read a record header only).
+ * Returns how many bytes are in p. */
+static size_t peer_first_bytes(const struct side *sd, uint8_t *p, size_t n)
 {
-	uint8_t p[64];
-	size_t len = sd->wire_in.len < sizeof p ? sd->wire_in.len : sizeof p;
-	char line[48];
-	size_t k = 0;
+	size_t len = sd->wire_in.len < n ? sd->wire_in.len : n;
 	ssize_t more;
 
-	out[0] = '\0';
 	if (len == 0)
-		return;
-	/* OpenSSL read only a record header; the rest may still be unread */
+		return 0;
 	memcpy(p, sd->wire_in.p, len);
-	more = recv(sd->fd, p + len, sizeof p - len, MSG_PEEK | MSG_DONTWAIT);
+	more = recv(sd->fd, p + len, n - len, MSG_PEEK | MSG_DONTWAIT);
 	if (more > 0)
 		len += (size_t)more;
-	for (; k < len && k + 1 < sizeof line && p[k] >= 0x20 && p[k] < 0x7f; k++)
-		line[k] = (char)p[k];
-	line[k] = '\0';
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
-		snprintf(out, n, ": it answered in plain HTTP, \"%s\"", line);
-	else if (k >= 4 && strchr(line, ' ') != NULL && strstr((const char *)line, " HTTP/") != NULL)
-		snprintf(out, n, ": it sent a plain HTTP request, \"%s\"", line);
-	else if (len >= 5 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && ((size_t)p[3] << 8 | p[4]) > 16384 + 2048)
-		snprintf(out, n, ": a record header announced %zu bytes, more than TLS allows (2^14 + 2048)",
-			 (size_t)p[3] << 8 | p[4]);
-	else if (len >= 3)
-		snprintf(out, n, ": its first bytes were %02x %02x %02x, not a TLS record header (16 03 0x)", p[0], p[1],
-			 p[2]);
+	return len;
 }
 
 static int ssl_outcome(struct side *sd, int rc, const char *what)
@@ -1372,7 +1375,6 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 	int se = SSL_get_error(sd->ssl, rc);
 	unsigned long code;
 	char text[200];
-	char seen[96];
 	const char *who = sd->name;
 
 	switch (se) {
@@ -1402,30 +1404,31 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
-	switch (ERR_GET_REASON(code)) {
-	case SSL_R_WRONG_VERSION_NUMBER:
-	case SSL_R_RECORD_LENGTH_MISMATCH:
-	case SSL_R_PACKET_LENGTH_TOO_LONG:
-	case SSL_R_ENCRYPTED_LENGTH_TOO_LONG:
-	case SSL_R_HTTP_REQUEST:
-	case SSL_R_HTTPS_PROXY_REQUEST:
-		describe_peer_bytes(sd, seen, sizeof seen);
-		fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
-		     text);
-		return -1;
-	case SSL_R_UNSUPPORTED_PROTOCOL:
-	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
-		     "%s: no TLS version in common (this side allows %s) (%s)", who,
-		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
-		return -1;
-	case SSL_R_NO_SHARED_CIPHER:
-	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
-		return -1;
-	default:
-		break;
+	/* what OpenSSL's reason really means (protocol/tlserror.c) */
+	{
+		uint8_t first[64];
+		char line[320];
+		struct tlserror_ctx tc = {
+			.reason = ERR_GET_REASON(code),
+			.openssl_text = text,
+			.server_side = sd->server_role,
+			.allowed = e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2",
+			.first = first,
+			.first_len = peer_first_bytes(sd, first, sizeof first),
+			.last_header = sd->hdr_seen[0] ? sd->hdr[0] : NULL,
+			.last_is_first = sd->hdr_seen[0] == 1,
+			/* the session's: OpenSSL overwrites the SSL's version with the
+			 * peer's to send its alert */
+			.agreed_version = (uint16_t)(SSL_get_session(sd->ssl) != NULL
+				? SSL_SESSION_get_protocol_version(SSL_get_session(sd->ssl)) : 0),
+		};
+		enum tlserror_class cls = tlserror_explain(&tc, line, sizeof line);
+
+		if (cls != TLSERROR_UNKNOWN) {
+			fail(e, EXIT_TLS, cls == TLSERROR_NOT_TLS ? EV_ERROR_PROTOCOL : EV_ERROR_TLS, sd->who, "%s: %s",
+			     who, line);
+			return -1;
+		}
 	}
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;

@@ -1544,7 +1544,7 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	if (get_u8(d, c, &desc, "alert description") < 0)
 		return -1;
 	name = tlsdecode_alert_name(desc);
-	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
+	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown alert",
 		    desc);
 	return expect_end(d, c, "alert");
 }

@@ -52,4 +52,42 @@ assert not [c for c in suites if "SCSV" in c["value"]]
 assert cs["value"].startswith("%d suites + 1 signalling value" % len(suites)), cs["value"]
 assert ("%d suites + SCSV" % len(suites)) in ch["summary"], ch["summary"]
 PY
+# serve against a scanner-like client: a valid ClientHello in a 16 03 01
+# record (TLS 1.2 agreed), then an alert in a record marked 0x0301.  OpenSSL
+# says "wrong version number"; that is not "the peer does not speak TLS".
+timeout 30 "$bin" serve --listen 127.0.0.1:0 --max-clients 1 > "$tmp/serve" 2> "$tmp/serve.err" &
+spid=$!
+pids="$pids $spid"
+for _ in $(seq 100); do
+	grep -q "HTTPS on" "$tmp/serve" && break
+	sleep 0.05
+done
+sport=$(sed -n '1s/^httpsviz serve: HTTPS on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$tmp/serve")
+[ -n "$sport" ] || fail "serve did not start: $(cat "$tmp/serve.err")"
+python3 - "$sport" <<'PY' || fail "the scanner probe failed"
+import os, socket, struct, sys
+sa = struct.pack(">HHH", 13, 6, 4) + struct.pack(">HH", 0x0401, 0x0804)
+grp = struct.pack(">HHH", 10, 4, 2) + struct.pack(">H", 0x0017)
+exts = sa + grp
+body = (b"\x03\x03" + os.urandom(32) + b"\x00" + struct.pack(">HHH", 4, 0x009c, 0xc02f) + b"\x01\x00"
+        + struct.pack(">H", len(exts)) + exts)
+hs = b"\x01" + struct.pack(">I", len(body))[1:] + body
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.sendall(b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs)
+s.settimeout(5)
+assert s.recv(5)[:3] == b"\x16\x03\x03", "no ServerHello"
+s.sendall(bytes.fromhex("15030100020228"))
+try:
+    while s.recv(4096):
+        pass
+except OSError:
+    pass
+PY
+for _ in $(seq 100); do
+	kill -0 "$spid" 2> /dev/null || break
+	sleep 0.05
+done
+grep -q "exchange 1: failed: server: a record after the peer's first said version 0x0301 (TLS 1.0) although TLS 1.2 (0x0303) had been agreed" \
+	"$tmp/serve" || fail "wrong version number misexplained: $(grep 'exchange 1:' "$tmp/serve")"
+grep -q "does not speak TLS" "$tmp/serve" && fail "a TLS client is said not to speak TLS"
 exit 0

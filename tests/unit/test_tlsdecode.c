@@ -613,7 +613,7 @@ static void test_ccs_alert(void **state)
 	assert_string_equal(val(ev, "description"), "handshake_failure (40)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, odd, 2, "a");
 	assert_int_equal(tlsdecode_alert(ev), 0);
-	assert_string_equal(val(ev, "description"), "unknown (238)");
+	assert_string_equal(val(ev, "description"), "unknown alert (238)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "a");
 	assert_int_equal(tlsdecode_alert(ev), -1);
 	check_fields(ev, -1);
