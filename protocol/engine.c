@@ -385,6 +385,12 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
+	if (msg[0] == SSL3_MT_SERVER_HELLO && on_viewed_connection(sd)) {
+		const struct capture_msg *ch = capture_find_msg(&e->capdata, ACTOR_CLIENT, SSL3_MT_CLIENT_HELLO);
+
+		if (ch != NULL)
+			tlsdecode_offer_rank(ev, e->capdata.transcript.p + ch->off, ch->len);
+	}
 	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
 		event_field(ev, 0, "on_the_wire", 0, 0,
 			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");

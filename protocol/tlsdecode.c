@@ -1882,3 +1882,40 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	free(clean);
 	return rc;
 }
+
+/* see tlsdecode.h */
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len)
+{
+	struct cursor c;
+	struct cursor v;
+	uint16_t chosen;
+	uint16_t x;
+	uint8_t b;
+	int rank = 0;
+	int total = 0;
+	int at = 0;
+
+	/* the ServerHello's suite: type (1), length (3), version (2), random
+	 * (32), session id (1 + n) */
+	cursor_init(&c, ev->raw, ev->raw_len);
+	if (cursor_u8(&c, &b) < 0 || b != 2 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_u16(&c, &chosen) < 0)
+		return -1;
+	cursor_init(&c, client_hello, len);
+	if (cursor_u8(&c, &b) < 0 || b != 1 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_vec16(&c, &v) < 0)
+		return -1;
+	while (cursor_u16(&v, &x) == 0) {
+		if (x == 0x00ff || x == 0x5600 || is_grease(x))
+			continue;
+		total++;
+		if (x == chosen && at == 0)
+			at = total;
+	}
+	rank = at;
+	if (rank == 0)
+		return -1;
+	event_field(ev, 0, "client_rank", 0, 0, "number %d of the client's %d suite%s%s", rank, total, total == 1 ? "" : "s",
+		    rank == 1 ? ": the client's first choice" : ": the server chose it, not the client's first choice");
+	return 0;
+}

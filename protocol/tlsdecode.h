@@ -62,6 +62,13 @@ struct tlsdecode_rec {
  * (OpenSSL's SSL3_RT_HEADER).  0 or -1. */
 int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc);
 
+/* On a ServerHello event (ev->raw, header included), add the field
+ * "client_rank": where the chosen suite stood in this ClientHello's offer
+ * (header included), counting real suites only (no SCSV, no GREASE), e.g.
+ * "24 of the client's 27 suites".  0, or -1 when either message does not
+ * parse or the suite was not offered. */
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len);
+
 /* The event name for a handshake type (EV_TLS_HANDSHAKE_UNKNOWN if none). */
 enum evname tlsdecode_handshake_event(uint8_t hs_type);
 

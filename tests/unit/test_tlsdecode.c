@@ -714,6 +714,22 @@ static void test_unknown_values(void **state)
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
 	assert_string_equal(val(ev, "cipher_suites"), "1 suite + GREASE (not suites, RFC 8701)");
 	evlog_clear(&log);
+	{
+		/* a ServerHello choosing that suite: its rank in the offer
+		 * counts real suites only */
+		uint8_t sh[4 + 2 + 32 + 1 + 2 + 1] = {2, 0, 0, 38, 3, 3};
+
+		sh[4 + 2 + 32 + 1] = 0x12;
+		sh[4 + 2 + 32 + 2] = 0x34;
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, sh, sizeof sh, "sh");
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), 0);
+		assert_string_equal(val(ev, "client_rank"), "number 1 of the client's 1 suite: the client's first choice");
+		ev->raw[4 + 2 + 32 + 2] = 0x35; /* not offered */
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), -1);
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, 20), -1);
+		evlog_clear(&log);
+	}
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, sizeof line), 0);
 	/* GREASE is not a suite (RFC 8701) */
 	assert_string_equal(line, "ClientHello TLS 1.2, 1 suite, SNI a\\x1bb");
