@@ -144,6 +144,25 @@ static const char *group_name(uint16_t id)
 	return "unknown group";
 }
 
+/* What (EC)DH computes for a group, for the function texts: X25519/X448
+ * give the function's output, the NIST curves the x-coordinate of the
+ * shared point (RFC 8422 section 5.10, RFC 8446 section 7.4.2). */
+static const char *dh_function(uint16_t group)
+{
+	if (group == 0x001d)
+		return "X25519";
+	if (group == 0x001e)
+		return "X448";
+	return "ECDH";
+}
+
+static const char *dh_output(uint16_t group)
+{
+	if (group == 0x001d || group == 0x001e)
+		return "the output of the X25519/X448 function itself (RFC 7748 section 6)";
+	return "the x-coordinate of the shared point";
+}
+
 /* Locate the first message of this type sent by sender. */
 static struct msgref find_msg(const struct capture *cap, enum actor sender, uint8_t type)
 {
@@ -551,12 +570,12 @@ static void view_ecdhe12(struct kv *k)
 		    "%s: the embedded %s's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
 		    tmp_ok ? "found" : "MISMATCH", k->srv, tmp_ok ? "is" : "is NOT");
 	event_field(ev, 0, "function", 0, 0,
-		    "ECDH(server private key, client_public) = ECDH(client private key, server_public): the "
-		    "client computed it from its side, httpsviz from the server's");
+		    "%s(server private key, client_public) = %s(client private key, server_public): the "
+		    "client computed it from its side, httpsviz from the server's; the result is %s",
+		    dh_function(s.group), dh_function(s.group), dh_output(s.group));
 	if (have_shared)
 		event_field_hex(ev, 0, "shared_secret", 0, ev->raw_len, 0);
-	event_field(ev, 0, "used_as", 0, 0,
-		    "the pre-master secret (RFC 8422 section 5.10; for the NIST curves the x-coordinate)");
+	event_field(ev, 0, "used_as", 0, 0, "the pre-master secret, as it is (RFC 8422 section 5.10)");
 	if (have_shared && cap->master_len == 48)
 		cmp_field(ev, "openssl_value", "OpenSSL's master secret, vs the one derived from this shared secret",
 			  ms, 48, cap->master, 48);
@@ -1101,8 +1120,9 @@ static void view_ecdhe13(struct kv *k)
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
 		    "the embedded %s's key pair (SSL_get_tmp_key); its public half is the ServerHello's share", k->srv);
 	event_field(ev, 0, "function", 0, 0,
-		    "ECDH(server private key, client_share) = ECDH(client private key, server_share): the client "
-		    "computed it from its side, httpsviz from the server's");
+		    "%s(server private key, client_share) = %s(client private key, server_share): the client "
+		    "computed it from its side, httpsviz from the server's; the result is %s",
+		    dh_function(group), dh_function(group), dh_output(group));
 	event_field_hex(ev, 0, "shared_secret", 0, shlen, 0);
 	event_field(ev, 0, "used_as", 0, 0,
 		    "the (EC)DHE input of HKDF-Extract for the handshake secret (RFC 8446 section 7.1); there "

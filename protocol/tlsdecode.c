@@ -567,12 +567,18 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 	}
 	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
 		d->sum->downgrade = 1;
+		/* RFC 8446 4.1.3: TLS 1.3 clients MUST check for both values,
+		 * TLS 1.2 clients SHOULD check for the 00 one only */
 		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
-			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s; a "
-			    "client that offered a higher version must abort here, since "
-			    "someone removed it from its offer (RFC 8446 4.1.3)",
+			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s. %s "
+			    "(RFC 8446 section 4.1.3)",
 			    p[31], p[31] == 1 ? "TLS 1.3" : "TLS 1.2 or higher",
-			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
+			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below",
+			    p[31] == 1 ? "A client that offered TLS 1.3 MUST abort here (illegal_parameter): "
+					 "someone may have removed TLS 1.3 from its offer. A TLS 1.2 client "
+					 "is not asked to check this value and goes on"
+				       : "A TLS 1.3 client MUST abort here (illegal_parameter); a TLS 1.2 "
+					 "client SHOULD check this value and abort too");
 	}
 	if (!d->ctx.tls13) {
 		event_field(d->ev, 1, "gmt_unix_time", r.off, 4,

@@ -579,6 +579,9 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, m->b, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "\"DOWNGRD\" + 01: the server supports TLS 1.3 but negotiated TLS 1.2"));
+		/* MUST only for clients that offered 1.3 (RFC 8446 4.1.3) */
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A client that offered TLS 1.3 MUST abort"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A TLS 1.2 client is not asked to check"));
 		evlog_clear(&log);
 		assert_true(m->n <= sizeof copy);
 		memcpy(copy, m->b, m->n);
@@ -586,6 +589,7 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, copy, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "supports TLS 1.2 or higher but negotiated TLS 1.1 or below"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "a TLS 1.2 client SHOULD check"));
 		evlog_clear(&log);
 	}
 	check_common(ex);
