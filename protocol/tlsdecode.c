@@ -780,7 +780,7 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 	case 35: /* session_ticket */
 		if (cursor_left(b) == 0) {
 			snprintf(detail, dn, hs == HS_CLIENT_HELLO
-					     ? "empty: no ticket yet, the client asks for one"
+					     ? "empty: the client supports tickets and has none to offer (RFC 5077)"
 					     : "empty: a NewSessionTicket will follow");
 			return 0;
 		}
