@@ -55,7 +55,7 @@ PY
 # serve against a scanner-like client: a valid ClientHello in a 16 03 01
 # record (TLS 1.2 agreed), then an alert in a record marked 0x0301.  OpenSSL
 # says "wrong version number"; that is not "the peer does not speak TLS".
-timeout 30 "$bin" serve --listen 127.0.0.1:0 --max-clients 1 > "$tmp/serve" 2> "$tmp/serve.err" &
+timeout 30 "$bin" serve --listen 127.0.0.1:0 --ca-out "$tmp/serve-ca.pem" --max-clients 1 > "$tmp/serve" 2> "$tmp/serve.err" &
 spid=$!
 pids="$pids $spid"
 for _ in $(seq 100); do

@@ -97,4 +97,38 @@ family ECDHE-RSA-AES256-SHA384 c028 SHA384 1 -tls1_2 -cipher ECDHE-RSA-AES256-SH
 family DHE-RSA-AES256-GCM-SHA384 009f AEAD 0 -tls1_2 -cipher DHE-RSA-AES256-GCM-SHA384
 family TLS_CHACHA20_POLY1305_SHA256 1303 AEAD 0 -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
 family TLS_AES_128_GCM_SHA256 1301 AEAD 0 -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+
+# serve, the other way round: openssl s_client per family against serve
+# --json; every exchange decrypts its first record each way, and serve
+# accepts OpenSSL's default suites after its own (not only its own)
+timeout 60 "$bin" serve --listen 127.0.0.1:0 --ca-out "$tmp/serve-ca.pem" --max-clients 4 --json > "$tmp/serve.json" 2> "$tmp/serve.err" &
+spid=$!
+pids="$pids $spid"
+for _ in $(seq 100); do
+	grep -q '"exchange"' "$tmp/serve.json" 2> /dev/null && break
+	grep -q "HTTPS on" "$tmp/serve.err" "$tmp/serve.json" 2> /dev/null && break
+	sleep 0.05
+done
+sport=$(sed -n 's/.*HTTPS on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$tmp/serve.json" "$tmp/serve.err" | head -1)
+[ -n "$sport" ] || fail "serve did not start: $(cat "$tmp/serve.err")"
+for c in "AES128-SHA -no_etm" "ECDHE-RSA-AES256-SHA384" "ECDHE-RSA-CHACHA20-POLY1305" "AES128-GCM-SHA256"; do
+	# shellcheck disable=SC2086
+	printf 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+		timeout 10 openssl s_client -connect "127.0.0.1:$sport" -quiet -tls1_2 -cipher $c > /dev/null 2>&1
+done
+for _ in $(seq 200); do
+	kill -0 "$spid" 2> /dev/null || break
+	sleep 0.05
+done
+python3 - "$tmp/serve.json" <<'PY' || fail "serve: a record not decrypted by its suite"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+by = {}
+for e in ev:
+    by.setdefault(e.get("exchange"), []).append(e)
+assert len(by) == 4, sorted(by)
+for x, es in by.items():
+    dec = [e for e in es if e["name"] == "kex.record_decrypt"]
+    assert len(dec) == 2 and all(e["verified"] is True for e in dec), (x, [e["summary"] for e in dec])
+PY
 exit 0
