@@ -64,6 +64,7 @@ static void state_event(struct side *sd, int where, OSSL_HANDSHAKE_STATE st)
 	if (ev == NULL)
 		return;
 	ev->openssl_state = (int)st;
+	ev->tls_role = sd->server_role ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT;
 	event_field(ev, 0, "state", 0, 0, "%s", SSL_state_string_long(sd->ssl));
 	event_field(ev, 0, "state_number", 0, 0, "%d", (int)st);
 	event_field(ev, 0, "role", 0, 0, "%s", sd->server_role ? "server" : "client");
@@ -94,13 +95,13 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		ciph = SSL_get_current_cipher(sd->ssl);
 	if (ciph != NULL && !ctx.tls13)
 		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
-	char summary[160] = "";
 	struct event *ev;
 
 	if (len < 4)
 		return;
-	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
+	/* one decode gives the fields, the summary and the facts */
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s",
+			evname_label(tlsdecode_handshake_event(msg[0])));
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
@@ -110,14 +111,7 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		if (ch != NULL)
 			tlsdecode_offer_rank(ev, e->capdata.transcript.p + ch->off, ch->len);
 	}
-	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
-	else if (msg[0] == SSL3_MT_FINISHED)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted with the new keys (it follows ChangeCipherSpec)");
-	else
-		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	tlsdecode_wire(ev, SSL3_RT_HANDSHAKE, &(struct tlsdecode_wire){.tls13 = ctx.tls13});
 }
 
 /* An alert's description as OpenSSL words it, or for one outside the TLS
@@ -135,25 +129,25 @@ static const char *alert_text(const void *buf, size_t len, char *out, size_t n)
 	return out;
 }
 
-/* How an alert crossed the wire, read from the header of the record that
- * carried it (an alert uses the sender's current write keys, RFC 8446
- * section 6 and RFC 5246 section 7.2): never guessed from the version. */
-static void alert_on_the_wire(const struct side *sd, int write_p, struct event *ev)
+/* How an alert crossed the wire: from the header of the record that
+ * carried it (OpenSSL reports each record's header before the alert in
+ * it), never guessed from the version; tlsdecode_wire words it. */
+static void alert_wire(const struct side *sd, int write_p, int tls13, struct event *ev)
 {
 	const uint8_t *h = sd->hdr[write_p ? 1 : 0];
-	size_t rl = (size_t)h[3] << 8 | h[4];
+	struct tlsdecode_wire w = {
+		.tls13 = tls13,
+		.after_server_hello = sd->sh_seen,
+		.after_ccs = sd->ccs_out,
+		.received = !write_p,
+	};
 
-	if (!sd->hdr_seen[write_p ? 1 : 0])
-		return;
-	if (h[0] == SSL3_RT_ALERT && rl == 2)
-		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear: a 7-byte alert record (type 21, length 2): "
-			    "the %s had not switched its write keys yet", write_p ? "sender" : "peer");
-	else if (h[0] == SSL3_RT_APPLICATION_DATA)
-		event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: a %zu-byte record that says application_data "
-			    "(23); the alert type is inside the encryption (TLS 1.3)", 5 + rl);
-	else if (h[0] == SSL3_RT_ALERT)
-		event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: a %zu-byte alert record (type 21): the 2 "
-			    "alert bytes and the cipher's overhead", 5 + rl);
+	if (sd->hdr_seen[write_p ? 1 : 0]) {
+		w.record_type = h[0];
+		w.record_len = (size_t)h[3] << 8 | h[4];
+	}
+	if (write_p || w.record_type != 0)
+		tlsdecode_wire(ev, SSL3_RT_ALERT, &w);
 }
 
 static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
@@ -218,7 +212,7 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 			       alert_text(buf, len, desc, sizeof desc));
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
-			alert_on_the_wire(sd, write_p, ev);
+			alert_wire(sd, write_p, tls13, ev);
 		}
 		break;
 	}

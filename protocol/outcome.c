@@ -64,7 +64,7 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	code = ERR_peek_last_error();
 	if (code == 0 || ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		engine_fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
 		     who, what);
 		return -1;
 	}
@@ -73,7 +73,7 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	if (sd->who == ACTOR_CLIENT && SSL_get_verify_result(sd->ssl) != X509_V_OK && !e->cfg.insecure) {
 		long v = SSL_get_verify_result(sd->ssl);
 
-		engine_fail(e, EXIT_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
+		engine_fail(e, ENGINE_FAIL_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
@@ -98,11 +98,11 @@ int outcome_of(struct side *sd, int rc, const char *what)
 		enum tlserror_class cls = tlserror_explain(&tc, line, sizeof line);
 
 		if (cls != TLSERROR_UNKNOWN) {
-			engine_fail(e, EXIT_TLS, cls == TLSERROR_NOT_TLS ? EV_ERROR_PROTOCOL : EV_ERROR_TLS, sd->who,
+			engine_fail(e, ENGINE_FAIL_TLS, cls == TLSERROR_NOT_TLS ? EV_ERROR_PROTOCOL : EV_ERROR_TLS, sd->who,
 				    "%s: %s", who, line);
 			return -1;
 		}
 	}
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }
