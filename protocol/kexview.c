@@ -10,6 +10,7 @@
 
 #include "protocol/keysched.h"
 #include "protocol/recordcrypt.h"
+#include "protocol/tlsdecode.h"
 
 /* KX_DHE: finite-field DHE; its shared secret is not observable here, so
  * the chain starts at OpenSSL's master secret. */
@@ -1718,6 +1719,30 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 	return k->log->n - from;
 }
 
+/* A record moment of a suite httpsviz does not know: said so, once per
+ * direction, never guessed from a similar suite. */
+static void not_decoded(struct evlog *log, struct capture *cap, enum kex_moment m, enum actor actor)
+{
+	int from_client = m == KM_SERVER_REQUEST_READ;
+	const char *name = tlsdecode_cipher_name(cap->cipher_id);
+	struct event *ev;
+
+	if ((m != KM_SERVER_REQUEST_READ && m != KM_CLIENT_RESPONSE_READ) || cap->version == 0 ||
+	    suite_by_id(cap->cipher_id) != NULL || cap->app_record[from_client ? 0 : 1].len == 0)
+		return;
+	cap->done[m] = 1;
+	ev = evlog_add(log, EV_KEX_RECORD_DECRYPT, actor, DIR_LOCAL, NULL, 0,
+		       "%s first record not decrypted: httpsviz does not decode %s (0x%04x)",
+		       from_client ? "the client's" : "the server's", name != NULL ? name : "this suite",
+		       cap->cipher_id);
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "suite", 0, 0, "%s (0x%04x)", name != NULL ? name : "unknown", cap->cipher_id);
+	event_field(ev, 0, "check", 0, 0, "not made: httpsviz derives keys and opens records for AES-GCM, "
+		    "ChaCha20-Poly1305 and AES-CBC with HMAC-SHA1/SHA256/SHA384 only");
+	ev->verified = -1;
+}
+
 /* see kexview.h */
 int kexview_moment_is_server(enum kex_moment m)
 {
@@ -1730,8 +1755,12 @@ void kexview_moment(struct evlog *log, struct capture *cap, enum kex_moment m, e
 {
 	struct kv k;
 
-	if (m < 0 || m >= KM__COUNT || cap->done[m] || kv_init(&k, log, cap) < 0)
+	if (m < 0 || m >= KM__COUNT || cap->done[m])
 		return;
+	if (kv_init(&k, log, cap) < 0) {
+		not_decoded(log, cap, m, actor);
+		return;
+	}
 	k.actor = actor;
 	k.server_side = kexview_moment_is_server(m);
 	if (run_moment(&k, m) > 0)

@@ -699,12 +699,42 @@ static void test_alert_in_clear(void **state)
 	}
 }
 
+/* A suite httpsviz does not decode: no key view guesses, and each
+ * record moment says the record was not decrypted and why. */
+static void test_suite_not_decoded(void **state)
+{
+	struct engine_config cfg = {.tls = TLSV_12, .no_pcap = 1};
+	struct run r;
+	struct evlog log;
+	uint16_t real;
+	int notes = 0;
+
+	(void)state;
+	run_all(&r, &cfg);
+	real = r.cap->cipher_id;
+	r.cap->cipher_id = 0xc0ad; /* TLS_ECDHE_ECDSA_WITH_AES_256_CCM */
+	rerun(r.cap, &log);
+	for (size_t i = 0; i < log.n; i++) {
+		const struct event *ev = log.ev[i];
+
+		assert_int_equal(ev->name, EV_KEX_RECORD_DECRYPT);
+		assert_non_null(strstr(ev->summary, "not decrypted: httpsviz does not decode"));
+		assert_int_equal(ev->verified, -1);
+		notes++;
+	}
+	assert_int_equal(notes, 2);
+	evlog_clear(&log);
+	r.cap->cipher_id = real;
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
-		cmocka_unit_test(test_alert_in_clear), cmocka_unit_test(test_once),
+		cmocka_unit_test(test_alert_in_clear), cmocka_unit_test(test_suite_not_decoded),
+		cmocka_unit_test(test_once),
 		cmocka_unit_test(test_empty_capture), cmocka_unit_test(test_decoded_once),
 	};
 
