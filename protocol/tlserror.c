@@ -134,6 +134,7 @@ const char *tlserror_alert_meaning(uint8_t desc)
 	return NULL;
 }
 
+/* The table's entry for an OpenSSL reason, or NULL. */
 static const struct reason *find(int reason)
 {
 	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
