@@ -1553,6 +1553,17 @@ static void add_sentence(struct sbuf *b, const char *text)
 	sb_puts(b, text);
 }
 
+/* The text built in b as a new string, b's own buffer released. */
+static char *sb_finish(struct sbuf *b)
+{
+	char *s = sb_take(b);
+
+	free(b->p);
+	b->p = NULL;
+	b->n = b->cap = 0;
+	return s;
+}
+
 /* see lesson.h */
 char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdict *v,
 		      const int *picks, size_t npicks)
@@ -1566,7 +1577,7 @@ char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdi
 			sb_puts(&b, "Right!");
 		add_sentence(&b, q->right);
 		add_whys(&b, q, picks, npicks, 1);
-		return sb_take(&b);
+		return sb_finish(&b);
 	}
 	if (q->ncorrect > 1 && v->nright > 0) {
 		/* partial credit: what was right in it */
@@ -1587,7 +1598,7 @@ char *lesson_feedback(const struct lesson_question *q, const struct lesson_verdi
 	if (q->ncorrect > 1 && v->nmissing > 0 && v->nright > 0)
 		add_sentence(&b, v->nmissing == 1 ? "One right choice is still missing."
 						  : "Some right choices are still missing.");
-	return sb_take(&b);
+	return sb_finish(&b);
 }
 
 /* see lesson.h */
@@ -1621,7 +1632,7 @@ char *lesson_skip_text(const struct lesson_question *q)
 			}
 		}
 	}
-	return sb_take(&b);
+	return sb_finish(&b);
 }
 
 /* see lesson.h */
