@@ -12,7 +12,7 @@ e2e_setup accuracy
 "$bin" --trace --scenario mitm --trust-attacker > "$tmp/mitm" 2> "$tmp/err" || fail "mitm: exit $?: $(cat "$tmp/err")"
 grep -q "interceptor's Finished: verify_data" "$tmp/mitm" ||
 	fail "the interceptor's Finished is called the server's"
-grep -q "\[record decrypt\] .* the interceptor's first record decrypted" "$tmp/mitm" ||
+grep -q "\[record decrypted\] .* the interceptor's first record decrypted" "$tmp/mitm" ||
 	fail "the interceptor's record is called the server's"
 grep -q "server's Finished\|the server's first record" "$tmp/mitm" && fail "the client half still names the server"
 if grep -q "SYN-ACK.*(captured)" "$tmp/mitm"; then
