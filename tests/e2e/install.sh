@@ -50,7 +50,13 @@ left=$(find "$tmp/prefix" \( -type f -o -type l -o -name httpsviz \) ! -path "$t
 [ -z "$left" ] || fail "make uninstall left behind: $left"
 [ -f "$tmp/prefix/bin/other" ] || fail "make uninstall removed a file it did not install"
 
-# 3. no lessons anywhere: say where they were looked for
+# 3. CPPFLAGS and LDFLAGS reach the compiler and the linker (a dry run)
+make -n -B --no-print-directory -C "$top" BUILD="$tmp/nb" V=1 CPPFLAGS=-DHTTPSVIZ_CPPFLAGS_SEEN \
+	LDFLAGS=-Wl,-z,now "$tmp/nb/httpsviz" > "$tmp/dry" 2>&1 || fail "make -n: $(tail -3 "$tmp/dry")"
+grep -q -- "-DHTTPSVIZ_CPPFLAGS_SEEN .*-c protocol/event.c" "$tmp/dry" || fail "CPPFLAGS not used when compiling"
+grep -E -- "-Wl,-z,now .*-o $tmp/nb/httpsviz" "$tmp/dry" > /dev/null || fail "LDFLAGS not used when linking"
+
+# 4. no lessons anywhere: say where they were looked for
 mkdir -p "$tmp/bare/bin" "$tmp/none"
 cp "$bin" "$tmp/bare/bin/httpsviz"
 (cd "$tmp/none" && HOME="$tmp/none" XDG_DATA_HOME= "$tmp/bare/bin/httpsviz" lessons) > /dev/null 2> "$tmp/err"
