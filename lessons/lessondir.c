@@ -287,9 +287,15 @@ void lessondir_where(char *buf, size_t size)
 	if (size == 0)
 		return;
 	buf[0] = '\0';
+	char cwd[1024];
+	int have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+
 	for (size_t i = 0; i < nd; i++) {
 		if (used < size) {
-			int k = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", dirs[i]);
+			/* a relative one (./lessons) as the place it is */
+			int rel = dirs[i][0] != '/' && have_cwd;
+			int k = snprintf(buf + used, size - used, "%s%s%s%s", i > 0 ? ", " : "", rel ? cwd : "",
+					 rel ? "/" : "", dirs[i]);
 
 			used += k > 0 ? (size_t)k : 0;
 		}

@@ -256,6 +256,7 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	grid_text(g, 1, g->h - 1, g->w - 2,
 		  p->can_cancel ? "Up/Down, wheel choose  Enter, click again start  Esc back  q quit"
-				: "Up/Down, wheel choose  Enter, click again start  1-9 start that lesson  q quit",
+		  : p->note[0] != '\0' ? "Up/Down, wheel choose  Enter, click again start  q quit"
+					: "Up/Down, wheel choose  Enter, click again start  1-9 start that lesson  q quit",
 		  CLS_STATUS, GA_REVERSE);
 }
