@@ -171,6 +171,12 @@ void output_json_event(FILE *out, const struct event *ev)
 /* see output.h */
 void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 {
+	output_json_event_ext(out, ev, exchange, NULL);
+}
+
+/* see output.h */
+void output_json_event_ext(FILE *out, const struct event *ev, int exchange, const char *extra)
+{
 	if (exchange > 0)
 		fprintf(out, "{\"exchange\":%d,", exchange);
 	else
@@ -194,5 +200,7 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 	}
 	if (ev->verified >= 0)
 		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
+	if (extra != NULL)
+		fputs(extra, out);
 	fputs("}\n", out);
 }

@@ -15,8 +15,11 @@
 #include <unistd.h>
 
 #include "app/lessoncmd.h"
+#include "app/run.h"
+#include "app/savefile.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
+#include "protocol/sanitize.h"
 #include "ui/grid.h"
 #include "ui/narration.h"
 #include "ui/picker.h"
@@ -49,6 +52,12 @@ struct tui {
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
 	int quit_asked;              /* q or a signal while the engine waited */
+	int replay;                  /* showing a saved run: no engine */
+	struct saved_end replay_end;
+	char replay_title[256];
+	char replay_name[64];
+	const char *save_file;       /* --save FILE, or NULL */
+	int save_secrets;
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -291,10 +300,85 @@ static void effective_cfg(struct tui *t)
 			 t->cfg.trust_attacker ? " (attacker CA trusted)" : "");
 }
 
+/* A replay starts over: the recorded events are all there, none shown yet,
+ * and the lesson (if any) follows them afresh.  0, or -1 with err. */
+static int rewind_replay(struct tui *t, char *err, size_t errlen)
+{
+	view_reset(&t->view);
+	view_set_narration(&t->view, NULL);
+	if (t->lesson != NULL) {
+		if (narration_restart(&t->narr) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		view_set_narration(&t->view, &t->narr);
+	}
+	t->view.done = 1;
+	t->view.failed = t->replay_end.status == SAVED_FAILED;
+	if (t->view.failed)
+		snprintf(t->view.error, sizeof t->view.error, "%.150s", t->replay_end.error);
+	view_set_session(&t->view, t->replay_end.version, t->replay_end.cipher);
+	snprintf(t->view.scenario, sizeof t->view.scenario, "replay: %.48s", t->replay_name);
+	t->view.mitm = diagram_has_mitm(&t->log);
+	return 0;
+}
+
+/* w: write the run so far to --save FILE, or to a new file named after the
+ * time in the current directory; the status line says where.  Returns
+ * VF_REDRAW. */
+static unsigned save_now(struct tui *t)
+{
+	char path[80];
+	char err[256];
+	char title[256];
+	const char *dest = t->save_file;
+	struct options o;
+	struct saved_end end;
+	struct save_info info;
+
+	if (t->replay) {
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "this is a saved run already (export it: httpsviz export FILE --format html)");
+		return VF_REDRAW;
+	}
+	if (t->log.n == 0 || t->engine == NULL) {
+		snprintf(t->view.notice, sizeof t->view.notice, "nothing to save yet: take a step first");
+		return VF_REDRAW;
+	}
+	if (dest == NULL) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		strftime(path, sizeof path, "httpsviz-%Y%m%d-%H%M%S.jsonl", &tm);
+		dest = path;
+	}
+	memset(&o, 0, sizeof o);
+	o.cfg = t->cfg;
+	run_title(&o, t->engine, title, sizeof title);
+	memset(&end, 0, sizeof end);
+	end.status = !t->view.done ? SAVED_PARTIAL : t->view.failed ? SAVED_FAILED : SAVED_DONE;
+	end.exit_code = engine_exit_code(t->engine);
+	end.steps = engine_steps(t->engine);
+	snprintf(end.version, sizeof end.version, "%s", engine_version(t->engine));
+	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));
+	snprintf(end.error, sizeof end.error, "%s", t->view.failed ? engine_error(t->engine) : "");
+	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title};
+	if (savefile_write_log(dest, t->save_secrets, &info, &t->log, &end, err, sizeof err) < 0) {
+		snprintf(t->view.notice, sizeof t->view.notice, "%.150s", err);
+		return VF_REDRAW;
+	}
+	snprintf(t->view.notice, sizeof t->view.notice, "saved %zu events to %s%s", t->log.n, dest,
+		 t->save_secrets ? " (with the secrets)" : "");
+	return VF_REDRAW;
+}
+
 /* Start a fresh exchange (and a fresh run of the lesson); returns 0, or -1
  * with the reason in err. */
 static int restart(struct tui *t, char *err, size_t errlen)
 {
+	if (t->replay)
+		return rewind_replay(t, err, errlen);
 	if (t->engine != NULL)
 		engine_free(t->engine);
 	t->engine = NULL;
@@ -400,6 +484,11 @@ static int picker_choose(struct tui *t, const struct pick_item *it, char *err, s
 		drop_lesson(t);
 		break;
 	case PICK_SCENARIO:
+		if (t->replay) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "a replay shows the recorded run: scenarios need a live run");
+			return 1;
+		}
 		if (t->base.host != NULL) {
 			snprintf(t->picker_notice, sizeof t->picker_notice,
 				 "scenarios need the embedded server, not a remote one");
@@ -477,6 +566,13 @@ static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal
 	flags = view_key(&t->view, &t->log, ch == '\r' || ch == KEY_ENTER ? '\n' : ch);
 	if (flags != 0)
 		return flags;
+	if (ch == 'w' || ch == 'W') {
+		if (t->view.help) {
+			t->view.help = 0;
+			return VF_REDRAW;
+		}
+		return save_now(t);
+	}
 	if (ch == KEY_MOUSE) {
 		if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 			return view_click(&t->view, &t->log, me.x, me.y);
@@ -560,6 +656,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	int rc = EXIT_INTERNAL;
 	const char *cs;
 	struct lesson *l = NULL;
+	int saved_msg = 0;
 
 	memset(&t, 0, sizeof t);
 	t.base = *cfg;
@@ -572,6 +669,25 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	t.ascii = opt->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
 	evlog_init(&t.log);
 	view_init(&t.view, opt->projector);
+	t.save_file = opt->save_file;
+	t.save_secrets = opt->save_secrets;
+	if (opt->replay != NULL) {
+		const char *base = strrchr(opt->replay_name, '/');
+		char *safe;
+
+		base = base != NULL ? base + 1 : opt->replay_name;
+		safe = sanitize_bytes(base, strlen(base));
+		snprintf(t.replay_name, sizeof t.replay_name, "%s", safe ? safe : "saved run");
+		free(safe);
+		t.replay = 1;
+		t.log = opt->replay->log; /* taken over: freed with the TUI's log */
+		memset(&opt->replay->log, 0, sizeof opt->replay->log);
+		t.replay_end = opt->replay->end;
+		if (!opt->replay->has_end) {
+			t.replay_end.status = SAVED_DONE;
+			snprintf(t.replay_end.version, sizeof t.replay_end.version, "(a --json capture)");
+		}
+	}
 	if (opt->lesson != NULL) {
 		/* problems with the lesson go to a plain terminal, before curses */
 		l = lessoncmd_load(opt->lesson, stderr);
@@ -613,8 +729,14 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	setup_colors(&t, opt->no_color);
 	t.view.mono = !t.color;
 	rc = loop(&t);
+	if (t.save_file != NULL && !t.replay && t.log.n > 0) {
+		save_now(&t);
+		saved_msg = 1;
+	}
 out:
 	restore_terminal();
+	if (saved_msg)
+		fprintf(stderr, "httpsviz: %s\n", t.view.notice);
 	if (scr != NULL)
 		delscreen(scr);
 	grid_free(&t.grid);

@@ -1,0 +1,64 @@
+#include "app/replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol/sanitize.h"
+
+/* see replay.h */
+int replay_load(const char *path, struct saved_run *run)
+{
+	char err[512];
+
+	if (replayfile_load(path, run, err, sizeof err) < 0) {
+		fprintf(stderr, "httpsviz: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A title for a bare --json capture, which records none. */
+static void default_title(struct saved_run *run, const char *path)
+{
+	char *safe;
+
+	if (run->title[0] != '\0')
+		return;
+	safe = sanitize_bytes(path, strlen(path));
+	snprintf(run->title, sizeof run->title, "httpsviz: replay of %s", safe ? safe : "a saved run");
+	free(safe);
+}
+
+/* see replay.h */
+int replay_printed(const struct options *opt, struct saved_run *run, run_event_hook hook, void *hook_arg)
+{
+	struct printer pr = {opt->json, opt->verbose, 0, hook, hook_arg};
+
+	default_title(run, opt->replay_file);
+	run_print_begin(&pr, run->title);
+	for (size_t i = 0; i < run->log.n; i++)
+		run_print_event(&pr, run->log.ev[i]);
+	if (run->has_end) {
+		run_print_end(&pr, &run->end, &run->log);
+	} else if (!pr.json) {
+		printf("end of the capture: %zu events (a --json capture records no end line)\n", run->log.n);
+	}
+	fflush(stdout);
+	return EXIT_OK;
+}
+
+/* see replay.h */
+int replay_export(const struct options *opt)
+{
+	struct saved_run run;
+	int rc;
+
+	if (replay_load(opt->replay_file, &run) < 0)
+		return EXIT_USAGE;
+	default_title(&run, opt->replay_file);
+	/* the file holds what its author chose to keep: show all of it */
+	rc = run_export(opt, &run, 1);
+	replayfile_free(&run);
+	return rc;
+}
