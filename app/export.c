@@ -119,6 +119,24 @@ static void wrap(const char *text, size_t width, void (*emit)(void *, const char
 	}
 }
 
+/* The short name of an event: an arrow's label as the TUI draws it, or a
+ * note's kind with its outcome (the summary follows in full anyway). */
+static void short_label(const struct event *ev, int mitm, char *buf, size_t n)
+{
+	enum actor from;
+	enum actor to;
+
+	diagram_ends(ev, mitm, &from, &to);
+	if (from != to) {
+		diagram_label(ev, buf, n, 0);
+		return;
+	}
+	snprintf(buf, n, "%s%s",
+		 ev->result == RESULT_FAIL || ev->verified == 0 ? "\u2717 "
+		 : ev->result == RESULT_PASS || ev->verified == 1 ? "\u2713 " : "",
+		 evname_label(ev->name));
+}
+
 /* ---- XML / HTML escaping ---- */
 
 static void xml_n(FILE *out, const char *s, size_t n)
@@ -203,16 +221,12 @@ static void emit_text(void *arg, const char *s, size_t n)
 /* The arrow or note of an event between the lifelines, width w. */
 static void text_middle(const struct ctx *c, const struct event *ev, char *buf, size_t w)
 {
-	char label[160];
 	enum actor from;
 	enum actor to;
-	size_t ll;
 	size_t lo;
 	size_t hi;
 	size_t pos[5] = {0, w / 2, w - 1, w / 2, w / 2};
 
-	diagram_label(ev, label, sizeof label, 0);
-	ll = strlen(label);
 	diagram_ends(ev, c->mitm, &from, &to);
 	memset(buf, ' ', w);
 	buf[w] = '\0';
@@ -226,19 +240,13 @@ static void text_middle(const struct ctx *c, const struct event *ev, char *buf, 
 	if (from != to) {
 		size_t a = lo < hi ? lo : hi;
 		size_t b = lo < hi ? hi : lo;
-		size_t start;
 
 		memset(buf + a + 1, '-', b - a - 1);
 		if (hi > lo)
 			buf[b - 1] = '>';
 		else
 			buf[a + 1] = '<';
-		if (ll + 4 <= b - a - 1) {
-			start = a + 1 + (b - a - 1 - ll) / 2;
-			buf[start - 1] = ' ';
-			buf[start + ll] = ' ';
-		}
-		/* the label itself goes after the picture, so it is never cut */
+		/* the label goes after the picture, so it is never cut */
 		return;
 	}
 	buf[lo == 0 ? 1 : lo == w - 1 ? w - 2 : lo] = '*';
@@ -249,7 +257,8 @@ static void export_text(struct ctx *c)
 	char meta[512];
 	const size_t w = 24;
 	char mid[32];
-	struct wrapto wt = {c->out, "                                                      ", 1};
+	/* continuation lines start under the message column */
+	struct wrapto wt = {c->out, "                                      ", 1};
 
 	meta_line(c, meta, sizeof meta);
 	fprintf(c->out, "%s\n%s\n\n", title_of(c), meta);
@@ -272,7 +281,7 @@ static void export_text(struct ctx *c)
 			continue;
 		ev = c->log->ev[row->ev];
 		text_middle(c, ev, mid, w);
-		diagram_label(ev, label, sizeof label, 0);
+		short_label(ev, c->mitm, label, sizeof label);
 		snprintf(lead, sizeof lead, "%3u  %-5s  %s  ", ev->seq, layer_str(evname_layer(ev->name)), mid);
 		fputs(lead, c->out);
 		wt.first = 1;
@@ -285,7 +294,7 @@ static void export_text(struct ctx *c)
 				continue;
 			fprintf(m, "%s%s: %s", diagram_class(ev) == CLS_ERROR ? "FAILED " : "", label, ev->summary);
 			fclose(m);
-			wrap(line, 64, emit_text, &wt);
+			wrap(line, 70, emit_text, &wt);
 			free(line);
 		}
 	}
@@ -353,7 +362,7 @@ static void export_mermaid(struct ctx *c)
 			continue;
 		ev = c->log->ev[row->ev];
 		diagram_ends(ev, c->mitm, &from, &to);
-		diagram_label(ev, label, sizeof label, 0);
+		short_label(ev, c->mitm, label, sizeof label);
 		if (from == to) {
 			if (from == ACTOR_KERNEL)
 				fputs("    Note over C,S: ", c->out);
@@ -426,7 +435,7 @@ static void export_markdown(struct ctx *c)
 			continue;
 		ev = c->log->ev[row->ev];
 		diagram_ends(ev, c->mitm, &from, &to);
-		diagram_label(ev, label, sizeof label, 0);
+		short_label(ev, c->mitm, label, sizeof label);
 		fprintf(c->out, "| %u | %s | %s | **", ev->seq, from == ACTOR_KERNEL ? "network" : names[from],
 			from == to ? "(note)" : to == ACTOR_KERNEL ? "network" : names[to]);
 		md_cell(c->out, label);
@@ -462,6 +471,17 @@ static void emit_svg_line(void *arg, const char *s, size_t n)
 	xml_n(t->out, s, n);
 	fputs("</text>\n", t->out);
 	t->y += SVG_LINE;
+}
+
+/* A title line (bigger type, so a larger step). */
+static void emit_svg_title(void *arg, const char *s, size_t n)
+{
+	struct svgtext *t = arg;
+
+	fprintf(t->out, "<text class=\"%s\" x=\"%d\" y=\"%d\">", t->cls, t->x, t->y);
+	xml_n(t->out, s, n);
+	fputs("</text>\n", t->out);
+	t->y += 16;
 }
 
 static void count_line(void *arg, const char *s, size_t n)
@@ -524,13 +544,14 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 	struct svgtext t = {c->out, SVG_TEXT_X, y + 14, "full"};
 	int mid = y + 18;
 
-	diagram_label(ev, label, sizeof label, 0);
+	short_label(ev, c->mitm, label, sizeof label);
 	diagram_ends(ev, c->mitm, &from, &to);
 	fprintf(c->out, "<g class=\"ev\" id=\"ev%u\" data-i=\"%zu\" data-layer=\"%s\"%s>\n", ev->seq, idx,
 		layer_str(evname_layer(ev->name)), interactive ? " tabindex=\"0\"" : "");
 	fprintf(c->out, "<rect class=\"hit\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", SVG_MARGIN - 8, y,
 		EXPORT_A4_W - 2 * SVG_MARGIN + 16, h);
-	fprintf(c->out, "<text class=\"seq\" x=\"%d\" y=\"%d\">%u</text>\n", SVG_MARGIN - 4, mid + 4, ev->seq);
+	fprintf(c->out, "<text class=\"seq\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%u</text>\n", SVG_MARGIN + 8,
+		mid + 4, ev->seq);
 	if (from != to) {
 		int x1 = lane_x(c, from == ACTOR_KERNEL ? (to == ACTOR_SERVER ? ACTOR_CLIENT : ACTOR_SERVER) : from);
 		int x2 = lane_x(c, to);
@@ -548,8 +569,8 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 
 		if (w > 250)
 			w = 250;
-		if (from == ACTOR_CLIENT && x - w / 2 < SVG_MARGIN)
-			x = SVG_MARGIN + w / 2;
+		if (from == ACTOR_CLIENT && x - w / 2 < SVG_MARGIN + 12)
+			x = SVG_MARGIN + 12 + w / 2;
 		if (from == ACTOR_SERVER && x + w / 2 > SVG_TEXT_X - 6)
 			x = SVG_TEXT_X - 6 - w / 2;
 		fprintf(c->out, "<rect class=\"note\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" rx=\"3\" stroke=\"%s\" fill=\"%s\"/>\n",
@@ -577,7 +598,7 @@ static void svg_style(FILE *out)
 	      ".colhead{font-style:italic;fill:#555}\n"
 	      ".arrow{stroke-width:1.6}\n.hit{fill:transparent}\n"
 	      ".phase{fill:#f3f3f3}\n.phasetext{font-weight:bold;font-size:10px;fill:#555}\n"
-	      ".title{font-size:15px;font-weight:bold}\n.meta{fill:#555}\n"
+	      ".title{font-size:13px;font-weight:bold}\n.meta{fill:#555}\n"
 	      "</style>\n",
 	      out);
 }
@@ -639,9 +660,12 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	fputs("<title>", c->out);
 	xml(c->out, title_of(c));
 	fputs("</title>\n", c->out);
-	fprintf(c->out, "<text class=\"title\" x=\"%d\" y=\"%d\">", SVG_MARGIN, SVG_MARGIN + 4);
-	xml(c->out, title_of(c));
-	fprintf(c->out, "</text>\n<text class=\"meta\" x=\"%d\" y=\"%d\">", SVG_MARGIN, SVG_MARGIN + 22);
+	{
+		struct svgtext t = {c->out, SVG_MARGIN, SVG_MARGIN - 6, "title"};
+
+		wrap(title_of(c), 80, emit_svg_title, &t);
+	}
+	fprintf(c->out, "<text class=\"meta\" x=\"%d\" y=\"%d\">", SVG_MARGIN, SVG_MARGIN + 24);
 	xml(c->out, meta);
 	fputs("</text>\n", c->out);
 	svg_legend(c, SVG_MARGIN, SVG_MARGIN + 44);
@@ -692,7 +716,7 @@ static void html_data(struct ctx *c)
 		char label[160];
 		int shown = raw_shown(ev, c->secrets);
 
-		diagram_label(ev, label, sizeof label, 0);
+		short_label(ev, c->mitm, label, sizeof label);
 		fprintf(c->out, "%s{\"seq\":%u,\"name\":", i ? ",\n" : "", ev->seq);
 		js_str(c->out, evname_str(ev->name));
 		fputs(",\"label\":", c->out);
@@ -737,7 +761,7 @@ static const char *const html_script =
 	"  var asc='';for(var i=o;i<o+16&&i<n;i++){var b=ev.hex.substr(2*i,2);var s=el('span',(i>=lo&&i<hi)?'byte hl':'byte',b+' ');line.appendChild(s);\n"
 	"   var v=parseInt(b,16);asc+=(v>=32&&v<127)?String.fromCharCode(v):'.';}\n"
 	"  line.appendChild(el('span','asc',' '+asc));h.appendChild(line);}\n"
-	" var first=h.querySelector('.hl');if(first&&first.scrollIntoView)first.scrollIntoView({block:'nearest'});}\n"
+	" var first=h.querySelector('.hl');if(first)h.scrollTop=first.offsetTop-h.offsetTop-24;}\n"
 	"function pick(i,fi){var ev=E[i];if(!ev)return;cur=i;\n"
 	" document.querySelectorAll('g.ev.sel').forEach(function(g){g.classList.remove('sel');});\n"
 	" var g=document.getElementById('ev'+ev.seq);if(g)g.classList.add('sel');\n"
@@ -753,6 +777,7 @@ static const char *const html_script =
 	"  if(f.length>0)r.appendChild(el('span','range',' [bytes '+f.offset+'..'+(f.offset+f.length-1)+']'));\n"
 	"  r.onclick=function(){pick(i,k);};fl.appendChild(r);});\n"
 	" hexdump(ev,fi>=0?ev.fields[fi]:null);\n"
+	" var fs=fl.querySelector('.fsel');if(fs)fl.scrollTop=fs.offsetTop-fl.offsetTop-24;\n"
 	" if(history.replaceState)history.replaceState(null,'','#ev='+ev.seq+(fi>=0?'&field='+fi:''));}\n"
 	"document.querySelectorAll('g.ev').forEach(function(g){var i=+g.getAttribute('data-i');\n"
 	" g.addEventListener('click',function(){pick(i);});\n"
@@ -777,13 +802,14 @@ static void export_html(struct ctx *c)
 	      "header{padding:8px 16px;border-bottom:1px solid #ddd}\nh1{font-size:18px;margin:4px 0}\n"
 	      ".meta{color:#555;font-size:12px}\n"
 	      "#wrap{display:flex;align-items:flex-start}\n#left{flex:0 0 auto;overflow:auto}\n"
-	      "#insp{flex:1 1 auto;position:sticky;top:0;max-height:100vh;overflow:auto;padding:8px 16px;"
-	      "border-left:1px solid #ddd;min-width:360px;font-size:13px}\n"
+	      "#insp{flex:1 1 auto;position:sticky;top:0;height:100vh;box-sizing:border-box;display:flex;"
+	      "flex-direction:column;padding:8px 16px;border-left:1px solid #ddd;min-width:360px;font-size:13px}\n"
+	      "#insp h3{margin:8px 0 4px 0;font-size:13px}\n#fields{flex:1 1 auto;overflow:auto;min-height:80px}\n"
 	      "#insp h2{font-size:15px;margin:6px 0}\n#insp-explain{color:#555;font-style:italic}\n"
 	      ".field{font-family:'DejaVu Sans Mono',monospace;font-size:12px;cursor:pointer;padding:1px 2px;word-break:break-all}\n"
 	      ".field:hover{background:#f2f2f2}\n.fsel{background:#fff2a8}\n.fname{font-weight:bold}\n"
 	      ".role{color:#9a6700}\n.range{color:#777}\n"
-	      "#hex{font-family:'DejaVu Sans Mono',monospace;font-size:12px;white-space:pre;max-height:40vh;overflow:auto;"
+	      "#hex{font-family:'DejaVu Sans Mono',monospace;font-size:12px;white-space:pre;flex:0 0 auto;max-height:35vh;overflow:auto;"
 	      "background:#fafafa;border:1px solid #eee;padding:4px}\n"
 	      ".hl{background:#ffd54f;font-weight:bold}\n.off{color:#888}\n.asc{color:#555}\n"
 	      "g.ev{cursor:pointer}\ng.ev:hover .hit{fill:#f5f5f5}\ng.ev.sel .hit{fill:#fff2a8}\n"
