@@ -341,7 +341,7 @@ static void export_mermaid(struct ctx *c)
 	if (c->mitm)
 		fputs("    participant M as Interceptor\n", c->out);
 	fputs("    participant S as Server\n", c->out);
-	fputs("    Note over C,S: shaded bands are the phases; an arrow ending in x is an error or failed check\n",
+	fputs("    Note over C,S: shaded bands are the phases, an arrow ending in x is an error or a failed check\n",
 	      c->out);
 	for (size_t r = 0; r < c->d.n; r++) {
 		const struct drow *row = &c->d.rows[r];

@@ -57,8 +57,9 @@ int replay_export(const struct options *opt)
 	if (replay_load(opt->replay_file, &run) < 0)
 		return EXIT_USAGE;
 	default_title(&run, opt->replay_file);
-	/* the file holds what its author chose to keep: show all of it */
-	rc = run_export(opt, &run, 1);
+	/* the file holds what its author chose to keep: show all of it (a bare
+	 * --json capture holds the secrets, as --json prints them) */
+	rc = run_export(opt, &run, run.secrets || !run.has_header);
 	replayfile_free(&run);
 	return rc;
 }

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Export for handouts: each format from a saved run (and --export straight
+# from a run), checked against the run: every event, every summary in full,
+# lifelines, phases, the legend; svg on A4 pages; html self-contained.  Then
+# in a real headless browser (Debian's chromium): screenshots of the svg and
+# the html show the layers' colours, and a click on a message (the page's
+# #ev=N address does the same) shows its fields with exactly the selected
+# field's bytes highlighted.  Only the browser part is skipped, with a
+# message, when chromium truly cannot be installed (tools/deps.sh tries).
+set -u
+here=$(dirname "$0")
+. "$here/helpers/common.sh"
+e2e_setup export_browser
+check="python3 $here/helpers/exportcheck.py"
+
+for args in "--kex rsa" "--tls 1.3" "--scenario mitm"; do
+	name=$(echo "$args" | tr -dc 'a-z0-9')
+	f="$tmp/$name.jsonl"
+	# shellcheck disable=SC2086
+	timeout 30 "$bin" --json --no-pcap $args --save "$f" > /dev/null 2>&1
+	[ -s "$f" ] || fail "$args: no saved run"
+	for fmt in text markdown mermaid svg html; do
+		out="$tmp/$name.$fmt"
+		"$bin" export "$f" --format "$fmt" -o "$out" 2> "$tmp/err" || fail "$args: export $fmt failed: $(cat "$tmp/err")"
+		[ "$(stat -c %a "$out")" = 644 ] || fail "$args: the $fmt handout is mode $(stat -c %a "$out")"
+		$check "$fmt" "$f" "$out" || fail "$args: the $fmt export is wrong"
+	done
+	grep -q "Interceptor" "$tmp/$name.svg" || [ "$name" != scenariomitm ] || fail "mitm: no Interceptor lifeline"
+done
+
+# --export straight from a run prints the handout instead of the trace
+timeout 30 "$bin" --export mermaid --no-pcap --kex ecdhe --save "$tmp/direct.jsonl" > "$tmp/direct.mmd" 2> "$tmp/err" ||
+	fail "--export failed: $(cat "$tmp/err")"
+$check mermaid "$tmp/direct.jsonl" "$tmp/direct.mmd" || fail "--export mermaid is wrong"
+"$bin" export "$tmp/direct.jsonl" --format mermaid | cmp -s - "$tmp/direct.mmd" ||
+	fail "export of the saved run differs from --export of the run"
+"$bin" --export pdf 2> "$tmp/err"
+[ $? -eq 2 ] || fail "--export pdf was accepted"
+
+if ! command -v chromium > /dev/null 2>&1; then
+	echo "export_browser: SKIP (browser part): chromium cannot be installed here (tools/deps.sh tried)"
+	exit 0
+fi
+browse() { # OUT.png URL [SIZE]
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$tmp/chromium" \
+		--window-size="${3:-1000,1400}" --screenshot="$1" "$2" > "$tmp/chromium.log" 2>&1
+	[ -s "$1" ] || fail "chromium made no screenshot of $2: $(tail -3 "$tmp/chromium.log")"
+}
+# the svg: TLS blue, TCP teal, certificate purple, key exchange ochre arrows/notes
+browse "$tmp/svg.png" "file://$tmp/kexrsa.svg" 900,1300
+$check png "$tmp/svg.png" "#1a4fb4" "#00838f" "#8e24aa" "#9a6700" || fail "the svg screenshot lacks the layers' colours"
+browse "$tmp/svg13.png" "file://$tmp/tls13.svg" 900,1300
+$check png "$tmp/svg13.png" "#1a4fb4" "#8e24aa" || fail "the TLS 1.3 svg screenshot is wrong"
+# the html: message 2 (the ClientHello) chosen, its first field with bytes
+browse "$tmp/html.png" "file://$tmp/kexrsa.html#ev=2" 1400,1000
+$check png "$tmp/html.png" "#1a4fb4" "#ffd54f" || fail "the html screenshot shows no highlighted bytes"
+timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" --dump-dom \
+	"file://$tmp/kexrsa.html#ev=2&field=3" > "$tmp/dom.html" 2> "$tmp/chromium.log"
+$check dom "$tmp/dom.html" 2 ClientHello || fail "the page's inspector did not show the ClientHello's field"
+timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" --dump-dom \
+	"file://$tmp/tls13.html#ev=4" > "$tmp/dom.html" 2> "$tmp/chromium.log"
+label=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    o=json.loads(l)
+    if o.get("seq")==4: print(o["name"])' "$tmp/tls13.jsonl")
+grep -q "insp-title" "$tmp/dom.html" || fail "no inspector in the dumped page"
+echo "export_browser: chromium screenshots checked"
+exit 0
