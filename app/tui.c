@@ -36,6 +36,9 @@ struct tui {
 	struct engine_config base;   /* as given on the command line */
 	struct engine_config cfg;    /* base + the lesson's options + a chosen scenario */
 	int scen_override;           /* scenario chosen from the menu, or -1 */
+	int proto_override;          /* a protocol was chosen from the menu: */
+	enum tls_version tls_override;
+	enum kex_mode kex_override;
 	int trust_override;
 	struct lesson *lesson;       /* the lesson being followed, or NULL */
 	struct narration narr;       /* valid while lesson != NULL */
@@ -292,6 +295,10 @@ static void effective_cfg(struct tui *t)
 		t->cfg.scenario = (enum scenario)t->scen_override;
 		t->cfg.trust_attacker = t->trust_override;
 	}
+	if (t->proto_override) {
+		t->cfg.tls = t->tls_override;
+		t->cfg.kex = t->kex_override;
+	}
 	t->view.scenario[0] = '\0';
 	t->view.mitm = t->cfg.host == NULL && t->cfg.scenario == SCEN_MITM;
 	if (t->cfg.host == NULL && (t->cfg.scenario != SCEN_GOOD || t->cfg.trust_attacker))
@@ -435,11 +442,13 @@ static int open_picker(struct tui *t, int can_cancel)
 		}
 	}
 	picker_free(&t->picker);
-	if (picker_build(&t->picker, t->lessons, (size_t)t->nlessons) < 0)
+	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons, t->base.host != NULL) < 0)
 		return -1;
 	t->picker.can_cancel = can_cancel;
 	t->picker.cur_scenario = t->cfg.scenario;
 	t->picker.cur_trust = t->cfg.trust_attacker;
+	t->picker.cur_tls13 = t->cfg.tls == TLSV_13;
+	t->picker.cur_ecdhe = t->cfg.kex == KEX_ECDHE;
 	/* from the TUI the cursor starts on what runs now: the lesson, else
 	 * the scenario */
 	for (size_t i = 0; can_cancel && i < t->picker.n; i++) {
@@ -479,6 +488,7 @@ static int picker_choose(struct tui *t, const struct pick_item *it, char *err, s
 			return -1;
 		}
 		t->scen_override = -1;   /* the lesson picks its scenario */
+		t->proto_override = 0;   /* and its protocol */
 		break;
 	case PICK_EXPLORE:
 		drop_lesson(t);
@@ -496,6 +506,16 @@ static int picker_choose(struct tui *t, const struct pick_item *it, char *err, s
 		}
 		t->scen_override = (int)it->scenario;
 		t->trust_override = it->trust_attacker;
+		break;
+	case PICK_PROTOCOL:
+		if (t->replay) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "a replay shows the recorded run: another protocol needs a live run");
+			return 1;
+		}
+		t->proto_override = 1;
+		t->tls_override = it->tls13 ? TLSV_13 : TLSV_12;
+		t->kex_override = it->ecdhe ? KEX_ECDHE : KEX_RSA;
 		break;
 	case PICK_HEADING:
 		return 1;
