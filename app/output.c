@@ -200,6 +200,8 @@ void output_json_event_ext(FILE *out, const struct event *ev, int exchange, cons
 	}
 	if (ev->verified >= 0)
 		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
+	if (ev->openssl_state >= 0)
+		fprintf(out, ",\"openssl_state\":%d", ev->openssl_state);
 	if (extra != NULL)
 		fputs(extra, out);
 	fputs("}\n", out);

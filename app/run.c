@@ -145,7 +145,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 	if (!exporting)
 		run_print_begin(&pr, title);
 	while (st == ENGINE_MORE) {
-		st = engine_step(e);
+		st = engine_step_wait(e);
 		for (; shown < log.n; shown++) {
 			if (!exporting)
 				run_print_event(&pr, log.ev[shown]);

@@ -169,6 +169,7 @@ static int read_header(struct rd *r, const struct json_value *root)
 	    get_bool(r, o, "insecure", &run->opt.insecure) < 0 ||
 	    get_bool(r, o, "no_pcap", &run->opt.no_pcap) < 0 ||
 	    get_bool(r, o, "verbose", &run->opt.verbose) < 0 ||
+	    get_bool(r, o, "openssl_states", &run->opt.openssl_states) < 0 ||
 	    get_int(r, o, "timeout_ms", 0, 600000, 0, 0, &v) < 0)
 		return -1;
 	run->opt.timeout_ms = (int)v;
@@ -435,6 +436,9 @@ static int read_event(struct rd *r, const struct json_value *root)
 		if (ev->x509_error_text == NULL)
 			return bad(r, "out of memory");
 	}
+	if (get_int(r, root, "openssl_state", 0, 1000000, 0, -1, &x) < 0)
+		return -1;
+	ev->openssl_state = (int)x;
 	v = json_get(&r->doc, root, "verified");
 	if (v != NULL) {
 		if (v->type != JSON_TRUE && v->type != JSON_FALSE)

@@ -40,6 +40,7 @@ struct saved_options {
 	int insecure;
 	int no_pcap;
 	int verbose;
+	int openssl_states;   /* tls.state events were logged */
 	int timeout_ms;
 };
 

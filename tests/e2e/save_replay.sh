@@ -11,7 +11,7 @@ e2e_setup save_replay
 # same_output NAME ARGS...: run with --save-secrets, replay, compare stdout
 # and stderr byte for byte
 for args in "--json" "--json --kex ecdhe" "--json --tls 1.3" "--json --scenario mitm" \
-	"--json --scenario expired" "--trace -v" "--trace --tls 1.3 -v" "--trace --scenario wrong-host"; do
+	"--json --scenario expired" "--json --openssl-states --kex ecdhe" "--trace -v" "--trace --tls 1.3 -v" "--trace --scenario wrong-host"; do
 	f="$tmp/run.jsonl"
 	# shellcheck disable=SC2086
 	timeout 30 "$bin" $args --no-pcap --save "$f" --save-secrets > "$tmp/orig" 2> "$tmp/orig.err"

@@ -103,6 +103,8 @@ static void test_round_trip_every_mode(void **state)
 		{.scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1},
 		{.scenario = SCEN_EXPIRED, .no_pcap = 1},
 		{.scenario = SCEN_WRONG_HOST, .tls = TLSV_13, .no_pcap = 1},
+		{.tls = TLSV_13, .openssl_states = 1, .no_pcap = 1},
+		{.kex = KEX_ECDHE, .openssl_states = 1, .no_pcap = 1},
 	};
 	char path[256];
 
