@@ -41,6 +41,14 @@ static int printed(struct options *opt, struct saved_run *run)
 
 	if (name == NULL && run != NULL && run->opt.lesson[0] != '\0' && opt->mode != MODE_JSON && !opt->json)
 		name = run->opt.lesson;
+	if (name != NULL && opt->mode == MODE_EXPORT && run == NULL && !opt->connect) {
+		/* a handout of a lesson's run: the lesson's options, no narration */
+		l = lessoncmd_load(name, stderr);
+		if (l == NULL)
+			return EXIT_USAGE;
+		lesson_apply_options(l, &opt->cfg);
+		lesson_free(l);
+	}
 	if (name == NULL || opt->mode == MODE_EXPORT)
 		return print_it(opt, run, NULL, NULL);
 	if (opt->mode == MODE_JSON || opt->json) {
