@@ -34,6 +34,22 @@ elif [ -n "$optional" ]; then
 	echo "httpsviz's browser test wants: $optional (as root: apt-get install $optional)" >&2
 fi
 
+# Mermaid itself (from npm, pinned) renders the mermaid export in that
+# browser; without npm the test says SKIP for that part
+MERMAID=mermaid@11.17.2
+mermaid_js=build/mermaid/node_modules/mermaid/dist/mermaid.min.js
+if [ ! -f "$mermaid_js" ]; then
+	if ! have_cmd npm && [ "$(id -u)" -eq 0 ]; then
+		apt-get install -y -qq --no-install-recommends npm >/dev/null 2>&1 ||
+			echo "deps: WARNING: cannot install npm; the Mermaid rendering test will be skipped" >&2
+	fi
+	if have_cmd npm; then
+		mkdir -p build/mermaid
+		npm install --prefix build/mermaid --no-audit --no-fund --silent "$MERMAID" >/dev/null 2>&1 ||
+			echo "deps: WARNING: npm cannot install $MERMAID; the Mermaid rendering test will be skipped" >&2
+	fi
+fi
+
 [ -z "$need" ] && exit 0
 cmd="apt-get install -y --no-install-recommends$need"
 if [ "$(id -u)" -ne 0 ]; then

@@ -72,5 +72,33 @@ $check png "$tmp/html.png" "#1a4fb4" "#ffd54f" || fail "the html screenshot show
 timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" --dump-dom \
 	"file://$tmp/kexrsa.html#ev=2&field=3" > "$tmp/dom.html" 2> "$tmp/chromium.log"
 $check dom "$tmp/dom.html" 2 ClientHello || fail "the page's inspector did not show the ClientHello's field"
+# Mermaid itself renders each mermaid export as a sequence diagram with
+# one message per arrow (tools/deps.sh installs it from npm, pinned)
+mermaid_js=$(cd "$here/../.." && pwd)/build/mermaid/node_modules/mermaid/dist/mermaid.min.js
+if [ -f "$mermaid_js" ]; then
+	for name in kexrsa tls13 scenariomitm; do
+		python3 - "$tmp/$name.mermaid" "$mermaid_js" "$tmp/$name.render.html" <<'PY'
+import html, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[3], "w", encoding="utf-8").write(
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><script src="file://%s"></script></head><body>'
+    '<pre class="mermaid">%s</pre><script>mermaid.initialize({startOnLoad:false});'
+    "mermaid.run({querySelector:'.mermaid'}).then(function(){document.body.setAttribute('data-done','ok')})"
+    ".catch(function(e){document.body.setAttribute('data-done','error: '+e)});</script></body></html>"
+    % (sys.argv[2], html.escape(src)))
+PY
+		timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
+			--virtual-time-budget=10000 --dump-dom "file://$tmp/$name.render.html" > "$tmp/$name.dom" 2> /dev/null
+		grep -q 'data-done="ok"' "$tmp/$name.dom" ||
+			fail "$name: Mermaid cannot render the export: $(grep -o 'data-done="[^"]*"' "$tmp/$name.dom")"
+		grep -q 'aria-roledescription="sequence"' "$tmp/$name.dom" || fail "$name: not rendered as a sequence diagram"
+		want=$(grep -c -- '->>\|-x' "$tmp/$name.mermaid")
+		got=$(grep -o 'class="messageLine[01]"' "$tmp/$name.dom" | wc -l)
+		[ "$got" -eq "$want" ] || fail "$name: Mermaid drew $got messages, the export has $want arrows"
+	done
+	echo "export_browser: Mermaid rendered the mermaid exports"
+else
+	echo "export_browser: SKIP (Mermaid rendering): no $mermaid_js (tools/deps.sh installs it with npm)"
+fi
 echo "export_browser: chromium screenshots checked"
 exit 0
