@@ -357,8 +357,8 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		return bad("%s", "-o goes with export and --export");
 	if ((sub == MODE_REPLAY || sub == MODE_EXPORT || sub == MODE_SERVE) && opt->save_file != NULL)
 		return bad("%s", "--save goes with a run (the TUI, --trace, --json, connect, --export)");
-	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT)
-		return bad("%s", "--save-secrets goes with --save (or --export)");
+	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT && opt->mode != MODE_TUI)
+		return bad("%s", "--save-secrets goes with --save, --export or the TUI (w)");
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)

@@ -51,7 +51,7 @@ struct saved_end {
 	int steps;            /* engine steps performed */
 	char version[32];     /* negotiated protocol, e.g. "TLSv1.2", or "" */
 	char cipher[96];
-	char error[256];      /* the failure's one-line reason, or "" */
+	char error[1024];     /* the failure's one-line reason, or "" */
 };
 
 struct saved_run {
