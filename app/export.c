@@ -199,7 +199,7 @@ static void meta_line(const struct ctx *c, char *buf, size_t n)
 		 c->log->n, r->end.version[0] ? "; " : "", r->end.version, r->end.cipher[0] ? " " : "", r->end.cipher,
 		 !r->has_end ? "" : r->end.status == SAVED_DONE ? "; complete" : r->end.status == SAVED_FAILED ? "; failed" : "; cut short");
 	if (r->end.error[0] != '\0' && strlen(buf) + 3 < n)
-		snprintf(buf + strlen(buf), n - strlen(buf), ": %s", r->end.error);
+		snprintf(buf + strlen(buf), n - strlen(buf), ": %.300s", r->end.error);
 }
 
 /* ---- text ---- */
