@@ -264,9 +264,26 @@ static unsigned step_on(struct tui *t)
 			    engine_error(t->engine));
 }
 
+/* In a replay the end is told when the learner reaches it, as in the live
+ * run (a failure's reason is not given away before its events): once every
+ * recorded event has been revealed, the view is done, failed or not.
+ * Returns VF_REDRAW when that changed. */
+static unsigned replay_sync(struct tui *t)
+{
+	if (!t->replay || t->view.done || t->view.high < t->log.n)
+		return 0;
+	t->view.done = 1;
+	t->view.failed = t->replay_end.status == SAVED_FAILED;
+	if (t->view.failed)
+		snprintf(t->view.error, sizeof t->view.error, "%.150s", t->replay_end.error);
+	return VF_REDRAW;
+}
+
 /* The learner asks for the next step (none while one is under way). */
 static unsigned do_step(struct tui *t)
 {
+	if (t->replay) /* every recorded event is shown: nothing more happened */
+		return replay_sync(t);
 	if (t->waiting)
 		return 0;
 	t->step_before = t->log.n;
@@ -332,10 +349,6 @@ static int rewind_replay(struct tui *t, char *err, size_t errlen)
 		}
 		view_set_narration(&t->view, &t->narr);
 	}
-	t->view.done = 1;
-	t->view.failed = t->replay_end.status == SAVED_FAILED;
-	if (t->view.failed)
-		snprintf(t->view.error, sizeof t->view.error, "%.150s", t->replay_end.error);
 	view_set_session(&t->view, t->replay_end.version, t->replay_end.cipher);
 	snprintf(t->view.scenario, sizeof t->view.scenario, "replay: %.48s", t->replay_name);
 	t->view.mitm = diagram_has_mitm(&t->log);
@@ -677,6 +690,7 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
+		flags |= replay_sync(t);
 		if (flags & VF_RESTART) {
 			if (restart(t, err, sizeof err) < 0) {
 				restore_terminal();

@@ -48,6 +48,19 @@ T send-keys w
 wait_for "saved run already" 5 || fail "w in a replay does not say it is a saved run"
 tui_quit
 
+# a failed run: its failure is told when the replay reaches it, not before
+timeout 30 "$bin" --json --no-pcap --scenario expired --save "$tmp/expired.jsonl" > /dev/null 2>&1
+tail -1 "$tmp/expired.jsonl" | grep -q '"status":"failed"' || fail "the expired run is not saved as failed"
+tui_start replay "$tmp/expired.jsonl"
+wait_for "replay: expired.jsonl" 20 || fail "the failed run's replay did not start"
+T send-keys Space
+sleep 0.2
+cap
+grep -qF "(failed)" "$tmp/screen" && fail "the replay gives the failure away at the start"
+press_until Space 80 "(failed)" || fail "the replay never reaches the failure"
+grep -qF "certificate" "$tmp/screen" || fail "the failure's reason is not shown at the end"
+tui_quit
+
 # a lesson over the recorded run: predictions are judged against it
 timeout 30 "$bin" --json --no-pcap --save "$tmp/rsa.jsonl" > /dev/null || fail "cannot save an RSA run"
 tui_start replay "$tmp/rsa.jsonl" --lesson 05-rsa-key-exchange
