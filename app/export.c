@@ -451,9 +451,9 @@ static void export_markdown(struct ctx *c)
 /* ---- SVG ---- */
 
 #define SVG_MARGIN 36
-#define SVG_LINE 12          /* text line height */
+#define SVG_LINE 13          /* text line height */
 #define SVG_TEXT_X 430       /* the column of the full text */
-#define SVG_TEXT_CHARS 60    /* characters per line there */
+#define SVG_TEXT_CHARS 56    /* characters per line there (10.5 px type: 7.9 pt on paper) */
 #define SVG_HEAD 44          /* lifeline heads on each page */
 
 struct svgtext {
@@ -561,22 +561,32 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 			x2 - dir * 7, mid, rgb);
 		fprintf(c->out, "<path class=\"arrowhead\" d=\"M%d %d L%d %d L%d %d Z\" fill=\"%s\"/>\n", x2, mid,
 			x2 - dir * 8, mid - 4, x2 - dir * 8, mid + 4, rgb);
-		fprintf(c->out, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">",
-			(x1 + x2) / 2, mid - 4, rgb);
+		int span = (x2 > x1 ? x2 - x1 : x1 - x2) - 12;
+		int est = (int)strlen(label) * 7;
+
+		/* a label longer than its arrow keeps every word: squeezed to fit */
+		fprintf(c->out, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\"", (x1 + x2) / 2,
+			mid - 4, rgb);
+		if (est > span)
+			fprintf(c->out, " textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\"", span);
+		fputc('>', c->out);
 	} else {
 		int x = from == ACTOR_KERNEL ? lane_x(c, ACTOR_MITM) : lane_x(c, from);
-		int w = (int)strlen(label) * 6 + 12;
+		int natural = (int)strlen(label) * 7 + 12;
+		int w = natural > 250 ? 250 : natural;
 
-		if (w > 250)
-			w = 250;
 		if (from == ACTOR_CLIENT && x - w / 2 < SVG_MARGIN + 12)
 			x = SVG_MARGIN + 12 + w / 2;
 		if (from == ACTOR_SERVER && x + w / 2 > SVG_TEXT_X - 6)
 			x = SVG_TEXT_X - 6 - w / 2;
 		fprintf(c->out, "<rect class=\"note\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" rx=\"3\" stroke=\"%s\" fill=\"%s\"/>\n",
 			x - w / 2, mid - 12, w, rgb, light_of(cls));
-		fprintf(c->out, "<text class=\"label notelabel\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\">",
-			x, mid + 1, rgb, (int)strlen(label) * 6 > w - 8 ? w - 8 : (int)strlen(label) * 6);
+		fprintf(c->out, "<text class=\"label notelabel\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\"", x,
+			mid + 1, rgb);
+		/* a note too long for its box keeps every word: squeezed to fit */
+		if (natural > w)
+			fprintf(c->out, " textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\"", w - 10);
+		fputc('>', c->out);
 	}
 	xml(c->out, label);
 	fputs("</text>\n", c->out);
@@ -589,9 +599,9 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 static void svg_style(FILE *out)
 {
 	fputs("<style>\n"
-	      "text{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:10px;fill:#222}\n"
+	      "text{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:10.5px;fill:#222}\n"
 	      ".label{font-weight:bold}\n"
-	      ".full{font-size:9.5px}\n.fail{fill:#c62828}\n"
+	      ".full{font-size:10.5px}\n.fail{fill:#c62828}\n"
 	      ".seq{font-size:9px;fill:#777}\n"
 	      ".lifeline{stroke:#999;stroke-dasharray:4 3}\n"
 	      ".head{fill:#f0f0f0;stroke:#555}\n.headtext{font-weight:bold;font-size:12px}\n"
