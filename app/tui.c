@@ -8,6 +8,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,8 +382,15 @@ static unsigned save_now(struct tui *t)
 		time_t now = time(NULL);
 		struct tm tm;
 
+		char stamp[40];
+		struct stat st;
+
 		localtime_r(&now, &tm);
-		strftime(path, sizeof path, "httpsviz-%Y%m%d-%H%M%S.jsonl", &tm);
+		strftime(stamp, sizeof stamp, "httpsviz-%Y%m%d-%H%M%S", &tm);
+		snprintf(path, sizeof path, "%s.jsonl", stamp);
+		/* two saves in one second: a new name, never over the first */
+		for (int i = 2; i < 100 && lstat(path, &st) == 0; i++)
+			snprintf(path, sizeof path, "%s-%d.jsonl", stamp, i);
 		dest = path;
 	}
 	memset(&o, 0, sizeof o);

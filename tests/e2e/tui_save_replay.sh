@@ -28,6 +28,23 @@ grep -qF "httpsviz: saved" "$tmp/screen" || fail "quitting with --save did not s
 tail -1 "$f" | grep -q '"status":"done"' || fail "the run saved at quit is not complete"
 n=$(($(wc -l < "$f") - 2))
 
+# without --save, w saves into the current directory under a new name
+# each time (never over an earlier save)
+mkdir "$tmp/here"
+back=$(pwd)
+cd "$tmp/here" || fail "cannot enter $tmp/here"
+tui_start --explore --no-pcap
+wait_for "PAUSED" 20 || fail "the TUI did not start"
+press_until Space 10 "ClientHello" || fail "no ClientHello"
+T send-keys w
+wait_for "saved " 5 || fail "w without --save did not save"
+T send-keys w
+sleep 0.3
+tui_quit
+cd "$back" || fail "cannot go back"
+[ "$(ls "$tmp/here" | grep -c '^httpsviz-[0-9]\{8\}-[0-9]\{6\}\(-[0-9]*\)\{0,1\}\.jsonl$')" -eq 2 ] ||
+	fail "two presses of w did not make two files: $(ls "$tmp/here")"
+
 # replay: the same diagram, stepped with the same keys, no network
 tui_start replay "$f"
 wait_for "replay: tui.jsonl" 20 || fail "the replay did not start"
