@@ -3,6 +3,7 @@
  * asked, and every kind of damage is a FILE:LINE error. */
 #include "tests/unit/engineutil.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -11,6 +12,9 @@
 #include "app/output.h"
 #include "app/savefile.h"
 #include "protocol/replayfile.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 
 static char dir[] = "/tmp/httpsviz-test-XXXXXX";
 
@@ -218,6 +222,84 @@ static void test_secrets_left_out(void **state)
 	}
 }
 
+/* Hex (lower case) of an RSA key's private parameter, or NULL. */
+static char *rsa_param_hex(EVP_PKEY *key, const char *name)
+{
+	BIGNUM *bn = NULL;
+	char *hex;
+
+	if (EVP_PKEY_get_bn_param(key, name, &bn) != 1)
+		return NULL;
+	hex = BN_bn2hex(bn);
+	BN_free(bn);
+	for (char *c = hex; c != NULL && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return hex;
+}
+
+/* Even with --save-secrets no private key is in a saved run: the server's
+ * RSA key (the one the engine used: the suite keeps its keys) in none of
+ * its private forms, the RSA and the mitm key exchange alike. */
+static void test_no_private_key(void **state)
+{
+	static const struct engine_config cfgs[] = {
+		{.kex = KEX_RSA, .no_pcap = 1},
+		{.scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1},
+	};
+	char path[256];
+
+	(void)state;
+	path_in_dir(path, sizeof path, "nokey.jsonl");
+	for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
+		static const char *const params[] = {"d", "rsa-factor1", "rsa-factor2", "rsa-exponent1",
+						     "rsa-exponent2", "rsa-coefficient1"};
+		struct pki pki;
+		struct run r;
+		char err[256];
+		char *text;
+		size_t len;
+		int found = 0;
+
+		run_all(&r, &cfgs[i]);
+		save(path, &r, &cfgs[i], 1);
+		text = slurp(path, &len);
+		assert_int_equal(pki_mint(&pki, cfgs[i].scenario, err, sizeof err), 0);
+		for (int k = 0; k < 2; k++) {
+			EVP_PKEY *key = k == 0 ? pki.server_key : pki.mitm_key;
+
+			if (key == NULL)
+				continue;
+			{
+				/* the same key the engine used: its public modulus is in
+				 * the saved certificate, so the search below can hit */
+				char *n = rsa_param_hex(key, "n");
+				char window[33];
+
+				assert_non_null(n);
+				snprintf(window, sizeof window, "%s", n + 8);
+				assert_non_null(strstr(text, window));
+				OPENSSL_free(n);
+			}
+			for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
+				char *hex = rsa_param_hex(key, params[p]);
+				char window[33];
+
+				assert_non_null(hex);
+				snprintf(window, sizeof window, "%s", hex + 8);
+				if (strstr(text, window) != NULL)
+					fail_msg("config %zu: the private key's %s is in the saved run", i, params[p]);
+				found++;
+				OPENSSL_free(hex);
+			}
+		}
+		assert_true(found >= 6);
+		assert_null(strstr(text, "PRIVATE KEY"));
+		pki_free(&pki);
+		free(text);
+		run_free(&r);
+	}
+}
+
 /* A --json capture alone (no header, no end line) is a saved run. */
 static void test_bare_json_capture(void **state)
 {
@@ -391,6 +473,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_every_mode),
 		cmocka_unit_test(test_secrets_left_out),
+		cmocka_unit_test(test_no_private_key),
 		cmocka_unit_test(test_bare_json_capture),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_unsafe_text_sanitised),
