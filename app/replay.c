@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exitcode.h"
 #include "protocol/sanitize.h"
+#include "ui/diagram.h"
 
 /* see replay.h */
 int replay_load(const char *path, struct saved_run *run)
@@ -33,9 +35,13 @@ static void default_title(struct saved_run *run, const char *path)
 /* see replay.h */
 int replay_printed(const struct options *opt, struct saved_run *run, run_event_hook hook, void *hook_arg)
 {
-	struct printer pr = {opt->json, opt->verbose, 0, hook, hook_arg};
+	struct printer pr = {opt->json, opt->verbose, 0, 0, hook, hook_arg};
 
 	default_title(run, opt->replay_file);
+	/* the original's heading explained the interceptor's lifeline when its
+	 * options said mitm (a bare capture: when the interceptor acts) */
+	pr.mitm = run->has_header ? strcmp(run->opt.scenario, "mitm") == 0 && run->opt.host[0] == '\0'
+				  : diagram_has_mitm(&run->log);
 	run_print_begin(&pr, run->title);
 	for (size_t i = 0; i < run->log.n; i++)
 		run_print_event(&pr, run->log.ev[i]);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exitcode.h"
 #include "app/export.h"
 #include "app/output.h"
 #include "app/savefile.h"
@@ -30,7 +31,7 @@ void run_title(const struct options *opt, const struct engine *e, char *buf, siz
 void run_print_begin(struct printer *p, const char *title)
 {
 	if (!p->json)
-		output_trace_header(stdout, title);
+		output_trace_header(stdout, title, p->mitm);
 }
 
 /* see run.h */
@@ -55,10 +56,14 @@ void run_print_end(struct printer *p, const struct saved_end *end, const struct 
 		fprintf(stderr, "httpsviz: %s\n", end->error);
 	} else if (!p->json) {
 		long r = evlog_find(log, EV_HTTP_RESPONSE, 0);
-		const struct field *status = r >= 0 ? event_find_field(log->ev[r], "status") : NULL;
+		int status = r >= 0 ? log->ev[r]->http.status : 0;
 
-		printf("done: %d steps, %zu events, %s %s, HTTP %s\n", end->steps, log->n, end->version, end->cipher,
-		       status ? status->value : "-");
+		if (status > 0)
+			printf("done: %d steps, %zu events, %s %s, HTTP %d\n", end->steps, log->n, end->version,
+			       end->cipher, status);
+		else
+			printf("done: %d steps, %zu events, %s %s, HTTP -\n", end->steps, log->n, end->version,
+			       end->cipher);
 	}
 	fflush(stdout);
 }
@@ -95,7 +100,7 @@ static void fill_end(struct saved_end *end, struct engine *e, enum engine_status
 {
 	memset(end, 0, sizeof *end);
 	end->status = st == ENGINE_DONE ? SAVED_DONE : st == ENGINE_FAILED ? SAVED_FAILED : SAVED_PARTIAL;
-	end->exit_code = engine_exit_code(e);
+	end->exit_code = exitcode_engine(e);
 	end->steps = engine_steps(e);
 	snprintf(end->version, sizeof end->version, "%s", engine_version(e));
 	snprintf(end->cipher, sizeof end->cipher, "%s", engine_cipher(e));
@@ -113,7 +118,8 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 	struct saved_end end;
 	enum engine_status st = ENGINE_MORE;
 	size_t shown = 0;
-	struct printer pr = {opt->mode == MODE_JSON, opt->verbose, 0, hook, hook_arg};
+	struct printer pr = {opt->mode == MODE_JSON, opt->verbose, opt->cfg.host == NULL && opt->cfg.scenario == SCEN_MITM,
+			     0, hook, hook_arg};
 	int exporting = opt->mode == MODE_EXPORT;
 	int code;
 
@@ -154,7 +160,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 		}
 		fflush(stdout);
 	}
-	code = engine_exit_code(e);
+	code = exitcode_engine(e);
 	fill_end(&end, e, st);
 	if (!exporting) {
 		run_print_end(&pr, &end, &log);

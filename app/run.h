@@ -17,13 +17,15 @@ typedef void (*run_event_hook)(void *arg, const struct event *ev, FILE *out);
 struct printer {
 	int json;
 	int verbose;
+	int mitm;             /* the trace's heading explains the middle lifeline */
 	int last_step;
 	run_event_hook hook;
 	void *hook_arg;
 };
 
 /* Run one exchange and print it (or, with --export, print the export at
- * the end).  Returns the exit status (enum engine_exit). */
+ * the end).  Returns the exit status (enum
+ * exit_status, app/exitcode.h). */
 int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg);
 /* A one-line title for the run: what, against which server. */
 void run_title(const struct options *opt, const struct engine *e, char *buf, size_t n);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
 #include "app/run.h"
 #include "app/savefile.h"
@@ -319,8 +320,12 @@ static int wait_step(struct tui *t)
 static void effective_cfg(struct tui *t)
 {
 	t->cfg = t->base;
-	if (t->lesson != NULL && t->base.host == NULL)
-		lesson_apply_options(t->lesson, &t->cfg);
+	if (t->lesson != NULL && t->base.host == NULL) {
+		struct runopts ro = engine_config_runopts(&t->cfg);
+
+		lesson_apply_options(t->lesson, &ro);
+		engine_config_set_runopts(&t->cfg, &ro);
+	}
 	if (t->scen_override >= 0) {
 		t->cfg.scenario = (enum scenario)t->scen_override;
 		t->cfg.trust_attacker = t->trust_override;
@@ -398,7 +403,7 @@ static unsigned save_now(struct tui *t)
 	run_title(&o, t->engine, title, sizeof title);
 	memset(&end, 0, sizeof end);
 	end.status = !t->view.done ? SAVED_PARTIAL : t->view.failed ? SAVED_FAILED : SAVED_DONE;
-	end.exit_code = engine_exit_code(t->engine);
+	end.exit_code = exitcode_engine(t->engine);
 	end.steps = engine_steps(t->engine);
 	snprintf(end.version, sizeof end.version, "%s", engine_version(t->engine));
 	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));

@@ -11,6 +11,7 @@
 
 #include "protocol/json.h"
 #include "protocol/sanitize.h"
+#include "protocol/tlsdecode.h"
 
 /* The reader's state while it walks the lines. */
 struct rd {
@@ -357,6 +358,128 @@ static int read_fields(struct rd *r, struct event *ev, const struct json_value *
 	return 0;
 }
 
+/* The wire's number of a TLS version as --json names it ("TLS 1.3",
+ * "GREASE", "unknown"): the first number with that name. */
+static int version_number(const char *name, uint16_t *out)
+{
+	for (unsigned v = 1; v <= 0xffff; v++) {
+		const char *n = tlsdecode_version_name((uint16_t)v);
+
+		if (strcmp(name, "unknown") == 0 ? n == NULL : n != NULL && strcmp(n, name) == 0) {
+			*out = (uint16_t)v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* TCP flags as --json writes them: "SYN,ACK". */
+static int tcp_flags(const char *s, uint8_t *out)
+{
+	static const struct {
+		const char *name;
+		uint8_t bit;
+	} names[] = {{"SYN", TCP_FLAG_SYN}, {"FIN", TCP_FLAG_FIN}, {"RST", TCP_FLAG_RST},
+		     {"PSH", TCP_FLAG_PSH}, {"ACK", TCP_FLAG_ACK}};
+
+	*out = 0;
+	while (*s != '\0') {
+		size_t n = strcspn(s, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == n && strncmp(s, names[i].name, n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			return -1;
+		*out |= names[i].bit;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+/* The typed facts of an event (issue 11): whether its record was
+ * encrypted, an alert's two bytes, a captured TCP header, the HTTP start
+ * line, the TLS role and version.  Only what --json writes is read; what it
+ * derives (names, close_notify) follows from these. */
+static int read_facts(struct rd *r, struct event *ev, const struct json_value *root)
+{
+	const struct json_value *o;
+	long long x;
+	int b;
+
+	if (json_get(&r->doc, root, "encrypted") != NULL) {
+		if (get_bool(r, root, "encrypted", &b) < 0)
+			return -1;
+		ev->wire = b ? WIRE_ENCRYPTED : WIRE_CLEAR;
+	}
+	o = json_get(&r->doc, root, "alert");
+	if (o != NULL) {
+		if (o->type != JSON_OBJECT || get_int(r, o, "level", 1, 255, 1, 0, &x) < 0)
+			return bad(r, "\"alert\" needs a level from 1 to 255");
+		ev->alert.level = (uint8_t)x;
+		if (get_int(r, o, "description", 0, 255, 1, 0, &x) < 0)
+			return -1;
+		ev->alert.description = (uint8_t)x;
+	}
+	o = json_get(&r->doc, root, "tcp");
+	if (o != NULL) {
+		const struct json_value *f = json_get(&r->doc, o, "flags");
+
+		if (o->type != JSON_OBJECT || get_int(r, o, "seq", 0, UINT32_MAX, 1, 0, &x) < 0)
+			return bad(r, "\"tcp\" needs a seq");
+		ev->tcp.seq = (uint32_t)x;
+		if (get_int(r, o, "ack", 0, UINT32_MAX, 0, 0, &x) < 0)
+			return -1;
+		ev->tcp.ack = (uint32_t)x;
+		if (get_int(r, o, "window", 0, 65535, 1, 0, &x) < 0)
+			return -1;
+		ev->tcp.window = (uint16_t)x;
+		if (get_int(r, o, "window_scale", 0, 14, 0, -1, &x) < 0)
+			return -1;
+		ev->tcp.scale = (int)x;
+		if (f == NULL || f->type != JSON_STRING || tcp_flags(f->str, &ev->tcp.flags) < 0)
+			return bad(r, "\"tcp\" flags must be SYN, FIN, RST, PSH, ACK joined by commas");
+		ev->tcp.captured = 1;
+	}
+	o = json_get(&r->doc, root, "http");
+	if (o != NULL) {
+		const struct json_value *line = json_get(&r->doc, o, "start_line");
+		const struct json_value *method = json_get(&r->doc, o, "method");
+		const struct json_value *target = json_get(&r->doc, o, "target");
+
+		if (o->type != JSON_OBJECT || line == NULL || line->type != JSON_STRING)
+			return bad(r, "\"http\" needs a start_line");
+		if (method != NULL) {
+			if (method->type != JSON_STRING || target == NULL || target->type != JSON_STRING)
+				return bad(r, "\"http\" has a method without a target");
+			ev->http.method = clean_copy(method);
+			ev->http.target = clean_copy(target);
+			if (ev->http.method == NULL || ev->http.target == NULL)
+				return bad(r, "out of memory");
+		} else {
+			if (get_int(r, o, "status", 100, 999, 1, 0, &x) < 0)
+				return -1;
+			ev->http.status = (int)x;
+		}
+		ev->http.line = clean_copy(line);
+		if (ev->http.line == NULL)
+			return bad(r, "out of memory");
+	}
+	o = json_get(&r->doc, root, "tls_role");
+	if (o != NULL) {
+		if (o->type != JSON_STRING || (strcmp(o->str, "server") != 0 && strcmp(o->str, "client") != 0))
+			return bad(r, "\"tls_role\" must be client or server");
+		ev->tls_role = strcmp(o->str, "server") == 0 ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT;
+	}
+	o = json_get(&r->doc, root, "tls_version");
+	if (o != NULL && (o->type != JSON_STRING || version_number(o->str, &ev->tls_version) < 0))
+		return bad(r, "unknown \"tls_version\"");
+	return 0;
+}
+
 /* One event line. */
 static int read_event(struct rd *r, const struct json_value *root)
 {
@@ -439,6 +562,8 @@ static int read_event(struct rd *r, const struct json_value *root)
 	if (get_int(r, root, "openssl_state", 0, 1000000, 0, -1, &x) < 0)
 		return -1;
 	ev->openssl_state = (int)x;
+	if (read_facts(r, ev, root) < 0)
+		return -1;
 	v = json_get(&r->doc, root, "verified");
 	if (v != NULL) {
 		if (v->type != JSON_TRUE && v->type != JSON_FALSE)

@@ -32,6 +32,11 @@ for args in "--json" "--json --kex ecdhe" "--json --tls 1.3" "--json --scenario 
 	fi
 done
 
+# With packet capture (root or CAP_NET_RAW): the segments' typed facts too.
+timeout 30 "$bin" --json --save "$tmp/pcap.jsonl" --save-secrets > "$tmp/orig" 2> /dev/null || fail "a captured run failed"
+"$bin" replay "$tmp/pcap.jsonl" --json | cmp -s - "$tmp/orig" || fail "a captured run replays differently"
+grep -q '"tcp":{' "$tmp/orig" || echo "save_replay: note: no packet capture here; the TCP facts were not exercised"
+
 # Without --save-secrets: the keylog's secrets are nowhere in the file, and
 # only the lines that say "redacted":true differ from the original.
 timeout 30 "$bin" --json --tls 1.3 --no-pcap --save "$tmp/ns.jsonl" --keylog "$tmp/keys" > "$tmp/orig" || fail "run without secrets failed"

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/exitcode.h"
 #include "app/output.h"
 #include "app/savefile.h"
 #include "protocol/replayfile.h"
@@ -84,7 +85,7 @@ static char *slurp(const char *path, size_t *len)
 static void save(const char *path, const struct run *r, const struct engine_config *cfg, int secrets)
 {
 	struct save_info info = {"trace", cfg, NULL, 0, "test title"};
-	struct saved_end end = {r->st == ENGINE_DONE ? SAVED_DONE : SAVED_FAILED, engine_exit_code(r->e),
+	struct saved_end end = {r->st == ENGINE_DONE ? SAVED_DONE : SAVED_FAILED, exitcode_engine(r->e),
 				engine_steps(r->e), "", "", ""};
 	char err[256];
 
@@ -109,6 +110,7 @@ static void test_round_trip_every_mode(void **state)
 		{.scenario = SCEN_WRONG_HOST, .tls = TLSV_13, .no_pcap = 1},
 		{.tls = TLSV_13, .openssl_states = 1, .no_pcap = 1},
 		{.kex = KEX_ECDHE, .openssl_states = 1, .no_pcap = 1},
+		{.kex = KEX_RSA}, /* captured TCP segments when allowed: their typed facts */
 	};
 	char path[256];
 
@@ -138,7 +140,7 @@ static void test_round_trip_every_mode(void **state)
 		assert_int_equal(back.redacted, 0);
 		assert_string_equal(back.title, "test title");
 		assert_string_equal(back.opt.tls, cfgs[i].tls == TLSV_13 ? "1.3" : "1.2");
-		assert_int_equal(back.end.exit_code, engine_exit_code(r.e));
+		assert_int_equal(back.end.exit_code, exitcode_engine(r.e));
 		assert_int_equal(back.end.steps, engine_steps(r.e));
 		assert_int_equal(back.end.status, r.st == ENGINE_DONE ? SAVED_DONE : SAVED_FAILED);
 		free(want);
@@ -352,6 +354,8 @@ static void test_damaged_files(void **state)
 		{NULL, "f:3:", "counts 2 events"},
 		{NULL, "f:2:", "not in layer"},
 		{NULL, "f:2:", "nested too deeply"},
+		{NULL, "f:2:", "tcp\" flags"},
+		{NULL, "f:2:", "tls_version"},
 	};
 	char buf[8192];
 	char deep[400];
@@ -389,6 +393,27 @@ static void test_damaged_files(void **state)
 		case 12: snprintf(buf, sizeof buf, "%s%s%s", H, E1, END); text = buf;
 			memcpy(strstr(buf, "\"layer\":\"tls\""), "\"layer\":\"tcp\"", 13); break;
 		case 13: snprintf(buf, sizeof buf, "%s{\"seq\":1,\"x\":%s}\n%s", H, deep, END); text = buf; break;
+		case 14: snprintf(buf, sizeof buf, "%s%s%s", H, E1, END); text = buf;
+			{
+				char tmp2[8192];
+				char *at = strstr(buf, ",\"fields\"");
+
+				snprintf(tmp2, sizeof tmp2, "%.*s,\"tcp\":{\"seq\":1,\"flags\":\"SYN,URG\",\"window\":5}%s",
+					 (int)(at - buf), buf, at);
+				snprintf(buf, sizeof buf, "%s", tmp2);
+			}
+			break;
+		case 15: {
+			char tmp2[8192];
+			char *at;
+
+			snprintf(buf, sizeof buf, "%s%s%s", H, E1, END);
+			at = strstr(buf, ",\"fields\"");
+			snprintf(tmp2, sizeof tmp2, "%.*s,\"tls_version\":\"TLS 9.9\"%s", (int)(at - buf), buf, at);
+			snprintf(buf, sizeof buf, "%s", tmp2);
+			text = buf;
+			break;
+		}
 		default: break;
 		}
 		err[0] = '\0';
