@@ -132,8 +132,7 @@ static void short_label(const struct event *ev, int mitm, char *buf, size_t n)
 		return;
 	}
 	snprintf(buf, n, "%s%s",
-		 ev->result == RESULT_FAIL || ev->verified == 0 ? "\u2717 "
-		 : ev->result == RESULT_PASS || ev->verified == 1 ? "\u2713 " : "",
+		 event_failed(ev) ? "\u2717 " : ev->result == RESULT_PASS || ev->verified == 1 ? "\u2713 " : "",
 		 evname_label(ev->name));
 }
 
