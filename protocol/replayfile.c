@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,14 +360,39 @@ static int read_fields(struct rd *r, struct event *ev, const struct json_value *
 }
 
 /* The wire's number of a TLS version as --json names it ("TLS 1.3",
- * "GREASE", "unknown"): the first number with that name. */
+ * "GREASE", "unknown"): the first number with that name.  The names are
+ * gathered once (one pass over the 65536 numbers), so a file with many
+ * versions costs a short scan each. */
 static int version_number(const char *name, uint16_t *out)
 {
-	for (unsigned v = 1; v <= 0xffff; v++) {
-		const char *n = tlsdecode_version_name((uint16_t)v);
+	static struct {
+		const char *name;   /* NULL: the "unknown" entry */
+		uint16_t value;
+	} names[64];
+	static size_t n;
+	static int ready;
 
-		if (strcmp(name, "unknown") == 0 ? n == NULL : n != NULL && strcmp(n, name) == 0) {
-			*out = (uint16_t)v;
+	if (!ready) {
+		for (unsigned v = 1; v <= 0xffff && n < sizeof names / sizeof names[0]; v++) {
+			const char *nm = tlsdecode_version_name((uint16_t)v);
+			size_t i;
+
+			for (i = 0; i < n; i++)
+				if (nm == NULL ? names[i].name == NULL
+					       : names[i].name != NULL && strcmp(names[i].name, nm) == 0)
+					break;
+			if (i == n) {
+				names[n].name = nm;
+				names[n].value = (uint16_t)v;
+				n++;
+			}
+		}
+		ready = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, "unknown") == 0 ? names[i].name == NULL
+						 : names[i].name != NULL && strcmp(names[i].name, name) == 0) {
+			*out = names[i].value;
 			return 0;
 		}
 	}
@@ -697,25 +723,22 @@ int replayfile_load(const char *path, struct saved_run *run, char *err, size_t e
 		snprintf(err, errlen, "%s:0: larger than %u bytes", safe ? safe : "?", SAVE_MAX_FILE);
 		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		snprintf(err, errlen, "%s:0: out of memory", safe ? safe : "?");
-		goto out;
+	/* mapped, not copied: the file's pages are the page cache's */
+	if (st.st_size > 0) {
+		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (buf == MAP_FAILED) {
+			buf = NULL;
+			snprintf(err, errlen, "%s:0: %s", safe ? safe : "?", strerror(errno));
+			goto out;
+		}
+		got = (size_t)st.st_size;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	rc = replayfile_parse(path, buf, got, run, err, errlen);
+	rc = replayfile_parse(path, buf != NULL ? buf : "", got, run, err, errlen);
 out:
 	if (fd >= 0)
 		close(fd);
-	free(buf);
+	if (buf != NULL)
+		munmap(buf, got);
 	free(safe);
 	return rc;
 }
