@@ -62,6 +62,7 @@ struct tui {
 	char replay_name[64];
 	const char *save_file;       /* --save FILE, or NULL */
 	int save_secrets;
+	int save_failed;             /* the last save could not be written */
 	int waiting;                 /* a step is under way, waiting on the network */
 	size_t step_before;          /* events in the log when the step began */
 	int step_tries;              /* engine steps in this learner's step */
@@ -409,8 +410,10 @@ static unsigned save_now(struct tui *t)
 	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));
 	snprintf(end.error, sizeof end.error, "%s", t->view.failed ? engine_error(t->engine) : "");
 	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title};
+	t->save_failed = 0;
 	if (savefile_write_log(dest, t->save_secrets, &info, &t->log, &end, err, sizeof err) < 0) {
 		snprintf(t->view.notice, sizeof t->view.notice, "%.150s", err);
+		t->save_failed = 1;
 		return VF_REDRAW;
 	}
 	snprintf(t->view.notice, sizeof t->view.notice, "saved %zu events to %s%s", t->log.n, dest,
@@ -741,6 +744,17 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	evlog_init(&t.log);
 	view_init(&t.view, opt->projector);
 	t.save_file = opt->save_file;
+	if (t.save_file != NULL) {
+		/* a file that cannot be written is said now, not after the class */
+		FILE *f = savefile_fopen(t.save_file, 0600, err, sizeof err);
+
+		if (f == NULL) {
+			fprintf(stderr, "httpsviz: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		fclose(f);
+	}
 	t.save_secrets = opt->save_secrets;
 	if (opt->replay != NULL) {
 		const char *base = strrchr(opt->replay_name, '/');
@@ -803,6 +817,8 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	if (t.save_file != NULL && !t.replay && t.log.n > 0) {
 		save_now(&t);
 		saved_msg = 1;
+		if (t.save_failed && rc == EXIT_OK)
+			rc = EXIT_USAGE; /* the run the learner asked to keep is not kept */
 	}
 out:
 	restore_terminal();

@@ -11,6 +11,11 @@ here=$(dirname "$0")
 tui_setup tui_save_replay
 f="$tmp/tui.jsonl"
 
+# a --save file that cannot be written is refused at the start, exit 2
+tui_start --explore --no-pcap --save "$tmp/no-such-dir/run.jsonl"
+wait_for "TUI-EXITED-2" 20 || fail "an unwritable --save did not exit 2 at the start"
+grep -qF "cannot write" "$tmp/screen" || fail "no reason for the unwritable --save"
+
 tui_start --explore --no-pcap --save "$f"
 wait_for "PAUSED" 20 || fail "the TUI did not start"
 T send-keys w
