@@ -317,16 +317,27 @@ static void mermaid_text(FILE *out, const char *s)
 	}
 }
 
-static const char *phase_rgb(enum phase p)
+/* A Mermaid rect colour for a diagram class: its layer's light tint. */
+static const char *band_rgb(int cls)
 {
-	static const char *const bands[PHASE__COUNT] = {
-		[PHASE_TCP] = "rgb(224, 247, 250)", [PHASE_HELLO] = "rgb(232, 238, 251)",
-		[PHASE_CERT] = "rgb(246, 232, 250)", [PHASE_KEX] = "rgb(255, 244, 214)",
-		[PHASE_FINISHED] = "rgb(232, 238, 251)", [PHASE_DATA] = "rgb(232, 245, 233)",
-		[PHASE_CLOSE] = "rgb(240, 240, 240)",
-	};
+	static char buf[NCOLOURS][32];
+	static int ready;
 
-	return p >= 0 && p < PHASE__COUNT ? bands[p] : "rgb(245, 245, 245)";
+	if (!ready) {
+		for (size_t i = 0; i < NCOLOURS; i++) {
+			unsigned r;
+			unsigned g;
+			unsigned b;
+
+			sscanf(colours[i].light + 1, "%2x%2x%2x", &r, &g, &b);
+			snprintf(buf[i], sizeof buf[i], "rgb(%u, %u, %u)", r, g, b);
+		}
+		ready = 1;
+	}
+	for (size_t i = 0; i < NCOLOURS; i++)
+		if (colours[i].cls == cls)
+			return buf[i];
+	return "rgb(250, 250, 250)";
 }
 
 static void export_mermaid(struct ctx *c)
@@ -340,7 +351,10 @@ static void export_mermaid(struct ctx *c)
 	if (c->mitm)
 		fputs("    participant M as Interceptor\n", c->out);
 	fputs("    participant S as Server\n", c->out);
-	fputs("    Note over C,S: shaded bands are the phases, an arrow ending in x is an error or a failed check\n",
+	/* the legend: each message sits on a band of its layer's colour */
+	fputs("    Note over C,S: colours by layer: teal TCP, blue TLS handshake, purple certificate checks, "
+	      "ochre key exchange, green application data and HTTP, red an error or a failed check "
+	      "(its arrow ends in x). Grey bands are the phases.\n",
 	      c->out);
 	for (size_t r = 0; r < c->d.n; r++) {
 		const struct drow *row = &c->d.rows[r];
@@ -352,7 +366,7 @@ static void export_mermaid(struct ctx *c)
 		if (row->kind == ROW_PHASE) {
 			if (open)
 				fputs("    end\n", c->out);
-			fprintf(c->out, "    rect %s\n    Note over C,S: phase: %s\n", phase_rgb(row->phase),
+			fprintf(c->out, "    rect rgb(246, 246, 246)\n    Note over C,S: phase: %s\n",
 				phase_str(row->phase));
 			open = 1;
 			continue;
@@ -362,6 +376,7 @@ static void export_mermaid(struct ctx *c)
 		ev = c->log->ev[row->ev];
 		diagram_ends(ev, c->mitm, &from, &to);
 		short_label(ev, c->mitm, label, sizeof label);
+		fprintf(c->out, "    rect %s\n", band_rgb(diagram_class(ev)));
 		if (from == to) {
 			if (from == ACTOR_KERNEL)
 				fputs("    Note over C,S: ", c->out);
@@ -376,7 +391,7 @@ static void export_mermaid(struct ctx *c)
 		mermaid_text(c->out, label);
 		fputs(" - ", c->out);
 		mermaid_text(c->out, ev->summary);
-		fputc('\n', c->out);
+		fputs("\n    end\n", c->out);
 	}
 	if (open)
 		fputs("    end\n", c->out);

@@ -145,7 +145,7 @@ def check_mermaid(saved, path):
                                 .replace("#gt;", "").replace("#37;", "")) for p in ok):
             die("not a Mermaid statement: %r" % ln)
         depth += ln.strip().startswith("rect ") - (ln.strip() == "end")
-        if depth < 0 or depth > 1:
+        if depth < 0 or depth > 2:
             die("rect/end do not pair")
         m = re.match(r"    [^:]+: (\d+) \[\w+\] ", ln)
         if m:
