@@ -72,6 +72,45 @@ $check png "$tmp/html.png" "#1a4fb4" "#ffd54f" || fail "the html screenshot show
 timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" --dump-dom \
 	"file://$tmp/kexrsa.html#ev=2&field=3" > "$tmp/dom.html" 2> "$tmp/chromium.log"
 $check dom "$tmp/dom.html" 2 ClientHello || fail "the page's inspector did not show the ClientHello's field"
+# a real click: a page that holds the handout in a frame clicks message 4
+# (the Certificate), then its third field, and reports what the inspector
+# shows; the highlighted bytes must be exactly that field's
+cat > "$tmp/click.html" <<HTML
+<!DOCTYPE html><html><body><iframe id="f" src="file://$tmp/kexrsa.html" width="1400" height="900"></iframe>
+<pre id="out">not loaded</pre><script>
+document.getElementById('f').onload = function () {
+  var d = this.contentDocument;
+  d.getElementById('ev4').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  var title = d.getElementById('insp-title').textContent;
+  d.querySelectorAll('#fields .field')[2].dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  document.getElementById('out').textContent = JSON.stringify({title: title,
+    hl: d.querySelectorAll('#hex .hl').length, sel: d.querySelector('#fields .fsel').textContent});
+};
+</script></body></html>
+HTML
+timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" --allow-file-access-from-files \
+	--virtual-time-budget=5000 --dump-dom "file://$tmp/click.html" > "$tmp/click.dom" 2> /dev/null
+python3 - "$tmp/click.dom" "$tmp/kexrsa.jsonl" <<'PY' || fail "a click on a message did not show its field's bytes"
+import html, json, re, sys
+out = re.search(r'<pre id="out">(.*?)</pre>', open(sys.argv[1]).read(), re.S).group(1)
+got = json.loads(html.unescape(out))
+ev = [json.loads(l) for l in open(sys.argv[2]) if '"seq":4,' in l][0]
+flat = []
+def walk(fs):
+    for f in fs:
+        if isinstance(f, list):
+            walk(f)
+        else:
+            flat.append(f)
+            walk(f.get("children", []))
+walk(ev["fields"])
+f = flat[2]
+assert got["title"].startswith("#4 "), got
+assert got["sel"].startswith(f["name"] + ": "), (got, f["name"])
+assert got["hl"] == f["length"], (got, f["length"])
+print("export_browser: click on #4, field %s: %d bytes highlighted" % (f["name"], got["hl"]))
+PY
+
 # Mermaid itself renders each mermaid export as a sequence diagram with
 # one message per arrow (tools/deps.sh installs it from npm, pinned)
 mermaid_js=$(cd "$here/../.." && pwd)/build/mermaid/node_modules/mermaid/dist/mermaid.min.js
