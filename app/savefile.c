@@ -32,6 +32,7 @@ static const enum evname secret_raw_events[] = {
  * name ending in "secret", "_key" or "_iv"). */
 static const char *const secret_names[] = {
 	"key", "iv", "implicit_iv", "key_block", "base_key", "keylog_value",
+	"nonce", /* a record's nonce: the write IV itself for the first TLS 1.3 record */
 };
 
 /* see savefile.h */
