@@ -68,10 +68,12 @@ static const char *light_of(int cls)
 	return "#f4f4f4";
 }
 
-/* A field's value as this export may show it. */
-static const char *field_value(const struct event *ev, const struct field *f, int secrets)
+/* A field's value as this export may show it (k: the run's secrets when
+ * they are to be hidden, else NULL). */
+static const char *field_value(const struct event *ev, const struct field *f, int secrets,
+			       const struct savefile_secrets *k)
 {
-	return !secrets && savefile_secret_field(ev, f) ? HIDDEN : f->value;
+	return !secrets && savefile_hides(k, ev, f) ? HIDDEN : f->value;
 }
 
 /* Whether the event's bytes may be shown. */
@@ -179,9 +181,18 @@ struct ctx {
 	const struct saved_run *run;
 	const struct evlog *log;
 	int secrets;
+	struct savefile_secrets *known;  /* the secrets to hide, or NULL */
 	int mitm;
 	struct diagram d;
 };
+
+/* An event's summary as this export may show it. */
+static const char *summary_of(const struct ctx *c, const struct event *ev)
+{
+	return !c->secrets && savefile_secrets_in(c->known, ev->summary)
+		       ? "(this summary shows a session secret: left out of this export)"
+		       : ev->summary;
+}
 
 static const char *title_of(const struct ctx *c)
 {
@@ -291,7 +302,7 @@ static void export_text(struct ctx *c)
 
 			if (m == NULL)
 				continue;
-			fprintf(m, "%s%s: %s", diagram_class(ev) == CLS_ERROR ? "FAILED " : "", label, ev->summary);
+			fprintf(m, "%s%s: %s", diagram_class(ev) == CLS_ERROR ? "FAILED " : "", label, summary_of(c, ev));
 			fclose(m);
 			wrap(line, 70, emit_text, &wt);
 			free(line);
@@ -390,7 +401,7 @@ static void export_mermaid(struct ctx *c)
 		fprintf(c->out, "%u [%s] ", ev->seq, layer_str(evname_layer(ev->name)));
 		mermaid_text(c->out, label);
 		fputs(" - ", c->out);
-		mermaid_text(c->out, ev->summary);
+		mermaid_text(c->out, summary_of(c, ev));
 		fputs("\n    end\n", c->out);
 	}
 	if (open)
@@ -456,7 +467,7 @@ static void export_markdown(struct ctx *c)
 		fprintf(c->out, "** | %s | ", layer_str(evname_layer(ev->name)));
 		if (diagram_class(ev) == CLS_ERROR)
 			fputs("**FAILED** ", c->out);
-		md_cell(c->out, ev->summary);
+		md_cell(c->out, summary_of(c, ev));
 		fputs(" |\n", c->out);
 	}
 	fputc('\n', c->out);
@@ -517,11 +528,11 @@ static int lane_x(const struct ctx *c, enum actor a)
 }
 
 /* Height of an event's row. */
-static int row_height(const struct event *ev)
+static int row_height(const char *summary)
 {
 	int lines = 0;
 
-	wrap(ev->summary, SVG_TEXT_CHARS, count_line, &lines);
+	wrap(summary, SVG_TEXT_CHARS, count_line, &lines);
 	lines = lines * SVG_LINE + 10;
 	return lines < 30 ? 30 : lines;
 }
@@ -606,7 +617,7 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 	fputs("</text>\n", c->out);
 	if (cls == CLS_ERROR)
 		t.cls = "full fail";
-	wrap(ev->summary, SVG_TEXT_CHARS, emit_svg_line, &t);
+	wrap(summary_of(c, ev), SVG_TEXT_CHARS, emit_svg_line, &t);
 	fputs("</g>\n", c->out);
 }
 
@@ -656,7 +667,7 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	total = 120 + SVG_HEAD;
 	for (r = 0; r < c->d.n; r++)
 		total += c->d.rows[r].kind == ROW_PHASE ? 22
-			 : c->d.rows[r].kind == ROW_EVENT ? row_height(c->log->ev[c->d.rows[r].ev]) : 0;
+			 : c->d.rows[r].kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[c->d.rows[r].ev])) : 0;
 	if (paged) {
 		/* count pages by laying out for real below; allow for the heads */
 		int pages = 1;
@@ -664,7 +675,7 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 
 		for (r = 0; r < c->d.n; r++) {
 			int h = c->d.rows[r].kind == ROW_PHASE ? 22
-				: c->d.rows[r].kind == ROW_EVENT ? row_height(c->log->ev[c->d.rows[r].ev]) : 0;
+				: c->d.rows[r].kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[c->d.rows[r].ev])) : 0;
 
 			if (yy + h > EXPORT_A4_H - SVG_MARGIN) {
 				pages++;
@@ -699,7 +710,7 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	/* rows, starting a new page when one does not fit */
 	for (r = 0; r < c->d.n; r++) {
 		const struct drow *row = &c->d.rows[r];
-		int h = row->kind == ROW_PHASE ? 22 : row->kind == ROW_EVENT ? row_height(c->log->ev[row->ev]) : 0;
+		int h = row->kind == ROW_PHASE ? 22 : row->kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[row->ev])) : 0;
 
 		if (h == 0)
 			continue;
@@ -746,7 +757,7 @@ static void html_data(struct ctx *c)
 		fputs(",\"label\":", c->out);
 		js_str(c->out, label);
 		fputs(",\"summary\":", c->out);
-		js_str(c->out, ev->summary);
+		js_str(c->out, summary_of(c, ev));
 		fprintf(c->out, ",\"actor\":\"%s\",\"layer\":\"%s\",\"colour\":\"%s\",\"explain\":", actor_str(ev->actor),
 			layer_str(evname_layer(ev->name)), rgb_of(diagram_class(ev)));
 		js_str(c->out, evname_explain(ev->name));
@@ -760,7 +771,7 @@ static void html_data(struct ctx *c)
 			fputs(k ? ",{\"name\":" : "{\"name\":", c->out);
 			js_str(c->out, f->name);
 			fputs(",\"value\":", c->out);
-			js_str(c->out, field_value(ev, f, c->secrets));
+			js_str(c->out, field_value(ev, f, c->secrets, c->known));
 			fprintf(c->out, ",\"offset\":%zu,\"length\":%zu,\"depth\":%d,\"role\":\"%s\"}", shown ? f->offset : 0,
 				shown ? f->length : 0, f->depth, field_role_str(f->role));
 		}
@@ -864,8 +875,18 @@ int export_write(FILE *out, enum export_format fmt, const struct saved_run *run,
 	c.log = &run->log;
 	c.secrets = secrets;
 	c.mitm = diagram_has_mitm(c.log);
-	if (diagram_build(&c.d, c.log, c.log->n, 0) < 0)
+	if (!secrets) {
+		c.known = savefile_secrets_new();
+		if (c.known == NULL)
+			return -1;
+		for (size_t i = 0; i < c.log->n; i++)
+			savefile_secrets_learn(c.known, c.log->ev[i]);
+	}
+	if (diagram_build(&c.d, c.log, c.log->n, 0) < 0) {
+		savefile_secrets_free(c.known);
+		free(c.known);
 		return -1;
+	}
 	switch (fmt) {
 	case EXPORT_TEXT: export_text(&c); break;
 	case EXPORT_MARKDOWN: export_markdown(&c); break;
@@ -877,5 +898,7 @@ int export_write(FILE *out, enum export_format fmt, const struct saved_run *run,
 	case EXPORT_HTML: export_html(&c); break;
 	}
 	diagram_free(&c.d);
+	savefile_secrets_free(c.known);
+	free(c.known);
 	return ferror(out) ? -1 : 0;
 }

@@ -12,10 +12,22 @@
 #include "app/output.h"
 #include "protocol/sanitize.h"
 
+/* The secret bytes of a run seen so far, as hex windows: 8 bytes (16
+ * digits) at every 4th offset, so any run of 12 or more secret bytes
+ * written out in hex contains one. */
+#define WINDOW 8
+#define STRIDE 4
+struct savefile_secrets {
+	char **win;
+	size_t n;
+	size_t cap;
+};
+
 struct savefile {
 	FILE *f;
 	int secrets;
 	size_t events;
+	struct savefile_secrets known;
 };
 
 /* What a secret field says instead of its value. */
@@ -69,14 +81,77 @@ int savefile_secret_field(const struct event *ev, const struct field *f)
 }
 
 /* see savefile.h */
-void savefile_print_event(FILE *out, const struct event *ev, int secrets)
+void savefile_secrets_learn(struct savefile_secrets *k, const struct event *ev)
+{
+	if (!savefile_secret_raw(ev))
+		return;
+	for (size_t off = 0; off + WINDOW <= ev->raw_len; off += STRIDE) {
+		char *w;
+
+		if (k->n == k->cap) {
+			size_t cap = k->cap ? k->cap * 2 : 64;
+			char **grown = realloc(k->win, cap * sizeof *grown);
+
+			if (grown == NULL)
+				return;
+			k->win = grown;
+			k->cap = cap;
+		}
+		w = malloc(2 * WINDOW + 1);
+		if (w == NULL)
+			return;
+		for (size_t i = 0; i < WINDOW; i++)
+			snprintf(w + 2 * i, 3, "%02x", ev->raw[off + i]);
+		k->win[k->n++] = w;
+	}
+}
+
+/* see savefile.h */
+void savefile_secrets_free(struct savefile_secrets *k)
+{
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		free(k->win[i]);
+	free(k->win);
+	memset(k, 0, sizeof *k);
+}
+
+/* see savefile.h */
+struct savefile_secrets *savefile_secrets_new(void)
+{
+	return calloc(1, sizeof(struct savefile_secrets));
+}
+
+/* see savefile.h */
+int savefile_secrets_in(const struct savefile_secrets *k, const char *text)
+{
+	for (size_t i = 0; k != NULL && i < k->n; i++)
+		if (strstr(text, k->win[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* see savefile.h */
+int savefile_hides(const struct savefile_secrets *k, const struct event *ev, const struct field *f)
+{
+	return savefile_secret_field(ev, f) || savefile_secrets_in(k, f->value);
+}
+
+/* What a summary that shows a secret reads instead. */
+#define REDACTED_SUMMARY "(this summary shows a session secret: not saved; --save-secrets keeps it)"
+
+/* see savefile.h */
+void savefile_print_event(FILE *out, const struct event *ev, int secrets, const struct savefile_secrets *k)
 {
 	struct event copy;
 	struct field *fields;
 	int any = savefile_secret_raw(ev) && ev->raw_len > 0;
 
 	for (size_t i = 0; !any && i < ev->nfields; i++)
-		any = savefile_secret_field(ev, &ev->fields[i]);
+		any = savefile_hides(k, ev, &ev->fields[i]);
+	if (!any)
+		any = savefile_secrets_in(k, ev->summary);
 	if (secrets || !any) {
 		output_json_event(out, ev);
 		return;
@@ -92,13 +167,15 @@ void savefile_print_event(FILE *out, const struct event *ev, int secrets)
 	}
 	copy = *ev;
 	copy.fields = fields;
+	if (savefile_secrets_in(k, ev->summary))
+		copy.summary = REDACTED_SUMMARY;
 	if (savefile_secret_raw(ev)) {
 		copy.raw = NULL;
 		copy.raw_len = 0;
 	}
 	for (size_t i = 0; i < ev->nfields; i++) {
 		fields[i] = ev->fields[i];
-		if (savefile_secret_field(ev, &ev->fields[i]))
+		if (savefile_hides(k, ev, &ev->fields[i]))
 			fields[i].value = REDACTED;
 		if (copy.raw_len == 0) { /* the bytes are gone, and so are places in them */
 			fields[i].offset = 0;
@@ -215,7 +292,11 @@ void savefile_header(struct savefile *sf, const struct save_info *info)
 /* see savefile.h */
 void savefile_event(struct savefile *sf, const struct event *ev)
 {
-	savefile_print_event(sf->f, ev, sf->secrets);
+	/* a secret is known from its own event on (the engine logs each
+	 * derivation before the events that use it) */
+	if (!sf->secrets)
+		savefile_secrets_learn(&sf->known, ev);
+	savefile_print_event(sf->f, ev, sf->secrets, &sf->known);
 	sf->events++;
 	fflush(sf->f);
 }
@@ -240,6 +321,7 @@ int savefile_finish(struct savefile *sf, const struct saved_end *end, char *err,
 		snprintf(err, errlen, "writing the saved run failed: %s", strerror(errno));
 		rc = -1;
 	}
+	savefile_secrets_free(&sf->known);
 	free(sf);
 	return rc;
 }
@@ -250,6 +332,7 @@ void savefile_abort(struct savefile *sf)
 	if (sf == NULL)
 		return;
 	fclose(sf->f);
+	savefile_secrets_free(&sf->known);
 	free(sf);
 }
 
@@ -262,7 +345,12 @@ int savefile_write_log(const char *path, int secrets, const struct save_info *in
 	if (sf == NULL)
 		return -1;
 	savefile_header(sf, info);
-	for (size_t i = 0; i < log->n; i++)
-		savefile_print_event(sf->f, log->ev[i], secrets), sf->events++;
+	/* the whole log is known: every secret is known before any line */
+	for (size_t i = 0; !secrets && i < log->n; i++)
+		savefile_secrets_learn(&sf->known, log->ev[i]);
+	for (size_t i = 0; i < log->n; i++) {
+		savefile_print_event(sf->f, log->ev[i], secrets, &sf->known);
+		sf->events++;
+	}
 	return savefile_finish(sf, end, err, errlen);
 }

@@ -47,8 +47,23 @@ int savefile_write_log(const char *path, int secrets, const struct save_info *in
  * without --save-secrets), and whether ev's raw bytes are secret. */
 int savefile_secret_field(const struct event *ev, const struct field *f);
 int savefile_secret_raw(const struct event *ev);
+/* The secret bytes of a run, learnt event by event (a safety net beside
+ * the rules above: any field value or summary that shows 12 or more secret
+ * bytes in hex is left out too, whatever its name). */
+struct savefile_secrets;
+struct savefile_secrets *savefile_secrets_new(void);
+/* Learn ev's raw bytes when they are secret. */
+void savefile_secrets_learn(struct savefile_secrets *k, const struct event *ev);
+/* Whether text shows any learnt secret in hex (k may be NULL: no). */
+int savefile_secrets_in(const struct savefile_secrets *k, const char *text);
+/* Whether field f of ev is left out: by the rules or by what k knows. */
+int savefile_hides(const struct savefile_secrets *k, const struct event *ev, const struct field *f);
+/* Free what k learnt, and k's contents (not k itself for an embedded one:
+ * free(k) after it for one from savefile_secrets_new). */
+void savefile_secrets_free(struct savefile_secrets *k);
 /* Print ev as a saved line to out: with secrets, exactly the --json line;
- * without, a copy with the secrets left out and "redacted":true. */
-void savefile_print_event(FILE *out, const struct event *ev, int secrets);
+ * without, a copy with the secrets left out (by the rules and by what k
+ * knows; k may be NULL) and "redacted":true. */
+void savefile_print_event(FILE *out, const struct event *ev, int secrets, const struct savefile_secrets *k);
 
 #endif

@@ -224,6 +224,53 @@ static void test_secrets_left_out(void **state)
 	}
 }
 
+/* The safety net: a field or summary of any event that shows a secret's
+ * bytes in hex is left out, whatever its name, in a streamed save, a whole
+ * log saved at once, and an export. */
+static void test_secret_shown_anywhere(void **state)
+{
+	static const uint8_t secret[20] = {0x5e, 0xc2, 0xe7, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+					   0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11};
+	struct evlog log;
+	struct event *ev;
+	struct engine_config cfg = {0};
+	struct save_info info = {"trace", &cfg, NULL, 0, "t"};
+	struct saved_end end = {SAVED_DONE, 0, 1, "", "", ""};
+	char path[256];
+	char err[256];
+	char *text;
+	size_t len;
+	struct savefile *sf;
+
+	(void)state;
+	path_in_dir(path, sizeof path, "net.jsonl");
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_KEX_SECRET, ACTOR_CLIENT, DIR_LOCAL, secret, sizeof secret, "keylog: X");
+	event_field_hex(ev, 0, "label_that_no_rule_knows", 0, sizeof secret, 0);
+	ev = evlog_add(&log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0,
+		       "a summary that shows 030405060708090a0b0c0d0e0f by mistake");
+	event_field(ev, 0, "innocent", 0, 0, "prefix 02030405060708090a0b0c0d suffix");
+	event_field(ev, 0, "fine", 0, 0, "5ec2e7 (three bytes are not enough to tell)");
+	for (int stream = 0; stream < 2; stream++) {
+		if (stream) {
+			sf = savefile_create(path, 0, err, sizeof err);
+			assert_non_null(sf);
+			savefile_header(sf, &info);
+			for (size_t i = 0; i < log.n; i++)
+				savefile_event(sf, log.ev[i]);
+			assert_int_equal(savefile_finish(sf, &end, err, sizeof err), 0);
+		} else {
+			assert_int_equal(savefile_write_log(path, 0, &info, &log, &end, err, sizeof err), 0);
+		}
+		text = slurp(path, &len);
+		assert_null(strstr(text, "0708090a0b0c"));
+		assert_null(strstr(text, "by mistake"));
+		assert_non_null(strstr(text, "(three bytes are not enough to tell)"));
+		free(text);
+	}
+	evlog_clear(&log);
+}
+
 /* Hex (lower case) of an RSA key's private parameter, or NULL. */
 static char *rsa_param_hex(EVP_PKEY *key, const char *name)
 {
@@ -499,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_every_mode),
 		cmocka_unit_test(test_secrets_left_out),
 		cmocka_unit_test(test_no_private_key),
+		cmocka_unit_test(test_secret_shown_anywhere),
 		cmocka_unit_test(test_bare_json_capture),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_unsafe_text_sanitised),
