@@ -11,6 +11,7 @@
 #include "app/run.h"
 #include "app/serve.h"
 #include "app/tui.h"
+#include "lessons/lessondir.h"
 
 struct lesson_hook {
 	struct lesson_run *run;
@@ -93,6 +94,19 @@ static int replayed(struct options *opt)
 
 	if (replay_load(opt->replay_file, &run) < 0)
 		return EXIT_USAGE;
+	if (opt->lesson == NULL && run.opt.lesson[0] != '\0') {
+		/* the recorded lesson may live on another machine: without it the
+		 * run is still worth seeing (--lesson chooses one here) */
+		char *path = lessondir_find(run.opt.lesson);
+
+		if (path == NULL) {
+			fprintf(stderr, "httpsviz: the run followed lesson '%s', which is not here; "
+					"replaying without it (--lesson NAME picks one)\n",
+				run.opt.lesson);
+			run.opt.lesson[0] = '\0';
+		}
+		free(path);
+	}
 	if (opt->trace || opt->json) {
 		rc = printed(opt, &run);
 		replayfile_free(&run);

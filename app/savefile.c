@@ -162,6 +162,8 @@ void savefile_print_event(FILE *out, const struct event *ev, int secrets, const 
 		copy.raw = NULL;
 		copy.raw_len = 0;
 		copy.nfields = 0;
+		if (savefile_secrets_in(k, ev->summary))
+			copy.summary = REDACTED_SUMMARY;
 		output_json_event_ext(out, &copy, 0, ",\"redacted\":true");
 		return;
 	}

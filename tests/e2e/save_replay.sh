@@ -66,6 +66,12 @@ grep -q '"lesson":"05-rsa-key-exchange"' "$tmp/l.jsonl" || fail "the header does
 cmp -s "$tmp/orig" "$tmp/again" || fail "the lesson replay differs: $(diff "$tmp/orig" "$tmp/again" | head -5)"
 grep -q "lesson note:" "$tmp/again" && fail "a prediction disagrees with the recorded run"
 
+# a recorded lesson that is not on this machine: the run replays without it
+sed '1s/"lesson":"05-rsa-key-exchange"/"lesson":"\/elsewhere\/class.lesson"/' "$tmp/l.jsonl" > "$tmp/l2.jsonl"
+"$bin" replay "$tmp/l2.jsonl" --trace > "$tmp/again" 2> "$tmp/err" || fail "a run whose lesson is missing does not replay"
+grep -q "not here; replaying without it" "$tmp/err" || fail "no word about the missing lesson: $(cat "$tmp/err")"
+grep -q "^done: " "$tmp/again" || fail "the run without its lesson was not printed"
+
 # connect: saved against a peer no one here wrote (openssl s_server).
 sh "$here/helpers/pki.sh" "$tmp" || fail "cannot make the test PKI"
 port=$(free_port)
