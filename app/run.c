@@ -54,6 +54,11 @@ void run_print_end(struct printer *p, const struct saved_end *end, const struct 
 {
 	if (end->status == SAVED_FAILED) {
 		fprintf(stderr, "httpsviz: %s\n", end->error);
+	} else if (end->status == SAVED_PARTIAL) {
+		/* only a replay gets here: the TUI saved the run midway */
+		if (!p->json)
+			printf("saved midway: %d steps, %zu events, %s %s (the exchange went on after the save)\n",
+			       end->steps, log->n, end->version[0] ? end->version : "-", end->cipher[0] ? end->cipher : "-");
 	} else if (!p->json) {
 		long r = evlog_find(log, EV_HTTP_RESPONSE, 0);
 		int status = r >= 0 ? log->ev[r]->http.status : 0;

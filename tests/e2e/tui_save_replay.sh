@@ -27,6 +27,7 @@ grep -qF "events to $f" "$tmp/screen" || fail "the notice does not say where"
 [ "$(stat -c %a "$f")" = 600 ] || fail "the saved run is mode $(stat -c %a "$f")"
 tail -1 "$f" | grep -q '"status":"partial"' || fail "a run saved midway is not marked partial"
 "$bin" replay "$f" --json > /dev/null || fail "the midway save does not replay"
+"$bin" replay "$f" --trace | tail -1 | grep -q "^saved midway: " || fail "a midway save's trace does not say so"
 press_until Space 120 "(complete)" || fail "the exchange did not complete"
 tui_quit
 grep -qF "httpsviz: saved" "$tmp/screen" || fail "quitting with --save did not say it saved"
