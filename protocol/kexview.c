@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "protocol/cursor.h"
+#include "protocol/iana.h"
 #include "protocol/keysched.h"
 
 /* Which view was emitted: indexes into capture.done[]. */
@@ -64,15 +65,6 @@ static const struct suite suites[] = {
 	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
 };
 
-/* TLS NamedGroup names for the texts. */
-static const struct {
-	uint16_t id;
-	const char *name;
-} groups[] = {
-	{0x0017, "secp256r1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"},
-	{0x001d, "x25519"},    {0x001e, "x448"},
-};
-
 /* A handshake message of the transcript, located. */
 struct msgref {
 	long idx;            /* index in cap->msgs, -1 when absent */
@@ -121,12 +113,12 @@ static const struct suite *suite_by_id(uint16_t id)
 	return NULL;
 }
 
+/* The group's registry name (protocol/iana.c). */
 static const char *group_name(uint16_t id)
 {
-	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-		if (groups[i].id == id)
-			return groups[i].name;
-	return "unknown group";
+	const char *n = iana_name(IANA_GROUP, id);
+
+	return n != NULL ? n : "unassigned group";
 }
 
 /* Locate the first message of this type sent by sender. */
@@ -1122,7 +1114,7 @@ static void view_tls13_keys(struct kv *k)
 	OPENSSL_cleanse(raw, sizeof raw);
 	if (ev == NULL)
 		goto out;
-	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes", su->name, su->digest,
+	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes", iana_name(IANA_CIPHER_SUITE, su->id), su->digest,
 		    su->key_len);
 	event_field(ev, 0, "function", 0, 0,
 		    "key = HKDF-Expand-Label(secret, \"key\", \"\", %zu), iv = HKDF-Expand-Label(secret, \"iv\", \"\", "

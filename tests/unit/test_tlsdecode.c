@@ -608,7 +608,7 @@ static void test_ccs_alert(void **state)
 	assert_string_equal(val(ev, "description"), "handshake_failure (40)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, odd, 2, "a");
 	assert_int_equal(tlsdecode_alert(ev), 0);
-	assert_string_equal(val(ev, "description"), "unknown (238)");
+	assert_string_equal(val(ev, "description"), "unassigned (238)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "a");
 	assert_int_equal(tlsdecode_alert(ev), -1);
 	check_fields(ev, -1);
@@ -701,10 +701,10 @@ static void test_unknown_values(void **state)
 	(void)state;
 	ev = decode(&log, ch, sizeof ch, &ctx, &rc);
 	assert_int_equal(rc, 0);
-	assert_string_equal(val(ev, "cipher_suite"), "unknown (0x1234)");
+	assert_string_equal(val(ev, "cipher_suite"), "unassigned (0x1234)");
 	assert_string_equal(ev->fields[event_find_field(ev, "cipher_suite") - ev->fields + 1].value,
 			    "GREASE (0x0a0a)");
-	assert_string_equal(val(ev, "extension"), "unknown (0x7777)");
+	assert_string_equal(val(ev, "extension"), "unassigned (0x7777)");
 	assert_string_equal(val(ev, "extension_data"), "abcd");
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
 	evlog_clear(&log);
