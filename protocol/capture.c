@@ -170,3 +170,19 @@ const struct capture_msg *capture_find_msg(const struct capture *c, enum actor s
 			return &c->msgs[i];
 	return NULL;
 }
+
+/* see capture.h */
+const uint8_t *capture_client_hello(const struct capture *c, size_t *len)
+{
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct capture_msg *m = &c->msgs[i];
+
+		if (m->sender != ACTOR_CLIENT || m->len < 4 || m->off + m->len > c->transcript.len ||
+		    c->transcript.p[m->off] != 1)
+			continue;
+		*len = m->len;
+		return c->transcript.p + m->off;
+	}
+	*len = 0;
+	return NULL;
+}

@@ -356,6 +356,11 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 
 	if (len < 4)
 		return;
+	/* the server's answers are explained next to the offer they answer */
+	if (sd == e->viewer && (msg[0] == SSL3_MT_SERVER_HELLO || msg[0] == SSL3_MT_ENCRYPTED_EXTENSIONS)) {
+		ctx.client_hello = capture_client_hello(&e->capdata, &ctx.client_hello_len);
+		ctx.server_local = e->embedded || e->serve;
+	}
 	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
 	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
 	if (ev == NULL)

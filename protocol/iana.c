@@ -785,6 +785,21 @@ static const struct entry cert_types[] = {
 	{68, "gost_sign512", 0, NULL},
 };
 
+/* HPKE KDF Identifiers (RFC 9180 §7.2). */
+static const struct entry hpke_kdfs[] = {
+	{1, "HKDF-SHA256", 0, NULL},
+	{2, "HKDF-SHA384", 0, NULL},
+	{3, "HKDF-SHA512", 0, NULL},
+};
+
+/* HPKE AEAD Identifiers (RFC 9180 §7.3). */
+static const struct entry hpke_aeads[] = {
+	{1, "AES-128-GCM", 0, NULL},
+	{2, "AES-256-GCM", 0, NULL},
+	{3, "ChaCha20Poly1305", 0, NULL},
+	{0xffff, "Export-only", 0, NULL},
+};
+
 /* Each registry: its table, title, width of its numbers and GREASE kind. */
 enum grease_kind { GREASE_NONE, GREASE_U16, GREASE_PSK };
 
@@ -810,6 +825,8 @@ static const struct {
 	[IANA_VERSION] = {versions, NELEM(versions), "TLS protocol versions", 4, GREASE_U16},
 	[IANA_CERT_TYPE] = {cert_types, NELEM(cert_types), "TLS ClientCertificateType Identifiers", 2,
 			    GREASE_NONE},
+	[IANA_HPKE_KDF] = {hpke_kdfs, NELEM(hpke_kdfs), "HPKE KDF Identifiers", 4, GREASE_NONE},
+	[IANA_HPKE_AEAD] = {hpke_aeads, NELEM(hpke_aeads), "HPKE AEAD Identifiers", 4, GREASE_NONE},
 };
 
 /* see iana.h */

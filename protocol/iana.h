@@ -34,6 +34,8 @@ enum iana_registry {
 	IANA_CONTENT_TYPE,     /* TLS ContentType */
 	IANA_VERSION,          /* protocol versions (RFC 8446 §4.2.1) */
 	IANA_CERT_TYPE,        /* TLS ClientCertificateType Identifiers */
+	IANA_HPKE_KDF,         /* HPKE KDF Identifiers (RFC 9180), used by ECH */
+	IANA_HPKE_AEAD,        /* HPKE AEAD Identifiers (RFC 9180), used by ECH */
 	IANA__COUNT
 };
 

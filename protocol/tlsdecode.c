@@ -8,12 +8,15 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "protocol/cursor.h"
+#include "protocol/hellopeek.h"
 #include "protocol/iana.h"
 #include "protocol/sanitize.h"
 
@@ -92,6 +95,20 @@ const char *tlsdecode_version_name(uint16_t version)
 }
 
 /* see tlsdecode.h */
+int tlsdecode_openssl_has_group(const char *name)
+{
+	SSL_CTX *ctx;
+	int ok;
+
+	ERR_set_mark();
+	ctx = SSL_CTX_new(TLS_method());
+	ok = ctx != NULL && SSL_CTX_set1_groups_list(ctx, name) == 1;
+	SSL_CTX_free(ctx);
+	ERR_pop_to_mark();
+	return ok;
+}
+
+/* see tlsdecode.h */
 enum evname tlsdecode_handshake_event(uint8_t hs_type)
 {
 	static const struct {
@@ -162,6 +179,9 @@ struct dec {
 	int failed;
 	uint32_t declared;    /* the header's body length ... */
 	size_t present;       /* ... and what was actually there */
+	int grease_said;      /* GREASE is explained once per message */
+	int alpn_seen;        /* the server's answer carried ALPN ... */
+	char alpn[64];        /* ... picking this protocol */
 };
 
 /* Record the first error as a field and return -1; later errors (from the
@@ -287,12 +307,26 @@ static int expect_end(struct dec *d, const struct cursor *c, const char *what)
 	return 0;
 }
 
-/* A field "name (0x1234)", or "unassigned (0x1234)" for unregistered values. */
+/* What GREASE is, as a field at depth, once per message. */
+static void grease_note(struct dec *d, int depth)
+{
+	if (d->grease_said)
+		return;
+	d->grease_said = 1;
+	event_field(d->ev, depth, "grease", 0, 0, "%s", iana_grease_note());
+}
+
+/* A field "name (0x1234)", or "unassigned (0x1234)" for unregistered values;
+ * the first GREASE value of a message gets the explanation as a child. */
 static int field_named(struct dec *d, int depth, const char *fname, size_t off, size_t len,
 		       const char *name, unsigned v, int width)
 {
-	return event_field(d->ev, depth, fname, off, len, "%s (0x%0*x)",
-			   name != NULL ? name : "unassigned", width, v);
+	int idx = event_field(d->ev, depth, fname, off, len, "%s (0x%0*x)",
+			      name != NULL ? name : "unassigned", width, v);
+
+	if (name != NULL && strcmp(name, "GREASE") == 0)
+		grease_note(d, depth + 1);
+	return idx;
 }
 
 /* A hex field; an empty range reads "(empty)" rather than nothing. */
@@ -451,6 +485,27 @@ static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
 
 /* ---- extensions --------------------------------------------------------- */
 
+/* An X25519MLKEM768 share (draft-ietf-tls-ecdhe-mlkem): the client's is
+ * the ML-KEM-768 encapsulation key then an X25519 public key, the server's
+ * the ML-KEM ciphertext then its X25519 key; their parts as children, and
+ * once what the hybrid is. */
+static void dec_mlkem_share(struct dec *d, const struct cursor *v, int depth)
+{
+	size_t n = cursor_left(v);
+
+	if (n == 1184 + 32) {
+		event_field_hex(d->ev, depth, "mlkem768_encapsulation_key", v->off, 1184, 24);
+		event_field_hex(d->ev, depth, "x25519_public_key", v->off + 1184, 32, 0);
+	} else if (n == 1088 + 32) {
+		event_field_hex(d->ev, depth, "mlkem768_ciphertext", v->off, 1088, 24);
+		event_field_hex(d->ev, depth, "x25519_public_key", v->off + 1088, 32, 0);
+	} else {
+		event_field(d->ev, depth, "size", 0, 0, "%zu bytes: neither a client's share "
+			    "(1184 + 32 = 1216) nor a server's (1088 + 32 = 1120)", n);
+	}
+	event_field(d->ev, depth, "about", 0, 0, "%s", iana_lookup(IANA_GROUP, 0x11ec).note);
+}
+
 /* One key_share entry: group and key_exchange. */
 static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char *out, size_t n)
 {
@@ -467,6 +522,8 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
 		return -1;
 	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (g == 0x11ec)
+		dec_mlkem_share(d, &v, depth + 2);
 	if (idx >= 0)
 		d->ev->fields[idx].length = c->off - start;
 	set_value(d->ev, idx, "%s, %zu-byte public key",
@@ -475,6 +532,214 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	d->sum->group = g;
 	appendf(out, n, "%s%s", out[0] ? ", " : "",
 		tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unassigned");
+	return 0;
+}
+
+/* What the server made of the client's ALPN offer, said next to its answer
+ * when the ClientHello is known. */
+static void note_alpn_answer(struct dec *d, int depth)
+{
+	char offered[128];
+
+	if (hellopeek_alpn(d->ctx.client_hello, d->ctx.client_hello_len, offered, sizeof offered) == 0)
+		return;
+	if (d->alpn_seen)
+		event_field(d->ev, depth, "alpn_answer", 0, 0,
+			    "the client offered %s; the server picked %s, and both now speak it "
+			    "(RFC 7301)", offered, d->alpn);
+	else
+		event_field(d->ev, depth, "alpn_answer", 0, 0,
+			    "the client offered %s; the server answered no ALPN, so no protocol "
+			    "was negotiated and the client speaks HTTP/1.1, which needs none.  "
+			    "httpsviz's server speaks only HTTP/1.1 (HTTP/2 frames its messages "
+			    "in binary, which would hide what this tool shows)", offered);
+}
+
+/* Which of the client's key shares the server took (from the ServerHello's
+ * key_share, group g), said when the ClientHello is known. */
+static void note_share_choice(struct dec *d, int depth, uint16_t g)
+{
+	uint16_t shares[16];
+	size_t n = hellopeek_share_groups(d->ctx.client_hello, d->ctx.client_hello_len, shares,
+					  sizeof shares / sizeof shares[0]);
+	char list[256] = "";
+	char one[64];
+	size_t pos = 0;
+	size_t real = 0;
+	uint16_t first = 0;
+	int have_first = 0;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (iana_is_grease(IANA_GROUP, shares[i]))
+			continue;
+		real++;
+		if (!have_first) {
+			first = shares[i];
+			have_first = 1;
+		}
+		if (shares[i] == g)
+			pos = real;
+		appendf(list, sizeof list, "%s%s", list[0] ? ", " : "",
+			iana_name(IANA_GROUP, shares[i]) != NULL ? iana_name(IANA_GROUP, shares[i])
+								  : "unassigned");
+	}
+	iana_format(IANA_GROUP, g, one, sizeof one);
+	if (pos == 0) {
+		event_field(d->ev, depth, "choice", 0, 0,
+			    "the server chose %s, for which the client sent no share (it sent %s): "
+			    "this would need a HelloRetryRequest", one, list);
+		return;
+	}
+	if (pos == 1) {
+		event_field(d->ev, depth, "choice", 0, 0,
+			    "the server chose %s, the client's first key share (of %s)", one, list);
+		return;
+	}
+	event_field(d->ev, depth, "choice", 0, 0,
+		    "the server chose %s, the client's share number %zu (of %s), passing over "
+		    "%s, the client's first choice", one, pos, list,
+		    iana_name(IANA_GROUP, first) != NULL ? iana_name(IANA_GROUP, first) : "unassigned");
+	if (d->ctx.server_local && iana_name(IANA_GROUP, first) != NULL &&
+	    !tlsdecode_openssl_has_group(iana_name(IANA_GROUP, first)))
+		event_field(d->ev, depth, "why", 0, 0,
+			    "this server runs %s, which does not implement %s: a server picks "
+			    "among the groups it knows, and an unknown group is simply passed "
+			    "over (that is why the client sent a second share: no extra round "
+			    "trip)", OpenSSL_version(OPENSSL_VERSION), iana_name(IANA_GROUP, first));
+}
+
+/* Certificate compression algorithm names, for dec_u16_list. */
+static const char *cert_comp_name(uint16_t v)
+{
+	return iana_name(IANA_CERT_COMPRESSION, v);
+}
+
+/* A 16-bit vector of 8-bit-prefixed protocol names (ALPN, ALPS). */
+static int dec_protocol_list(struct dec *d, struct cursor *b, int depth, const char *fname,
+			     char *detail, size_t dn)
+{
+	struct cursor v;
+	struct cursor w;
+
+	if (get_vec(d, b, 2, &v, "protocol_name_list") < 0)
+		return -1;
+	while (cursor_left(&v) > 0) {
+		if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
+			return -1;
+		event_field(d->ev, depth, fname, w.off, cursor_left(&w), "%.*s",
+			    (int)cursor_left(&w), (const char *)w.p + w.off);
+		appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
+			(const char *)w.p + w.off);
+	}
+	return 0;
+}
+
+/* status_request in a ClientHello (RFC 6066 §8): OCSP stapling asked for. */
+static int dec_status_request(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	size_t off = b->off;
+	uint8_t st;
+
+	if (get_u8(d, b, &st, "status_type") < 0)
+		return -1;
+	event_field(d->ev, depth, "status_type", off, 1, "%s (%u)", st == 1 ? "ocsp" : "unassigned", st);
+	if (get_vec(d, b, 2, &v, "responder_id_list") < 0)
+		return -1;
+	event_field(d->ev, depth, "responder_id_list", v.off - 2, cursor_left(&v) + 2, "%zu bytes%s",
+		    cursor_left(&v), cursor_left(&v) == 0 ? " (any responder the server knows)" : "");
+	if (get_vec(d, b, 2, &v, "request_extensions") < 0)
+		return -1;
+	snprintf(detail, dn, "OCSP stapling asked for");
+	event_field(d->ev, depth, "about", 0, 0,
+		    "OCSP stapling (RFC 6066 §8): the client asks the server to send, with its "
+		    "certificate, a recent OCSP response: the CA's signed statement that the "
+		    "certificate is not revoked.  The server fetches it from the CA, so the "
+		    "client need not ask the CA itself (which would tell the CA which sites it "
+		    "visits).  This server staples nothing.");
+	return 0;
+}
+
+/* trust_anchors: a 16-bit vector of 8-bit-prefixed identifiers, each a
+ * relative OID (draft-ietf-tls-trust-anchor-ids), shown dotted. */
+static int dec_trust_anchors(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	struct cursor w;
+	int n = 0;
+
+	if (get_vec(d, b, 2, &v, "trust_anchor_ids") < 0)
+		return -1;
+	while (cursor_left(&v) > 0) {
+		char oid[96] = "";
+		unsigned long arc = 0;
+		int bad = 0;
+
+		if (get_vec(d, &v, 1, &w, "trust_anchor_id") < 0)
+			return -1;
+		for (size_t i = w.off; i < w.len && !bad; i++) {
+			arc = (arc << 7) | (w.p[i] & 0x7f);
+			if (arc > 0xffffffffUL)
+				bad = 1;
+			else if ((w.p[i] & 0x80) == 0) {
+				appendf(oid, sizeof oid, "%s%lu", oid[0] ? "." : "", arc);
+				arc = 0;
+			}
+		}
+		if (bad || cursor_left(&w) == 0 || (w.p[w.len - 1] & 0x80) != 0)
+			field_hex(d, depth, "trust_anchor_id", &w, 16);
+		else
+			event_field(d->ev, depth, "trust_anchor_id", w.off, cursor_left(&w), "%s", oid);
+		n++;
+	}
+	snprintf(detail, dn, "%d trust anchor identifier%s", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* encrypted_client_hello in a ClientHello: an outer ECH (the HPKE suite,
+ * the configuration id, the sender's key and the encrypted inner hello),
+ * or the inner marker. */
+static int dec_ech(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	size_t off = b->off;
+	uint8_t type;
+	uint8_t config;
+	uint16_t kdf;
+	uint16_t aead;
+	char k[64];
+	char a[64];
+
+	if (get_u8(d, b, &type, "ECHClientHello type") < 0)
+		return -1;
+	event_field(d->ev, depth, "type", off, 1, "%s (%u)",
+		    type == 0 ? "outer" : type == 1 ? "inner" : "unassigned", type);
+	if (type != 0) {
+		snprintf(detail, dn, "%s", type == 1 ? "inner" : "unassigned type");
+		return cursor_skip(b, cursor_left(b));
+	}
+	off = b->off;
+	if (get_u16(d, b, &kdf, "kdf_id") < 0 || get_u16(d, b, &aead, "aead_id") < 0)
+		return -1;
+	event_field(d->ev, depth, "kdf_id", off, 2, "%s", iana_format(IANA_HPKE_KDF, kdf, k, sizeof k));
+	event_field(d->ev, depth, "aead_id", off + 2, 2, "%s",
+		    iana_format(IANA_HPKE_AEAD, aead, a, sizeof a));
+	off = b->off;
+	if (get_u8(d, b, &config, "config_id") < 0)
+		return -1;
+	event_field(d->ev, depth, "config_id", off, 1, "%u", config);
+	if (get_vec(d, b, 2, &v, "enc") < 0)
+		return -1;
+	field_hex(d, depth, "enc", &v, 0);
+	if (get_vec(d, b, 2, &v, "payload") < 0)
+		return -1;
+	event_field(d->ev, depth, "payload", v.off, cursor_left(&v), "%zu bytes of ciphertext",
+		    cursor_left(&v));
+	snprintf(detail, dn, "outer, %s, %s, %zu-byte payload", iana_name(IANA_HPKE_KDF, kdf) != NULL
+		 ? iana_name(IANA_HPKE_KDF, kdf) : "unassigned KDF", iana_name(IANA_HPKE_AEAD, aead) != NULL
+		 ? iana_name(IANA_HPKE_AEAD, aead) : "unassigned AEAD", cursor_left(&v));
 	return 0;
 }
 
@@ -532,15 +797,11 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 				 detail, dn);
 		return n < 0 ? -1 : 0;
 	case 16: /* ALPN */
-		if (get_vec(d, b, 2, &v, "protocol_name_list") < 0)
+		if (dec_protocol_list(d, b, depth, "protocol", detail, dn) < 0)
 			return -1;
-		while (cursor_left(&v) > 0) {
-			if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
-				return -1;
-			event_field(d->ev, depth, "protocol", w.off, cursor_left(&w), "%.*s",
-				    (int)cursor_left(&w), (const char *)w.p + w.off);
-			appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
-				(const char *)w.p + w.off);
+		if (hs != HS_CLIENT_HELLO) {
+			d->alpn_seen = 1;
+			snprintf(d->alpn, sizeof d->alpn, "%s", detail);
 		}
 		return 0;
 	case 22: /* encrypt_then_mac */
@@ -578,8 +839,12 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 				 tlsdecode_group_name(x) ? tlsdecode_group_name(x) : "unassigned");
 			return 0;
 		}
-		if (hello_server)
-			return dec_key_share_entry(d, b, depth, detail, dn);
+		if (hello_server) {
+			if (dec_key_share_entry(d, b, depth, detail, dn) < 0)
+				return -1;
+			note_share_choice(d, depth, d->sum->group);
+			return 0;
+		}
 		if (get_vec(d, b, 2, &v, "client_shares") < 0)
 			return -1;
 		while (cursor_left(&v) > 0)
@@ -631,7 +896,42 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			event_field(d->ev, depth, "max_early_data_size", off, 4, "%u", u);
 		}
 		return 0;
+	case 5: /* status_request */
+		if (hs != HS_CLIENT_HELLO || cursor_left(b) == 0)
+			goto raw;
+		return dec_status_request(d, b, depth, detail, dn);
+	case 18: /* signed_certificate_timestamp */
+		if (hs != HS_CLIENT_HELLO || cursor_left(b) > 0)
+			goto raw;
+		snprintf(detail, dn, "empty: the client asks for Certificate Transparency proofs");
+		event_field(d->ev, depth, "about", 0, 0,
+			    "Certificate Transparency (RFC 6962): the client asks for SCTs, "
+			    "signed promises from public logs that the certificate was "
+			    "published, so that a certificate a CA issued by mistake or under "
+			    "attack cannot stay hidden.  Chrome and Safari require them for "
+			    "publicly trusted certificates; a private CA like httpsviz's demo CA "
+			    "has none to send.");
+		return 0;
+	case 27: /* compress_certificate */
+		if (hs != HS_CLIENT_HELLO && hs != HS_CERTIFICATE_REQUEST)
+			goto raw;
+		n = dec_u16_list(d, b, 1, depth, "algorithm", cert_comp_name, detail, dn);
+		return n < 0 ? -1 : 0;
+	case 17513: /* application_settings (ALPS), old code point */
+	case 17613: /* application_settings (ALPS) */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_protocol_list(d, b, depth, "supported_protocol", detail, dn);
+	case 51764: /* trust_anchors (draft-ietf-tls-trust-anchor-ids) */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_trust_anchors(d, b, depth, detail, dn);
+	case 65037: /* encrypted_client_hello */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_ech(d, b, depth, detail, dn);
 	default: /* the parent keeps "name (0x1234)" as its value */
+raw:
 		if (cursor_left(b) > 0)
 			field_hex(d, depth, "extension_data", b, 32);
 		return cursor_skip(b, cursor_left(b));
@@ -676,11 +976,19 @@ static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
 		event_field(d->ev, depth + 2, "length", start + 2, 2, "%zu", cursor_left(&body));
 		if (dec_ext_body(d, &body, type, hs, depth + 2, detail, sizeof detail) < 0)
 			return -1;
+		if (hs == HS_CLIENT_HELLO && iana_lookup(IANA_EXTENSION, type).note != NULL &&
+		    !is_grease(type) && type != 5 && type != 18)
+			event_field(d->ev, depth + 2, "about", 0, 0, "%s",
+				    iana_lookup(IANA_EXTENSION, type).note);
 		if (expect_end(d, &body, name != NULL ? name : "extension") < 0)
 			return -1;
 		if (detail[0] != 0)
 			set_value(d->ev, eidx, "%s", detail);
 	}
+	/* ALPN is answered in the ServerHello (TLS 1.2) or the
+	 * EncryptedExtensions (TLS 1.3) */
+	if (hs == HS_ENCRYPTED_EXTENSIONS || (hs == HS_SERVER_HELLO && !d->sum->hrr && d->sum->version != 0x0304))
+		note_alpn_answer(d, depth);
 	return 0;
 }
 

@@ -34,6 +34,13 @@ struct tlsdecode_ctx {
 	int tls13;     /* the connection negotiated TLS 1.3 */
 	int kex_ecdhe; /* TLS 1.2 key exchange is ECDHE (else RSA; a
 			  ServerKeyExchange without it is read as DHE) */
+	/* The ClientHello a ServerHello or EncryptedExtensions answers
+	 * (handshake header included), or NULL: with it the decoder says
+	 * which of the client's key shares and ALPN protocols the server
+	 * took. */
+	const uint8_t *client_hello;
+	size_t client_hello_len;
+	int server_local; /* the server runs in this process, on this OpenSSL */
 };
 
 /* Decode one handshake message exactly as OpenSSL's msg callback reports it
@@ -50,6 +57,10 @@ int tlsdecode_alert(struct event *ev);
  * exactly 5 bytes is taken as a record header alone (OpenSSL's
  * SSL3_RT_HEADER).  0 or -1. */
 int tlsdecode_record(struct event *ev, int tls13);
+
+/* Whether this process's OpenSSL can use the named TLS group (e.g.
+ * "X25519MLKEM768") in a handshake. */
+int tlsdecode_openssl_has_group(const char *name);
 
 /* The event name for a handshake type (EV_TLS_HANDSHAKE_UNKNOWN if none). */
 enum evname tlsdecode_handshake_event(uint8_t hs_type);
