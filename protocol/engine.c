@@ -600,12 +600,13 @@ static int make_client_ctx(struct engine *e, char *err, size_t errlen)
 	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, on_verify_depth);
 	SSL_CTX_set_cert_verify_callback(e->cctx, on_cert_verify, e);
 	if (e->embedded) {
+		/* the demo root, CRL checking, and OpenSSL's security level 2
+		 * (112-bit keys) whatever the distribution's default */
 		store = SSL_CTX_get_cert_store(e->cctx);
-		if (!X509_STORE_add_cert(store, e->pki.ca_cert))
+		if (pki_client_store(&e->pki, store, e->cfg.trust_attacker) != 0)
 			goto ssl_fail;
-		if (e->cfg.trust_attacker && e->pki.attacker_ca_cert != NULL &&
-		    !X509_STORE_add_cert(store, e->pki.attacker_ca_cert))
-			goto ssl_fail;
+		if (SSL_CTX_get_security_level(e->cctx) < 2)
+			SSL_CTX_set_security_level(e->cctx, 2);
 	} else if (e->cfg.cafile != NULL) {
 		if (!SSL_CTX_load_verify_locations(e->cctx, e->cfg.cafile, NULL)) {
 			snprintf(err, errlen, "cannot load CA file %s", e->cfg.cafile);
@@ -622,13 +623,27 @@ ssl_fail:
 
 /* A server context presenting cert/key, with the same hooks and ciphers
  * whichever server half uses it (the embedded server or the interceptor). */
-static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, size_t errlen)
+static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, char *err,
+			        size_t errlen)
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	int legacy = e->cfg.host == NULL && e->cfg.scenario == SCEN_LEGACY_ONLY && !e->serve;
 
 	if (ctx == NULL || !set_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
+	/* legacy-only: an old server, TLS 1.0 and 1.1 only (OpenSSL 3 allows
+	 * them at security level 0 alone: their PRF and signatures use
+	 * MD5 and SHA-1); weak-key: level 1 lets it load an RSA-1024 key */
+	if (legacy) {
+		SSL_CTX_set_security_level(ctx, 0);
+		if (!SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION) ||
+		    !SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION))
+			goto ssl_fail;
+		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-SHA" : "AES128-SHA";
+	} else if (EVP_PKEY_get_bits(key) < 2048) {
+		SSL_CTX_set_security_level(ctx, 1);
+	}
 	hook_ctx(ctx);
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	if (e->cfg.classic)
@@ -640,7 +655,8 @@ static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, EVP_PKEY *key, cha
 		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:DEFAULT"
 						 : "AES128-GCM-SHA256:DEFAULT";
 	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
-	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
+	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx) ||
+	    (chain != NULL && !SSL_CTX_set1_chain(ctx, chain)))
 		goto ssl_fail;
 	return ctx;
 ssl_fail:
@@ -766,11 +782,11 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 	if (e->embedded) {
 		if (listen_loopback(&e->lfd, &e->port, err, errlen) < 0)
 			goto fail;
-		e->sctx = make_server_ctx(e, e->pki.server_cert, e->pki.server_key, err, errlen);
+		e->sctx = make_server_ctx(e, e->pki.server_cert, e->pki.server_chain, e->pki.server_key, err, errlen);
 		if (e->sctx == NULL)
 			goto fail;
 		if (mitm) {
-			e->mi_ctx = make_server_ctx(e, e->pki.mitm_cert, e->pki.mitm_key, err, errlen);
+			e->mi_ctx = make_server_ctx(e, e->pki.mitm_cert, NULL, e->pki.mitm_key, err, errlen);
 			e->mo_ctx = make_mitm_client_ctx(e);
 			if (e->mi_ctx == NULL || e->mo_ctx == NULL ||
 			    listen_loopback(&e->mlfd, &e->mport, err, errlen) < 0 ||
@@ -823,7 +839,7 @@ struct engine *engine_new_served(const struct engine_config *cfg, int fd, const 
 	e->serve = 1;
 	e->shared_pki = pki;
 	snprintf(e->host, sizeof e->host, "localhost");
-	e->sctx = make_server_ctx(e, pki->server_cert, pki->server_key, err, errlen);
+	e->sctx = make_server_ctx(e, pki->server_cert, pki->server_chain, pki->server_key, err, errlen);
 	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0 ||
 	    open_keylog(e, err, errlen) < 0) {
 		engine_free(e);
