@@ -30,6 +30,7 @@
 
 #include "protocol/capture.h"
 #include "protocol/certcheck.h"
+#include "protocol/iana.h"
 #include "protocol/http.h"
 #include "protocol/kexview.h"
 #include "protocol/pki.h"
@@ -547,6 +548,8 @@ static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
 		.openssl_result = err,
 		.openssl_error_depth = X509_STORE_CTX_get_error_depth(xs),
 		.insecure = e->cfg.insecure,
+		.auth_level = X509_VERIFY_PARAM_get_auth_level(X509_STORE_CTX_get0_param(xs)),
+		.verify_flags = X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(xs)),
 		.actor = ACTOR_CLIENT,
 	};
 	long v;
@@ -1371,11 +1374,18 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		return -1;
 	case SSL_R_UNSUPPORTED_PROTOCOL:
 	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE: {
+		/* what this side's SSL really allows (0: no limit) */
+		long lo = SSL_get_min_proto_version(sd->ssl);
+		long hi = SSL_get_max_proto_version(sd->ssl);
+		const char *los = iana_name(IANA_VERSION, (unsigned)(lo != 0 ? lo : TLS1_VERSION));
+		const char *his = iana_name(IANA_VERSION, (unsigned)(hi != 0 ? hi : TLS1_3_VERSION));
+
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
-		     "%s: no TLS version in common (this side allows %s) (%s)", who,
-		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
+		     "%s: no TLS version in common (this side allows %s%s%s) (%s)", who, los != NULL ? los : "?",
+		     lo == hi ? "" : " to ", lo == hi ? "" : his != NULL ? his : "?", text);
 		return -1;
+	}
 	case SSL_R_NO_SHARED_CIPHER:
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
