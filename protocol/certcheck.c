@@ -1295,9 +1295,12 @@ static void emit_revocation(struct run *r, const struct chain *c)
 	if (crl != NULL) {
 		fmt_time(X509_CRL_get0_lastUpdate(crl), tu, sizeof tu);
 		fmt_time(X509_CRL_get0_nextUpdate(crl), nu, sizeof nu);
+		int nrev = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
+
+		if (nrev < 0) /* no revokedCertificates at all */
+			nrev = 0;
 		field(r, ev, 0, "crl", 0, 0, "issued by %s, %d revoked certificate%s, this update %s, "
-		      "next update %s", iss, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)),
-		      sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) == 1 ? "" : "s", tu, nu);
+		      "next update %s", iss, nrev, nrev == 1 ? "" : "s", tu, nu);
 	}
 	if (rev != NULL) {
 		ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
