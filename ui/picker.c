@@ -53,14 +53,12 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 	     "No lesson: reveal each message, go back, inspect every field and byte.");
 	if (p->sel < 0)
 		p->sel = (int)(p->n - 1);
-	push(p, PICK_HEADING, "Certificate scenarios (restart the exchange with one)", "", "");
+	push(p, PICK_HEADING, "Scenarios: what goes wrong on the real web (restart the exchange with one)",
+	     "", "");
 	for (int s = 0; s < SCEN__COUNT; s++) {
 		struct pick_item *it = push(p, PICK_SCENARIO, scenario_str((enum scenario)s),
 					    scenario_describe((enum scenario)s),
-					    s == SCEN_GOOD ? "What should happen: the client accepts "
-							     "the certificate."
-							   : "Watch the client's checks: which one "
-							     "fails, and which alert it sends.");
+					    scenario_teach((enum scenario)s));
 
 		it->scenario = (enum scenario)s;
 	}
@@ -182,7 +180,7 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_fill(g, 0, 0, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
 	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real step at a time", CLS_TITLE,
 		  GA_BOLD | GA_REVERSE);
-	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a certificate scenario.",
+	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a scenario.",
 		  CLS_DEFAULT, 0);
 	/* keep the selection in view, with its heading when it fits */
 	if (p->sel - 1 < p->scroll)

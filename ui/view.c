@@ -26,7 +26,7 @@ static const char *const help_lines[] = {
 	"x                 show or hide the hex dump",
 	"r                 restart with a fresh exchange",
 	"m                 menu: lessons, free exploration and the",
-	"                  certificate scenarios (good, expired, mitm...)",
+	"                  scenarios (good, expired, revoked, mitm...)",
 	"1-9  Enter  s     lesson: answer a question (Enter sends",
 	"                  several picks), s skips it; after the",
 	"                  lesson's end, e goes on exploring;",
