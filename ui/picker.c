@@ -53,8 +53,7 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 	     "No lesson: reveal each message, go back, inspect every field and byte.");
 	if (p->sel < 0)
 		p->sel = (int)(p->n - 1);
-	push(p, PICK_HEADING, "Scenarios: what goes wrong on the real web (restart the exchange with one)",
-	     "", "");
+	push(p, PICK_HEADING, "Scenarios: what goes wrong on the real web", "", "");
 	for (int s = 0; s < SCEN__COUNT; s++) {
 		struct pick_item *it = push(p, PICK_SCENARIO, scenario_str((enum scenario)s),
 					    scenario_describe((enum scenario)s),
