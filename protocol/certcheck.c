@@ -1,6 +1,7 @@
 /* The client's certificate checks, each made explicitly with X509 calls and
  * appended as its own event.  OpenSSL's result stays the verdict. */
 #include "protocol/certcheck.h"
+#include "protocol/iana.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@
 #define MAX_CHAIN 10
 
 /* SSL_AD_* numbers (RFC 5246 §7.2, RFC 8446 §6), kept here so protocol
- * code that only validates certificates need not include ssl.h. */
+ * code that only validates certificates need not include ssl.h; their
+ * names come from the alerts registry. */
 enum {
 	AD_HANDSHAKE_FAILURE = 40,
 	AD_BAD_CERTIFICATE = 42,
@@ -29,22 +31,6 @@ enum {
 	AD_UNKNOWN_CA = 48,
 	AD_DECRYPT_ERROR = 51,
 	AD_INTERNAL_ERROR = 80,
-};
-
-/* Alert names as RFC 8446 §6 spells them. */
-static const struct {
-	int code;
-	const char *name;
-} alert_names[] = {
-	{AD_HANDSHAKE_FAILURE, "handshake_failure"},
-	{AD_BAD_CERTIFICATE, "bad_certificate"},
-	{AD_UNSUPPORTED_CERTIFICATE, "unsupported_certificate"},
-	{AD_CERTIFICATE_REVOKED, "certificate_revoked"},
-	{AD_CERTIFICATE_EXPIRED, "certificate_expired"},
-	{AD_CERTIFICATE_UNKNOWN, "certificate_unknown"},
-	{AD_UNKNOWN_CA, "unknown_ca"},
-	{AD_DECRYPT_ERROR, "decrypt_error"},
-	{AD_INTERNAL_ERROR, "internal_error"},
 };
 
 /* One verify error: its symbol, the alert OpenSSL's client sends for it
@@ -325,10 +311,9 @@ const char *certcheck_alert(long x509_err, int *alert_code)
 
 	if (alert_code != NULL)
 		*alert_code = e->alert;
-	for (size_t i = 0; i < sizeof alert_names / sizeof alert_names[0]; i++)
-		if (alert_names[i].code == e->alert)
-			return alert_names[i].name;
-	return "none";
+	/* the name from the TLS Alerts registry (protocol/iana.c) */
+	return e->alert != 0 && iana_name(IANA_ALERT, (unsigned)e->alert) != NULL
+	       ? iana_name(IANA_ALERT, (unsigned)e->alert) : "none";
 }
 
 /* Add a formatted field, remembering a failure to allocate. */
