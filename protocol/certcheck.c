@@ -705,7 +705,7 @@ static void chain_free(struct chain *c)
 	c->n = 0;
 }
 
-/* "localhost <- httpsviz demo CA" for a chain or a stack. */
+/* "localhost <- httpsviz demo issuing CA <- ..." for a chain or a stack. */
 static void chain_text(X509 *const *certs, int n, char *buf, size_t len)
 {
 	size_t used = 0;

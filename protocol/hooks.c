@@ -326,8 +326,8 @@ int hooks_cert_verify(X509_STORE_CTX *xs, void *arg)
 		.trust = X509_STORE_CTX_get0_store(xs),
 		.trust_name = e->cfg.cafile ? e->cfg.cafile
 			      : e->embedded ? (e->cfg.trust_attacker
-						       ? "the demo CA plus a rogue CA, the attacker's, installed on this client"
-						       : "the demo CA minted in memory at start-up")
+						       ? "the demo root CA plus a rogue CA, the attacker's, installed on this client"
+						       : "the demo root CA minted in memory at start-up")
 					    : "the system trust store",
 		.host = e->host,
 		.openssl_result = err,

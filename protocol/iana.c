@@ -45,7 +45,7 @@ static const char N_X25519MLKEM768[] =
 	"to the key schedule, so the keys stay secret as long as either part holds: "
 	"ML-KEM against a future quantum computer (traffic recorded today could be "
 	"decrypted then: \"harvest now, decrypt later\"), X25519, studied for decades, "
-	"in case the young ML-KEM has a flaw.  Chrome, Firefox and Safari offer it "
+	"in case the young ML-KEM has a flaw.  Current Chrome, Edge and Firefox offer it "
 	"first; OpenSSL implements it from 3.5.";
 
 static const char N_KYBER_DRAFT[] =

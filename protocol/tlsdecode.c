@@ -181,7 +181,7 @@ struct dec {
 	size_t present;       /* ... and what was actually there */
 	int grease_said;      /* GREASE is explained once per message */
 	int alpn_seen;        /* the server's answer carried ALPN ... */
-	char alpn[64];        /* ... picking this protocol */
+	char alpn[160];       /* ... picking this protocol (as long as a detail) */
 };
 
 /* Record the first error as a field and return -1; later errors (from the
