@@ -250,7 +250,7 @@ static X509_CRL *make_crl(X509 *issuer, EVP_PKEY *key, X509 *revoked_cert)
 		reason = ASN1_ENUMERATED_new();
 		if (rev == NULL || reason == NULL ||
 		    X509_REVOKED_set_serialNumber(rev, X509_get_serialNumber(revoked_cert)) != 1 ||
-		    X509_gmtime_adj(t, -8 * DAY + 30 * 60) == NULL ||
+		    X509_gmtime_adj(t, -30 * 60) == NULL || /* half an hour ago, after issuance */
 		    X509_REVOKED_set_revocationDate(rev, t) != 1 ||
 		    ASN1_ENUMERATED_set(reason, CRL_REASON_KEY_COMPROMISE) != 1 ||
 		    X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, reason, 0, 0) != 1 ||

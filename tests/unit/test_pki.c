@@ -319,6 +319,9 @@ static void test_revoked(void **state)
 	assert_int_equal(ASN1_INTEGER_cmp(X509_REVOKED_get0_serialNumber(rev),
 					  X509_get0_serialNumber(pki.server_cert)), 0);
 	assert_true(X509_cmp_current_time(X509_REVOKED_get0_revocationDate(rev)) < 0);
+	/* revoked after it was issued */
+	assert_true(ASN1_TIME_compare(X509_REVOKED_get0_revocationDate(rev),
+				      X509_get0_notBefore(pki.server_cert)) > 0);
 	assert_int_equal(X509_CRL_verify(pki.crl, pki.issuing_key), 1);
 	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL), X509_V_ERR_CERT_REVOKED);
 	pki_free(&pki);
