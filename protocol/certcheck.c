@@ -757,9 +757,9 @@ static void emit_chain(struct run *r, const struct chain *c)
 	else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 		 c->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
 		ev = add(r, EV_CERT_CHAIN, NULL, 0,
-			 "chain: %s (self-signed, not in the trust store) FAILED%s", text, who_suffix(reach));
+			 "chain: %s (self-signed, not in the trust store)%s", text, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found) FAILED%s",
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found)%s",
 			 text, iss, who_suffix(reach));
 	if (ev == NULL)
 		return;
@@ -880,12 +880,12 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	ok = pkey != NULL && X509_verify(x, pkey) == 1;
 	if (self)
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by itself (%s, %s key) %s%s", nm, algname, kd,
-			 ok ? "ok" : "FAILED", who_suffix(reach));
+			 "signature: %s signed by itself (%s, %s key)%s%s", nm, algname, kd,
+			 ok ? " ok" : "", who_suffix(reach));
 	else
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by %s (%s, %s key) %s%s", nm, iss, algname, kd,
-			 ok ? "ok" : "FAILED", who_suffix(reach));
+			 "signature: %s signed by %s (%s, %s key)%s%s", nm, iss, algname, kd,
+			 ok ? " ok" : "", who_suffix(reach));
 	if (ev == NULL)
 		goto out;
 	snprintf(detail, sizeof detail,
@@ -1002,13 +1002,13 @@ static void emit_validity(struct run *r, const struct chain *c)
 		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s valid until %s ok%s", nm, ta,
 			 who_suffix(reach));
 	else if (err == X509_V_ERR_CERT_HAS_EXPIRED)
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s FAILED%s",
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s%s",
 			 nm, ta, who_suffix(reach));
 	else if (err == X509_V_ERR_CERT_NOT_YET_VALID)
 		ev = add(r, EV_CERT_VALIDITY, der, der_len,
-			 "validity: %s not valid before %s FAILED%s", nm, tb, who_suffix(reach));
+			 "validity: %s not valid before %s%s", nm, tb, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date FAILED%s",
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date%s",
 			 nm, who_suffix(reach));
 	if (ev == NULL)
 		goto out;
@@ -1125,11 +1125,11 @@ static void emit_key(struct run *r, const struct chain *c)
 	      stage_of(in->openssl_result) == stage_of(err);
 	if (err == X509_V_ERR_EE_KEY_TOO_SMALL)
 		ev = add(r, EV_CERT_KEY, NULL, 0,
-			 "key size: %s holds %s (%d-bit security), security level %d asks for %d FAILED",
+			 "key size: %s holds %s (%d-bit security), security level %d asks for %d",
 			 nm, kd, bits, level, min);
 	else if (err != X509_V_OK) {
 		subj(c->l[bad].cert, nm, sizeof nm);
-		ev = add(r, EV_CERT_KEY, NULL, 0, "key size: %s in the chain is below security level %d FAILED%s",
+		ev = add(r, EV_CERT_KEY, NULL, 0, "key size: %s in the chain is below security level %d%s",
 			 err == X509_V_ERR_CA_MD_TOO_WEAK ? "a signature hash" : "a CA key", level,
 			 who_suffix(reach));
 	} else
@@ -1265,10 +1265,10 @@ static void emit_revocation(struct run *r, const struct chain *c)
 		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s not on the CRL of %s ok%s", nm, iss,
 			 who_suffix(reach));
 	else if (err == X509_V_ERR_CERT_REVOKED)
-		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s is on the CRL of %s FAILED%s", nm, iss,
+		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s is on the CRL of %s%s", nm, iss,
 			 who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s FAILED%s",
+		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s%s",
 			 err == X509_V_ERR_UNABLE_TO_GET_CRL ? "no CRL of the issuer at hand"
 			 : "the issuer's CRL is not usable", who_suffix(reach));
 	if (ev == NULL)
@@ -1415,7 +1415,7 @@ static void emit_hostname(struct run *r, X509 *leaf)
 		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s matches %s%s ok%s", host,
 			 ip != NULL ? "IP:" : "DNS:", peername != NULL ? peername : host, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s] FAILED%s",
+		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s]%s",
 			 host, sans[0] ? sans : "no subjectAltName", who_suffix(reach));
 	if (ev == NULL)
 		goto out;
@@ -1475,11 +1475,11 @@ static void emit_verdict(struct run *r, int app_failures)
 			 "verdict: ok, OpenSSL accepts the certificate; the handshake goes on");
 	else if (in->insecure)
 		ev = add(r, EV_CERT_VERDICT, NULL, 0,
-			 "verdict: FAILED (%ld %s), the client continues anyway (--insecure)",
+			 "verdict: rejected (%ld %s), the client continues anyway (--insecure)",
 			 res, text);
 	else
 		ev = add(r, EV_CERT_VERDICT, NULL, 0,
-			 "verdict: FAILED (%ld %s), the client aborts with alert %s", res, text, alert);
+			 "verdict: rejected (%ld %s), the client aborts with alert %s", res, text, alert);
 	if (ev == NULL)
 		return;
 	if (res == X509_V_OK) {
