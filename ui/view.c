@@ -378,9 +378,9 @@ static void draw_legend(struct grid *g, int y, int mono)
 	if (mono) {
 		grid_text(g, 0, y, g->w,
 			  g->ascii ? "marks: |-[ ] a side's own step  ( ) kernel  { } interceptor  ok / FAIL  "
-				     "[encrypted]"
+				     "(ok) httpsviz alone  [encrypted]"
 				   : "marks: \u251c\u2500[ ] a side's own step  ( ) kernel  { } interceptor  "
-				     "\u2713 ok  \u2717 failed  [encrypted]",
+				     "\u2713 ok  \u2717 failed  (\u2713) httpsviz alone  [encrypted]",
 			  CLS_DIM, 0);
 		return;
 	}
