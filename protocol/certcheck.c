@@ -732,6 +732,8 @@ static void emit_chain(struct run *r, const struct chain *c)
 	int reach = reached(r, STAGE_CHAIN);
 	int rep = reported_here(r, STAGE_CHAIN);
 	int nsent = sk_X509_num(in->untrusted);
+	long ext_err = X509_V_OK;
+	int ext_bad = 0;
 	int forgot = c->err != X509_V_OK && c->n == 1 && nsent <= 1 && X509_self_signed(c->l[0].cert, 0) != 1;
 
 	for (int i = 0; i < c->n; i++)
@@ -752,7 +754,30 @@ static void emit_chain(struct run *r, const struct chain *c)
 		snprintf(detail, sizeof detail,
 			 "The issuer \"%s\" is neither in the client's trust store (%s) nor "
 			 "among the certificates the peer sent.", iss, store);
-	if (c->err == X509_V_OK)
+	/* then, as OpenSSL's check_extensions: every issuer may act as a CA
+	 * (basicConstraints CA:TRUE, keyUsage keyCertSign), and the server's
+	 * certificate is meant for a TLS server (extendedKeyUsage serverAuth) */
+	for (int i = 1; c->err == X509_V_OK && ext_err == X509_V_OK && i < c->n; i++)
+		if (X509_check_ca(c->l[i].cert) == 0) {
+			ext_err = X509_V_ERR_INVALID_CA;
+			ext_bad = i;
+		}
+	if (c->err == X509_V_OK && ext_err == X509_V_OK &&
+	    X509_check_purpose(c->l[0].cert, X509_PURPOSE_SSL_SERVER, 0) != 1)
+		ext_err = X509_V_ERR_INVALID_PURPOSE;
+	if (ext_err != X509_V_OK) {
+		reach = reached(r, STAGE_EXTENSIONS);
+		rep = reported_here(r, STAGE_EXTENSIONS);
+		subj(c->l[ext_bad].cert, nm, sizeof nm);
+		snprintf(detail, sizeof detail, ext_err == X509_V_ERR_INVALID_CA
+			 ? "\"%s\" signed a certificate but is not a CA." :
+			 "\"%s\" is not a certificate for a TLS server.", nm);
+	}
+	if (c->err == X509_V_OK && ext_err != X509_V_OK)
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root), but %s%s", text,
+			 ext_err == X509_V_ERR_INVALID_CA ? "an issuer is not a CA"
+			 : "the certificate is not for a TLS server", who_suffix(reach));
+	else if (c->err == X509_V_OK)
 		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root) ok%s", text, who_suffix(reach));
 	else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 		 c->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
@@ -763,10 +788,18 @@ static void emit_chain(struct run *r, const struct chain *c)
 			 text, iss, who_suffix(reach));
 	if (ev == NULL)
 		return;
-	if (c->err == X509_V_OK)
+	if (c->err == X509_V_OK && ext_err == X509_V_OK)
 		set_pass(r, ev, reach);
 	else
-		set_fail(r, ev, rep ? in->openssl_result : c->err, detail, rep, reach);
+		set_fail(r, ev, rep ? in->openssl_result : c->err != X509_V_OK ? c->err : ext_err, detail,
+			 rep, reach);
+	if (c->err == X509_V_OK)
+		field(r, ev, 0, "extensions", 0, 0, "%s",
+		      ext_err == X509_V_OK
+		      ? "every issuer is a CA (basicConstraints CA:TRUE, keyUsage keyCertSign) and the "
+			"server's certificate is for a TLS server (extendedKeyUsage serverAuth)"
+		      : ext_err == X509_V_ERR_INVALID_CA ? "an issuer lacks CA:TRUE or keyCertSign"
+		      : "the server's certificate lacks serverAuth in its extendedKeyUsage");
 	field(r, ev, 0, "sent_by_server", 0, 0, "%d certificate%s: its own%s", nsent > 0 ? nsent : 1,
 	      nsent == 1 || nsent == 0 ? "" : "s", nsent > 1 ? " and the issuing CA's" : " only");
 	if (forgot)

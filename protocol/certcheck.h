@@ -8,7 +8,9 @@
  *   cert.key         the server's key against the security level (OpenSSL
  *                    checks it before anything else), and the CA keys and
  *                    signature hashes of the chain (checked after building it)
- *   cert.chain       which certificates, up to which trusted root, which store
+ *   cert.chain       which certificates, up to which trusted root, which store;
+ *                    then the extensions (issuers are CAs, the server's
+ *                    certificate is for serverAuth), as OpenSSL checks next
  *   cert.hostname    the requested name or IP against the subjectAltName
  *                    entries (the subject CN only where RFC 6125 allows it)
  *   cert.revocation  the server certificate against its issuer's CRL, when

@@ -269,6 +269,7 @@ static void test_good(void **state)
 	assert_non_null(strstr(fval(ev, "[1]"), "sent by the peer"));
 	assert_non_null(strstr(fval(ev, "[2]"), "from the trust store, trusted root"));
 	assert_string_equal(fval(ev, "trusted_root"), "httpsviz demo root CA");
+	assert_non_null(strstr(fval(ev, "extensions"), "every issuer is a CA"));
 	assert_string_equal(fval(ev, "openssl_chain"),
 			    "localhost <- httpsviz demo issuing CA <- httpsviz demo root CA");
 	/* hostname */
@@ -686,6 +687,69 @@ static void test_first_failure_order(void **state)
 	fx_free(&fx);
 }
 
+/* A certificate from the demo issuing CA for localhost but made for TLS
+ * clients only (extendedKeyUsage clientAuth). */
+static X509 *client_only_cert(const struct pki *pki, EVP_PKEY **key)
+{
+	X509 *x = X509_new();
+	X509_NAME *nm = X509_NAME_new();
+	X509V3_CTX v3;
+	static const char *const exts[][2] = {
+		{"basicConstraints", "CA:FALSE"},
+		{"extendedKeyUsage", "clientAuth"},
+		{"subjectAltName", "DNS:localhost"},
+	};
+
+	*key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	assert_non_null(*key);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 9), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+	assert_int_equal(X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_UTF8, (const unsigned char *)"localhost",
+						    -1, -1, 0), 1);
+	assert_int_equal(X509_set_subject_name(x, nm), 1);
+	assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(pki->issuing_cert)), 1);
+	assert_int_equal(X509_set_pubkey(x, *key), 1);
+	X509V3_set_ctx(&v3, pki->issuing_cert, x, NULL, NULL, 0);
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		X509_EXTENSION *ext = X509V3_EXT_conf(NULL, &v3, exts[i][0], exts[i][1]);
+
+		assert_non_null(ext);
+		assert_int_equal(X509_add_ext(x, ext, -1), 1);
+		X509_EXTENSION_free(ext);
+	}
+	assert_true(X509_sign(x, pki->issuing_key, EVP_sha256()) > 0);
+	X509_NAME_free(nm);
+	return x;
+}
+
+/* The chain builds, but the certificate is not for a TLS server: OpenSSL's
+ * extensions check fails (26, unsupported_certificate) right after the
+ * chain; what follows is httpsviz's alone. */
+static void test_wrong_purpose(void **state)
+{
+	struct fixture fx;
+	EVP_PKEY *key = NULL;
+	X509 *x;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	x = client_only_cert(&fx.pki, &key);
+	assert_int_equal(check(&fx.log, x, fx.pki.server_chain, fx.demo, "localhost", 0),
+			 X509_V_ERR_INVALID_PURPOSE);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
+	assert_check(ev, X509_V_ERR_INVALID_PURPOSE);
+	assert_non_null(strstr(ev->summary, "but the certificate is not for a TLS server"));
+	assert_non_null(strstr(fval(ev, "extensions"), "lacks serverAuth"));
+	assert_app_only(ev_of(&fx.log, EV_CERT_HOSTNAME), RESULT_PASS);
+	assert_verdict(&fx.log, X509_V_ERR_INVALID_PURPOSE, "unsupported_certificate");
+	X509_free(x);
+	EVP_PKEY_free(key);
+	fx_free(&fx);
+}
+
 /* A self-signed certificate with a hostile CN and SAN (escape sequences). */
 static X509 *hostile_cert(EVP_PKEY **key)
 {
@@ -839,6 +903,7 @@ int main(void)
 		cmocka_unit_test(test_weak_key),
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_corrupted_signature),
+		cmocka_unit_test(test_wrong_purpose),
 		cmocka_unit_test(test_first_failure_order),
 		cmocka_unit_test(test_hostile_names_are_inert),
 		cmocka_unit_test(test_no_host_and_null_leaf),
