@@ -373,12 +373,13 @@ static void test_legacy_only(void **state)
 			assert_true(sh >= 0);
 			assert_string_equal(value(r.log.ev[sh], "legacy_version"), "TLS 1.1 (0x0302)");
 			assert_int_equal(alert->actor, ACTOR_CLIENT);
-			assert_non_null(strstr(engine_error(r.e), "client: no TLS version in common (this side allows TLS 1.2)"));
+			assert_non_null(strstr(engine_error(r.e), "client: no TLS version in common"));
+			assert_non_null(strstr(engine_error(r.e), "(this side allows TLS 1.2)"));
 		} else {
 			assert_true(sh < 0);
 			assert_int_equal(alert->actor, ACTOR_SERVER);
-			assert_non_null(strstr(engine_error(r.e),
-					       "server: no TLS version in common (this side allows TLS 1.0 to TLS 1.1)"));
+			assert_non_null(strstr(engine_error(r.e), "server: no TLS version in common"));
+			assert_non_null(strstr(engine_error(r.e), "(this side allows TLS 1.0 to TLS 1.1)"));
 		}
 		/* no certificate was ever verified */
 		assert_int_equal(engine_verify_result(r.e), -1);
