@@ -465,26 +465,12 @@ static void view_rsa_decrypt(struct kv *k)
 	set_verified(ev, ok);
 }
 
-/* The name of a TLS SignatureScheme, for the texts. */
+/* The name of a TLS SignatureScheme, for the texts (the registry's). */
 static const char *sigalg_name(uint16_t id)
 {
-	static const struct {
-		uint16_t id;
-		const char *name;
-	} names[] = {
-		{0x0401, "rsa_pkcs1_sha256"},       {0x0501, "rsa_pkcs1_sha384"},
-		{0x0601, "rsa_pkcs1_sha512"},       {0x0403, "ecdsa_secp256r1_sha256"},
-		{0x0503, "ecdsa_secp384r1_sha384"}, {0x0603, "ecdsa_secp521r1_sha512"},
-		{0x0804, "rsa_pss_rsae_sha256"},    {0x0805, "rsa_pss_rsae_sha384"},
-		{0x0806, "rsa_pss_rsae_sha512"},    {0x0807, "ed25519"},
-		{0x0808, "ed448"},                  {0x0809, "rsa_pss_pss_sha256"},
-		{0x080a, "rsa_pss_pss_sha384"},     {0x080b, "rsa_pss_pss_sha512"},
-	};
+	const char *n = iana_name(IANA_SIGSCHEME, id);
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].id == id)
-			return names[i].name;
-	return "unknown scheme";
+	return n != NULL ? n : "unassigned scheme";
 }
 
 /* The common part of both signature checks (kex.signature): the scheme,
