@@ -104,7 +104,7 @@ req='GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
 # 1: headless Chromium, TLS 1.3 (it refuses RSA key exchange); only ever to
 # 127.0.0.1, with no background services
 start_serve "$tmp/chromium" --tls 1.3 --max-clients 4
-timeout 40 "$chromium" --headless=new --no-sandbox --disable-gpu --ignore-certificate-errors \
+timeout 40 "$chromium" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --ignore-certificate-errors \
 	--no-first-run --no-default-browser-check --disable-background-networking --disable-component-update \
 	--disable-sync --disable-default-apps --disable-extensions --disable-domain-reliability \
 	--no-proxy-server --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" \
