@@ -79,6 +79,8 @@ static void test_menu(void **state)
 	assert_true(screen_has(&g, "First lesson"));
 	assert_true(screen_has(&g, "Free exploration"));
 	assert_true(screen_has(&g, "untrusted-ca"));
+	assert_true(screen_has(&g, "missing-intermediate"));
+	assert_true(screen_has(&g, "legacy-only"));
 	assert_true(screen_has(&g, "mitm, attacker CA trusted"));
 	assert_true(screen_has(&g, "this lesson has errors"));
 	assert_true(screen_has(&g, "About two."));
