@@ -29,6 +29,7 @@ static const char *const help_lines[] = {
 	"                 the field that holds the byte",
 	"i                hide / show the side pane (inspector, lesson)",
 	"r                restart with a fresh exchange",
+	"w                save the run (httpsviz replay/export FILE)",
 	"m                menu: lessons, exploration, scenarios",
 	"1-9  Enter  s    lesson: answer (Enter sends the picks); skip",
 	"v  [ ]  e        lesson: text full screen; page it; explore",
@@ -626,9 +627,9 @@ static void draw_legend(struct grid *g, int y, int mono)
 	if (mono) {
 		grid_text(g, 0, y, g->w,
 			  g->ascii ? "marks: |-[ ] a side's own work  ( ) kernel  { } interceptor  ok / FAIL  "
-				     "[encrypted]"
+				     "(ok) httpsviz alone  [encrypted]"
 				   : "marks: \u251c\u2500[ ] a side's own work  ( ) kernel  { } interceptor  "
-				     "\u2713 ok  \u2717 failed  [encrypted]",
+				     "\u2713 ok  \u2717 failed  (\u2713) httpsviz alone  [encrypted]",
 			  CLS_DIM, 0);
 		return;
 	}

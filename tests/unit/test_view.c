@@ -177,6 +177,7 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, "g G  Home End"));
 	assert_true(screen_has(&g, "?  h  F1"));
 	assert_true(screen_has(&g, "/  n N  Esc"));
+	assert_true(screen_has(&g, "save the run (httpsviz replay/export FILE)"));
 	assert_false(screen_has(&g, "\u2026 \u2502"));
 	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_REDRAW);
 	assert_int_equal(v.revealed, 1);
