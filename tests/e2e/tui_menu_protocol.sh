@@ -26,7 +26,7 @@ choose() {
 	done
 	grep -E "(▶|>) +$1 " "$tmp/screen" > /dev/null || fail "could not select '$1'"
 	T send-keys Enter
-	wait_for "step 0 of 0" 20 || fail "'$1' did not restart the exchange"
+	wait_for "event 0 of 0" 20 || fail "'$1' did not restart the exchange"
 }
 
 tui_start --explore --no-pcap

@@ -54,11 +54,11 @@ cd "$back" || fail "cannot go back"
 # replay: the same diagram, stepped with the same keys, no network
 tui_start replay "$f"
 wait_for "replay: tui.jsonl" 20 || fail "the replay did not start"
-wait_for "step 0 of $n" 5 || fail "the replay does not start before the first event"
+wait_for "event 0 of $n" 5 || fail "the replay does not start before the first event"
 press_until Space 10 "ClientHello" || fail "Space does not reveal the recorded events"
 press_until Space 10 "ServerHello " || fail "no ServerHello in the replay"
 cap
-grep -qF "step 3 of $n" "$tmp/screen" || fail "the replay's position is wrong"
+grep -qF "event 3 of $n" "$tmp/screen" || fail "the replay's position is wrong"
 T send-keys b
 wait_for "rewound: viewing 2 of 3" 5 || fail "b does not step back in a replay"
 T send-keys Enter
@@ -66,7 +66,7 @@ wait_for "Tab back" 5 || fail "Enter does not open the inspector in a replay"
 T send-keys Tab
 press_until Space 120 "(complete)" || fail "the replay does not reach the end"
 T send-keys r
-wait_for "step 0 of $n" 5 || fail "r does not rewind the replay"
+wait_for "event 0 of $n" 5 || fail "r does not rewind the replay"
 T send-keys w
 wait_for "saved run already" 5 || fail "w in a replay does not say it is a saved run"
 tui_quit
