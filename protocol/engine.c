@@ -38,6 +38,16 @@
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define SERVE_LINGER_MS 1000
+/* A peer may send records without end: the first ones are events of their
+ * own, the rest are counted in one tls.records_summary event. */
+#define RECORDS_IN_FULL 16
+
+/* Records received but not shown one by one. */
+struct record_tally {
+	unsigned long records;
+	uint64_t bytes;
+	uint64_t first_us, last_us;
+};
 
 enum phase { PH_TCP, PH_TLS, PH_DONE, PH_FAILED };
 
@@ -58,8 +68,9 @@ struct side {
 	struct capture_blob wire_out; /* every byte this side sent, in order */
 	struct capture_blob app_in;   /* plaintext read by SSL_read (NUL-terminated) */
 	size_t app_dropped;  /* client: body bytes read past HTTP_MAX_MESSAGE, not kept */
-	uint8_t app_tail[5]; /* client: the last bytes read, for the chunked end */
 	size_t app_total;    /* client: every plaintext byte read */
+	struct http_body body; /* client: where the response's body ends */
+	int body_started;    /* client: the header block is in, body is followed */
 	struct evlog stage;  /* connect mode: events of a held flight */
 	int started;
 	int hs_done;
@@ -73,8 +84,11 @@ struct side {
 	int closed;
 	int eof;             /* the peer closed TCP (with or without close_notify) */
 	int holding;         /* connect: this turn's flight waits for the next step */
-	struct capture_blob wire_in;  /* every byte received (connect, serve) */
-	size_t in_parsed;    /* wire_in up to here was reported */
+	struct capture_blob wire_in;  /* received bytes of a record not yet complete */
+	uint8_t first_in[64];         /* the first bytes received, for error messages */
+	size_t first_in_len;
+	struct record_tally more;     /* records received past RECORDS_IN_FULL */
+	unsigned records_in;          /* application-data records received */
 	int verify_calls;
 	int verify_done;     /* client: the certificate was verified */
 	char verify_trace[256];
@@ -110,6 +124,7 @@ struct engine {
 	enum phase phase;
 	int steps;
 	int exit_code;
+	int64_t deadline;             /* the current wait for a peer ends here (ms) */
 	int intr_fd;                  /* engine_set_interrupt(): watched while waiting */
 	int (*intr)(void *);
 	void *intr_arg;
@@ -162,6 +177,7 @@ static struct event *side_event(struct side *sd, int write_p, enum evname name, 
 
 static int flush_side(struct side *sd);
 static int on_viewed_connection(const struct side *sd);
+static void report_tally(struct side *sd);
 
 /* Keep the first failure: later errors are consequences of it. */
 static void fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
@@ -185,6 +201,9 @@ static void fail(struct engine *e, int code, enum evname name, enum actor who, c
 		if (e->phase == PH_FAILED)
 			return;
 	}
+	/* the records counted so far come before the failure they led to */
+	for (int i = 0; i < e->nsides; i++)
+		report_tally(e->sides[i]);
 	e->phase = PH_FAILED;
 	e->exit_code = code;
 	snprintf(e->err, sizeof e->err, "%s", msg);
@@ -211,16 +230,33 @@ static int tap_write(BIO *b, const char *data, int len)
  * OpenSSL reads a header and a body in separate calls. */
 static void report_received(struct side *sd, const void *data, size_t n)
 {
+	size_t parsed = 0;
+
+	if (sd->first_in_len < sizeof sd->first_in) {
+		size_t k = sizeof sd->first_in - sd->first_in_len;
+
+		k = k < n ? k : n;
+		memcpy(sd->first_in + sd->first_in_len, data, k);
+		sd->first_in_len += k;
+	}
+	/* only a record not yet complete is kept: at most 5 + 65535 bytes */
 	capture_blob_append(&sd->wire_in, data, n);
-	while (sd->wire_in.len - sd->in_parsed >= 5) {
-		const uint8_t *r = sd->wire_in.p + sd->in_parsed;
+	while (sd->wire_in.len - parsed >= 5) {
+		const uint8_t *r = sd->wire_in.p + parsed;
 		size_t rl = (size_t)r[3] << 8 | r[4];
 		struct event *ev = NULL;
 		int tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION;
 
-		if (sd->wire_in.len - sd->in_parsed < 5 + rl)
+		if (sd->wire_in.len - parsed < 5 + rl)
 			break;
-		if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
+		if (r[0] == SSL3_RT_APPLICATION_DATA && sd->hs_done && ++sd->records_in > RECORDS_IN_FULL) {
+			uint64_t now = evlog_now_us(sd->e->log);
+
+			if (sd->more.records++ == 0)
+				sd->more.first_us = now;
+			sd->more.last_us = now;
+			sd->more.bytes += 5 + rl;
+		} else if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
 			ev = side_event(sd, 0, EV_TLS_CHANGE_CIPHER_SPEC, r + 5, rl, "%s",
 					tls13 ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
 					      : "ChangeCipherSpec: my next records are encrypted with the new keys");
@@ -233,8 +269,34 @@ static void report_received(struct side *sd, const void *data, size_t n)
 			if (ev != NULL)
 				tlsdecode_record(ev, tls13);
 		}
-		sd->in_parsed += 5 + rl;
+		parsed += 5 + rl;
 	}
+	if (parsed > 0) {
+		memmove(sd->wire_in.p, sd->wire_in.p + parsed, sd->wire_in.len - parsed);
+		sd->wire_in.len -= parsed;
+	}
+}
+
+/* The records received past RECORDS_IN_FULL, in one event. */
+static void report_tally(struct side *sd)
+{
+	struct record_tally *t = &sd->more;
+	struct event *ev;
+
+	if (t->records == 0)
+		return;
+	ev = side_event(sd, 0, EV_TLS_RECORDS_SUMMARY, NULL, 0,
+			"[encrypted] %lu more records received (%llu bytes in %.3f s), counted, not shown one by one",
+			t->records, (unsigned long long)t->bytes, (double)(t->last_us - t->first_us) / 1e6);
+	if (ev != NULL) {
+		event_field(ev, 0, "records", 0, 0, "%lu", t->records);
+		event_field(ev, 0, "bytes", 0, 0, "%llu", (unsigned long long)t->bytes);
+		event_field(ev, 0, "first_t_us", 0, 0, "%llu", (unsigned long long)t->first_us);
+		event_field(ev, 0, "last_t_us", 0, 0, "%llu", (unsigned long long)t->last_us);
+		event_field(ev, 0, "shown_in_full", 0, 0, "the first %d records, each a tls.application_data event",
+			    RECORDS_IN_FULL);
+	}
+	memset(t, 0, sizeof *t);
 }
 
 static int tap_read(BIO *b, char *data, int len)
@@ -397,6 +459,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
 	if (!reports(sd, write_p))
+		return;
+	/* past the first records, post-handshake messages (a flood of
+	 * tickets) are counted with their records (report_tally) */
+	if (!write_p && sd->hs_done && sd->records_in > RECORDS_IN_FULL)
 		return;
 	switch (content_type) {
 	case SSL3_RT_HANDSHAKE:
@@ -1273,7 +1339,7 @@ static int is_unexpected_eof(struct side *sd, int rc)
 static void describe_peer_bytes(const struct side *sd, char *out, size_t n)
 {
 	uint8_t p[64];
-	size_t len = sd->wire_in.len < sizeof p ? sd->wire_in.len : sizeof p;
+	size_t len = sd->first_in_len;
 	char line[48];
 	size_t k = 0;
 	ssize_t more;
@@ -1282,7 +1348,7 @@ static void describe_peer_bytes(const struct side *sd, char *out, size_t n)
 	if (len == 0)
 		return;
 	/* OpenSSL read only a record header; the rest may still be unread */
-	memcpy(p, sd->wire_in.p, len);
+	memcpy(p, sd->first_in, len);
 	more = recv(sd->fd, p + len, sizeof p - len, MSG_PEEK | MSG_DONTWAIT);
 	if (more > 0)
 		len += (size_t)more;
@@ -1442,43 +1508,34 @@ static void relay_plaintext(struct side *sd, enum evname name, const char *what)
 
 /* Keep n plaintext bytes: all of them while the message is small; past
  * HTTP_MAX_MESSAGE a client (a real server may send megabytes) only counts
- * the rest of the body and remembers its last bytes.  Returns -1 when a
- * request is too large or memory ran out. */
+ * the rest of the body, while its framing (http_body) follows every byte.
+ * Returns -1 when a request or a header block is too large, or memory ran
+ * out. */
 static int keep_app(struct side *sd, const uint8_t *p, size_t n)
 {
 	size_t room = HTTP_MAX_MESSAGE - sd->app_in.len;
 	size_t keep = n < room ? n : room;
+	size_t h;
 
 	sd->app_total += n;
-	for (size_t i = n > 5 ? n - 5 : 0; i < n; i++) {
-		memmove(sd->app_tail, sd->app_tail + 1, sizeof sd->app_tail - 1);
-		sd->app_tail[sizeof sd->app_tail - 1] = p[i];
-	}
-	if (keep < n && (sd->server_role || http_header_end((const char *)sd->app_in.p, sd->app_in.len) == 0))
+	if (keep < n && (sd->server_role || !sd->body_started))
 		return -1; /* a request, or a header block, this large is not HTTP we accept */
 	if (capture_blob_append(&sd->app_in, p, keep) < 0 || capture_blob_append(&sd->app_in, "", 1) < 0)
 		return -1;
 	sd->app_in.len--; /* the NUL stays after the data: strcspn and friends stop there */
 	sd->app_dropped += n - keep;
-	return 0;
-}
-
-/* 1 when the client has the whole response, 0 when more is to come, -1
- * when it is malformed; counts the body bytes that were not kept. */
-static int response_complete(const struct side *sd)
-{
-	const char *p = (const char *)sd->app_in.p;
-	size_t h;
-	const char *cl;
-
-	if (sd->app_dropped == 0)
-		return http_response_complete(p, sd->app_in.len);
-	h = http_header_end(p, sd->app_in.len);
-	cl = h ? strcasestr(p, "\r\ncontent-length:") : NULL;
-	if (cl != NULL && (size_t)(cl - p) < h)
-		return sd->app_total >= h + strtoull(cl + 17, NULL, 10);
-	if (strcasestr(p, "\r\ntransfer-encoding: chunked") != NULL)
-		return memcmp(sd->app_tail, "0\r\n\r\n", 5) == 0;
+	if (sd->server_role)
+		return 0;
+	if (sd->body_started) {
+		http_body_feed(&sd->body, p, n);
+		return 0;
+	}
+	h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
+	if (h == 0)
+		return 0;
+	sd->body_started = 1;
+	if (http_body_begin(&sd->body, (const char *)sd->app_in.p, h) == 0)
+		http_body_feed(&sd->body, sd->app_in.p + h, sd->app_in.len - h);
 	return 0;
 }
 
@@ -1494,6 +1551,17 @@ static int read_app(struct side *sd)
 		if (n > 0) {
 			if (keep_app(sd, tmp, (size_t)n) < 0) {
 				fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
+				return -1;
+			}
+			/* a peer that never stops sending must not hold the
+			 * run past its deadline */
+			if (sd->body.done || sd->body.error[0] != '\0')
+				return 0;
+			if (now_ms() >= sd->e->deadline) {
+				fail(sd->e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer,
+				     "the %s was still sending after %d ms: %zu bytes of %s so far",
+				     actor_str(sd->peer), timeout_ms(sd->e), sd->app_total,
+				     sd->server_role ? "request" : "response");
 				return -1;
 			}
 			continue;
@@ -1562,16 +1630,31 @@ static int client_turn(struct side *sd)
 		return 1;
 	}
 	if (!sd->resp_done) {
+		char why[256] = "";
+
 		rc = read_app(sd);
 		if (rc < 0)
 			return -1;
-		if (response_complete(sd) == 1 || (rc == 2 && sd->app_in.len > 0)) {
+		if (sd->body_started && sd->body.error[0] != '\0')
+			snprintf(why, sizeof why, "the response is malformed: %s", sd->body.error);
+		else if (rc == 2 && sd->app_in.len > 0 && !sd->body_started)
+			snprintf(why, sizeof why,
+				 "the response was cut short: the connection closed inside its header block "
+				 "(%zu bytes, no blank line)", sd->app_in.len);
+		else if (rc == 2 && sd->app_in.len > 0)
+			http_body_end(&sd->body, !sd->eof, why, sizeof why);
+		if (why[0] != '\0' || sd->body.done || (rc == 2 && sd->app_in.len > 0)) {
 			sd->resp_done = 1;
 			sd->peer_closed = rc == 2;
+			report_tally(sd);
 			if (sd->relay != NULL)
 				relay_plaintext(sd, EV_HTTP_RESPONSE, "response");
 			else
 				emit_response(sd);
+			if (why[0] != '\0') {
+				fail(e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->peer, "%s", why);
+				return -1;
+			}
 			return 1;
 		}
 		if (rc == 2) {
@@ -1725,6 +1808,7 @@ static int drive(struct side *sd)
 	struct engine *e = sd->e;
 	int64_t deadline = now_ms() + timeout_ms(e);
 
+	e->deadline = deadline;
 	for (;;) {
 		int rc = turn(sd);
 

@@ -101,6 +101,10 @@ static const char *const explain[EV__COUNT] = {
 				    "ciphertext. The suite's AEAD (here AES-GCM) or MAC also "
 				    "authenticates it, so any change is detected. In TLS 1.3 every encrypted record says type 23; the "
 				    "real type is inside.",
+	[EV_TLS_RECORDS_SUMMARY] = "More encrypted records of the same kind, counted instead of shown one "
+				   "by one: how many, how many bytes, and over how long. The first records "
+				   "each have an event of their own; a peer may send without end, and "
+				   "httpsviz keeps its memory bounded.",
 	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
 			 "finished sending; a fatal alert such as bad_certificate ends the connection.",
 	[EV_CERT_CHAIN] = "The client builds a chain from the server's certificate up to a root CA "

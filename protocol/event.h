@@ -50,6 +50,8 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	  "handshake done")                                                  \
 	X(TLS_APPLICATION_DATA, "tls.application_data", LAYER_TLS,           \
 	  "ApplicationData")                                                 \
+	X(TLS_RECORDS_SUMMARY, "tls.records_summary", LAYER_TLS,             \
+	  "more records")                                                    \
 	X(TLS_ALERT, "tls.alert", LAYER_TLS, "Alert")                        \
 	X(CERT_CHAIN, "cert.chain", LAYER_CERT, "check: chain")              \
 	X(CERT_SIGNATURE, "cert.signature", LAYER_CERT, "check: signature")  \
