@@ -6,6 +6,7 @@
 #include "app/bench.h"
 #include "app/cli.h"
 #include "app/lessoncmd.h"
+#include "app/preflight.h"
 #include "app/run.h"
 #include "app/serve.h"
 #include "app/tui.h"
@@ -62,6 +63,9 @@ int main(int argc, char **argv)
 	struct tui_options tui;
 
 	if (cli_parse(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+	if ((opt.mode == MODE_TRACE || opt.mode == MODE_JSON || opt.mode == MODE_SERVE || opt.mode == MODE_TUI) &&
+	    preflight_files(&opt) != 0)
 		return EXIT_USAGE;
 	switch (opt.mode) {
 	case MODE_HELP:

@@ -33,6 +33,7 @@
 #include "protocol/http.h"
 #include "protocol/kexview.h"
 #include "protocol/pki.h"
+#include "protocol/safefile.h"
 #include "protocol/tcpcap.h"
 #include "protocol/tlsdecode.h"
 
@@ -782,18 +783,19 @@ static struct engine *engine_alloc(const struct engine_config *cfg, struct evlog
 
 static int open_keylog(struct engine *e, char *err, size_t errlen)
 {
+	char why[160];
 	int fd;
 
 	if (e->cfg.keylog_file == NULL)
 		return 0;
-	fd = open(e->cfg.keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		fchmod(fd, 0600);
+	fd = safefile_create(e->cfg.keylog_file, 0600, why, sizeof why);
 	e->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (e->keylog == NULL) {
-		snprintf(err, errlen, "cannot write key log %s: %s", e->cfg.keylog_file, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
+			snprintf(why, sizeof why, "%s", strerror(errno));
 			close(fd);
+		}
+		snprintf(err, errlen, "--keylog %s: %s", e->cfg.keylog_file, why);
 		return -1;
 	}
 	return 0;
@@ -1134,7 +1136,7 @@ static int try_connect(struct engine *e, const struct sockaddr *to, socklen_t to
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
-		fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		fail(e, EXIT_USAGE, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 		     note[0] ? note : "capture turned off");
 		return -1;
 	}

@@ -1,12 +1,16 @@
 #include "protocol/tcpcap.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "protocol/safefile.h"
 
 struct tcpcap {
 	pcap_t *p;
@@ -55,9 +59,21 @@ struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file
 	}
 	cap->linktype = pcap_datalink(cap->p);
 	if (dump_file != NULL) {
-		cap->dump = pcap_dump_open(cap->p, dump_file);
+		/* 0600 and never through a planted link: packets hold the session */
+		int fd = safefile_create(dump_file, 0600, err, errlen);
+		FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+		if (f == NULL) {
+			if (fd >= 0) {
+				snprintf(err, errlen, "cannot write it: %s", strerror(errno));
+				close(fd);
+			}
+			goto fail;
+		}
+		cap->dump = pcap_dump_fopen(cap->p, f);
 		if (cap->dump == NULL) {
-			snprintf(err, errlen, "cannot write %s: %s", dump_file, pcap_geterr(cap->p));
+			snprintf(err, errlen, "cannot write it: %s", pcap_geterr(cap->p));
+			fclose(f);
 			goto fail;
 		}
 	}

@@ -37,7 +37,8 @@ struct tcpseg {
 
 /* Start capturing TCP segments to or from local port `port` on interface
  * `dev` ("lo" for the embedded exchange, "any" for a remote server).
- * dump_file, if not NULL, receives every captured packet in pcap format.
+ * dump_file, if not NULL, receives every captured packet in pcap format
+ * (created 0600 with safefile_create).
  * Returns NULL with the reason in err. */
 struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file,
 			   char *err, size_t errlen);
