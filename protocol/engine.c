@@ -34,6 +34,7 @@
 #include "protocol/kexview.h"
 #include "protocol/pki.h"
 #include "protocol/safefile.h"
+#include "protocol/sanitize.h"
 #include "protocol/tcpcap.h"
 #include "protocol/tlsdecode.h"
 
@@ -415,12 +416,16 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ciph != NULL && !ctx.tls13)
 		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
 	char summary[160] = "";
+	char *marked;
 	struct event *ev;
 
 	if (len < 4)
 		return;
 	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
+	/* the summary is sanitised already: escaped once, not twice */
+	marked = sanitize_mark(summary);
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", marked ? marked : "?");
+	free(marked);
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
@@ -1467,16 +1472,27 @@ static void close_side(struct side *sd)
 	}
 }
 
+/* The first line of the peer's plaintext (at most max bytes), quoted for a
+ * summary: a NUL in it hides nothing, an escape is escaped once. */
+static char *first_line(const struct side *sd, size_t max)
+{
+	const uint8_t *cr = memchr(sd->app_in.p, '\r', sd->app_in.len);
+	size_t eol = cr != NULL ? (size_t)(cr - sd->app_in.p) : sd->app_in.len;
+	char *q = sanitize_span(sd->app_in.p, eol > max ? max : eol);
+
+	return q != NULL ? q : strdup("?");
+}
+
 static void emit_response(struct side *sd)
 {
 	struct event *ev;
 	const struct field *st;
 	size_t h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
-	size_t eol = h ? strcspn((const char *)sd->app_in.p, "\r") : 0;
+	char *line = first_line(sd, h ? 80 : 0);
 
 	ev = evlog_add(sd->e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
-		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
-		       (const char *)sd->app_in.p, sd->app_total);
+		       "%s (%zu bytes, decrypted by the client)", line ? line : "?", sd->app_total);
+	free(line);
 	if (ev == NULL)
 		return;
 	http_decode(ev);
@@ -1493,11 +1509,11 @@ static void emit_response(struct side *sd)
  * other half to re-encrypt for the far side. */
 static void relay_plaintext(struct side *sd, enum evname name, const char *what)
 {
-	size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+	char *line = first_line(sd, 60);
 	struct event *ev = evlog_add(sd->e->log, name, ACTOR_MITM, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
-				     "the interceptor decrypted the %s: %.*s", what, (int)(eol > 60 ? 60 : eol),
-				     (const char *)sd->app_in.p);
+				     "the interceptor decrypted the %s: %s", what, line ? line : "?");
 
+	free(line);
 	if (ev != NULL) {
 		http_decode(ev);
 		event_field(ev, 0, "seen_by", 0, 0,
@@ -1720,11 +1736,12 @@ static int server_turn(struct side *sd)
 			return 1;
 		}
 		if (sd->e->serve) {
-			size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+			char *line = first_line(sd, 80);
 			struct event *ev = evlog_add(sd->e->log, EV_HTTP_REQUEST, ACTOR_SERVER, DIR_LOCAL, sd->app_in.p,
-						     sd->app_in.len, "the server decrypted the request: %.*s",
-						     (int)(eol > 80 ? 80 : eol), (const char *)sd->app_in.p);
+						     sd->app_in.len, "the server decrypted the request: %s",
+						     line ? line : "?");
 
+			free(line);
 			if (ev != NULL)
 				http_decode(ev);
 		}

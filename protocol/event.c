@@ -432,6 +432,17 @@ int event_field(struct event *ev, int depth, const char *name, size_t offset,
 }
 
 /* see event.h */
+int event_field_bytes(struct event *ev, int depth, const char *name, size_t offset,
+		      size_t length, const void *p, size_t n)
+{
+	char *q = sanitize_span(p, n);
+	char *v = q != NULL ? sanitize_bytes(q, strlen(q)) : NULL;
+
+	free(q);
+	return add_field(ev, depth, name, offset, length, v);
+}
+
+/* see event.h */
 int event_field_hex(struct event *ev, int depth, const char *name,
 		    size_t offset, size_t length, size_t max_bytes)
 {

@@ -154,6 +154,10 @@ uint64_t evlog_now_us(const struct evlog *log);
 int event_field(struct event *ev, int depth, const char *name, size_t offset,
 		size_t length, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Add a field whose value is the n bytes at p (a peer's text, which may
+ * hold a NUL or anything else), sanitised with their length. */
+int event_field_bytes(struct event *ev, int depth, const char *name, size_t offset,
+		      size_t length, const void *p, size_t n);
 /* Add a field whose value is the bytes raw[offset..offset+length] in hex
  * (shortened with "..." past max_bytes when max_bytes > 0). */
 int event_field_hex(struct event *ev, int depth, const char *name,

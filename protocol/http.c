@@ -414,16 +414,15 @@ int http_decode(struct event *ev)
 	}
 	eol = memchr(buf, '\r', h);
 	line_len = (size_t)(eol - buf);
-	event_field(ev, 0, "start_line", 0, line_len, "%.*s", (int)line_len, buf);
+	event_field_bytes(ev, 0, "start_line", 0, line_len, buf, line_len);
 	if (line_len >= 12 && memcmp(buf, "HTTP/1.", 7) == 0) {
 		event_field(ev, 1, "version", 0, 8, "%.8s", buf);
 		if (isdigit((unsigned char)buf[9]) && isdigit((unsigned char)buf[10]) &&
 		    isdigit((unsigned char)buf[11])) {
 			status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 			event_field(ev, 1, "status", 9, 3, "%d", status);
-			event_field(ev, 1, "reason", 13 > line_len ? line_len : 13,
-				    line_len > 13 ? line_len - 13 : 0, "%.*s",
-				    (int)(line_len > 13 ? line_len - 13 : 0), buf + 13);
+			event_field_bytes(ev, 1, "reason", 13 > line_len ? line_len : 13,
+					  line_len > 13 ? line_len - 13 : 0, buf + 13, line_len > 13 ? line_len - 13 : 0);
 		} else {
 			event_field(ev, 1, "error", 9, 3, "status code is not three digits");
 			status = -1;
@@ -436,11 +435,11 @@ int http_decode(struct event *ev)
 			event_field(ev, 1, "error", 0, line_len, "not METHOD PATH VERSION");
 			return -1;
 		}
-		event_field(ev, 1, "method", 0, (size_t)(sp1 - buf), "%.*s", (int)(sp1 - buf), buf);
-		event_field(ev, 1, "path", (size_t)(sp1 + 1 - buf), (size_t)(sp2 - sp1 - 1), "%.*s",
-			    (int)(sp2 - sp1 - 1), sp1 + 1);
-		event_field(ev, 1, "version", (size_t)(sp2 + 1 - buf), line_len - (size_t)(sp2 + 1 - buf),
-			    "%.*s", (int)(line_len - (size_t)(sp2 + 1 - buf)), sp2 + 1);
+		event_field_bytes(ev, 1, "method", 0, (size_t)(sp1 - buf), buf, (size_t)(sp1 - buf));
+		event_field_bytes(ev, 1, "path", (size_t)(sp1 + 1 - buf), (size_t)(sp2 - sp1 - 1), sp1 + 1,
+				  (size_t)(sp2 - sp1 - 1));
+		event_field_bytes(ev, 1, "version", (size_t)(sp2 + 1 - buf), line_len - (size_t)(sp2 + 1 - buf),
+				  sp2 + 1, line_len - (size_t)(sp2 + 1 - buf));
 	}
 	hdr = event_field(ev, 0, "headers", line_len + 2, h - line_len - 4, "%s", "");
 	i = line_len + 2;
@@ -457,10 +456,17 @@ int http_decode(struct event *ev)
 
 			while (vo < l && buf[i + vo] == ' ')
 				vo++;
-			event_field(ev, 1, "header", i, l, "%.*s: %.*s", (int)nl, buf + i,
-				    (int)(l - vo), buf + i + vo);
+			char *hn = sanitize_span(buf + i, nl);
+			char *hv = sanitize_span(buf + i + vo, l - vo);
+
+			event_field(ev, 1, "header", i, l, "%s: %s", hn ? hn : "?", hv ? hv : "?");
+			free(hn);
+			free(hv);
 		} else {
-			event_field(ev, 1, "header", i, l, "(malformed) %.*s", (int)l, buf + i);
+			char *hl = sanitize_span(buf + i, l);
+
+			event_field(ev, 1, "header", i, l, "(malformed) %s", hl ? hl : "?");
+			free(hl);
 		}
 		i += l + 2;
 	}
@@ -476,7 +482,7 @@ int http_decode(struct event *ev)
 	}
 	if (len > h) {
 		size_t show = len - h > 60 ? 60 : len - h;
-		char *txt = sanitize_bytes(buf + h, show);
+		char *txt = sanitize_span(buf + h, show);
 
 		event_field(ev, 0, "body", h, len - h, "%zu bytes: %s%s", len - h, txt ? txt : "",
 			    show < len - h ? "..." : "");
