@@ -93,6 +93,8 @@ struct side {
 	unsigned records_in;          /* application-data records received */
 	int verify_calls;
 	int verify_done;     /* client: the certificate was verified */
+	int hello_request;   /* client: the server asked to renegotiate */
+	int cert_requested;  /* client: the server sent a CertificateRequest */
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
 	const char *name;    /* "client", "server", "interceptor" */
@@ -429,6 +431,12 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
+	if (msg[0] == SSL3_MT_HELLO_REQUEST)
+		event_field(ev, 0, "renegotiation", 0, 0,
+			    "the server asks for a new handshake on this connection (TLS 1.2 renegotiation, "
+			    "RFC 5246 7.4.1.1). httpsviz declines it with a no_renegotiation warning alert, as "
+			    "RFC 5246 7.2.2 allows: TLS 1.3 removed renegotiation, and a second handshake here "
+			    "would be a different story from the one on screen");
 	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
 		event_field(ev, 0, "on_the_wire", 0, 0,
 			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
@@ -462,6 +470,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	/* whether this side's records are protected yet (an alert says) */
 	if (hs_type == SSL3_MT_SERVER_HELLO)
 		sd->sh_seen = 1;
+	if (!write_p && hs_type == SSL3_MT_HELLO_REQUEST)
+		sd->hello_request = 1;
+	if (!write_p && hs_type == SSL3_MT_CERTIFICATE_REQUEST)
+		sd->cert_requested = 1;
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
 	if (!reports(sd, write_p))
@@ -664,6 +676,8 @@ static int make_client_ctx(struct engine *e, char *err, size_t errlen)
 	hook_ctx(e->cctx);
 	if (e->cfg.classic)
 		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	/* a HelloRequest is declined (no_renegotiation), never left waiting */
+	SSL_CTX_set_options(e->cctx, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, on_verify_depth);
 	SSL_CTX_set_cert_verify_callback(e->cctx, on_cert_verify, e);
 	if (e->embedded) {
@@ -1410,6 +1424,12 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
+	if (sd->hello_request && !sd->server_role) {
+		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
+		     "%s: the server asked to renegotiate (HelloRequest); httpsviz declined (no_renegotiation "
+		     "alert) and the server ended the connection (%s)", who, text);
+		return -1;
+	}
 	switch (ERR_GET_REASON(code)) {
 	case SSL_R_WRONG_VERSION_NUMBER:
 	case SSL_R_RECORD_LENGTH_MISMATCH:
@@ -1428,8 +1448,18 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 		     "%s: no TLS version in common (this side allows %s) (%s)", who,
 		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
 		return -1;
-	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+		if (sd->cert_requested && !sd->server_role) {
+			fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
+			     "%s: the server requires a client certificate (it sent CertificateRequest), and "
+			     "httpsviz has none to present (%s)", who, text);
+			return -1;
+		}
+		if (ERR_GET_REASON(code) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+			break;
+		/* fall through */
+	case SSL_R_NO_SHARED_CIPHER:
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
 		return -1;
 	default:
@@ -1676,11 +1706,14 @@ static int client_turn(struct side *sd)
 			return 1;
 		}
 		if (rc == 2) {
-			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
-			     "the %s closed the connection without a response", actor_str(sd->peer));
+			fail(e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer, "the %s closed the connection without a response%s",
+			     actor_str(sd->peer),
+			     sd->hello_request ? ", after httpsviz declined its renegotiation (HelloRequest)" : "");
 			return -1;
 		}
-		return 0;
+		/* what reading made it write (the no_renegotiation alert, a
+		 * KeyUpdate answer) leaves as a step of its own */
+		return sd->out.len > 0;
 	}
 	if (!sd->close_sent) {
 		sd->close_sent = 1;
