@@ -204,7 +204,9 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		/* "GET / HTTP/1.1 (128-byte record)": the arrow shows the request */
 		if (h != NULL && strstr(line, " (") != NULL)
 			*strstr(line, " (") = '\0';
-		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
+		/* a received record's summary says [encrypted] already */
+		snprintf(buf, len, "%s%s", strncmp(line, "[encrypted] ", 12) == 0 ? "" : "[encrypted] ",
+			 line[0] != '\0' ? line : label);
 		return;
 	}
 	/* a captured segment: its numbers, not its flags again ("SYN-ACK
