@@ -1587,6 +1587,22 @@ static int keep_app(struct side *sd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* The wait for sd's peer reached its deadline: while a message is coming
+ * in (a server may send without end) say how much came. */
+static void fail_deadline(struct side *sd)
+{
+	struct engine *e = sd->e;
+	int reading = sd->server_role ? !sd->req_sent : sd->req_sent && !sd->resp_done;
+
+	if (sd->app_total > 0 && reading)
+		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer,
+		     "the %s's %s was not complete after %d ms: %zu bytes so far", actor_str(sd->peer),
+		     sd->server_role ? "request" : "response", timeout_ms(e), sd->app_total);
+	else
+		fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+		     actor_str(sd->peer), timeout_ms(e));
+}
+
 /* Read application data into app_in until SSL blocks.  Returns the
  * ssl_outcome of the last read. */
 static int read_app(struct side *sd)
@@ -1606,10 +1622,7 @@ static int read_app(struct side *sd)
 			if (sd->body.done || sd->body.error[0] != '\0')
 				return 0;
 			if (now_ms() >= sd->e->deadline) {
-				fail(sd->e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer,
-				     "the %s was still sending after %d ms: %zu bytes of %s so far",
-				     actor_str(sd->peer), timeout_ms(sd->e), sd->app_total,
-				     sd->server_role ? "request" : "response");
+				fail_deadline(sd);
 				return -1;
 			}
 			continue;
@@ -1869,8 +1882,7 @@ static int drive(struct side *sd)
 		if (rc > 0 || (!has_input(sd) && other_can_act(sd)))
 			return 0;
 		if (now_ms() >= deadline || wait_on(e, sd->fd, POLLIN, (int)(deadline - now_ms())) <= 0) {
-			fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
-			     actor_str(sd->peer), timeout_ms(e));
+			fail_deadline(sd);
 			return -1;
 		}
 	}
