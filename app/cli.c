@@ -29,9 +29,10 @@ void cli_usage(FILE *out)
 	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm\n"
 	      "  --trust-attacker       mitm: the attacker's CA is in the client's trust store\n"
 	      "  --insecure             continue even when the certificate is rejected\n"
-	      "  --path P               request path (default /)\n"
+	      "  --path P               request path (default /; visible ASCII, at most 1024 bytes)\n"
 	      "  --cafile FILE          connect: trust these CA certificates instead of the system's\n"
-	      "  --timeout MS           how long to wait for a peer (default 5000)\n"
+	      "  --timeout MS           deadline of each wait for a peer (default 5000), kept\n"
+	      "                         even while data keeps arriving\n"
 	      "\n"
 	      "How to show it:\n"
 	      "  --trace                print a text sequence diagram, one event per line\n"
@@ -46,14 +47,18 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Capture:\n"
 	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
-	      "  --pcap FILE            write the captured packets (needs root or CAP_NET_RAW)\n"
+	      "  --pcap FILE            write the captured packets, 0600 (needs root or CAP_NET_RAW)\n"
+	      "                         (never through a symbolic link or into another user's file)\n"
 	      "  --no-pcap              do not capture packets; show TCP_INFO state instead\n"
 	      "\n"
 	      "  -h, --help             this text\n"
 	      "  --version              the version\n"
 	      "\n"
+	      "An option given where it changes nothing is an error.\n"
+	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
-	      "5 TLS failure, 6 certificate rejected, 7 bad HTTP response, 8 internal error.\n",
+	      "5 TLS failure, 6 certificate rejected, 7 bad, cut or missing HTTP response,\n"
+	      "8 internal error.\n",
 	      out);
 }
 
