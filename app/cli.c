@@ -421,7 +421,11 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		}
 	}
 	opt->mode = sub;
-	optind = first;
+	/* the options after the subcommand, as their own argv: optind 0 makes
+	 * getopt start afresh (cli_parse may run more than once: tests) */
+	argv += first - 1;
+	argc -= first - 1;
+	optind = 0;
 	opterr = 0;
 	for (;;) {
 		int idx = 0;
