@@ -267,6 +267,8 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+static char *vformat_sanitised(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat_sanitised(const char *fmt, va_list ap)
 {
 	char *tmp = NULL;
