@@ -122,7 +122,7 @@ int capture_keylog_line(struct capture *c, enum actor who, const char *line, str
 		return -1;
 	s.secret_len = (size_t)n;
 	s.who = who;
-	if (c->nsecrets < CAPTURE_MAX_ITEMS)
+	if (c != NULL && c->nsecrets < CAPTURE_MAX_ITEMS)
 		c->secrets[c->nsecrets++] = s;
 	if (out != NULL)
 		*out = s;
@@ -132,7 +132,13 @@ int capture_keylog_line(struct capture *c, enum actor who, const char *line, str
 /* see capture.h */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n)
 {
-	capture_blob_append(&c->wire[side_index(sender)], p, n);
+	struct capture_blob *b = &c->wire[side_index(sender)];
+
+	/* the views need the handshake and the first records, not a peer's
+	 * endless stream */
+	if (b->len >= CAPTURE_MAX_WIRE)
+		return;
+	capture_blob_append(b, p, n < CAPTURE_MAX_WIRE - b->len ? n : CAPTURE_MAX_WIRE - b->len);
 }
 
 /* see capture.h */

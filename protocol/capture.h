@@ -15,6 +15,9 @@
 #include "protocol/event.h"
 
 #define CAPTURE_MAX_ITEMS 64
+/* Bytes of each direction's wire kept (capture_wire): the handshake and the
+ * first application-data records; a peer may send far more. */
+#define CAPTURE_MAX_WIRE (1024 * 1024)
 
 struct capture_blob {
 	uint8_t *p;
@@ -67,7 +70,7 @@ struct capture {
 	size_t client_finished_len;
 	uint8_t server_finished[64];               /* SSL_get_peer_finished on the client */
 	size_t server_finished_len;
-	int done[16];                              /* for the views: which events were emitted */
+	int done[32];                              /* kexview: which moments were logged */
 };
 
 /* Append n bytes to a growable byte buffer; -1 when out of memory. */
@@ -79,10 +82,11 @@ void capture_init(struct capture *c);
 void capture_free(struct capture *c);
 /* Record a handshake message the client sent or received. */
 void capture_handshake(struct capture *c, enum actor sender, const void *msg, size_t len);
-/* Parse and keep one keylog line.  Returns 0 with the parsed line in out
- * (may be NULL), -1 when the line is not understood. */
+/* Parse and keep one keylog line (c NULL: parse only).  Returns 0 with the
+ * parsed line in out (may be NULL), -1 when the line is not understood. */
 int capture_keylog_line(struct capture *c, enum actor who, const char *line, struct capture_secret *out);
-/* Append bytes that `sender` wrote to its socket. */
+/* Append bytes that `sender` wrote to its socket (the first
+ * CAPTURE_MAX_WIRE of each direction are kept). */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n);
 /* Keep the first application-data record `sender` wrote. */
 void capture_app_record(struct capture *c, enum actor sender, const void *p, size_t n);
