@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = engine_new(&cfg, &log, err, sizeof err);
 	if (e == NULL)
 		abort();
-	st = engine_step(e); /* TCP: the listener's backlog completes it */
+	st = engine_step_wait(e); /* TCP: the listener's backlog completes it */
 	if (st == ENGINE_MORE) {
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		shutdown(fd, SHUT_WR);
 	}
 	while (st == ENGINE_MORE && steps++ < 64)
-		st = engine_step(e);
+		st = engine_step_wait(e);
 	if (st == ENGINE_MORE)
 		abort(); /* a hostile peer must not keep the run going */
 	if (st == ENGINE_FAILED && (engine_exit_code(e) < 3 || engine_exit_code(e) > 8))
