@@ -165,8 +165,9 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (!reports(sd, write_p))
 		return;
 	/* past the first records, post-handshake messages (a flood of
-	 * tickets) are counted with their records (tap_report_tally) */
-	if (!write_p && sd->state != SS_HANDSHAKE && sd->records_in > RECORDS_IN_FULL)
+	 * tickets or key updates, and the answers to them) are counted with
+	 * the records (tap_report_tally) */
+	if (content_type == SSL3_RT_HANDSHAKE && sd->state != SS_HANDSHAKE && sd->records_in > RECORDS_IN_FULL)
 		return;
 	switch (content_type) {
 	case SSL3_RT_HANDSHAKE:
