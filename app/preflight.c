@@ -1,4 +1,5 @@
 #include "app/preflight.h"
+#include "app/exitcode.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -58,8 +58,14 @@ int http_body_feed(struct http_body *b, const void *p, size_t n);
 /* The connection ended (clean: with TLS close_notify).  1 when the body is
  * complete, else 0 with what is missing, in one sentence, in why. */
 int http_body_end(const struct http_body *b, int clean, char *why, size_t n);
+/* Parse an HTTP start line (buf up to the first CR or LF, at most len
+ * bytes) into ev->http: a request's method and target, or a response's
+ * status.  Returns the status, 0 for a request, -1 when it is neither (the
+ * fact is then left unset). */
+int http_start_line(struct event *ev, const char *buf, size_t len);
 /* Fill ev's fields from ev->raw, an HTTP request or response: start line,
- * its parts, each header, and the body (length, start of text).  Returns the
+ * its parts, each header, and the body (length, start of text), and the
+ * start line's fact (http_start_line).  Returns the
  * response status code, 0 for a request, -1 when malformed. */
 int http_decode(struct event *ev);
 

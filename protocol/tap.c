@@ -31,8 +31,6 @@ static int tap_write(BIO *b, const char *data, int len)
  * OpenSSL reads a header and a body in separate calls. */
 static void report_received(struct side *sd, const void *data, size_t n)
 {
-	size_t parsed = 0;
-
 	if (sd->first_in_len < sizeof sd->first_in) {
 		size_t k = sizeof sd->first_in - sd->first_in_len;
 
@@ -40,17 +38,16 @@ static void report_received(struct side *sd, const void *data, size_t n)
 		memcpy(sd->first_in + sd->first_in_len, data, k);
 		sd->first_in_len += k;
 	}
-	/* only a record not yet complete is kept: at most 5 + 65535 bytes */
 	capture_blob_append(&sd->wire_in, data, n);
 	if (side_viewed(sd))
 		capture_wire(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, data, n);
-	while (sd->wire_in.len - parsed >= 5) {
-		const uint8_t *r = sd->wire_in.p + parsed;
+	while (sd->wire_in.len - sd->in_parsed >= 5) {
+		const uint8_t *r = sd->wire_in.p + sd->in_parsed;
 		size_t rl = (size_t)r[3] << 8 | r[4];
 		struct event *ev = NULL;
 		int tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION;
 
-		if (sd->wire_in.len - parsed < 5 + rl)
+		if (sd->wire_in.len - sd->in_parsed < 5 + rl)
 			break;
 		if (r[0] == SSL3_RT_APPLICATION_DATA && sd->state != SS_HANDSHAKE && ++sd->records_in > RECORDS_IN_FULL) {
 			uint64_t now = evlog_now_us(sd->e->log);
@@ -70,16 +67,21 @@ static void report_received(struct side *sd, const void *data, size_t n)
 					"[encrypted] %zu-byte record received (the content is only known after "
 					"decryption)", 5 + rl);
 			if (ev != NULL)
-				tlsdecode_record(ev, tls13);
-			if (side_viewed(sd))
-				capture_app_record(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, r,
-						   5 + rl);
+				side_decode_record(sd, ev);
 		}
-		parsed += 5 + rl;
+		/* the peer's first application record is kept when SSL_read
+		 * first returns data (side.c): in TLS 1.3 a NewSessionTicket
+		 * also travels as type 23 */
+		sd->in_last = sd->in_parsed;
+		sd->in_parsed += 5 + rl;
 	}
-	if (parsed > 0) {
-		memmove(sd->wire_in.p, sd->wire_in.p + parsed, sd->wire_in.len - parsed);
-		sd->wire_in.len -= parsed;
+	/* only the last whole record and one not yet complete are kept: at
+	 * most 2 x (5 + 65535) bytes, whatever the peer sends */
+	if (sd->in_last > 0) {
+		memmove(sd->wire_in.p, sd->wire_in.p + sd->in_last, sd->wire_in.len - sd->in_last);
+		sd->wire_in.len -= sd->in_last;
+		sd->in_parsed -= sd->in_last;
+		sd->in_last = 0;
 	}
 }
 
