@@ -75,11 +75,11 @@ check: deps
 	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 CFLAGS="-O1 -g"
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
-# FUZZ_SECONDS=N: each target runs N seconds (default 60); FUZZ_MERGE=1
-# merges what it found into the corpora kept in tests/fuzz/corpus/.
+# FUZZ_SECONDS=N: each target runs N seconds (default 60); FUZZ_TARGETS="a b"
+# only those; FUZZ_MERGE=1 merges what they found into tests/fuzz/corpus/.
 fuzz:
 	@sh tools/deps.sh fuzz
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) sh tests/fuzz/build.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh tests/fuzz/build.sh
 
 bench: deps $(BIN)
 	./$(BIN) bench

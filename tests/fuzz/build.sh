@@ -11,7 +11,8 @@
 #     the directory given as its argument (seed_tlsdecode runs a real
 #     in-memory OpenSSL exchange);
 #   - for the lesson parser, the real lessons.
-# Then each target runs for FUZZ_SECONDS seconds (default 60).  Any crash,
+# Then each target runs for FUZZ_SECONDS seconds (default 60); FUZZ_TARGETS
+# (e.g. "http grid") runs only those.  Any crash,
 # leak, sanitizer report or broken promise fails the script; the input that
 # caused it is left in build/fuzz/.  The executions of each run are printed
 # and appended to build/fuzz/stats.tsv.  FUZZ_MERGE=1 merges the inputs
@@ -30,6 +31,10 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 
 command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (sh tools/deps.sh fuzz)"; exit 1; }
 targets=$(ls tests/fuzz/fuzz_*.c 2>/dev/null || true)
+# FUZZ_TARGETS="http grid": only these
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+	targets=$(for t in $FUZZ_TARGETS; do echo "tests/fuzz/fuzz_$t.c"; done)
+fi
 [ -n "$targets" ] || { echo "fuzz: no tests/fuzz/fuzz_*.c"; exit 1; }
 mkdir -p "$OUT/obj"
 
