@@ -211,6 +211,8 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 	int col = 0;
+	/* columns still to come: trailing zero-width marks are not "more" */
+	int left = grid_text_width(s);
 
 	if (maxw <= 0)
 		return 0;
@@ -236,7 +238,8 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 		}
 		/* the last column shows that the text goes on (or that a wide
 		 * character did not fit) */
-		if ((col + w > maxw - 1 && n > used) || col + w > maxw) {
+		left -= w;
+		if ((col + w > maxw - 1 && left > 0) || col + w > maxw) {
 			grid_put(g, x + col, y, grid_glyph(g, G_ELLIPSIS), cls, attr);
 			return col + 1;
 		}

@@ -54,7 +54,14 @@ static void test_wide_text_stays_in_its_columns(void **state)
 	grid_clear(&g);
 	assert_int_equal(grid_text(&g, 0, 1, 3, "ab\xe4\xb8\xad", CLS_DEFAULT, 0), 3);
 	assert_int_equal(grid_at(&g, 2, 1)->ch, 0x2026);
-	/* overwriting half of a wide character blanks the other half */
+	/* text that fits exactly is not cut, even with a combining mark after
+	 * its last (wide) character (found by fuzz_grid) */
+	grid_clear(&g);
+	assert_int_equal(grid_text(&g, 0, 1, 4, "a\xe4\xb8\xad" "b\xcc\x81", CLS_DEFAULT, 0), 4);
+	assert_int_equal(grid_text(&g, 0, 1, 3, "a\xe4\xb8\xad\xcc\x96", CLS_DEFAULT, 0), 3);
+	assert_int_equal(grid_at(&g, 1, 1)->ch, 0x4e2d);
+	assert_int_equal(grid_at(&g, 1, 1)->comb, 0x316);
+		/* overwriting half of a wide character blanks the other half */
 	grid_clear(&g);
 	grid_text(&g, 0, 2, 10, "\xe4\xb8\xad\xe6\x96\x87", CLS_DEFAULT, 0);
 	grid_put(&g, 1, 2, 'x', CLS_DEFAULT, 0);
