@@ -216,7 +216,8 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 
 	if (maxw <= 0)
 		return 0;
-	while (n > 0 && col < maxw) {
+	/* a zero-width mark after the last column still joins its character */
+	while (n > 0) {
 		size_t used;
 		uint32_t cp = decode(p, n, &used);
 		int w = grid_cp_width(cp);
@@ -236,6 +237,8 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 			n -= used;
 			continue;
 		}
+		if (col >= maxw)
+			break;
 		/* the last column shows that the text goes on (or that a wide
 		 * character did not fit) */
 		left -= w;
