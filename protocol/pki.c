@@ -2,11 +2,14 @@
  * only in this process. */
 #include "protocol/pki.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -28,10 +31,24 @@ struct certspec {
 	long not_after;
 };
 
-/* RSA keys kept across pki_mint calls while pki_cache_keys(1) is on:
- * slot 0 is the server's, slot 1 the interceptor's. */
-static EVP_PKEY *cached_rsa[2];
-static int cache_on;
+/* The RSA keys kept for the life of the process once caching is on (slot
+ * 0 is the server's, slot 1 the interceptor's), and the background thread
+ * that makes them at launch (pki_keys_start).  The mutex guards everything
+ * here; the thread generates outside it. */
+#define NSLOTS 2
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	EVP_PKEY *key[NSLOTS];
+	int on;              /* keys are kept (pki_cache_keys / pki_keys_start) */
+	int busy[NSLOTS];    /* the thread is making this slot's key */
+	int thread_running;
+	pthread_t thread;
+	int made;            /* RSA keys generated in this process */
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+/* Set to ask the thread to give up (read inside OpenSSL's key generation
+ * callback, so it stops within one prime candidate). */
+static atomic_int stop_asked;
 
 /* Put a one-line reason, with OpenSSL's first queued error, into err. */
 static void set_err(char *err, size_t errlen, const char *what)
@@ -46,20 +63,152 @@ static void set_err(char *err, size_t errlen, const char *what)
 	ERR_clear_error();
 }
 
-/* A new RSA-2048 key, or the kept one for this slot when caching is on. */
+/* OpenSSL's progress callback during prime search: returning 0 aborts. */
+static int keygen_progress(EVP_PKEY_CTX *ctx)
+{
+	(void)ctx;
+	return !atomic_load(&stop_asked);
+}
+
+/* A fresh RSA-2048 key, or NULL (also when asked to stop). */
+static EVP_PKEY *make_rsa(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *k = NULL;
+
+	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048) <= 0)
+		goto out;
+	EVP_PKEY_CTX_set_cb(ctx, keygen_progress);
+	if (EVP_PKEY_generate(ctx, &k) <= 0) {
+		EVP_PKEY_free(k);
+		k = NULL;
+	}
+out:
+	EVP_PKEY_CTX_free(ctx);
+	return k;
+}
+
+/* The background thread: make each slot's key in turn unless one exists. */
+static void *keygen_thread(void *arg)
+{
+	(void)arg;
+	for (int slot = 0; slot < NSLOTS && !atomic_load(&stop_asked); slot++) {
+		EVP_PKEY *k;
+
+		pthread_mutex_lock(&cache.mu);
+		if (cache.key[slot] != NULL) {
+			pthread_mutex_unlock(&cache.mu);
+			continue;
+		}
+		cache.busy[slot] = 1;
+		pthread_mutex_unlock(&cache.mu);
+		k = make_rsa();
+		pthread_mutex_lock(&cache.mu);
+		cache.busy[slot] = 0;
+		if (k != NULL) {
+			cache.key[slot] = k;
+			cache.made++;
+		}
+		pthread_cond_broadcast(&cache.cv);
+		pthread_mutex_unlock(&cache.mu);
+		ERR_clear_error(); /* this thread's queue: an abort is not an error */
+	}
+	return NULL;
+}
+
+/* Stop and join the thread if it runs (quick: key generation aborts). */
+static void keys_join(void)
+{
+	int running;
+
+	pthread_mutex_lock(&cache.mu);
+	running = cache.thread_running;
+	cache.thread_running = 0;
+	pthread_mutex_unlock(&cache.mu);
+	if (!running)
+		return;
+	atomic_store(&stop_asked, 1);
+	pthread_join(cache.thread, NULL);
+	atomic_store(&stop_asked, 0);
+}
+
+/* At exit the thread must be gone before OpenSSL cleans up under it. */
+static void keys_at_exit(void)
+{
+	pki_cache_keys(0);
+}
+
+/* A new RSA-2048 key, or the kept one for this slot when caching is on
+ * (waiting for the background thread if it is making it right now). */
 static EVP_PKEY *rsa_key(int slot)
 {
 	EVP_PKEY *k;
+	int kept;
 
-	if (cache_on && cached_rsa[slot] != NULL) {
-		if (EVP_PKEY_up_ref(cached_rsa[slot]) != 1)
-			return NULL;
-		return cached_rsa[slot];
-	}
-	k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	if (k != NULL && cache_on && EVP_PKEY_up_ref(k) == 1)
-		cached_rsa[slot] = k;
+	pthread_mutex_lock(&cache.mu);
+	while (cache.on && cache.busy[slot])
+		pthread_cond_wait(&cache.cv, &cache.mu);
+	kept = cache.on;
+	k = kept ? cache.key[slot] : NULL;
+	if (k != NULL && EVP_PKEY_up_ref(k) != 1)
+		k = NULL;
+	pthread_mutex_unlock(&cache.mu);
+	if (k != NULL)
+		return k;
+	k = make_rsa();
+	if (k == NULL)
+		return NULL;
+	pthread_mutex_lock(&cache.mu);
+	cache.made++;
+	if (kept && cache.on && cache.key[slot] == NULL && EVP_PKEY_up_ref(k) == 1)
+		cache.key[slot] = k;
+	pthread_mutex_unlock(&cache.mu);
 	return k;
+}
+
+/* see pki.h */
+int pki_keys_start(void)
+{
+	static int exit_hook;
+	int rc = 0;
+
+	/* OpenSSL registers its own clean-up at initialisation; ours, added
+	 * after it, runs first and stops the thread */
+	OPENSSL_init_crypto(0, NULL);
+	pthread_mutex_lock(&cache.mu);
+	cache.on = 1;
+	if (!exit_hook && atexit(keys_at_exit) == 0)
+		exit_hook = 1;
+	if (!cache.thread_running) {
+		if (pthread_create(&cache.thread, NULL, keygen_thread, NULL) == 0)
+			cache.thread_running = 1;
+		else
+			rc = -1; /* pki_mint makes the keys itself */
+	}
+	pthread_mutex_unlock(&cache.mu);
+	return rc;
+}
+
+/* see pki.h */
+int pki_keys_ready(enum scenario scen)
+{
+	int ready;
+
+	pthread_mutex_lock(&cache.mu);
+	ready = cache.on && cache.key[0] != NULL && (scen != SCEN_MITM || cache.key[1] != NULL);
+	pthread_mutex_unlock(&cache.mu);
+	return ready;
+}
+
+/* see pki.h */
+int pki_keys_made(void)
+{
+	int n;
+
+	pthread_mutex_lock(&cache.mu);
+	n = cache.made;
+	pthread_mutex_unlock(&cache.mu);
+	return n;
 }
 
 /* A new EC P-256 key (fast: about 0.02 ms, so never cached). */
@@ -71,13 +220,20 @@ static EVP_PKEY *ec_key(void)
 /* see pki.h */
 void pki_cache_keys(int on)
 {
-	cache_on = on;
-	if (on)
+	if (on) {
+		pthread_mutex_lock(&cache.mu);
+		cache.on = 1;
+		pthread_mutex_unlock(&cache.mu);
 		return;
-	for (size_t i = 0; i < sizeof cached_rsa / sizeof cached_rsa[0]; i++) {
-		EVP_PKEY_free(cached_rsa[i]);
-		cached_rsa[i] = NULL;
 	}
+	keys_join();
+	pthread_mutex_lock(&cache.mu);
+	cache.on = 0;
+	for (int i = 0; i < NSLOTS; i++) {
+		EVP_PKEY_free(cache.key[i]);
+		cache.key[i] = NULL;
+	}
+	pthread_mutex_unlock(&cache.mu);
 }
 
 /* Give x a random positive 16-byte serial number (RFC 5280 §4.1.2.2 asks

@@ -40,10 +40,24 @@ char *pki_cert_pem(X509 *cert);
  * trust_attacker is set and the scenario minted one (mitm --trust-attacker).
  * NULL when out of memory; the caller frees it with X509_STORE_free. */
 X509_STORE *pki_trust_store(const struct pki *pki, int trust_attacker);
-/* Keep the RSA-2048 keys (the slow part, about 100 ms each) across pki_mint
- * calls while on, so minting another scenario costs milliseconds; off frees
- * the kept keys.  Off by default: each pki_mint makes fresh keys.  The
- * certificates are always new.  Not thread-safe (the engine is not threaded). */
+/* Keep the RSA-2048 keys (the slow part: about 300 ms each on a busy
+ * machine, over a second at worst, as the prime search is random) across
+ * pki_mint calls while on, so minting another scenario costs milliseconds;
+ * off stops the background thread (if any) and frees the kept keys.  Off by
+ * default: each pki_mint makes fresh keys.  The certificates are always
+ * new.  Thread-safe. */
 void pki_cache_keys(int on);
+/* Turn the cache on and start making both RSA keys (the server's, then the
+ * interceptor's) in a background thread now, off the learner's path; every
+ * later pki_mint in the process reuses them, waiting only if it comes before
+ * they are ready.  The keys live only in this process's memory.  The thread
+ * is stopped at exit (or by pki_cache_keys(0)).  Returns 0, or -1 when no
+ * thread could start (pki_mint then makes the keys itself). */
+int pki_keys_start(void);
+/* 1 when pki_mint for this scenario would not wait for a key. */
+int pki_keys_ready(enum scenario scen);
+/* How many RSA keys this process has generated so far (a restart that
+ * reuses the kept keys does not change it). */
+int pki_keys_made(void);
 
 #endif

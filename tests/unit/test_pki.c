@@ -335,6 +335,48 @@ static void test_cache_and_trust_store(void **state)
 	}
 }
 
+/* Keys made at launch in the background: a mint waits for them once, and
+ * every later mint (any scenario) reuses them without making new ones. */
+static void test_background_keys(void **state)
+{
+	struct pki a;
+	struct pki b;
+	struct pki c;
+	int made;
+
+	(void)state;
+	pki_cache_keys(0); /* drop the group's keys: start from nothing */
+	made = pki_keys_made();
+	assert_int_equal(pki_keys_start(), 0);
+	mint(&a, SCEN_MITM); /* waits for the thread's two keys */
+	assert_int_equal(pki_keys_ready(SCEN_GOOD), 1);
+	assert_int_equal(pki_keys_ready(SCEN_MITM), 1);
+	assert_int_equal(pki_keys_made(), made + 2);
+	mint(&b, SCEN_GOOD);
+	mint(&c, SCEN_MITM);
+	assert_int_equal(pki_keys_made(), made + 2);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, b.server_key), 1);
+	assert_int_equal(EVP_PKEY_eq(a.mitm_key, c.mitm_key), 1);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, a.mitm_key), 0);
+	assert_int_equal(EVP_PKEY_get_bits(a.server_key), 2048);
+	/* starting again while the keys are there makes nothing new */
+	assert_int_equal(pki_keys_start(), 0);
+	pki_free(&b);
+	mint(&b, SCEN_EXPIRED);
+	assert_int_equal(pki_keys_made(), made + 2);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, b.server_key), 1);
+	pki_free(&a);
+	pki_free(&b);
+	pki_free(&c);
+	/* turned off while the thread works: it stops, nothing is kept */
+	pki_cache_keys(0);
+	assert_int_equal(pki_keys_start(), 0);
+	pki_cache_keys(0);
+	assert_int_equal(pki_keys_ready(SCEN_GOOD), 0);
+	assert_true(pki_keys_made() <= made + 4);
+	pki_cache_keys(1); /* as the group set it up */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_pem_roundtrip),
 		cmocka_unit_test(test_cache_and_trust_store),
+		cmocka_unit_test(test_background_keys),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_keys_setup, pki_keys_teardown);
