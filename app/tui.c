@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "app/lessoncmd.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
+#include "protocol/pki.h"
+#include "protocol/tcpcap.h"
 #include "ui/grid.h"
 #include "ui/narration.h"
 #include "ui/picker.h"
@@ -49,6 +52,10 @@ struct tui {
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
 	int quit_asked;              /* q or a signal while the engine waited */
+	int keys_pending;            /* the exchange waits for the background RSA keys */
+	int cap_prepared;            /* the packet capture was opened (or tried) */
+	int fatal;                   /* the exchange could not start: err says why */
+	char err[256];
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -247,6 +254,41 @@ static int on_wait_input(void *arg)
 	return 0;
 }
 
+/* Create the exchange's engine now that the keys are there; 0, or -1 with
+ * the reason in t->err and t->fatal set. */
+static int start_engine(struct tui *t)
+{
+	t->keys_pending = 0;
+	t->engine = engine_new(&t->cfg, &t->log, t->err, sizeof t->err);
+	if (t->engine == NULL) {
+		t->fatal = 1;
+		return -1;
+	}
+	engine_set_interrupt(t->engine, STDIN_FILENO, on_wait_input, t);
+	return 0;
+}
+
+/* The learner asked for a step before the background thread finished the
+ * RSA keys: say so, wait for them (q still quits), then start the exchange.
+ * Returns 0 with the engine ready, -1 when quitting or on failure. */
+static int wait_for_keys(struct tui *t)
+{
+	if (!pki_keys_ready(t->cfg.scenario)) {
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "preparing keys: the demo server's RSA-2048 key (made once per run)... q quits");
+		view_draw(&t->grid, &t->view, &t->log);
+		paint(t);
+	}
+	while (!pki_keys_ready(t->cfg.scenario)) {
+		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
+		if ((poll(&p, 1, 20) != 0 || got_signal) && on_wait_input(t))
+			return -1;
+	}
+	t->view.notice[0] = '\0';
+	return start_engine(t);
+}
+
 /* Ask the engine for steps until one logs an event or the exchange ends
  * (a step may legitimately log nothing the learner can see). */
 static unsigned do_step(struct tui *t)
@@ -254,6 +296,8 @@ static unsigned do_step(struct tui *t)
 	size_t before = t->log.n;
 	enum engine_status st = ENGINE_MORE;
 
+	if (t->engine == NULL && wait_for_keys(t) < 0)
+		return 0;
 	if (engine_may_wait(t->engine)) {
 		/* a remote server answers when it answers: say so before waiting */
 		snprintf(t->view.notice, sizeof t->view.notice,
@@ -298,6 +342,7 @@ static int restart(struct tui *t, char *err, size_t errlen)
 	if (t->engine != NULL)
 		engine_free(t->engine);
 	t->engine = NULL;
+	t->keys_pending = 0;
 	evlog_clear(&t->log);
 	view_reset(&t->view);
 	view_set_narration(&t->view, NULL);
@@ -309,10 +354,17 @@ static int restart(struct tui *t, char *err, size_t errlen)
 		}
 		view_set_narration(&t->view, &t->narr);
 	}
-	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
-	if (t->engine == NULL)
+	/* the embedded server's keys come from the background thread: until
+	 * they are ready the diagram shows, and the exchange starts when they
+	 * are (or at the first step, which then waits for them) */
+	if (t->cfg.host == NULL && !pki_keys_ready(t->cfg.scenario)) {
+		t->keys_pending = 1;
+		return 0;
+	}
+	if (start_engine(t) < 0) {
+		snprintf(err, errlen, "%s", t->err);
 		return -1;
-	engine_set_interrupt(t->engine, STDIN_FILENO, on_wait_input, t);
+	}
 	return 0;
 }
 
@@ -512,6 +564,19 @@ static int loop(struct tui *t)
 			paint(t);
 			dirty = 0;
 		}
+		/* with the first frame up, open the process's packet capture so
+		 * the first step does not wait for it (errors show at that step) */
+		if (!t->cap_prepared && !t->cfg.no_pcap && t->cfg.host == NULL) {
+			char note[160];
+
+			t->cap_prepared = 1;
+			tcpcap_prepare("lo", note, sizeof note); /* without permission it fails at once */
+		}
+		if (t->keys_pending && pki_keys_ready(t->cfg.scenario) && start_engine(t) < 0) {
+			restore_terminal();
+			fprintf(stderr, "httpsviz: %s\n", t->err);
+			return EXIT_INTERNAL;
+		}
 		if (t->view.playing && !t->picking) {
 			long long wait = t->next_tick_ms - now_ms();
 
@@ -519,6 +584,8 @@ static int loop(struct tui *t)
 		} else {
 			timeout(-1);
 		}
+		if (t->keys_pending)
+			timeout(20); /* look again soon: the keys are on their way */
 		flags = handle_input(t, err, sizeof err, &fatal);
 		if (fatal) {
 			restore_terminal();
@@ -535,6 +602,11 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
+		if (t->fatal) {
+			restore_terminal();
+			fprintf(stderr, "httpsviz: %s\n", t->err);
+			return EXIT_INTERNAL;
+		}
 		if (t->quit_asked)
 			return got_signal ? 128 + got_signal : EXIT_OK;
 		if (flags & VF_RESTART) {
@@ -562,6 +634,10 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	struct lesson *l = NULL;
 
 	memset(&t, 0, sizeof t);
+	/* the slow part of the demo PKI starts now, while the first frame or
+	 * the picker is up, and serves every restart and scenario */
+	if (cfg->host == NULL)
+		pki_keys_start();
 	t.base = *cfg;
 	t.cfg = *cfg;
 	t.scen_override = -1;
@@ -626,5 +702,6 @@ out:
 	if (t.lessons != NULL)
 		lessondir_free(t.lessons, (size_t)t.nlessons);
 	evlog_clear(&t.log);
+	pki_cache_keys(0);
 	return rc;
 }

@@ -43,6 +43,7 @@ static struct {
 	int on;              /* keys are kept (pki_cache_keys / pki_keys_start) */
 	int busy[NSLOTS];    /* the thread is making this slot's key */
 	int thread_running;
+	int thread_done;     /* it has finished (keys made, or it failed) */
 	pthread_t thread;
 	int made;            /* RSA keys generated in this process */
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -88,20 +89,20 @@ out:
 	return k;
 }
 
-/* The background thread: make each slot's key in turn unless one exists. */
+/* The background thread: make the key of each slot pki_keys_start marked
+ * busy, in turn; clear the marks (of keys not made too) when done. */
 static void *keygen_thread(void *arg)
 {
 	(void)arg;
 	for (int slot = 0; slot < NSLOTS && !atomic_load(&stop_asked); slot++) {
 		EVP_PKEY *k;
+		int want;
 
 		pthread_mutex_lock(&cache.mu);
-		if (cache.key[slot] != NULL) {
-			pthread_mutex_unlock(&cache.mu);
-			continue;
-		}
-		cache.busy[slot] = 1;
+		want = cache.busy[slot];
 		pthread_mutex_unlock(&cache.mu);
+		if (!want)
+			continue;
 		k = make_rsa();
 		pthread_mutex_lock(&cache.mu);
 		cache.busy[slot] = 0;
@@ -113,6 +114,12 @@ static void *keygen_thread(void *arg)
 		pthread_mutex_unlock(&cache.mu);
 		ERR_clear_error(); /* this thread's queue: an abort is not an error */
 	}
+	pthread_mutex_lock(&cache.mu);
+	for (int slot = 0; slot < NSLOTS; slot++)
+		cache.busy[slot] = 0;
+	cache.thread_done = 1;
+	pthread_cond_broadcast(&cache.cv);
+	pthread_mutex_unlock(&cache.mu);
 	return NULL;
 }
 
@@ -180,10 +187,18 @@ int pki_keys_start(void)
 	if (!exit_hook && atexit(keys_at_exit) == 0)
 		exit_hook = 1;
 	if (!cache.thread_running) {
-		if (pthread_create(&cache.thread, NULL, keygen_thread, NULL) == 0)
+		/* marked before the thread runs, so a pki_mint right after this
+		 * waits for the thread instead of making a second key */
+		for (int slot = 0; slot < NSLOTS; slot++)
+			cache.busy[slot] = cache.key[slot] == NULL;
+		cache.thread_done = 0;
+		if (pthread_create(&cache.thread, NULL, keygen_thread, NULL) == 0) {
 			cache.thread_running = 1;
-		else
+		} else {
+			for (int slot = 0; slot < NSLOTS; slot++)
+				cache.busy[slot] = 0;
 			rc = -1; /* pki_mint makes the keys itself */
+		}
 	}
 	pthread_mutex_unlock(&cache.mu);
 	return rc;
@@ -195,7 +210,8 @@ int pki_keys_ready(enum scenario scen)
 	int ready;
 
 	pthread_mutex_lock(&cache.mu);
-	ready = cache.on && cache.key[0] != NULL && (scen != SCEN_MITM || cache.key[1] != NULL);
+	ready = (cache.key[0] != NULL && (scen != SCEN_MITM || cache.key[1] != NULL)) ||
+		!cache.thread_running || cache.thread_done;
 	pthread_mutex_unlock(&cache.mu);
 	return ready;
 }

@@ -54,7 +54,9 @@ void pki_cache_keys(int on);
  * is stopped at exit (or by pki_cache_keys(0)).  Returns 0, or -1 when no
  * thread could start (pki_mint then makes the keys itself). */
 int pki_keys_start(void);
-/* 1 when pki_mint for this scenario would not wait for a key. */
+/* 0 while the background thread is still making a key that pki_mint for
+ * this scenario needs; 1 when pki_mint would not wait for it (the keys are
+ * there, or no thread runs and pki_mint makes what is missing itself). */
 int pki_keys_ready(enum scenario scen);
 /* How many RSA keys this process has generated so far (a restart that
  * reuses the kept keys does not change it). */

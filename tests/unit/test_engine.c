@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "protocol/engine.h"
+#include "protocol/tcpcap.h"
 
 /* The names of the events, leaving out the layers whose count depends on
  * the machine (TCP capture) or on other modules' detail (cert, kex). */
@@ -352,6 +353,49 @@ static void test_interrupt_while_waiting(void **state)
 	}
 }
 
+/* What a learner's restarts do: exchange after exchange (another scenario
+ * in between) in one process.  The RSA keys come from the background
+ * thread once and are reused; the packet capture is opened once and only
+ * re-filtered, and each exchange sees its own segments, not a stale one. */
+static void test_restarts_reuse_keys_and_capture(void **state)
+{
+	static const struct engine_config cfgs[] = {
+		{.kex = KEX_RSA, .tls = TLSV_12},
+		{.scenario = SCEN_MITM, .trust_attacker = 1},
+		{.kex = KEX_ECDHE, .tls = TLSV_12},
+		{.tls = TLSV_13},
+		{.kex = KEX_RSA, .tls = TLSV_12},
+	};
+	int made;
+
+	(void)state;
+	pki_cache_keys(0);
+	made = pki_keys_made();
+	assert_int_equal(pki_keys_start(), 0);
+	for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
+		struct run r;
+		long syn;
+
+		run_all(&r, &cfgs[i]);
+		assert_int_equal(r.st, ENGINE_DONE);
+		syn = evlog_find(&r.log, EV_TCP_SYN, 0);
+		if (syn >= 0) {
+			/* exactly one connection's segments: the SYN first, and no
+			 * second SYN left over from the exchange before */
+			assert_int_equal(syn, 0);
+			assert_int_equal(evlog_find(&r.log, EV_TCP_SYN, 1), -1);
+			assert_tcp(&r.log);
+			assert_int_equal(tcpcap_handles_opened(), 1);
+		}
+		run_free(&r);
+	}
+	/* the server's and the interceptor's keys, made once for all five */
+	assert_int_equal(pki_keys_made(), made + 2);
+	/* at most one kernel capture on "lo" for this whole test program */
+	assert_true(tcpcap_handles_opened() <= 1);
+	pki_cache_keys(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_stepping_is_real),
 		cmocka_unit_test(test_classic_and_failure),
 		cmocka_unit_test(test_interrupt_while_waiting),
+		cmocka_unit_test(test_restarts_reuse_keys_and_capture),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
