@@ -16,15 +16,23 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "app/benchout.h"
+#include "app/benchtui.h"
 #include "protocol/http.h"
 #include "protocol/pki.h"
 
-enum variant { V_BARE, V_INSTR_NOPCAP, V_INSTR, V__COUNT };
+/* Each a step from the one before, so each ratio isolates one cost. */
+#define TUI_RUNS 20     /* pty runs of each TUI latency */
+#define OUTPUT_RUNS 7   /* runs of each printed mode on the 16 MB response */
+
+enum variant { V_BARE, V_HOOKS, V_TEACH, V_PCAP, V_LEARNER, V__COUNT };
 
 static const char *const variant_name[V__COUNT] = {
-	"bare OpenSSL (no callbacks)",
-	"httpsviz, all hooks, no packet capture",
-	"httpsviz, all hooks + libpcap capture",
+	[V_BARE] = "bare OpenSSL (no callbacks)",
+	[V_HOOKS] = "hooks + events (same certs, kept SSL_CTX)",
+	[V_TEACH] = "+ teaching recomputations",
+	[V_PCAP] = "+ packet capture (one kept capture)",
+	[V_LEARNER] = "as a learner's run (fresh certs, SSL_CTX)",
 };
 
 struct bare {
@@ -215,48 +223,86 @@ static int instr_exchange(const struct engine_config *cfg)
 	return st == ENGINE_DONE ? 0 : -1;
 }
 
-/* see bench.h */
-int bench_run(const struct options *opt)
+/* The program to drive on a pty and for the bulk output runs: this one,
+ * or HTTPSVIZ_BENCH_BIN (to measure another build the same way). */
+static const char *self_path(char *buf, size_t n)
+{
+	const char *env = getenv("HTTPSVIZ_BENCH_BIN");
+	ssize_t len;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	len = readlink("/proc/self/exe", buf, n - 1);
+	if (len <= 0)
+		return NULL;
+	buf[len] = '\0';
+	return buf;
+}
+
+static void print_load(void)
+{
+	double la[3];
+
+	if (getloadavg(la, 3) == 3)
+		printf("load average: %.2f %.2f %.2f on %ld cores (absolute times are noisy; compare ratios)\n", la[0],
+		       la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* The exchanges, interleaved: opt->bench_n of each variant. */
+static int bench_exchanges(const struct options *opt)
 {
 	int n = opt->bench_n;
-	double *t[V__COUNT];
-	struct engine_config cfg = opt->cfg;
-	struct engine_config nopcap = opt->cfg;
+	double *t[V__COUNT] = {0};
+	struct engine_config cfg[V__COUNT];
 	struct pki pki = {0};
 	struct bare b = {.lfd = -1};
+	struct engine_ctxs *ctxs = engine_ctxs_new();
 	char err[256];
 	double med[V__COUNT];
 	int rc = EXIT_INTERNAL;
 	int have_pcap;
-	struct rusage ru;
 
-	pki_cache_keys(1);
-	nopcap.no_pcap = 1;
-	for (int v = 0; v < V__COUNT; v++)
+	for (int v = 0; v < V__COUNT; v++) {
+		cfg[v] = opt->cfg;
+		cfg[v].scenario = SCEN_GOOD;
 		t[v] = calloc((size_t)n, sizeof(double));
-	if (t[0] == NULL || t[1] == NULL || t[2] == NULL || pki_mint(&pki, SCEN_GOOD, err, sizeof err) < 0 ||
-	    bare_init(&b, &pki, &cfg) < 0) {
+		if (t[v] == NULL)
+			goto out;
+	}
+	pki_cache_keys(1);
+	if (ctxs == NULL || pki_mint(&pki, SCEN_GOOD, err, sizeof err) < 0 || bare_init(&b, &pki, &opt->cfg) < 0) {
 		fprintf(stderr, "httpsviz bench: set-up failed\n");
 		goto out;
 	}
-	/* warm up each variant once (key cache, page faults) */
-	have_pcap = geteuid() == 0 && !cfg.no_pcap;
-	if (bare_exchange(&b) < 0 || instr_exchange(&nopcap) < 0 || (have_pcap && instr_exchange(&cfg) < 0))
-		goto out;
-	printf("httpsviz bench: %d exchanges of each variant, interleaved; each = new TCP connection,\n"
-	       "TLS handshake, GET /, response, close_notify, close. %s.\n",
-	       n, cfg.tls == TLSV_13 ? "TLS 1.3" : cfg.kex == KEX_ECDHE ? "TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256"
-									   : "TLS 1.2 AES128-GCM-SHA256 (RSA key exchange)");
+	/* like for like with the bare side: its certificates, contexts kept */
+	for (int v = V_HOOKS; v <= V_PCAP; v++) {
+		cfg[v].pki = &pki;
+		cfg[v].ctxs = ctxs;
+	}
+	cfg[V_HOOKS].no_teaching = 1;
+	cfg[V_HOOKS].no_pcap = cfg[V_TEACH].no_pcap = 1;
+	have_pcap = geteuid() == 0 && !opt->cfg.no_pcap;
+	/* warm up each variant once (contexts, capture, page faults) */
+	for (int v = 0; v < V__COUNT; v++)
+		if ((v == V_BARE ? bare_exchange(&b) : v == V_PCAP && !have_pcap ? 0 : instr_exchange(&cfg[v])) < 0)
+			goto out;
+	printf("\nExchanges: %d of each variant, interleaved; each = new TCP connection, TLS handshake,\n"
+	       "GET /, response, close_notify, close. %s.\n",
+	       n, opt->cfg.tls == TLSV_13 ? "TLS 1.3" : opt->cfg.kex == KEX_ECDHE ? "TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256"
+										 : "TLS 1.2 AES128-GCM-SHA256 (RSA key exchange)");
+	print_load();
 	for (int i = 0; i < n; i++) {
 		for (int v = 0; v < V__COUNT; v++) {
 			double t0 = now_s();
 			int r;
 
-			if (v == V_INSTR && !have_pcap) {
+			if ((v == V_PCAP || v == V_LEARNER) && !have_pcap)
+				cfg[v].no_pcap = 1;
+			if (v == V_PCAP && !have_pcap) {
 				t[v][i] = 0;
 				continue;
 			}
-			r = v == V_BARE ? bare_exchange(&b) : instr_exchange(v == V_INSTR ? &cfg : &nopcap);
+			r = v == V_BARE ? bare_exchange(&b) : instr_exchange(&cfg[v]);
 			t[v][i] = now_s() - t0;
 			if (r < 0)
 				goto out;
@@ -266,25 +312,59 @@ int bench_run(const struct options *opt)
 		qsort(t[v], (size_t)n, sizeof(double), cmp_double);
 		med[v] = t[v][n / 2];
 	}
-	printf("%-42s %12s %14s %8s\n", "variant", "median ms", "exchanges/s", "ratio");
+	printf("%-44s %10s %12s %9s\n", "variant", "median ms", "exchanges/s", "vs bare");
 	for (int v = 0; v < V__COUNT; v++) {
-		if (v == V_INSTR && !have_pcap) {
-			printf("%-42s %12s %14s %8s\n", variant_name[v], "-", "-",
-			       cfg.no_pcap ? "(skipped: --no-pcap)" : "(capture not permitted)");
+		if (v == V_PCAP && !have_pcap) {
+			printf("%-44s %10s %12s %9s\n", variant_name[v], "-", "-",
+			       opt->cfg.no_pcap ? "(skipped: --no-pcap)" : "(capture not permitted)");
 			continue;
 		}
-		printf("%-42s %12.3f %14.0f %7.2fx\n", variant_name[v], med[v] * 1000.0, 1.0 / med[v], med[v] / med[V_BARE]);
+		printf("%-44s %10.3f %12.0f %8.2fx\n", variant_name[v], med[v] * 1000.0, 1.0 / med[v],
+		       med[v] / med[V_BARE]);
 	}
-	getrusage(RUSAGE_SELF, &ru);
-	printf("peak resident memory: %ld KiB\n", ru.ru_maxrss);
-	printf("(instrumented = engine_new with cached RSA keys, fresh demo certificates and SSL_CTX,\n"
-	       " every event decoded and logged; ratio = median time / bare median)\n");
+	printf("ratios, each against the variant before it (same run):\n");
+	printf("  hook overhead, like for like     %5.2fx bare       (goal <= 1.3x: %s)\n", med[V_HOOKS] / med[V_BARE],
+	       med[V_HOOKS] <= 1.3 * med[V_BARE] ? "met" : "MISSED");
+	printf("  teaching recomputations          %5.2fx hooks\n", med[V_TEACH] / med[V_HOOKS]);
+	if (have_pcap)
+		printf("  packet capture                   %5.2fx no capture (goal <= 1.3x: %s)\n",
+		       med[V_PCAP] / med[V_TEACH], med[V_PCAP] <= 1.3 * med[V_TEACH] ? "met" : "MISSED");
+	printf("  fresh certificates and contexts  %5.2fx kept\n",
+	       med[V_LEARNER] / med[have_pcap ? V_PCAP : V_TEACH]);
+	print_load();
 	rc = EXIT_OK;
 out:
 	for (int v = 0; v < V__COUNT; v++)
 		free(t[v]);
 	bare_free(&b);
+	engine_ctxs_free(ctxs);
 	pki_free(&pki);
 	pki_cache_keys(0);
 	return rc;
+}
+
+/* see bench.h */
+int bench_run(const struct options *opt)
+{
+	char path[4096];
+	const char *bin = self_path(path, sizeof path);
+	struct rusage ru;
+	int rc;
+
+	printf("httpsviz bench\n");
+	print_load();
+	if (bin == NULL || benchtui_run(bin, TUI_RUNS, opt->cfg.no_pcap) < 0)
+		return EXIT_INTERNAL;
+	print_load();
+	fflush(stdout);
+	rc = bench_exchanges(opt);
+	if (rc != EXIT_OK)
+		return rc;
+	fflush(stdout);
+	if (benchout_run(bin, OUTPUT_RUNS) < 0)
+		return EXIT_INTERNAL;
+	print_load();
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak resident memory of the bench itself: %ld KiB\n", ru.ru_maxrss);
+	return EXIT_OK;
 }

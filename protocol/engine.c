@@ -133,6 +133,13 @@ struct engine {
 
 static BIO_METHOD *tap_method;
 
+/* see engine.h: kept contexts (the cfg and pki they were built for are the
+ * caller's promise, not checked) */
+struct engine_ctxs {
+	SSL_CTX *cctx;
+	SSL_CTX *sctx;
+};
+
 /* ---------------------------------------------------------------- buffers */
 
 static int64_t now_ms(void)
@@ -389,7 +396,8 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 				  len);
 	/* the server decrypts the pre-master secret as it reads the
 	 * ClientKeyExchange, before it answers */
-	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE)
+	if (!write_p && sd->who == ACTOR_SERVER && on_viewed_connection(sd) && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE &&
+	    !sd->e->cfg.no_teaching)
 		kexview_server_read(sd->e->log, &sd->e->capdata, 0);
 	/* whether this side's records are protected yet (an alert says) */
 	if (hs_type == SSL3_MT_SERVER_HELLO)
@@ -523,12 +531,22 @@ static int on_verify_depth(int preverify_ok, X509_STORE_CTX *xs)
  * (X509_verify_cert), then the checks shown one by one. */
 static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
 {
-	struct engine *e = arg;
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct side *sd = ssl ? side_of(ssl) : NULL;
 	int ok = X509_verify_cert(xs);
 	long err = ok > 0 ? X509_V_OK : X509_STORE_CTX_get_error(xs);
-	struct certcheck_input in = {
+	struct engine *e;
+	struct certcheck_input in;
+	long v;
+
+	(void)arg; /* the engine comes from the SSL: kept contexts serve many */
+	if (sd == NULL)
+		return ok;
+	e = sd->e;
+	sd->verify_done = 1;
+	if (e->cfg.no_teaching)
+		return ok <= 0 && e->cfg.insecure ? 1 : ok;
+	in = (struct certcheck_input){
 		.leaf = X509_STORE_CTX_get0_cert(xs),
 		.untrusted = X509_STORE_CTX_get0_untrusted(xs),
 		.built_chain = X509_STORE_CTX_get0_chain(xs),
@@ -544,11 +562,6 @@ static int on_cert_verify(X509_STORE_CTX *xs, void *arg)
 		.insecure = e->cfg.insecure,
 		.actor = ACTOR_CLIENT,
 	};
-	long v;
-
-	if (sd == NULL)
-		return ok;
-	sd->verify_done = 1;
 	certcheck_run(log_for(sd), &in);
 	v = evlog_find(log_for(sd), EV_CERT_VERDICT, 0);
 	while (v >= 0 && evlog_find(log_for(sd), EV_CERT_VERDICT, (size_t)v + 1) >= 0)
@@ -739,6 +752,39 @@ static void start_clock(struct evlog *log)
 	log->t0_us += evlog_now_us(log);
 }
 
+/* Use the context kept in *slot (kept contexts: the caller's cfg->ctxs,
+ * never for mitm); 1 when there is none to use. */
+static int take_kept(struct engine *e, SSL_CTX **ctx, SSL_CTX *const *slot)
+{
+	if (slot == NULL || *slot == NULL || e->cfg.scenario == SCEN_MITM || !SSL_CTX_up_ref(*slot))
+		return 1;
+	*ctx = *slot;
+	return 0;
+}
+
+/* Keep a context just built in *slot for the next exchanges. */
+static void keep_ctx(struct engine *e, SSL_CTX *ctx, SSL_CTX **slot)
+{
+	if (slot != NULL && *slot == NULL && e->cfg.scenario != SCEN_MITM && SSL_CTX_up_ref(ctx))
+		*slot = ctx;
+}
+
+/* see engine.h */
+struct engine_ctxs *engine_ctxs_new(void)
+{
+	return calloc(1, sizeof(struct engine_ctxs));
+}
+
+/* see engine.h */
+void engine_ctxs_free(struct engine_ctxs *x)
+{
+	if (x == NULL)
+		return;
+	SSL_CTX_free(x->cctx);
+	SSL_CTX_free(x->sctx);
+	free(x);
+}
+
 /* see engine.h */
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, char *err, size_t errlen)
 {
@@ -752,18 +798,26 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 	e->all_local = e->embedded;
 	snprintf(e->host, sizeof e->host, "%s", e->embedded ? "localhost" : cfg->host);
 	snprintf(e->portstr, sizeof e->portstr, "%s", cfg->port ? cfg->port : "443");
-	if (e->embedded && pki_mint(&e->pki, cfg->scenario, err, errlen) < 0)
+	if (e->embedded && (cfg->pki != NULL ? pki_ref(&e->pki, cfg->pki, err, errlen)
+					     : pki_mint(&e->pki, cfg->scenario, err, errlen)) < 0)
 		goto fail;
-	if (make_client_ctx(e, err, errlen) < 0 ||
-	    side_init(e, &e->c, ACTOR_CLIENT, mitm ? ACTOR_MITM : ACTOR_SERVER, 0, e->cctx, "client") < 0)
+	if (take_kept(e, &e->cctx, cfg->ctxs ? &cfg->ctxs->cctx : NULL) != 0) {
+		if (make_client_ctx(e, err, errlen) < 0)
+			goto fail;
+		keep_ctx(e, e->cctx, cfg->ctxs ? &cfg->ctxs->cctx : NULL);
+	}
+	if (side_init(e, &e->c, ACTOR_CLIENT, mitm ? ACTOR_MITM : ACTOR_SERVER, 0, e->cctx, "client") < 0)
 		goto fail;
 	e->viewer = &e->c;
 	if (e->embedded) {
 		if (listen_loopback(&e->lfd, &e->port, err, errlen) < 0)
 			goto fail;
-		e->sctx = make_server_ctx(e, e->pki.server_cert, e->pki.server_key, err, errlen);
-		if (e->sctx == NULL)
-			goto fail;
+		if (take_kept(e, &e->sctx, cfg->ctxs ? &cfg->ctxs->sctx : NULL) != 0) {
+			e->sctx = make_server_ctx(e, e->pki.server_cert, e->pki.server_key, err, errlen);
+			if (e->sctx == NULL)
+				goto fail;
+			keep_ctx(e, e->sctx, cfg->ctxs ? &cfg->ctxs->sctx : NULL);
+		}
 		if (mitm) {
 			e->mi_ctx = make_server_ctx(e, e->pki.mitm_cert, e->pki.mitm_key, err, errlen);
 			e->mo_ctx = make_mitm_client_ctx(e);
@@ -1628,7 +1682,7 @@ static int server_turn(struct side *sd)
 			return sd->out.len > 0;
 		}
 		sd->req_sent = 1;
-		if (sd->who == ACTOR_SERVER && on_viewed_connection(sd))
+		if (sd->who == ACTOR_SERVER && on_viewed_connection(sd) && !sd->e->cfg.no_teaching)
 			kexview_server_read(sd->e->log, &sd->e->capdata, 1);
 		if (sd->relay != NULL) {
 			relay_plaintext(sd, EV_HTTP_REQUEST, "request");
@@ -1803,7 +1857,7 @@ static void after_turn(struct side *sd)
 		snprintf(e->cipher, sizeof e->cipher, "%s", SSL_CIPHER_standard_name(ciph));
 	}
 	capture_state(sd);
-	if (on_viewed_connection(sd))
+	if (on_viewed_connection(sd) && !e->cfg.no_teaching)
 		kexview_after_turn(e->log, &e->capdata, sd->who);
 }
 

@@ -32,7 +32,21 @@ struct engine_config {
 	int no_pcap;              /* never try packet capture */
 	const char *keylog_file;  /* write NSS key log here (mode 0600) */
 	const char *pcap_file;    /* write captured packets here */
+	/* For measuring (httpsviz bench); a learner's runs leave them 0: */
+	const struct pki *pki;    /* embedded: present these certificates (the
+				     caller's, kept alive by it) instead of minting */
+	struct engine_ctxs *ctxs; /* embedded, not mitm: TLS contexts built by the first
+				     exchange and reused by the next ones with the same
+				     configuration and pki (engine_ctxs_new) */
+	int no_teaching;          /* leave out the teaching recomputations (the key
+				     schedule views, the explicit certificate checks) */
 };
+
+struct engine_ctxs;
+
+/* An empty set of kept TLS contexts; NULL when out of memory. */
+struct engine_ctxs *engine_ctxs_new(void);
+void engine_ctxs_free(struct engine_ctxs *x);
 
 enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED };
 
@@ -49,12 +63,12 @@ enum engine_exit {
 };
 
 struct engine;
+struct pki;
 
 /* Set up an exchange that appends to log.  Returns NULL with a one-line
  * reason in err on failure. */
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log,
 			  char *err, size_t errlen);
-struct pki;
 
 /* serve mode: run the server half of one exchange on fd, a connection
  * already accepted from a client elsewhere; the server's certificate comes

@@ -465,6 +465,28 @@ out:
 }
 
 /* see pki.h */
+int pki_ref(struct pki *dst, const struct pki *src, char *err, size_t errlen)
+{
+	EVP_PKEY *const keys[] = {src->ca_key, src->server_key, src->attacker_ca_key, src->mitm_key};
+	X509 *const certs[] = {src->ca_cert, src->server_cert, src->attacker_ca_cert, src->mitm_cert};
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		ok &= keys[i] == NULL || EVP_PKEY_up_ref(keys[i]) == 1;
+	for (size_t i = 0; i < sizeof certs / sizeof certs[0]; i++)
+		ok &= certs[i] == NULL || X509_up_ref(certs[i]) == 1;
+	*dst = *src;
+	if (!ok) {
+		/* only fails on a corrupt object; leak rather than double-free */
+		memset(dst, 0, sizeof *dst);
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "pki: cannot share the certificates");
+		return -1;
+	}
+	return 0;
+}
+
+/* see pki.h */
 void pki_free(struct pki *pki)
 {
 	EVP_PKEY_free(pki->ca_key);

@@ -32,6 +32,9 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen);
 /* pki_mint with extra subjectAltName entries for the server certificate
  * (OpenSSL syntax, e.g. "DNS:teacher.local,IP:192.0.2.7"), for serve. */
 int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen);
+/* Share src's keys and certificates with dst (reference counts, no copy):
+ * pki_free on either leaves the other intact.  0, or -1 with a reason. */
+int pki_ref(struct pki *dst, const struct pki *src, char *err, size_t errlen);
 /* Free all keys and certificates; pki is left zeroed. */
 void pki_free(struct pki *pki);
 /* The certificate's PEM text in a new string (for serve's --ca-out file). */
