@@ -248,8 +248,8 @@ static void print_load(void)
 		       la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
 }
 
-/* The exchanges, interleaved: opt->bench_n of each variant. */
-static int bench_exchanges(const struct options *opt)
+/* see bench.h */
+int bench_exchanges(const struct options *opt)
 {
 	int n = opt->bench_n;
 	double *t[V__COUNT] = {0};

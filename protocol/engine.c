@@ -358,16 +358,15 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		ciph = SSL_get_current_cipher(sd->ssl);
 	if (ciph != NULL && !ctx.tls13)
 		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
-	char summary[160] = "";
 	struct event *ev;
 
 	if (len < 4)
 		return;
-	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
+	/* one decode gives the fields and the summary line */
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", "");
 	if (ev == NULL)
 		return;
-	tlsdecode_handshake(ev, &ctx);
+	tlsdecode_handshake_summarised(ev, &ctx, 160);
 	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
 		event_field(ev, 0, "on_the_wire", 0, 0,
 			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");

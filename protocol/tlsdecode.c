@@ -1096,6 +1096,67 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
+/* Certificates parsed lately, by their DER bytes: the same ones come by in
+ * every exchange, and OpenSSL 3's d2i_X509 (the public key goes through the
+ * provider decoders) was a fifth of the hooks' cost.  A hit is the same
+ * bytes, so it is the same parse. */
+#define CERT_CACHE 4
+static struct {
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} cert_cache[CERT_CACHE];
+static unsigned cert_cache_next;
+
+/* Free the kept parses (at exit). */
+static void cert_cache_free(void)
+{
+	for (int i = 0; i < CERT_CACHE; i++) {
+		X509_free(cert_cache[i].x);
+		free(cert_cache[i].der);
+		cert_cache[i].x = NULL;
+		cert_cache[i].der = NULL;
+	}
+}
+
+/* d2i_X509 with the cache: *pp moves past the certificate's DER as d2i
+ * would; the caller frees the result. */
+static X509 *parse_x509(const unsigned char **pp, size_t len)
+{
+	static int exit_hook;
+	const unsigned char *start = *pp;
+	X509 *x;
+	unsigned slot;
+	unsigned char *copy;
+
+	for (int i = 0; i < CERT_CACHE; i++) {
+		/* DER says its own length: a prefix match is what d2i reads */
+		if (cert_cache[i].x != NULL && cert_cache[i].len <= len &&
+		    memcmp(cert_cache[i].der, start, cert_cache[i].len) == 0 && X509_up_ref(cert_cache[i].x) == 1) {
+			*pp = start + cert_cache[i].len;
+			return cert_cache[i].x;
+		}
+	}
+	x = len <= 0x7fffffff ? d2i_X509(NULL, pp, (long)len) : NULL;
+	if (x == NULL)
+		return NULL;
+	copy = malloc((size_t)(*pp - start));
+	if (copy == NULL || X509_up_ref(x) != 1) {
+		free(copy);
+		return x;
+	}
+	memcpy(copy, start, (size_t)(*pp - start));
+	slot = cert_cache_next++ % CERT_CACHE;
+	X509_free(cert_cache[slot].x);
+	free(cert_cache[slot].der);
+	cert_cache[slot].x = x;
+	cert_cache[slot].der = copy;
+	cert_cache[slot].len = (size_t)(*pp - start);
+	if (!exit_hook && atexit(cert_cache_free) == 0)
+		exit_hook = 1;
+	return x;
+}
+
 /* One certificate: OpenSSL's parse for the values, our DER walk for where
  * each part sits in the bytes. */
 static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
@@ -1111,7 +1172,7 @@ static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
 
 	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
 	walked = der_walk(cert, &r) == 0;
-	x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	x = parse_x509(&p, len);
 	if (x == NULL || !walked) {
 		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
 			    "not a certificate OpenSSL can parse (DER, RFC 5280)");
@@ -1758,36 +1819,22 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	}
 }
 
-/* see tlsdecode.h */
-int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
-		      char *buf, size_t n)
+/* The summary line for a decoded message into buf: summary_line, the
+ * malformation if rc < 0 (from ev's "error" field), sanitised and cut at
+ * n - 1 bytes outside any UTF-8 sequence.  Returns rc. */
+static int finish_summary(const struct event *ev, uint8_t type, const struct summary *sum,
+			  const struct tlsdecode_ctx *ctx, int rc, char *buf, size_t n)
 {
-	struct event ev;
-	struct summary sum;
 	char line[512];
 	const struct field *err;
-	char *clean = NULL;
+	char *clean;
 	size_t cut;
-	int rc;
 
-	if (buf == NULL || n == 0)
-		return -1;
-	memset(&ev, 0, sizeof ev);
-	memset(&sum, 0, sizeof sum);
-	/* the decoder only reads raw; the cast lets a const buffer through */
-	ev.raw = (uint8_t *)(uintptr_t)msg;
-	ev.raw_len = msg != NULL ? len : 0;
-	rc = decode_handshake(&ev, ctx, &sum);
-	summary_line(ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, line, sizeof line);
-	err = event_find_field(&ev, "error");
+	summary_line(type, sum, ctx, line, sizeof line);
+	err = event_find_field(ev, "error");
 	if (rc < 0)
 		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
 	clean = sanitize_bytes(line, strlen(line));
-	for (size_t i = 0; i < ev.nfields; i++) {
-		free(ev.fields[i].name);
-		free(ev.fields[i].value);
-	}
-	free(ev.fields);
 	if (clean == NULL) {
 		buf[0] = 0;
 		return -1;
@@ -1802,5 +1849,50 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	memcpy(buf, clean, cut);
 	buf[cut] = 0;
 	free(clean);
+	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		      char *buf, size_t n)
+{
+	struct event ev;
+	struct summary sum;
+	int rc;
+
+	if (buf == NULL || n == 0)
+		return -1;
+	memset(&ev, 0, sizeof ev);
+	memset(&sum, 0, sizeof sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	rc = finish_summary(&ev, ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, rc, buf, n);
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake_summarised(struct event *ev, const struct tlsdecode_ctx *ctx, size_t max)
+{
+	struct summary sum;
+	char line[512];
+	char *copy;
+	int rc;
+
+	memset(&sum, 0, sizeof sum);
+	rc = decode_handshake(ev, ctx, &sum);
+	rc = finish_summary(ev, ev->raw_len > 0 ? ev->raw[0] : 0, &sum, ctx, rc, line,
+			    max > 0 && max < sizeof line ? max : sizeof line);
+	copy = strdup(line);
+	if (copy != NULL) {
+		free(ev->summary);
+		ev->summary = copy;
+	}
 	return rc;
 }

@@ -60,6 +60,10 @@ enum evname tlsdecode_handshake_event(uint8_t hs_type);
  * the message is malformed (the line then says so). */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n);
+/* tlsdecode_handshake, and ev's summary replaced by the line
+ * tlsdecode_summary would put in a buffer of max bytes (at most 512), from
+ * one decode instead of two.  Returns 0, or -1 when malformed. */
+int tlsdecode_handshake_summarised(struct event *ev, const struct tlsdecode_ctx *ctx, size_t max);
 
 /* Name tables: the registered name of a value, or NULL when unknown.
  * GREASE values (RFC 8701) are named "GREASE". */

@@ -716,6 +716,33 @@ static void test_unknown_values(void **state)
 	assert_string_equal(line, "ClientHello");
 }
 
+/* The one-pass decode the engine uses: the same fields as
+ * tlsdecode_handshake and the same line as tlsdecode_summary (line). */
+static void same_in_one_pass(const uint8_t *b, size_t n, const struct tlsdecode_ctx *ctx, const char *line)
+{
+	struct evlog two;
+	struct evlog one;
+	struct event *a;
+	struct event *c;
+	int rc_two;
+
+	a = decode(&two, b, n, ctx, &rc_two);
+	evlog_init(&one);
+	c = evlog_add(&one, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, b, n, "%s", "");
+	assert_non_null(c);
+	assert_int_equal(tlsdecode_handshake_summarised(c, ctx, 160), rc_two);
+	assert_string_equal(c->summary, line);
+	assert_int_equal(c->nfields, a->nfields);
+	for (size_t i = 0; i < a->nfields; i++) {
+		assert_string_equal(c->fields[i].name, a->fields[i].name);
+		assert_string_equal(c->fields[i].value, a->fields[i].value);
+		assert_int_equal(c->fields[i].offset, a->fields[i].offset);
+		assert_int_equal(c->fields[i].length, a->fields[i].length);
+	}
+	evlog_clear(&one);
+	evlog_clear(&two);
+}
+
 /* Every captured message and record, at every prefix length: -1 with an
  * error, never a read outside (ASan run), and 0 only when whole. */
 static void test_truncated(void **state)
@@ -744,6 +771,7 @@ static void test_truncated(void **state)
 						 rc);
 				if (rc < 0)
 					assert_non_null(strstr(line, "malformed"));
+				same_in_one_pass(m->b, n, &ctx, line);
 			}
 		}
 		for (int dir = 0; dir < 2; dir++) {
