@@ -161,7 +161,7 @@ static int serve_one(const struct options *opt, const struct pki *pki, int fd, i
 	if (!opt->json)
 		printf("=== exchange %d, client %s ===\n", nth, from);
 	while (st == ENGINE_MORE && !stop) {
-		st = engine_step(e);
+		st = engine_step_wait(e);
 		for (; shown < log.n; shown++) {
 			/* clients are served at once: each line says whose it is */
 			if (opt->json) {

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +50,12 @@ struct tui {
 	int projector;
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
-	int quit_asked;              /* q or a signal while the engine waited */
-	int keys_pending;            /* the exchange waits for the background RSA keys */
+	int waiting;                 /* a step is under way, waiting on the network */
+	size_t step_before;          /* events in the log when the step began */
+	int step_tries;              /* engine steps in this learner's step */
+	int keys_pending;            /* no engine yet: the background RSA keys are coming */
+	int step_queued;             /* the learner stepped before they came */
 	int cap_prepared;            /* the packet capture was opened (or tried) */
-	int fatal;                   /* the exchange could not start: err says why */
-	char err[256];
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -227,92 +227,105 @@ static enum action key_action(int ch)
 	}
 }
 
-/* Called by the engine while a step waits on the network, when a key
- * arrives or a signal interrupts the wait: q or the signal stop the run
- * (the loop then quits), a resize repaints, other keys wait for the step.
- * Returns 1 to stop. */
-static int on_wait_input(void *arg)
+/* Go on with the learner's step: engine steps until one logs an event or
+ * the exchange ends (a step may legitimately log nothing the learner can
+ * see).  A step that waits on the network returns at once: the main loop
+ * polls the terminal and the engine together and calls again. */
+static unsigned step_on(struct tui *t)
 {
-	struct tui *t = arg;
-	int ch;
+	enum engine_status st;
 
-	if (got_signal) {
-		t->quit_asked = 1;
-		return 1;
-	}
-	timeout(0);
-	while ((ch = getch()) != ERR) {
-		if (key_action(ch) == ACT_QUIT) {
-			t->quit_asked = 1;
-			return 1;
-		}
-		if (ch == KEY_RESIZE && resize(t) == 0) {
-			view_draw(&t->grid, &t->view, &t->log);
-			paint(t);
-		}
-	}
-	return 0;
-}
-
-/* Create the exchange's engine now that the keys are there; 0, or -1 with
- * the reason in t->err and t->fatal set. */
-static int start_engine(struct tui *t)
-{
-	t->keys_pending = 0;
-	t->engine = engine_new(&t->cfg, &t->log, t->err, sizeof t->err);
-	if (t->engine == NULL) {
-		t->fatal = 1;
-		return -1;
-	}
-	engine_set_interrupt(t->engine, STDIN_FILENO, on_wait_input, t);
-	return 0;
-}
-
-/* The learner asked for a step before the background thread finished the
- * RSA keys: say so, wait for them (q still quits), then start the exchange.
- * Returns 0 with the engine ready, -1 when quitting or on failure. */
-static int wait_for_keys(struct tui *t)
-{
-	if (!pki_keys_ready(t->cfg.scenario)) {
-		snprintf(t->view.notice, sizeof t->view.notice,
-			 "preparing keys: the demo server's RSA-2048 key (made once per run)... q quits");
-		view_draw(&t->grid, &t->view, &t->log);
-		paint(t);
-	}
-	while (!pki_keys_ready(t->cfg.scenario)) {
-		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
-
-		if ((poll(&p, 1, 20) != 0 || got_signal) && on_wait_input(t))
-			return -1;
-	}
-	t->view.notice[0] = '\0';
-	return start_engine(t);
-}
-
-/* Ask the engine for steps until one logs an event or the exchange ends
- * (a step may legitimately log nothing the learner can see). */
-static unsigned do_step(struct tui *t)
-{
-	size_t before = t->log.n;
-	enum engine_status st = ENGINE_MORE;
-
-	if (t->engine == NULL && wait_for_keys(t) < 0)
-		return 0;
-	if (engine_may_wait(t->engine)) {
-		/* a remote server answers when it answers: say so before waiting */
-		snprintf(t->view.notice, sizeof t->view.notice,
-			 "waiting for the server (up to %d ms)... q quits",
-			 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
-		view_draw(&t->grid, &t->view, &t->log);
-		paint(t);
-	}
-	for (int i = 0; i < 16 && t->log.n == before && st == ENGINE_MORE; i++)
+	for (;;) {
 		st = engine_step(t->engine);
+		if (st == ENGINE_WAIT) {
+			if (!t->waiting)
+				/* a remote server answers when it answers: say so */
+				snprintf(t->view.notice, sizeof t->view.notice,
+					 "waiting for the server (up to %d ms)... q quits",
+					 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
+			t->waiting = 1;
+			return VF_REDRAW;
+		}
+		t->step_tries++;
+		if (t->step_tries >= 16 || t->log.n != t->step_before || st != ENGINE_MORE)
+			break;
+	}
+	t->waiting = 0;
 	t->view.notice[0] = '\0';
 	view_set_session(&t->view, engine_version(t->engine), engine_cipher(t->engine));
-	return view_stepped(&t->view, &t->log,
-			    st == ENGINE_DONE ? 1 : st == ENGINE_FAILED ? 2 : 0,
+	return view_stepped(&t->view, &t->log, st == ENGINE_DONE ? 1 : st == ENGINE_FAILED ? 2 : 0,
 			    engine_error(t->engine));
+}
+
+/* The learner asks for the next step (none while one is under way).  A
+ * step that outruns the background keys waits for them, and says so. */
+static unsigned do_step(struct tui *t)
+{
+	if (t->waiting || t->step_queued)
+		return 0;
+	if (t->engine == NULL) {
+		t->step_queued = 1;
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "preparing keys: the demo server's RSA-2048 key, made once per run... q quits");
+		return VF_REDRAW;
+	}
+	t->step_before = t->log.n;
+	t->step_tries = 0;
+	return step_on(t);
+}
+
+/* While a step waits: sleep until the terminal or the engine has
+ * something (or the engine's deadline, or the next tick of play).
+ * Returns 1 when the terminal has input, 0 when the engine should go on,
+ * -1 when a signal came. */
+static int wait_step(struct tui *t)
+{
+	struct pollfd p[5] = {{STDIN_FILENO, POLLIN, 0}};
+	int ms;
+	int n = engine_pollfds(t->engine, p + 1, 4, &ms);
+
+	if (t->view.playing) {
+		long long tick = t->next_tick_ms - now_ms();
+
+		if (tick < ms)
+			ms = tick < 0 ? 0 : (int)tick;
+	}
+	if (poll(p, (nfds_t)n + 1, ms) < 0)
+		return errno == EINTR ? -1 : 0;
+	return (p[0].revents & POLLIN) != 0;
+}
+
+/* While the exchange waits for its keys: sleep until the terminal has
+ * input or the key thread has news (or the next tick of play), without a
+ * timer.  Returns 1 when the terminal has input or a tick is due, 0
+ * otherwise. */
+static int wait_keys(struct tui *t)
+{
+	struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {pki_keys_fd(), POLLIN, 0}};
+	int ms = -1;
+
+	if (t->view.playing && !t->picking) {
+		long long tick = t->next_tick_ms - now_ms();
+
+		ms = tick < 0 ? 0 : (int)tick;
+	}
+	if (pki_keys_ready(t->cfg.scenario))
+		return 0;
+	if (poll(p, p[1].fd >= 0 ? 2 : 1, p[1].fd >= 0 ? ms : 20) < 0)
+		return 0;
+	if (p[0].revents & POLLIN)
+		return 1;
+	/* a tick of play is due: the input handler takes it */
+	return t->view.playing && !t->picking && now_ms() >= t->next_tick_ms;
+}
+
+/* Create the exchange's engine (its keys are there); 0, or -1 with the
+ * reason in err. */
+static int start_engine(struct tui *t, char *err, size_t errlen)
+{
+	t->keys_pending = 0;
+	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
+	return t->engine == NULL ? -1 : 0;
 }
 
 /* The configuration of the next exchange: the command line's, then the
@@ -354,18 +367,16 @@ static int restart(struct tui *t, char *err, size_t errlen)
 		}
 		view_set_narration(&t->view, &t->narr);
 	}
+	t->waiting = 0;
+	t->step_queued = 0;
 	/* the embedded server's keys come from the background thread: until
 	 * they are ready the diagram shows, and the exchange starts when they
-	 * are (or at the first step, which then waits for them) */
+	 * are (a step asked for meanwhile waits for them) */
 	if (t->cfg.host == NULL && !pki_keys_ready(t->cfg.scenario)) {
 		t->keys_pending = 1;
 		return 0;
 	}
-	if (start_engine(t) < 0) {
-		snprintf(err, errlen, "%s", t->err);
-		return -1;
-	}
-	return 0;
+	return start_engine(t, err, errlen);
 }
 
 /* Stop following the lesson (the exchange goes on). */
@@ -567,25 +578,48 @@ static int loop(struct tui *t)
 		/* with the first frame up, open the process's packet capture so
 		 * the first step does not wait for it (errors show at that step) */
 		if (!t->cap_prepared && !t->cfg.no_pcap && t->cfg.host == NULL) {
-			char note[160];
-
 			t->cap_prepared = 1;
-			tcpcap_prepare("lo", note, sizeof note); /* without permission it fails at once */
+			tcpcap_prepare("lo", err, sizeof err); /* without permission it fails at once */
 		}
-		if (t->keys_pending && pki_keys_ready(t->cfg.scenario) && start_engine(t) < 0) {
-			restore_terminal();
-			fprintf(stderr, "httpsviz: %s\n", t->err);
-			return EXIT_INTERNAL;
+		if (t->keys_pending && pki_keys_ready(t->cfg.scenario)) {
+			if (start_engine(t, err, sizeof err) < 0) {
+				restore_terminal();
+				fprintf(stderr, "httpsviz: %s\n", err);
+				return EXIT_INTERNAL;
+			}
+			if (t->step_queued) {
+				t->step_queued = 0;
+				t->view.notice[0] = '\0';
+				if (do_step(t) & VF_REDRAW)
+					dirty = 1;
+			}
+			continue;
 		}
-		if (t->view.playing && !t->picking) {
+		if (t->keys_pending) {
+			if (wait_keys(t) == 0)
+				continue;
+			timeout(0);
+		} else if (t->waiting) {
+			/* the caller owns the loop: the terminal and the engine's
+			 * sockets in one poll, so q acts at once */
+			int rc = wait_step(t);
+
+			if (rc < 0)
+				continue;
+			if (rc == 0) {
+				flags = step_on(t);
+				if (flags & VF_REDRAW)
+					dirty = 1;
+				continue;
+			}
+			timeout(0);
+		} else if (t->view.playing && !t->picking) {
 			long long wait = t->next_tick_ms - now_ms();
 
 			timeout(wait < 0 ? 0 : (int)wait);
 		} else {
 			timeout(-1);
 		}
-		if (t->keys_pending)
-			timeout(20); /* look again soon: the keys are on their way */
 		flags = handle_input(t, err, sizeof err, &fatal);
 		if (fatal) {
 			restore_terminal();
@@ -602,13 +636,6 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
-		if (t->fatal) {
-			restore_terminal();
-			fprintf(stderr, "httpsviz: %s\n", t->err);
-			return EXIT_INTERNAL;
-		}
-		if (t->quit_asked)
-			return got_signal ? 128 + got_signal : EXIT_OK;
 		if (flags & VF_RESTART) {
 			if (restart(t, err, sizeof err) < 0) {
 				restore_terminal();

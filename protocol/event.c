@@ -89,6 +89,15 @@ static const char *const explain[EV__COUNT] = {
 				      "the clear; in TLS 1.3 after the handshake, encrypted.",
 	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
 			      "current ones.",
+	[EV_TLS_STATE] = "OpenSSL's own handshake state machine moved on: the state it names is done "
+			 "(its info callback). Shown only with --openssl-states, as a cross-check: every "
+			 "derivation and check on this side's lifeline stands between the states that "
+			 "bracket the work.",
+	[EV_KEX_SIGNATURE] = "The client checks a signature the server made with its certificate's private "
+			     "key: in TLS 1.2 ECDHE over the ServerKeyExchange (both randoms and the server's "
+			     "ephemeral key, RFC 8422 5.4), in TLS 1.3 over the CertificateVerify content (64 "
+			     "spaces, a context string, a zero byte and the transcript hash, RFC 8446 4.4.3). "
+			     "It proves the key exchange comes from whoever holds the certificate's key.",
 	[EV_TLS_HANDSHAKE_UNKNOWN] = "A handshake message of a type this tool does not decode; its "
 				     "bytes are shown as they are.",
 	[EV_TLS_HANDSHAKE_DONE] = "This side's TLS handshake is complete: keys are in place, the "
@@ -303,6 +312,7 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	ev->peer = dir == DIR_C2S ? ACTOR_SERVER : dir == DIR_S2C ? ACTOR_CLIENT : actor;
 	ev->name = name;
 	ev->verified = -1;
+	ev->openssl_state = -1;
 	ev->step = log->cur_step;
 	va_start(ap, fmt);
 	ev->summary = vformat_sanitised(fmt, ap);

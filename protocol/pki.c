@@ -2,11 +2,13 @@
  * only in this process. */
 #include "protocol/pki.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -46,7 +48,8 @@ static struct {
 	int thread_done;     /* it has finished (keys made, or it failed) */
 	pthread_t thread;
 	int made;            /* RSA keys generated in this process */
-} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	int wake[2];         /* a byte is written to wake[1] as each key is ready */
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .wake = {-1, -1}};
 /* Set to ask the thread to give up (read inside OpenSSL's key generation
  * callback, so it stops within one prime candidate). */
 static atomic_int stop_asked;
@@ -89,6 +92,14 @@ out:
 	return k;
 }
 
+/* Tell a waiting event loop that a key (or the end) has come. */
+static void wake_loop(void)
+{
+	if (cache.wake[1] >= 0 && write(cache.wake[1], "k", 1) < 0) {
+		/* full pipe: the loop has bytes to read already */
+	}
+}
+
 /* The background thread: make the key of each slot pki_keys_start marked
  * busy, in turn; clear the marks (of keys not made too) when done. */
 static void *keygen_thread(void *arg)
@@ -112,6 +123,7 @@ static void *keygen_thread(void *arg)
 		}
 		pthread_cond_broadcast(&cache.cv);
 		pthread_mutex_unlock(&cache.mu);
+		wake_loop();
 		ERR_clear_error(); /* this thread's queue: an abort is not an error */
 	}
 	pthread_mutex_lock(&cache.mu);
@@ -120,6 +132,7 @@ static void *keygen_thread(void *arg)
 	cache.thread_done = 1;
 	pthread_cond_broadcast(&cache.cv);
 	pthread_mutex_unlock(&cache.mu);
+	wake_loop();
 	return NULL;
 }
 
@@ -184,6 +197,8 @@ int pki_keys_start(void)
 	OPENSSL_init_crypto(0, NULL);
 	pthread_mutex_lock(&cache.mu);
 	cache.on = 1;
+	if (cache.wake[0] < 0 && pipe2(cache.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		cache.wake[0] = cache.wake[1] = -1;
 	if (!exit_hook && atexit(keys_at_exit) == 0)
 		exit_hook = 1;
 	if (!cache.thread_running) {
@@ -214,6 +229,20 @@ int pki_keys_ready(enum scenario scen)
 		!cache.thread_running || cache.thread_done;
 	pthread_mutex_unlock(&cache.mu);
 	return ready;
+}
+
+/* see pki.h */
+int pki_keys_fd(void)
+{
+	char buf[16];
+	int fd;
+
+	pthread_mutex_lock(&cache.mu);
+	fd = cache.wake[0];
+	pthread_mutex_unlock(&cache.mu);
+	while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+		;
+	return fd;
 }
 
 /* see pki.h */

@@ -61,6 +61,11 @@ int pki_keys_start(void);
  * this scenario needs; 1 when pki_mint would not wait for it (the keys are
  * there, or no thread runs and pki_mint makes what is missing itself). */
 int pki_keys_ready(enum scenario scen);
+/* A descriptor that becomes readable when the background thread has made
+ * a key or finished, for an event loop to poll instead of waking on a timer
+ * (what was pending is consumed by this call); -1 before pki_keys_start.
+ * Look at pki_keys_ready after it wakes. */
+int pki_keys_fd(void);
 /* How many RSA keys this process has generated so far (a restart that
  * reuses the kept keys does not change it). */
 int pki_keys_made(void);
