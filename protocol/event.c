@@ -129,7 +129,9 @@ static const char *const explain[EV__COUNT] = {
 	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
 			    "client aborts with an alert and sends nothing secret.",
 	[EV_KEX_SECRET] = "A secret reported by OpenSSL's keylog callback (the NSS key log format "
-			  "that Wireshark reads).",
+			  "that Wireshark reads). The line appears when OpenSSL writes it to the log, which "
+			  "is not always when the secret was made: OpenSSL 3 logs the TLS 1.2 master secret "
+			  "(CLIENT_RANDOM) as it builds the Finished, after it computed it (kex.master_secret).",
 	[EV_KEX_PRE_MASTER] = "The pre-master secret: 48 bytes the client made (2 bytes of version "
 			      "and 46 random bytes). It is not itself an encryption key: both sides "
 			      "feed it into the PRF, with the two randoms (or, with the extended master "
