@@ -46,7 +46,8 @@ struct engine_config {
 				     exchange and reused by the next ones with the same
 				     configuration and pki (engine_ctxs_new) */
 	int no_teaching;          /* leave out the teaching recomputations (the key
-				     schedule views, the explicit certificate checks) */
+				     schedule views, the explicit certificate checks;
+				     OpenSSL's own keylog reports stay) */
 };
 
 struct engine_ctxs;

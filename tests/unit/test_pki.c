@@ -335,6 +335,27 @@ static void test_cache_and_trust_store(void **state)
 	}
 }
 
+/* Sharing a PKI: the same objects, and freeing one side keeps the other. */
+static void test_ref(void **state)
+{
+	struct pki a;
+	struct pki b;
+	char err[128] = "";
+
+	(void)state;
+	mint(&a, SCEN_MITM);
+	assert_int_equal(pki_ref(&b, &a, err, sizeof err), 0);
+	assert_ptr_equal(b.server_cert, a.server_cert);
+	assert_ptr_equal(b.mitm_key, a.mitm_key);
+	pki_free(&a);
+	assert_null(a.server_cert);
+	/* still whole: usable and consistent after a's references are gone */
+	assert_int_equal(X509_check_private_key(b.server_cert, b.server_key), 1);
+	assert_int_equal(X509_check_private_key(b.mitm_cert, b.mitm_key), 1);
+	assert_int_equal(X509_verify(b.server_cert, b.ca_key), 1);
+	pki_free(&b);
+}
+
 /* Keys made at launch in the background: a mint waits for them once, and
  * every later mint (any scenario) reuses them without making new ones. */
 static void test_background_keys(void **state)
@@ -388,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_pem_roundtrip),
 		cmocka_unit_test(test_cache_and_trust_store),
 		cmocka_unit_test(test_background_keys),
+		cmocka_unit_test(test_ref),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_keys_setup, pki_keys_teardown);
