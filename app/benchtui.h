@@ -8,7 +8,8 @@
 
 /* Measure `runs` times each: the first frame of --explore (and of
  * --explore --scenario mitm), picker -> Enter -> the first lesson's frame,
- * and r (restart) after two steps, good and mitm.  Prints the median, the
+ * r (restart) after two steps, good and mitm, and q mid-exchange until the
+ * process has exited.  Prints the median, the
  * 95th percentile and the worst of each, against the goals.  bin is the
  * program to run (normally this one).  no_pcap passes --no-pcap.  Returns 0,
  * or -1 when the program could not be driven (reason on stderr). */

@@ -1,12 +1,15 @@
 #include "protocol/tcpcap.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One live capture handle, kept open for the life of the process: opening
  * one (the kernel sets up its ring buffer) costs about 9 ms and closing it
@@ -62,9 +65,51 @@ static int set_port_filter(pcap_t *p, unsigned port, char *err, size_t errlen)
 	return 0;
 }
 
-/* Close every kept handle (at exit: after the terminal is restored). */
+/* Hand the kernel's side of the kept captures to a child process that
+ * lets go of them once this process has exited: taking a capture down (the
+ * ring buffer, an RCU grace period) costs 20-30 ms, which quitting should not
+ * wait for.  The child keeps nothing else (not the terminal, not a pipe a
+ * reader waits on) and only waits for our end of a pipe to close. */
+static void teardown_elsewhere(void)
+{
+	int keep[POOL_SIZE];
+	int n = 0;
+	int pfd[2];
+	pid_t pid;
+
+	for (int i = 0; i < POOL_SIZE; i++)
+		if (pool[i].p != NULL && !pool[i].in_use && pcap_fileno(pool[i].p) >= 0)
+			keep[n++] = pcap_fileno(pool[i].p);
+	if (n == 0 || pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		/* only async-signal-safe calls here: we were forked at exit */
+		for (int fd = 0; fd < 1024; fd++) {
+			int kept = fd == pfd[0];
+
+			for (int i = 0; i < n; i++)
+				kept |= fd == keep[i];
+			if (!kept)
+				close(fd);
+		}
+		while (read(pfd[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(pfd[0]);
+	if (pid < 0)
+		close(pfd[1]);
+	/* else pfd[1] stays open until this process is gone */
+}
+
+/* Close every kept handle (at exit: after the terminal is restored); the
+ * kernel's teardown happens in a child, so the exit does not wait for it. */
 static void pool_close_all(void)
 {
+	teardown_elsewhere();
 	for (int i = 0; i < POOL_SIZE; i++) {
 		if (pool[i].p != NULL && !pool[i].in_use)
 			pcap_close(pool[i].p);
