@@ -18,6 +18,7 @@
 
 #include "app/benchout.h"
 #include "app/benchtui.h"
+#include "app/exitcode.h"
 #include "protocol/http.h"
 #include "protocol/pki.h"
 

@@ -6,6 +6,7 @@
 
 #include "app/bench.h"
 #include "app/cli.h"
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
 #include "app/run.h"
 #include "app/serve.h"
@@ -41,8 +42,12 @@ static int printed(struct options *opt)
 	l = lessoncmd_load(opt->lesson, stderr);
 	if (l == NULL)
 		return EXIT_USAGE;
-	if (!opt->connect)
-		lesson_apply_options(l, &opt->cfg);
+	if (!opt->connect) {
+		struct runopts ro = engine_config_runopts(&opt->cfg);
+
+		lesson_apply_options(l, &ro);
+		engine_config_set_runopts(&opt->cfg, &ro);
+	}
 	h.run = lesson_run_new(l);
 	h.no_questions = opt->no_questions;
 	if (h.run == NULL) {

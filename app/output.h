@@ -8,8 +8,9 @@
 
 #include "protocol/event.h"
 
-/* The column headings of the trace. */
-void output_trace_header(FILE *out, const char *title);
+/* The title and the column headings of the trace; mitm: the run has an
+ * interceptor, whose lifeline the middle column is. */
+void output_trace_header(FILE *out, const char *title, int mitm);
 /* One event as one line: number, time, the arrow or note between the Client
  * and Server columns, and the summary.  verbose adds the fields as an
  * indented tree and the plain-language explanation. */

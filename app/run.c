@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exitcode.h"
 #include "app/output.h"
 #include "protocol/sanitize.h"
 
@@ -49,7 +50,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 	}
 	run_title(opt, e, title, sizeof title);
 	if (!json)
-		output_trace_header(stdout, title);
+		output_trace_header(stdout, title, opt->cfg.host == NULL && opt->cfg.scenario == SCEN_MITM);
 	while (st == ENGINE_MORE) {
 		st = engine_step_wait(e);
 		for (; shown < log.n; shown++) {
@@ -68,15 +69,19 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 		}
 		fflush(stdout);
 	}
-	code = engine_exit_code(e);
+	code = exitcode_engine(e);
 	if (st == ENGINE_FAILED) {
 		fprintf(stderr, "httpsviz: %s\n", engine_error(e));
 	} else if (!json) {
 		long r = evlog_find(&log, EV_HTTP_RESPONSE, 0);
-		const struct field *status = r >= 0 ? event_find_field(log.ev[r], "status") : NULL;
+		int status = r >= 0 ? log.ev[r]->http.status : 0;
 
-		printf("done: %d steps, %zu events, %s %s, HTTP %s\n", engine_steps(e), log.n, engine_version(e),
-		       engine_cipher(e), status ? status->value : "-");
+		if (status > 0)
+			printf("done: %d steps, %zu events, %s %s, HTTP %d\n", engine_steps(e), log.n,
+			       engine_version(e), engine_cipher(e), status);
+		else
+			printf("done: %d steps, %zu events, %s %s, HTTP -\n", engine_steps(e), log.n,
+			       engine_version(e), engine_cipher(e));
 	}
 	engine_free(e);
 	evlog_clear(&log);

@@ -11,7 +11,7 @@
 typedef void (*run_event_hook)(void *arg, const struct event *ev, FILE *out);
 
 /* Run one exchange and print it.  Returns the exit status (enum
- * engine_exit). */
+ * exit_status, app/exitcode.h). */
 int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg);
 /* A one-line title for the run: what, against which server. */
 void run_title(const struct options *opt, const struct engine *e, char *buf, size_t n);

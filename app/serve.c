@@ -16,6 +16,7 @@
 
 #include <openssl/x509v3.h>
 
+#include "app/exitcode.h"
 #include "app/output.h"
 #include "protocol/pki.h"
 #include "protocol/sanitize.h"
@@ -173,7 +174,7 @@ static int serve_one(const struct options *opt, const struct pki *pki, int fd, i
 		}
 		fflush(stdout);
 	}
-	code = engine_exit_code(e);
+	code = exitcode_engine(e);
 	if (!opt->json)
 		printf("=== exchange %d: %s%s ===\n", nth, st == ENGINE_DONE ? "complete " : "failed: ",
 		       st == ENGINE_DONE ? engine_cipher(e) : engine_error(e));

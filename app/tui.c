@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
@@ -334,8 +335,12 @@ static int start_engine(struct tui *t, char *err, size_t errlen)
 static void effective_cfg(struct tui *t)
 {
 	t->cfg = t->base;
-	if (t->lesson != NULL && t->base.host == NULL)
-		lesson_apply_options(t->lesson, &t->cfg);
+	if (t->lesson != NULL && t->base.host == NULL) {
+		struct runopts ro = engine_config_runopts(&t->cfg);
+
+		lesson_apply_options(t->lesson, &ro);
+		engine_config_set_runopts(&t->cfg, &ro);
+	}
 	if (t->scen_override >= 0) {
 		t->cfg.scenario = (enum scenario)t->scen_override;
 		t->cfg.trust_attacker = t->trust_override;

@@ -131,7 +131,7 @@ struct engine {
 	struct side *front;  /* the side the client talks to */
 	enum phase phase;
 	int steps;
-	int exit_code;
+	enum engine_failure failure;
 	char err[256];
 	struct tcpcap *cap;
 	uint16_t cport;
@@ -161,7 +161,7 @@ int64_t engine_now_ms(void);
 void engine_wait_for(struct engine *e, int fd, short events);
 int engine_timeout_ms(const struct engine *e);
 /* Keep the first failure: later errors are consequences of it. */
-void engine_fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+void engine_fail(struct engine *e, enum engine_failure why, enum evname name, enum actor who, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* side.c */

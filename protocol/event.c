@@ -260,6 +260,9 @@ static void event_free(struct event *ev)
 	free(ev->summary);
 	free(ev->raw);
 	free(ev->x509_error_text);
+	free(ev->http.line);
+	free(ev->http.method);
+	free(ev->http.target);
 	free(ev);
 }
 
@@ -274,6 +277,9 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+static char *vformat_sanitised(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* fmt and ap formatted, then sanitised, in a new string (NULL: no memory). */
 static char *vformat_sanitised(const char *fmt, va_list ap)
 {
 	char *tmp = NULL;
@@ -332,6 +338,22 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	}
 	log->ev[log->n++] = ev;
 	return ev;
+}
+
+/* see event.h */
+int event_set_summary(struct event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat_sanitised(fmt, ap);
+	va_end(ap);
+	if (s == NULL)
+		return -1;
+	free(ev->summary);
+	ev->summary = s;
+	return 0;
 }
 
 /* see event.h */
@@ -478,4 +500,71 @@ void event_set_result(struct event *ev, enum result r, long x509_error,
 	ev->x509_error_text = NULL;
 	if (x509_error_text != NULL)
 		ev->x509_error_text = sanitize_bytes(x509_error_text, strlen(x509_error_text));
+}
+
+/* see event.h */
+int event_is_close_notify(const struct event *ev)
+{
+	return ev->name == EV_TLS_ALERT && ev->alert.level != 0 &&
+	       ev->alert.description == ALERT_CLOSE_NOTIFY;
+}
+
+/* see event.h */
+int event_failed(const struct event *ev)
+{
+	return ev->result == RESULT_FAIL || ev->verified == 0 ||
+	       evname_layer(ev->name) == LAYER_ERROR;
+}
+
+/* see event.h */
+void event_set_alert(struct event *ev, const uint8_t *b, size_t len)
+{
+	if (b == NULL || len < 2)
+		return;
+	ev->alert.level = b[0];
+	ev->alert.description = b[1];
+}
+
+/* see event.h */
+const char *alert_level_str(uint8_t level)
+{
+	return level == ALERT_WARNING ? "warning" : level == ALERT_FATAL ? "fatal" : "";
+}
+
+/* A sanitised copy of s[0..len), or NULL for NULL; *oom set on failure. */
+static char *dup_clean(const char *s, size_t len, int *oom)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	c = sanitize_bytes(s, len);
+	if (c == NULL)
+		*oom = 1;
+	return c;
+}
+
+/* see event.h */
+int event_set_http(struct event *ev, const char *line, size_t line_len, const char *method,
+		   size_t method_len, const char *target, size_t target_len, int status)
+{
+	int oom = 0;
+	char *l = dup_clean(line, line_len, &oom);
+	char *m = dup_clean(method, method_len, &oom);
+	char *t = dup_clean(target, target_len, &oom);
+
+	if (oom) {
+		free(l);
+		free(m);
+		free(t);
+		return -1;
+	}
+	free(ev->http.line);
+	free(ev->http.method);
+	free(ev->http.target);
+	ev->http.line = l;
+	ev->http.method = m;
+	ev->http.target = t;
+	ev->http.status = status;
+	return 0;
 }

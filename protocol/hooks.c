@@ -62,6 +62,7 @@ static void state_event(struct side *sd, int where, OSSL_HANDSHAKE_STATE st)
 	if (ev == NULL)
 		return;
 	ev->openssl_state = (int)st;
+	ev->tls_role = sd->server_role ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT;
 	event_field(ev, 0, "state", 0, 0, "%s", SSL_state_string_long(sd->ssl));
 	event_field(ev, 0, "state_number", 0, 0, "%d", (int)st);
 	event_field(ev, 0, "role", 0, 0, "%s", sd->server_role ? "server" : "client");
@@ -96,19 +97,13 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 
 	if (len < 4)
 		return;
-	/* one decode gives the fields and the summary line */
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", "");
+	/* one decode gives the fields, the summary and the facts */
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s",
+			evname_label(tlsdecode_handshake_event(msg[0])));
 	if (ev == NULL)
 		return;
-	tlsdecode_handshake_summarised(ev, &ctx, 160);
-	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
-	else if (msg[0] == SSL3_MT_FINISHED)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted with the new keys (it follows ChangeCipherSpec)");
-	else
-		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	tlsdecode_handshake(ev, &ctx);
+	tlsdecode_wire(ev, SSL3_RT_HANDSHAKE, &(struct tlsdecode_wire){.tls13 = ctx.tls13});
 }
 
 static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
@@ -164,14 +159,10 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
-			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
-			 * 1.3 everything after the ServerHello (RFC 8446 5) */
-			if (write_p && (tls13 ? sd->sh_seen : sd->ccs_out))
-				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
-					    tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
-						  : "encrypted: it follows this side's ChangeCipherSpec");
-			else if (write_p)
-				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
+			if (write_p)
+				tlsdecode_wire(ev, SSL3_RT_ALERT,
+					       &(struct tlsdecode_wire){.tls13 = tls13, .after_server_hello = sd->sh_seen,
+									.after_ccs = sd->ccs_out});
 		}
 		break;
 	default:

@@ -8,7 +8,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "protocol/cursor.h"
 #include "protocol/keysched.h"
 
 enum kx { KX_RSA, KX_ECDHE, KX_TLS13 };
@@ -64,6 +63,8 @@ struct msgref {
 	long idx;            /* index in cap->msgs, -1 when absent */
 	const uint8_t *body; /* after the 4-byte header */
 	size_t blen;
+	const struct tlsdecode_keys *keys; /* its key-exchange parts (tlsdecode's
+					    * one decode), or NULL */
 };
 
 /* Everything a view looks up, found once per call. */
@@ -77,6 +78,7 @@ struct kv {
 	int ems;             /* extended_master_secret in both Hellos */
 	enum actor actor;    /* the lifeline that does the work */
 	int server_side;     /* it is the server (or the interceptor facing the client) */
+	struct tlsdecode_ctx ctx; /* how the messages read (for their one decode) */
 };
 
 /* Hex text of a value, shortened past 64 bytes. */
@@ -118,7 +120,7 @@ static const char *group_name(uint16_t id)
 /* Locate the first message of this type sent by sender. */
 static struct msgref find_msg(const struct capture *cap, enum actor sender, uint8_t type)
 {
-	struct msgref m = {-1, NULL, 0};
+	struct msgref m = {-1, NULL, 0, NULL};
 
 	for (size_t i = 0; i < cap->nmsgs; i++) {
 		const struct capture_msg *cm = &cap->msgs[i];
@@ -185,25 +187,27 @@ static const char *matches(int ok)
 	return ok ? "matches OpenSSL" : "DIFFERS from OpenSSL";
 }
 
-static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body);
-
 /* ------------------------------------------------------------ TLS 1.2 */
+
+/* A part of a decoded message: its bytes, or NULL when the message or
+ * the part is absent. */
+static const uint8_t *part(const struct msgref *m, struct tlsdecode_span sp, size_t *len)
+{
+	*len = sp.len;
+	if (m->keys == NULL || sp.len == 0)
+		return NULL;
+	return m->body - 4 + sp.off;
+}
 
 /* The client's ClientKeyExchange for RSA: its EncryptedPreMasterSecret. */
 static int cke_rsa(const struct kv *k, const uint8_t **enc, size_t *enclen)
 {
-	struct cursor c;
-	struct cursor v;
-
-	cursor_init(&c, k->cke.body, k->cke.blen);
-	if (cursor_vec16(&c, &v) < 0 || cursor_left(&v) == 0)
-		return -1;
-	*enc = v.p + v.off;
-	*enclen = cursor_left(&v);
-	return 0;
+	*enc = part(&k->cke, k->cke.keys != NULL ? k->cke.keys->point : (struct tlsdecode_span){0, 0}, enclen);
+	return *enc != NULL ? 0 : -1;
 }
 
-/* The ServerKeyExchange of ECDHE, parsed (RFC 8422 section 5.4). */
+/* The ServerKeyExchange of ECDHE (RFC 8422 section 5.4), as tlsdecode
+ * found it. */
 struct ske {
 	uint16_t group;
 	const uint8_t *point;
@@ -217,37 +221,22 @@ struct ske {
 
 static int parse_ske(const struct kv *k, struct ske *s)
 {
-	struct cursor c;
-	struct cursor v;
-	uint8_t curve_type;
+	const struct tlsdecode_keys *x = k->ske.keys;
 
-	cursor_init(&c, k->ske.body, k->ske.blen);
-	if (cursor_u8(&c, &curve_type) < 0 || curve_type != 3 || cursor_u16(&c, &s->group) < 0 ||
-	    cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
+	if (x == NULL)
 		return -1;
-	s->point = v.p + v.off;
-	s->plen = cursor_left(&v);
-	s->params = k->ske.body;
-	s->params_len = c.off;
-	if (cursor_u16(&c, &s->sigalg) < 0 || cursor_vec16(&c, &v) < 0)
-		return -1;
-	s->sig = v.p + v.off;
-	s->siglen = cursor_left(&v);
-	return 0;
+	s->group = x->group;
+	s->point = part(&k->ske, x->point, &s->plen);
+	s->params = part(&k->ske, x->params, &s->params_len);
+	s->sigalg = x->sigalg;
+	s->sig = part(&k->ske, x->signature, &s->siglen);
+	return s->point != NULL && s->params != NULL && s->sig != NULL ? 0 : -1;
 }
 
 /* The client's ephemeral public point from an ECDHE ClientKeyExchange. */
 static int cke_point(const struct kv *k, const uint8_t **pt, size_t *plen)
 {
-	struct cursor c;
-	struct cursor v;
-
-	cursor_init(&c, k->cke.body, k->cke.blen);
-	if (cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
-		return -1;
-	*pt = v.p + v.off;
-	*plen = cursor_left(&v);
-	return 0;
+	return cke_rsa(k, pt, plen); /* the same place: the message's one vector */
 }
 
 /* Does the server's ephemeral key (SSL_get_tmp_key) have this public value? */
@@ -964,63 +953,21 @@ out:
 
 /* ------------------------------------------------------------ TLS 1.3 */
 
-/* The body of extension `type` in a ClientHello or ServerHello; 0 when
- * present. */
-static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body)
-{
-	struct cursor c;
-	struct cursor v;
-	struct cursor ext;
-
-	cursor_init(&c, m->body, m->blen);
-	if (cursor_skip(&c, 2 + 32) < 0 || cursor_vec8(&c, &v) < 0)
-		return -1;
-	if (client_hello) {
-		/* cipher_suites, compression_methods */
-		if (cursor_vec16(&c, &v) < 0 || cursor_vec8(&c, &v) < 0)
-			return -1;
-	} else if (cursor_skip(&c, 3) < 0) { /* cipher_suite, compression_method */
-		return -1;
-	}
-	if (cursor_vec16(&c, &ext) < 0)
-		return -1;
-	while (cursor_left(&ext) >= 4) {
-		uint16_t t;
-
-		if (cursor_u16(&ext, &t) < 0 || cursor_vec16(&ext, body) < 0)
-			return -1;
-		if (t == type)
-			return 0;
-	}
-	return -1;
-}
-
 /* The key_share entry of the ServerHello (group and key), or of the
  * ClientHello for that group.  0 when found. */
 static int find_key_share(const struct msgref *m, int client_hello, uint16_t *group, const uint8_t **key,
 			  size_t *klen)
 {
-	struct cursor ext;
-	struct cursor body;
+	const struct tlsdecode_keys *x = m->keys;
 
-	if (find_ext(m, client_hello, 51, &ext) < 0)
-		return -1;
-	body = ext;
-	/* the ClientHello's extension holds a list of shares, the
-	 * ServerHello's exactly one */
-	if (client_hello && cursor_vec16(&ext, &body) < 0)
-		return -1;
-	while (cursor_left(&body) >= 4) {
-		uint16_t g;
-		struct cursor kx;
-
-		if (cursor_u16(&body, &g) < 0 || cursor_vec16(&body, &kx) < 0)
-			return -1;
-		if (client_hello && g != *group)
+	/* the ClientHello holds a list of shares, the ServerHello exactly one */
+	for (size_t i = 0; x != NULL && i < x->nshares; i++) {
+		if (client_hello && x->share[i].group != *group)
 			continue;
-		*group = g;
-		*key = kx.p + kx.off;
-		*klen = cursor_left(&kx);
+		*key = part(m, x->share[i].key, klen);
+		if (*key == NULL)
+			return -1;
+		*group = x->share[i].group;
 		return 0;
 	}
 	return -1;
@@ -1039,14 +986,10 @@ static const struct capture_secret *sec13(const struct kv *k, const char *label)
 	return s != NULL && s->secret_len == k->hash_len ? s : NULL;
 }
 
-/* Does the ServerHello's random say HelloRetryRequest (RFC 8446 4.1.3)? */
+/* Is the ServerHello a HelloRetryRequest (RFC 8446 4.1.3)? */
 static int is_hrr(const struct kv *k)
 {
-	static const uint8_t hrr[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-					0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-					0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-
-	return memcmp(k->srand, hrr, 32) == 0;
+	return k->sh.keys != NULL && k->sh.keys->hrr;
 }
 
 /* The TLS 1.3 (EC)DHE shared secret and the schedule from it; 0 when the
@@ -1316,8 +1259,8 @@ static void view_cv_signature(struct kv *k)
 {
 	struct capture *cap = k->cap;
 	struct msgref cv = find_msg(cap, ACTOR_SERVER, 15);
-	struct cursor c;
-	struct cursor sig;
+	const uint8_t *sig;
+	size_t siglen;
 	uint16_t sigalg;
 	uint8_t hash[KEYSCHED_MAX_HASH];
 	size_t hlen;
@@ -1329,15 +1272,17 @@ static void view_cv_signature(struct kv *k)
 
 	if (cv.idx < 0 || cap->server_cert_key == NULL)
 		return;
-	cursor_init(&c, cv.body, cv.blen);
-	if (cursor_u16(&c, &sigalg) < 0 || cursor_vec16(&c, &sig) < 0 || cursor_left(&sig) == 0 ||
-	    hash_prefix(k, msg_start(cap, cv.idx), hash, &hlen) < 0)
+	cv.keys = capture_msg_keys(cap, &cap->msgs[cv.idx], &k->ctx);
+	if (cv.keys == NULL)
+		return;
+	sigalg = cv.keys->sigalg;
+	sig = part(&cv, cv.keys->signature, &siglen);
+	if (sig == NULL || hash_prefix(k, msg_start(cap, cv.idx), hash, &hlen) < 0)
 		return;
 	clen = keysched_tls13_cv_content(1, hash, hlen, content, sizeof content);
 	if (clen == 0)
 		return;
-	ok = keysched_verify_signature(cap->server_cert_key, sigalg, content, clen, sig.p + sig.off,
-				       cursor_left(&sig)) == 0;
+	ok = keysched_verify_signature(cap->server_cert_key, sigalg, content, clen, sig, siglen) == 0;
 	ev = evlog_add(k->log, EV_KEX_SIGNATURE, k->actor, DIR_LOCAL, content, clen,
 		       "CertificateVerify signature (%s) checked with the certificate's public key: %s",
 		       sigalg_name(sigalg), ok ? "valid" : "INVALID");
@@ -1352,7 +1297,7 @@ static void view_cv_signature(struct kv *k)
 	event_field(ev, 1, "separator", 97, 1, "a zero byte");
 	event_field(ev, 1, "transcript_hash", 98, hlen, "%s (%s over the %ld handshake messages ClientHello.."
 		    "Certificate)", hx(&h, hash, hlen), k->suite->digest, cv.idx);
-	signature_tail(ev, cap->server_cert_key, sigalg, sig.p + sig.off, cursor_left(&sig), ok,
+	signature_tail(ev, cap->server_cert_key, sigalg, sig, siglen, ok,
 		       "the server proves it holds the certificate's private key, over everything said so far, "
 		       "including both key shares: TLS 1.3 has no ServerKeyExchange to sign");
 }
@@ -1516,7 +1461,8 @@ out:
 static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 {
 	const EVP_MD *md;
-	struct cursor ext;
+	struct msgref *decoded[4];
+	size_t len;
 
 	memset(k, 0, sizeof *k);
 	k->log = log;
@@ -1534,13 +1480,25 @@ static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 	k->cke = find_msg(cap, ACTOR_CLIENT, 16);
 	k->cfin = find_msg(cap, ACTOR_CLIENT, 20);
 	k->sfin = find_msg(cap, ACTOR_SERVER, 20);
-	if (k->ch.idx < 0 || k->sh.idx < 0 || k->ch.blen < 34 || k->sh.blen < 34)
+	/* each message is decoded once, by tlsdecode, and kept in the capture */
+	k->ctx.tls13 = k->suite->kx == KX_TLS13;
+	k->ctx.kex_ecdhe = k->suite->kx == KX_ECDHE;
+	decoded[0] = &k->ch;
+	decoded[1] = &k->sh;
+	decoded[2] = &k->ske;
+	decoded[3] = &k->cke;
+	for (size_t i = 0; i < 4; i++)
+		if (decoded[i]->idx >= 0)
+			decoded[i]->keys = capture_msg_keys(cap, &cap->msgs[decoded[i]->idx], &k->ctx);
+	if (k->ch.keys == NULL || k->sh.keys == NULL)
 		return -1;
-	k->crand = k->ch.body + 2;
+	k->crand = part(&k->ch, k->ch.keys->random, &len);
+	k->srand = part(&k->sh, k->sh.keys->random, &len);
+	if (k->crand == NULL || k->srand == NULL)
+		return -1;
 	/* negotiated when both Hellos carry the extension (RFC 7627 section 5.1);
 	 * SSL_get_extms_support only answers once the handshake is over */
-	k->ems = find_ext(&k->ch, 1, 23, &ext) == 0 && find_ext(&k->sh, 0, 23, &ext) == 0;
-	k->srand = k->sh.body + 2;
+	k->ems = k->ch.keys->ems && k->sh.keys->ems;
 	return 0;
 }
 

@@ -163,12 +163,12 @@ int net_accept_on(struct engine *e, int *lfd, struct side *sd)
 	int one = 1;
 
 	if (net_wait_fd(*lfd, POLLIN, engine_timeout_ms(e)) <= 0) {
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
 		return -1;
 	}
 	sd->fd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (sd->fd < 0) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(sd->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -191,7 +191,7 @@ static int start_attempt(struct engine *e, const struct sockaddr *to, socklen_t 
 
 	e->c.fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (e->c.fd < 0) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
 		return -1;
 	}
 	/* bind first: the capture filter needs the client's port before the SYN */
@@ -217,7 +217,7 @@ static int start_attempt(struct engine *e, const struct sockaddr *to, socklen_t 
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 			    note[0] ? note : "capture turned off");
 		return -1;
 	}
@@ -275,7 +275,7 @@ static int resolve(struct engine *e, struct netconn *nc)
 		rc = getaddrinfo(e->host, e->portstr, &hints, &nc->res);
 	}
 	if (rc != 0) {
-		engine_fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
+		engine_fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
 			    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -1;
 	}
@@ -320,7 +320,7 @@ void net_connect_client(struct engine *e)
 	if (nc == NULL) {
 		nc = e->conn = calloc(1, sizeof *nc);
 		if (nc == NULL) {
-			engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "out of memory");
+			engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "out of memory");
 			return;
 		}
 		if (resolve(e, nc) < 0)
@@ -355,10 +355,10 @@ void net_connect_client(struct engine *e)
 		nc->soerr = rc;
 	}
 	if (nc->soerr == ETIMEDOUT)
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
 			    e->host, e->portstr, engine_timeout_ms(e));
 	else
-		engine_fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
+		engine_fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
 			    e->host, e->portstr, nc->addr, strerror(nc->soerr));
 done:
 	net_conn_free(e->conn);

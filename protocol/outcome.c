@@ -79,7 +79,7 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	code = ERR_peek_last_error();
 	if (code == 0 || ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		engine_fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
 		     who, what);
 		return -1;
 	}
@@ -88,7 +88,7 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	if (sd->who == ACTOR_CLIENT && SSL_get_verify_result(sd->ssl) != X509_V_OK && !e->cfg.insecure) {
 		long v = SSL_get_verify_result(sd->ssl);
 
-		engine_fail(e, EXIT_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
+		engine_fail(e, ENGINE_FAIL_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
@@ -100,23 +100,23 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	case SSL_R_HTTP_REQUEST:
 	case SSL_R_HTTPS_PROXY_REQUEST:
 		describe_peer_bytes(sd, seen, sizeof seen);
-		engine_fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
 		     text);
 		return -1;
 	case SSL_R_UNSUPPORTED_PROTOCOL:
 	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
 	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who,
 		     "%s: no TLS version in common (this side allows %s) (%s)", who,
 		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
 		return -1;
 	case SSL_R_NO_SHARED_CIPHER:
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
 		return -1;
 	default:
 		break;
 	}
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }

@@ -155,6 +155,7 @@ static void app_records_written(struct side *sd, size_t from, size_t to)
 				"[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
 		if (ev != NULL) {
 			tlsdecode_record(ev, tls13);
+			http_start_line(ev, sd->app_label, strlen(sd->app_label));
 			if (!tls13)
 				event_field(ev, 0, "record_seq", 0, 0, "%ld (implicit: not sent, counted by both sides)",
 					    record_seq12(all.p, sd->wire_out.len + i));
@@ -188,7 +189,7 @@ int side_flush(struct side *sd)
 			net_wait_fd(sd->fd, POLLOUT, (int)(deadline - engine_now_ms()));
 			continue;
 		}
-		engine_fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s", sd->name,
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s", sd->name,
 			    n < 0 ? strerror(errno) : "timeout");
 		break;
 	}
@@ -291,7 +292,7 @@ static int read_app(struct side *sd)
 
 		if (n > 0) {
 			if (keep_app(sd, tmp, (size_t)n) < 0) {
-				engine_fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
+				engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;
 			}
 			continue;
@@ -341,7 +342,7 @@ static void emit_response(struct side *sd)
 			    sd->app_in.len, sd->app_total);
 	st = event_find_field(ev, "status");
 	if (st == NULL || atoi(st->value) < 100)
-		engine_fail(e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
+		engine_fail(e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -407,7 +408,7 @@ static int client_read_response(struct side *sd)
 		return T_NEXT;
 	}
 	if (rc == 2) {
-		engine_fail(sd->e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
+		engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
 			    "the %s closed the connection without a response", actor_str(sd->peer));
 		return T_FAIL;
 	}
@@ -658,7 +659,7 @@ int side_drive(struct side *sd)
 	}
 	if (engine_now_ms() >= e->wait_deadline) {
 		e->wait_deadline = 0;
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
 			    actor_str(sd->peer), engine_timeout_ms(e));
 		return -1;
 	}

@@ -370,6 +370,7 @@ struct summary {
 	int downgrade;
 	int nexts;
 	uint8_t request_update;
+	struct tlsdecode_keys keys; /* for the key-exchange views */
 };
 
 struct dec {
@@ -555,8 +556,10 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 		return -1;
 	p = r.p + r.off;
 	event_field_hex(d->ev, 0, "random", r.off, 32, 0);
+	d->sum->keys.random = (struct tlsdecode_span){r.off, 32};
 	if (server && memcmp(p, hrr_random, 32) == 0) {
 		d->sum->hrr = 1;
+		d->sum->keys.hrr = 1;
 		event_field(d->ev, 1, "hello_retry_request", r.off, 32,
 			    "this fixed value (SHA-256 of \"HelloRetryRequest\") marks a "
 			    "HelloRetryRequest, not a ServerHello (RFC 8446 4.1.3)");
@@ -663,6 +666,9 @@ static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
 	if (get_vec(d, c, 2, &v, "signature") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	if (with_alg)
+		d->sum->keys.sigalg = alg;
+	d->sum->keys.signature = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "signature", &v, 48);
 }
 
@@ -684,6 +690,12 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
 		return -1;
 	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (d->sum->keys.nshares < TLSDECODE_MAX_SHARES) {
+		size_t k = d->sum->keys.nshares++;
+
+		d->sum->keys.share[k].group = g;
+		d->sum->keys.share[k].key = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	}
 	if (idx >= 0)
 		d->ev->fields[idx].length = c->off - start;
 	set_value(d->ev, idx, "%s, %zu-byte public key",
@@ -882,6 +894,8 @@ static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
 
 		if (get_u16(d, &list, &type, "extension type") < 0)
 			return -1;
+		if (type == 23) /* extended_master_secret (RFC 7627) */
+			d->sum->keys.ems = 1;
 		name = tlsdecode_ext_name(type);
 		if (get_vec(d, &list, 2, &body, name != NULL ? name : "extension") < 0)
 			return -1;
@@ -1334,6 +1348,7 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	uint8_t ct;
 	uint16_t g;
 	size_t off = c->off;
+	size_t params = c->off;
 
 	if (!d->ctx.kex_ecdhe) { /* ServerDHParams (RFC 5246 7.4.3) */
 		static const char *const names[] = {"dh_p", "dh_g", "dh_public"};
@@ -1359,6 +1374,9 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	if (get_vec(d, c, 1, &v, "public_key") < 0)
 		return -1;
 	field_hex(d, 0, "public_key", &v, 48);
+	d->sum->keys.group = g;
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	d->sum->keys.params = (struct tlsdecode_span){params, c->off - params};
 	return dec_signature(d, c, 1);
 }
 
@@ -1372,11 +1390,13 @@ static int dec_client_key_exchange(struct dec *d, struct cursor *c)
 		if (get_vec(d, c, 1, &v, "public_key") < 0)
 			return -1;
 		d->sum->len = cursor_left(&v);
+		d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 		return field_hex(d, 0, "public_key", &v, 48) < 0 ? -1 : 0;
 	}
 	if (get_vec(d, c, 2, &v, "encrypted_pre_master") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "encrypted_pre_master", &v, 48) < 0 ? -1 : 0;
 }
 
@@ -1510,6 +1530,7 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	uint8_t type;
 	uint32_t len;
 	const char *name;
+	int rc;
 
 	if (ctx != NULL)
 		d.ctx = *ctx;
@@ -1525,7 +1546,10 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	d.declared = len;
 	d.present = cursor_left(&c);
 	cursor_sub(&c, len < d.present ? len : d.present, &body);
-	if (dec_body(&d, type, &body) < 0)
+	sum->keys.type = type;
+	rc = dec_body(&d, type, &body);
+	sum->keys.version = sum->version;
+	if (rc < 0)
 		return -1;
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "%s cut short", name != NULL ? name : "message");
@@ -1536,13 +1560,86 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	return 0;
 }
 
+static void summary_line(uint8_t type, const struct summary *s, const struct tlsdecode_ctx *ctx,
+			 char *out, size_t n);
+
+/* The one-line summary of a decoded handshake message into buf (n > 0):
+ * sanitised, cut at n - 1 bytes on a UTF-8 boundary. */
+static int summary_text(const struct event *ev, const struct summary *sum, const struct tlsdecode_ctx *ctx,
+			int rc, char *buf, size_t n)
+{
+	char line[512];
+	const struct field *err = event_find_field(ev, "error");
+	char *clean;
+	size_t cut;
+
+	summary_line(ev->raw_len > 0 ? ev->raw[0] : 0, sum, ctx, line, sizeof line);
+	if (rc < 0)
+		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
+	clean = sanitize_bytes(line, strlen(line));
+	if (clean == NULL) {
+		buf[0] = 0;
+		return -1;
+	}
+	cut = strlen(clean);
+	if (cut > n - 1) {
+		cut = n - 1;
+		/* never end in the middle of a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	memcpy(buf, clean, cut);
+	buf[cut] = 0;
+	free(clean);
+	return 0;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake_keys(struct event *ev, const struct tlsdecode_ctx *ctx,
+			     struct tlsdecode_keys *keys)
+{
+	struct summary sum;
+	char line[TLSDECODE_SUMMARY_MAX];
+	int rc;
+
+	memset(&sum, 0, sizeof sum);
+	rc = decode_handshake(ev, ctx, &sum);
+	if (ev->raw_len > 0 && ev->raw[0] == HS_SERVER_HELLO)
+		ev->tls_version = sum.version;
+	if (summary_text(ev, &sum, ctx, rc, line, sizeof line) == 0)
+		event_set_summary(ev, "%s", line);
+	if (keys != NULL)
+		*keys = sum.keys;
+	return rc;
+}
+
 /* see tlsdecode.h */
 int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
 {
-	struct summary sum;
+	return tlsdecode_handshake_keys(ev, ctx, NULL);
+}
 
+/* see tlsdecode.h */
+int tlsdecode_keys(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		   struct tlsdecode_keys *keys)
+{
+	struct event ev;
+	struct summary sum;
+	int rc;
+
+	memset(&ev, 0, sizeof ev);
 	memset(&sum, 0, sizeof sum);
-	return decode_handshake(ev, ctx, &sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	*keys = sum.keys;
+	return rc;
 }
 
 /* ---- ChangeCipherSpec, alerts, records ---------------------------------- */
@@ -1579,6 +1676,8 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	name = tlsdecode_alert_name(desc);
 	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
 		    desc);
+	d->ev->alert.level = level;
+	d->ev->alert.description = desc;
 	return expect_end(d, c, "alert");
 }
 
@@ -1591,6 +1690,8 @@ int tlsdecode_ccs(struct event *ev)
 
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
+	/* ChangeCipherSpec is never encrypted: it announces the switch */
+	ev->wire = WIRE_CLEAR;
 	return dec_ccs(&d, &c);
 }
 
@@ -1655,6 +1756,78 @@ static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
 	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
 }
 
+/* Whether a record (outer content type, fragment length) is protected.
+ * TLS 1.3 hides every protected record as application_data (RFC 8446
+ * 5.2); TLS 1.2 keeps the type, and its only plaintext alert is the bare
+ * 2-byte one (RFC 5246 7.2: an encrypted alert carries a nonce and a tag).
+ * A TLS 1.2 handshake record after ChangeCipherSpec is told by its body,
+ * which then does not parse as handshake messages. */
+static int record_encrypted(uint8_t type, size_t frag_len, int tls13)
+{
+	switch (type) {
+	case 20: /* change_cipher_spec */
+		return 0;
+	case 21: /* alert: the bare 2 bytes, or those and the cipher's overhead */
+		(void)tls13;
+		return frag_len != 2;
+	case 23: /* application_data */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* see tlsdecode.h */
+void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_wire *w)
+{
+	int hs_type = ev->raw_len > 0 ? ev->raw[0] : -1;
+	const char *who = w->received ? "peer" : "sender";
+	char buf[200];
+	const char *how = buf;
+	int enc;
+
+	if (w->record_type != 0) {
+		/* the record that carried it says it all (an alert goes with the
+		 * sender's current write keys: RFC 5246 7.2, RFC 8446 6) */
+		size_t total = 5 + w->record_len;
+
+		enc = record_encrypted((uint8_t)w->record_type, w->record_len, w->tls13) ||
+		      (content_type == 22 && w->record_type == 22 && w->tls13 == 0 && hs_type == HS_FINISHED);
+		if (!enc && content_type == 21)
+			snprintf(buf, sizeof buf, "in the clear: a %zu-byte alert record (type 21, length %zu): the %s "
+				 "had not switched its write keys yet", total, w->record_len, who);
+		else if (!enc)
+			snprintf(buf, sizeof buf, "in the clear (a handshake record, type 22)");
+		else if (w->record_type == 23)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte record that says application_data (23); the "
+				 "%s type is inside the encryption (TLS 1.3)", total,
+				 content_type == 21 ? "alert" : "handshake");
+		else if (content_type == 21)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte alert record (type 21): the 2 alert bytes and "
+				 "the cipher's overhead", total);
+		else
+			snprintf(buf, sizeof buf, "encrypted with the new keys (it follows ChangeCipherSpec)");
+	} else if (content_type == 21) {
+		/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS 1.3
+		 * everything after the ServerHello (RFC 8446 5) */
+		enc = w->tls13 ? w->after_server_hello : w->after_ccs;
+		how = !enc ? "in the clear (an alert record, type 21)"
+		      : w->tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+				 : "encrypted: it follows this side's ChangeCipherSpec";
+	} else if (w->tls13 && hs_type != HS_CLIENT_HELLO && hs_type != HS_SERVER_HELLO) {
+		enc = 1;
+		how = "encrypted: TLS 1.3 protects every handshake message after the ServerHello";
+	} else if (hs_type == HS_FINISHED) {
+		enc = 1;
+		how = "encrypted with the new keys (it follows ChangeCipherSpec)";
+	} else {
+		enc = 0;
+		how = "in the clear (a handshake record, type 22)";
+	}
+	ev->wire = enc ? WIRE_ENCRYPTED : WIRE_CLEAR;
+	event_field(ev, 0, "on_the_wire", 0, 0, "%s", how);
+}
+
 /* see tlsdecode.h */
 int tlsdecode_record(struct event *ev, int tls13)
 {
@@ -1693,6 +1866,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 	cursor_sub(&c, len < d.present ? len : d.present, &f);
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "record cut short");
+	ev->wire = record_encrypted(type, len, tls13) ? WIRE_ENCRYPTED : WIRE_CLEAR;
 	switch (type) {
 	case 20:
 		if (dec_ccs(&d, &f) < 0)
@@ -1708,6 +1882,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 		break;
 	case 22:
 		if (!plaintext_handshakes(f)) {
+			ev->wire = WIRE_ENCRYPTED;
 			if (dec_encrypted(&d, &f, tls13) < 0)
 				return -1;
 			break;
@@ -1819,39 +1994,6 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	}
 }
 
-/* The summary line for a decoded message into buf: summary_line, the
- * malformation if rc < 0 (from ev's "error" field), sanitised and cut at
- * n - 1 bytes outside any UTF-8 sequence.  Returns rc. */
-static int finish_summary(const struct event *ev, uint8_t type, const struct summary *sum,
-			  const struct tlsdecode_ctx *ctx, int rc, char *buf, size_t n)
-{
-	char line[512];
-	const struct field *err;
-	char *clean;
-	size_t cut;
-
-	summary_line(type, sum, ctx, line, sizeof line);
-	err = event_find_field(ev, "error");
-	if (rc < 0)
-		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
-	clean = sanitize_bytes(line, strlen(line));
-	if (clean == NULL) {
-		buf[0] = 0;
-		return -1;
-	}
-	cut = strlen(clean);
-	if (cut > n - 1) {
-		cut = n - 1;
-		/* never end in the middle of a UTF-8 sequence */
-		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	memcpy(buf, clean, cut);
-	buf[cut] = 0;
-	free(clean);
-	return rc;
-}
-
 /* see tlsdecode.h */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n)
@@ -1868,31 +2010,12 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	ev.raw = (uint8_t *)(uintptr_t)msg;
 	ev.raw_len = msg != NULL ? len : 0;
 	rc = decode_handshake(&ev, ctx, &sum);
-	rc = finish_summary(&ev, ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, rc, buf, n);
+	if (summary_text(&ev, &sum, ctx, rc, buf, n) < 0)
+		rc = -1;
 	for (size_t i = 0; i < ev.nfields; i++) {
 		free(ev.fields[i].name);
 		free(ev.fields[i].value);
 	}
 	free(ev.fields);
-	return rc;
-}
-
-/* see tlsdecode.h */
-int tlsdecode_handshake_summarised(struct event *ev, const struct tlsdecode_ctx *ctx, size_t max)
-{
-	struct summary sum;
-	char line[512];
-	char *copy;
-	int rc;
-
-	memset(&sum, 0, sizeof sum);
-	rc = decode_handshake(ev, ctx, &sum);
-	rc = finish_summary(ev, ev->raw_len > 0 ? ev->raw[0] : 0, &sum, ctx, rc, line,
-			    max > 0 && max < sizeof line ? max : sizeof line);
-	copy = strdup(line);
-	if (copy != NULL) {
-		free(ev->summary);
-		ev->summary = copy;
-	}
 	return rc;
 }

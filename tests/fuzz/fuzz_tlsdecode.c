@@ -28,6 +28,22 @@ static void check(const struct event *ev, int rc)
 	}
 }
 
+/* Abort when a key-exchange part lies outside the message, or when the
+ * keys differ from those the event's own decode gave. */
+static void check_keys(const struct tlsdecode_keys *k, size_t size)
+{
+	const struct tlsdecode_span sp[] = {k->random, k->point, k->params, k->signature};
+
+	if (k->nshares > TLSDECODE_MAX_SHARES)
+		abort();
+	for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++)
+		if (sp[i].off > size || sp[i].len > size - sp[i].off)
+			abort();
+	for (size_t i = 0; i < k->nshares; i++)
+		if (k->share[i].key.off > size || k->share[i].key.len > size - k->share[i].key.off)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* see libFuzzer: one input through every decoder. */
@@ -41,9 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 4; i++) {
 		struct tlsdecode_ctx ctx = {.tls13 = i & 1, .kex_ecdhe = i >> 1};
 
+		struct tlsdecode_keys k1, k2;
+		int rc;
+
 		ev = evlog_add(&log, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, data, size, "f");
-		if (ev != NULL)
-			check(ev, tlsdecode_handshake(ev, &ctx));
+		if (ev != NULL) {
+			rc = tlsdecode_handshake_keys(ev, &ctx, &k1);
+			check(ev, rc);
+			check_keys(&k1, size);
+			if (tlsdecode_keys(data, size, &ctx, &k2) != rc || memcmp(&k1, &k2, sizeof k1) != 0)
+				abort();
+		}
 		if (tlsdecode_summary(data, size, &ctx, line, sizeof line) < -1 ||
 		    strlen(line) >= sizeof line)
 			abort();

@@ -8,6 +8,7 @@
 
 #include "protocol/engine_int.h"
 #include "protocol/kexview.h"
+#include "protocol/tlsdecode.h"
 
 struct run {
 	struct evlog log;
@@ -188,14 +189,14 @@ static void records_equal_http(const struct evlog *log, const struct evlog *http
 static void close_notify_encrypted(const struct run *r, int tls13)
 {
 	const struct capture_blob *w = &r->cap->wire[0];
-	const struct field *f;
 	size_t pos = 0, last = 0;
 	long a = msg_from(&r->log, EV_TLS_ALERT, ACTOR_CLIENT);
+	struct evlog rec;
+	struct event *ev;
 
 	assert_true(a >= 0);
-	f = event_find_field(r->log.ev[a], "on_the_wire");
-	assert_non_null(f);
-	assert_int_equal(strncmp(f->value, "encrypted", 9), 0);
+	assert_true(event_is_close_notify(r->log.ev[a]));
+	assert_int_equal(r->log.ev[a]->wire, WIRE_ENCRYPTED);
 	while (pos + 5 <= w->len) {
 		last = pos;
 		pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
@@ -207,6 +208,14 @@ static void close_notify_encrypted(const struct run *r, int tls13)
 		assert_int_equal(w->p[last], 21);
 		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2 + 8 + 16);
 	}
+	/* the record itself, decoded, tells the same */
+	evlog_init(&rec);
+	ev = evlog_add(&rec, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, w->p + last, w->len - last, "record");
+	assert_non_null(ev);
+	assert_int_equal(tlsdecode_record(ev, tls13), 0);
+	assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+	assert_int_equal(ev->alert.level, 0);
+	evlog_clear(&rec);
 }
 
 /* Re-run every view on the capture, from scratch, into a new log. */
@@ -458,6 +467,45 @@ static void test_ecdhe(void **state)
 	run_free(&r);
 }
 
+/* Each captured message is decoded once: the views read what tlsdecode
+ * found the first time, kept in the capture, and never parse it again
+ * (bytes changed afterwards are not seen until the message is decoded
+ * anew). */
+static void test_decoded_once(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_ECDHE, .tls = TLSV_12, .no_pcap = 1};
+	struct tlsdecode_ctx ctx = {.kex_ecdhe = 1};
+	struct run r;
+	struct evlog log;
+	struct capture_msg *ske = NULL;
+	const struct tlsdecode_keys *k;
+	struct tlsdecode_keys before;
+	uint8_t *p;
+
+	(void)state;
+	run_all(&r, &cfg);
+	for (size_t i = 0; i < r.cap->nmsgs; i++)
+		if (r.cap->transcript.p[r.cap->msgs[i].off] == 12)
+			ske = &r.cap->msgs[i];
+	assert_non_null(ske);
+	assert_int_equal(ske->keys_state, 1); /* the views asked for it */
+	before = ske->keys;
+	/* cut the message's point vector short: a fresh decode would fail */
+	p = r.cap->transcript.p + ske->off;
+	p[4 + 3] = 0xff;
+	k = capture_msg_keys(r.cap, ske, &ctx);
+	assert_ptr_equal(k, &ske->keys);
+	assert_memory_equal(k, &before, sizeof before);
+	/* decoded anew, the damage shows: no parts, no ECDHE view */
+	ske->keys_state = 0;
+	assert_null(capture_msg_keys(r.cap, ske, &ctx));
+	assert_int_equal(ske->keys_state, -1);
+	rerun(r.cap, &log);
+	assert_true(evlog_find(&log, EV_KEX_ECDHE, 0) < 0);
+	evlog_clear(&log);
+	run_free(&r);
+}
+
 static void test_tls13(void **state)
 {
 	struct engine_config cfg = {.tls = TLSV_13, .no_pcap = 1};
@@ -610,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
+		cmocka_unit_test(test_decoded_once),
 	};
 
 	return cmocka_run_group_tests_name("kexview", tests, NULL, NULL);

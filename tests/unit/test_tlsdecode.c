@@ -165,6 +165,10 @@ static int run_exchange(struct exchange *ex, enum mode mode)
 	pump(ex, ex->s, ex->c, 1);
 	if (SSL_read(ex->c, buf, sizeof buf) != (int)strlen(response))
 		return -1;
+	/* the client's close_notify: an alert written after the keys */
+	if (SSL_shutdown(ex->c) < 0)
+		return -1;
+	pump(ex, ex->c, ex->s, 0);
 	BIO_get_mem_ptr(ex->trace_bio, &bm);
 	ex->trace = strndup(bm->data, bm->length);
 	return 0;
@@ -633,6 +637,259 @@ static void test_ccs_alert(void **state)
 	evlog_clear(&log);
 }
 
+/* Typed facts, each checked against the bytes and OpenSSL: the alert's
+ * two bytes, the ServerHello's version, the records' protection; one
+ * decode gives a handshake message its fields and its summary. */
+static void test_facts(void **state)
+{
+	const uint8_t fatal[] = {2, 40}, close[] = {1, 0}, bad1[] = {1};
+	struct evlog log;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, fatal, 2, "close_notify? no");
+	assert_int_equal(tlsdecode_alert(ev), 0);
+	assert_int_equal(ev->alert.level, ALERT_FATAL);
+	assert_int_equal(ev->alert.description, 40);
+	assert_false(event_is_close_notify(ev));
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, close, 2, "a");
+	assert_int_equal(tlsdecode_alert(ev), 0);
+	assert_int_equal(ev->alert.level, ALERT_WARNING);
+	assert_true(event_is_close_notify(ev));
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "close_notify");
+	assert_int_equal(tlsdecode_alert(ev), -1);
+	assert_int_equal(ev->alert.level, 0);
+	assert_false(event_is_close_notify(ev));
+	evlog_clear(&log);
+	for (int mo = 0; mo < M__COUNT; mo++) {
+		const struct exchange *ex = &g_ex[mo];
+		struct tlsdecode_ctx ctx = ctx_of((enum mode)mo);
+		int sh = 0, alerts = 0;
+
+		for (size_t i = 0; i < ex->nm; i++) {
+			const struct msg *m = &ex->m[i];
+			char line[TLSDECODE_SUMMARY_MAX];
+			int rc;
+
+			if (m->content_type == 21) {
+				/* the client's close_notify, after the keys */
+				evlog_init(&log);
+				ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "a");
+				assert_int_equal(tlsdecode_alert(ev), 0);
+				assert_true(event_is_close_notify(ev));
+				evlog_clear(&log);
+				alerts++;
+				continue;
+			}
+			if (m->content_type != 22)
+				continue;
+			ev = decode(&log, m->b, m->n, &ctx, &rc);
+			/* the summary is the one the decoder gives alone */
+			assert_int_equal(tlsdecode_summary(m->b, m->n, &ctx, line, sizeof line), rc);
+			assert_string_equal(ev->summary, line);
+			if (m->b[0] == 2) {
+				/* a HelloRetryRequest (the first of M_HRR) says 1.3 too */
+				assert_int_equal(ev->tls_version, sh++ == 0 && mo == M_HRR
+									  ? TLS_VERSION_13
+									  : (uint16_t)SSL_version(ex->c));
+			} else {
+				assert_int_equal(ev->tls_version, 0);
+			}
+			evlog_clear(&log);
+		}
+		assert_true(sh >= 1);
+		assert_int_equal(alerts, 1);
+		/* every record's protection, from the record alone: TLS 1.3
+		 * hides protected records as type 23; TLS 1.2 protects what
+		 * follows the sender's ChangeCipherSpec */
+		for (int dir = 0; dir < 2; dir++) {
+			const uint8_t *w = ex->wire[dir];
+			int tls13 = SSL_version(ex->c) == TLS1_3_VERSION;
+			int after_ccs = 0, enc = 0;
+
+			for (size_t off = 0; off + 5 <= ex->wire_n[dir];) {
+				size_t rl = 5 + ((size_t)w[off + 3] << 8 | w[off + 4]);
+
+				evlog_init(&log);
+				ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
+				assert_int_equal(tlsdecode_record(ev, tls13), 0);
+				if (tls13)
+					assert_int_equal(ev->wire, w[off] == 23 ? WIRE_ENCRYPTED : WIRE_CLEAR);
+				else
+					assert_int_equal(ev->wire, after_ccs ? WIRE_ENCRYPTED : WIRE_CLEAR);
+				enc += ev->wire == WIRE_ENCRYPTED;
+				after_ccs |= w[off] == 20;
+				evlog_clear(&log);
+				off += rl;
+			}
+			assert_true(enc >= 2); /* Finished and data, at least */
+		}
+	}
+}
+
+/* The key-exchange parts come from the same decode as the fields, and
+ * agree with OpenSSL: the randoms, extended master secret, the key shares
+ * (TLS 1.3), the ServerKeyExchange's point, params and signature and the
+ * ClientKeyExchange's vector (TLS 1.2). */
+static void test_keys(void **state)
+{
+	(void)state;
+	for (int mo = 0; mo < M__COUNT; mo++) {
+		const struct exchange *ex = &g_ex[mo];
+		struct tlsdecode_ctx ctx = ctx_of((enum mode)mo);
+		int tls13 = SSL_version(ex->c) == TLS1_3_VERSION;
+		uint8_t rnd[32];
+		struct tlsdecode_keys k, k2;
+		const struct msg *m;
+		struct evlog log;
+		struct event *ev;
+		size_t n;
+
+		/* the ClientHello (the last one after a HelloRetryRequest) */
+		m = find_msg(ex, 0, 1, mo == M_HRR ? 1 : 0);
+		assert_non_null(m);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_int_equal(k.type, 1);
+		n = SSL_get_client_random(ex->c, rnd, sizeof rnd);
+		assert_int_equal(k.random.len, n);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "client random");
+		assert_true(k.ems); /* OpenSSL always offers it */
+		/* a client capped at TLS 1.2 offers no key shares */
+		if (mo == M_TLS13 || mo == M_HRR)
+			assert_true(k.nshares >= 1);
+		else
+			assert_int_equal(k.nshares, 0);
+		/* one decode gives the event and the keys alike */
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "x");
+		assert_int_equal(tlsdecode_handshake_keys(ev, &ctx, &k2), 0);
+		assert_memory_equal(&k, &k2, sizeof k);
+		evlog_clear(&log);
+		/* the ServerHello */
+		m = find_msg(ex, 1, 2, mo == M_HRR ? 1 : 0);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_false(k.hrr);
+		assert_int_equal(k.version, (uint16_t)SSL_version(ex->c));
+		n = SSL_get_server_random(ex->c, rnd, sizeof rnd);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "server random");
+		assert_int_equal(k.ems, !tls13 && SSL_get_extms_support(ex->c) == 1);
+		if (tls13) {
+			/* the one share the server chose, in the group OpenSSL says */
+			assert_int_equal(k.nshares, 1);
+			assert_int_equal(SSL_get_negotiated_group(ex->c), NID_X25519);
+			assert_int_equal(k.share[0].group, 0x001d);
+			assert_int_equal(k.share[0].key.len, 32);
+			assert_true(k.share[0].key.off + k.share[0].key.len <= m->n);
+		}
+		if (mo == M_HRR) {
+			m = find_msg(ex, 1, 2, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_true(k.hrr);
+			assert_int_equal(k.nshares, 0); /* a retry names a group, no key */
+		}
+		if (mo == M_ECDHE12) {
+			EVP_PKEY *tmp = NULL;
+			unsigned char *pub = NULL;
+			size_t plen;
+
+			m = find_msg(ex, 1, 12, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			/* the point is the server's ephemeral public key */
+			assert_true(SSL_get_peer_tmp_key(ex->c, &tmp) == 1);
+			plen = EVP_PKEY_get1_encoded_public_key(tmp, &pub);
+			assert_int_equal(k.point.len, plen);
+			tu_assert_bytes(m->b + k.point.off, pub, plen, "server point");
+			OPENSSL_free(pub);
+			EVP_PKEY_free(tmp);
+			/* params: curve type (3), group, point; then the signature */
+			assert_int_equal(k.params.off, 4);
+			assert_int_equal(m->b[4], 3);
+			assert_int_equal(k.params.len, 1 + 2 + 1 + k.point.len);
+			assert_int_equal(k.group, m->b[5] << 8 | m->b[6]);
+			assert_int_equal(k.signature.off + k.signature.len, m->n);
+			assert_true(k.sigalg != 0);
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 5); /* header, 1-byte length */
+			assert_int_equal(k.point.len, m->n - 5);
+		}
+		if (mo == M_RSA12) {
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 6); /* header, 2-byte length */
+			assert_int_equal(k.point.len, (size_t)EVP_PKEY_get_size(g_key));
+		}
+	}
+}
+
+/* tlsdecode_wire: the protocol's rule when the record is not known, the
+ * record itself when it is (a TLS 1.3 alert sent before the keys were in
+ * use goes in the clear whatever the state says). */
+static void test_wire(void **state)
+{
+	static const struct {
+		int ct;                 /* 21 alert, 22 handshake */
+		uint8_t first;          /* the handshake type, or the alert level */
+		struct tlsdecode_wire w;
+		enum wire_protection want;
+	} cases[] = {
+		{22, 1, {.tls13 = 1}, WIRE_CLEAR},                 /* ClientHello */
+		{22, 2, {.tls13 = 1}, WIRE_CLEAR},                 /* ServerHello */
+		{22, 8, {.tls13 = 1}, WIRE_ENCRYPTED},             /* EncryptedExtensions */
+		{22, 11, {.tls13 = 1}, WIRE_ENCRYPTED},            /* Certificate */
+		{22, 11, {.tls13 = 0}, WIRE_CLEAR},
+		{22, 16, {.tls13 = 0}, WIRE_CLEAR},                /* ClientKeyExchange */
+		{22, 20, {.tls13 = 0}, WIRE_ENCRYPTED},            /* Finished */
+		{21, 2, {.tls13 = 0}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 0, .after_ccs = 1}, WIRE_ENCRYPTED},
+		{21, 2, {.tls13 = 0, .after_server_hello = 1}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1, .after_server_hello = 1}, WIRE_ENCRYPTED},
+		/* the record decides when it is known */
+		{21, 2, {.tls13 = 1, .after_server_hello = 1, .record_type = 21, .record_len = 2}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1, .record_type = 23, .record_len = 19}, WIRE_ENCRYPTED},
+		{21, 2, {.tls13 = 0, .after_ccs = 1, .record_type = 21, .record_len = 2}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 0, .record_type = 21, .record_len = 26}, WIRE_ENCRYPTED},
+		{22, 8, {.tls13 = 1, .record_type = 23, .record_len = 40}, WIRE_ENCRYPTED},
+		{22, 11, {.tls13 = 0, .record_type = 22, .record_len = 900}, WIRE_CLEAR},
+		{22, 20, {.tls13 = 0, .record_type = 22, .record_len = 40}, WIRE_ENCRYPTED},
+	};
+	struct evlog log;
+
+	(void)state;
+	evlog_init(&log);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t raw[4] = {cases[i].first, 0, 0, 0};
+		struct event *ev = evlog_add(&log, cases[i].ct == 21 ? EV_TLS_ALERT : EV_TLS_HANDSHAKE_UNKNOWN,
+					     ACTOR_CLIENT, DIR_C2S, raw, cases[i].ct == 21 ? 2 : 4, "encrypted");
+
+		tlsdecode_wire(ev, cases[i].ct, &cases[i].w);
+		if (ev->wire != cases[i].want)
+			fail_msg("case %zu: wire %d, want %d", i, ev->wire, cases[i].want);
+		assert_non_null(event_find_field(ev, "on_the_wire"));
+	}
+	/* read from the record, the words give its size and whose keys */
+	{
+		uint8_t raw[2] = {2, 42};
+		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		struct tlsdecode_wire w = {.tls13 = 1, .after_server_hello = 1, .record_type = 21, .record_len = 2,
+					   .received = 1};
+
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_CLEAR);
+		assert_string_equal(val(ev, "on_the_wire"), "in the clear: a 7-byte alert record (type 21, length 2): "
+							    "the peer had not switched its write keys yet");
+		ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		w = (struct tlsdecode_wire){.tls13 = 1, .record_type = 23, .record_len = 19};
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+		assert_string_equal(val(ev, "on_the_wire"), "encrypted: a 24-byte record that says application_data "
+							    "(23); the alert type is inside the encryption (TLS 1.3)");
+	}
+	evlog_clear(&log);
+}
+
 static void test_names(void **state)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -716,33 +973,6 @@ static void test_unknown_values(void **state)
 	assert_string_equal(line, "ClientHello");
 }
 
-/* The one-pass decode the engine uses: the same fields as
- * tlsdecode_handshake and the same line as tlsdecode_summary (line). */
-static void same_in_one_pass(const uint8_t *b, size_t n, const struct tlsdecode_ctx *ctx, const char *line)
-{
-	struct evlog two;
-	struct evlog one;
-	struct event *a;
-	struct event *c;
-	int rc_two;
-
-	a = decode(&two, b, n, ctx, &rc_two);
-	evlog_init(&one);
-	c = evlog_add(&one, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, b, n, "%s", "");
-	assert_non_null(c);
-	assert_int_equal(tlsdecode_handshake_summarised(c, ctx, 160), rc_two);
-	assert_string_equal(c->summary, line);
-	assert_int_equal(c->nfields, a->nfields);
-	for (size_t i = 0; i < a->nfields; i++) {
-		assert_string_equal(c->fields[i].name, a->fields[i].name);
-		assert_string_equal(c->fields[i].value, a->fields[i].value);
-		assert_int_equal(c->fields[i].offset, a->fields[i].offset);
-		assert_int_equal(c->fields[i].length, a->fields[i].length);
-	}
-	evlog_clear(&one);
-	evlog_clear(&two);
-}
-
 /* Every captured message and record, at every prefix length: -1 with an
  * error, never a read outside (ASan run), and 0 only when whole. */
 static void test_truncated(void **state)
@@ -771,7 +1001,6 @@ static void test_truncated(void **state)
 						 rc);
 				if (rc < 0)
 					assert_non_null(strstr(line, "malformed"));
-				same_in_one_pass(m->b, n, &ctx, line);
 			}
 		}
 		for (int dir = 0; dir < 2; dir++) {
@@ -877,6 +1106,9 @@ int main(void)
 		cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_downgrade_and_hrr),
 		cmocka_unit_test(test_ccs_alert),
+		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_truncated),
