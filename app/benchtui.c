@@ -17,7 +17,7 @@
 #define BURST_MAX (512 * 1024)
 #define READ_MS 1000     /* a learner's look at the first frame before a step */
 
-enum measure { M_FIRST, M_FIRST_MITM, M_PICK, M_RESTART, M_RESTART_MITM, M_QUIT, M__COUNT };
+enum measure { M_FIRST, M_FIRST_MITM, M_FIRST_PICKER, M_PICK, M_RESTART, M_RESTART_MITM, M_QUIT, M__COUNT };
 
 static const struct {
 	const char *name;
@@ -25,6 +25,7 @@ static const struct {
 } measures[M__COUNT] = {
 	[M_FIRST] = {"first frame (--explore)", 50},
 	[M_FIRST_MITM] = {"first frame (--explore --scenario mitm)", 50},
+	[M_FIRST_PICKER] = {"first frame (the menu, no arguments)", 50},
 	[M_PICK] = {"picker: Enter -> lesson frame", 100},
 	[M_RESTART] = {"r restart (after 2 steps)", 20},
 	[M_RESTART_MITM] = {"r restart, mitm (after 2 steps)", 20},
@@ -235,10 +236,12 @@ out:
 	return rc;
 }
 
-/* One run of the picker: Enter on the first lesson, timed to its frame. */
-static int run_picker(struct child *c, const char *bin, int no_pcap, double *pick)
+/* One run of the picker: its first frame, then Enter on the first lesson,
+ * timed to the lesson's frame. */
+static int run_picker(struct child *c, const char *bin, int no_pcap, double *first, double *pick)
 {
 	char *args[] = {(char *)bin, no_pcap ? "--no-pcap" : NULL, NULL};
+	double t0 = now_ms();
 	double last;
 	int rc = -1;
 
@@ -247,6 +250,7 @@ static int run_picker(struct child *c, const char *bin, int no_pcap, double *pic
 	c->stage = "the picker";
 	if (settle(c, "Enter start", &last) <= 0)
 		goto out;
+	*first = last - t0;
 	c->stage = "the lesson's frame";
 	*pick = key_latency(c, "\r", "PAUSED");
 	rc = *pick < 0 ? -1 : 0;
@@ -279,7 +283,7 @@ int benchtui_run(const char *bin, int runs, int no_pcap)
 
 		if (run_explore(&c, bin, 0, no_pcap, &t[M_FIRST][i], &t[M_RESTART][i], &t[M_QUIT][i]) < 0 ||
 		    run_explore(&c, bin, 1, no_pcap, &t[M_FIRST_MITM][i], &t[M_RESTART_MITM][i], &unused) < 0 ||
-		    run_picker(&c, bin, no_pcap, &t[M_PICK][i]) < 0) {
+		    run_picker(&c, bin, no_pcap, &t[M_FIRST_PICKER][i], &t[M_PICK][i]) < 0) {
 			fprintf(stderr, "httpsviz bench: %s on a pty: no answer to %s (run %d)\n", bin, c.stage, i + 1);
 			goto out;
 		}
