@@ -57,6 +57,7 @@ struct tui {
 	int keys_pending;            /* no engine yet: the background RSA keys are coming */
 	int step_queued;             /* the learner stepped before they came */
 	int cap_prepared;            /* the packet capture was opened (or tried) */
+	int keys_started;            /* the background key thread was started */
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -377,7 +378,7 @@ static int restart(struct tui *t, char *err, size_t errlen)
 	/* the embedded server's keys come from the background thread: until
 	 * they are ready the diagram shows, and the exchange starts when they
 	 * are (a step asked for meanwhile waits for them) */
-	if (t->cfg.host == NULL && !pki_keys_ready(t->cfg.scenario)) {
+	if (t->cfg.host == NULL && (!t->keys_started || !pki_keys_ready(t->cfg.scenario))) {
 		t->keys_pending = 1;
 		return 0;
 	}
@@ -580,8 +581,15 @@ static int loop(struct tui *t)
 			paint(t);
 			dirty = 0;
 		}
-		/* with the first frame up, open the process's packet capture so
-		 * the first step does not wait for it (errors show at that step) */
+		/* with the first frame up (not before: on a busy machine they would
+		 * compete with it for the CPU), start making the demo server's RSA
+		 * keys, which every restart and scenario of this run reuses... */
+		if (!t->keys_started && t->base.host == NULL) {
+			t->keys_started = 1;
+			pki_keys_start();
+		}
+		/* ...and open the process's packet capture so the first step
+		 * does not wait for it (errors show at that step) */
 		if (!t->cap_prepared && !t->cfg.no_pcap && t->cfg.host == NULL) {
 			t->cap_prepared = 1;
 			tcpcap_prepare("lo", err, sizeof err); /* without permission it fails at once */
@@ -666,10 +674,6 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	struct lesson *l = NULL;
 
 	memset(&t, 0, sizeof t);
-	/* the slow part of the demo PKI starts now, while the first frame or
-	 * the picker is up, and serves every restart and scenario */
-	if (cfg->host == NULL)
-		pki_keys_start();
 	t.base = *cfg;
 	t.cfg = *cfg;
 	t.scen_override = -1;

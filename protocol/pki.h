@@ -51,7 +51,8 @@ X509_STORE *pki_trust_store(const struct pki *pki, int trust_attacker);
  * new.  Thread-safe. */
 void pki_cache_keys(int on);
 /* Turn the cache on and start making both RSA keys (the server's, then the
- * interceptor's) in a background thread now, off the learner's path; every
+ * interceptor's) in a background thread now, off the learner's path (the TUI
+ * calls it once its first frame is up); every
  * later pki_mint in the process reuses them, waiting only if it comes before
  * they are ready.  The keys live only in this process's memory.  The thread
  * is stopped at exit (or by pki_cache_keys(0)).  Returns 0, or -1 when no
