@@ -64,6 +64,8 @@ struct capture {
 	uint16_t cipher_id;                        /* IANA number of the negotiated suite */
 	int ems;                                   /* extended master secret in use (TLS 1.2) */
 	int embedded;                              /* both ends are ours */
+	int interceptor;                           /* mitm: the client's peer is the interceptor,
+						      which plays the server to it */
 	/* OpenSSL's own values, to compare against (client side): */
 	uint8_t master[48];                        /* SSL_SESSION_get_master_key */
 	size_t master_len;

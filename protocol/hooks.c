@@ -25,6 +25,7 @@
  *   handshake done (either side)              tls.handshake_done, after the above */
 #include "protocol/engine_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -32,6 +33,7 @@
 
 #include "protocol/certcheck.h"
 #include "protocol/kexview.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/tlsdecode.h"
 
 static struct side *side_of(const SSL *ssl)
@@ -103,7 +105,49 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
+	if (msg[0] == SSL3_MT_SERVER_HELLO && side_viewed(sd)) {
+		const struct capture_msg *ch = capture_find_msg(&e->capdata, ACTOR_CLIENT, SSL3_MT_CLIENT_HELLO);
+
+		if (ch != NULL)
+			tlsdecode_offer_rank(ev, e->capdata.transcript.p + ch->off, ch->len);
+	}
 	tlsdecode_wire(ev, SSL3_RT_HANDSHAKE, &(struct tlsdecode_wire){.tls13 = ctx.tls13});
+}
+
+/* An alert's description as OpenSSL words it, or for one outside the TLS
+ * registry its number and "unknown alert". */
+static const char *alert_text(const void *buf, size_t len, char *out, size_t n)
+{
+	uint8_t d;
+
+	if (len < 2)
+		return "?";
+	d = ((const uint8_t *)buf)[1];
+	if (tlsdecode_alert_name(d) != NULL)
+		return SSL_alert_desc_string_long(d);
+	snprintf(out, n, "unknown alert (%u)", d);
+	return out;
+}
+
+/* How an alert crossed the wire: from the header of the record that
+ * carried it (OpenSSL reports each record's header before the alert in
+ * it), never guessed from the version; tlsdecode_wire words it. */
+static void alert_wire(const struct side *sd, int write_p, int tls13, struct event *ev)
+{
+	const uint8_t *h = sd->hdr[write_p ? 1 : 0];
+	struct tlsdecode_wire w = {
+		.tls13 = tls13,
+		.after_server_hello = sd->sh_seen,
+		.after_ccs = sd->ccs_out,
+		.received = !write_p,
+	};
+
+	if (sd->hdr_seen[write_p ? 1 : 0]) {
+		w.record_type = h[0];
+		w.record_len = (size_t)h[3] << 8 | h[4];
+	}
+	if (write_p || w.record_type != 0)
+		tlsdecode_wire(ev, SSL3_RT_ALERT, &w);
 }
 
 static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
@@ -136,10 +180,17 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (write_p && hs_type == SSL3_MT_FINISHED)
 		moment(sd, sd->server_role ? KM_SERVER_FINISHED_BUILT : KM_CLIENT_FINISHED_BUILT);
 	/* whether this side's records are protected yet (an alert says) */
-	if (hs_type == SSL3_MT_SERVER_HELLO)
+	if (hs_type == SSL3_MT_SERVER_HELLO) {
 		sd->sh_seen = 1;
+		sd->etm = recordcrypt_hello_etm(buf, len);
+	}
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
+	/* OpenSSL reports each record's header before the alert it carries */
+	if (content_type == SSL3_RT_HEADER && len >= 5) {
+		memcpy(sd->hdr[write_p ? 1 : 0], buf, 5);
+		sd->hdr_seen[write_p ? 1 : 0]++;
+	}
 	if (!reports(sd, write_p))
 		return;
 	switch (content_type) {
@@ -153,18 +204,18 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 		if (ev != NULL)
 			tlsdecode_ccs(ev);
 		break;
-	case SSL3_RT_ALERT:
+	case SSL3_RT_ALERT: {
+		char desc[32];
+
 		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
 			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
-			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
+			       alert_text(buf, len, desc, sizeof desc));
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
-			if (write_p)
-				tlsdecode_wire(ev, SSL3_RT_ALERT,
-					       &(struct tlsdecode_wire){.tls13 = tls13, .after_server_hello = sd->sh_seen,
-									.after_ccs = sd->ccs_out});
+			alert_wire(sd, write_p, tls13, ev);
 		}
 		break;
+	}
 	default:
 		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content
 		 * types: the tap sees the records themselves */

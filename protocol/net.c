@@ -40,6 +40,28 @@ int net_listen_loopback(int *fd, int *port, char *err, size_t errlen)
 
 static void segment_event(struct engine *e, const struct tcpseg *seg);
 
+/* The capture follows the client's connection, which ends at `front` (the
+ * server, or the interceptor): the client's segments go to it, and the
+ * other ones were sent by its kernel, not necessarily the server's. */
+static void segment_ends(struct event *ev, enum actor front)
+{
+	if (ev->dir == DIR_C2S) {
+		ev->peer = front;
+		event_field(ev, 0, "sent_by", 0, 0, "the client's kernel, to the %s's",
+			    front == ACTOR_MITM ? "interceptor" : "server");
+		return;
+	}
+	ev->peer = ACTOR_CLIENT;
+	if (front == ACTOR_MITM) {
+		ev->actor = ACTOR_MITM;
+		event_field(ev, 0, "sent_by", 0, 0, "the interceptor's kernel, not the server's: the client's TCP "
+			    "connection ends at the interceptor's listening socket, and nothing in TCP tells the "
+			    "client so");
+	} else {
+		event_field(ev, 0, "sent_by", 0, 0, "the server's kernel");
+	}
+}
+
 /* see engine_int.h */
 void net_on_segment(void *arg, const struct tcpseg *seg)
 {
@@ -47,9 +69,8 @@ void net_on_segment(void *arg, const struct tcpseg *seg)
 	size_t before = e->log->n;
 
 	segment_event(e, seg);
-	/* the client's segments go to whoever it connected to */
-	if (e->log->n > before && e->log->ev[before]->dir == DIR_C2S)
-		e->log->ev[before]->peer = e->front != NULL ? e->front->who : ACTOR_SERVER;
+	if (e->log->n > before)
+		segment_ends(e->log->ev[before], e->front != NULL ? e->front->who : ACTOR_SERVER);
 }
 
 /* The shift that applies to the windows this direction's sender

@@ -123,11 +123,13 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, s
 	if (e->cfg.classic)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
 	SSL_CTX_set_num_tickets(ctx, 1);
-	/* serve answers any client a classroom may bring: its default suites
-	 * after ours, so curl and browsers that refuse RSA key exchange work */
+	/* serve answers any client a classroom may bring: OpenSSL's default
+	 * suites after ours, so curl and browsers that refuse RSA key exchange
+	 * work.  "DEFAULT" only means that at the start of a cipher string;
+	 * ALL:!COMPLEMENTOFDEFAULT:!eNULL is the same list anywhere. */
 	if (e->serve)
-		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:DEFAULT"
-						 : "AES128-GCM-SHA256:DEFAULT";
+		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL"
+						 : "AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL";
 	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
 	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
 		goto ssl_fail;

@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "protocol/cursor.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/sanitize.h"
 
 /* ---- name tables: data, one table each ---------------------------------- */
@@ -355,7 +356,9 @@ enum {
 /* What tlsdecode_summary needs, gathered while decoding. */
 struct summary {
 	uint16_t version;     /* ClientHello: highest offered; ServerHello: chosen */
-	int nsuites;
+	int nsuites;          /* real suites, without signals and GREASE */
+	int nscsv;            /* signalling values in the list (RFC 5746, RFC 7507) */
+	int ngrease;
 	uint16_t suite;
 	int have_suite;
 	char sni[128];
@@ -567,12 +570,18 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 	}
 	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
 		d->sum->downgrade = 1;
+		/* RFC 8446 4.1.3: TLS 1.3 clients MUST check for both values,
+		 * TLS 1.2 clients SHOULD check for the 00 one only */
 		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
-			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s; a "
-			    "client that offered a higher version must abort here, since "
-			    "someone removed it from its offer (RFC 8446 4.1.3)",
+			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s. %s "
+			    "(RFC 8446 section 4.1.3)",
 			    p[31], p[31] == 1 ? "TLS 1.3" : "TLS 1.2 or higher",
-			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
+			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below",
+			    p[31] == 1 ? "A client that offered TLS 1.3 MUST abort here (illegal_parameter): "
+					 "someone may have removed TLS 1.3 from its offer. A TLS 1.2 client "
+					 "is not asked to check this value and goes on"
+				       : "A TLS 1.3 client MUST abort here (illegal_parameter); a TLS 1.2 "
+					 "client SHOULD check this value and abort too");
 	}
 	if (!d->ctx.tls13) {
 		event_field(d->ev, 1, "gmt_unix_time", r.off, 4,
@@ -783,7 +792,7 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 	case 35: /* session_ticket */
 		if (cursor_left(b) == 0) {
 			snprintf(detail, dn, hs == HS_CLIENT_HELLO
-					     ? "empty: no ticket yet, the client asks for one"
+					     ? "empty: the client supports tickets and has none to offer (RFC 5077)"
 					     : "empty: a NewSessionTicket will follow");
 			return 0;
 		}
@@ -1247,13 +1256,38 @@ static int dec_client_hello(struct dec *d, struct cursor *c)
 		return -1;
 	if (cursor_left(&v) % 2 != 0)
 		return fail(d, v.off, "cipher_suites: odd length %zu", cursor_left(&v));
-	event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%zu suites",
-		    cursor_left(&v) / 2);
-	d->sum->nsuites = (int)(cursor_left(&v) / 2);
+	{
+		/* signalling values and GREASE travel in the list but are not
+		 * suites: count them apart */
+		struct cursor all = v;
+		size_t total = cursor_left(&v) / 2;
+
+		while (cursor_u16(&all, &x) == 0) {
+			if (x == 0x00ff || x == 0x5600)
+				d->sum->nscsv++;
+			else if (is_grease(x))
+				d->sum->ngrease++;
+		}
+		d->sum->nsuites = (int)total - d->sum->nscsv - d->sum->ngrease;
+		event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%d suite%s%s%s",
+			    d->sum->nsuites, d->sum->nsuites == 1 ? "" : "s",
+			    d->sum->nscsv == 0 ? ""
+			    : d->sum->nscsv == 1 ? " + 1 signalling value (not a suite)"
+						 : " + 2 signalling values (not suites)",
+			    d->sum->ngrease ? " + GREASE (not suites, RFC 8701)" : "");
+	}
 	while (cursor_left(&v) >= 2) {
 		off = v.off;
 		cursor_u16(&v, &x);
-		field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
+		if (x == 0x00ff)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): not a "
+				    "suite but a signal: the client supports secure renegotiation (RFC 5746 section "
+				    "3.3); the server answers with renegotiation_info");
+		else if (x == 0x5600)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_FALLBACK_SCSV (0x5600): not a suite but a "
+				    "signal: this is a fallback retry at a lower version (RFC 7507)");
+		else
+			field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
 	}
 	if (get_vec(d, c, 1, &v, "compression_methods") < 0)
 		return -1;
@@ -1674,7 +1708,7 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	if (get_u8(d, c, &desc, "alert description") < 0)
 		return -1;
 	name = tlsdecode_alert_name(desc);
-	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
+	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown alert",
 		    desc);
 	d->ev->alert.level = level;
 	d->ev->alert.description = desc;
@@ -1726,34 +1760,72 @@ static int plaintext_handshakes(struct cursor f)
 	return n > 0;
 }
 
-/* An encrypted fragment: AES-GCM in TLS 1.2 (RFC 5288: explicit nonce,
- * ciphertext, tag) or a TLS 1.3 TLSCiphertext (RFC 8446 5.2). */
-static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
+/* An encrypted fragment, taken apart by the negotiated suite's layout
+ * (protocol/recordcrypt.h); a suite httpsviz does not know is said so. */
+static int dec_encrypted(struct dec *d, struct cursor *f, const struct tlsdecode_rec *rc)
 {
+	const struct recordcrypt_suite *s = rc->suite != 0 ? recordcrypt_suite(rc->suite) : NULL;
+	const char *sname = rc->suite != 0 ? tlsdecode_cipher_name(rc->suite) : NULL;
+	struct recordcrypt_layout lay;
 	struct cursor v;
 	size_t n = cursor_left(f);
+	size_t ct;
+	int depth = rc->tls13 ? 1 : 0;
 
-	if (tls13) {
-		if (n < 17)
-			return fail(d, f->off, "encrypted record: %zu bytes, less than the 16-byte "
-					       "tag and the 1-byte inner type", n);
+	if (s == NULL || s->tls13 != (rc->tls13 != 0)) {
+		if (rc->suite == 0)
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted; the cipher suite is not known here, so its parts are not "
+				    "shown", n);
+		else
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted with %s (0x%04x): httpsviz does not decode this suite's "
+				    "records, so its parts are not shown", n, sname != NULL ? sname : "an unknown suite",
+				    rc->suite);
+		return 0;
+	}
+	recordcrypt_layout(s, rc->etm, &lay);
+	if (n < lay.min_len)
+		return fail(d, f->off, "encrypted record: %zu bytes, less than the %zu this suite needs", n,
+			    lay.min_len);
+	ct = n - lay.head_len - lay.tail_len;
+	if (lay.block > 1 && ct % lay.block != 0)
+		return fail(d, f->off, "CBC record: %zu bytes of ciphertext, not a whole number of %zu-byte blocks",
+			    ct, lay.block);
+	if (rc->tls13)
 		event_field(d->ev, 0, "encrypted_record", f->off, n,
 			    "%zu bytes: the real content type is inside the encryption, "
 			    "the header always says application_data", n);
-		cursor_sub(f, n - 16, &v);
-		field_hex(d, 1, "ciphertext", &v, 32);
-		cursor_sub(f, 16, &v);
-		return field_hex(d, 1, "tag", &v, 0) < 0 ? -1 : 0;
+	switch (s->kind) {
+	case RECORDCRYPT_AES_GCM:
+		event_field(d->ev, depth, "protection", 0, 0, "%s%s", s->cipher,
+			    rc->tls13 ? ": ciphertext, then a 16-byte tag; the nonce is computed, not sent"
+				      : ": an 8-byte explicit nonce, the ciphertext, a 16-byte tag (RFC 5288)");
+		break;
+	case RECORDCRYPT_CHACHA20_POLY1305:
+		event_field(d->ev, depth, "protection", 0, 0, "%s: ciphertext, then a 16-byte Poly1305 tag; "
+			    "no explicit nonce, the nonce is computed from the sequence number (%s)", s->cipher,
+			    rc->tls13 ? "RFC 8446 section 5.3" : "RFC 7905");
+		break;
+	case RECORDCRYPT_AES_CBC:
+		event_field(d->ev, depth, "protection", 0, 0, "%s with HMAC-%s, %s", s->cipher, s->mac,
+			    rc->etm ? "encrypt-then-MAC (RFC 7366): a 16-byte IV, the ciphertext (content and "
+				      "padding), then the HMAC in the clear"
+				    : "MAC-then-encrypt (RFC 5246 section 6.2.3.2): a 16-byte IV, then the "
+				      "ciphertext, which hides the content, the HMAC and the padding");
+		break;
 	}
-	if (n < 24)
-		return fail(d, f->off, "AES-GCM record: %zu bytes, less than the 8-byte explicit "
-				       "nonce and the 16-byte tag", n);
-	cursor_sub(f, 8, &v);
-	field_hex(d, 0, "explicit_nonce", &v, 0);
-	cursor_sub(f, n - 24, &v);
-	field_hex(d, 0, "ciphertext", &v, 32);
-	cursor_sub(f, 16, &v);
-	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
+	if (lay.head_len > 0) {
+		cursor_sub(f, lay.head_len, &v);
+		field_hex(d, depth, lay.head_name, &v, 0);
+	}
+	cursor_sub(f, ct, &v);
+	field_hex(d, depth, "ciphertext", &v, 32);
+	if (lay.tail_len > 0) {
+		cursor_sub(f, lay.tail_len, &v);
+		return field_hex(d, depth, lay.tail_name, &v, 0) < 0 ? -1 : 0;
+	}
+	return 0;
 }
 
 /* Whether a record (outer content type, fragment length) is protected.
@@ -1829,8 +1901,10 @@ void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_w
 }
 
 /* see tlsdecode.h */
-int tlsdecode_record(struct event *ev, int tls13)
+int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc)
 {
+	static const struct tlsdecode_rec plain12 = {0, 0, 0};
+	int tls13;
 	struct summary sum;
 	struct dec d = {.ev = ev, .sum = &sum};
 	struct cursor c;
@@ -1841,6 +1915,9 @@ int tlsdecode_record(struct event *ev, int tls13)
 	uint16_t len;
 	const char *name;
 
+	if (rc == NULL)
+		rc = &plain12;
+	tls13 = rc->tls13;
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
 	if (get_u8(&d, &c, &type, "record content type") < 0)
@@ -1849,7 +1926,14 @@ int tlsdecode_record(struct event *ev, int tls13)
 	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown", type);
 	if (get_u16(&d, &c, &ver, "record version") < 0)
 		return -1;
-	field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
+	if (tls13)
+		event_field(ev, 0, "legacy_record_version", 1, 2,
+			    "%s (0x%04x): frozen, not the protocol version: TLS 1.3 records say 0x0303 (an initial "
+			    "ClientHello may say 0x0301) so that middleboxes which inspect it keep working; the real "
+			    "version is agreed in supported_versions (RFC 8446 section 5.1)",
+			    tlsdecode_version_name(ver) != NULL ? tlsdecode_version_name(ver) : "unknown", ver);
+	else
+		field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
 	if (get_u16(&d, &c, &len, "record length") < 0)
 		return -1;
 	event_field(ev, 0, "length", 3, 2, "%u", len);
@@ -1876,14 +1960,14 @@ int tlsdecode_record(struct event *ev, int tls13)
 		if (cursor_left(&f) == 2) {
 			if (dec_alert(&d, &f) < 0)
 				return -1;
-		} else if (dec_encrypted(&d, &f, tls13) < 0) {
+		} else if (dec_encrypted(&d, &f, rc) < 0) {
 			return -1;
 		}
 		break;
 	case 22:
 		if (!plaintext_handshakes(f)) {
 			ev->wire = WIRE_ENCRYPTED;
-			if (dec_encrypted(&d, &f, tls13) < 0)
+			if (dec_encrypted(&d, &f, rc) < 0)
 				return -1;
 			break;
 		}
@@ -1900,7 +1984,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 		}
 		break;
 	case 23:
-		if (dec_encrypted(&d, &f, tls13) < 0)
+		if (dec_encrypted(&d, &f, rc) < 0)
 			return -1;
 		break;
 	default:
@@ -1929,8 +2013,8 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	out[0] = 0;
 	switch (type) {
 	case HS_CLIENT_HELLO:
-		appendf(out, n, "ClientHello %s, %d suites", v != NULL ? v : "unknown version",
-			s->nsuites);
+		appendf(out, n, "ClientHello %s, %d suite%s%s", v != NULL ? v : "unknown version",
+			s->nsuites, s->nsuites == 1 ? "" : "s", s->nscsv ? " + SCSV" : "");
 		if (s->sni[0])
 			appendf(out, n, ", SNI %s", s->sni);
 		break;
@@ -2018,4 +2102,41 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	}
 	free(ev.fields);
 	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len)
+{
+	struct cursor c;
+	struct cursor v;
+	uint16_t chosen;
+	uint16_t x;
+	uint8_t b;
+	int rank = 0;
+	int total = 0;
+	int at = 0;
+
+	/* the ServerHello's suite: type (1), length (3), version (2), random
+	 * (32), session id (1 + n) */
+	cursor_init(&c, ev->raw, ev->raw_len);
+	if (cursor_u8(&c, &b) < 0 || b != 2 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_u16(&c, &chosen) < 0)
+		return -1;
+	cursor_init(&c, client_hello, len);
+	if (cursor_u8(&c, &b) < 0 || b != 1 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_vec16(&c, &v) < 0)
+		return -1;
+	while (cursor_u16(&v, &x) == 0) {
+		if (x == 0x00ff || x == 0x5600 || is_grease(x))
+			continue;
+		total++;
+		if (x == chosen && at == 0)
+			at = total;
+	}
+	rank = at;
+	if (rank == 0)
+		return -1;
+	event_field(ev, 0, "client_rank", 0, 0, "number %d of the client's %d suite%s%s", rank, total, total == 1 ? "" : "s",
+		    rank == 1 ? ": the client's first choice" : ": the server chose it, not the client's first choice");
+	return 0;
 }

@@ -17,8 +17,9 @@
  * issuer, validity > not_before + not_after, subject, san, public_key,
  * signature_algorithm; curve_type, named_group, public_key, signature,
  * encrypted_pre_master, verify_data, ticket_lifetime, ticket, request_update;
- * records: content_type, version, length, explicit_nonce, ciphertext, tag,
- * encrypted_record; alerts: level, description. */
+ * records: content_type, version (legacy_record_version in TLS 1.3), length,
+ * protection, explicit_nonce / iv, ciphertext, tag / mac, encrypted_record,
+ * encrypted_fragment; alerts: level, description. */
 #ifndef HTTPSVIZ_TLSDECODE_H
 #define HTTPSVIZ_TLSDECODE_H
 
@@ -95,13 +96,30 @@ int tlsdecode_ccs(struct event *ev);
 /* Decode an alert payload: level and description, also as ev->alert.
  * 0 or -1. */
 int tlsdecode_alert(struct event *ev);
+/* What a connection's record layer uses, for reading encrypted fragments. */
+struct tlsdecode_rec {
+	int tls13;      /* TLS 1.3 record rules */
+	uint16_t suite; /* the negotiated cipher suite (IANA), 0 when not known */
+	int etm;        /* encrypt_then_mac was negotiated (RFC 7366; CBC suites) */
+};
+
 /* Decode one whole TLS record as on the wire (5-byte header + fragment).
- * Encrypted fragments are shown as TLS 1.2 AES-GCM (explicit nonce,
- * ciphertext, tag) or, with tls13, as a TLS 1.3 encrypted record.  A raw of
- * exactly 5 bytes is taken as a record header alone (OpenSSL's
- * SSL3_RT_HEADER).  Sets ev->wire from the record (and ev->alert for a
- * plaintext alert).  0 or -1. */
-int tlsdecode_record(struct event *ev, int tls13);
+ * An encrypted fragment is taken apart by the suite's real layout
+ * (protocol/recordcrypt.h: GCM explicit nonce + ciphertext + tag, ChaCha20
+ * ciphertext + tag, CBC IV + ciphertext [+ HMAC with encrypt_then_mac], TLS
+ * 1.3 ciphertext + tag); with no suite, or one httpsviz does not decode, it
+ * is one "encrypted_fragment" field that says so.  rc may be NULL (TLS 1.2,
+ * no suite).  A raw of exactly 5 bytes is taken as a record header alone
+ * (OpenSSL's SSL3_RT_HEADER).  Sets ev->wire from the record (and ev->alert
+ * for a plaintext alert).  0 or -1. */
+int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc);
+
+/* On a ServerHello event (ev->raw, header included), add the field
+ * "client_rank": where the chosen suite stood in this ClientHello's offer
+ * (header included), counting real suites only (no SCSV, no GREASE), e.g.
+ * "24 of the client's 27 suites".  0, or -1 when either message does not
+ * parse or the suite was not offered. */
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len);
 
 /* What decides whether the record that carried a message was encrypted. */
 struct tlsdecode_wire {
@@ -128,7 +146,7 @@ enum evname tlsdecode_handshake_event(uint8_t hs_type);
 
 /* One line describing the handshake message msg (header included) into buf
  * (always NUL-terminated when n > 0; sanitised, cut at n - 1 bytes), e.g.
- * "ClientHello TLS 1.3, 31 suites, SNI localhost".  Returns 0, or -1 when
+ * "ClientHello TLS 1.3, 30 suites + SCSV, SNI localhost".  Returns 0, or -1 when
  * the message is malformed (the line then says so). */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n);

@@ -67,9 +67,11 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 	{
 		struct pick_item *it = push(p, PICK_SCENARIO, "mitm, attacker CA trusted",
 					    "a rogue CA is in the client's trust store",
-					    "The interceptor's certificate is accepted: it reads the "
-					    "request in clear. This is why installing an unknown CA is "
-					    "dangerous.");
+					    "The interceptor's certificate is accepted: the client derives "
+					    "its keys with the interceptor, not the server, so the "
+					    "interceptor reads the request in clear and re-encrypts it in a "
+					    "second handshake of its own with the server. This is why "
+					    "installing an unknown CA is dangerous.");
 
 		it->scenario = SCEN_MITM;
 		it->trust_attacker = 1;

@@ -392,6 +392,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 	const uint8_t *w = ex->wire[dir];
 	size_t n = ex->wire_n[dir];
 	int tls13 = ctx_of(ex->mode).tls13;
+	struct tlsdecode_rec rec = {tls13, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ex->c)), 0};
 	int napp = 0;
 
 	*first_app_ct = 0;
@@ -404,7 +405,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 		assert_true(off + rl <= n);
 		evlog_init(&log);
 		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
-		rc = tlsdecode_record(ev, tls13);
+		rc = tlsdecode_record(ev, &rec);
 		check_fields(ev, rc);
 		assert_int_equal(rc, 0);
 		assert_non_null(strstr(val(ev, "content_type"), tlsdecode_content_type_name(w[off])));
@@ -413,10 +414,14 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 
 			assert_non_null(ct);
 			assert_int_equal(event_find_field(ev, "tag")->length, 16);
-			if (tls13)
+			assert_non_null(strstr(val(ev, "protection"), "GCM"));
+			if (tls13) {
 				assert_non_null(event_find_field(ev, "encrypted_record"));
-			else
+				assert_null(event_find_field(ev, "explicit_nonce"));
+				assert_non_null(strstr(val(ev, "legacy_record_version"), "frozen"));
+			} else {
 				assert_int_equal(event_find_field(ev, "explicit_nonce")->length, 8);
+			}
 			if (napp++ == 0)
 				*first_app_ct = ct->length;
 		}
@@ -578,6 +583,9 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, m->b, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "\"DOWNGRD\" + 01: the server supports TLS 1.3 but negotiated TLS 1.2"));
+		/* MUST only for clients that offered 1.3 (RFC 8446 4.1.3) */
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A client that offered TLS 1.3 MUST abort"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A TLS 1.2 client is not asked to check"));
 		evlog_clear(&log);
 		assert_true(m->n <= sizeof copy);
 		memcpy(copy, m->b, m->n);
@@ -585,6 +593,7 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, copy, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "supports TLS 1.2 or higher but negotiated TLS 1.1 or below"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "a TLS 1.2 client SHOULD check"));
 		evlog_clear(&log);
 	}
 	check_common(ex);
@@ -612,7 +621,7 @@ static void test_ccs_alert(void **state)
 	assert_string_equal(val(ev, "description"), "handshake_failure (40)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, odd, 2, "a");
 	assert_int_equal(tlsdecode_alert(ev), 0);
-	assert_string_equal(val(ev, "description"), "unknown (238)");
+	assert_string_equal(val(ev, "description"), "unknown alert (238)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "a");
 	assert_int_equal(tlsdecode_alert(ev), -1);
 	check_fields(ev, -1);
@@ -713,7 +722,12 @@ static void test_facts(void **state)
 
 				evlog_init(&log);
 				ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
-				assert_int_equal(tlsdecode_record(ev, tls13), 0);
+				{
+					struct tlsdecode_rec rc = {
+						tls13, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ex->c)), 0};
+
+					assert_int_equal(tlsdecode_record(ev, &rc), 0);
+				}
 				if (tls13)
 					assert_int_equal(ev->wire, w[off] == 23 ? WIRE_ENCRYPTED : WIRE_CLEAR);
 				else
@@ -964,9 +978,27 @@ static void test_unknown_values(void **state)
 	assert_string_equal(val(ev, "extension"), "unknown (0x7777)");
 	assert_string_equal(val(ev, "extension_data"), "abcd");
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
+	assert_string_equal(val(ev, "cipher_suites"), "1 suite + GREASE (not suites, RFC 8701)");
 	evlog_clear(&log);
+	{
+		/* a ServerHello choosing that suite: its rank in the offer
+		 * counts real suites only */
+		uint8_t sh[4 + 2 + 32 + 1 + 2 + 1] = {2, 0, 0, 38, 3, 3};
+
+		sh[4 + 2 + 32 + 1] = 0x12;
+		sh[4 + 2 + 32 + 2] = 0x34;
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, sh, sizeof sh, "sh");
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), 0);
+		assert_string_equal(val(ev, "client_rank"), "number 1 of the client's 1 suite: the client's first choice");
+		ev->raw[4 + 2 + 32 + 2] = 0x35; /* not offered */
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), -1);
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, 20), -1);
+		evlog_clear(&log);
+	}
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, sizeof line), 0);
-	assert_string_equal(line, "ClientHello TLS 1.2, 2 suites, SNI a\\x1bb");
+	/* GREASE is not a suite (RFC 8701) */
+	assert_string_equal(line, "ClientHello TLS 1.2, 1 suite, SNI a\\x1bb");
 	assert_null(strchr(line, 0x1b));
 	/* a short buffer is cut, still terminated */
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, 12), 0);
@@ -1017,7 +1049,11 @@ static void test_truncated(void **state)
 					evlog_init(&log);
 					ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT,
 						       DIR_C2S, w + off, n, "r");
-					rc = tlsdecode_record(ev, ctx.tls13);
+					struct tlsdecode_rec rec = {ctx.tls13, 0x1301, 0};
+
+					if (!ctx.tls13)
+						rec.suite = 0x009c;
+					rc = tlsdecode_record(ev, &rec);
 					check_fields(ev, rc);
 					/* a lone 5-byte header is OpenSSL's record-header event */
 					assert_int_equal(rc, n == 5 ? 0 : -1);
@@ -1098,9 +1134,60 @@ static void test_corrupted(void **state)
 	free(copy);
 }
 
+/* An encrypted fragment is taken apart by the suite's own layout, and a
+ * suite httpsviz does not decode is said so, never read as AES-GCM. */
+static void test_record_layouts(void **state)
+{
+	uint8_t rec[5 + 64] = {23, 3, 3, 0, 64};
+	struct {
+		struct tlsdecode_rec rc;
+		const char *has, *lacks;
+		int rc_want;
+	} cases[] = {
+		{{0, 0x009c, 0}, "explicit_nonce", "iv", 0},
+		{{0, 0xcca8, 0}, "tag", "explicit_nonce", 0},
+		{{0, 0x002f, 0}, "iv", "tag", 0},          /* MtE: IV + 48 encrypted bytes */
+		{{0, 0x002f, 1}, "error", "mac", -1},      /* EtM: 64 - IV - HMAC is not whole blocks */
+		{{0, 0x003c, 1}, "mac", "tag", 0},         /* EtM: IV + 16 + 32-byte HMAC */
+		{{1, 0x1303, 0}, "encrypted_record", "explicit_nonce", 0},
+		{{0, 0xc0ad, 0}, "encrypted_fragment", "tag", 0}, /* AES-CCM: not decoded */
+		{{0, 0, 0}, "encrypted_fragment", "explicit_nonce", 0},
+		{{1, 0x009c, 0}, "encrypted_fragment", "tag", 0},  /* a 1.2 suite in a 1.3 record */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 64; i++)
+		rec[5 + i] = (uint8_t)(i * 7);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct evlog log;
+		struct event *ev;
+
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, rec, sizeof rec, "r");
+		if (tlsdecode_record(ev, &cases[i].rc) != cases[i].rc_want)
+			fail_msg("case %zu: rc is not %d", i, cases[i].rc_want);
+		check_fields(ev, cases[i].rc_want);
+		if (event_find_field(ev, cases[i].has) == NULL || event_find_field(ev, cases[i].lacks) != NULL)
+			fail_msg("case %zu: want %s, not %s", i, cases[i].has, cases[i].lacks);
+		if (cases[i].rc.suite == 0xc0ad)
+			assert_non_null(strstr(val(ev, "encrypted_fragment"), "does not decode"));
+		if (cases[i].rc.suite == 0x002f && !cases[i].rc.etm) {
+			assert_int_equal(event_find_field(ev, "iv")->length, 16);
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+			assert_non_null(strstr(val(ev, "protection"), "MAC-then-encrypt"));
+		}
+		if (cases[i].rc.suite == 0xcca8)
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+		if (cases[i].rc.suite == 0x003c)
+			assert_int_equal(event_find_field(ev, "mac")->length, 32);
+		evlog_clear(&log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_layouts),
 		cmocka_unit_test(test_tls12_rsa),
 		cmocka_unit_test(test_tls12_ecdhe),
 		cmocka_unit_test(test_tls13),
