@@ -33,7 +33,7 @@ static const char *const variant_name[V__COUNT] = {
 	[V_HOOKS] = "hooks + events (same certs, kept SSL_CTX)",
 	[V_TEACH] = "+ teaching recomputations",
 	[V_PCAP] = "+ packet capture (one kept capture)",
-	[V_LEARNER] = "as a learner's run (fresh certs, SSL_CTX)",
+	[V_LEARNER] = "fresh certs, SSL_CTX (a scenario's 1st run)",
 };
 
 struct bare {

@@ -58,6 +58,14 @@ struct tui {
 	int step_queued;             /* the learner stepped before they came */
 	int cap_prepared;            /* the packet capture was opened (or tried) */
 	int keys_started;            /* the background key thread was started */
+	/* kept across restarts of the same scenario and options, so a restart
+	 * makes no certificate and no TLS context (the first exchange of a
+	 * scenario mints them; real servers present the same certificate every
+	 * time too) */
+	struct pki pki;
+	int pki_scenario;            /* the scenario pki was minted for, or -1 */
+	struct engine_ctxs *ctxs;
+	struct engine_config ctxs_cfg; /* the options the kept contexts were built for */
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -325,8 +333,35 @@ static int wait_keys(struct tui *t)
  * reason in err. */
 static int start_engine(struct tui *t, char *err, size_t errlen)
 {
+	struct engine_config cfg = t->cfg;
+	const struct engine_config *k = &t->ctxs_cfg;
+
 	t->keys_pending = 0;
-	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
+	if (cfg.host == NULL) {
+		/* the certificates of this scenario, minted at its first exchange */
+		if (t->pki_scenario != (int)cfg.scenario) {
+			pki_free(&t->pki);
+			t->pki_scenario = -1;
+			engine_ctxs_free(t->ctxs);
+			t->ctxs = NULL;
+			if (pki_mint(&t->pki, cfg.scenario, err, errlen) < 0)
+				return -1;
+			t->pki_scenario = (int)cfg.scenario;
+		}
+		/* contexts hold the certificates and the options they were built with */
+		if (t->ctxs != NULL && (k->kex != cfg.kex || k->tls != cfg.tls || k->classic != cfg.classic ||
+					k->scenario != cfg.scenario || k->trust_attacker != cfg.trust_attacker)) {
+			engine_ctxs_free(t->ctxs);
+			t->ctxs = NULL;
+		}
+		if (t->ctxs == NULL) {
+			t->ctxs = engine_ctxs_new();
+			t->ctxs_cfg = cfg;
+		}
+		cfg.pki = &t->pki;
+		cfg.ctxs = t->ctxs; /* NULL when out of memory: contexts per exchange */
+	}
+	t->engine = engine_new(&cfg, &t->log, err, errlen);
 	return t->engine == NULL ? -1 : 0;
 }
 
@@ -674,6 +709,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	struct lesson *l = NULL;
 
 	memset(&t, 0, sizeof t);
+	t.pki_scenario = -1;
 	t.base = *cfg;
 	t.cfg = *cfg;
 	t.scen_override = -1;
@@ -738,6 +774,8 @@ out:
 	if (t.lessons != NULL)
 		lessondir_free(t.lessons, (size_t)t.nlessons);
 	evlog_clear(&t.log);
+	engine_ctxs_free(t.ctxs);
+	pki_free(&t.pki);
 	pki_cache_keys(0);
 	return rc;
 }

@@ -39,13 +39,13 @@ struct engine_config {
 	const char *keylog_file;  /* write NSS key log here (mode 0600) */
 	const char *pcap_file;    /* write captured packets here */
 	int openssl_states;       /* also log OpenSSL's handshake states (tls.state) */
-	/* For measuring (httpsviz bench); a learner's runs leave them 0: */
+	/* Kept across exchanges (the TUI's restarts, httpsviz bench): */
 	const struct pki *pki;    /* embedded: present these certificates (the
 				     caller's, kept alive by it) instead of minting */
 	struct engine_ctxs *ctxs; /* embedded, not mitm: TLS contexts built by the first
 				     exchange and reused by the next ones with the same
 				     configuration and pki (engine_ctxs_new) */
-	int no_teaching;          /* leave out the teaching recomputations (the key
+	int no_teaching;          /* bench only: leave out the teaching recomputations (the key
 				     schedule views, the explicit certificate checks;
 				     OpenSSL's own keylog reports stay) */
 };
