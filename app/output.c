@@ -256,6 +256,12 @@ void output_json_event(FILE *out, const struct event *ev)
 /* see output.h */
 void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 {
+	output_json_event_ext(out, ev, exchange, NULL);
+}
+
+/* see output.h */
+void output_json_event_ext(FILE *out, const struct event *ev, int exchange, const char *extra)
+{
 	if (exchange > 0)
 		fprintf(out, "{\"exchange\":%d,", exchange);
 	else
@@ -281,5 +287,7 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 	if (ev->openssl_state >= 0)
 		fprintf(out, ",\"openssl_state\":%d", ev->openssl_state);
 	json_facts(out, ev);
+	if (extra != NULL)
+		fputs(extra, out);
 	fputs("}\n", out);
 }
