@@ -23,8 +23,8 @@
 #include "protocol/pki.h"
 
 /* Each a step from the one before, so each ratio isolates one cost. */
-#define TUI_RUNS 20     /* pty runs of each TUI latency */
-#define OUTPUT_RUNS 7   /* runs of each printed mode on the 16 MB response */
+#define TUI_RUNS 20     /* pty runs of each TUI latency (fewer when N is smaller) */
+#define OUTPUT_RUNS 7   /* runs of each printed mode on the 16 MB response (idem) */
 
 enum variant { V_BARE, V_HOOKS, V_TEACH, V_PCAP, V_LEARNER, V__COUNT };
 
@@ -401,7 +401,7 @@ int bench_run(const struct options *opt)
 	fflush(stdout);
 	/* each part on its own: one that cannot run (no pty here, say) does
 	 * not hide the others, and the exit status says it */
-	if (bin == NULL || benchtui_run(bin, TUI_RUNS, opt->cfg.no_pcap) < 0) {
+	if (bin == NULL || benchtui_run(bin, opt->bench_n < TUI_RUNS ? opt->bench_n : TUI_RUNS, opt->cfg.no_pcap) < 0) {
 		printf("TUI latencies: not measured (see the message above)\n");
 		rc = EXIT_INTERNAL;
 	}
@@ -410,7 +410,7 @@ int bench_run(const struct options *opt)
 	if (bench_exchanges(opt) != EXIT_OK)
 		rc = EXIT_INTERNAL;
 	fflush(stdout);
-	if (bin == NULL || benchout_run(bin, OUTPUT_RUNS) < 0)
+	if (bin == NULL || benchout_run(bin, opt->bench_n < OUTPUT_RUNS ? opt->bench_n : OUTPUT_RUNS) < 0)
 		rc = EXIT_INTERNAL;
 	print_load();
 	getrusage(RUSAGE_SELF, &ru);

@@ -49,7 +49,8 @@ static void serve_big(int lfd, const struct pki *pki)
 	for (size_t i = 0; i < sizeof chunk; i++)
 		chunk[i] = (unsigned char)(i * 2654435761u >> 13);
 	if (ctx == NULL || !SSL_CTX_use_certificate(ctx, pki->server_cert) ||
-	    !SSL_CTX_use_PrivateKey(ctx, pki->server_key))
+	    !SSL_CTX_use_PrivateKey(ctx, pki->server_key) ||
+	    (pki->server_chain != NULL && !SSL_CTX_set1_chain(ctx, pki->server_chain)))
 		_exit(1);
 	snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
 				  "Content-Length: %u\r\nConnection: close\r\n\r\n", BODY_BYTES);
