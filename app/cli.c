@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/export.h"
 #include "protocol/sanitize.h"
 
 /* see cli.h */
@@ -17,7 +18,13 @@ void cli_usage(FILE *out)
 	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE] [--name HOST] [--max-clients N]\n"
 	      "                      [--tls 1.2|1.3] [--json]\n"
 	      "                                          the instrumented server, for a classroom\n"
-	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
+	      "       httpsviz replay FILE [--trace|--json] [-v] [--lesson NAME|FILE]\n"
+	      "                                          a saved run again, offline (TUI or printed)\n"
+	      "       httpsviz export FILE --format text|markdown|mermaid|svg|html [-o OUT]\n"
+	      "                                          a saved run as a handout\n"
+	      "       httpsviz bench [N]                 what a learner waits for (from a pty),\n"
+	      "                                          N instrumented vs bare exchanges,\n"
+	      "                                          --json vs --trace on 16 MB\n"
 	      "       httpsviz lessons                   list the lessons\n"
 	      "       httpsviz lesson check FILE...      validate lesson files\n"
 	      "\n"
@@ -26,7 +33,9 @@ void cli_usage(FILE *out)
 	      "  --tls 1.2|1.3          protocol version (default 1.2)\n"
 	      "  --classic              no extended master secret (and no encrypt-then-MAC\n"
 	      "                         offer, which only matters for CBC suites)\n"
-	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm\n"
+	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca,\n"
+	      "                         self-signed, missing-intermediate, revoked, weak-key,\n"
+	      "                         legacy-only, mitm\n"
 	      "  --trust-attacker       mitm: the attacker's CA is in the client's trust store\n"
 	      "  --insecure             continue even when the certificate is rejected\n"
 	      "  --path P               request path (default /; visible ASCII, at most 1024 bytes)\n"
@@ -45,6 +54,14 @@ void cli_usage(FILE *out)
 	      "  --projector            high-contrast classroom layout\n"
 	      "  --no-color             no colours (also: the NO_COLOR environment variable)\n"
 	      "\n"
+	      "Keep what you saw:\n"
+	      "  --save FILE            also write the whole run to FILE (JSON lines, mode 0600;\n"
+	      "                         in the TUI at quit and with w); replay and export read it\n"
+	      "  --save-secrets         keep the session secrets in the saved run (off: left out)\n"
+	      "  --export FORMAT        run the exchange and print it as text, markdown,\n"
+	      "                         mermaid, svg or html instead\n"
+	      "  -o, --output FILE      where export and --export write (default: stdout)\n"
+	      "\n"
 	      "Capture:\n"
 	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
 	      "  --pcap FILE            write the captured packets, 0600 (needs root or CAP_NET_RAW)\n"
@@ -59,7 +76,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
 	      "5 TLS failure, 6 certificate rejected, 7 bad, cut or missing HTTP response,\n"
-	      "8 internal error.\n",
+	      "8 internal error.\n"
+	      "replay and export exit 0, or 2 when the saved run is unreadable (FILE:LINE: why).\n",
 	      out);
 }
 
@@ -142,8 +160,9 @@ static int split_hostport(const char *arg, struct options *opt)
 
 enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
-	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
-	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS, O_NAME,
+	O_TIMEOUT, O_TRACE, O_JSON, O_SAVE, O_SAVE_SECRETS, O_EXPORT, O_FORMAT, O_LESSON, O_NO_QUESTIONS, O_EXPLORE,
+	O_ASCII, O_PROJECTOR, O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT,
+	O_MAX_CLIENTS, O_NAME,
 };
 
 static const struct option longopts[] = {
@@ -173,6 +192,11 @@ static const struct option longopts[] = {
 	{"ca-out", required_argument, NULL, O_CA_OUT},
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
 	{"name", required_argument, NULL, O_NAME},
+	{"save", required_argument, NULL, O_SAVE},
+	{"save-secrets", no_argument, NULL, O_SAVE_SECRETS},
+	{"export", required_argument, NULL, O_EXPORT},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
@@ -196,7 +220,8 @@ static const struct {
 	int where;       /* W_* */
 	int output;      /* O_* */
 } applies[] = {
-	{O_KEX, "--kex", W_EMBED | W_SERVE | W_BENCH, OUT_ANY},
+	/* connect: the protocol menu's current choice (the server decides) */
+	{O_KEX, "--kex", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
 	{O_TLS, "--tls", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
 	{O_CLASSIC, "--classic", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
 	{O_SCENARIO, "--scenario", W_EMBED | W_BENCH, OUT_ANY},
@@ -236,7 +261,7 @@ static int check_applies(const unsigned char *seen, int where, int output)
 			continue;
 		if (!(applies[i].where & where))
 			return bad("%s does not apply to %s", applies[i].name, where_name[where]);
-		if (!(applies[i].output & output))
+		if (output != 0 && !(applies[i].output & output))
 			return bad("%s does not go with %s", applies[i].name, out_name[output]);
 	}
 	return 0;
@@ -315,7 +340,7 @@ static int apply(int c, const char *arg, struct options *opt)
 	case O_CLASSIC: opt->cfg.classic = 1; return 0;
 	case O_SCENARIO:
 		if (scenario_from_str(arg) < 0)
-			return bad("unknown scenario '%s' (good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm)", clip(arg));
+			return bad("unknown scenario '%s' (%s)", clip(arg), scenario_names());
 		opt->cfg.scenario = (enum scenario)scenario_from_str(arg);
 		return 0;
 	case O_TRUST_ATTACKER: opt->cfg.trust_attacker = 1; return 0;
@@ -338,8 +363,18 @@ static int apply(int c, const char *arg, struct options *opt)
 			return bad("--timeout takes milliseconds from 1 to 600000, not '%s'", clip(arg));
 		opt->cfg.timeout_ms = (int)v;
 		return 0;
-	case O_TRACE: opt->mode = MODE_TRACE; return 0;
+	case O_TRACE: opt->mode = MODE_TRACE; opt->trace = 1; return 0;
 	case O_JSON: opt->mode = MODE_JSON; opt->json = 1; return 0;
+	case O_SAVE: opt->save_file = arg; return 0;
+	case O_SAVE_SECRETS: opt->save_secrets = 1; return 0;
+	case O_EXPORT:
+	case O_FORMAT:
+		if (!export_format_valid(arg))
+			return bad("%s takes text, markdown, mermaid, svg or html, not '%s'",
+				   c == O_EXPORT ? "--export" : "--format", arg);
+		opt->export_format = arg;
+		return 0;
+	case 'o': opt->output = arg; return 0;
 	case 'v': opt->verbose = 1; return 0;
 	case O_LESSON: opt->lesson = arg; return 0;
 	case O_NO_QUESTIONS: opt->no_questions = 1; return 0;
@@ -399,6 +434,12 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		} else if (strcmp(argv[1], "serve") == 0) {
 			sub = MODE_SERVE;
 			first = 2;
+		} else if (strcmp(argv[1], "replay") == 0 || strcmp(argv[1], "export") == 0) {
+			sub = argv[1][0] == 'r' ? MODE_REPLAY : MODE_EXPORT;
+			if (argc < 3 || argv[2][0] == '-')
+				return bad("%s needs a saved run: httpsviz %s FILE", argv[1], argv[1]);
+			opt->replay_file = argv[2];
+			first = 3;
 		} else if (strcmp(argv[1], "bench") == 0) {
 			sub = MODE_BENCH;
 			first = 2;
@@ -434,7 +475,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	for (;;) {
 		int idx = 0;
 
-		c = getopt_long(argc, argv, ":hv", longopts, &idx);
+		c = getopt_long(argc, argv, ":hvo:", longopts, &idx);
 		if (c == -1)
 			break;
 		if (c == '?')
@@ -445,9 +486,11 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			return -1;
 		if (c >= 0 && c <= O_NAME)
 			seen[c] = 1;
-		if (sub != MODE_TUI && sub != MODE_SERVE && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
+		if (sub != MODE_TUI && sub != MODE_SERVE && sub != MODE_REPLAY &&
+		    (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
 			return bad("%s", "--trace/--json do not go with this command");
-		if (sub == MODE_SERVE && opt->mode != MODE_HELP && opt->mode != MODE_VERSION)
+		if ((sub == MODE_SERVE || sub == MODE_REPLAY || sub == MODE_EXPORT) && opt->mode != MODE_HELP &&
+		    opt->mode != MODE_VERSION)
 			opt->mode = sub; /* serve prints; --json picks the format */
 	}
 	if (optind < argc)
@@ -460,10 +503,31 @@ int cli_parse(int argc, char **argv, struct options *opt)
 				return bad("%s", "lessons takes no options");
 		return 0;
 	}
-	where = sub == MODE_SERVE ? W_SERVE : sub == MODE_BENCH ? W_BENCH : opt->connect ? W_CONNECT : W_EMBED;
-	output = opt->json ? OUT_JSON : opt->mode == MODE_TRACE || sub == MODE_SERVE ? OUT_TRACE : OUT_TUI;
-	if (check_applies(seen, where, output) < 0)
-		return -1;
+	if (sub == MODE_EXPORT && opt->export_format == NULL)
+		return bad("%s", "export needs --format text|markdown|mermaid|svg|html");
+	if (sub == MODE_REPLAY && opt->export_format != NULL)
+		return bad("%s", "to export a saved run: httpsviz export FILE --format FORMAT");
+	if (sub == MODE_TUI && opt->export_format != NULL) {
+		if (opt->trace || opt->json)
+			return bad("%s", "--export prints the export; it does not go with --trace/--json");
+		opt->mode = MODE_EXPORT;
+	}
+	if (opt->output != NULL && opt->mode != MODE_EXPORT)
+		return bad("%s", "-o goes with export and --export");
+	if ((sub == MODE_REPLAY || sub == MODE_EXPORT || sub == MODE_SERVE) && opt->save_file != NULL)
+		return bad("%s", "--save goes with a run (the TUI, --trace, --json, connect, --export)");
+	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT && opt->mode != MODE_TUI)
+		return bad("%s", "--save-secrets goes with --save, --export or the TUI (w)");
+	/* a saved run (replay, export) has its own rules above */
+	if (sub != MODE_REPLAY && sub != MODE_EXPORT) {
+		where = sub == MODE_SERVE ? W_SERVE : sub == MODE_BENCH ? W_BENCH : opt->connect ? W_CONNECT : W_EMBED;
+		output = opt->mode == MODE_EXPORT ? 0
+			 : opt->json		  ? OUT_JSON
+			 : opt->mode == MODE_TRACE || sub == MODE_SERVE ? OUT_TRACE
+								  : OUT_TUI;
+		if (check_applies(seen, where, output) < 0)
+			return -1;
+	}
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)

@@ -27,7 +27,7 @@ static void test_options_apply_where_given(void **state)
 		"serve --listen :8443", "serve --listen localhost:0", "bench 3 --no-pcap", "--help --ascii",
 	};
 	static const char *const bad[] = {
-		"connect example.org --kex rsa", "connect example.org --scenario expired", "--cafile ca.pem --trace",
+		"connect example.org --scenario expired", "--cafile ca.pem --trace",
 		"serve --cafile ca.pem", "serve --path /x", "serve --pcap p", "serve --insecure", "--trace --ascii",
 		"--json --projector", "-v", "--json -v", "--listen :1 --trace", "--trace --ca-out x",
 		"--max-clients 3", "bench --pcap p", "lessons --trace", "lessons --ascii",
