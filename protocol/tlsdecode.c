@@ -161,7 +161,7 @@ struct summary {
 	int ngrease;
 	uint16_t suite;
 	int have_suite;
-	char sni[128];
+	char sni[300];   /* sanitize_span of at most 64 bytes */
 	int ncerts;
 	char cn[128];
 	uint16_t group;
@@ -649,10 +649,12 @@ static int dec_protocol_list(struct dec *d, struct cursor *b, int depth, const c
 	while (cursor_left(&v) > 0) {
 		if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
 			return -1;
-		event_field(d->ev, depth, fname, w.off, cursor_left(&w), "%.*s",
-			    (int)cursor_left(&w), (const char *)w.p + w.off);
-		appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
-			(const char *)w.p + w.off);
+		/* a peer's bytes: a NUL hides nothing, escaped once */
+		char *q = sanitize_span(w.p + w.off, cursor_left(&w));
+
+		event_field_bytes(d->ev, depth, fname, w.off, cursor_left(&w), w.p + w.off, cursor_left(&w));
+		appendf(detail, dn, "%s%s", detail[0] ? ", " : "", q ? q : "?");
+		free(q);
 	}
 	return 0;
 }
@@ -792,13 +794,17 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			    get_vec(d, &v, 2, &w, "server_name host_name") < 0)
 				return -1;
 			if (nt == 0) {
-				event_field(d->ev, depth, "host_name", w.off, cursor_left(&w), "%.*s",
-					    (int)cursor_left(&w), (const char *)w.p + w.off);
-				appendf(detail, dn, "%.*s", (int)cursor_left(&w),
-					(const char *)w.p + w.off);
+				/* a peer's name: a NUL or an escape must not hide
+				 * or fake the rest (sanitize_span) */
+				size_t nl = cursor_left(&w);
+				char *q = sanitize_span(w.p + w.off, nl > 64 ? 64 : nl);
+
+				event_field_bytes(d->ev, depth, "host_name", w.off, nl, w.p + w.off, nl);
+				appendf(detail, dn, "%s%s", q ? q : "?", nl > 64 ? "..." : "");
 				if (d->sum->sni[0] == 0)
-					snprintf(d->sum->sni, sizeof d->sum->sni, "%.*s",
-						 (int)cursor_left(&w), (const char *)w.p + w.off);
+					snprintf(d->sum->sni, sizeof d->sum->sni, "%s%s", q ? q : "?",
+						 nl > 64 ? "..." : "");
+				free(q);
 			} else {
 				event_field(d->ev, depth, "name", w.off, cursor_left(&w),
 					    "unknown name type %u", nt);
@@ -1175,13 +1181,13 @@ static void san_str(X509 *x, char *out, size_t n)
 
 		if (p == NULL && type != GEN_OTHERNAME)
 			continue;
-		if (type == GEN_DNS)
-			appendf(out, n, "%sDNS:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_EMAIL)
-			appendf(out, n, "%semail:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_URI)
-			appendf(out, n, "%sURI:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_IPADD && (len == 4 || len == 16) &&
+		if (type == GEN_DNS || type == GEN_EMAIL || type == GEN_URI) {
+			char *q = sanitize_span(p, (size_t)len);
+
+			appendf(out, n, "%s%s:%s", sep, type == GEN_DNS ? "DNS" : type == GEN_EMAIL ? "email" : "URI",
+				q != NULL ? q : "?");
+			free(q);
+		} else if (type == GEN_IPADD && (len == 4 || len == 16) &&
 			 inet_ntop(len == 4 ? AF_INET : AF_INET6, p, ip, sizeof ip) != NULL)
 			appendf(out, n, "%sIP:%s", sep, ip);
 		else
@@ -1210,6 +1216,67 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
+/* Certificates parsed lately, by their DER bytes: the same ones come by in
+ * every exchange, and OpenSSL 3's d2i_X509 (the public key goes through the
+ * provider decoders) was a fifth of the hooks' cost.  A hit is the same
+ * bytes, so it is the same parse. */
+#define CERT_CACHE 4
+static struct {
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} cert_cache[CERT_CACHE];
+static unsigned cert_cache_next;
+
+/* Free the kept parses (at exit). */
+static void cert_cache_free(void)
+{
+	for (int i = 0; i < CERT_CACHE; i++) {
+		X509_free(cert_cache[i].x);
+		free(cert_cache[i].der);
+		cert_cache[i].x = NULL;
+		cert_cache[i].der = NULL;
+	}
+}
+
+/* d2i_X509 with the cache: *pp moves past the certificate's DER as d2i
+ * would; the caller frees the result. */
+static X509 *parse_x509(const unsigned char **pp, size_t len)
+{
+	static int exit_hook;
+	const unsigned char *start = *pp;
+	X509 *x;
+	unsigned slot;
+	unsigned char *copy;
+
+	for (int i = 0; i < CERT_CACHE; i++) {
+		/* DER says its own length: a prefix match is what d2i reads */
+		if (cert_cache[i].x != NULL && cert_cache[i].len <= len &&
+		    memcmp(cert_cache[i].der, start, cert_cache[i].len) == 0 && X509_up_ref(cert_cache[i].x) == 1) {
+			*pp = start + cert_cache[i].len;
+			return cert_cache[i].x;
+		}
+	}
+	x = len <= 0x7fffffff ? d2i_X509(NULL, pp, (long)len) : NULL;
+	if (x == NULL)
+		return NULL;
+	copy = malloc((size_t)(*pp - start));
+	if (copy == NULL || X509_up_ref(x) != 1) {
+		free(copy);
+		return x;
+	}
+	memcpy(copy, start, (size_t)(*pp - start));
+	slot = cert_cache_next++ % CERT_CACHE;
+	X509_free(cert_cache[slot].x);
+	free(cert_cache[slot].der);
+	cert_cache[slot].x = x;
+	cert_cache[slot].der = copy;
+	cert_cache[slot].len = (size_t)(*pp - start);
+	if (!exit_hook && atexit(cert_cache_free) == 0)
+		exit_hook = 1;
+	return x;
+}
+
 /* One certificate: OpenSSL's parse for the values, our DER walk for where
  * each part sits in the bytes. */
 static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
@@ -1225,7 +1292,7 @@ static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
 
 	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
 	walked = der_walk(cert, &r) == 0;
-	x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	x = parse_x509(&p, len);
 	if (x == NULL || !walked) {
 		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
 			    "not a certificate OpenSSL can parse (DER, RFC 5280)");
