@@ -298,8 +298,8 @@ void picker_draw(struct grid *g, struct picker *p)
 		grid_wrap(g, 2, g->h - 5, g->w - 4, 3, sel->desc, CLS_DEFAULT, 0);
 	grid_fill(g, 0, g->h - 1, g->w, 1, ' ', CLS_STATUS, GA_REVERSE);
 	grid_text(g, 1, g->h - 1, g->w - 2,
-		  p->can_cancel ? "Up/Down, wheel choose  Enter, click again start  Esc back  q quit"
-		  : p->note[0] != '\0' ? "Up/Down, wheel choose  Enter, click again start  q quit"
-					: "Up/Down, wheel choose  Enter, click again start  1-9 start that lesson  q quit",
+		  p->can_cancel ? "Up/Down, wheel choose  Enter start (or a second click)  Esc back  q quit"
+		  : p->note[0] != '\0' ? "Up/Down, wheel choose  Enter start (or a second click)  q quit"
+					: "Up/Down, wheel choose  Enter start (or a second click)  1-9 start that lesson  q quit",
 		  CLS_STATUS, GA_REVERSE);
 }

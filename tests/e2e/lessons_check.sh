@@ -70,7 +70,7 @@ mkfifo "$tmp/fifo.lesson"
 timeout 5 "$bin" lesson check "$tmp/fifo.lesson" > /dev/null 2> "$tmp/err"
 rc=$?
 [ $rc -eq 2 ] || fail "FIFO: exit $rc, not 2"
-grep -q "fifo.lesson:0: not a regular file" "$tmp/err" || fail "FIFO: $(cat "$tmp/err")"
+grep -q "fifo.lesson: not a regular file" "$tmp/err" || fail "FIFO: $(cat "$tmp/err")"
 timeout 5 "$bin" lesson check "$tmp" > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] || fail "directory: want exit 2"
 grep -q "not a regular file" "$tmp/err" || fail "directory: $(cat "$tmp/err")"

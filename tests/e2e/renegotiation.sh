@@ -52,8 +52,8 @@ assert any(f["name"] == "renegotiation" for f in hr[0]["fields"])
 alerts = [e for e in ev if e["name"] == "tls.alert" and e["actor"] == "client"]
 assert alerts and "no renegotiation" in alerts[0]["summary"], [a["summary"] for a in alerts]
 assert alerts[0]["seq"] > hr[0]["seq"]
-# the refusal left in a step after the one that read the HelloRequest
-assert alerts[0]["step"] > hr[0]["step"], (hr[0]["step"], alerts[0]["step"])
+# the refusal left in a flight after the one that read the HelloRequest
+assert alerts[0]["flight"] > hr[0]["flight"], (hr[0]["flight"], alerts[0]["flight"])
 assert ev[-1]["name"].startswith("error.") or ev[-2]["name"].startswith("error."), ev[-1]["name"]
 PY
 

@@ -20,7 +20,7 @@ tui_start --explore --scenario mitm --no-pcap
 # at once, without waiting for anything: a step
 T send-keys Space
 wait_for "PAUSED" || fail "no first frame"
-wait_gone "step 0 of 0" 20 || fail "the step pressed before the keys were ready never happened"
+wait_gone "event 0 of 0" 20 || fail "the step pressed before the keys were ready never happened"
 grep -qF "preparing keys" "$tmp/screen" && fail "'preparing keys' stayed on screen after the keys came"
 pid=$(tui_pid)
 [ -n "$pid" ] || fail "cannot find the httpsviz process"
@@ -34,9 +34,9 @@ done
 # no key thread comes back (the keys are kept)
 for k in r r; do
 	T send-keys "$k"
-	wait_for "step 0 of 0" || fail "no fresh exchange after $k"
+	wait_for "event 0 of 0" || fail "no fresh exchange after $k"
 	T send-keys n
-	wait_gone "step 0 of 0" || fail "no step after $k"
+	wait_gone "event 0 of 0" || fail "no step after $k"
 	[ "$(tasks "$pid")" -eq 1 ] || fail "a thread started again after $k"
 done
 tui_quit

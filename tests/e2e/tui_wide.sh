@@ -40,7 +40,10 @@ for i, c in enumerate(head):
     if c == "\u2502":
         col = width(head[:i])
 assert col is not None, head
-body = [r for r in rows[2:] if r.strip() and not r.startswith("legend") and "PAUSED" not in r]
+# (the line under the panes that shows the selected row whole, " #N ...",
+# spans the screen like the legend)
+body = [r for r in rows[2:] if r.strip() and not r.startswith("legend") and "PAUSED" not in r
+        and not (r.startswith(" #") and r[2:3].isdigit())]
 for r in body:
     cols = [width(r[:i]) for i, c in enumerate(r) if c in "\u2502\u2524\u251c\u2514\u250c"]
     assert col in cols, "inspector border not in column %d: %r" % (col, r)
