@@ -122,6 +122,7 @@ enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
 	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
 	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS, O_NAME,
+	O_LEARNER_TIMEOUT, O__END
 };
 
 static const struct option longopts[] = {
@@ -150,10 +151,60 @@ static const struct option longopts[] = {
 	{"ca-out", required_argument, NULL, O_CA_OUT},
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
 	{"name", required_argument, NULL, O_NAME},
+	{"learner-timeout", required_argument, NULL, O_LEARNER_TIMEOUT},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
 };
+
+/* Where an option means something: the embedded server (no command, the
+ * TUI or --trace/--json), connect, serve, bench. */
+#define IN_EMB 1u
+#define IN_CONNECT 2u
+#define IN_SERVE 4u
+#define IN_BENCH 8u
+#define IN_RUN (IN_EMB | IN_CONNECT)
+
+static const struct {
+	int opt;
+	unsigned where;
+} applies[] = {
+	{O_KEX, IN_RUN | IN_SERVE | IN_BENCH},     {O_TLS, IN_RUN | IN_SERVE | IN_BENCH},
+	{O_CLASSIC, IN_RUN | IN_SERVE | IN_BENCH}, {O_SCENARIO, IN_EMB | IN_CONNECT},
+	{O_TRUST_ATTACKER, IN_EMB},                {O_INSECURE, IN_RUN},
+	{O_PATH, IN_RUN},                          {O_CAFILE, IN_CONNECT},
+	{O_TIMEOUT, IN_RUN | IN_SERVE},            {O_TRACE, IN_RUN | IN_SERVE},
+	{O_JSON, IN_RUN | IN_SERVE},               {'v', IN_RUN | IN_SERVE},
+	{O_LESSON, IN_RUN},                        {O_NO_QUESTIONS, IN_RUN},
+	{O_EXPLORE, IN_RUN},                       {O_ASCII, IN_RUN | IN_SERVE},
+	{O_PROJECTOR, IN_RUN | IN_SERVE},          {O_NO_COLOR, IN_RUN | IN_SERVE},
+	{O_KEYLOG, IN_RUN | IN_SERVE},             {O_PCAP, IN_RUN},
+	{O_NO_PCAP, IN_RUN | IN_BENCH},            {O_LISTEN, IN_SERVE},
+	{O_CA_OUT, IN_SERVE},                      {O_MAX_CLIENTS, IN_SERVE},
+	{O_NAME, IN_SERVE},                        {O_LEARNER_TIMEOUT, IN_SERVE},
+};
+
+/* The long name of an option. */
+static const char *opt_name(int c)
+{
+	for (size_t i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	return "?";
+}
+
+/* An option given where it means nothing is an error, not ignored. */
+static int check_applies(const unsigned char *seen, unsigned where)
+{
+	static const char *const what[] = {"without a command (the embedded server)", "with connect",
+					   "with serve", "with bench"};
+	int w = where == IN_EMB ? 0 : where == IN_CONNECT ? 1 : where == IN_SERVE ? 2 : 3;
+
+	for (size_t i = 0; i < sizeof applies / sizeof applies[0]; i++)
+		if (seen[applies[i].opt] && !(applies[i].where & where))
+			return bad("--%s does not apply %s", opt_name(applies[i].opt), what[w]);
+	return 0;
+}
 
 static int parse_int(const char *s, long lo, long hi, long *out)
 {
@@ -181,6 +232,7 @@ static int apply(int c, const char *arg, struct options *opt)
 		if (strcmp(arg, "1.2") != 0 && strcmp(arg, "1.3") != 0)
 			return bad("--tls takes 1.2 or 1.3, not '%s'", arg);
 		opt->cfg.tls = strcmp(arg, "1.3") == 0 ? TLSV_13 : TLSV_12;
+		opt->tls_given = 1;
 		return 0;
 	case O_CLASSIC: opt->cfg.classic = 1; return 0;
 	case O_SCENARIO:
@@ -201,7 +253,7 @@ static int apply(int c, const char *arg, struct options *opt)
 			return bad("--timeout takes milliseconds from 1 to 600000, not '%s'", arg);
 		opt->cfg.timeout_ms = (int)v;
 		return 0;
-	case O_TRACE: opt->mode = MODE_TRACE; return 0;
+	case O_TRACE: opt->mode = MODE_TRACE; opt->trace = 1; return 0;
 	case O_JSON: opt->mode = MODE_JSON; opt->json = 1; return 0;
 	case 'v': opt->verbose = 1; return 0;
 	case O_LESSON: opt->lesson = arg; return 0;
@@ -221,9 +273,14 @@ static int apply(int c, const char *arg, struct options *opt)
 		opt->names = arg;
 		return 0;
 	case O_MAX_CLIENTS:
-		if (parse_int(arg, 0, 1000000, &v) < 0)
-			return bad("--max-clients takes a number, not '%s'", arg);
+		if (parse_int(arg, 1, 256, &v) < 0)
+			return bad("--max-clients takes a number of learners from 1 to 256, not '%s'", arg);
 		opt->max_clients = (int)v;
+		return 0;
+	case O_LEARNER_TIMEOUT:
+		if (parse_int(arg, 1, 86400, &v) < 0)
+			return bad("--learner-timeout takes seconds from 1 to 86400, not '%s'", arg);
+		opt->cfg.learner_wait_ms = (int)v * 1000;
 		return 0;
 	case 'h': opt->mode = MODE_HELP; return 0;
 	case O_VERSION: opt->mode = MODE_VERSION; return 0;
@@ -237,6 +294,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 {
 	int c;
 	int first = 1;
+	unsigned char seen[O__END] = {0};
 	enum mode sub = MODE_TUI;
 	long v;
 
@@ -294,6 +352,8 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			return bad("option '%s' needs a value", argv[optind - 1]);
 		if (apply(c, optarg, opt) < 0)
 			return -1;
+		if (c > 0 && c < O__END)
+			seen[c] = 1;
 		if (sub != MODE_TUI && sub != MODE_SERVE && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
 			return bad("%s", "--trace/--json do not go with this command");
 		if (sub == MODE_SERVE && opt->mode != MODE_HELP && opt->mode != MODE_VERSION)
@@ -301,6 +361,9 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
+	if (opt->mode != MODE_HELP && opt->mode != MODE_VERSION &&
+	    check_applies(seen, sub == MODE_SERVE ? IN_SERVE : sub == MODE_BENCH ? IN_BENCH : opt->connect ? IN_CONNECT : IN_EMB) < 0)
+		return -1;
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)

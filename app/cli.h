@@ -34,7 +34,9 @@ struct options {
 	int json;              /* --json was given (serve prints JSON too) */
 	const char *ca_out;    /* serve: where to write the demo CA certificate */
 	int bench_n;           /* bench: exchanges per variant */
-	int max_clients;       /* serve: stop after this many exchanges (0 = forever) */
+	int max_clients;       /* serve: learners served at once (0 = no limit of the teacher's) */
+	int tls_given;         /* --tls was given (serve: else it offers 1.2 and 1.3) */
+	int trace;             /* --trace was given (serve: the log, not the class view) */
 	int argc_rest;         /* lesson check: the files */
 	char **argv_rest;
 	char hostbuf[256];

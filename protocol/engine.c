@@ -76,6 +76,7 @@ struct side {
 	struct capture_blob wire_in;  /* every byte received (connect, serve) */
 	size_t in_parsed;    /* wire_in up to here was reported */
 	int verify_calls;
+	int hello_in;        /* server: a whole ClientHello was read */
 	int verify_done;     /* client: the certificate was verified */
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
@@ -145,6 +146,10 @@ static int64_t now_ms(void)
 
 static int timeout_ms(const struct engine *e)
 {
+	/* serve: a learner steps at reading pace once its ClientHello is in;
+	 * before that (nothing, or garbage) the short timeout holds */
+	if (e->serve && e->s.hello_in && e->cfg.learner_wait_ms > 0)
+		return e->cfg.learner_wait_ms;
 	return e->cfg.timeout_ms > 0 ? e->cfg.timeout_ms : DEFAULT_TIMEOUT_MS;
 }
 
@@ -277,19 +282,27 @@ static int tap_create(BIO *b)
 	return 1;
 }
 
-static BIO *tap_new(struct side *sd)
+/* Make the tap's BIO method once (serve makes it before its threads). */
+static int tap_init(void)
 {
-	BIO *b;
-
 	if (tap_method == NULL) {
 		tap_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "httpsviz tap");
 		if (tap_method == NULL)
-			return NULL;
+			return -1;
 		BIO_meth_set_write(tap_method, tap_write);
 		BIO_meth_set_read(tap_method, tap_read);
 		BIO_meth_set_ctrl(tap_method, tap_ctrl);
 		BIO_meth_set_create(tap_method, tap_create);
 	}
+	return 0;
+}
+
+static BIO *tap_new(struct side *sd)
+{
+	BIO *b;
+
+	if (tap_init() < 0)
+		return NULL;
 	b = BIO_new(tap_method);
 	if (b != NULL)
 		BIO_set_data(b, sd);
@@ -394,6 +407,8 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	/* whether this side's records are protected yet (an alert says) */
 	if (hs_type == SSL3_MT_SERVER_HELLO)
 		sd->sh_seen = 1;
+	if (!write_p && hs_type == SSL3_MT_CLIENT_HELLO)
+		sd->hello_in = 1;
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
 	if (!reports(sd, write_p))
@@ -569,9 +584,13 @@ static int set_versions(SSL_CTX *ctx, const struct engine_config *cfg, int serve
 	int max = cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 
 	/* The embedded server caps like the client so a 1.2 run does not carry
-	 * the RFC 8446 downgrade sentinel; in 1.3 mode it insists on 1.3. */
-	if (server && cfg->tls == TLSV_13)
+	 * the RFC 8446 downgrade sentinel; asked for 1.3, either side insists
+	 * on 1.3 (a client never quietly falls back to 1.2).  serve offers
+	 * both unless --tls restricts it. */
+	if (cfg->tls == TLSV_13)
 		min = TLS1_3_VERSION;
+	if (server && cfg->tls_any)
+		min = TLS1_2_VERSION, max = TLS1_3_VERSION;
 	return SSL_CTX_set_min_proto_version(ctx, min) && SSL_CTX_set_max_proto_version(ctx, max);
 }
 
@@ -590,6 +609,10 @@ static int make_client_ctx(struct engine *e, char *err, size_t errlen)
 	if (e->cctx == NULL || !set_versions(e->cctx, &e->cfg, 0))
 		goto ssl_fail;
 	hook_ctx(e->cctx);
+	/* connect --kex ecdhe: a learner who asked for ECDHE gets it or a clear
+	 * "no cipher suite in common", even from a server that prefers RSA */
+	if (!e->embedded && e->cfg.kex == KEX_ECDHE && !SSL_CTX_set_cipher_list(e->cctx, "ECDHE:!aNULL:!eNULL"))
+		goto ssl_fail;
 	if (e->cfg.classic)
 		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
 	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, on_verify_depth);
@@ -621,6 +644,7 @@ static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, EVP_PKEY *key, cha
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	char list[512];
 
 	if (ctx == NULL || !set_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
@@ -629,11 +653,14 @@ static SSL_CTX *make_server_ctx(struct engine *e, X509 *cert, EVP_PKEY *key, cha
 	if (e->cfg.classic)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
 	SSL_CTX_set_num_tickets(ctx, 1);
-	/* serve answers any client a classroom may bring: its default suites
-	 * after ours, so curl and browsers that refuse RSA key exchange work */
-	if (e->serve)
-		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:DEFAULT"
-						 : "AES128-GCM-SHA256:DEFAULT";
+	/* serve answers any client a classroom may bring: OpenSSL's default
+	 * suites after ours, so curl, Python and browsers that refuse RSA key
+	 * exchange work ("DEFAULT" is only understood first in a cipher string,
+	 * so the default list is spelled out after our suite) */
+	if (e->serve) {
+		snprintf(list, sizeof list, "%s:%s", ciphers, OSSL_default_cipher_list());
+		ciphers = list;
+	}
 	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
 	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
 		goto ssl_fail;
@@ -718,6 +745,17 @@ static int open_keylog(struct engine *e, char *err, size_t errlen)
 {
 	int fd;
 
+	/* serve: every exchange appends to the one file serve opened */
+	if (e->cfg.keylog_fd > 0) {
+		fd = fcntl(e->cfg.keylog_fd, F_DUPFD_CLOEXEC, 0);
+		e->keylog = fd >= 0 ? fdopen(fd, "a") : NULL;
+		if (e->keylog != NULL)
+			return 0;
+		snprintf(err, errlen, "cannot write the key log: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (e->cfg.keylog_file == NULL)
 		return 0;
 	fd = open(e->cfg.keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -806,28 +844,76 @@ fail:
 	return NULL;
 }
 
+/* The server context serve builds once, for every exchange it serves. */
+struct engine_served {
+	struct engine_config cfg;
+	const struct pki *pki;
+	SSL_CTX *ctx;
+};
+
 /* see engine.h */
-struct engine *engine_new_served(const struct engine_config *cfg, int fd, const struct pki *pki,
-				 struct evlog *log, char *err, size_t errlen)
+struct engine_served *engine_served_new(const struct engine_config *cfg, const struct pki *pki, char *err,
+					size_t errlen)
 {
-	struct engine *e = engine_alloc(cfg, log, err, errlen);
+	struct engine_served *sv = calloc(1, sizeof *sv);
+	struct engine *e = engine_alloc(cfg, NULL, err, errlen);
+
+	if (sv == NULL || e == NULL || tap_init() < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	e->serve = 1;
+	sv->cfg = *cfg;
+	sv->pki = pki;
+	sv->ctx = make_server_ctx(e, pki->server_cert, pki->server_key, err, errlen);
+	if (sv->ctx == NULL)
+		goto fail;
+	engine_free(e);
+	return sv;
+fail:
+	engine_free(e);
+	free(sv);
+	return NULL;
+}
+
+/* see engine.h */
+void engine_served_free(struct engine_served *sv)
+{
+	if (sv == NULL)
+		return;
+	SSL_CTX_free(sv->ctx);
+	free(sv);
+}
+
+/* see engine.h */
+struct engine *engine_new_served(const struct engine_served *sv, int fd, struct evlog *log, char *err,
+				 size_t errlen)
+{
+	struct engine *e = engine_alloc(&sv->cfg, log, err, errlen);
 	int one = 1;
+	int rc;
 
 	if (e == NULL)
 		return NULL;
 	e->serve = 1;
-	e->shared_pki = pki;
+	e->shared_pki = sv->pki;
 	snprintf(e->host, sizeof e->host, "localhost");
-	e->sctx = make_server_ctx(e, pki->server_cert, pki->server_key, err, errlen);
-	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0 ||
-	    open_keylog(e, err, errlen) < 0) {
+	/* the context is shared: built and its certificate decoded once */
+	SSL_CTX_up_ref(sv->ctx);
+	e->sctx = sv->ctx;
+	rc = side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server");
+	if (rc < 0)
+		snprintf(err, errlen, "out of memory");
+	else
+		rc = open_keylog(e, err, errlen);
+	if (rc < 0) {
 		engine_free(e);
 		return NULL;
 	}
 	e->s.fd = fd;
 	e->viewer = &e->s;
 	e->front = &e->s;
-	e->capdata.server_key = pki->server_key;
+	e->capdata.server_key = sv->pki->server_key;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	e->phase = PH_TCP;
 	start_clock(log);
@@ -1353,7 +1439,9 @@ static int ssl_outcome(struct side *sd, int rc, const char *what)
 	case SSL_R_NO_PROTOCOLS_AVAILABLE:
 		fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
 		     "%s: no TLS version in common (this side allows %s) (%s)", who,
-		     e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2", text);
+		     e->serve && e->cfg.tls_any ? "TLS 1.2 and 1.3"
+		     : e->cfg.tls == TLSV_13    ? "TLS 1.3 only, as asked with --tls 1.3"
+						: "TLS 1.2", text);
 		return -1;
 	case SSL_R_NO_SHARED_CIPHER:
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:

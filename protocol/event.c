@@ -347,6 +347,80 @@ void evlog_move(struct evlog *dst, struct evlog *src)
 	src->n = 0;
 }
 
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d = s != NULL ? strdup(s) : NULL;
+
+	if (s != NULL && d == NULL)
+		*bad = 1;
+	return d;
+}
+
+/* A deep copy of one event, or NULL when out of memory. */
+static struct event *event_copy(const struct event *ev)
+{
+	struct event *c = malloc(sizeof *c);
+	int bad = 0;
+
+	if (c == NULL)
+		return NULL;
+	*c = *ev;
+	c->summary = NULL;
+	c->raw = NULL;
+	c->fields = NULL;
+	c->nfields = c->fields_cap = 0;
+	c->x509_error_text = NULL;
+	c->summary = dup_or_null(ev->summary, &bad);
+	c->x509_error_text = dup_or_null(ev->x509_error_text, &bad);
+	if (ev->raw_len > 0) {
+		c->raw = malloc(ev->raw_len);
+		if (c->raw == NULL)
+			bad = 1;
+		else
+			memcpy(c->raw, ev->raw, ev->raw_len);
+	}
+	if (!bad && ev->nfields > 0) {
+		c->fields = calloc(ev->nfields, sizeof *c->fields);
+		bad = c->fields == NULL;
+		for (size_t i = 0; !bad && i < ev->nfields; i++) {
+			c->fields[i] = ev->fields[i];
+			c->fields[i].name = NULL;
+			c->fields[i].value = NULL;
+			c->nfields = c->fields_cap = i + 1;
+			c->fields[i].name = dup_or_null(ev->fields[i].name, &bad);
+			c->fields[i].value = dup_or_null(ev->fields[i].value, &bad);
+		}
+	}
+	if (bad) {
+		event_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* see event.h */
+int evlog_append_copies(struct evlog *dst, const struct evlog *src, size_t from)
+{
+	for (size_t i = from; i < src->n; i++) {
+		struct event *c;
+
+		if (dst->n == dst->cap) {
+			size_t cap = dst->cap ? dst->cap * 2 : 64;
+			struct event **grown = realloc(dst->ev, cap * sizeof *grown);
+
+			if (grown == NULL)
+				return -1;
+			dst->ev = grown;
+			dst->cap = cap;
+		}
+		c = event_copy(src->ev[i]);
+		if (c == NULL)
+			return -1;
+		dst->ev[dst->n++] = c;
+	}
+	return 0;
+}
+
 /* see event.h */
 long evlog_find(const struct evlog *log, enum evname name, size_t from)
 {

@@ -219,7 +219,7 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen)
 /* see pki.h */
 int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen)
 {
-	char san[1024];
+	char san[8192];
 	static const struct certspec ca_spec = {"httpsviz demo CA", "httpsviz", NULL, 1,
 						-HOUR, YEAR};
 	static const struct certspec attacker_spec = {"Totally Legit CA", "Totally Legit CA",
