@@ -77,6 +77,7 @@ fuzz: deps
 
 bench: deps $(BIN)
 	./$(BIN) bench
+	@sh tools/bench_serve.sh $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(PREFIX)/share/man/man1

@@ -122,7 +122,7 @@ enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
 	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
 	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS, O_NAME,
-	O_LEARNER_TIMEOUT, O__END
+	O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
 };
 
 static const struct option longopts[] = {
@@ -152,6 +152,8 @@ static const struct option longopts[] = {
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
 	{"name", required_argument, NULL, O_NAME},
 	{"learner-timeout", required_argument, NULL, O_LEARNER_TIMEOUT},
+	{"cert", required_argument, NULL, O_CERT},
+	{"key", required_argument, NULL, O_KEY},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
@@ -182,6 +184,7 @@ static const struct {
 	{O_NO_PCAP, IN_RUN | IN_BENCH},            {O_LISTEN, IN_SERVE},
 	{O_CA_OUT, IN_SERVE},                      {O_MAX_CLIENTS, IN_SERVE},
 	{O_NAME, IN_SERVE},                        {O_LEARNER_TIMEOUT, IN_SERVE},
+	{O_CERT, IN_SERVE},                        {O_KEY, IN_SERVE},
 };
 
 /* The long name of an option. */
@@ -277,6 +280,8 @@ static int apply(int c, const char *arg, struct options *opt)
 			return bad("--max-clients takes a number of learners from 1 to 256, not '%s'", arg);
 		opt->max_clients = (int)v;
 		return 0;
+	case O_CERT: opt->cert_file = arg; return 0;
+	case O_KEY: opt->key_file = arg; return 0;
 	case O_LEARNER_TIMEOUT:
 		if (parse_int(arg, 1, 86400, &v) < 0)
 			return bad("--learner-timeout takes seconds from 1 to 86400, not '%s'", arg);
@@ -366,6 +371,10 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		return -1;
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
+	if ((opt->cert_file == NULL) != (opt->key_file == NULL))
+		return bad("%s", "--cert and --key go together");
+	if (opt->cert_file != NULL && (opt->names != NULL || opt->ca_out != NULL))
+		return bad("%s", "--name and --ca-out are for the minted certificate, not --cert");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)
 		return bad("%s", "--trust-attacker goes with --scenario mitm");
 	if (opt->connect && opt->cfg.scenario != SCEN_GOOD)

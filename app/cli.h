@@ -36,6 +36,8 @@ struct options {
 	int bench_n;           /* bench: exchanges per variant */
 	int max_clients;       /* serve: learners served at once (0 = no limit of the teacher's) */
 	int tls_given;         /* --tls was given (serve: else it offers 1.2 and 1.3) */
+	const char *cert_file; /* serve --cert: present this certificate instead of minting one */
+	const char *key_file;  /* serve --key: its private key */
 	int trace;             /* --trace was given (serve: the log, not the class view) */
 	int argc_rest;         /* lesson check: the files */
 	char **argv_rest;

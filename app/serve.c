@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -59,7 +60,9 @@ struct job {
 	int64_t since;      /* when it started waiting (ms) */
 	int waited;
 	int stopped;        /* serve is stopping: its end is not the client's doing */
-	struct job *next;
+	void *(*fn)(void *); /* what a worker does with it */
+	struct job *next;   /* on the running list */
+	struct job *next_ready;
 };
 
 struct server {
@@ -72,7 +75,12 @@ struct server {
 	int lfd;
 	int view;                   /* the class view runs (no log printed) */
 	pthread_mutex_t mu;         /* jobs, threads, printing */
-	pthread_cond_t idle;
+	pthread_cond_t idle;        /* a job ended */
+	pthread_cond_t work;        /* a job is ready for a worker */
+	struct job *ready;          /* jobs no worker has taken yet */
+	int workers, idle_workers;  /* threads are kept for the next learners */
+	int nready;
+	int quitting;
 	struct job *running;        /* exchanges and refusals in progress */
 	struct job *queue;          /* waiting for a place, oldest first */
 	int nqueued, nrunning, nrefusing, threads;
@@ -270,6 +278,45 @@ static int open_keylog(const char *path)
 	return fd;
 }
 
+/* Read --cert and --key (PEM) into pki instead of minting; 0 or -1 after
+ * saying why. */
+static int load_cert(struct pki *pki, const char *certfile, const char *keyfile)
+{
+	const char *bad = NULL;
+	FILE *f;
+	struct stat st;
+
+	memset(pki, 0, sizeof *pki);
+	f = fopen(certfile, "re");
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		pki->server_cert = PEM_read_X509(f, NULL, NULL, NULL);
+	if (f != NULL)
+		fclose(f);
+	if (pki->server_cert == NULL)
+		bad = certfile;
+	f = bad == NULL ? fopen(keyfile, "re") : NULL;
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		pki->server_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	if (f != NULL)
+		fclose(f);
+	if (bad == NULL && pki->server_key == NULL)
+		bad = keyfile;
+	if (bad == NULL && X509_check_private_key(pki->server_cert, pki->server_key) != 1) {
+		fprintf(stderr, "httpsviz serve: the key in %s does not belong to the certificate in %s\n", keyfile,
+			certfile);
+		pki_free(pki);
+		return -1;
+	}
+	if (bad != NULL) {
+		fprintf(stderr, "httpsviz serve: cannot read a PEM %s from %s\n", bad == certfile ? "certificate" : "private key",
+			bad);
+		pki_free(pki);
+		return -1;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 /* The plain context that answers learners beyond the limit. */
 static SSL_CTX *refusal_ctx(const struct engine_config *cfg, const struct pki *pki)
 {
@@ -370,8 +417,10 @@ static void *exchange_thread(void *arg)
 	while (st == ENGINE_MORE) {
 		st = engine_step(e);
 		print_events(srv, &log, &shown, job->id);
-		classroom_publish(&srv->room, job->row, job->id, &log, published);
-		published = log.n;
+		if (srv->view) {
+			classroom_publish(&srv->room, job->row, job->id, &log, published);
+			published = log.n;
+		}
 	}
 	if (e == NULL)
 		snprintf(why, sizeof why, "%s", err);
@@ -464,26 +513,67 @@ static void *refusal_thread(void *arg)
 	return NULL;
 }
 
-/* Start fn(job) in a thread of its own (lock held); -1 when none could be
+/* A worker: takes ready jobs until serve stops.  Threads are kept, not
+ * made per learner: a new thread costs OpenSSL fresh per-thread random
+ * generators and malloc a fresh arena, a tenth of a handshake. */
+static void *worker(void *arg)
+{
+	struct server *srv = arg;
+
+	pthread_mutex_lock(&srv->mu);
+	for (;;) {
+		struct job *job;
+
+		while (srv->ready == NULL && !srv->quitting) {
+			srv->idle_workers++;
+			pthread_cond_wait(&srv->work, &srv->mu);
+			srv->idle_workers--;
+		}
+		if (srv->ready == NULL)
+			break;
+		job = srv->ready;
+		srv->ready = job->next_ready;
+		srv->nready--;
+		pthread_mutex_unlock(&srv->mu);
+		job->fn(job);
+		pthread_mutex_lock(&srv->mu);
+	}
+	srv->workers--;
+	pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->mu);
+	return NULL;
+}
+
+/* Hand job to a worker, fn(job) (lock held); -1 when no worker could be
  * made (then job is the caller's). */
 static int spawn(struct server *srv, struct job *job, void *(*fn)(void *))
 {
-	pthread_t th;
-	pthread_attr_t at;
-	int rc;
+	struct job **p = &srv->ready;
 
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	/* every ready job needs a worker of its own: one may run for minutes */
+	if (srv->idle_workers <= srv->nready) {
+		pthread_t th;
+		pthread_attr_t at;
+		int rc;
+
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		rc = pthread_create(&th, &at, worker, srv);
+		pthread_attr_destroy(&at);
+		if (rc != 0)
+			return -1;
+		srv->workers++;
+	}
+	job->fn = fn;
+	job->next_ready = NULL;
+	while (*p != NULL)
+		p = &(*p)->next_ready;
+	*p = job;
+	srv->nready++;
 	job->next = srv->running;
 	srv->running = job;
 	srv->threads++;
-	rc = pthread_create(&th, &at, fn, job);
-	pthread_attr_destroy(&at);
-	if (rc != 0) {
-		srv->running = job->next;
-		srv->threads--;
-		return -1;
-	}
+	pthread_cond_signal(&srv->work);
 	return 0;
 }
 
@@ -648,6 +738,10 @@ static void wind_down(struct server *srv)
 	}
 	while (srv->threads > 0)
 		pthread_cond_wait(&srv->idle, &srv->mu);
+	srv->quitting = 1;
+	pthread_cond_broadcast(&srv->work);
+	while (srv->workers > 0)
+		pthread_cond_wait(&srv->idle, &srv->mu);
 	pthread_mutex_unlock(&srv->mu);
 }
 
@@ -658,12 +752,16 @@ static void print_banner(struct server *srv, const char *shown, const char *name
 {
 	const struct engine_config *c = &srv->cfg;
 
-	printf("httpsviz serve: HTTPS on %s, certificate for DNS:localhost,IP:127.0.0.1%s%s\n", shown,
-	       names[0] ? "," : "", names);
-	printf("httpsviz serve: learners connect with: httpsviz connect ADDRESS:%d --cafile %s "
-	       "(or curl --cacert %s https://ADDRESS:%d/), ADDRESS being one of the names above\n",
-	       port, ca_out, ca_out, port);
-	printf("httpsviz serve: demo CA certificate written to %s (give it to learners)\n", ca_out);
+	if (srv->opt->cert_file != NULL) {
+		printf("httpsviz serve: HTTPS on %s, certificate from %s\n", shown, srv->opt->cert_file);
+	} else {
+		printf("httpsviz serve: HTTPS on %s, certificate for DNS:localhost,IP:127.0.0.1%s%s\n", shown,
+		       names[0] ? "," : "", names);
+		printf("httpsviz serve: learners connect with: httpsviz connect ADDRESS:%d --cafile %s "
+		       "(or curl --cacert %s https://ADDRESS:%d/), ADDRESS being one of the names above\n",
+		       port, ca_out, ca_out, port);
+		printf("httpsviz serve: demo CA certificate written to %s (give it to learners)\n", ca_out);
+	}
 	printf("httpsviz serve: offers %s%s; %d learners served at once%s; a learner may pause %d s between "
 	       "steps (--learner-timeout), a silent client is dropped after %d ms (--timeout)\n",
 	       c->tls_any ? "TLS 1.2 and 1.3" : c->tls == TLSV_13 ? "TLS 1.3 only" : "TLS 1.2 only",
@@ -708,6 +806,7 @@ int serve_run(const struct options *opt)
 	srv.lfd = -1;
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_cond_init(&srv.idle, NULL);
+	pthread_cond_init(&srv.work, NULL);
 	classroom_init(&srv.room, srv.max_active, opt->max_clients > 0);
 	srv.lfd = listen_on(opt->listen ? opt->listen : DEFAULT_LISTEN, shown, sizeof shown, &port);
 	if (srv.lfd < 0) {
@@ -723,11 +822,19 @@ int serve_run(const struct options *opt)
 		srv.cfg.keylog_fd = keylog_fd;
 		srv.cfg.keylog_file = NULL;
 	}
-	extra_names(opt, shown, names, sizeof names);
-	if (pki_mint_for(&pki, SCEN_GOOD, names, err, sizeof err) < 0) {
-		fprintf(stderr, "httpsviz serve: %s\n", err);
-		rc = EXIT_INTERNAL;
-		goto out;
+	if (opt->cert_file != NULL) {
+		names[0] = '\0';
+		if (load_cert(&pki, opt->cert_file, opt->key_file) < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		extra_names(opt, shown, names, sizeof names);
+		if (pki_mint_for(&pki, SCEN_GOOD, names, err, sizeof err) < 0) {
+			fprintf(stderr, "httpsviz serve: %s\n", err);
+			rc = EXIT_INTERNAL;
+			goto out;
+		}
 	}
 	srv.sv = engine_served_new(&srv.cfg, &pki, err, sizeof err);
 	srv.refuse_ctx = refusal_ctx(&srv.cfg, &pki);
@@ -736,7 +843,7 @@ int serve_run(const struct options *opt)
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
-	if (write_ca(&pki, ca_out) < 0) {
+	if (pki.ca_cert != NULL && write_ca(&pki, ca_out) < 0) {
 		fprintf(stderr, "httpsviz serve: cannot write the CA certificate to %s: %s\n", ca_out,
 			strerror(errno));
 		rc = EXIT_INTERNAL;
@@ -808,6 +915,7 @@ out:
 		close(keylog_fd);
 	classroom_free(&srv.room);
 	pthread_cond_destroy(&srv.idle);
+	pthread_cond_destroy(&srv.work);
 	pthread_mutex_destroy(&srv.mu);
 	return rc;
 }

@@ -369,11 +369,12 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 
 	if (len < 4)
 		return;
-	tlsdecode_summary(msg, len, &ctx, summary, sizeof summary);
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", summary);
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", "");
 	if (ev == NULL)
 		return;
-	tlsdecode_handshake(ev, &ctx);
+	/* one decode gives the fields and the summary */
+	tlsdecode_handshake_summary(ev, &ctx, summary, sizeof summary);
+	event_set_summary(ev, "%s", summary);
 	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
 		event_field(ev, 0, "on_the_wire", 0, 0,
 			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");

@@ -268,9 +268,16 @@ static char *vformat_sanitised(const char *fmt, va_list ap)
 	char *tmp = NULL;
 	char *out;
 	int n = vasprintf(&tmp, fmt, ap);
+	int i = 0;
 
 	if (n < 0)
 		return NULL;
+	/* plain printable ASCII reads the same sanitised: no second copy (an
+	 * exchange makes hundreds of fields; serve makes many exchanges) */
+	while (i < n && tmp[i] >= 0x20 && tmp[i] < 0x7f && tmp[i] != '\\')
+		i++;
+	if (i == n)
+		return tmp;
 	out = sanitize_bytes(tmp, (size_t)n);
 	free(tmp);
 	return out;
@@ -419,6 +426,21 @@ int evlog_append_copies(struct evlog *dst, const struct evlog *src, size_t from)
 		dst->ev[dst->n++] = c;
 	}
 	return 0;
+}
+
+/* see event.h */
+void event_set_summary(struct event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat_sanitised(fmt, ap);
+	va_end(ap);
+	if (s == NULL)
+		return; /* out of memory: the old summary stays */
+	free(ev->summary);
+	ev->summary = s;
 }
 
 /* see event.h */

@@ -167,6 +167,8 @@ void event_field_roles(struct event *ev, enum field_role role, ...);
 const char *field_role_str(enum field_role r);
 /* The first field with this name (at any depth), or NULL. */
 const struct field *event_find_field(const struct event *ev, const char *name);
+/* Replace the event's summary (formatted and sanitised like evlog_add's). */
+void event_set_summary(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Set the pass/fail result of a check, with OpenSSL's error on failure. */
 void event_set_result(struct event *ev, enum result r, long x509_error,
 		      const char *x509_error_text);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1096,6 +1097,55 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
+/* The last certificate parsed, kept: serve sends the same one in every
+ * exchange, and OpenSSL 3's parse (its public key through the provider
+ * decoders) costs a fifth of a handshake.  Shared by serve's threads. */
+static struct {
+	pthread_mutex_t mu;
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} cert_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* d2i_X509 of der[0..len), from the cache when it holds these bytes; *end
+ * is where the certificate's DER ends.  The caller frees the result. */
+static X509 *parse_cert(const unsigned char *der, size_t len, const unsigned char **end)
+{
+	const unsigned char *p = der;
+	X509 *x = NULL;
+	unsigned char *copy;
+
+	if (len > 0x7fffffff)
+		return NULL;
+	pthread_mutex_lock(&cert_cache.mu);
+	if (cert_cache.x != NULL && cert_cache.len == len && memcmp(cert_cache.der, der, len) == 0 &&
+	    X509_up_ref(cert_cache.x)) {
+		x = cert_cache.x;
+		*end = der + len; /* kept only when it filled its bytes */
+		pthread_mutex_unlock(&cert_cache.mu);
+		return x;
+	}
+	pthread_mutex_unlock(&cert_cache.mu);
+	x = d2i_X509(NULL, &p, (long)len);
+	*end = p;
+	/* only a certificate that fills its bytes exactly is kept */
+	if (x == NULL || p != der + len || (copy = malloc(len)) == NULL)
+		return x;
+	memcpy(copy, der, len);
+	pthread_mutex_lock(&cert_cache.mu);
+	if (X509_up_ref(x)) {
+		X509_free(cert_cache.x);
+		free(cert_cache.der);
+		cert_cache.x = x;
+		cert_cache.der = copy;
+		cert_cache.len = len;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&cert_cache.mu);
+	free(copy);
+	return x;
+}
+
 /* One certificate: OpenSSL's parse for the values, our DER walk for where
  * each part sits in the bytes. */
 static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
@@ -1111,7 +1161,7 @@ static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
 
 	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
 	walked = der_walk(cert, &r) == 0;
-	x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	x = parse_cert(p, len, &p);
 	if (x == NULL || !walked) {
 		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
 			    "not a certificate OpenSSL can parse (DER, RFC 5280)");
@@ -1758,36 +1808,21 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	}
 }
 
-/* see tlsdecode.h */
-int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
-		      char *buf, size_t n)
+/* The summary line of a decoded message into buf (sanitised, cut at n - 1
+ * bytes, never inside a UTF-8 sequence); rc is the decode's result. */
+static int put_summary(const struct event *ev, const struct summary *sum, const struct tlsdecode_ctx *ctx,
+		       int rc, char *buf, size_t n)
 {
-	struct event ev;
-	struct summary sum;
 	char line[512];
 	const struct field *err;
-	char *clean = NULL;
+	char *clean;
 	size_t cut;
-	int rc;
 
-	if (buf == NULL || n == 0)
-		return -1;
-	memset(&ev, 0, sizeof ev);
-	memset(&sum, 0, sizeof sum);
-	/* the decoder only reads raw; the cast lets a const buffer through */
-	ev.raw = (uint8_t *)(uintptr_t)msg;
-	ev.raw_len = msg != NULL ? len : 0;
-	rc = decode_handshake(&ev, ctx, &sum);
-	summary_line(ev.raw_len > 0 ? msg[0] : 0, &sum, ctx, line, sizeof line);
-	err = event_find_field(&ev, "error");
+	summary_line(ev->raw_len > 0 ? ev->raw[0] : 0, sum, ctx, line, sizeof line);
+	err = event_find_field(ev, "error");
 	if (rc < 0)
 		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
 	clean = sanitize_bytes(line, strlen(line));
-	for (size_t i = 0; i < ev.nfields; i++) {
-		free(ev.fields[i].name);
-		free(ev.fields[i].value);
-	}
-	free(ev.fields);
 	if (clean == NULL) {
 		buf[0] = 0;
 		return -1;
@@ -1803,4 +1838,42 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	buf[cut] = 0;
 	free(clean);
 	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		      char *buf, size_t n)
+{
+	struct event ev;
+	struct summary sum;
+	int rc;
+
+	if (buf == NULL || n == 0)
+		return -1;
+	memset(&ev, 0, sizeof ev);
+	memset(&sum, 0, sizeof sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	rc = put_summary(&ev, &sum, ctx, rc, buf, n);
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	return rc;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake_summary(struct event *ev, const struct tlsdecode_ctx *ctx, char *buf, size_t n)
+{
+	struct summary sum;
+	int rc;
+
+	if (buf == NULL || n == 0)
+		return -1;
+	memset(&sum, 0, sizeof sum);
+	rc = decode_handshake(ev, ctx, &sum);
+	return put_summary(ev, &sum, ctx, rc, buf, n);
 }

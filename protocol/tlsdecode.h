@@ -60,6 +60,9 @@ enum evname tlsdecode_handshake_event(uint8_t hs_type);
  * the message is malformed (the line then says so). */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n);
+/* tlsdecode_handshake() and tlsdecode_summary() in one decode: the fields
+ * into ev, the line into buf.  Returns what tlsdecode_summary() would. */
+int tlsdecode_handshake_summary(struct event *ev, const struct tlsdecode_ctx *ctx, char *buf, size_t n);
 
 /* Name tables: the registered name of a value, or NULL when unknown.
  * GREASE values (RFC 8701) are named "GREASE". */
