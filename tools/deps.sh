@@ -17,6 +17,7 @@ have_cmd openssl || need="$need openssl"
 have_cmd curl || need="$need curl"
 have_cmd tshark || need="$need tshark"
 have_cmd python3 || need="$need python3"
+have_cmd ip || need="$need iproute2"
 
 [ -z "$need" ] && exit 0
 cmd="apt-get install -y --no-install-recommends$need"
