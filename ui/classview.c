@@ -158,8 +158,21 @@ void classview_draw(struct grid *g, struct classview *cv, const struct class_row
 	snprintf(line, sizeof line, "Learners: httpsviz connect ADDRESS:%d --cafile %s  (or curl --cacert %s)",
 		 info->port, info->ca_out, info->ca_out);
 	grid_text(g, 1, y++, g->w - 2, line, CLS_DEFAULT, 0);
-	snprintf(line, sizeof line, "Certificate names: DNS:localhost,IP:127.0.0.1%s%s", info->names[0] ? "," : "",
-		 info->names);
+	/* ", " between the names, so the list wraps between them */
+	{
+		size_t o = (size_t)snprintf(line, sizeof line, "Certificate names: DNS:localhost, IP:127.0.0.1");
+
+		for (const char *p = info->names; *p != '\0' && o + 3 < sizeof line; p++) {
+			if (p == info->names || *p == ',') {
+				line[o++] = ',';
+				line[o++] = ' ';
+				if (*p == ',')
+					continue;
+			}
+			line[o++] = *p;
+		}
+		line[o] = '\0';
+	}
 	y += grid_wrap(g, 1, y, g->w - 2, 2, line, CLS_DIM, 0);
 	places_line(line, sizeof line, t);
 	grid_text(g, 1, y++, g->w - 2, line, t->limited && t->active >= t->max_clients ? CLS_PHASE : CLS_DEFAULT,
