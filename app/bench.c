@@ -207,7 +207,7 @@ static int instr_exchange(const struct engine_config *cfg)
 		return -1;
 	}
 	while (st == ENGINE_MORE)
-		st = engine_step(e);
+		st = engine_step_wait(e);
 	if (st != ENGINE_DONE)
 		fprintf(stderr, "httpsviz bench: %s\n", engine_error(e));
 	engine_free(e);

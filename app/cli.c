@@ -47,6 +47,7 @@ void cli_usage(FILE *out)
 	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
 	      "  --pcap FILE            write the captured packets (needs root or CAP_NET_RAW)\n"
 	      "  --no-pcap              do not capture packets; show TCP_INFO state instead\n"
+	      "  --openssl-states       also show OpenSSL's own handshake states (tls.state)\n"
 	      "\n"
 	      "  -h, --help             this text\n"
 	      "  --version              the version\n"
@@ -121,8 +122,8 @@ static int split_hostport(const char *arg, struct options *opt)
 enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
 	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
-	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS, O_NAME,
-	O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
+	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS,
+	O_NAME, O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
 };
 
 static const struct option longopts[] = {
@@ -147,6 +148,7 @@ static const struct option longopts[] = {
 	{"keylog", required_argument, NULL, O_KEYLOG},
 	{"pcap", required_argument, NULL, O_PCAP},
 	{"no-pcap", no_argument, NULL, O_NO_PCAP},
+	{"openssl-states", no_argument, NULL, O_OPENSSL_STATES},
 	{"listen", required_argument, NULL, O_LISTEN},
 	{"ca-out", required_argument, NULL, O_CA_OUT},
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
@@ -184,6 +186,7 @@ static const struct {
 	{O_NO_PCAP, IN_RUN | IN_BENCH},            {O_LISTEN, IN_SERVE},
 	{O_CA_OUT, IN_SERVE},                      {O_MAX_CLIENTS, IN_SERVE},
 	{O_NAME, IN_SERVE},                        {O_LEARNER_TIMEOUT, IN_SERVE},
+	{O_OPENSSL_STATES, IN_RUN | IN_SERVE},
 	{O_CERT, IN_SERVE},                        {O_KEY, IN_SERVE},
 };
 
@@ -268,6 +271,7 @@ static int apply(int c, const char *arg, struct options *opt)
 	case O_KEYLOG: opt->cfg.keylog_file = arg; return 0;
 	case O_PCAP: opt->cfg.pcap_file = arg; return 0;
 	case O_NO_PCAP: opt->cfg.no_pcap = 1; return 0;
+	case O_OPENSSL_STATES: opt->cfg.openssl_states = 1; return 0;
 	case O_LISTEN: opt->listen = arg; return 0;
 	case O_CA_OUT: opt->ca_out = arg; return 0;
 	case O_NAME:

@@ -194,5 +194,7 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 	}
 	if (ev->verified >= 0)
 		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
+	if (ev->openssl_state >= 0)
+		fprintf(out, ",\"openssl_state\":%d", ev->openssl_state);
 	fputs("}\n", out);
 }

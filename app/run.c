@@ -51,7 +51,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 	if (!json)
 		output_trace_header(stdout, title);
 	while (st == ENGINE_MORE) {
-		st = engine_step(e);
+		st = engine_step_wait(e);
 		for (; shown < log.n; shown++) {
 			const struct event *ev = log.ev[shown];
 

@@ -415,7 +415,7 @@ static void *exchange_thread(void *arg)
 		st = ENGINE_FAILED;
 	}
 	while (st == ENGINE_MORE) {
-		st = engine_step(e);
+		st = engine_step_wait(e);
 		print_events(srv, &log, &shown, job->id);
 		if (srv->view) {
 			classroom_publish(&srv->room, job->row, job->id, &log, published);
@@ -435,6 +435,8 @@ static void *exchange_thread(void *arg)
 		    st == ENGINE_DONE ? engine_cipher(e) : why);
 	else if (st != ENGINE_DONE)
 		say(srv, "httpsviz serve: exchange %d failed: %s\n", job->id, why);
+	else
+		say(srv, "httpsviz serve: exchange %d complete: %s\n", job->id, why);
 	classroom_end(&srv->room, job->row, job->id, st == ENGINE_DONE, why);
 	pthread_mutex_lock(&srv->mu);
 	job->fd = -1; /* engine_free closes it: no shutdown() on it from now on */

@@ -48,7 +48,9 @@ struct tui {
 	int projector;
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
-	int quit_asked;              /* q or a signal while the engine waited */
+	int waiting;                 /* a step is under way, waiting on the network */
+	size_t step_before;          /* events in the log when the step began */
+	int step_tries;              /* engine steps in this learner's step */
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -220,55 +222,65 @@ static enum action key_action(int ch)
 	}
 }
 
-/* Called by the engine while a step waits on the network, when a key
- * arrives or a signal interrupts the wait: q or the signal stop the run
- * (the loop then quits), a resize repaints, other keys wait for the step.
- * Returns 1 to stop. */
-static int on_wait_input(void *arg)
+/* Go on with the learner's step: engine steps until one logs an event or
+ * the exchange ends (a step may legitimately log nothing the learner can
+ * see).  A step that waits on the network returns at once: the main loop
+ * polls the terminal and the engine together and calls again. */
+static unsigned step_on(struct tui *t)
 {
-	struct tui *t = arg;
-	int ch;
+	enum engine_status st;
 
-	if (got_signal) {
-		t->quit_asked = 1;
-		return 1;
-	}
-	timeout(0);
-	while ((ch = getch()) != ERR) {
-		if (key_action(ch) == ACT_QUIT) {
-			t->quit_asked = 1;
-			return 1;
-		}
-		if (ch == KEY_RESIZE && resize(t) == 0) {
-			view_draw(&t->grid, &t->view, &t->log);
-			paint(t);
-		}
-	}
-	return 0;
-}
-
-/* Ask the engine for steps until one logs an event or the exchange ends
- * (a step may legitimately log nothing the learner can see). */
-static unsigned do_step(struct tui *t)
-{
-	size_t before = t->log.n;
-	enum engine_status st = ENGINE_MORE;
-
-	if (engine_may_wait(t->engine)) {
-		/* a remote server answers when it answers: say so before waiting */
-		snprintf(t->view.notice, sizeof t->view.notice,
-			 "waiting for the server (up to %d ms)... q quits",
-			 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
-		view_draw(&t->grid, &t->view, &t->log);
-		paint(t);
-	}
-	for (int i = 0; i < 16 && t->log.n == before && st == ENGINE_MORE; i++)
+	for (;;) {
 		st = engine_step(t->engine);
+		if (st == ENGINE_WAIT) {
+			if (!t->waiting)
+				/* a remote server answers when it answers: say so */
+				snprintf(t->view.notice, sizeof t->view.notice,
+					 "waiting for the server (up to %d ms)... q quits",
+					 t->cfg.timeout_ms > 0 ? t->cfg.timeout_ms : 5000);
+			t->waiting = 1;
+			return VF_REDRAW;
+		}
+		t->step_tries++;
+		if (t->step_tries >= 16 || t->log.n != t->step_before || st != ENGINE_MORE)
+			break;
+	}
+	t->waiting = 0;
 	t->view.notice[0] = '\0';
 	view_set_session(&t->view, engine_version(t->engine), engine_cipher(t->engine));
-	return view_stepped(&t->view, &t->log,
-			    st == ENGINE_DONE ? 1 : st == ENGINE_FAILED ? 2 : 0,
+	return view_stepped(&t->view, &t->log, st == ENGINE_DONE ? 1 : st == ENGINE_FAILED ? 2 : 0,
 			    engine_error(t->engine));
+}
+
+/* The learner asks for the next step (none while one is under way). */
+static unsigned do_step(struct tui *t)
+{
+	if (t->waiting)
+		return 0;
+	t->step_before = t->log.n;
+	t->step_tries = 0;
+	return step_on(t);
+}
+
+/* While a step waits: sleep until the terminal or the engine has
+ * something (or the engine's deadline, or the next tick of play).
+ * Returns 1 when the terminal has input, 0 when the engine should go on,
+ * -1 when a signal came. */
+static int wait_step(struct tui *t)
+{
+	struct pollfd p[5] = {{STDIN_FILENO, POLLIN, 0}};
+	int ms;
+	int n = engine_pollfds(t->engine, p + 1, 4, &ms);
+
+	if (t->view.playing) {
+		long long tick = t->next_tick_ms - now_ms();
+
+		if (tick < ms)
+			ms = tick < 0 ? 0 : (int)tick;
+	}
+	if (poll(p, (nfds_t)n + 1, ms) < 0)
+		return errno == EINTR ? -1 : 0;
+	return (p[0].revents & POLLIN) != 0;
 }
 
 /* The configuration of the next exchange: the command line's, then the
@@ -309,10 +321,10 @@ static int restart(struct tui *t, char *err, size_t errlen)
 		}
 		view_set_narration(&t->view, &t->narr);
 	}
+	t->waiting = 0;
 	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
 	if (t->engine == NULL)
 		return -1;
-	engine_set_interrupt(t->engine, STDIN_FILENO, on_wait_input, t);
 	return 0;
 }
 
@@ -512,7 +524,21 @@ static int loop(struct tui *t)
 			paint(t);
 			dirty = 0;
 		}
-		if (t->view.playing && !t->picking) {
+		if (t->waiting) {
+			/* the caller owns the loop: the terminal and the engine's
+			 * sockets in one poll, so q acts at once */
+			int rc = wait_step(t);
+
+			if (rc < 0)
+				continue;
+			if (rc == 0) {
+				flags = step_on(t);
+				if (flags & VF_REDRAW)
+					dirty = 1;
+				continue;
+			}
+			timeout(0);
+		} else if (t->view.playing && !t->picking) {
 			long long wait = t->next_tick_ms - now_ms();
 
 			timeout(wait < 0 ? 0 : (int)wait);
@@ -535,8 +561,6 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
-		if (t->quit_asked)
-			return got_signal ? 128 + got_signal : EXIT_OK;
 		if (flags & VF_RESTART) {
 			if (restart(t, err, sizeof err) < 0) {
 				restore_terminal();

@@ -122,7 +122,7 @@ int capture_keylog_line(struct capture *c, enum actor who, const char *line, str
 		return -1;
 	s.secret_len = (size_t)n;
 	s.who = who;
-	if (c->nsecrets < CAPTURE_MAX_ITEMS)
+	if (c != NULL && c->nsecrets < CAPTURE_MAX_ITEMS)
 		c->secrets[c->nsecrets++] = s;
 	if (out != NULL)
 		*out = s;

@@ -67,7 +67,7 @@ struct capture {
 	size_t client_finished_len;
 	uint8_t server_finished[64];               /* SSL_get_peer_finished on the client */
 	size_t server_finished_len;
-	int done[16];                              /* for the views: which events were emitted */
+	int done[32];                              /* kexview: which moments were logged */
 };
 
 /* Append n bytes to a growable byte buffer; -1 when out of memory. */
@@ -79,8 +79,8 @@ void capture_init(struct capture *c);
 void capture_free(struct capture *c);
 /* Record a handshake message the client sent or received. */
 void capture_handshake(struct capture *c, enum actor sender, const void *msg, size_t len);
-/* Parse and keep one keylog line.  Returns 0 with the parsed line in out
- * (may be NULL), -1 when the line is not understood. */
+/* Parse and keep one keylog line (c NULL: parse only).  Returns 0 with the
+ * parsed line in out (may be NULL), -1 when the line is not understood. */
 int capture_keylog_line(struct capture *c, enum actor who, const char *line, struct capture_secret *out);
 /* Append bytes that `sender` wrote to its socket. */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n);

@@ -4,10 +4,14 @@
  * each engine_step() performs one step of the exchange — in the embedded
  * default one flight: the next flight's bytes are not written to the socket
  * until the next step — and appends what happened to the event log.  Single
- * threaded and non-blocking: a UI drives it from its own loop. */
+ * threaded and non-blocking: the caller owns the loop.  A step that needs
+ * the network returns ENGINE_WAIT; the caller polls engine_pollfds() (with
+ * its own descriptors, e.g. the terminal) and calls engine_step() again to
+ * go on with the same step. */
 #ifndef HTTPSVIZ_ENGINE_H
 #define HTTPSVIZ_ENGINE_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,9 +42,10 @@ struct engine_config {
 	int keylog_fd;            /* serve: > 0: append the key log to this file,
 				   * opened (safely) once for every exchange */
 	const char *pcap_file;    /* write captured packets here */
+	int openssl_states;       /* also log OpenSSL's handshake states (tls.state) */
 };
 
-enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED };
+enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED, ENGINE_WAIT };
 
 /* Exit statuses of a run (documented in the README and the man page). */
 enum engine_exit {
@@ -78,21 +83,24 @@ void engine_served_free(struct engine_served *sv);
  * threads, each with its own log. */
 struct engine *engine_new_served(const struct engine_served *sv, int fd, struct evlog *log,
 				 char *err, size_t errlen);
-/* Perform the next step; appends its events.  ENGINE_MORE: more steps to
- * come; ENGINE_DONE: the exchange is complete; ENGINE_FAILED: it ended with
- * an error event (see engine_exit_code). */
+/* Perform the next step, or go on with the one under way; appends its
+ * events.  Never waits for a peer.  ENGINE_MORE: the step is done, more
+ * are to come; ENGINE_WAIT: the step waits on the network (poll
+ * engine_pollfds(), then call again); ENGINE_DONE: the exchange is
+ * complete; ENGINE_FAILED: it ended with an error event (see
+ * engine_exit_code); a peer silent past the timeout fails the step. */
 enum engine_status engine_step(struct engine *e);
-/* 1 when the next step waits on the network (connect: the server's
- * flight has not arrived yet), so a UI can say so before it blocks. */
+/* What the step under way waits on: up to max descriptors into fds (their
+ * count is returned) and how long at most, in ms, before engine_step()
+ * must be called again (it then reports the timeout).  0 when no step
+ * waits. */
+int engine_pollfds(const struct engine *e, struct pollfd *fds, int max, int *timeout_ms);
+/* For callers without a loop of their own (trace, serve, tests):
+ * engine_step(), polling the engine's descriptors while it says WAIT. */
+enum engine_status engine_step_wait(struct engine *e);
+/* 1 when the next step will wait on the network (connect: the server's
+ * flight has not arrived yet), or a step is waiting now. */
 int engine_may_wait(const struct engine *e);
-/* While a step waits on the network, call stop(arg) when input arrives on
- * watch_fd (the learner's terminal; -1 for none) or a signal interrupts the
- * wait.  stop must consume that input.  When it returns non-zero the step
- * ends at once and so does the run: engine_step() returns ENGINE_FAILED,
- * engine_interrupted() is 1 and no event is logged (nothing happened on
- * the wire).  Otherwise the wait goes on to its original deadline. */
-void engine_set_interrupt(struct engine *e, int watch_fd, int (*stop)(void *), void *arg);
-int engine_interrupted(const struct engine *e);
 /* Number of steps performed so far. */
 int engine_steps(const struct engine *e);
 /* The exit status this run should end with (EXIT_OK while not failed). */

@@ -89,6 +89,15 @@ static const char *const explain[EV__COUNT] = {
 				      "the clear; in TLS 1.3 after the handshake, encrypted.",
 	[EV_TLS_KEY_UPDATE] = "TLS 1.3: the sender switches to fresh traffic keys derived from the "
 			      "current ones.",
+	[EV_TLS_STATE] = "OpenSSL's own handshake state machine moved on: the state it names is done "
+			 "(its info callback). Shown only with --openssl-states, as a cross-check: every "
+			 "derivation and check on this side's lifeline stands between the states that "
+			 "bracket the work.",
+	[EV_KEX_SIGNATURE] = "The client checks a signature the server made with its certificate's private "
+			     "key: in TLS 1.2 ECDHE over the ServerKeyExchange (both randoms and the server's "
+			     "ephemeral key, RFC 8422 5.4), in TLS 1.3 over the CertificateVerify content (64 "
+			     "spaces, a context string, a zero byte and the transcript hash, RFC 8446 4.4.3). "
+			     "It proves the key exchange comes from whoever holds the certificate's key.",
 	[EV_TLS_HANDSHAKE_UNKNOWN] = "A handshake message of a type this tool does not decode; its "
 				     "bytes are shown as they are.",
 	[EV_TLS_HANDSHAKE_DONE] = "This side's TLS handshake is complete: keys are in place, the "
@@ -120,7 +129,9 @@ static const char *const explain[EV__COUNT] = {
 	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
 			    "client aborts with an alert and sends nothing secret.",
 	[EV_KEX_SECRET] = "A secret reported by OpenSSL's keylog callback (the NSS key log format "
-			  "that Wireshark reads).",
+			  "that Wireshark reads). The line appears when OpenSSL writes it to the log, which "
+			  "is not always when the secret was made: OpenSSL 3 logs the TLS 1.2 master secret "
+			  "(CLIENT_RANDOM) as it builds the Finished, after it computed it (kex.master_secret).",
 	[EV_KEX_PRE_MASTER] = "The pre-master secret: 48 bytes the client made (2 bytes of version "
 			      "and 46 random bytes). It is not itself an encryption key: both sides "
 			      "feed it into the PRF, with the two randoms (or, with the extended master "
@@ -310,6 +321,7 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	ev->peer = dir == DIR_C2S ? ACTOR_SERVER : dir == DIR_S2C ? ACTOR_CLIENT : actor;
 	ev->name = name;
 	ev->verified = -1;
+	ev->openssl_state = -1;
 	ev->step = log->cur_step;
 	va_start(ap, fmt);
 	ev->summary = vformat_sanitised(fmt, ap);

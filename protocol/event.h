@@ -51,6 +51,7 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	X(TLS_APPLICATION_DATA, "tls.application_data", LAYER_TLS,           \
 	  "ApplicationData")                                                 \
 	X(TLS_ALERT, "tls.alert", LAYER_TLS, "Alert")                        \
+	X(TLS_STATE, "tls.state", LAYER_TLS, "OpenSSL state")                \
 	X(CERT_CHAIN, "cert.chain", LAYER_CERT, "check: chain")              \
 	X(CERT_SIGNATURE, "cert.signature", LAYER_CERT, "check: signature")  \
 	X(CERT_VALIDITY, "cert.validity", LAYER_CERT, "check: validity")     \
@@ -60,6 +61,7 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	X(KEX_PRE_MASTER, "kex.pre_master", LAYER_KEX, "pre-master secret")  \
 	X(KEX_RSA_DECRYPT, "kex.rsa_decrypt", LAYER_KEX, "RSA decrypt")      \
 	X(KEX_ECDHE, "kex.ecdhe", LAYER_KEX, "ECDHE shared secret")          \
+	X(KEX_SIGNATURE, "kex.signature", LAYER_KEX, "signature check")      \
 	X(KEX_MASTER_SECRET, "kex.master_secret", LAYER_KEX,                 \
 	  "master secret")                                                   \
 	X(KEX_KEY_BLOCK, "kex.key_block", LAYER_KEX, "session keys")         \
@@ -118,6 +120,7 @@ struct event {
 	char *x509_error_text;
 	int verified;         /* kex.* comparisons: 1 true, 0 false, -1 n/a */
 	int step;             /* the engine step that produced the event */
+	int openssl_state;    /* tls.state: OpenSSL's OSSL_HANDSHAKE_STATE; else -1 */
 };
 
 struct evlog {

@@ -11,20 +11,6 @@
 #include "protocol/cursor.h"
 #include "protocol/keysched.h"
 
-/* Which view was emitted: indexes into capture.done[]. */
-enum done_flag {
-	DONE_PRE_MASTER,
-	DONE_RSA_DECRYPT,
-	DONE_ECDHE,
-	DONE_MASTER,
-	DONE_KEY_BLOCK,
-	DONE_FIN_CLIENT,
-	DONE_FIN_SERVER,
-	DONE_TLS13_KEYS,
-	DONE_REC_C2S,
-	DONE_REC_S2C,
-};
-
 enum kx { KX_RSA, KX_ECDHE, KX_TLS13 };
 
 /* What the views need to know of a cipher suite. */
@@ -89,6 +75,8 @@ struct kv {
 	struct msgref ch, sh, ske, cke, cfin, sfin;
 	size_t hash_len;
 	int ems;             /* extended_master_secret in both Hellos */
+	enum actor actor;    /* the lifeline that does the work */
+	int server_side;     /* it is the server (or the interceptor facing the client) */
 };
 
 /* Hex text of a value, shortened past 64 bytes. */
@@ -96,8 +84,6 @@ struct hexbuf {
 	char s[200];
 };
 
-static kexview_observer observer;
-static void *observer_arg;
 
 /* Format bytes as hex: whole up to 64 bytes, else the first 16 and the size. */
 static const char *hx(struct hexbuf *h, const uint8_t *p, size_t n)
@@ -366,9 +352,8 @@ static void view_pre_master(struct kv *k)
 
 	if (s == NULL || k->cke.idx < 0 || cke_rsa(k, &enc, &enclen) < 0 || s->secret_len < 2)
 		return;
-	k->cap->done[DONE_PRE_MASTER] = 1;
 	ok = s->secret_len == 48 && s->first_len == 8 && same(enc, enclen < 8 ? enclen : 8, s->first, 8);
-	ev = evlog_add(k->log, EV_KEX_PRE_MASTER, ACTOR_CLIENT, DIR_LOCAL, s->secret, s->secret_len,
+	ev = evlog_add(k->log, EV_KEX_PRE_MASTER, k->actor, DIR_LOCAL, s->secret, s->secret_len,
 		       "pre-master secret: %zu bytes (%02x %02x + %zu random), RSA-encrypted in the "
 		       "ClientKeyExchange: %s",
 		       s->secret_len, s->secret[0], s->secret[1], s->secret_len - 2,
@@ -413,7 +398,6 @@ static void view_rsa_decrypt(struct kv *k)
 
 	if (k->cap->server_key == NULL || k->cke.idx < 0 || cke_rsa(k, &enc, &enclen) < 0)
 		return;
-	k->cap->done[DONE_RSA_DECRYPT] = 1;
 	if (keysched_rsa_decrypt_pms(k->cap->server_key, enc, enclen, out, &outlen) < 0)
 		outlen = 0;
 	if (s != NULL) {
@@ -428,7 +412,7 @@ static void view_rsa_decrypt(struct kv *k)
 		ok = outlen > 0 && k->cap->master_len == 48 &&
 		     derive_master(k, out, outlen, ms, hash, &hlen) == 0 && same(ms, 48, k->cap->master, 48);
 	}
-	ev = evlog_add(k->log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, out, outlen,
+	ev = evlog_add(k->log, EV_KEX_RSA_DECRYPT, k->actor, DIR_LOCAL, out, outlen,
 		       "RSA decrypt: the server recovers the %zu-byte pre-master secret with its private key: %s",
 		       outlen,
 		       s != NULL ? (ok ? "equal to the client's" : "DIFFERENT from the client's")
@@ -464,8 +448,78 @@ static void view_rsa_decrypt(struct kv *k)
 	set_verified(ev, ok);
 }
 
-/* kex.ecdhe (TLS 1.2): the two public keys, the server's signature, and the
- * shared secret used as the pre-master secret. */
+/* The name of a TLS SignatureScheme, for the texts. */
+static const char *sigalg_name(uint16_t id)
+{
+	static const struct {
+		uint16_t id;
+		const char *name;
+	} names[] = {
+		{0x0401, "rsa_pkcs1_sha256"},       {0x0501, "rsa_pkcs1_sha384"},
+		{0x0601, "rsa_pkcs1_sha512"},       {0x0403, "ecdsa_secp256r1_sha256"},
+		{0x0503, "ecdsa_secp384r1_sha384"}, {0x0603, "ecdsa_secp521r1_sha512"},
+		{0x0804, "rsa_pss_rsae_sha256"},    {0x0805, "rsa_pss_rsae_sha384"},
+		{0x0806, "rsa_pss_rsae_sha512"},    {0x0807, "ed25519"},
+		{0x0808, "ed448"},                  {0x0809, "rsa_pss_pss_sha256"},
+		{0x080a, "rsa_pss_pss_sha384"},     {0x080b, "rsa_pss_pss_sha512"},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].id == id)
+			return names[i].name;
+	return "unknown scheme";
+}
+
+/* kex.signature (TLS 1.2 ECDHE): the client checks the ServerKeyExchange's
+ * signature with the certificate's public key, as it processes it. */
+static void view_ske_signature(struct kv *k)
+{
+	struct capture *cap = k->cap;
+	struct ske s;
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (k->ske.idx < 0 || parse_ske(k, &s) < 0 || cap->server_cert_key == NULL)
+		return;
+	ok = keysched_verify_ske_signature(cap->server_cert_key, s.sigalg, k->crand, k->srand, s.params,
+					   s.params_len, s.sig, s.siglen) == 0;
+	ev = evlog_add(k->log, EV_KEX_SIGNATURE, k->actor, DIR_LOCAL, s.sig, s.siglen,
+		       "ServerKeyExchange signature (%s) checked with the certificate's public key: %s",
+		       sigalg_name(s.sigalg), ok ? "valid" : "INVALID");
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "message", 0, 0, "ServerKeyExchange (TLS 1.2, ECDHE)");
+	event_field(ev, 0, "signed_content", 0, 0,
+		    "client_random + server_random + ServerECDHParams: %zu bytes (RFC 8422 section 5.4)",
+		    64 + s.params_len);
+	event_field(ev, 1, "client_random", 0, 0, "%s", hx(&h, k->crand, 32));
+	event_field(ev, 1, "server_random", 0, 0, "%s", hx(&h, k->srand, 32));
+	event_field(ev, 1, "server_params", 0, 0, "%s (curve type 3 = named_curve, group %s, the server's "
+		    "ephemeral public key)", hx(&h, s.params, s.params_len), group_name(s.group));
+	event_field(ev, 0, "signature_algorithm", 0, 0, "%s (0x%04x)", sigalg_name(s.sigalg), s.sigalg);
+	event_field_hex(ev, 0, "signature", 0, s.siglen, 0);
+	event_field(ev, 0, "public_key", 0, 0, "the server certificate's (%s, %d bits): only the holder of its "
+		    "private key can make this signature", EVP_PKEY_get0_type_name(cap->server_cert_key),
+		    EVP_PKEY_get_bits(cap->server_cert_key));
+	event_field(ev, 0, "function", 0, 0, "Verify(certificate public key, %s, signed_content, signature)",
+		    sigalg_name(s.sigalg));
+	event_field(ev, 0, "why", 0, 0,
+		    "the randoms tie the signature to this handshake (no replay of an old key); without it an "
+		    "attacker could swap in its own ephemeral key (RSA key exchange has no such signature: the "
+		    "certificate's key itself encrypts the pre-master secret)");
+	event_field(ev, 0, "result", 0, 0, "%s", ok ? "valid" : "INVALID");
+	event_field(ev, 0, "openssl_value", 0, 0, "%s",
+		    ok ? "OpenSSL accepted it too: it checks the same signature while processing the message, and "
+			 "stops the handshake with decrypt_error when it fails"
+		       : "httpsviz finds it INVALID although OpenSSL went on");
+	set_verified(ev, ok);
+}
+
+/* kex.ecdhe (TLS 1.2): the shared secret, on the side computing it: the
+ * client as it builds its ClientKeyExchange (its private key stays inside
+ * OpenSSL: httpsviz recomputes it from the server's side where the embedded
+ * server's ephemeral key is known), the server as it processes it. */
 static void view_ecdhe12(struct kv *k)
 {
 	struct capture *cap = k->cap;
@@ -477,9 +531,9 @@ static void view_ecdhe12(struct kv *k)
 	uint8_t ms[48];
 	uint8_t hash[KEYSCHED_MAX_HASH];
 	size_t hlen;
-	int sig_ok = -1;
 	int have_shared;
 	int ms_ok = 0;
+	int can_check = k->server_side && cap->master_len == 48;
 	int tmp_ok;
 	struct hexbuf h;
 	struct event *ev;
@@ -487,23 +541,21 @@ static void view_ecdhe12(struct kv *k)
 
 	if (k->ske.idx < 0 || k->cke.idx < 0 || parse_ske(k, &s) < 0 || cke_point(k, &cpt, &cplen) < 0)
 		return;
-	cap->done[DONE_ECDHE] = 1;
-	if (cap->server_cert_key != NULL)
-		sig_ok = keysched_verify_ske_signature(cap->server_cert_key, s.sigalg, k->crand, k->srand, s.params,
-						       s.params_len, s.sig, s.siglen) == 0;
 	tmp_ok = tmp_key_is(cap, s.point, s.plen);
 	have_shared = ecdhe12_shared(k, shared, &shlen) == 0;
 	if (!have_shared)
 		shlen = 0;
-	if (have_shared && cap->master_len == 48 && derive_master(k, shared, shlen, ms, hash, &hlen) == 0)
+	if (have_shared && can_check && derive_master(k, shared, shlen, ms, hash, &hlen) == 0)
 		ms_ok = same(ms, 48, cap->master, 48);
-	ok = sig_ok != 0 && (!have_shared || ms_ok) && (cap->server_tmp_key == NULL || tmp_ok);
-	ev = evlog_add(k->log, EV_KEX_ECDHE, ACTOR_CLIENT, DIR_LOCAL, shared, shlen,
-		       "ECDHE (%s): signature %s; %s", group_name(s.group),
-		       sig_ok < 0 ? "not checked" : sig_ok ? "valid" : "INVALID",
-		       have_shared ? (ms_ok ? "shared secret = pre-master secret, its master secret matches OpenSSL"
-					    : "shared secret's master secret DIFFERS from OpenSSL")
-				   : "shared secret not observable");
+	ok = (cap->server_tmp_key == NULL || tmp_ok) && (!have_shared || !can_check || ms_ok);
+	ev = evlog_add(k->log, EV_KEX_ECDHE, k->actor, DIR_LOCAL, shared, shlen, "ECDHE (%s): %s%s",
+		       group_name(s.group),
+		       !have_shared ? "shared secret not observable"
+		       : k->server_side ? "the server computes the shared secret = pre-master secret"
+					: "the client computes the shared secret = pre-master secret",
+		       !have_shared || !can_check ? ""
+		       : ms_ok	   ? "; its master secret matches OpenSSL"
+				   : "; its master secret DIFFERS from OpenSSL");
 	OPENSSL_cleanse(shared, sizeof shared);
 	if (ev == NULL)
 		return;
@@ -511,18 +563,10 @@ static void view_ecdhe12(struct kv *k)
 	event_field(ev, 0, "server_public", 0, 0, "%s (ServerKeyExchange: fresh for this connection)",
 		    hx(&h, s.point, s.plen));
 	event_field(ev, 0, "client_public", 0, 0, "%s (ClientKeyExchange)", hx(&h, cpt, cplen));
-	event_field(ev, 0, "signature_algorithm", 0, 0, "0x%04x", s.sigalg);
-	event_field(ev, 0, "signature", 0, 0, "%s", hx(&h, s.sig, s.siglen));
-	event_field(ev, 0, "signed_data", 0, 0,
-		    "client_random + server_random + ServerECDHParams (%zu bytes: curve type, group, point)",
-		    s.params_len);
-	if (sig_ok < 0)
-		event_field(ev, 0, "signature_check", 0, 0, "not checked: the certificate's key is not known");
-	else
-		event_field(ev, 0, "signature_check", 0, 0,
-			    "%s: checked by httpsviz with the public key of the server's certificate; OpenSSL "
-			    "accepted it too, or the handshake would have stopped",
-			    sig_ok ? "valid" : "INVALID");
+	event_field(ev, 0, "when", 0, 0, "%s",
+		    k->server_side ? "as the server processes the ClientKeyExchange, before its ChangeCipherSpec"
+				   : "as the client builds its ClientKeyExchange: it made a fresh key pair, sends the "
+				     "public half and combines its private half with the server's point");
 	if (cap->server_tmp_key == NULL) {
 		event_field(ev, 0, "shared_secret", 0, 0,
 			    "not observable: neither side's ephemeral private key is available here (OpenSSL does "
@@ -533,18 +577,22 @@ static void view_ecdhe12(struct kv *k)
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
 		    "%s: the embedded server's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
 		    tmp_ok ? "found" : "MISMATCH", tmp_ok ? "is" : "is NOT");
-	event_field(ev, 0, "function", 0, 0,
-		    "ECDH(server private key, client_public) = ECDH(client private key, server_public): the "
-		    "client computed it from its side, httpsviz from the server's");
+	event_field(ev, 0, "function", 0, 0, "%s",
+		    k->server_side ? "ECDH(server private key, client_public): the server's side of the exchange"
+				   : "ECDH(client private key, server_public) = ECDH(server private key, client_public): "
+				     "the client computed it from its side, httpsviz from the server's");
 	if (have_shared)
 		event_field_hex(ev, 0, "shared_secret", 0, ev->raw_len, 0);
 	event_field(ev, 0, "used_as", 0, 0,
-		    "the pre-master secret (RFC 8422 section 5.10; for the NIST curves the x-coordinate)");
-	if (have_shared && cap->master_len == 48)
-		cmp_field(ev, "openssl_value", "OpenSSL's master secret, vs the one derived from this shared secret",
-			  ms, 48, cap->master, 48);
+		    "the pre-master secret (RFC 8422 section 5.10: for these curves the x-coordinate of the shared "
+		    "point; for X25519 the function's 32-byte output, RFC 7748)");
+	if (have_shared && can_check)
+		cmp_field(ev, "openssl_value", "OpenSSL's master secret on the server, vs the one derived from this "
+			  "shared secret", ms, 48, cap->master, 48);
 	else
-		event_field(ev, 0, "openssl_value", 0, 0, "(OpenSSL's master secret not known yet)");
+		event_field(ev, 0, "openssl_value", 0, 0,
+			    "checked in kex.master_secret: OpenSSL has not derived its master secret yet at this "
+			    "moment; the one derived from this shared secret is compared with it there");
 	OPENSSL_cleanse(ms, sizeof ms);
 	set_verified(ev, ok);
 }
@@ -570,9 +618,8 @@ static void view_master(struct kv *k)
 		if (cap->secrets[i].who == ACTOR_CLIENT && strcmp(cap->secrets[i].label, "CLIENT_RANDOM") == 0 &&
 		    same(cap->secrets[i].first, cap->secrets[i].first_len, k->crand, 32))
 			kl = &cap->secrets[i];
-	cap->done[DONE_MASTER] = 1;
 	if (get_pms(k, pms, &pmslen, &src) < 0 || derive_master(k, pms, pmslen, ms, hash, &hlen) < 0) {
-		ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, cap->master, 48,
+		ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, k->actor, DIR_LOCAL, cap->master, 48,
 			       "master secret: OpenSSL's (not recomputed: the pre-master secret is not observable)");
 		if (ev == NULL)
 			return;
@@ -582,7 +629,7 @@ static void view_master(struct kv *k)
 		return;
 	}
 	ok = same(ms, 48, cap->master, 48) && (kl == NULL || same(ms, 48, kl->secret, kl->secret_len));
-	ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, ms, 48,
+	ev = evlog_add(k->log, EV_KEX_MASTER_SECRET, k->actor, DIR_LOCAL, ms, 48,
 		       "master secret = PRF(pre-master, %s): %s",
 		       k->ems ? "\"extended master secret\", session hash" : "\"master secret\", randoms", matches(ok));
 	OPENSSL_cleanse(ms, sizeof ms);
@@ -649,7 +696,6 @@ static void view_key_block(struct kv *k)
 
 	if (k->cke.idx < 0 || my_master(k, ms, &own) < 0)
 		return;
-	k->cap->done[DONE_KEY_BLOCK] = 1;
 	if (keysched_key_block(su->digest, ms, k->crand, k->srand, su->mac_len, su->key_len, su->iv_len, &keys) < 0)
 		goto out;
 	n = append(block, n, keys.client_mac, keys.mac_len);
@@ -658,7 +704,7 @@ static void view_key_block(struct kv *k)
 	n = append(block, n, keys.server_key, keys.key_len);
 	n = append(block, n, keys.client_iv, keys.iv_len);
 	n = append(block, n, keys.server_iv, keys.iv_len);
-	ev = evlog_add(k->log, EV_KEX_KEY_BLOCK, ACTOR_CLIENT, DIR_LOCAL, block, n,
+	ev = evlog_add(k->log, EV_KEX_KEY_BLOCK, k->actor, DIR_LOCAL, block, n,
 		       "key block = PRF(master secret, \"key expansion\", randoms): %zu bytes = %s%s keys%s", n,
 		       keys.mac_len ? "MAC keys, " : "", su->cipher, keys.iv_len ? " and IVs" : "");
 	if (ev == NULL)
@@ -697,6 +743,28 @@ out:
 	OPENSSL_cleanse(block, sizeof block);
 }
 
+/* Who does what with a Finished: the sender computes its own, the peer
+ * recomputes it to check it. */
+static const char *finished_role(const struct kv *k, int from_client, const char *rfc)
+{
+	static char text[160];
+
+	if (from_client != k->server_side)
+		return " (it computes its own verify_data, just before sending it)";
+	snprintf(text, sizeof text, " (the %s recomputes it to check the %s, %s)",
+		 k->server_side ? "server" : "client", from_client ? "client" : "server", rfc);
+	return text;
+}
+
+/* Where OpenSSL's own value of a Finished comes from on the side at work. */
+static const char *finished_source(const struct kv *k, int from_client)
+{
+	if (from_client != k->server_side)
+		return k->server_side ? "SSL_get_finished on the server" : "SSL_get_finished on the client";
+	return k->server_side ? "SSL_get_peer_finished on the server: what it expected from the client"
+			      : "SSL_get_peer_finished on the client: what it expected from the server";
+}
+
 /* kex.finished (TLS 1.2): verify_data recomputed from the master secret. */
 static void view_finished12(struct kv *k, int from_client)
 {
@@ -715,19 +783,16 @@ static void view_finished12(struct kv *k, int from_client)
 
 	if (fin->idx < 0 || ossl_len == 0 || my_master(k, ms, &own) < 0)
 		return;
-	k->cap->done[from_client ? DONE_FIN_CLIENT : DONE_FIN_SERVER] = 1;
 	if (hash_prefix(k, msg_start(k->cap, fin->idx), hash, &hlen) < 0 ||
 	    keysched_finished(k->suite->digest, ms, from_client, hash, hlen, vd) < 0)
 		memset(vd, 0, sizeof vd);
 	ok = same(vd, 12, ossl, ossl_len) && same(vd, 12, fin->body, fin->blen);
-	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, sizeof vd,
+	ev = evlog_add(k->log, EV_KEX_FINISHED, k->actor, DIR_LOCAL, vd, sizeof vd,
 		       "%s Finished: verify_data = PRF(master secret, \"%s finished\", handshake hash): %s",
 		       from_client ? "client's" : "server's", who, matches(ok));
 	if (ev == NULL)
 		goto out;
-	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
-		    from_client ? " (it computes its own verify_data)"
-				: " (the client recomputes it to check the server, RFC 5246 section 7.4.9)");
+	event_field(ev, 0, "sender", 0, 0, "%s%s", who, finished_role(k, from_client, "RFC 5246 section 7.4.9"));
 	event_field(ev, 0, "master_secret", 0, 0, "%s (%s)", hx(&h, ms, 48),
 		    own ? "recomputed by httpsviz" : "OpenSSL's");
 	event_field(ev, 0, "handshake_hash", 0, 0, "%s (%s over the %ld handshake messages before this Finished)",
@@ -735,8 +800,7 @@ static void view_finished12(struct kv *k, int from_client)
 	event_field(ev, 0, "function", 0, 0, "PRF-%s(master_secret, \"%s finished\", handshake_hash)[0..12]",
 		    k->suite->digest, who);
 	event_field_hex(ev, 0, "verify_data", 0, 12, 0);
-	cmp_field(ev, "openssl_value", from_client ? "SSL_get_finished" : "SSL_get_peer_finished", vd, 12, ossl,
-		  ossl_len);
+	cmp_field(ev, "openssl_value", finished_source(k, from_client), vd, 12, ossl, ossl_len);
 	cmp_field(ev, "sent_value", "in the Finished message", vd, 12, fin->body, fin->blen);
 	set_verified(ev, ok);
 out:
@@ -833,7 +897,6 @@ static void view_record12(struct kv *k, int from_client)
 	struct hexbuf h;
 	struct event *ev;
 
-	cap->done[from_client ? DONE_REC_C2S : DONE_REC_S2C] = 1;
 	/* the sequence number counts records since ChangeCipherSpec */
 	while (found_seq < 0 && next_record(w, &pos, &r) == 0) {
 		if (r.type == 20)
@@ -856,7 +919,7 @@ static void view_record12(struct kv *k, int from_client)
 	if (keysched_tls12_gcm_decrypt(key, keys.key_len, iv, (uint64_t)found_seq, r.p, r.len, out, &outlen) < 0)
 		outlen = 0;
 	ok = outlen > 0 && plain_matches(out, outlen, pt) && same(r.p, r.len, app->p, app->len);
-	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
+	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, k->actor, DIR_LOCAL, out,
 		       outlen, "%s record decrypted by httpsviz with its own %s write key: %s",
 		       from_client ? "the client's first" : "the server's first", from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
@@ -954,11 +1017,16 @@ static int find_key_share(const struct msgref *m, int client_hello, uint16_t *gr
 	return -1;
 }
 
-/* The client's keylog secret with this label, or NULL. */
+/* A keylog secret with this label: the working side's own first, else its
+ * peer's (the embedded run has both; the other side may have derived it
+ * earlier), or NULL. */
 static const struct capture_secret *sec13(const struct kv *k, const char *label)
 {
-	const struct capture_secret *s = capture_find_secret(k->cap, ACTOR_CLIENT, label);
+	enum actor own = k->server_side ? ACTOR_SERVER : ACTOR_CLIENT;
+	const struct capture_secret *s = capture_find_secret(k->cap, own, label);
 
+	if (s == NULL)
+		s = capture_find_secret(k->cap, own == ACTOR_SERVER ? ACTOR_CLIENT : ACTOR_SERVER, label);
 	return s != NULL && s->secret_len == k->hash_len ? s : NULL;
 }
 
@@ -972,10 +1040,12 @@ static int is_hrr(const struct kv *k)
 	return memcmp(k->srand, hrr, 32) == 0;
 }
 
-/* The TLS 1.3 (EC)DHE shared secret and the whole schedule from it; 0 when
- * the server's ephemeral key is known and everything computed. */
+/* The TLS 1.3 (EC)DHE shared secret and the schedule from it; 0 when the
+ * server's ephemeral key is known and everything computed.  The
+ * application secrets need the server's Finished: before it (the handshake
+ * stage) they are left zero and *with_app is 0. */
 static int schedule13(const struct kv *k, uint8_t *shared, size_t *shlen, uint16_t *group,
-		      struct keysched_tls13 *ks)
+		      struct keysched_tls13 *ks, int *with_app)
 {
 	const uint8_t *spub;
 	const uint8_t *cpub;
@@ -986,20 +1056,31 @@ static int schedule13(const struct kv *k, uint8_t *shared, size_t *shlen, uint16
 	size_t hl;
 	size_t fl;
 	int nid;
+	int rc;
 
+	*with_app = 0;
 	if (k->cap->server_tmp_key == NULL || is_hrr(k) || find_key_share(&k->sh, 0, group, &spub, &splen) < 0 ||
 	    find_key_share(&k->ch, 1, group, &cpub, &cplen) < 0 || !tmp_key_is(k->cap, spub, splen))
 		return -1;
 	nid = keysched_group_nid(*group);
 	if (nid == 0 || keysched_ecdh(k->cap->server_tmp_key, cpub, cplen, nid, shared, shlen) < 0)
 		return -1;
-	if (hash_prefix(k, msg_end(k->cap, k->sh.idx), hello_hash, &hl) < 0 ||
-	    hash_prefix(k, msg_end(k->cap, k->sfin.idx), fin_hash, &fl) < 0)
+	if (hash_prefix(k, msg_end(k->cap, k->sh.idx), hello_hash, &hl) < 0)
 		return -1;
-	return keysched_tls13_schedule(k->suite->digest, NULL, 0, shared, *shlen, hello_hash, fin_hash, hl, ks);
+	*with_app = k->sfin.idx >= 0 && hash_prefix(k, msg_end(k->cap, k->sfin.idx), fin_hash, &fl) == 0;
+	rc = keysched_tls13_schedule(k->suite->digest, NULL, 0, shared, *shlen, hello_hash,
+				     *with_app ? fin_hash : hello_hash, hl, ks);
+	if (rc == 0 && !*with_app) {
+		OPENSSL_cleanse(ks->client_ap_traffic, sizeof ks->client_ap_traffic);
+		OPENSSL_cleanse(ks->server_ap_traffic, sizeof ks->server_ap_traffic);
+		OPENSSL_cleanse(ks->exporter_master, sizeof ks->exporter_master);
+	}
+	return rc;
 }
 
-/* kex.ecdhe (TLS 1.3): the key shares and the shared secret. */
+/* kex.ecdhe (TLS 1.3): the key shares and the shared secret, on the side
+ * that computes it as it gets both shares (the client processing the
+ * ServerHello, the server building it). */
 static void view_ecdhe13(struct kv *k)
 {
 	struct capture *cap = k->cap;
@@ -1013,21 +1094,21 @@ static void view_ecdhe13(struct kv *k)
 	uint8_t shared[128];
 	size_t shlen = sizeof shared;
 	struct keysched_tls13 ks;
+	int with_app;
 	int have;
 	int ok;
 	struct hexbuf h;
 	struct event *ev;
 
-	if (chs == NULL || shs == NULL || k->sfin.idx < 0 || find_key_share(&k->sh, 0, &group, &spub, &splen) < 0 ||
+	if ((chs == NULL && shs == NULL) || find_key_share(&k->sh, 0, &group, &spub, &splen) < 0 ||
 	    find_key_share(&k->ch, 1, &group, &cpub, &cplen) < 0)
 		return;
-	cap->done[DONE_ECDHE] = 1;
-	have = schedule13(k, shared, &shlen, &group, &ks) == 0;
+	have = schedule13(k, shared, &shlen, &group, &ks, &with_app) == 0;
 	if (!have)
 		shlen = 0;
-	ok = have && same(ks.client_hs_traffic, ks.hash_len, chs->secret, chs->secret_len) &&
-	     same(ks.server_hs_traffic, ks.hash_len, shs->secret, shs->secret_len);
-	ev = evlog_add(k->log, EV_KEX_ECDHE, ACTOR_CLIENT, DIR_LOCAL, shared, shlen, "ECDHE (%s) key shares: %s",
+	ok = have && (chs == NULL || same(ks.client_hs_traffic, ks.hash_len, chs->secret, chs->secret_len)) &&
+	     (shs == NULL || same(ks.server_hs_traffic, ks.hash_len, shs->secret, shs->secret_len));
+	ev = evlog_add(k->log, EV_KEX_ECDHE, k->actor, DIR_LOCAL, shared, shlen, "ECDHE (%s) key shares: %s",
 		       group_name(group),
 		       !have ? "shared secret not observable"
 		       : ok  ? "shared secret leads to OpenSSL's handshake traffic secrets"
@@ -1038,6 +1119,11 @@ static void view_ecdhe13(struct kv *k)
 	event_field(ev, 0, "client_share", 0, 0, "%s (ClientHello key_share: the client guessed the group)",
 		    hx(&h, cpub, cplen));
 	event_field(ev, 0, "server_share", 0, 0, "%s (ServerHello key_share)", hx(&h, spub, splen));
+	event_field(ev, 0, "when", 0, 0, "%s",
+		    k->server_side ? "as the server builds its ServerHello: it has the client's share and makes "
+				     "its own, so it can derive the handshake keys before EncryptedExtensions"
+				   : "as the client processes the ServerHello: with the server's share it derives the "
+				     "handshake keys it needs to decrypt everything that follows");
 	if (!have) {
 		event_field(ev, 0, "shared_secret", 0, 0, "%s",
 			    cap->server_tmp_key == NULL
@@ -1051,93 +1137,126 @@ static void view_ecdhe13(struct kv *k)
 	}
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
 		    "the embedded server's key pair (SSL_get_tmp_key); its public half is the ServerHello's share");
-	event_field(ev, 0, "function", 0, 0,
-		    "ECDH(server private key, client_share) = ECDH(client private key, server_share): the client "
-		    "computed it from its side, httpsviz from the server's");
+	event_field(ev, 0, "function", 0, 0, "%s",
+		    k->server_side ? "ECDH(server private key, client_share): the server's side of the exchange"
+				   : "ECDH(client private key, server_share) = ECDH(server private key, client_share): "
+				     "the client computed it from its side, httpsviz from the server's");
 	event_field_hex(ev, 0, "shared_secret", 0, shlen, 0);
 	event_field(ev, 0, "used_as", 0, 0,
 		    "the (EC)DHE input of HKDF-Extract for the handshake secret (RFC 8446 section 7.1); there "
 		    "is no pre-master secret in TLS 1.3");
-	cmp_field(ev, "openssl_value", "OpenSSL's CLIENT_HANDSHAKE_TRAFFIC_SECRET (keylog), vs the one derived "
-		  "from this shared secret", ks.client_hs_traffic, ks.hash_len, chs->secret, chs->secret_len);
+	if (shs != NULL)
+		cmp_field(ev, "openssl_value", "OpenSSL's SERVER_HANDSHAKE_TRAFFIC_SECRET (keylog), vs the one "
+			  "derived from this shared secret", ks.server_hs_traffic, ks.hash_len, shs->secret,
+			  shs->secret_len);
+	else
+		cmp_field(ev, "openssl_value", "OpenSSL's CLIENT_HANDSHAKE_TRAFFIC_SECRET (keylog), vs the one "
+			  "derived from this shared secret", ks.client_hs_traffic, ks.hash_len, chs->secret,
+			  chs->secret_len);
 	set_verified(ev, ok);
 out:
 	OPENSSL_cleanse(shared, sizeof shared);
 	OPENSSL_cleanse(&ks, sizeof ks);
 }
 
-/* Traffic secrets of TLS 1.3: keylog label, schedule member, field name. */
+/* Traffic secrets of TLS 1.3: keylog label, schedule member, field name,
+ * and the stage that derives it. */
 static const struct {
 	const char *label;
 	size_t offset; /* in struct keysched_tls13 */
 	const char *name;
+	int app;       /* derived with the application keys (after the server's Finished) */
 } secrets13[] = {
 	{"CLIENT_HANDSHAKE_TRAFFIC_SECRET", offsetof(struct keysched_tls13, client_hs_traffic),
-	 "client_handshake_traffic_secret"},
+	 "client_handshake_traffic_secret", 0},
 	{"SERVER_HANDSHAKE_TRAFFIC_SECRET", offsetof(struct keysched_tls13, server_hs_traffic),
-	 "server_handshake_traffic_secret"},
+	 "server_handshake_traffic_secret", 0},
 	{"CLIENT_TRAFFIC_SECRET_0", offsetof(struct keysched_tls13, client_ap_traffic),
-	 "client_application_traffic_secret"},
+	 "client_application_traffic_secret", 1},
 	{"SERVER_TRAFFIC_SECRET_0", offsetof(struct keysched_tls13, server_ap_traffic),
-	 "server_application_traffic_secret"},
-	{"EXPORTER_SECRET", offsetof(struct keysched_tls13, exporter_master), "exporter_master_secret"},
+	 "server_application_traffic_secret", 1},
+	{"EXPORTER_SECRET", offsetof(struct keysched_tls13, exporter_master), "exporter_master_secret", 1},
 };
 
-/* kex.tls13_keys: the traffic keys from the keylog's secrets, and the whole
- * schedule from the shared secret where it is observable. */
-static void view_tls13_keys(struct kv *k)
+/* kex.tls13_keys: one stage of TLS 1.3 keys (app 0: the handshake traffic
+ * keys, as the side derives them from the shared secret; app 1: the
+ * application traffic keys, once the server's Finished is in the
+ * transcript), from the keylog's secrets, and the schedule recomputed from
+ * the shared secret where it is observable. */
+static void view_tls13_keys(struct kv *k, int app)
 {
 	const struct suite *su = k->suite;
 	const struct capture_secret *s[5];
-	uint8_t raw[4 * (32 + 12)];
+	uint8_t raw[2 * (32 + 12)];
 	size_t n = 0;
 	uint8_t shared[128];
 	size_t shlen = sizeof shared;
 	uint16_t group = 0;
 	struct keysched_tls13 ks;
+	int with_app;
 	int have;
 	int ok = 1;
+	int shown = 0;
 	struct hexbuf h;
 	struct event *ev;
 
 	for (size_t i = 0; i < 5; i++)
-		s[i] = sec13(k, secrets13[i].label);
-	if (s[0] == NULL || s[1] == NULL || s[2] == NULL || s[3] == NULL || k->sfin.idx < 0)
+		s[i] = secrets13[i].app == app ? sec13(k, secrets13[i].label) : NULL;
+	if (app ? (s[2] == NULL || s[3] == NULL || k->sfin.idx < 0) : (s[0] == NULL && s[1] == NULL))
 		return;
-	k->cap->done[DONE_TLS13_KEYS] = 1;
 	for (size_t i = 0; i < 4; i++) {
-		if (keysched_tls13_traffic_keys(su->digest, s[i]->secret, s[i]->secret_len, su->key_len, raw + n,
-						raw + n + su->key_len) < 0)
+		if (secrets13[i].app != app)
+			continue;
+		if (s[i] == NULL || keysched_tls13_traffic_keys(su->digest, s[i]->secret, s[i]->secret_len, su->key_len,
+								raw + n, raw + n + su->key_len) < 0)
 			memset(raw + n, 0, su->key_len + 12);
 		n += su->key_len + 12;
 	}
-	have = schedule13(k, shared, &shlen, &group, &ks) == 0;
+	have = schedule13(k, shared, &shlen, &group, &ks, &with_app) == 0 && (!app || with_app);
 	for (size_t i = 0; have && i < 5; i++)
-		if (s[i] == NULL || !same((const uint8_t *)&ks + secrets13[i].offset, ks.hash_len, s[i]->secret,
+		if (s[i] != NULL && !same((const uint8_t *)&ks + secrets13[i].offset, ks.hash_len, s[i]->secret,
 					  s[i]->secret_len))
 			ok = 0;
-	ev = evlog_add(k->log, EV_KEX_TLS13_KEYS, ACTOR_CLIENT, DIR_LOCAL, raw, n,
-		       "TLS 1.3 keys: HKDF from the traffic secrets to %s keys and IVs, both directions%s%s", su->cipher,
-		       have ? "; key schedule from the shared secret " : "", have ? matches(ok) : "");
+	ev = evlog_add(k->log, EV_KEX_TLS13_KEYS, k->actor, DIR_LOCAL, raw, n,
+		       "TLS 1.3 %s keys: HKDF from the traffic secrets to %s keys and IVs%s%s",
+		       app ? "application" : "handshake", su->cipher, have ? "; key schedule from the shared secret " : "",
+		       have ? matches(ok) : "");
 	OPENSSL_cleanse(raw, sizeof raw);
 	if (ev == NULL)
 		goto out;
+	event_field(ev, 0, "stage", 0, 0, "%s", app ? "application: the keys for the HTTP data, derived once the "
+						      "server's Finished is in the transcript"
+						    : "handshake: the keys that protect the rest of the handshake, "
+						      "derived as soon as both key shares are known");
 	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes", su->name, su->digest,
 		    su->key_len);
 	event_field(ev, 0, "function", 0, 0,
 		    "key = HKDF-Expand-Label(secret, \"key\", \"\", %zu), iv = HKDF-Expand-Label(secret, \"iv\", \"\", "
 		    "12) (RFC 8446 section 7.3)", su->key_len);
-	for (size_t i = 0, o = 0; i < 4; i++, o += su->key_len + 12) {
+	for (size_t i = 0, o = 0; i < 4; i++) {
 		char kname[64];
 		char iname[64];
 		size_t stem = strlen(secrets13[i].name) - strlen("_traffic_secret");
 
+		if (secrets13[i].app != app)
+			continue;
+		if (s[i] == NULL) {
+			/* OpenSSL derives a side's own write secret when it switches
+			 * its write keys: a client's just before its Finished */
+			event_field(ev, 0, secrets13[i].name, 0, 0,
+				    "not in OpenSSL's keylog yet: OpenSSL derives it when this side switches its own "
+				    "write keys, just before its Finished");
+			o += su->key_len + 12;
+			continue;
+		}
+		shown++;
 		event_field(ev, 0, secrets13[i].name, 0, 0, "%s (keylog %s)", hx(&h, s[i]->secret, s[i]->secret_len),
 			    secrets13[i].label);
 		snprintf(kname, sizeof kname, "%.*s_key", (int)stem, secrets13[i].name);
 		snprintf(iname, sizeof iname, "%.*s_iv", (int)stem, secrets13[i].name);
 		event_field_hex(ev, 1, kname, o, su->key_len, 0);
 		event_field_hex(ev, 1, iname, o + su->key_len, 12, 0);
+		o += su->key_len + 12;
 	}
 	if (!have) {
 		event_field(ev, 0, "schedule", 0, 0,
@@ -1153,26 +1272,93 @@ static void view_tls13_keys(struct kv *k)
 	event_field(ev, 1, "handshake_secret", 0, 0,
 		    "%s = HKDF-Extract(Derive-Secret(early_secret, \"derived\", \"\"), shared_secret)",
 		    hx(&h, ks.handshake_secret, ks.hash_len));
-	event_field(ev, 1, "master_secret", 0, 0,
-		    "%s = HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), 0)",
-		    hx(&h, ks.master_secret, ks.hash_len));
-	event_field(ev, 1, "traffic_secrets", 0, 0,
-		    "Derive-Secret(handshake_secret, \"c hs traffic\" / \"s hs traffic\", ClientHello..ServerHello), "
-		    "Derive-Secret(master_secret, \"c ap traffic\" / \"s ap traffic\" / \"exp master\", "
-		    "ClientHello..server Finished)");
-	for (size_t i = 0; i < 5; i++) {
+	if (app) {
+		event_field(ev, 1, "master_secret", 0, 0,
+			    "%s = HKDF-Extract(Derive-Secret(handshake_secret, \"derived\", \"\"), 0)",
+			    hx(&h, ks.master_secret, ks.hash_len));
+		event_field(ev, 1, "traffic_secrets", 0, 0,
+			    "Derive-Secret(master_secret, \"c ap traffic\" / \"s ap traffic\" / \"exp master\", "
+			    "ClientHello..server Finished)");
+	} else {
+		event_field(ev, 1, "traffic_secrets", 0, 0,
+			    "Derive-Secret(handshake_secret, \"c hs traffic\" / \"s hs traffic\", "
+			    "ClientHello..ServerHello)");
+	}
+	for (size_t i = 0, first = 1; i < 5; i++) {
 		char name[80];
 
 		if (s[i] == NULL)
 			continue;
 		snprintf(name, sizeof name, "openssl_%s", secrets13[i].name);
-		cmp_field(ev, i == 0 ? "openssl_value" : name, secrets13[i].label,
+		cmp_field(ev, first ? "openssl_value" : name, secrets13[i].label,
 			  (const uint8_t *)&ks + secrets13[i].offset, ks.hash_len, s[i]->secret, s[i]->secret_len);
+		first = 0;
 	}
 	set_verified(ev, ok);
 out:
+	(void)shown;
 	OPENSSL_cleanse(shared, sizeof shared);
 	OPENSSL_cleanse(&ks, sizeof ks);
+}
+
+/* kex.signature (TLS 1.3): the client checks the server's CertificateVerify
+ * with the certificate's public key, as it processes it. */
+static void view_cv_signature(struct kv *k)
+{
+	struct capture *cap = k->cap;
+	struct msgref cv = find_msg(cap, ACTOR_SERVER, 15);
+	struct cursor c;
+	struct cursor sig;
+	uint16_t sigalg;
+	uint8_t hash[KEYSCHED_MAX_HASH];
+	size_t hlen;
+	uint8_t content[64 + 40 + KEYSCHED_MAX_HASH];
+	size_t clen;
+	struct hexbuf h;
+	struct event *ev;
+	int ok;
+
+	if (cv.idx < 0 || cap->server_cert_key == NULL)
+		return;
+	cursor_init(&c, cv.body, cv.blen);
+	if (cursor_u16(&c, &sigalg) < 0 || cursor_vec16(&c, &sig) < 0 || cursor_left(&sig) == 0 ||
+	    hash_prefix(k, msg_start(cap, cv.idx), hash, &hlen) < 0)
+		return;
+	clen = keysched_tls13_cv_content(1, hash, hlen, content, sizeof content);
+	if (clen == 0)
+		return;
+	ok = keysched_verify_signature(cap->server_cert_key, sigalg, content, clen, sig.p + sig.off,
+				       cursor_left(&sig)) == 0;
+	ev = evlog_add(k->log, EV_KEX_SIGNATURE, k->actor, DIR_LOCAL, content, clen,
+		       "CertificateVerify signature (%s) checked with the certificate's public key: %s",
+		       sigalg_name(sigalg), ok ? "valid" : "INVALID");
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "message", 0, 0, "CertificateVerify (TLS 1.3)");
+	event_field(ev, 0, "signed_content", 0, 0, "%zu bytes (RFC 8446 section 4.4.3), in four parts:", clen);
+	event_field(ev, 1, "padding", 0, 64, "64 bytes of 0x20 (spaces): a prefix no TLS 1.2 signature can start "
+		    "with, so a signature cannot be replayed across versions");
+	event_field(ev, 1, "context_string", 64, 33, "\"TLS 1.3, server CertificateVerify\": a server's "
+		    "signature cannot pass for a client's");
+	event_field(ev, 1, "separator", 97, 1, "a zero byte");
+	event_field(ev, 1, "transcript_hash", 98, hlen, "%s (%s over the %ld handshake messages ClientHello.."
+		    "Certificate)", hx(&h, hash, hlen), k->suite->digest, cv.idx);
+	event_field(ev, 0, "signature_algorithm", 0, 0, "%s (0x%04x)", sigalg_name(sigalg), sigalg);
+	event_field(ev, 0, "signature", 0, 0, "%s (%zu bytes)", hx(&h, sig.p + sig.off, cursor_left(&sig)),
+		    cursor_left(&sig));
+	event_field(ev, 0, "public_key", 0, 0, "the server certificate's (%s, %d bits)",
+		    EVP_PKEY_get0_type_name(cap->server_cert_key), EVP_PKEY_get_bits(cap->server_cert_key));
+	event_field(ev, 0, "function", 0, 0, "Verify(certificate public key, %s, signed_content, signature)",
+		    sigalg_name(sigalg));
+	event_field(ev, 0, "why", 0, 0,
+		    "the server proves it holds the certificate's private key, over everything said so far, "
+		    "including both key shares: TLS 1.3 has no ServerKeyExchange to sign");
+	event_field(ev, 0, "result", 0, 0, "%s", ok ? "valid" : "INVALID");
+	event_field(ev, 0, "openssl_value", 0, 0, "%s",
+		    ok ? "OpenSSL accepted it too: it checks the same signature while processing the message, and "
+			 "stops the handshake with decrypt_error when it fails"
+		       : "httpsviz finds it INVALID although OpenSSL went on");
+	set_verified(ev, ok);
 }
 
 /* kex.finished (TLS 1.3): HMAC with the finished key of the sender's
@@ -1195,19 +1381,16 @@ static void view_finished13(struct kv *k, int from_client)
 
 	if (fin->idx < 0 || ossl_len == 0 || base == NULL || is_hrr(k))
 		return;
-	k->cap->done[from_client ? DONE_FIN_CLIENT : DONE_FIN_SERVER] = 1;
 	if (hash_prefix(k, msg_start(k->cap, fin->idx), hash, &hlen) < 0 ||
 	    keysched_tls13_finished(k->suite->digest, base->secret, base->secret_len, hash, hlen, vd, &vlen) < 0)
 		vlen = 0;
 	ok = same(vd, vlen, ossl, ossl_len) && same(vd, vlen, fin->body, fin->blen);
-	ev = evlog_add(k->log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, vd, vlen,
+	ev = evlog_add(k->log, EV_KEX_FINISHED, k->actor, DIR_LOCAL, vd, vlen,
 		       "%s Finished: verify_data = HMAC(finished key, transcript hash): %s",
 		       from_client ? "client's" : "server's", matches(ok));
 	if (ev == NULL)
 		return;
-	event_field(ev, 0, "sender", 0, 0, "%s%s", who,
-		    from_client ? " (it computes its own verify_data)"
-				: " (the client recomputes it to check the server, RFC 8446 section 4.4.4)");
+	event_field(ev, 0, "sender", 0, 0, "%s%s", who, finished_role(k, from_client, "RFC 8446 section 4.4.4"));
 	event_field(ev, 0, "base_key", 0, 0, "%s (%s, from OpenSSL's keylog)", hx(&h, base->secret, base->secret_len),
 		    base->label);
 	event_field(ev, 0, "transcript_hash", 0, 0, "%s (%s over the %ld handshake messages before this Finished)",
@@ -1217,8 +1400,7 @@ static void view_finished13(struct kv *k, int from_client)
 		    "\"finished\", \"\", %zu)", k->suite->digest, k->hash_len);
 	if (vlen > 0)
 		event_field_hex(ev, 0, "verify_data", 0, vlen, 0);
-	cmp_field(ev, "openssl_value", from_client ? "SSL_get_finished" : "SSL_get_peer_finished", vd, vlen, ossl,
-		  ossl_len);
+	cmp_field(ev, "openssl_value", finished_source(k, from_client), vd, vlen, ossl, ossl_len);
 	cmp_field(ev, "sent_value", "in the Finished message", vd, vlen, fin->body, fin->blen);
 	set_verified(ev, ok);
 }
@@ -1253,7 +1435,6 @@ static void view_record13(struct kv *k, int from_client)
 
 	if (hs == NULL || ap == NULL || !su->gcm)
 		return;
-	cap->done[from_client ? DONE_REC_C2S : DONE_REC_S2C] = 1;
 	if (keysched_tls13_traffic_keys(su->digest, hs->secret, hs->secret_len, su->key_len, hkey, hiv) < 0 ||
 	    keysched_tls13_traffic_keys(su->digest, ap->secret, ap->secret_len, su->key_len, akey, aiv) < 0)
 		goto out;
@@ -1296,7 +1477,7 @@ static void view_record13(struct kv *k, int from_client)
 	ok = found.p != NULL && plain_matches(out, outlen, pt) && same(found.p, found.len, app->p, app->len);
 	if (found.p == NULL)
 		outlen = 0;
-	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, from_client ? ACTOR_SERVER : ACTOR_CLIENT, DIR_LOCAL, out,
+	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, k->actor, DIR_LOCAL, out,
 		       outlen, "%s first application record decrypted by httpsviz with the %s application key: %s",
 		       from_client ? "the client's" : "the server's", from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
@@ -1367,58 +1548,6 @@ static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 	return 0;
 }
 
-/* Has this side's wire a ChangeCipherSpec (TLS 1.2: the server answered
- * the ClientKeyExchange)? */
-static int wire_has_ccs(const struct capture_blob *w)
-{
-	struct rec r;
-	size_t pos = 0;
-
-	while (next_record(w, &pos, &r) == 0)
-		if (r.type == 20)
-			return 1;
-	return 0;
-}
-
-/* The views of TLS 1.2 after a turn of `who`. */
-static void turn12(struct kv *k, enum actor who)
-{
-	struct capture *cap = k->cap;
-
-	if (who == ACTOR_SERVER) {
-		if (!cap->done[DONE_RSA_DECRYPT] && k->suite->kx == KX_RSA && wire_has_ccs(&cap->wire[1]))
-			view_rsa_decrypt(k);
-		return;
-	}
-	if (!cap->done[DONE_PRE_MASTER] && k->suite->kx == KX_RSA)
-		view_pre_master(k);
-	if (!cap->done[DONE_ECDHE] && k->suite->kx == KX_ECDHE)
-		view_ecdhe12(k);
-	if (!cap->done[DONE_MASTER])
-		view_master(k);
-	if (!cap->done[DONE_KEY_BLOCK] && cap->done[DONE_MASTER])
-		view_key_block(k);
-	if (!cap->done[DONE_FIN_CLIENT])
-		view_finished12(k, 1);
-	if (!cap->done[DONE_FIN_SERVER])
-		view_finished12(k, 0);
-}
-
-/* The views of TLS 1.3 after a turn of the client. */
-static void turn13(struct kv *k)
-{
-	struct capture *cap = k->cap;
-
-	if (!cap->done[DONE_ECDHE])
-		view_ecdhe13(k);
-	if (!cap->done[DONE_TLS13_KEYS])
-		view_tls13_keys(k);
-	if (!cap->done[DONE_FIN_SERVER])
-		view_finished13(k, 0);
-	if (!cap->done[DONE_FIN_CLIENT])
-		view_finished13(k, 1);
-}
-
 /* The parts of each derivation, by field name (a name a view does not use
  * is skipped): the inspector draws them as a tree, --json gives "role". */
 static void mark_roles(struct event *ev)
@@ -1439,6 +1568,12 @@ static void mark_roles(struct event *ev)
 				  "server_ephemeral_key", NULL);
 		event_field_roles(ev, ROLE_OUTPUT, "shared_secret", NULL);
 		event_field_roles(ev, ROLE_CHECK, "signature_check", "openssl_value", NULL);
+		break;
+	case EV_KEX_SIGNATURE:
+		event_field_roles(ev, ROLE_INPUT, "signed_content", "signature_algorithm", "signature", "public_key",
+				  NULL);
+		event_field_roles(ev, ROLE_OUTPUT, "result", NULL);
+		event_field_roles(ev, ROLE_CHECK, "openssl_value", NULL);
 		break;
 	case EV_KEX_MASTER_SECRET:
 		event_field_roles(ev, ROLE_INPUT, "pre_master_secret", "session_hash", "client_random",
@@ -1478,62 +1613,89 @@ static void mark_roles(struct event *ev)
 	event_field_roles(ev, ROLE_FUNCTION, "function", NULL);
 }
 
-/* see kexview.h */
-void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who)
+/* Run the views of one moment; returns how many events they logged. */
+static size_t run_moment(struct kv *k, enum kex_moment m)
 {
-	size_t from = log->n;
-	struct kv k;
-	int tls13;
-	/* the server decrypts the request once it has read it: in the embedded
-	 * run that is the turn in which it answers */
-	int request_read;
+	size_t from = k->log->n;
+	int tls13 = k->suite->kx == KX_TLS13;
+	int rsa = k->suite->kx == KX_RSA;
 
-	/* the interceptor's turns (mitm) are not views of the client's
-	 * connection: its keylog and wire bytes are the other half's */
-	if ((who == ACTOR_CLIENT || who == ACTOR_SERVER) && kv_init(&k, log, cap) == 0) {
-		tls13 = k.suite->kx == KX_TLS13;
+	switch (m) {
+	case KM_CLIENT_SKE_CHECKED:
+		if (!tls13 && !rsa)
+			view_ske_signature(k);
+		break;
+	case KM_CLIENT_CKE_BUILT:
+		if (rsa)
+			view_pre_master(k);
+		else if (!tls13)
+			view_ecdhe12(k);
+		break;
+	case KM_CLIENT_MASTER:
 		if (!tls13)
-			turn12(&k, who);
-		else if (who == ACTOR_CLIENT)
-			turn13(&k);
-		request_read = cap->embedded ? who == ACTOR_SERVER && cap->app_record[1].len > 0 : who == ACTOR_CLIENT;
-		if (!cap->done[DONE_REC_C2S] && request_read && cap->app_record[0].len > 0 && cap->plaintext[0].len > 0)
-			(tls13 ? view_record13 : view_record12)(&k, 1);
-		if (!cap->done[DONE_REC_S2C] && who == ACTOR_CLIENT && cap->app_record[1].len > 0 &&
-		    cap->plaintext[1].len > 0)
-			(tls13 ? view_record13 : view_record12)(&k, 0);
+			view_master(k);
+		break;
+	case KM_CLIENT_KEYS:
+		if (!tls13)
+			view_key_block(k);
+		break;
+	case KM_CLIENT_FINISHED_BUILT:
+	case KM_SERVER_FINISHED_CHECKED:
+		(tls13 ? view_finished13 : view_finished12)(k, 1);
+		break;
+	case KM_CLIENT_FINISHED_CHECKED:
+		(tls13 ? view_finished13 : view_finished12)(k, 0);
+		break;
+	case KM_CLIENT_HS_KEYS:
+	case KM_SERVER_HS_KEYS:
+		if (tls13) {
+			view_ecdhe13(k);
+			view_tls13_keys(k, 0);
+		}
+		break;
+	case KM_CLIENT_CV_CHECKED:
+		if (tls13)
+			view_cv_signature(k);
+		break;
+	case KM_CLIENT_APP_KEYS:
+		if (tls13)
+			view_tls13_keys(k, 1);
+		break;
+	case KM_SERVER_CKE_READ:
+		if (rsa)
+			view_rsa_decrypt(k);
+		else if (!tls13)
+			view_ecdhe12(k);
+		break;
+	case KM_CLIENT_RESPONSE_READ:
+	case KM_SERVER_REQUEST_READ:
+		if (k->cap->app_record[m == KM_SERVER_REQUEST_READ ? 0 : 1].len > 0)
+			(tls13 ? view_record13 : view_record12)(k, m == KM_SERVER_REQUEST_READ);
+		break;
+	default:
+		break;
 	}
-	for (size_t i = from; i < log->n; i++)
-		mark_roles(log->ev[i]);
-	if (observer != NULL)
-		observer(cap, who, observer_arg);
+	for (size_t i = from; i < k->log->n; i++)
+		mark_roles(k->log->ev[i]);
+	return k->log->n - from;
 }
 
 /* see kexview.h */
-void kexview_server_read(struct evlog *log, struct capture *cap, int request)
+int kexview_moment_is_server(enum kex_moment m)
 {
-	size_t from = log->n;
+	return m == KM_SERVER_CKE_READ || m == KM_SERVER_FINISHED_CHECKED || m == KM_SERVER_HS_KEYS ||
+	       m == KM_SERVER_REQUEST_READ;
+}
+
+/* see kexview.h */
+void kexview_moment(struct evlog *log, struct capture *cap, enum kex_moment m, enum actor actor)
+{
 	struct kv k;
 
-	if (!cap->embedded || kv_init(&k, log, cap) < 0)
+	if (m < 0 || m >= KM__COUNT || cap->done[m] || kv_init(&k, log, cap) < 0)
 		return;
-	if (!request) {
-		/* with the client's own pre-master secret to compare against;
-		 * otherwise (serve) the check needs the master secret, which
-		 * exists only after this turn */
-		if (k.suite->kx == KX_RSA && !cap->done[DONE_RSA_DECRYPT] &&
-		    capture_find_secret(cap, ACTOR_CLIENT, "RSA") != NULL)
-			view_rsa_decrypt(&k);
-	} else if (!cap->done[DONE_REC_C2S] && cap->app_record[0].len > 0 && cap->plaintext[0].len > 0) {
-		(k.suite->kx == KX_TLS13 ? view_record13 : view_record12)(&k, 1);
-	}
-	for (size_t i = from; i < log->n; i++)
-		mark_roles(log->ev[i]);
-}
-
-/* see kexview.h */
-void kexview_set_observer(kexview_observer fn, void *arg)
-{
-	observer = fn;
-	observer_arg = arg;
+	k.actor = actor;
+	k.server_side = kexview_moment_is_server(m);
+	if (run_moment(&k, m) > 0)
+		cap->done[m] = 1;
 }

@@ -3,17 +3,21 @@
  * (protocol/capture.h), shown as kex.* events and compared with OpenSSL's
  * own values (issue 6).
  *
- * Events (each at most once per run, on the lifeline of the side that
- * performs the derivation, direction local; raw bytes = the output value):
- *   TLS 1.2 RSA:   kex.pre_master (client), kex.master_secret (client),
- *                  kex.key_block (client), kex.finished (client's, then the
- *                  server's as the client checks it), kex.rsa_decrypt
- *                  (server), kex.record_decrypt (request: server; response:
- *                  client).
- *   TLS 1.2 ECDHE: kex.ecdhe (client) instead of kex.pre_master and
- *                  kex.rsa_decrypt; the rest as for RSA.
- *   TLS 1.3:       kex.ecdhe, kex.tls13_keys, kex.finished (server's, then
- *                  client's), kex.record_decrypt (both directions).
+ * Events (on the lifeline of the side that performs the work, at the
+ * moment it does it (enum kex_moment), direction local; raw bytes = the
+ * output value):
+ *   TLS 1.2 RSA:   client: kex.pre_master, kex.master_secret, kex.key_block,
+ *                  kex.finished (its own), kex.finished (the server's,
+ *                  checked), kex.record_decrypt (the response); server:
+ *                  kex.rsa_decrypt, kex.finished (the client's, checked),
+ *                  kex.record_decrypt (the request).
+ *   TLS 1.2 ECDHE: kex.signature (client) and kex.ecdhe (both sides)
+ *                  instead of kex.pre_master and kex.rsa_decrypt.
+ *   TLS 1.3:       client: kex.ecdhe, kex.tls13_keys (handshake),
+ *                  kex.signature (CertificateVerify), kex.finished (the
+ *                  server's, then its own), kex.tls13_keys (application);
+ *                  server: kex.ecdhe, kex.tls13_keys (handshake),
+ *                  kex.finished (the client's); records as in 1.2.
  * Comparison events have ev->verified 1 or 0 and the fields "verified"
  * ("true"/"false") and "openssl_value"; on a mismatch the field that differs
  * has the children "recomputed" and "openssl".  Derivations with nothing of
@@ -27,22 +31,36 @@
 #include "protocol/capture.h"
 #include "protocol/event.h"
 
-/* Called by the engine after each turn of a side (who = the side that just
- * acted, the capture up to date): appends every kex.* event whose inputs now
- * exist and that was not emitted before (cap->done[] remembers). */
-void kexview_after_turn(struct evlog *log, struct capture *cap, enum actor who);
+/* The moments at which a side has just done a piece of key-exchange work
+ * inside OpenSSL (the engine's callbacks say when: protocol/hooks.c).  The
+ * views of a moment stand on the lifeline of the side at work, before the
+ * first message that needs the result. */
+enum kex_moment {
+	KM_CLIENT_SKE_CHECKED,      /* 1.2 ECDHE: ServerKeyExchange processed: kex.signature */
+	KM_CLIENT_CKE_BUILT,        /* 1.2: ClientKeyExchange built: kex.pre_master / kex.ecdhe */
+	KM_CLIENT_MASTER,           /* 1.2: master secret computed: kex.master_secret */
+	KM_CLIENT_KEYS,             /* 1.2: write keys switched (CCS): kex.key_block */
+	KM_CLIENT_FINISHED_BUILT,   /* its own Finished built: kex.finished (sender client) */
+	KM_CLIENT_FINISHED_CHECKED, /* the server's Finished checked: kex.finished (sender server) */
+	KM_CLIENT_HS_KEYS,          /* 1.3: ServerHello processed: kex.ecdhe, kex.tls13_keys (handshake) */
+	KM_CLIENT_CV_CHECKED,       /* 1.3: CertificateVerify processed: kex.signature */
+	KM_CLIENT_APP_KEYS,         /* 1.3: application keys: kex.tls13_keys (application) */
+	KM_CLIENT_RESPONSE_READ,    /* the response's record decrypted: kex.record_decrypt */
+	KM_SERVER_CKE_READ,         /* 1.2: ClientKeyExchange processed: kex.rsa_decrypt / kex.ecdhe */
+	KM_SERVER_FINISHED_CHECKED, /* the client's Finished checked: kex.finished (sender client) */
+	KM_SERVER_HS_KEYS,          /* 1.3: ServerHello built: kex.ecdhe, kex.tls13_keys (handshake) */
+	KM_SERVER_REQUEST_READ,     /* the request's record decrypted: kex.record_decrypt */
+	KM__COUNT
+};
 
-/* Called by the engine inside a turn of the embedded server, at the moment
- * it has read what a derivation needs: the ClientKeyExchange (request 0:
- * kex.rsa_decrypt) or the client's request (request 1: the request's
- * kex.record_decrypt).  The event then stands where the server really does
- * the work, before the answer it sends in the same turn, not after it. */
-void kexview_server_read(struct evlog *log, struct capture *cap, int request);
+/* Log the views of moment m, on actor's lifeline, from the capture as it
+ * is now (the engine copies OpenSSL's own values into it first).  Each
+ * moment is logged once (cap->done[]); a view whose inputs are missing logs
+ * nothing. */
+void kexview_moment(struct evlog *log, struct capture *cap, enum kex_moment m, enum actor actor);
 
-/* A function called at the end of every kexview_after_turn with the live
- * capture, so a test can keep a pointer to it and re-run the views on a
- * doctored copy.  NULL removes it.  Not for production use. */
-typedef void (*kexview_observer)(struct capture *cap, enum actor who, void *arg);
-void kexview_set_observer(kexview_observer fn, void *arg);
+/* 1 for the moments of the server side (or the interceptor facing the
+ * client), 0 for the client's. */
+int kexview_moment_is_server(enum kex_moment m);
 
 #endif

@@ -652,47 +652,72 @@ static const struct sigscheme sigschemes[] = {
 };
 
 /* see keysched.h */
-int keysched_verify_ske_signature(EVP_PKEY *server_pub, int sigalg,
-				  const uint8_t client_random[32],
-				  const uint8_t server_random[32], const uint8_t *params,
-				  size_t plen, const uint8_t *sig, size_t siglen)
+int keysched_verify_signature(EVP_PKEY *pub, int sigalg, const uint8_t *tbs, size_t tbslen, const uint8_t *sig,
+			      size_t siglen)
 {
 	const struct sigscheme *s = NULL;
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
-	uint8_t *tbs = NULL;
 	int rc = -1;
 
-	if (server_pub == NULL || client_random == NULL || server_random == NULL ||
-	    params == NULL || plen == 0 || sig == NULL || siglen == 0)
+	if (pub == NULL || tbs == NULL || tbslen == 0 || sig == NULL || siglen == 0)
 		return -1;
 	for (size_t i = 0; i < sizeof sigschemes / sizeof sigschemes[0]; i++)
 		if (sigschemes[i].code == sigalg)
 			s = &sigschemes[i];
-	if (s == NULL || !EVP_PKEY_is_a(server_pub, s->keytype))
+	if (s == NULL || !EVP_PKEY_is_a(pub, s->keytype))
 		return -1;
-	tbs = malloc(64 + plen);
-	if (tbs == NULL)
-		goto out;
-	memcpy(tbs, client_random, 32);
-	memcpy(tbs + 32, server_random, 32);
-	memcpy(tbs + 64, params, plen);
 	mctx = EVP_MD_CTX_new();
 	if (mctx == NULL)
 		goto out;
-	if (EVP_DigestVerifyInit_ex(mctx, &pctx, s->md, NULL, NULL, server_pub, NULL) != 1)
+	if (EVP_DigestVerifyInit_ex(mctx, &pctx, s->md, NULL, NULL, pub, NULL) != 1)
 		goto out;
 	if (s->padding != 0 && EVP_PKEY_CTX_set_rsa_padding(pctx, s->padding) != 1)
 		goto out;
 	/* TLS fixes the PSS salt to the digest length (RFC 8446 4.2.3) */
-	if (s->padding == RSA_PKCS1_PSS_PADDING &&
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1)
+	if (s->padding == RSA_PKCS1_PSS_PADDING && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1)
 		goto out;
-	if (EVP_DigestVerify(mctx, sig, siglen, tbs, 64 + plen) != 1)
+	if (EVP_DigestVerify(mctx, sig, siglen, tbs, tbslen) != 1)
 		goto out;
 	rc = 0;
 out:
 	EVP_MD_CTX_free(mctx);
+	return rc;
+}
+
+/* see keysched.h */
+int keysched_verify_ske_signature(EVP_PKEY *server_pub, int sigalg, const uint8_t client_random[32],
+				  const uint8_t server_random[32], const uint8_t *params, size_t plen, const uint8_t *sig,
+				  size_t siglen)
+{
+	uint8_t *tbs;
+	int rc;
+
+	if (client_random == NULL || server_random == NULL || params == NULL || plen == 0)
+		return -1;
+	tbs = malloc(64 + plen);
+	if (tbs == NULL)
+		return -1;
+	memcpy(tbs, client_random, 32);
+	memcpy(tbs + 32, server_random, 32);
+	memcpy(tbs + 64, params, plen);
+	rc = keysched_verify_signature(server_pub, sigalg, tbs, 64 + plen, sig, siglen);
 	free(tbs);
 	return rc;
+}
+
+/* see keysched.h */
+size_t keysched_tls13_cv_content(int server, const uint8_t *transcript_hash, size_t hlen, uint8_t *out, size_t outlen)
+{
+	const char *ctx = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
+	size_t clen = strlen(ctx);
+	size_t n = 64 + clen + 1 + hlen;
+
+	if (n > outlen)
+		return 0;
+	memset(out, 0x20, 64);
+	memcpy(out + 64, ctx, clen);
+	out[64 + clen] = 0;
+	memcpy(out + 64 + clen + 1, transcript_hash, hlen);
+	return n;
 }

@@ -184,5 +184,15 @@ int keysched_verify_ske_signature(EVP_PKEY *server_pub, int sigalg,
 				  const uint8_t client_random[32],
 				  const uint8_t server_random[32], const uint8_t *params,
 				  size_t plen, const uint8_t *sig, size_t siglen);
+/* Verify a signature made with a TLS SignatureScheme (the codes above) over
+ * tbs with the public key pub.  0 only when valid. */
+int keysched_verify_signature(EVP_PKEY *pub, int sigalg, const uint8_t *tbs, size_t tbslen, const uint8_t *sig,
+			      size_t siglen);
+/* The content a TLS 1.3 CertificateVerify signs (RFC 8446 section 4.4.3):
+ * 64 spaces (0x20), the context string ("TLS 1.3, server CertificateVerify"
+ * or the client's), a zero byte, the transcript hash.  Written to out;
+ * returns its length, 0 when outlen is too small. */
+size_t keysched_tls13_cv_content(int server, const uint8_t *transcript_hash, size_t hlen, uint8_t *out,
+				 size_t outlen);
 
 #endif

@@ -27,7 +27,7 @@ static inline void run_all(struct run *r, const struct engine_config *cfg)
 	assert_non_null(r->e);
 	r->st = ENGINE_MORE;
 	for (int i = 0; i < 64 && r->st == ENGINE_MORE; i++)
-		r->st = engine_step(r->e);
+		r->st = engine_step_wait(r->e);
 	if (r->st != ENGINE_DONE)
 		print_error("failed: %s\n", engine_error(r->e));
 }

@@ -367,7 +367,7 @@ static void test_verify_result_before(void **state)
 	e = engine_new(&cfg, &log, err, sizeof err);
 	assert_non_null(e);
 	assert_int_equal(engine_verify_result(e), -1);
-	engine_step(e); /* TCP only */
+	engine_step_wait(e); /* TCP only */
 	assert_int_equal(engine_verify_result(e), -1);
 	engine_free(e);
 	evlog_clear(&log);

@@ -1,0 +1,360 @@
+/* OpenSSL's callbacks, translated into events.
+ *
+ * The msg callback reports each handshake message, ChangeCipherSpec and
+ * alert as its side writes it (and, where the peer is not ours, as it
+ * reads it); the info callback reports OpenSSL's state machine moving on;
+ * the keylog callback the secrets; the certificate-verify callback runs
+ * the certificate checks.  Each derivation or check a side performs is
+ * reported from the callback at the moment OpenSSL has done that work
+ * (kexview_moment()), so the log is the causal timeline of both sides:
+ *
+ *   when (OpenSSL, per side)                  what is logged
+ *   client writes ClientKeyExchange           kex.pre_master / kex.ecdhe, then the message
+ *   client state CW_KEY_EXCH done             kex.master_secret
+ *   client state CW_CHANGE done (1.2)         kex.key_block
+ *   client writes Finished                    kex.finished (its own), then the message
+ *   client state CR_KEY_EXCH done (1.2)       kex.signature (ServerKeyExchange)
+ *   client keylog SERVER_HANDSHAKE_... (1.3)  kex.ecdhe, kex.tls13_keys (handshake)
+ *   client state CR_CERT_VRFY done (1.3)      kex.signature (CertificateVerify)
+ *   client state CR_FINISHED done             kex.finished (the server's, checked)
+ *   client state CW_FINISHED done (1.3)       kex.tls13_keys (application)
+ *   server state SR_KEY_EXCH done (1.2)       kex.rsa_decrypt / kex.ecdhe
+ *   server keylog CLIENT_HANDSHAKE_... (1.3)  kex.ecdhe, kex.tls13_keys (handshake)
+ *   server state SR_FINISHED done             kex.finished (the client's, checked)
+ *   handshake done (either side)              tls.handshake_done, after the above */
+#include "protocol/engine_int.h"
+
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "protocol/certcheck.h"
+#include "protocol/kexview.h"
+#include "protocol/tlsdecode.h"
+
+static struct side *side_of(const SSL *ssl)
+{
+	return SSL_get_app_data(ssl);
+}
+
+/* A derivation or check this side has just performed inside OpenSSL:
+ * logged now, on its lifeline, with OpenSSL's own values to compare. */
+static void moment(struct side *sd, enum kex_moment m)
+{
+	struct engine *e = sd->e;
+
+	if (!side_viewed(sd))
+		return;
+	side_snapshot(sd);
+	kexview_moment(side_log(sd), &e->capdata, m, sd->who);
+}
+
+/* --openssl-states: OpenSSL's own state machine, as its info callback
+ * reports it, logged among the events (a cross-check of their order). */
+static void state_event(struct side *sd, int where, OSSL_HANDSHAKE_STATE st)
+{
+	struct event *ev = evlog_add(side_log(sd), EV_TLS_STATE, sd->who, DIR_LOCAL, NULL, 0, "OpenSSL %s: %s",
+				     where & SSL_CB_HANDSHAKE_DONE ? "handshake done" : "state done",
+				     SSL_state_string_long(sd->ssl));
+
+	if (ev == NULL)
+		return;
+	ev->openssl_state = (int)st;
+	event_field(ev, 0, "state", 0, 0, "%s", SSL_state_string_long(sd->ssl));
+	event_field(ev, 0, "state_number", 0, 0, "%d", (int)st);
+	event_field(ev, 0, "role", 0, 0, "%s", sd->server_role ? "server" : "client");
+	event_field(ev, 0, "source", 0, 0, "OpenSSL info callback (%s)",
+		    where & SSL_CB_HANDSHAKE_DONE ? "SSL_CB_HANDSHAKE_DONE" : "SSL_CB_LOOP");
+}
+
+/* Events come from the sender's callbacks in the embedded exchange (both
+ * ends are ours); in connect mode the client also reports what it receives. */
+static int reports(const struct side *sd, int write_p)
+{
+	return write_p || !sd->e->all_local;
+}
+
+
+static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, size_t len)
+{
+	struct engine *e = sd->e;
+	const SSL_CIPHER *ciph = SSL_get_pending_cipher(sd->ssl);
+	struct tlsdecode_ctx ctx = {
+		.tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION,
+		.kex_ecdhe = e->cfg.kex == KEX_ECDHE,
+	};
+
+	/* the negotiated suite decides how a key exchange message reads (a
+	 * remote server may choose ECDHE whatever we asked for) */
+	if (ciph == NULL)
+		ciph = SSL_get_current_cipher(sd->ssl);
+	if (ciph != NULL && !ctx.tls13)
+		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
+	char summary[160] = "";
+	struct event *ev;
+
+	if (len < 4)
+		return;
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", "");
+	if (ev == NULL)
+		return;
+	/* one decode gives the fields and the summary */
+	tlsdecode_handshake_summary(ev, &ctx, summary, sizeof summary);
+	event_set_summary(ev, "%s", summary);
+	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
+		event_field(ev, 0, "on_the_wire", 0, 0,
+			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
+	else if (msg[0] == SSL3_MT_FINISHED)
+		event_field(ev, 0, "on_the_wire", 0, 0,
+			    "encrypted with the new keys (it follows ChangeCipherSpec)");
+	else
+		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+}
+
+static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+		   void *arg)
+{
+	struct side *sd = side_of(ssl);
+	struct event *ev;
+	/* the handshake message type, or -1 */
+	int hs_type = content_type == SSL3_RT_HANDSHAKE && len > 0 ? ((const uint8_t *)buf)[0] : -1;
+	int tls13 = SSL_version(ssl) == TLS1_3_VERSION;
+
+	(void)version;
+	(void)arg;
+	if (sd == NULL)
+		return;
+	/* the transcript of the viewed connection, each message once, in the
+	 * order it was sent: from its writer, or as read where the writer is
+	 * not ours */
+	if (side_viewed(sd) && content_type == SSL3_RT_HANDSHAKE && (write_p || !sd->e->all_local))
+		capture_handshake(&sd->e->capdata, write_p == !sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, buf,
+				  len);
+	/* the server's ephemeral key pair exists once it has built its key
+	 * share, and OpenSSL frees it as soon as the shared secret is derived:
+	 * keep it now (the embedded server's only, for the recomputations) */
+	if (write_p && sd->server_role && (hs_type == SSL3_MT_SERVER_KEY_EXCHANGE || hs_type == SSL3_MT_SERVER_HELLO))
+		side_snapshot(sd);
+	/* what the client computed while building this message stands before it */
+	if (write_p && !sd->server_role && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE)
+		moment(sd, KM_CLIENT_CKE_BUILT);
+	if (write_p && !sd->server_role && hs_type == SSL3_MT_FINISHED)
+		moment(sd, KM_CLIENT_FINISHED_BUILT);
+	/* whether this side's records are protected yet (an alert says) */
+	if (hs_type == SSL3_MT_SERVER_HELLO)
+		sd->sh_seen = 1;
+	if (!write_p && hs_type == SSL3_MT_CLIENT_HELLO)
+		sd->hello_in = 1;
+	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
+		sd->ccs_out = 1;
+	if (!reports(sd, write_p))
+		return;
+	switch (content_type) {
+	case SSL3_RT_HANDSHAKE:
+		emit_handshake(sd, write_p, buf, len);
+		break;
+	case SSL3_RT_CHANGE_CIPHER_SPEC:
+		ev = side_event(sd, write_p, EV_TLS_CHANGE_CIPHER_SPEC, buf, len, "%s", tls13
+					     ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
+					     : "ChangeCipherSpec: my next records are encrypted with the new keys");
+		if (ev != NULL)
+			tlsdecode_ccs(ev);
+		break;
+	case SSL3_RT_ALERT:
+		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
+			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
+			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
+		if (ev != NULL) {
+			tlsdecode_alert(ev);
+			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
+			 * 1.3 everything after the ServerHello (RFC 8446 5) */
+			if (write_p && (tls13 ? sd->sh_seen : sd->ccs_out))
+				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
+					    tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+						  : "encrypted: it follows this side's ChangeCipherSpec");
+			else if (write_p)
+				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
+		}
+		break;
+	default:
+		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content
+		 * types: the tap sees the records themselves */
+		break;
+	}
+}
+
+/* The work OpenSSL has finished when its state machine leaves a state
+ * (the info callback's LOOP reports the state just done). */
+static const struct {
+	OSSL_HANDSHAKE_STATE state;
+	int server_role;
+	enum kex_moment moment;
+} state_moments[] = {
+	{TLS_ST_CR_KEY_EXCH, 0, KM_CLIENT_SKE_CHECKED},
+	{TLS_ST_CW_KEY_EXCH, 0, KM_CLIENT_MASTER},
+	{TLS_ST_CW_CHANGE, 0, KM_CLIENT_KEYS},
+	{TLS_ST_CR_CERT_VRFY, 0, KM_CLIENT_CV_CHECKED},
+	{TLS_ST_CR_FINISHED, 0, KM_CLIENT_FINISHED_CHECKED},
+	{TLS_ST_CW_FINISHED, 0, KM_CLIENT_APP_KEYS},
+	{TLS_ST_SR_KEY_EXCH, 1, KM_SERVER_CKE_READ},
+	{TLS_ST_SR_FINISHED, 1, KM_SERVER_FINISHED_CHECKED},
+};
+
+static void on_info(const SSL *ssl, int where, int ret)
+{
+	struct side *sd = side_of(ssl);
+	OSSL_HANDSHAKE_STATE st = SSL_get_state(ssl);
+
+	(void)ret;
+	if (sd == NULL)
+		return;
+	if (sd->e->cfg.openssl_states && (where & (SSL_CB_LOOP | SSL_CB_HANDSHAKE_DONE)))
+		state_event(sd, where, st);
+	if (where & SSL_CB_LOOP)
+		for (size_t i = 0; i < sizeof state_moments / sizeof state_moments[0]; i++)
+			if (state_moments[i].state == st && state_moments[i].server_role == sd->server_role)
+				moment(sd, state_moments[i].moment);
+	if (!(where & SSL_CB_HANDSHAKE_DONE) || sd->hs_reported)
+		return;
+	/* a check that OpenSSL did just before (reading the peer's Finished)
+	 * stands before the handshake's end */
+	moment(sd, sd->server_role ? KM_SERVER_FINISHED_CHECKED : KM_CLIENT_FINISHED_CHECKED);
+	sd->hs_reported = 1;
+	evlog_add(side_log(sd), EV_TLS_HANDSHAKE_DONE, sd->who, DIR_LOCAL, NULL, 0,
+		  "%s handshake complete: %s, %s", sd->name,
+		  SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)));
+}
+
+/* The interceptor holds two TLS sessions, each with its own keys: its
+ * master secret (1.2) or client traffic secret (1.3) of each half, on its
+ * lifeline, so a learner can compare them with the client's. */
+static void mitm_secret(struct side *sd, const struct capture_secret *sec)
+{
+	int with_client = sd->server_role;
+	struct event *ev = evlog_add(side_log(sd), EV_KEX_SECRET, ACTOR_MITM, DIR_LOCAL, sec->secret,
+				     sec->secret_len, "keylog: %s (%zu bytes) of the interceptor's session with the %s",
+				     sec->label, sec->secret_len, with_client ? "client" : "server");
+
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "label", 0, 0, "%s", sec->label);
+	event_field_hex(ev, 0, "secret", 0, sec->secret_len, 0);
+	event_field(ev, 0, "session", 0, 0,
+		    "the interceptor's TLS session with the %s: %s. The interceptor ran two handshakes, so it "
+		    "holds two sets of keys: it decrypts what one side sends and encrypts it again for the other",
+		    with_client ? "client" : "server",
+		    with_client ? "the same secret as the client's own, since this is the client's session"
+				: "a different secret from the client's: the server never shares a key with the client");
+	event_field(ev, 0, "source", 0, 0, "OpenSSL keylog callback on the interceptor's own SSL object");
+}
+
+static void on_keylog(const SSL *ssl, const char *line)
+{
+	struct side *sd = side_of(ssl);
+	struct engine *e;
+	struct capture_secret sec;
+
+	if (sd == NULL)
+		return;
+	e = sd->e;
+	if (capture_keylog_line(side_viewed(sd) ? &e->capdata : NULL, sd->server_role ? ACTOR_SERVER : ACTOR_CLIENT,
+				line, &sec) < 0)
+		return;
+	/* TLS 1.3: the handshake traffic keys exist once the side has both
+	 * key shares (the client: processing the ServerHello; the server:
+	 * right after sending it) */
+	if (strcmp(sec.label, sd->server_role ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET" : "SERVER_HANDSHAKE_TRAFFIC_SECRET") ==
+	    0)
+		moment(sd, sd->server_role ? KM_SERVER_HS_KEYS : KM_CLIENT_HS_KEYS);
+	if (sd->who == ACTOR_MITM && (strcmp(sec.label, "CLIENT_RANDOM") == 0 ||
+				      strcmp(sec.label, "CLIENT_TRAFFIC_SECRET_0") == 0)) {
+		mitm_secret(sd, &sec);
+		return;
+	}
+	if (sd != e->viewer)
+		return;
+	if (e->keylog != NULL) {
+		fprintf(e->keylog, "%s\n", line);
+		fflush(e->keylog);
+	}
+	{
+		struct event *ev = evlog_add(side_log(sd), EV_KEX_SECRET, sd->who, DIR_LOCAL, sec.secret,
+					     sec.secret_len, "keylog: %s (%zu bytes)", sec.label,
+					     sec.secret_len);
+
+		if (ev == NULL)
+			return;
+		event_field(ev, 0, "label", 0, 0, "%s", sec.label);
+		event_field_hex(ev, 0, "secret", 0, sec.secret_len, 0);
+		event_field(ev, 0, "source", 0, 0, "OpenSSL keylog callback (NSS key log format)");
+	}
+}
+
+/* see engine_int.h */
+int hooks_verify_depth(int preverify_ok, X509_STORE_CTX *xs)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct side *sd = ssl ? side_of(ssl) : NULL;
+	size_t o;
+
+	if (sd == NULL)
+		return preverify_ok;
+	o = strlen(sd->verify_trace);
+	if (o + 48 < sizeof sd->verify_trace)
+		snprintf(sd->verify_trace + o, sizeof sd->verify_trace - o, "%sdepth %d: %s", o ? "; " : "",
+			 X509_STORE_CTX_get_error_depth(xs), preverify_ok ? "ok" : "failed");
+	sd->verify_calls++;
+	return preverify_ok;
+}
+
+/* see engine_int.h; replaces OpenSSL's chain verification with: the same verification
+ * (X509_verify_cert), then the checks shown one by one. */
+int hooks_cert_verify(X509_STORE_CTX *xs, void *arg)
+{
+	struct engine *e = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct side *sd = ssl ? side_of(ssl) : NULL;
+	int ok = X509_verify_cert(xs);
+	long err = ok > 0 ? X509_V_OK : X509_STORE_CTX_get_error(xs);
+	struct certcheck_input in = {
+		.leaf = X509_STORE_CTX_get0_cert(xs),
+		.untrusted = X509_STORE_CTX_get0_untrusted(xs),
+		.built_chain = X509_STORE_CTX_get0_chain(xs),
+		.trust = X509_STORE_CTX_get0_store(xs),
+		.trust_name = e->cfg.cafile ? e->cfg.cafile
+			      : e->embedded ? (e->cfg.trust_attacker
+						       ? "the demo CA plus a rogue CA, the attacker's, installed on this client"
+						       : "the demo CA minted in memory at start-up")
+					    : "the system trust store",
+		.host = e->host,
+		.openssl_result = err,
+		.openssl_error_depth = X509_STORE_CTX_get_error_depth(xs),
+		.insecure = e->cfg.insecure,
+		.actor = ACTOR_CLIENT,
+	};
+	long v;
+
+	if (sd == NULL)
+		return ok;
+	sd->verify_done = 1;
+	certcheck_run(side_log(sd), &in);
+	v = evlog_find(side_log(sd), EV_CERT_VERDICT, 0);
+	while (v >= 0 && evlog_find(side_log(sd), EV_CERT_VERDICT, (size_t)v + 1) >= 0)
+		v = evlog_find(side_log(sd), EV_CERT_VERDICT, (size_t)v + 1);
+	if (v >= 0)
+		event_field(side_log(sd)->ev[v], 0, "openssl_verify_callback", 0, 0, "%s",
+			    sd->verify_trace[0] ? sd->verify_trace : "(not called)");
+	if (ok <= 0 && e->cfg.insecure)
+		return 1;
+	return ok;
+}
+
+
+/* see engine_int.h */
+void hooks_install(SSL_CTX *ctx)
+{
+	SSL_CTX_set_msg_callback(ctx, on_msg);
+	SSL_CTX_set_info_callback(ctx, on_info);
+	SSL_CTX_set_keylog_callback(ctx, on_keylog);
+}

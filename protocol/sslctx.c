@@ -1,0 +1,109 @@
+/* SSL_CTX building: the client's (with the trust store of its mode), a
+ * server's, and the interceptor's client half.  Every context carries the
+ * hooks (hooks.c). */
+#include "protocol/engine_int.h"
+
+#include <openssl/err.h>
+
+int sslctx_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server)
+{
+	int min = TLS1_2_VERSION;
+	int max = cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+
+	/* The embedded server caps like the client so a 1.2 run does not carry
+	 * the RFC 8446 downgrade sentinel; asked for 1.3, either side insists
+	 * on 1.3 (a client never quietly falls back to 1.2).  serve offers
+	 * both unless --tls restricts it. */
+	if (cfg->tls == TLSV_13)
+		min = TLS1_3_VERSION;
+	if (server && cfg->tls_any) {
+		min = TLS1_2_VERSION;
+		max = TLS1_3_VERSION;
+	}
+	return SSL_CTX_set_min_proto_version(ctx, min) && SSL_CTX_set_max_proto_version(ctx, max);
+}
+
+
+int sslctx_client(struct engine *e, char *err, size_t errlen)
+{
+	X509_STORE *store;
+
+	e->cctx = SSL_CTX_new(TLS_client_method());
+	if (e->cctx == NULL || !sslctx_versions(e->cctx, &e->cfg, 0))
+		goto ssl_fail;
+	hooks_install(e->cctx);
+	/* connect --kex ecdhe: a learner who asked for ECDHE gets it or a clear
+	 * "no cipher suite in common", even from a server that prefers RSA */
+	if (!e->embedded && e->cfg.kex == KEX_ECDHE && !SSL_CTX_set_cipher_list(e->cctx, "ECDHE:!aNULL:!eNULL"))
+		goto ssl_fail;
+	if (e->cfg.classic)
+		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, hooks_verify_depth);
+	SSL_CTX_set_cert_verify_callback(e->cctx, hooks_cert_verify, e);
+	if (e->embedded) {
+		store = SSL_CTX_get_cert_store(e->cctx);
+		if (!X509_STORE_add_cert(store, e->pki.ca_cert))
+			goto ssl_fail;
+		if (e->cfg.trust_attacker && e->pki.attacker_ca_cert != NULL &&
+		    !X509_STORE_add_cert(store, e->pki.attacker_ca_cert))
+			goto ssl_fail;
+	} else if (e->cfg.cafile != NULL) {
+		if (!SSL_CTX_load_verify_locations(e->cctx, e->cfg.cafile, NULL)) {
+			snprintf(err, errlen, "cannot load CA file %s", e->cfg.cafile);
+			return -1;
+		}
+	} else if (!SSL_CTX_set_default_verify_paths(e->cctx)) {
+		goto ssl_fail;
+	}
+	return 0;
+ssl_fail:
+	snprintf(err, errlen, "OpenSSL client set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
+	return -1;
+}
+
+/* A server context presenting cert/key, with the same hooks and ciphers
+ * whichever server half uses it (the embedded server or the interceptor). */
+SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, size_t errlen)
+{
+	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	char list[512];
+
+	if (ctx == NULL || !sslctx_versions(ctx, &e->cfg, 1))
+		goto ssl_fail;
+	hooks_install(ctx);
+	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (e->cfg.classic)
+		SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	/* serve answers any client a classroom may bring: OpenSSL's default
+	 * suites after ours, so curl, Python and browsers that refuse RSA key
+	 * exchange work ("DEFAULT" is only understood first in a cipher string,
+	 * so the default list is spelled out after our suite) */
+	if (e->serve) {
+		snprintf(list, sizeof list, "%s:%s", ciphers, OSSL_default_cipher_list());
+		ciphers = list;
+	}
+	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
+	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
+		goto ssl_fail;
+	return ctx;
+ssl_fail:
+	snprintf(err, errlen, "OpenSSL server set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/* The interceptor's client half: it does not care whom it talks to. */
+SSL_CTX *sslctx_mitm_client(struct engine *e)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx == NULL || !sslctx_versions(ctx, &e->cfg, 0)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	hooks_install(ctx);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	return ctx;
+}
