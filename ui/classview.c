@@ -107,6 +107,19 @@ static int seat_cls(enum seat s)
 	return CLS_DEFAULT;
 }
 
+/* The status words of a row, in full. */
+static void status_text(const struct class_row *r, char *status, size_t n)
+{
+	if (r->seat == SEAT_ACTIVE)
+		snprintf(status, n, "in progress (%zu events)%s", r->nevents, r->active > 1 ? " and more at once" : "");
+	else if (r->seat == SEAT_OK)
+		snprintf(status, n, "ok %s", r->why);
+	else if (r->seat == SEAT_FAILED)
+		snprintf(status, n, "FAILED: %s", r->why);
+	else
+		snprintf(status, n, "%s", r->why[0] ? r->why : classview_seat_str(r->seat));
+}
+
 /* One learner's row at line y. */
 static void draw_row(struct grid *g, int y, const struct class_row *r, int selected)
 {
@@ -125,15 +138,7 @@ static void draw_row(struct grid *g, int y, const struct class_row *r, int selec
 	x += W_EXCH;
 	grid_text(g, x, y, W_STEP - 1, r->nevents > 0 ? r->step : "-", r->nevents > 0 ? CLS_TLS : CLS_DIM, attr);
 	x += W_STEP;
-	if (r->seat == SEAT_ACTIVE)
-		snprintf(status, sizeof status, "in progress (%zu events)%s", r->nevents,
-			 r->active > 1 ? " and more at once" : "");
-	else if (r->seat == SEAT_OK)
-		snprintf(status, sizeof status, "ok %s", r->why);
-	else if (r->seat == SEAT_FAILED)
-		snprintf(status, sizeof status, "FAILED: %s", r->why);
-	else
-		snprintf(status, sizeof status, "%s", r->why[0] ? r->why : classview_seat_str(r->seat));
+	status_text(r, status, sizeof status);
 	grid_text(g, x, y, g->w - x - 1, status, seat_cls(r->seat), attr | (r->seat == SEAT_FAILED ? GA_BOLD : 0));
 }
 
@@ -187,7 +192,22 @@ void classview_draw(struct grid *g, struct classview *cv, const struct class_row
 	grid_text(g, COL_ADDR + W_ADDR + W_EXCH + W_STEP, y, g->w - 1, "Status", CLS_TITLE, GA_UNDERLINE | GA_BOLD);
 	y++;
 	foot = g->h - 1;
-	body = foot - y;
+	/* the selected learner's status in full, above the key line */
+	if (cv->sel >= 0 && cv->sel < (int)n) {
+		const struct class_row *r = &rows[cv->sel];
+		char status[256];
+
+		status_text(r, status, sizeof status);
+		snprintf(line, sizeof line, "%s, exchange #%d (%d ok, %d failed, %d refused): %s", r->addr, r->cur,
+			 r->ok, r->failed, r->refused, status);
+		foot -= 2;
+		grid_fill(g, 0, foot, g->w, 2, ' ', CLS_DEFAULT, 0);
+		grid_wrap(g, 1, foot, g->w - 2, 2, line, seat_cls(r->seat), 0);
+		foot += 2;
+		body = foot - 2 - y;
+	} else {
+		body = foot - y;
+	}
 	cv->body_h = body;
 	if (n == 0) {
 		grid_wrap(g, 2, y + 1, g->w - 4, 3,
