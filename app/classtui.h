@@ -4,13 +4,13 @@
 #ifndef HTTPSVIZ_CLASSTUI_H
 #define HTTPSVIZ_CLASSTUI_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "app/classroom.h"
 
 struct classtui_info {
 	struct classroom *room;
-	volatile sig_atomic_t *stop;  /* set by a signal: the view ends */
+	atomic_int *stop;             /* set by a signal: the view ends */
 	const char *listen;
 	const char *names;
 	const char *ca_out;

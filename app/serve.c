@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +42,11 @@
 #define QUEUE_WAIT_MS 3000  /* a waiting learner is refused after this */
 #define STOP_GRACE_MS 2000  /* running exchanges may end by themselves */
 #define MAX_ADDRS 64        /* interface addresses put in the certificate */
+#define MAX_WORKERS (MAX_ACTIVE + MAX_REFUSING)
 
-static volatile sig_atomic_t stop;
+/* Set by a signal or the class view's q; read by the accept loop's thread
+ * too (a lock-free atomic, safe in a signal handler). */
+static atomic_int stop;
 
 static void on_signal(int sig)
 {
@@ -79,6 +83,8 @@ struct server {
 	pthread_cond_t work;        /* a job is ready for a worker */
 	struct job *ready;          /* jobs no worker has taken yet */
 	int workers, idle_workers;  /* threads are kept for the next learners */
+	pthread_t tids[MAX_WORKERS];
+	int ntids;
 	int nready;
 	int quitting;
 	struct job *running;        /* exchanges and refusals in progress */
@@ -394,7 +400,7 @@ static void *exchange_thread(void *arg)
 	struct server *srv = job->srv;
 	struct evlog log;
 	char err[256] = "";
-	char why[200];
+	char why[256];
 	struct engine *e;
 	enum engine_status st = ENGINE_MORE;
 	size_t shown = 0;
@@ -543,6 +549,7 @@ static void *worker(void *arg)
 	srv->workers--;
 	pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->mu);
+	OPENSSL_thread_stop();
 	return NULL;
 }
 
@@ -554,16 +561,9 @@ static int spawn(struct server *srv, struct job *job, void *(*fn)(void *))
 
 	/* every ready job needs a worker of its own: one may run for minutes */
 	if (srv->idle_workers <= srv->nready) {
-		pthread_t th;
-		pthread_attr_t at;
-		int rc;
-
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		rc = pthread_create(&th, &at, worker, srv);
-		pthread_attr_destroy(&at);
-		if (rc != 0)
+		if (srv->ntids == MAX_WORKERS || pthread_create(&srv->tids[srv->ntids], NULL, worker, srv) != 0)
 			return -1;
+		srv->ntids++;
 		srv->workers++;
 	}
 	job->fn = fn;
@@ -742,9 +742,9 @@ static void wind_down(struct server *srv)
 		pthread_cond_wait(&srv->idle, &srv->mu);
 	srv->quitting = 1;
 	pthread_cond_broadcast(&srv->work);
-	while (srv->workers > 0)
-		pthread_cond_wait(&srv->idle, &srv->mu);
 	pthread_mutex_unlock(&srv->mu);
+	for (int i = 0; i < srv->ntids; i++)
+		pthread_join(srv->tids[i], NULL);
 }
 
 /* ------------------------------------------------------------ serve_run */

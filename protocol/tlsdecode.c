@@ -1097,9 +1097,11 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
-/* The last certificate parsed, kept: serve sends the same one in every
- * exchange, and OpenSSL 3's parse (its public key through the provider
- * decoders) costs a fifth of a handshake.  Shared by serve's threads. */
+/* The first certificate parsed, kept for the life of the process: serve
+ * sends the same one in every exchange, and OpenSSL 3's parse (its public
+ * key through the provider decoders) costs a fifth of a handshake.  Shared
+ * by serve's threads; never replaced, so no thread frees what another may
+ * still read. */
 static struct {
 	pthread_mutex_t mu;
 	unsigned char *der;
@@ -1133,9 +1135,7 @@ static X509 *parse_cert(const unsigned char *der, size_t len, const unsigned cha
 		return x;
 	memcpy(copy, der, len);
 	pthread_mutex_lock(&cert_cache.mu);
-	if (X509_up_ref(x)) {
-		X509_free(cert_cache.x);
-		free(cert_cache.der);
+	if (cert_cache.x == NULL && X509_up_ref(x)) {
 		cert_cache.x = x;
 		cert_cache.der = copy;
 		cert_cache.len = len;

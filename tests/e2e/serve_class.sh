@@ -18,7 +18,7 @@ start_serve() {
 	serve_pid=$!
 	pids="$pids $serve_pid"
 	for _ in $(seq 100); do
-		grep -q "HTTPS on" "$out" && break
+		grep -q "HTTPS on" "$out" 2> /dev/null && break
 		sleep 0.05
 	done
 	port=$(sed -n '1s/^httpsviz serve: HTTPS on .*:\([0-9]*\), .*/\1/p' "$out")
