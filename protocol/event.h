@@ -65,7 +65,7 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	X(KEX_MASTER_SECRET, "kex.master_secret", LAYER_KEX,                 \
 	  "master secret")                                                   \
 	X(KEX_KEY_BLOCK, "kex.key_block", LAYER_KEX, "session keys")         \
-	X(KEX_FINISHED, "kex.finished", LAYER_KEX, "Finished check")         \
+	X(KEX_FINISHED, "kex.finished", LAYER_KEX, "verify_data")          \
 	X(KEX_TLS13_KEYS, "kex.tls13_keys", LAYER_KEX, "TLS 1.3 keys")       \
 	X(KEX_RECORD_DECRYPT, "kex.record_decrypt", LAYER_KEX,               \
 	  "record decrypted")                                                \

@@ -21,6 +21,7 @@
  *   server state SR_KEY_EXCH done (1.2)       kex.rsa_decrypt / kex.ecdhe
  *   server keylog CLIENT_HANDSHAKE_... (1.3)  kex.ecdhe, kex.tls13_keys (handshake)
  *   server state SR_FINISHED done             kex.finished (the client's, checked)
+ *   server writes Finished                    kex.finished (its own), then the message
  *   handshake done (either side)              tls.handshake_done, after the above */
 #include "protocol/engine_int.h"
 
@@ -139,8 +140,8 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	/* what the client computed while building this message stands before it */
 	if (write_p && !sd->server_role && hs_type == SSL3_MT_CLIENT_KEY_EXCHANGE)
 		moment(sd, KM_CLIENT_CKE_BUILT);
-	if (write_p && !sd->server_role && hs_type == SSL3_MT_FINISHED)
-		moment(sd, KM_CLIENT_FINISHED_BUILT);
+	if (write_p && hs_type == SSL3_MT_FINISHED)
+		moment(sd, sd->server_role ? KM_SERVER_FINISHED_BUILT : KM_CLIENT_FINISHED_BUILT);
 	/* whether this side's records are protected yet (an alert says) */
 	if (hs_type == SSL3_MT_SERVER_HELLO)
 		sd->sh_seen = 1;

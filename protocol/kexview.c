@@ -470,6 +470,28 @@ static const char *sigalg_name(uint16_t id)
 	return "unknown scheme";
 }
 
+/* The common part of both signature checks (kex.signature): the scheme,
+ * the signature, the key, why it matters, the result, OpenSSL's word. */
+static void signature_tail(struct event *ev, EVP_PKEY *key, uint16_t sigalg, const uint8_t *sig, size_t siglen,
+			   int ok, const char *why)
+{
+	struct hexbuf h;
+
+	event_field(ev, 0, "signature_algorithm", 0, 0, "%s (0x%04x)", sigalg_name(sigalg), sigalg);
+	event_field(ev, 0, "signature", 0, 0, "%s (%zu bytes)", hx(&h, sig, siglen), siglen);
+	event_field(ev, 0, "public_key", 0, 0, "the server certificate's (%s, %d bits): only the holder of its "
+		    "private key can make this signature", EVP_PKEY_get0_type_name(key), EVP_PKEY_get_bits(key));
+	event_field(ev, 0, "function", 0, 0, "Verify(certificate public key, %s, signed_content, signature)",
+		    sigalg_name(sigalg));
+	event_field(ev, 0, "why", 0, 0, "%s", why);
+	event_field(ev, 0, "result", 0, 0, "%s", ok ? "valid" : "INVALID");
+	event_field(ev, 0, "openssl_value", 0, 0, "%s",
+		    ok ? "OpenSSL accepted it too: it checks the same signature while processing the message, and "
+			 "stops the handshake with decrypt_error when it fails"
+		       : "httpsviz finds it INVALID although OpenSSL went on");
+	set_verified(ev, ok);
+}
+
 /* kex.signature (TLS 1.2 ECDHE): the client checks the ServerKeyExchange's
  * signature with the certificate's public key, as it processes it. */
 static void view_ske_signature(struct kv *k)
@@ -497,23 +519,10 @@ static void view_ske_signature(struct kv *k)
 	event_field(ev, 1, "server_random", 0, 0, "%s", hx(&h, k->srand, 32));
 	event_field(ev, 1, "server_params", 0, 0, "%s (curve type 3 = named_curve, group %s, the server's "
 		    "ephemeral public key)", hx(&h, s.params, s.params_len), group_name(s.group));
-	event_field(ev, 0, "signature_algorithm", 0, 0, "%s (0x%04x)", sigalg_name(s.sigalg), s.sigalg);
-	event_field_hex(ev, 0, "signature", 0, s.siglen, 0);
-	event_field(ev, 0, "public_key", 0, 0, "the server certificate's (%s, %d bits): only the holder of its "
-		    "private key can make this signature", EVP_PKEY_get0_type_name(cap->server_cert_key),
-		    EVP_PKEY_get_bits(cap->server_cert_key));
-	event_field(ev, 0, "function", 0, 0, "Verify(certificate public key, %s, signed_content, signature)",
-		    sigalg_name(s.sigalg));
-	event_field(ev, 0, "why", 0, 0,
-		    "the randoms tie the signature to this handshake (no replay of an old key); without it an "
-		    "attacker could swap in its own ephemeral key (RSA key exchange has no such signature: the "
-		    "certificate's key itself encrypts the pre-master secret)");
-	event_field(ev, 0, "result", 0, 0, "%s", ok ? "valid" : "INVALID");
-	event_field(ev, 0, "openssl_value", 0, 0, "%s",
-		    ok ? "OpenSSL accepted it too: it checks the same signature while processing the message, and "
-			 "stops the handshake with decrypt_error when it fails"
-		       : "httpsviz finds it INVALID although OpenSSL went on");
-	set_verified(ev, ok);
+	signature_tail(ev, cap->server_cert_key, s.sigalg, s.sig, s.siglen, ok,
+		       "the randoms tie the signature to this handshake (no replay of an old key); without it an "
+		       "attacker could swap in its own ephemeral key (RSA key exchange has no such signature: the "
+		       "certificate's key itself encrypts the pre-master secret)");
 }
 
 /* kex.ecdhe (TLS 1.2): the shared secret, on the side computing it: the
@@ -1343,22 +1352,9 @@ static void view_cv_signature(struct kv *k)
 	event_field(ev, 1, "separator", 97, 1, "a zero byte");
 	event_field(ev, 1, "transcript_hash", 98, hlen, "%s (%s over the %ld handshake messages ClientHello.."
 		    "Certificate)", hx(&h, hash, hlen), k->suite->digest, cv.idx);
-	event_field(ev, 0, "signature_algorithm", 0, 0, "%s (0x%04x)", sigalg_name(sigalg), sigalg);
-	event_field(ev, 0, "signature", 0, 0, "%s (%zu bytes)", hx(&h, sig.p + sig.off, cursor_left(&sig)),
-		    cursor_left(&sig));
-	event_field(ev, 0, "public_key", 0, 0, "the server certificate's (%s, %d bits)",
-		    EVP_PKEY_get0_type_name(cap->server_cert_key), EVP_PKEY_get_bits(cap->server_cert_key));
-	event_field(ev, 0, "function", 0, 0, "Verify(certificate public key, %s, signed_content, signature)",
-		    sigalg_name(sigalg));
-	event_field(ev, 0, "why", 0, 0,
-		    "the server proves it holds the certificate's private key, over everything said so far, "
-		    "including both key shares: TLS 1.3 has no ServerKeyExchange to sign");
-	event_field(ev, 0, "result", 0, 0, "%s", ok ? "valid" : "INVALID");
-	event_field(ev, 0, "openssl_value", 0, 0, "%s",
-		    ok ? "OpenSSL accepted it too: it checks the same signature while processing the message, and "
-			 "stops the handshake with decrypt_error when it fails"
-		       : "httpsviz finds it INVALID although OpenSSL went on");
-	set_verified(ev, ok);
+	signature_tail(ev, cap->server_cert_key, sigalg, sig.p + sig.off, cursor_left(&sig), ok,
+		       "the server proves it holds the certificate's private key, over everything said so far, "
+		       "including both key shares: TLS 1.3 has no ServerKeyExchange to sign");
 }
 
 /* kex.finished (TLS 1.3): HMAC with the finished key of the sender's
@@ -1644,6 +1640,7 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 		(tls13 ? view_finished13 : view_finished12)(k, 1);
 		break;
 	case KM_CLIENT_FINISHED_CHECKED:
+	case KM_SERVER_FINISHED_BUILT:
 		(tls13 ? view_finished13 : view_finished12)(k, 0);
 		break;
 	case KM_CLIENT_HS_KEYS:
@@ -1684,7 +1681,7 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 int kexview_moment_is_server(enum kex_moment m)
 {
 	return m == KM_SERVER_CKE_READ || m == KM_SERVER_FINISHED_CHECKED || m == KM_SERVER_HS_KEYS ||
-	       m == KM_SERVER_REQUEST_READ;
+	       m == KM_SERVER_FINISHED_BUILT || m == KM_SERVER_REQUEST_READ;
 }
 
 /* see kexview.h */

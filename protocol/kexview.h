@@ -10,14 +10,15 @@
  *                  kex.finished (its own), kex.finished (the server's,
  *                  checked), kex.record_decrypt (the response); server:
  *                  kex.rsa_decrypt, kex.finished (the client's, checked),
- *                  kex.record_decrypt (the request).
+ *                  kex.finished (its own), kex.record_decrypt (the request).
  *   TLS 1.2 ECDHE: kex.signature (client) and kex.ecdhe (both sides)
  *                  instead of kex.pre_master and kex.rsa_decrypt.
  *   TLS 1.3:       client: kex.ecdhe, kex.tls13_keys (handshake),
  *                  kex.signature (CertificateVerify), kex.finished (the
  *                  server's, then its own), kex.tls13_keys (application);
  *                  server: kex.ecdhe, kex.tls13_keys (handshake),
- *                  kex.finished (the client's); records as in 1.2.
+ *                  kex.finished (its own), kex.finished (the client's);
+ *                  records as in 1.2.
  * Comparison events have ev->verified 1 or 0 and the fields "verified"
  * ("true"/"false") and "openssl_value"; on a mismatch the field that differs
  * has the children "recomputed" and "openssl".  Derivations with nothing of
@@ -49,6 +50,7 @@ enum kex_moment {
 	KM_SERVER_CKE_READ,         /* 1.2: ClientKeyExchange processed: kex.rsa_decrypt / kex.ecdhe */
 	KM_SERVER_FINISHED_CHECKED, /* the client's Finished checked: kex.finished (sender client) */
 	KM_SERVER_HS_KEYS,          /* 1.3: ServerHello built: kex.ecdhe, kex.tls13_keys (handshake) */
+	KM_SERVER_FINISHED_BUILT,   /* its own Finished built: kex.finished (sender server) */
 	KM_SERVER_REQUEST_READ,     /* the request's record decrypted: kex.record_decrypt */
 	KM__COUNT
 };

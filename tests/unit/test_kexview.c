@@ -324,8 +324,13 @@ static void check12(struct run *r, int rsa, int ems)
 	before(c_fin, fsc, "the server checks the client's Finished once read");
 	before(fsc, s_ccs, "the server checks the client's Finished before its ChangeCipherSpec");
 	tu_assert_bytes(ev->raw, log->ev[fc]->raw, 12, "the Finished both sides compute");
+	ev = verified(log, nth_by(log, EV_KEX_FINISHED, ACTOR_SERVER, 1), "the server's own Finished");
+	before(s_ccs, nth_by(log, EV_KEX_FINISHED, ACTOR_SERVER, 1), "the server computes its Finished after its CCS");
+	before(nth_by(log, EV_KEX_FINISHED, ACTOR_SERVER, 1), s_fin, "the server computes its Finished, then sends it");
 	ev = verified(log, fs, "server finished");
 	before(s_fin, fs, "the client checks the server's Finished once read");
+	tu_assert_bytes(ev->raw, log->ev[nth_by(log, EV_KEX_FINISHED, ACTOR_SERVER, 1)]->raw, 12,
+			"the server's Finished as both sides compute it");
 	before(fs, c_done, "the client's handshake ends after its Finished check");
 	before(fs, evlog_find(log, EV_HTTP_REQUEST, 0), "no request before the server is checked");
 	before(fsc, msg_from(log, EV_TLS_HANDSHAKE_DONE, ACTOR_SERVER), "the server's handshake ends after its check");
@@ -512,10 +517,13 @@ static void test_tls13(void **state)
 	verified(l, nth_by(l, EV_KEX_TLS13_KEYS, ACTOR_SERVER, 0), "the server's handshake keys");
 	before(nth_by(l, EV_KEX_TLS13_KEYS, ACTOR_SERVER, 0), msg_from(l, EV_TLS_ENCRYPTED_EXTENSIONS, ACTOR_SERVER),
 	       "the server's handshake keys before EncryptedExtensions");
-	verified(l, nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 0), "the server's check of the client's Finished");
-	before(msg_from(l, EV_TLS_FINISHED, ACTOR_CLIENT), nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 0),
+	verified(l, nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 0), "the server's own Finished");
+	before(nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 0), msg_from(l, EV_TLS_FINISHED, ACTOR_SERVER),
+	       "the server computes its Finished, then sends it");
+	verified(l, nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 1), "the server's check of the client's Finished");
+	before(msg_from(l, EV_TLS_FINISHED, ACTOR_CLIENT), nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 1),
 	       "the client's Finished, then the server's check");
-	before(nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 0), msg_from(l, EV_TLS_HANDSHAKE_DONE, ACTOR_SERVER),
+	before(nth_by(l, EV_KEX_FINISHED, ACTOR_SERVER, 1), msg_from(l, EV_TLS_HANDSHAKE_DONE, ACTOR_SERVER),
 	       "the server's check, then its handshake's end");
 	records_equal_http(l, l);
 	/* the response record was found behind the NewSessionTicket */
@@ -573,7 +581,7 @@ static void test_once(void **state)
 	all_moments(&r.log, r.cap);
 	assert_int_equal(r.log.n, n);
 	assert_int_equal(nth(&r.log, EV_KEX_MASTER_SECRET, 1), -1);
-	assert_int_equal(nth(&r.log, EV_KEX_FINISHED, 3), -1);
+	assert_int_equal(nth(&r.log, EV_KEX_FINISHED, 4), -1);
 	assert_int_equal(nth(&r.log, EV_KEX_RECORD_DECRYPT, 2), -1);
 	run_free(&r);
 }

@@ -59,6 +59,8 @@ RULES = [
      "the server's ECDHE secret as it processes the ClientKeyExchange"),
     ("server", "1.2", "kex.finished", 0, "TLS_ST_SR_FINISHED", "TLS_ST_SW_CHANGE",
      "the server checks the client's Finished before its ChangeCipherSpec"),
+    ("server", "1.2", "kex.finished", 1, "TLS_ST_SW_CHANGE", "TLS_ST_SW_FINISHED",
+     "the server's own Finished computed before it is sent"),
     ("client", "1.3", "kex.ecdhe", 0, "TLS_ST_CW_CLNT_HELLO", "TLS_ST_CR_SRVR_HELLO",
      "the client's shared secret as it processes the ServerHello"),
     ("client", "1.3", "kex.tls13_keys", 0, "TLS_ST_CW_CLNT_HELLO", "TLS_ST_CR_SRVR_HELLO",
@@ -75,7 +77,9 @@ RULES = [
      "the server's shared secret before EncryptedExtensions"),
     ("server", "1.3", "kex.tls13_keys", 0, "TLS_ST_SW_SRVR_HELLO", "TLS_ST_SW_ENCRYPTED_EXTENSIONS",
      "the server's handshake keys before EncryptedExtensions"),
-    ("server", "1.3", "kex.finished", 0, "TLS_ST_SR_FINISHED", None,
+    ("server", "1.3", "kex.finished", 0, "TLS_ST_SW_CERT_VRFY", "TLS_ST_SW_FINISHED",
+     "the server's own Finished computed before it is sent"),
+    ("server", "1.3", "kex.finished", 1, "TLS_ST_SR_FINISHED", None,
      "the server checks the client's Finished once read"),
 ]
 
@@ -85,11 +89,12 @@ NEEDED = {
                                "kex.finished", "kex.record_decrypt"],
     ("client", "1.2", "ecdhe"): ["kex.signature", "kex.ecdhe", "kex.master_secret", "kex.key_block",
                                  "kex.finished", "kex.finished", "kex.record_decrypt"],
-    ("server", "1.2", "rsa"): ["kex.rsa_decrypt", "kex.finished", "kex.record_decrypt"],
-    ("server", "1.2", "ecdhe"): ["kex.ecdhe", "kex.finished", "kex.record_decrypt"],
+    ("server", "1.2", "rsa"): ["kex.rsa_decrypt", "kex.finished", "kex.finished", "kex.record_decrypt"],
+    ("server", "1.2", "ecdhe"): ["kex.ecdhe", "kex.finished", "kex.finished", "kex.record_decrypt"],
     ("client", "1.3", "ecdhe"): ["kex.ecdhe", "kex.tls13_keys", "kex.signature", "kex.finished",
                                  "kex.finished", "kex.tls13_keys", "kex.record_decrypt"],
-    ("server", "1.3", "ecdhe"): ["kex.ecdhe", "kex.tls13_keys", "kex.finished", "kex.record_decrypt"],
+    ("server", "1.3", "ecdhe"): ["kex.ecdhe", "kex.tls13_keys", "kex.finished", "kex.finished",
+                                 "kex.record_decrypt"],
 }
 
 
