@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "protocol/engine.h"
 #include "ui/classview.h"
@@ -31,7 +32,17 @@ struct classtui {
 	int cur;                 /* its exchange number */
 	struct evlog log;        /* copies of its events */
 	struct view view;
+	long long next_tick_ms;  /* playing: when the next event shows */
 };
+
+/* Monotonic milliseconds for the play timer. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Colour pairs per class, as the diagram's TUI has them. */
 static void setup_colors(struct classtui *c)
@@ -141,8 +152,12 @@ static int refresh_diagram(struct classtui *c)
 		before = 0;
 	}
 	snprintf(c->view.scenario, sizeof c->view.scenario, "%.40s #%d (q: class)", r->addr, c->cur % 1000000);
-	while (c->view.revealed < c->log.n)
+	/* new events show at once when the view is at the end; a teacher who
+	 * stepped back (or plays) keeps their place */
+	while (c->view.revealed == before && c->view.revealed < c->log.n && !c->view.playing) {
 		view_stepped(&c->view, &c->log, 0, NULL);
+		before = c->view.revealed;
+	}
 	finished = r->seat == SEAT_OK || r->seat == SEAT_FAILED;
 	if (finished && !c->view.done)
 		view_stepped(&c->view, &c->log, r->seat == SEAT_OK ? 1 : 2, r->seat == SEAT_OK ? "" : r->why);
@@ -171,6 +186,14 @@ static enum action key_action(int ch)
 	switch (ch) {
 	case ' ': case 'n': case KEY_RIGHT:
 		return ACT_NEXT;
+	case 'p': case 'P':
+		return ACT_PLAY;
+	case '+': case '=':
+		return ACT_FASTER;
+	case '-': case '_':
+		return ACT_SLOWER;
+	case 'm': case 'M':
+		return ACT_MENU;
 	case 'b': case KEY_LEFT: case KEY_BACKSPACE:
 		return ACT_BACK;
 	case KEY_UP: case 'k':
@@ -202,21 +225,33 @@ static enum action key_action(int ch)
 	}
 }
 
-/* A key in the open diagram: q (or Esc on the diagram) goes back to the
- * class; stepping beyond what happened waits for the learner. */
+/* A key in the open diagram: q, m (or Esc on the diagram) go back to the
+ * class; stepping beyond what happened waits for the learner; the rest is
+ * the TUI's (back, play, inspector, hex, help). */
 static unsigned diagram_key(struct classtui *c, enum action a)
 {
 	unsigned f;
 
-	if (a == ACT_QUIT || (a == ACT_ESC && c->view.focus == FOCUS_DIAGRAM && !c->view.help)) {
+	if (a == ACT_QUIT || a == ACT_MENU || (a == ACT_ESC && c->view.focus == FOCUS_DIAGRAM && !c->view.help)) {
+		c->view.playing = 0;
 		c->open = 0;
 		return VF_REDRAW;
 	}
-	if (a == ACT_NONE)
+	if (a == ACT_NONE || a == ACT_RESTART)
 		return 0;
+	/* the end of a finished exchange: nothing to restart here */
+	if ((a == ACT_NEXT || a == ACT_TICK) && c->view.done && c->view.revealed == c->log.n) {
+		c->view.playing = 0;
+		snprintf(c->view.notice, sizeof c->view.notice, "the exchange is over: q goes back to the class");
+		return VF_REDRAW;
+	}
 	f = view_action(&c->view, &c->log, a);
-	if (f & VF_STEP)
+	if (f & VF_STEP) {
+		/* live: the next event comes when the learner steps */
 		snprintf(c->view.notice, sizeof c->view.notice, "the learner has not gone further yet");
+	}
+	if (f & VF_TIMER)
+		c->next_tick_ms = now_ms() + view_interval_ms(&c->view);
 	return VF_REDRAW;
 }
 
@@ -261,8 +296,14 @@ static int loop(struct classtui *c)
 		}
 		timeout(REFRESH_MS);
 		ch = getch();
-		if (ch == ERR)
+		if (ch == ERR) {
+			if (c->open && c->view.playing && now_ms() >= c->next_tick_ms) {
+				c->next_tick_ms = now_ms() + view_interval_ms(&c->view);
+				diagram_key(c, ACT_TICK);
+				dirty = 1;
+			}
 			continue;
+		}
 		if (ch == KEY_RESIZE) {
 			dirty = 1;
 			continue;

@@ -77,6 +77,15 @@ grep -q "(complete)" "$tmp/screen" && fail "the held exchange is shown complete"
 touch "$tmp/go"
 wait_for "(complete)" 10 || fail "the diagram did not follow the learner to the end"
 grep -q "HTTP/1.1 200" "$tmp/holder" || fail "the holder got no page: $(cat "$tmp/holder")"
+# stepping back stays back (the live refresh does not undo it); play goes on
+T send-keys b b
+wait_for "rewound: viewing" 5 || fail "b did not step back in the learner's diagram"
+sleep 0.6
+cap
+grep -q "rewound: viewing" "$tmp/screen" || fail "the refresh undid the step back"
+T send-keys p
+wait_for "(complete)" 10 || fail "play did not go on to the end"
+T send-keys p
 # the inspector works here as in the TUI
 T send-keys g Enter
 wait_for "tcp.connected" 5 || fail "the inspector does not open on the first event"
