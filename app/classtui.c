@@ -263,6 +263,7 @@ static void draw(struct classtui *c)
 		.ca_out = c->info->ca_out,
 		.tls = c->info->tls,
 		.port = c->info->port,
+		.loopback_only = c->info->loopback_only,
 	};
 
 	if (c->open)

@@ -16,6 +16,7 @@ struct classtui_info {
 	const char *ca_out;
 	const char *tls;
 	int port;
+	int loopback_only;
 	int ascii;
 	int projector;
 	int no_color;

@@ -697,10 +697,18 @@ static void *acceptor(void *arg)
 		fd = accept4(srv->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (ss.ss_family == AF_INET)
+		if (ss.ss_family == AF_INET) {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, from, sizeof from);
-		else if (ss.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, from, sizeof from);
+		} else if (ss.ss_family == AF_INET6) {
+			const struct in6_addr *a6 = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+			/* listening on [::], an IPv4 learner shows as 192.0.2.7,
+			 * not ::ffff:192.0.2.7 */
+			if (IN6_IS_ADDR_V4MAPPED(a6))
+				inet_ntop(AF_INET, &a6->s6_addr[12], from, sizeof from);
+			else
+				inet_ntop(AF_INET6, a6, from, sizeof from);
+		}
 		pthread_mutex_lock(&srv->mu);
 		admit(srv, fd, from);
 		pthread_mutex_unlock(&srv->mu);
@@ -875,6 +883,7 @@ int serve_run(const struct options *opt)
 			.names = names,
 			.ca_out = ca_out,
 			.port = port,
+			.loopback_only = strncmp(shown, "127.", 4) == 0 || strncmp(shown, "[::1]", 5) == 0,
 			.tls = srv.cfg.tls_any ? "TLS 1.2 and 1.3" : srv.cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2",
 			.ascii = opt->ascii,
 			.projector = opt->projector,

@@ -160,9 +160,13 @@ void classview_draw(struct grid *g, struct classview *cv, const struct class_row
 	snprintf(line, sizeof line, "httpsviz serve: class view  |  HTTPS on %s  |  %s", info->listen, info->tls);
 	grid_fill(g, 0, y, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
 	grid_text(g, 1, y++, g->w - 2, line, CLS_TITLE, GA_REVERSE | GA_BOLD);
-	snprintf(line, sizeof line, "Learners: httpsviz connect ADDRESS:%d --cafile %s  (or curl --cacert %s)",
-		 info->port, info->ca_out, info->ca_out);
-	grid_text(g, 1, y++, g->w - 2, line, CLS_DEFAULT, 0);
+	if (info->loopback_only)
+		snprintf(line, sizeof line, "Listening on loopback only: for learners on other machines, restart "
+			 "with --listen 0.0.0.0:%d", info->port);
+	else
+		snprintf(line, sizeof line, "Learners: httpsviz connect ADDRESS:%d --cafile %s  (or curl --cacert %s)",
+			 info->port, info->ca_out, info->ca_out);
+	grid_text(g, 1, y++, g->w - 2, line, info->loopback_only ? CLS_PHASE : CLS_DEFAULT, 0);
 	/* ", " between the names, so the list wraps between them */
 	{
 		size_t o = (size_t)snprintf(line, sizeof line, "Certificate names: DNS:localhost, IP:127.0.0.1");

@@ -41,6 +41,7 @@ struct classview_info {
 	const char *ca_out;
 	const char *tls;      /* "TLS 1.2 and 1.3" */
 	int port;
+	int loopback_only;    /* only this machine can reach the server */
 };
 
 struct classview {

@@ -16,6 +16,8 @@ wait_for "class view" 10 || fail "no class view"
 port=$(sed -n 's/.*HTTPS on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/screen" | head -1)
 [ -n "$port" ] || fail "no port on screen"
 grep -q "No learner yet" "$tmp/screen" || fail "no word for an empty class"
+grep -q "Listening on loopback only: for learners on other machines, restart with --listen 0.0.0.0:$port" \
+	"$tmp/screen" || fail "no warning that only this machine can connect"
 grep -q "Places: 0 of 1 taken (--max-clients 1)" "$tmp/screen" || fail "the places are not shown"
 grep -q "Certificate names: DNS:localhost, IP:127.0.0.1" "$tmp/screen" || fail "the certificate's names are not shown"
 
