@@ -264,6 +264,7 @@ static void draw(struct classtui *c)
 		.tls = c->info->tls,
 		.port = c->info->port,
 		.loopback_only = c->info->loopback_only,
+		.learner_addr = c->info->learner_addr,
 	};
 
 	if (c->open)

@@ -17,6 +17,7 @@ struct classtui_info {
 	const char *tls;
 	int port;
 	int loopback_only;
+	const char *learner_addr;
 	int ascii;
 	int projector;
 	int no_color;

@@ -90,6 +90,7 @@ struct server {
 	struct job *running;        /* exchanges and refusals in progress */
 	struct job *queue;          /* waiting for a place, oldest first */
 	int nqueued, nrunning, nrefusing, threads;
+	char learner_addr[INET6_ADDRSTRLEN + 2]; /* what to tell learners */
 	int next_id;
 };
 
@@ -236,6 +237,48 @@ static void extra_names(const struct options *opt, const char *shown, char *out,
 				add_ip(out, n, &o, addr);
 		}
 	}
+}
+
+/* The address to tell learners: the listen address when it is a specific
+ * one, else the machine's first address other machines can reach (IPv4
+ * before IPv6, never loopback or link-local), else localhost. */
+static void learner_address(const char *shown, char *out, size_t n)
+{
+	struct ifaddrs *ifa = NULL;
+	const char *colon = strrchr(shown, ':');
+	char best6[INET6_ADDRSTRLEN + 2] = "";
+
+	snprintf(out, n, "localhost");
+	if (colon == NULL)
+		return;
+	if (strncmp(shown, "127.", 4) == 0 || strncmp(shown, "[::1]", 5) == 0)
+		return;
+	if (strncmp(shown, "0.0.0.0:", 8) != 0 && strncmp(shown, "[::]:", 5) != 0) {
+		snprintf(out, n, "%.*s", (int)(colon - shown), shown);
+		return;
+	}
+	if (getifaddrs(&ifa) != 0)
+		return;
+	for (struct ifaddrs *i = ifa; i != NULL; i = i->ifa_next) {
+		char a[INET6_ADDRSTRLEN];
+
+		if (i->ifa_addr == NULL || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET &&
+		    inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, a, sizeof a) != NULL &&
+		    strncmp(a, "169.254.", 8) != 0) {
+			snprintf(out, n, "%s", a);
+			freeifaddrs(ifa);
+			return;
+		}
+		if (i->ifa_addr->sa_family == AF_INET6 && best6[0] == '\0' && shown[0] == '[' &&
+		    !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr) &&
+		    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof a) != NULL)
+			snprintf(best6, sizeof best6, "[%s]", a);
+	}
+	freeifaddrs(ifa);
+	if (best6[0] != '\0')
+		snprintf(out, n, "%s", best6);
 }
 
 /* Write the demo CA certificate (never its key) for learners' --cafile. */
@@ -767,9 +810,9 @@ static void print_banner(struct server *srv, const char *shown, const char *name
 	} else {
 		printf("httpsviz serve: HTTPS on %s, certificate for DNS:localhost,IP:127.0.0.1%s%s\n", shown,
 		       names[0] ? "," : "", names);
-		printf("httpsviz serve: learners connect with: httpsviz connect ADDRESS:%d --cafile %s "
-		       "(or curl --cacert %s https://ADDRESS:%d/), ADDRESS being one of the names above\n",
-		       port, ca_out, ca_out, port);
+		printf("httpsviz serve: learners connect with: httpsviz connect %s:%d --cafile %s "
+		       "(or curl --cacert %s https://%s:%d/), or any other name above\n",
+		       srv->learner_addr, port, ca_out, ca_out, srv->learner_addr, port);
 		printf("httpsviz serve: demo CA certificate written to %s (give it to learners)\n", ca_out);
 	}
 	printf("httpsviz serve: offers %s%s; %d learners served at once%s; a learner may pause %d s between "
@@ -832,6 +875,7 @@ int serve_run(const struct options *opt)
 		srv.cfg.keylog_fd = keylog_fd;
 		srv.cfg.keylog_file = NULL;
 	}
+	learner_address(shown, srv.learner_addr, sizeof srv.learner_addr);
 	if (opt->cert_file != NULL) {
 		names[0] = '\0';
 		if (load_cert(&pki, opt->cert_file, opt->key_file) < 0) {
@@ -883,6 +927,7 @@ int serve_run(const struct options *opt)
 			.names = names,
 			.ca_out = ca_out,
 			.port = port,
+			.learner_addr = srv.learner_addr,
 			.loopback_only = strncmp(shown, "127.", 4) == 0 || strncmp(shown, "[::1]", 5) == 0,
 			.tls = srv.cfg.tls_any ? "TLS 1.2 and 1.3" : srv.cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2",
 			.ascii = opt->ascii,

@@ -164,8 +164,8 @@ void classview_draw(struct grid *g, struct classview *cv, const struct class_row
 		snprintf(line, sizeof line, "Listening on loopback only: for learners on other machines, restart "
 			 "with --listen 0.0.0.0:%d", info->port);
 	else
-		snprintf(line, sizeof line, "Learners: httpsviz connect ADDRESS:%d --cafile %s  (or curl --cacert %s)",
-			 info->port, info->ca_out, info->ca_out);
+		snprintf(line, sizeof line, "Learners: httpsviz connect %s:%d --cafile %s  (or curl --cacert %s)",
+			 info->learner_addr, info->port, info->ca_out, info->ca_out);
 	grid_text(g, 1, y++, g->w - 2, line, info->loopback_only ? CLS_PHASE : CLS_DEFAULT, 0);
 	/* ", " between the names, so the list wraps between them */
 	{

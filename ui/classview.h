@@ -42,6 +42,7 @@ struct classview_info {
 	const char *tls;      /* "TLS 1.2 and 1.3" */
 	int port;
 	int loopback_only;    /* only this machine can reach the server */
+	const char *learner_addr; /* the address to tell learners ("192.0.2.2") */
 };
 
 struct classview {

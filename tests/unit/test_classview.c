@@ -11,6 +11,7 @@ static const struct classview_info info = {
 	.ca_out = "httpsviz-ca.pem",
 	.tls = "TLS 1.2 and 1.3",
 	.port = 8443,
+	.learner_addr = "192.0.2.2",
 };
 
 static void row(struct class_row *r, const char *addr, enum seat seat, const char *step, const char *why)
@@ -44,7 +45,7 @@ static void test_rows(void **state)
 	classview_draw(&g, &cv, rows, 5, &t, &info);
 	assert_true(screen_has(&g, "HTTPS on 0.0.0.0:8443"));
 	assert_true(screen_has(&g, "TLS 1.2 and 1.3"));
-	assert_true(screen_has(&g, "httpsviz connect ADDRESS:8443 --cafile httpsviz-ca.pem"));
+	assert_true(screen_has(&g, "httpsviz connect 192.0.2.2:8443 --cafile httpsviz-ca.pem"));
 	assert_true(screen_has(&g, "Certificate names: DNS:localhost, IP:127.0.0.1, DNS:teacher, IP:::1, IP:192.0.2.2"));
 	assert_true(screen_has(&g, "Places: 2 of 2 taken (--max-clients 2), the class is full; 1 waiting for a place"));
 	assert_true(screen_has(&g, "Exchanges: 4 served, 1 complete, 1 failed, 1 refused (class full); 5 learners"));
