@@ -48,10 +48,15 @@
  * too (a lock-free atomic, safe in a signal handler). */
 static atomic_int stop;
 
+/* The first signal stops serve gently; a second one ends it at once. */
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (atomic_load(&stop)) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	atomic_store(&stop, 1);
 }
 
 /* One accepted connection: served, waiting for a place, or refused. */
@@ -682,6 +687,7 @@ static void run_queue(struct server *srv)
 static void admit(struct server *srv, int fd, const char *from)
 {
 	struct job *job = calloc(1, sizeof *job);
+	struct job **p;
 
 	if (job == NULL) {
 		close(fd);
@@ -713,7 +719,7 @@ static void admit(struct server *srv, int fd, const char *from)
 		return;
 	}
 	/* at the end of the line */
-	struct job **p = &srv->queue;
+	p = &srv->queue;
 	while (*p != NULL)
 		p = &(*p)->next;
 	*p = job;
