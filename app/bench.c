@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "app/exitcode.h"
 #include "protocol/http.h"
 #include "protocol/pki.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "protocol/engine.h"
+#include "app/exitcode.h"
 #include "ui/classview.h"
 #include "ui/grid.h"
 #include "ui/view.h"

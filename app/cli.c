@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/export.h"
 #include "protocol/sanitize.h"
 
 /* see cli.h */
@@ -17,6 +18,10 @@ void cli_usage(FILE *out)
 	      "                      [--learner-timeout S] [--tls 1.2|1.3] [--trace|--json]\n"
 	      "                                          the instrumented server for a class (a class\n"
 	      "                                          view in a terminal; --trace/--json: the log)\n"
+	      "       httpsviz replay FILE [--trace|--json] [-v] [--lesson NAME|FILE]\n"
+	      "                                          a saved run again, offline (TUI or printed)\n"
+	      "       httpsviz export FILE --format text|markdown|mermaid|svg|html [-o OUT]\n"
+	      "                                          a saved run as a handout\n"
 	      "       httpsviz bench [N]                 instrumented vs bare exchanges\n"
 	      "       httpsviz lessons                   list the lessons\n"
 	      "       httpsviz lesson check FILE...      validate lesson files\n"
@@ -44,6 +49,14 @@ void cli_usage(FILE *out)
 	      "  --projector            high-contrast classroom layout\n"
 	      "  --no-color             no colours (also: the NO_COLOR environment variable)\n"
 	      "\n"
+	      "Keep what you saw:\n"
+	      "  --save FILE            also write the whole run to FILE (JSON lines, mode 0600;\n"
+	      "                         in the TUI at quit and with w); replay and export read it\n"
+	      "  --save-secrets         keep the session secrets in the saved run (off: left out)\n"
+	      "  --export FORMAT        run the exchange and print it as text, markdown,\n"
+	      "                         mermaid, svg or html instead\n"
+	      "  -o, --output FILE      where export and --export write (default: stdout)\n"
+	      "\n"
 	      "Capture:\n"
 	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
 	      "  --pcap FILE            write the captured packets (needs root or CAP_NET_RAW)\n"
@@ -62,7 +75,8 @@ void cli_usage(FILE *out)
 	      "  --version              the version\n"
 	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
-	      "5 TLS failure, 6 certificate rejected, 7 bad HTTP response, 8 internal error.\n",
+	      "5 TLS failure, 6 certificate rejected, 7 bad HTTP response, 8 internal error.\n"
+	      "replay and export exit 0, or 2 when the saved run is unreadable (FILE:LINE: why).\n",
 	      out);
 }
 
@@ -130,9 +144,9 @@ static int split_hostport(const char *arg, struct options *opt)
 
 enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
-	O_TIMEOUT, O_TRACE, O_JSON, O_LESSON, O_NO_QUESTIONS, O_EXPLORE, O_ASCII, O_PROJECTOR,
-	O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT, O_MAX_CLIENTS,
-	O_NAME, O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
+	O_TIMEOUT, O_TRACE, O_JSON, O_SAVE, O_SAVE_SECRETS, O_EXPORT, O_FORMAT, O_LESSON, O_NO_QUESTIONS, O_EXPLORE,
+	O_ASCII, O_PROJECTOR, O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT,
+	O_MAX_CLIENTS, O_NAME, O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
 };
 
 static const struct option longopts[] = {
@@ -165,6 +179,11 @@ static const struct option longopts[] = {
 	{"learner-timeout", required_argument, NULL, O_LEARNER_TIMEOUT},
 	{"cert", required_argument, NULL, O_CERT},
 	{"key", required_argument, NULL, O_KEY},
+	{"save", required_argument, NULL, O_SAVE},
+	{"save-secrets", no_argument, NULL, O_SAVE_SECRETS},
+	{"export", required_argument, NULL, O_EXPORT},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, O_VERSION},
 	{NULL, 0, NULL, 0},
@@ -197,6 +216,8 @@ static const struct {
 	{O_NAME, IN_SERVE},                        {O_LEARNER_TIMEOUT, IN_SERVE},
 	{O_OPENSSL_STATES, IN_RUN | IN_SERVE},
 	{O_CERT, IN_SERVE},                        {O_KEY, IN_SERVE},
+	{O_SAVE, IN_RUN},                          {O_SAVE_SECRETS, IN_RUN},
+	{O_EXPORT, IN_RUN},                        {'o', IN_RUN},
 };
 
 /* The long name of an option. */
@@ -270,6 +291,16 @@ static int apply(int c, const char *arg, struct options *opt)
 		return 0;
 	case O_TRACE: opt->mode = MODE_TRACE; opt->trace = 1; return 0;
 	case O_JSON: opt->mode = MODE_JSON; opt->json = 1; return 0;
+	case O_SAVE: opt->save_file = arg; return 0;
+	case O_SAVE_SECRETS: opt->save_secrets = 1; return 0;
+	case O_EXPORT:
+	case O_FORMAT:
+		if (!export_format_valid(arg))
+			return bad("%s takes text, markdown, mermaid, svg or html, not '%s'",
+				   c == O_EXPORT ? "--export" : "--format", arg);
+		opt->export_format = arg;
+		return 0;
+	case 'o': opt->output = arg; return 0;
 	case 'v': opt->verbose = 1; return 0;
 	case O_LESSON: opt->lesson = arg; return 0;
 	case O_NO_QUESTIONS: opt->no_questions = 1; return 0;
@@ -330,6 +361,12 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		} else if (strcmp(argv[1], "serve") == 0) {
 			sub = MODE_SERVE;
 			first = 2;
+		} else if (strcmp(argv[1], "replay") == 0 || strcmp(argv[1], "export") == 0) {
+			sub = argv[1][0] == 'r' ? MODE_REPLAY : MODE_EXPORT;
+			if (argc < 3 || argv[2][0] == '-')
+				return bad("%s needs a saved run: httpsviz %s FILE", argv[1], argv[1]);
+			opt->replay_file = argv[2];
+			first = 3;
 		} else if (strcmp(argv[1], "bench") == 0) {
 			sub = MODE_BENCH;
 			first = 2;
@@ -361,7 +398,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	for (;;) {
 		int idx = 0;
 
-		c = getopt_long(argc, argv, ":hv", longopts, &idx);
+		c = getopt_long(argc, argv, ":hvo:", longopts, &idx);
 		if (c == -1)
 			break;
 		if (c == '?')
@@ -372,14 +409,34 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			return -1;
 		if (c > 0 && c < O__END)
 			seen[c] = 1;
-		if (sub != MODE_TUI && sub != MODE_SERVE && (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
+		if (sub != MODE_TUI && sub != MODE_SERVE && sub != MODE_REPLAY &&
+		    (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
 			return bad("%s", "--trace/--json do not go with this command");
-		if (sub == MODE_SERVE && opt->mode != MODE_HELP && opt->mode != MODE_VERSION)
+		if ((sub == MODE_SERVE || sub == MODE_REPLAY || sub == MODE_EXPORT) && opt->mode != MODE_HELP &&
+		    opt->mode != MODE_VERSION)
 			opt->mode = sub; /* serve prints; --json picks the format */
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
-	if (opt->mode != MODE_HELP && opt->mode != MODE_VERSION &&
+	if (opt->mode == MODE_HELP || opt->mode == MODE_VERSION)
+		return 0;
+	if (sub == MODE_EXPORT && opt->export_format == NULL)
+		return bad("%s", "export needs --format text|markdown|mermaid|svg|html");
+	if (sub == MODE_REPLAY && opt->export_format != NULL)
+		return bad("%s", "to export a saved run: httpsviz export FILE --format FORMAT");
+	if (sub == MODE_TUI && opt->export_format != NULL) {
+		if (opt->trace || opt->json)
+			return bad("%s", "--export prints the export; it does not go with --trace/--json");
+		opt->mode = MODE_EXPORT;
+	}
+	if (opt->output != NULL && opt->mode != MODE_EXPORT)
+		return bad("%s", "-o goes with export and --export");
+	if ((sub == MODE_REPLAY || sub == MODE_EXPORT || sub == MODE_SERVE) && opt->save_file != NULL)
+		return bad("%s", "--save goes with a run (the TUI, --trace, --json, connect, --export)");
+	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT && opt->mode != MODE_TUI)
+		return bad("%s", "--save-secrets goes with --save, --export or the TUI (w)");
+	/* replay and export check their own options (above) */
+	if (sub != MODE_REPLAY && sub != MODE_EXPORT &&
 	    check_applies(seen, sub == MODE_SERVE ? IN_SERVE : sub == MODE_BENCH ? IN_BENCH : opt->connect ? IN_CONNECT : IN_EMB) < 0)
 		return -1;
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)

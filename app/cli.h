@@ -6,6 +6,8 @@
 
 #include "protocol/engine.h"
 
+#define HTTPSVIZ_VERSION "0.1.0"
+
 enum mode {
 	MODE_TUI,          /* default: lesson picker, then the live diagram */
 	MODE_TRACE,        /* --trace */
@@ -14,6 +16,8 @@ enum mode {
 	MODE_BENCH,        /* bench */
 	MODE_LESSONS,      /* lessons */
 	MODE_LESSON_CHECK, /* lesson check FILE... */
+	MODE_REPLAY,       /* replay FILE */
+	MODE_EXPORT,       /* export FILE, or --export FORMAT from a run */
 	MODE_HELP,
 	MODE_VERSION,
 };
@@ -32,13 +36,19 @@ struct options {
 	const char *listen;    /* serve --listen ADDR:PORT */
 	const char *names;     /* serve --name: extra names for the certificate */
 	int json;              /* --json was given (serve prints JSON too) */
+	int trace;             /* --trace was given (replay prints the trace; serve
+				* prints the log, not the class view) */
 	const char *ca_out;    /* serve: where to write the demo CA certificate */
 	int bench_n;           /* bench: exchanges per variant */
 	int max_clients;       /* serve: learners served at once (0 = no limit of the teacher's) */
 	int tls_given;         /* --tls was given (serve: else it offers 1.2 and 1.3) */
 	const char *cert_file; /* serve --cert: present this certificate instead of minting one */
 	const char *key_file;  /* serve --key: its private key */
-	int trace;             /* --trace was given (serve: the log, not the class view) */
+	const char *save_file; /* --save FILE */
+	int save_secrets;      /* --save-secrets */
+	const char *export_format; /* --export FORMAT / export --format FORMAT */
+	const char *output;    /* -o FILE: where an export goes (default stdout) */
+	const char *replay_file; /* replay FILE / export FILE */
 	int argc_rest;         /* lesson check: the files */
 	char **argv_rest;
 	char hostbuf[256];

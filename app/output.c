@@ -1,14 +1,18 @@
 #include "app/output.h"
 
+#include <inttypes.h>
 #include <string.h>
+
+#include "protocol/tcpcap.h"
+#include "protocol/tlsdecode.h"
 
 #define DIAGRAM_WIDTH 34 /* between the C and S columns */
 
 /* see output.h */
-void output_trace_header(FILE *out, const char *title)
+void output_trace_header(FILE *out, const char *title, int mitm)
 {
 	fprintf(out, "%s\n", title);
-	if (strstr(title, "mitm") != NULL)
+	if (mitm)
 		fprintf(out, "  (the interceptor's lifeline is the middle column: | and {notes})\n");
 	fprintf(out, "  #      time  Client%*sServer  what happened\n", DIAGRAM_WIDTH - 4, "");
 }
@@ -89,9 +93,9 @@ void output_trace_event(FILE *out, const struct event *ev, int verbose)
 	const char *mark = "";
 
 	diagram(mid, ev);
-	/* pass/fail in words for readers without colour; once is enough */
-	if ((ev->result == RESULT_FAIL || ev->verified == 0 || evname_layer(ev->name) == LAYER_ERROR) &&
-	    strstr(ev->summary, "FAIL") == NULL)
+	/* pass/fail in words for readers without colour (the summaries
+	 * leave the verdict to this mark) */
+	if (event_failed(ev))
 		mark = "FAILED: ";
 	fprintf(out, "%3u %7.3fms  C %s S  %s%s\n", ev->seq, (double)ev->t_us / 1000.0, mid, mark, ev->summary);
 	if (!verbose)
@@ -162,6 +166,55 @@ static size_t json_fields(FILE *out, const struct event *ev, size_t i, int d)
 	return i;
 }
 
+/* The event's typed facts as keys (README: JSON keys), each only where it
+ * applies. */
+static void json_facts(FILE *out, const struct event *ev)
+{
+	if (ev->wire != WIRE_UNKNOWN)
+		fprintf(out, ",\"encrypted\":%s", ev->wire == WIRE_ENCRYPTED ? "true" : "false");
+	if (ev->alert.level != 0) {
+		const char *d = tlsdecode_alert_name(ev->alert.description);
+
+		fprintf(out, ",\"alert\":{\"level\":%u,\"level_name\":\"%s\",\"description\":%u,\"description_name\":",
+			ev->alert.level, alert_level_str(ev->alert.level), ev->alert.description);
+		output_json_string(out, d != NULL ? d : "unknown");
+		fprintf(out, ",\"close_notify\":%s}", event_is_close_notify(ev) ? "true" : "false");
+	}
+	if (ev->tcp.captured) {
+		char flags[32];
+
+		tcpcap_flags_str(ev->tcp.flags, flags, sizeof flags);
+		fprintf(out, ",\"tcp\":{\"seq\":%" PRIu32 ",", ev->tcp.seq);
+		if (ev->tcp.flags & TCP_FLAG_ACK)
+			fprintf(out, "\"ack\":%" PRIu32 ",", ev->tcp.ack);
+		fprintf(out, "\"flags\":\"%s\",\"window\":%u", flags, ev->tcp.window);
+		if (ev->tcp.scale >= 0)
+			fprintf(out, ",\"window_scale\":%d", ev->tcp.scale);
+		fputc('}', out);
+	}
+	if (ev->http.line != NULL) {
+		fputs(",\"http\":{\"start_line\":", out);
+		output_json_string(out, ev->http.line);
+		if (ev->http.method != NULL) {
+			fputs(",\"method\":", out);
+			output_json_string(out, ev->http.method);
+			fputs(",\"target\":", out);
+			output_json_string(out, ev->http.target);
+		} else {
+			fprintf(out, ",\"status\":%d", ev->http.status);
+		}
+		fputc('}', out);
+	}
+	if (ev->tls_role != TLS_ROLE_NONE)
+		fprintf(out, ",\"tls_role\":\"%s\"", ev->tls_role == TLS_ROLE_SERVER ? "server" : "client");
+	if (ev->tls_version != 0) {
+		const char *v = tlsdecode_version_name(ev->tls_version);
+
+		fputs(",\"tls_version\":", out);
+		output_json_string(out, v != NULL ? v : "unknown");
+	}
+}
+
 /* see output.h */
 void output_json_event(FILE *out, const struct event *ev)
 {
@@ -170,6 +223,12 @@ void output_json_event(FILE *out, const struct event *ev)
 
 /* see output.h */
 void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
+{
+	output_json_event_ext(out, ev, exchange, NULL);
+}
+
+/* see output.h */
+void output_json_event_ext(FILE *out, const struct event *ev, int exchange, const char *extra)
 {
 	if (exchange > 0)
 		fprintf(out, "{\"exchange\":%d,", exchange);
@@ -196,5 +255,8 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange)
 		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
 	if (ev->openssl_state >= 0)
 		fprintf(out, ",\"openssl_state\":%d", ev->openssl_state);
+	json_facts(out, ev);
+	if (extra != NULL)
+		fputs(extra, out);
 	fputs("}\n", out);
 }

@@ -7,8 +7,9 @@
 
 #include "protocol/event.h"
 
-/* The column headings of the trace. */
-void output_trace_header(FILE *out, const char *title);
+/* The title and the column headings of the trace; mitm: the run has an
+ * interceptor, whose lifeline the middle column is. */
+void output_trace_header(FILE *out, const char *title, int mitm);
 /* One event as one line: number, time, the arrow or note between the Client
  * and Server columns, and the summary.  verbose adds the fields as an
  * indented tree and the plain-language explanation. */
@@ -19,6 +20,9 @@ void output_trace_event(FILE *out, const struct event *ev, int verbose);
 void output_json_event(FILE *out, const struct event *ev);
 /* The same, with a leading "exchange" key (serve: which client it was). */
 void output_json_event_tagged(FILE *out, const struct event *ev, int exchange);
+/* The same with extra members (",\"key\":value..." JSON text, or NULL)
+ * before the closing brace: a saved run's event lines. */
+void output_json_event_ext(FILE *out, const struct event *ev, int exchange, const char *extra);
 /* Write s as a JSON string literal (quotes included). */
 void output_json_string(FILE *out, const char *s);
 

@@ -29,6 +29,7 @@
 
 #include "app/classroom.h"
 #include "app/classtui.h"
+#include "app/exitcode.h"
 #include "app/output.h"
 #include "protocol/pki.h"
 #include "protocol/sanitize.h"

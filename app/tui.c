@@ -8,15 +8,20 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exitcode.h"
 #include "app/lessoncmd.h"
+#include "app/run.h"
+#include "app/savefile.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
+#include "protocol/sanitize.h"
 #include "ui/grid.h"
 #include "ui/narration.h"
 #include "ui/picker.h"
@@ -33,6 +38,9 @@ struct tui {
 	struct engine_config base;   /* as given on the command line */
 	struct engine_config cfg;    /* base + the lesson's options + a chosen scenario */
 	int scen_override;           /* scenario chosen from the menu, or -1 */
+	int proto_override;          /* a protocol was chosen from the menu: */
+	enum tls_version tls_override;
+	enum kex_mode kex_override;
 	int trust_override;
 	struct lesson *lesson;       /* the lesson being followed, or NULL */
 	struct narration narr;       /* valid while lesson != NULL */
@@ -48,6 +56,13 @@ struct tui {
 	int projector;
 	short pairs[CLS__COUNT];
 	long long next_tick_ms;
+	int replay;                  /* showing a saved run: no engine */
+	struct saved_end replay_end;
+	char replay_title[256];
+	char replay_name[64];
+	const char *save_file;       /* --save FILE, or NULL */
+	int save_secrets;
+	int save_failed;             /* the last save could not be written */
 	int waiting;                 /* a step is under way, waiting on the network */
 	size_t step_before;          /* events in the log when the step began */
 	int step_tries;              /* engine steps in this learner's step */
@@ -252,9 +267,26 @@ static unsigned step_on(struct tui *t)
 			    engine_error(t->engine));
 }
 
+/* In a replay the end is told when the learner reaches it, as in the live
+ * run (a failure's reason is not given away before its events): once every
+ * recorded event has been revealed, the view is done, failed or not.
+ * Returns VF_REDRAW when that changed. */
+static unsigned replay_sync(struct tui *t)
+{
+	if (!t->replay || t->view.done || t->view.high < t->log.n)
+		return 0;
+	t->view.done = 1;
+	t->view.failed = t->replay_end.status == SAVED_FAILED;
+	if (t->view.failed)
+		snprintf(t->view.error, sizeof t->view.error, "%.150s", t->replay_end.error);
+	return VF_REDRAW;
+}
+
 /* The learner asks for the next step (none while one is under way). */
 static unsigned do_step(struct tui *t)
 {
+	if (t->replay) /* every recorded event is shown: nothing more happened */
+		return replay_sync(t);
 	if (t->waiting)
 		return 0;
 	t->step_before = t->log.n;
@@ -289,11 +321,19 @@ static int wait_step(struct tui *t)
 static void effective_cfg(struct tui *t)
 {
 	t->cfg = t->base;
-	if (t->lesson != NULL && t->base.host == NULL)
-		lesson_apply_options(t->lesson, &t->cfg);
+	if (t->lesson != NULL && t->base.host == NULL) {
+		struct runopts ro = engine_config_runopts(&t->cfg);
+
+		lesson_apply_options(t->lesson, &ro);
+		engine_config_set_runopts(&t->cfg, &ro);
+	}
 	if (t->scen_override >= 0) {
 		t->cfg.scenario = (enum scenario)t->scen_override;
 		t->cfg.trust_attacker = t->trust_override;
+	}
+	if (t->proto_override) {
+		t->cfg.tls = t->tls_override;
+		t->cfg.kex = t->kex_override;
 	}
 	t->view.scenario[0] = '\0';
 	t->view.mitm = t->cfg.host == NULL && t->cfg.scenario == SCEN_MITM;
@@ -303,10 +343,90 @@ static void effective_cfg(struct tui *t)
 			 t->cfg.trust_attacker ? " (attacker CA trusted)" : "");
 }
 
+/* A replay starts over: the recorded events are all there, none shown yet,
+ * and the lesson (if any) follows them afresh.  0, or -1 with err. */
+static int rewind_replay(struct tui *t, char *err, size_t errlen)
+{
+	view_reset(&t->view);
+	view_set_narration(&t->view, NULL);
+	if (t->lesson != NULL) {
+		if (narration_restart(&t->narr) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		view_set_narration(&t->view, &t->narr);
+	}
+	view_set_session(&t->view, t->replay_end.version, t->replay_end.cipher);
+	snprintf(t->view.scenario, sizeof t->view.scenario, "replay: %.48s", t->replay_name);
+	t->view.mitm = diagram_has_mitm(&t->log);
+	return 0;
+}
+
+/* w: write the run so far to --save FILE, or to a new file named after the
+ * time in the current directory; the status line says where.  Returns
+ * VF_REDRAW. */
+static unsigned save_now(struct tui *t)
+{
+	char path[80];
+	char err[256];
+	char title[256];
+	const char *dest = t->save_file;
+	struct options o;
+	struct saved_end end;
+	struct save_info info;
+
+	if (t->replay) {
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "this is a saved run already (export it: httpsviz export FILE --format html)");
+		return VF_REDRAW;
+	}
+	if (t->log.n == 0 || t->engine == NULL) {
+		snprintf(t->view.notice, sizeof t->view.notice, "nothing to save yet: take a step first");
+		return VF_REDRAW;
+	}
+	if (dest == NULL) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		char stamp[40];
+		struct stat st;
+
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "httpsviz-%Y%m%d-%H%M%S", &tm);
+		snprintf(path, sizeof path, "%s.jsonl", stamp);
+		/* two saves in one second: a new name, never over the first */
+		for (int i = 2; i < 100 && lstat(path, &st) == 0; i++)
+			snprintf(path, sizeof path, "%s-%d.jsonl", stamp, i);
+		dest = path;
+	}
+	memset(&o, 0, sizeof o);
+	o.cfg = t->cfg;
+	run_title(&o, t->engine, title, sizeof title);
+	memset(&end, 0, sizeof end);
+	end.status = !t->view.done ? SAVED_PARTIAL : t->view.failed ? SAVED_FAILED : SAVED_DONE;
+	end.exit_code = exitcode_engine(t->engine);
+	end.steps = engine_steps(t->engine);
+	snprintf(end.version, sizeof end.version, "%s", engine_version(t->engine));
+	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));
+	snprintf(end.error, sizeof end.error, "%s", t->view.failed ? engine_error(t->engine) : "");
+	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title};
+	t->save_failed = 0;
+	if (savefile_write_log(dest, t->save_secrets, &info, &t->log, &end, err, sizeof err) < 0) {
+		snprintf(t->view.notice, sizeof t->view.notice, "%.150s", err);
+		t->save_failed = 1;
+		return VF_REDRAW;
+	}
+	snprintf(t->view.notice, sizeof t->view.notice, "saved %zu events to %s%s", t->log.n, dest,
+		 t->save_secrets ? " (with the secrets)" : "");
+	return VF_REDRAW;
+}
+
 /* Start a fresh exchange (and a fresh run of the lesson); returns 0, or -1
  * with the reason in err. */
 static int restart(struct tui *t, char *err, size_t errlen)
 {
+	if (t->replay)
+		return rewind_replay(t, err, errlen);
 	if (t->engine != NULL)
 		engine_free(t->engine);
 	t->engine = NULL;
@@ -363,11 +483,13 @@ static int open_picker(struct tui *t, int can_cancel)
 		}
 	}
 	picker_free(&t->picker);
-	if (picker_build(&t->picker, t->lessons, (size_t)t->nlessons) < 0)
+	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons, t->base.host != NULL) < 0)
 		return -1;
 	t->picker.can_cancel = can_cancel;
 	t->picker.cur_scenario = t->cfg.scenario;
 	t->picker.cur_trust = t->cfg.trust_attacker;
+	t->picker.cur_tls13 = t->cfg.tls == TLSV_13;
+	t->picker.cur_ecdhe = t->cfg.kex == KEX_ECDHE;
 	/* from the TUI the cursor starts on what runs now: the lesson, else
 	 * the scenario */
 	for (size_t i = 0; can_cancel && i < t->picker.n; i++) {
@@ -407,11 +529,17 @@ static int picker_choose(struct tui *t, const struct pick_item *it, char *err, s
 			return -1;
 		}
 		t->scen_override = -1;   /* the lesson picks its scenario */
+		t->proto_override = 0;   /* and its protocol */
 		break;
 	case PICK_EXPLORE:
 		drop_lesson(t);
 		break;
 	case PICK_SCENARIO:
+		if (t->replay) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "a replay shows the recorded run: scenarios need a live run");
+			return 1;
+		}
 		if (t->base.host != NULL) {
 			snprintf(t->picker_notice, sizeof t->picker_notice,
 				 "scenarios need the embedded server, not a remote one");
@@ -419,6 +547,16 @@ static int picker_choose(struct tui *t, const struct pick_item *it, char *err, s
 		}
 		t->scen_override = (int)it->scenario;
 		t->trust_override = it->trust_attacker;
+		break;
+	case PICK_PROTOCOL:
+		if (t->replay) {
+			snprintf(t->picker_notice, sizeof t->picker_notice,
+				 "a replay shows the recorded run: another protocol needs a live run");
+			return 1;
+		}
+		t->proto_override = 1;
+		t->tls_override = it->tls13 ? TLSV_13 : TLSV_12;
+		t->kex_override = it->ecdhe ? KEX_ECDHE : KEX_RSA;
 		break;
 	case PICK_HEADING:
 		return 1;
@@ -489,6 +627,13 @@ static unsigned handle_input(struct tui *t, char *err, size_t errlen, int *fatal
 	flags = view_key(&t->view, &t->log, ch == '\r' || ch == KEY_ENTER ? '\n' : ch);
 	if (flags != 0)
 		return flags;
+	if (ch == 'w' || ch == 'W') {
+		if (t->view.help) {
+			t->view.help = 0;
+			return VF_REDRAW;
+		}
+		return save_now(t);
+	}
 	if (ch == KEY_MOUSE) {
 		if (getmouse(&me) == OK && (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 			return view_click(&t->view, &t->log, me.x, me.y);
@@ -561,6 +706,7 @@ static int loop(struct tui *t)
 			drop_lesson(t);
 		if (flags & VF_STEP)
 			flags |= do_step(t);
+		flags |= replay_sync(t);
 		if (flags & VF_RESTART) {
 			if (restart(t, err, sizeof err) < 0) {
 				restore_terminal();
@@ -584,6 +730,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	int rc = EXIT_INTERNAL;
 	const char *cs;
 	struct lesson *l = NULL;
+	int saved_msg = 0;
 
 	memset(&t, 0, sizeof t);
 	t.base = *cfg;
@@ -596,6 +743,36 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	t.ascii = opt->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
 	evlog_init(&t.log);
 	view_init(&t.view, opt->projector);
+	t.save_file = opt->save_file;
+	if (t.save_file != NULL) {
+		/* a file that cannot be written is said now, not after the class */
+		FILE *f = savefile_fopen(t.save_file, 0600, err, sizeof err);
+
+		if (f == NULL) {
+			fprintf(stderr, "httpsviz: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		fclose(f);
+	}
+	t.save_secrets = opt->save_secrets;
+	if (opt->replay != NULL) {
+		const char *base = strrchr(opt->replay_name, '/');
+		char *safe;
+
+		base = base != NULL ? base + 1 : opt->replay_name;
+		safe = sanitize_bytes(base, strlen(base));
+		snprintf(t.replay_name, sizeof t.replay_name, "%s", safe ? safe : "saved run");
+		free(safe);
+		t.replay = 1;
+		t.log = opt->replay->log; /* taken over: freed with the TUI's log */
+		memset(&opt->replay->log, 0, sizeof opt->replay->log);
+		t.replay_end = opt->replay->end;
+		if (!opt->replay->has_end) {
+			t.replay_end.status = SAVED_DONE;
+			snprintf(t.replay_end.version, sizeof t.replay_end.version, "(a --json capture)");
+		}
+	}
 	if (opt->lesson != NULL) {
 		/* problems with the lesson go to a plain terminal, before curses */
 		l = lessoncmd_load(opt->lesson, stderr);
@@ -637,8 +814,16 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	setup_colors(&t, opt->no_color);
 	t.view.mono = !t.color;
 	rc = loop(&t);
+	if (t.save_file != NULL && !t.replay && t.log.n > 0) {
+		save_now(&t);
+		saved_msg = 1;
+		if (t.save_failed && rc == EXIT_OK)
+			rc = EXIT_USAGE; /* the run the learner asked to keep is not kept */
+	}
 out:
 	restore_terminal();
+	if (saved_msg)
+		fprintf(stderr, "httpsviz: %s\n", t.view.notice);
 	if (scr != NULL)
 		delscreen(scr);
 	grid_free(&t.grid);

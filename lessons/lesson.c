@@ -583,7 +583,7 @@ static void set_option(struct parser *ps, int which, const char *rest)
 	switch (which) {
 	case 0:
 		if (strcmp(rest, "rsa") == 0 || strcmp(rest, "ecdhe") == 0) {
-			o->kex = rest[0] == 'r' ? KEX_RSA : KEX_ECDHE;
+			o->ro.kex = rest[0] == 'r' ? KEX_RSA : KEX_ECDHE;
 			o->set |= LOPT_KEX;
 		} else {
 			perr(ps, ps->line, "'kex' must be rsa or ecdhe");
@@ -591,7 +591,7 @@ static void set_option(struct parser *ps, int which, const char *rest)
 		break;
 	case 1:
 		if (strcmp(rest, "1.2") == 0 || strcmp(rest, "1.3") == 0) {
-			o->tls = rest[2] == '2' ? TLSV_12 : TLSV_13;
+			o->ro.tls = rest[2] == '2' ? TLSV_12 : TLSV_13;
 			o->set |= LOPT_TLS;
 		} else {
 			perr(ps, ps->line, "'tls' must be 1.2 or 1.3");
@@ -603,13 +603,13 @@ static void set_option(struct parser *ps, int which, const char *rest)
 			quote(q, sizeof q, rest);
 			perr(ps, ps->line, "unknown scenario '%s'", q);
 		} else {
-			o->scenario = (enum scenario)sc;
+			o->ro.scenario = (enum scenario)sc;
 			o->set |= LOPT_SCENARIO;
 		}
 		break;
 	default:
 		if (strcmp(rest, "on") == 0 || strcmp(rest, "off") == 0) {
-			o->classic = rest[1] == 'n';
+			o->ro.classic = rest[1] == 'n';
 			o->set |= LOPT_CLASSIC;
 		} else {
 			perr(ps, ps->line, "'classic' must be on or off");
@@ -758,10 +758,10 @@ static void check_whole(struct parser *ps)
 		perr(ps, 1, "missing 'description'");
 	if (ps->l->nsteps == 0)
 		perr(ps, 1, "no steps (add 'at EVENT' blocks)");
-	if ((o->set & LOPT_TLS) && o->tls == TLSV_13) {
+	if ((o->set & LOPT_TLS) && o->ro.tls == TLSV_13) {
 		if (o->set & LOPT_KEX)
 			perr(ps, ps->opt_line[0], "'kex' applies only to TLS 1.2 (TLS 1.3 always uses (EC)DHE)");
-		if ((o->set & LOPT_CLASSIC) && o->classic)
+		if ((o->set & LOPT_CLASSIC) && o->ro.classic)
 			perr(ps, ps->opt_line[3], "'classic on' applies only to TLS 1.2");
 	}
 }
@@ -907,16 +907,16 @@ void lesson_errors_clear(struct lesson_errors *errs)
 }
 
 /* see lesson.h */
-void lesson_apply_options(const struct lesson *l, struct engine_config *cfg)
+void lesson_apply_options(const struct lesson *l, struct runopts *ro)
 {
 	if (l->opts.set & LOPT_KEX)
-		cfg->kex = l->opts.kex;
+		ro->kex = l->opts.ro.kex;
 	if (l->opts.set & LOPT_TLS)
-		cfg->tls = l->opts.tls;
+		ro->tls = l->opts.ro.tls;
 	if (l->opts.set & LOPT_SCENARIO)
-		cfg->scenario = l->opts.scenario;
+		ro->scenario = l->opts.ro.scenario;
 	if (l->opts.set & LOPT_CLASSIC)
-		cfg->classic = l->opts.classic;
+		ro->classic = l->opts.ro.classic;
 }
 
 /* ---- Following a live run ---- */

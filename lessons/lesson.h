@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 
-#include "protocol/engine.h"
 #include "protocol/event.h"
+#include "protocol/runopts.h"
 
 #define LESSON_MAX_LINE 200     /* bytes per line, without the newline */
 #define LESSON_MAX_FILE 65536   /* bytes per file */
@@ -83,10 +83,7 @@ enum { LOPT_KEX = 1, LOPT_TLS = 2, LOPT_SCENARIO = 4, LOPT_CLASSIC = 8 };
 
 struct lesson_options {
 	unsigned set;           /* LOPT_* bits */
-	enum kex_mode kex;
-	enum tls_version tls;
-	enum scenario scenario;
-	int classic;
+	struct runopts ro;
 };
 
 struct lesson {
@@ -110,9 +107,9 @@ struct lesson *lesson_load(const char *path, struct lesson_errors *errs);
 void lesson_free(struct lesson *l);
 /* Empty an error list (keeps it usable). */
 void lesson_errors_clear(struct lesson_errors *errs);
-/* Copy the lesson's options into an engine configuration (unset ones are
- * left as they are). */
-void lesson_apply_options(const struct lesson *l, struct engine_config *cfg);
+/* Copy the options the lesson sets into ro (unset ones are left as they
+ * are). */
+void lesson_apply_options(const struct lesson *l, struct runopts *ro);
 
 /* ---- Following a live run ---- */
 

@@ -66,6 +66,7 @@ void capture_handshake(struct capture *c, enum actor sender, const void *msg, si
 
 	if (c->nmsgs >= CAPTURE_MAX_ITEMS || capture_blob_append(&c->transcript, msg, len) < 0)
 		return;
+	memset(&c->msgs[c->nmsgs], 0, sizeof c->msgs[c->nmsgs]);
 	c->msgs[c->nmsgs].sender = sender;
 	c->msgs[c->nmsgs].off = off;
 	c->msgs[c->nmsgs].len = len;
@@ -169,4 +170,13 @@ const struct capture_msg *capture_find_msg(const struct capture *c, enum actor s
 		if (c->msgs[i].sender == sender && c->transcript.p[c->msgs[i].off] == type)
 			return &c->msgs[i];
 	return NULL;
+}
+
+/* see capture.h */
+const struct tlsdecode_keys *capture_msg_keys(struct capture *c, struct capture_msg *m,
+					      const struct tlsdecode_ctx *ctx)
+{
+	if (m->keys_state == 0)
+		m->keys_state = tlsdecode_keys(c->transcript.p + m->off, m->len, ctx, &m->keys) == 0 ? 1 : -1;
+	return m->keys_state > 0 ? &m->keys : NULL;
 }

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "protocol/event.h"
+#include "protocol/tlsdecode.h"
 
 #define CAPTURE_MAX_ITEMS 64
 
@@ -28,6 +29,9 @@ struct capture_msg {
 	enum actor sender;
 	size_t off;  /* into capture.transcript */
 	size_t len;
+	/* its key-exchange parts, decoded once (capture_msg_keys) */
+	struct tlsdecode_keys keys;
+	int keys_state; /* 0 not decoded yet, 1 decoded, -1 malformed */
 };
 
 /* One keylog line, parsed: LABEL <client_random hex> <secret hex>, or for
@@ -60,6 +64,8 @@ struct capture {
 	uint16_t cipher_id;                        /* IANA number of the negotiated suite */
 	int ems;                                   /* extended master secret in use (TLS 1.2) */
 	int embedded;                              /* both ends are ours */
+	int interceptor;                           /* mitm: the client's peer is the interceptor,
+						      which plays the server to it */
 	/* OpenSSL's own values, to compare against (client side): */
 	uint8_t master[48];                        /* SSL_SESSION_get_master_key */
 	size_t master_len;
@@ -90,6 +96,11 @@ void capture_app_record(struct capture *c, enum actor sender, const void *p, siz
 void capture_plaintext(struct capture *c, enum actor sender, const void *p, size_t n);
 /* The secret with this label reported by `who`, or NULL. */
 const struct capture_secret *capture_find_secret(const struct capture *c, enum actor who, const char *label);
+/* The key-exchange parts of message m (one of c->msgs), decoded with ctx
+ * the first time they are asked for and kept: each message is decoded once.
+ * NULL when the message is malformed. */
+const struct tlsdecode_keys *capture_msg_keys(struct capture *c, struct capture_msg *m,
+					      const struct tlsdecode_ctx *ctx);
 /* The first handshake message of this type sent by sender, or NULL. */
 const struct capture_msg *capture_find_msg(const struct capture *c, enum actor sender, uint8_t type);
 

@@ -614,9 +614,9 @@ static void emit_chain(struct run *r, const struct chain *c)
 	else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 		 c->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
 		ev = add(r, EV_CERT_CHAIN, NULL, 0,
-			 "chain: %s (self-signed, not in the trust store) FAILED", text);
+			 "chain: %s (self-signed, not in the trust store)", text);
 	else
-		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found) FAILED",
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found)",
 			 text, iss);
 	if (ev == NULL)
 		return;
@@ -700,7 +700,7 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	if (issuer == NULL) {
 		name_short(X509_get_issuer_name(x), iss, sizeof iss);
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by %s (%s): cannot check, issuer unknown FAILED",
+			 "signature: %s signed by %s (%s): cannot check, issuer unknown",
 			 nm, iss, algname);
 		if (ev != NULL) {
 			snprintf(detail, sizeof detail,
@@ -719,12 +719,12 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	ok = pkey != NULL && X509_verify(x, pkey) == 1;
 	if (self)
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by itself (%s, %s key) %s", nm, algname, kd,
-			 ok ? "ok" : "FAILED");
+			 "signature: %s signed by itself (%s, %s key)%s", nm, algname, kd,
+			 ok ? " ok" : "");
 	else
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by %s (%s, %s key) %s", nm, iss, algname, kd,
-			 ok ? "ok" : "FAILED");
+			 "signature: %s signed by %s (%s, %s key)%s", nm, iss, algname, kd,
+			 ok ? " ok" : "");
 	if (ev == NULL)
 		goto out;
 	snprintf(detail, sizeof detail,
@@ -836,13 +836,13 @@ static void emit_validity(struct run *r, const struct chain *c)
 	if (err == X509_V_OK)
 		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s valid until %s ok", nm, ta);
 	else if (err == X509_V_ERR_CERT_HAS_EXPIRED)
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s FAILED",
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s",
 			 nm, ta);
 	else if (err == X509_V_ERR_CERT_NOT_YET_VALID)
 		ev = add(r, EV_CERT_VALIDITY, der, der_len,
-			 "validity: %s not valid before %s FAILED", nm, tb);
+			 "validity: %s not valid before %s", nm, tb);
 	else
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date FAILED",
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date",
 			 nm);
 	if (ev == NULL)
 		goto out;
@@ -980,7 +980,7 @@ static void emit_hostname(struct run *r, X509 *leaf)
 		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s matches %s%s ok", host,
 			 ip != NULL ? "IP:" : "DNS:", peername != NULL ? peername : host);
 	else
-		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s] FAILED",
+		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s]",
 			 host, sans[0] ? sans : "no subjectAltName");
 	if (ev == NULL)
 		goto out;
@@ -1040,11 +1040,11 @@ static void emit_verdict(struct run *r, int app_failures)
 			 "verdict: ok, OpenSSL accepts the certificate; the handshake goes on");
 	else if (in->insecure)
 		ev = add(r, EV_CERT_VERDICT, NULL, 0,
-			 "verdict: FAILED (%ld %s), the client continues anyway (--insecure)",
+			 "verdict: rejected (%ld %s), the client continues anyway (--insecure)",
 			 res, text);
 	else
 		ev = add(r, EV_CERT_VERDICT, NULL, 0,
-			 "verdict: FAILED (%ld %s), the client aborts with alert %s", res, text, alert);
+			 "verdict: rejected (%ld %s), the client aborts with alert %s", res, text, alert);
 	if (ev == NULL)
 		return;
 	if (res == X509_V_OK) {

@@ -53,7 +53,7 @@ void engine_wait_for(struct engine *e, int fd, short events)
 }
 
 /* see engine_int.h */
-void engine_fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+void engine_fail(struct engine *e, enum engine_failure why, enum evname name, enum actor who, const char *fmt, ...)
 {
 	va_list ap;
 	char msg[256];
@@ -72,7 +72,7 @@ void engine_fail(struct engine *e, int code, enum evname name, enum actor who, c
 			return;
 	}
 	e->phase = PH_FAILED;
-	e->exit_code = code;
+	e->failure = why;
 	snprintf(e->err, sizeof e->err, "%s", msg);
 	evlog_add(e->log, name, who, DIR_LOCAL, NULL, 0, "%s", msg);
 }
@@ -89,7 +89,7 @@ static struct engine *engine_alloc(const struct engine_config *cfg, struct evlog
 	e->log = log;
 	e->lfd = e->mlfd = -1;
 	e->c.fd = e->s.fd = e->mi.fd = e->mo.fd = -1;
-	e->exit_code = EXIT_OK;
+	e->failure = ENGINE_FAIL_NONE;
 	e->last_idx = -1;
 	capture_init(&e->capdata);
 	return e;
@@ -327,9 +327,9 @@ int engine_steps(const struct engine *e)
 }
 
 /* see engine.h */
-int engine_exit_code(const struct engine *e)
+enum engine_failure engine_failure(const struct engine *e)
 {
-	return e->exit_code;
+	return e->failure;
 }
 
 /* see engine.h */

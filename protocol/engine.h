@@ -16,11 +16,11 @@
 #include <stdint.h>
 
 #include "protocol/event.h"
+#include "protocol/runopts.h"
 #include "protocol/scenario.h"
 
-enum kex_mode { KEX_RSA, KEX_ECDHE };
-enum tls_version { TLSV_12, TLSV_13 };
-
+/* The first four members are the run options of protocol/runopts.h
+ * (engine_config_runopts / engine_config_set_runopts copy them). */
 struct engine_config {
 	enum kex_mode kex;        /* TLS 1.2 only */
 	enum tls_version tls;
@@ -45,18 +45,35 @@ struct engine_config {
 	int openssl_states;       /* also log OpenSSL's handshake states (tls.state) */
 };
 
+/* The run options in cfg, and cfg with ro's run options. */
+static inline struct runopts engine_config_runopts(const struct engine_config *cfg)
+{
+	struct runopts ro = {cfg->kex, cfg->tls, cfg->scenario, cfg->classic};
+
+	return ro;
+}
+
+static inline void engine_config_set_runopts(struct engine_config *cfg, const struct runopts *ro)
+{
+	cfg->kex = ro->kex;
+	cfg->tls = ro->tls;
+	cfg->scenario = ro->scenario;
+	cfg->classic = ro->classic;
+}
+
 enum engine_status { ENGINE_MORE, ENGINE_DONE, ENGINE_FAILED, ENGINE_WAIT };
 
-/* Exit statuses of a run (documented in the README and the man page). */
-enum engine_exit {
-	EXIT_OK = 0,
-	EXIT_USAGE = 2,
-	EXIT_CONNECT = 3,     /* unreachable, refused, name not found */
-	EXIT_TIMEOUT = 4,     /* the peer did not answer in time */
-	EXIT_TLS = 5,         /* TLS failed: not TLS, bad record, closed mid-handshake */
-	EXIT_CERT = 6,        /* the certificate was rejected */
-	EXIT_HTTP = 7,        /* TLS fine, HTTP response missing or malformed */
-	EXIT_INTERNAL = 8,
+/* What kind of failure ended a run.  The application maps each to its exit
+ * status (app/exitcode.h); the engine knows nothing of exit statuses. */
+enum engine_failure {
+	ENGINE_FAIL_NONE,     /* not failed */
+	ENGINE_FAIL_CONNECT,  /* unreachable, refused, name not found */
+	ENGINE_FAIL_TIMEOUT,  /* the peer did not answer in time */
+	ENGINE_FAIL_TLS,      /* TLS failed: not TLS, bad record, closed mid-handshake */
+	ENGINE_FAIL_CERT,     /* the certificate was rejected */
+	ENGINE_FAIL_HTTP,     /* TLS fine, HTTP response missing or malformed */
+	ENGINE_FAIL_INTERNAL, /* httpsviz itself failed (a socket, memory, a file) */
+	ENGINE_FAIL__COUNT
 };
 
 struct engine;
@@ -88,7 +105,7 @@ struct engine *engine_new_served(const struct engine_served *sv, int fd, struct 
  * are to come; ENGINE_WAIT: the step waits on the network (poll
  * engine_pollfds(), then call again); ENGINE_DONE: the exchange is
  * complete; ENGINE_FAILED: it ended with an error event (see
- * engine_exit_code); a peer silent past the timeout fails the step. */
+ * engine_failure); a peer silent past the timeout fails the step. */
 enum engine_status engine_step(struct engine *e);
 /* What the step under way waits on: up to max descriptors into fds (their
  * count is returned) and how long at most, in ms, before engine_step()
@@ -103,8 +120,8 @@ enum engine_status engine_step_wait(struct engine *e);
 int engine_may_wait(const struct engine *e);
 /* Number of steps performed so far. */
 int engine_steps(const struct engine *e);
-/* The exit status this run should end with (EXIT_OK while not failed). */
-int engine_exit_code(const struct engine *e);
+/* Why the run failed (ENGINE_FAIL_NONE while it has not). */
+enum engine_failure engine_failure(const struct engine *e);
 /* A one-line reason for a failure, or "". */
 const char *engine_error(const struct engine *e);
 /* Negotiated protocol version and cipher suite, or "" before they are known. */

@@ -70,12 +70,17 @@ struct side {
 	int hs_reported;
 	int sh_seen;         /* a ServerHello went by: TLS 1.3 protects what follows */
 	int ccs_out;         /* it sent ChangeCipherSpec: TLS 1.2 protects what follows */
+	int etm;             /* the ServerHello carried encrypt_then_mac (CBC records) */
+	uint8_t hdr[2][5];   /* the last record header read [0] and written [1] */
+	int hdr_seen[2];     /* how many record headers were read and written */
 	int peer_closed;     /* the peer's close_notify (or EOF) was read */
 	int notify_sent;     /* server: its close_notify left with the response (serve) */
 	int eof;             /* the peer closed TCP (with or without close_notify) */
 	int holding;         /* connect: this turn's flight waits for the next step */
 	struct capture_blob wire_in;  /* every byte received (connect, serve) */
 	size_t in_parsed;    /* wire_in up to here was reported */
+	size_t in_last;      /* wire_in[in_last, in_parsed) is the last whole record */
+	int app_read;        /* SSL_read has returned application data */
 	int verify_calls;
 	int hello_in;        /* server: a whole ClientHello was read */
 	int verify_done;     /* client: the certificate was verified */
@@ -132,7 +137,7 @@ struct engine {
 	struct side *front;  /* the side the client talks to */
 	enum phase phase;
 	int steps;
-	int exit_code;
+	enum engine_failure failure;
 	char err[256];
 	struct tcpcap *cap;
 	uint16_t cport;
@@ -162,7 +167,7 @@ int64_t engine_now_ms(void);
 void engine_wait_for(struct engine *e, int fd, short events);
 int engine_timeout_ms(const struct engine *e);
 /* Keep the first failure: later errors are consequences of it. */
-void engine_fail(struct engine *e, int code, enum evname name, enum actor who, const char *fmt, ...)
+void engine_fail(struct engine *e, enum engine_failure why, enum evname name, enum actor who, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* side.c */
@@ -177,6 +182,9 @@ struct event *side_event(struct side *sd, int write_p, enum evname name, const v
 			 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Is this side on the connection the key-exchange views follow? */
 int side_viewed(const struct side *sd);
+/* Decode a whole record of this side's connection by its negotiated suite
+ * (tlsdecode_record with the suite and encrypt_then_mac). */
+void side_decode_record(const struct side *sd, struct event *ev);
 /* The role a side plays on its connection, as the captured data names it. */
 enum actor side_role(const struct side *sd);
 /* Send what this side's SSL wrote, as one write, then let its held events

@@ -24,8 +24,9 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TCP_SYN] = "The client's kernel asks to open a TCP connection. The SYN carries the "
 		       "client's initial sequence number (ISN), chosen unpredictably. The SYN itself "
 		       "uses up one sequence number, so the first data byte is numbered ISN + 1.",
-	[EV_TCP_SYN_ACK] = "The server's kernel accepts: it acknowledges the client's ISN + 1 and "
-			   "sends its own ISN. TCP numbers bytes in each direction separately, so each "
+	[EV_TCP_SYN_ACK] = "The kernel of the listening side accepts (the server's; in the mitm "
+			   "scenario the interceptor's, which the client cannot tell apart): it "
+			   "acknowledges the client's ISN + 1 and sends its own ISN. TCP numbers bytes in each direction separately, so each "
 			   "side must learn the other's starting point.",
 	[EV_TCP_ACK] = "The client acknowledges the server's ISN + 1. Both sides now agree on both "
 		       "sequence numbers, so the three-way handshake is complete and either side may "
@@ -40,25 +41,31 @@ static const char *const explain[EV__COUNT] = {
 	[EV_TCP_RST] = "A reset: the kernel refuses or aborts the connection. A SYN answered by "
 		       "RST means nothing listens on that port; an RST later means one side gave up "
 		       "on the connection without the orderly FIN exchange.",
-	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: the highest version "
-				"it supports (TLS 1.3: the list in supported_versions), 32 random bytes (the client random), the cipher suites it "
+	[EV_TLS_CLIENT_HELLO] = "The client opens the TLS handshake in the clear: its versions (TLS "
+				"1.2: the highest one, in legacy_version; TLS 1.3 clients freeze that "
+				"field at 0x0303 and list their versions in the supported_versions "
+				"extension), 32 random bytes (the client random), the cipher suites it "
 				"accepts in order of preference, and extensions such as the server name "
-				"(SNI). TLS 1.3 clients keep 0x0303 in the version field and list their "
-				"versions in the supported_versions extension.",
+				"(SNI).",
 	[EV_TLS_SERVER_HELLO] = "The server picks one version and one cipher suite from the client's "
 				"offer and sends its own 32 random bytes (the server random). Both randoms "
-				"feed the key derivation, so each connection gets fresh keys.",
-	[EV_TLS_ENCRYPTED_EXTENSIONS] = "TLS 1.3 only: the server's remaining extensions, already "
-					"encrypted with the handshake keys. In TLS 1.2 these travelled "
-					"in the ServerHello in the clear.",
+				"feed the key derivation, so each connection gets fresh keys. It may only "
+				"answer extensions the client sent (RFC 5246 section 7.4.1.4, RFC 8446 "
+				"section 4.2), with one exception: renegotiation_info answers the "
+				"TLS_EMPTY_RENEGOTIATION_INFO_SCSV signal (RFC 5746 section 3.6).",
+	[EV_TLS_ENCRYPTED_EXTENSIONS] = "TLS 1.3 only: the server's extensions that are not needed "
+					"to derive keys, already encrypted with the handshake keys. In "
+					"TLS 1.2 all of the server's extensions travel in the "
+					"ServerHello, in the clear.",
 	[EV_TLS_CERTIFICATE] = "The server sends its certificate chain: its own certificate first "
 			       "(its name and public key, signed by a CA), then any intermediate CA "
 			       "certificates. The client must now check that chain.",
 	[EV_TLS_SERVER_KEY_EXCHANGE] = "With ECDHE the server sends its curve and an ephemeral "
 				       "public key and signs them, together with both randoms, using its "
-				       "certificate's private key (RFC 8422 5.4). The signature proves "
-				       "the key comes from the owner of the certificate. RSA key "
-				       "exchange has no such message.",
+				       "certificate's private key (RFC 8422 section 5.4; DHE does the "
+				       "same with a finite-field group, RFC 5246 section 7.4.3). The "
+				       "signature proves the key comes from the owner of the "
+				       "certificate. RSA key exchange has no such message.",
 	[EV_TLS_CERTIFICATE_REQUEST] = "The server asks the client to authenticate with a "
 				       "certificate of its own (mutual TLS).",
 	[EV_TLS_SERVER_HELLO_DONE] = "TLS 1.2: the server has finished its first flight and now "
@@ -70,16 +77,17 @@ static const char *const explain[EV__COUNT] = {
 				      "certificates.",
 	[EV_TLS_CLIENT_KEY_EXCHANGE] = "With RSA key exchange the client sends the 48-byte "
 				       "pre-master secret encrypted with the server's public key; only "
-				       "the holder of the private key can read it. With ECDHE it sends "
-				       "its ephemeral public key instead. Either way the session keys "
+				       "the holder of the private key can read it. With ECDHE (or DHE) it "
+				       "sends its ephemeral public key instead. Either way the session keys "
 				       "themselves never cross the wire: both sides derive them.",
 	[EV_TLS_CHANGE_CIPHER_SPEC] = "Not a handshake message but a record type of its own: "
 				      "'from my next record on, I encrypt with the keys we just "
 				      "derived'. In TLS 1.3 it is only sent for compatibility with "
 				      "middleboxes and means nothing.",
-	[EV_TLS_FINISHED] = "A MAC (verify_data) over every handshake message so far, sent encrypted: "
-			    "in TLS 1.2 the PRF keyed by the master secret, in TLS 1.3 an HMAC keyed "
-			    "from the sender's handshake traffic secret. If an attacker had changed any message, "
+	[EV_TLS_FINISHED] = "verify_data, a keyed digest of the hash of every handshake message so "
+			    "far, sent encrypted: in TLS 1.2 the PRF keyed by the master secret "
+			    "(RFC 5246 section 7.4.9), in TLS 1.3 an HMAC keyed from the sender's "
+			    "handshake traffic secret (RFC 8446 section 4.4.4). If an attacker had changed any message, "
 			    "or the sides derived different keys, this check fails.",
 	[EV_TLS_NEW_SESSION_TICKET] = "The server gives the client an opaque ticket with which it "
 				      "can resume this session later without a full handshake. Here "
@@ -107,11 +115,16 @@ static const char *const explain[EV__COUNT] = {
 				  "may flow.",
 	[EV_TLS_APPLICATION_DATA] = "An encrypted TLS record (content type 23) exactly as it crossed "
 				    "the network. An eavesdropper sees only this: the record header and "
-				    "ciphertext. The suite's AEAD (here AES-GCM) or MAC also "
-				    "authenticates it, so any change is detected. In TLS 1.3 every encrypted record says type 23; the "
-				    "real type is inside.",
+				    "the protected fragment. The negotiated suite also authenticates it, "
+				    "so any change is detected: an AEAD tag (AES-GCM, "
+				    "ChaCha20-Poly1305) or an HMAC (CBC suites); the protection field "
+				    "names this record's. In TLS 1.3 every encrypted record says type "
+				    "23 and version 0x0303; the real type is inside.",
 	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
-			 "finished sending; a fatal alert such as bad_certificate ends the connection.",
+			 "finished sending; a fatal alert such as bad_certificate ends the connection. "
+			 "An alert is sent under the sender's current write keys: in the clear "
+			 "before it switched to encryption (TLS 1.2: its ChangeCipherSpec; TLS 1.3: "
+			 "its handshake keys), encrypted after (RFC 8446 section 6).",
 	[EV_CERT_CHAIN] = "The client builds a chain from the server's certificate up to a root CA "
 			  "it already trusts. Without that anchor anyone could make a certificate "
 			  "for any name.",
@@ -143,11 +156,12 @@ static const char *const explain[EV__COUNT] = {
 	[EV_KEX_MASTER_SECRET] = "The 48-byte master secret, derived with the TLS PRF from the "
 				 "pre-master secret and the randoms (or the session hash, with the "
 				 "extended master secret).",
-	[EV_KEX_KEY_BLOCK] = "The master secret is expanded into the key block and split into a "
-			     "write key and an implicit IV for each direction (AEAD suites such "
-			     "as AES-GCM; CBC suites take a MAC key for each direction instead "
-			     "of the IVs). Each side encrypts with its own "
-			     "write key and decrypts with the peer's.",
+	[EV_KEX_KEY_BLOCK] = "The master secret is expanded into the key block and split, for "
+			     "each direction, into what the suite needs: AES-GCM a write key and "
+			     "a 4-byte implicit IV (the fixed part of each nonce); "
+			     "ChaCha20-Poly1305 a write key and a 12-byte IV; CBC suites a MAC "
+			     "key and a write key (each CBC record carries its own IV). Each side "
+			     "encrypts with its own write key and decrypts with the peer's.",
 	[EV_KEX_FINISHED] = "verify_data recomputed from the hash of the handshake messages (TLS "
 			    "1.2: the PRF keyed with the master secret; TLS 1.3: an HMAC keyed with "
 			    "the finished key from the sender's handshake traffic secret), compared "
@@ -260,6 +274,9 @@ static void event_free(struct event *ev)
 	free(ev->summary);
 	free(ev->raw);
 	free(ev->x509_error_text);
+	free(ev->http.line);
+	free(ev->http.method);
+	free(ev->http.target);
 	free(ev);
 }
 
@@ -274,6 +291,9 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+static char *vformat_sanitised(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* fmt and ap formatted, then sanitised, in a new string (NULL: no memory). */
 static char *vformat_sanitised(const char *fmt, va_list ap)
 {
 	char *tmp = NULL;
@@ -342,6 +362,22 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 }
 
 /* see event.h */
+int event_set_summary(struct event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat_sanitised(fmt, ap);
+	va_end(ap);
+	if (s == NULL)
+		return -1;
+	free(ev->summary);
+	ev->summary = s;
+	return 0;
+}
+
+/* see event.h */
 void evlog_move(struct evlog *dst, struct evlog *src)
 {
 	for (size_t i = 0; i < src->n; i++) {
@@ -375,7 +411,8 @@ static char *dup_or_null(const char *s, int *bad)
 	return d;
 }
 
-/* A deep copy of one event, or NULL when out of memory. */
+/* A deep copy of one event, or NULL when out of memory (every member that
+ * event_free() frees is duplicated here). */
 static struct event *event_copy(const struct event *ev)
 {
 	struct event *c = malloc(sizeof *c);
@@ -389,8 +426,12 @@ static struct event *event_copy(const struct event *ev)
 	c->fields = NULL;
 	c->nfields = c->fields_cap = 0;
 	c->x509_error_text = NULL;
+	c->http.line = c->http.method = c->http.target = NULL;
 	c->summary = dup_or_null(ev->summary, &bad);
 	c->x509_error_text = dup_or_null(ev->x509_error_text, &bad);
+	c->http.line = dup_or_null(ev->http.line, &bad);
+	c->http.method = dup_or_null(ev->http.method, &bad);
+	c->http.target = dup_or_null(ev->http.target, &bad);
 	if (ev->raw_len > 0) {
 		c->raw = malloc(ev->raw_len);
 		if (c->raw == NULL)
@@ -438,21 +479,6 @@ int evlog_append_copies(struct evlog *dst, const struct evlog *src, size_t from)
 		dst->ev[dst->n++] = c;
 	}
 	return 0;
-}
-
-/* see event.h */
-void event_set_summary(struct event *ev, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vformat_sanitised(fmt, ap);
-	va_end(ap);
-	if (s == NULL)
-		return; /* out of memory: the old summary stays */
-	free(ev->summary);
-	ev->summary = s;
 }
 
 /* see event.h */
@@ -574,4 +600,71 @@ void event_set_result(struct event *ev, enum result r, long x509_error,
 	ev->x509_error_text = NULL;
 	if (x509_error_text != NULL)
 		ev->x509_error_text = sanitize_bytes(x509_error_text, strlen(x509_error_text));
+}
+
+/* see event.h */
+int event_is_close_notify(const struct event *ev)
+{
+	return ev->name == EV_TLS_ALERT && ev->alert.level != 0 &&
+	       ev->alert.description == ALERT_CLOSE_NOTIFY;
+}
+
+/* see event.h */
+int event_failed(const struct event *ev)
+{
+	return ev->result == RESULT_FAIL || ev->verified == 0 ||
+	       evname_layer(ev->name) == LAYER_ERROR;
+}
+
+/* see event.h */
+void event_set_alert(struct event *ev, const uint8_t *b, size_t len)
+{
+	if (b == NULL || len < 2)
+		return;
+	ev->alert.level = b[0];
+	ev->alert.description = b[1];
+}
+
+/* see event.h */
+const char *alert_level_str(uint8_t level)
+{
+	return level == ALERT_WARNING ? "warning" : level == ALERT_FATAL ? "fatal" : "";
+}
+
+/* A sanitised copy of s[0..len), or NULL for NULL; *oom set on failure. */
+static char *dup_clean(const char *s, size_t len, int *oom)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	c = sanitize_bytes(s, len);
+	if (c == NULL)
+		*oom = 1;
+	return c;
+}
+
+/* see event.h */
+int event_set_http(struct event *ev, const char *line, size_t line_len, const char *method,
+		   size_t method_len, const char *target, size_t target_len, int status)
+{
+	int oom = 0;
+	char *l = dup_clean(line, line_len, &oom);
+	char *m = dup_clean(method, method_len, &oom);
+	char *t = dup_clean(target, target_len, &oom);
+
+	if (oom) {
+		free(l);
+		free(m);
+		free(t);
+		return -1;
+	}
+	free(ev->http.line);
+	free(ev->http.method);
+	free(ev->http.target);
+	ev->http.line = l;
+	ev->http.method = m;
+	ev->http.target = t;
+	ev->http.status = status;
+	return 0;
 }

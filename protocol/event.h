@@ -101,6 +101,57 @@ struct field {
 	enum field_role role;
 };
 
+/* Typed facts.  Whatever a reader decides on (a colour, a mark, a label, a
+ * test) is one of these, set where the event is decoded; the summary and the
+ * fields' values are prose for people and are never parsed. */
+
+/* TLS messages, alerts and records: how the record that carried it crossed
+ * the wire (tlsdecode_wire() is the one place that decides it). */
+enum wire_protection { WIRE_UNKNOWN, WIRE_CLEAR, WIRE_ENCRYPTED };
+
+/* tls.alert: its two bytes (RFC 5246 7.2, RFC 8446 6).  level 0: not an
+ * alert (on the wire it is 1 warning or 2 fatal). */
+#define ALERT_WARNING 1
+#define ALERT_FATAL 2
+#define ALERT_CLOSE_NOTIFY 0
+struct alert_fact {
+	uint8_t level;
+	uint8_t description;
+};
+
+/* tcp.*: the captured segment's header; captured 0 when the event does not
+ * come from a captured segment (tcp.connected, a FIN told by the socket). */
+#define TCP_FLAG_FIN 0x01
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
+#define TCP_FLAG_PSH 0x08
+#define TCP_FLAG_ACK 0x10
+struct tcp_fact {
+	int captured;
+	uint32_t seq;
+	uint32_t ack;           /* meaningful when flags has TCP_FLAG_ACK */
+	uint8_t flags;          /* the header's flag bits, TCP_FLAG_* */
+	uint16_t window;        /* as sent, before any window scaling */
+	int scale;              /* the shift that applies to window, or -1 */
+};
+
+/* http.* events, and a tls.application_data record whose plaintext this
+ * program wrote: the HTTP start line.  line NULL: none known. */
+struct http_fact {
+	char *line;             /* "GET / HTTP/1.1" or "HTTP/1.1 200 OK", sanitised */
+	char *method;           /* a request's method, sanitised; NULL for a response */
+	char *target;           /* a request's target ("/"), sanitised; else NULL */
+	int status;             /* a response's status code (100-999); 0 for a request */
+};
+
+/* tls.state: which end of TLS the SSL object that reported it plays (the
+ * interceptor plays both, one per connection). */
+enum tls_role { TLS_ROLE_NONE, TLS_ROLE_CLIENT, TLS_ROLE_SERVER };
+
+/* tls_version values (the wire's numbers) */
+#define TLS_VERSION_12 0x0303
+#define TLS_VERSION_13 0x0304
+
 struct event {
 	unsigned seq;         /* 1, 2, 3 ... in log order */
 	uint64_t t_us;        /* microseconds since the log was created */
@@ -121,6 +172,14 @@ struct event {
 	int verified;         /* kex.* comparisons: 1 true, 0 false, -1 n/a */
 	int step;             /* the engine step that produced the event */
 	int openssl_state;    /* tls.state: OpenSSL's OSSL_HANDSHAKE_STATE; else -1 */
+	/* typed facts (see above); zero when they do not apply */
+	enum wire_protection wire;
+	struct alert_fact alert;
+	struct tcp_fact tcp;
+	struct http_fact http;
+	uint16_t tls_version; /* tls.server_hello: the version it selects
+			       * (0x0303 TLS 1.2, 0x0304 TLS 1.3), else 0 */
+	enum tls_role tls_role; /* tls.state: the reporting end's TLS role */
 };
 
 struct evlog {
@@ -141,6 +200,9 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 			enum direction dir, const void *raw, size_t raw_len,
 			const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Replace an event's summary (formatted and sanitised); on failure the old
+ * one stays.  Returns 0 or -1. */
+int event_set_summary(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Move every event of src to the end of dst (renumbered, stamped now);
  * src is left empty. */
 void evlog_move(struct evlog *dst, struct evlog *src);
@@ -170,11 +232,23 @@ void event_field_roles(struct event *ev, enum field_role role, ...);
 const char *field_role_str(enum field_role r);
 /* The first field with this name (at any depth), or NULL. */
 const struct field *event_find_field(const struct event *ev, const char *name);
-/* Replace the event's summary (formatted and sanitised like evlog_add's). */
-void event_set_summary(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Set the pass/fail result of a check, with OpenSSL's error on failure. */
 void event_set_result(struct event *ev, enum result r, long x509_error,
 		      const char *x509_error_text);
+
+/* 1 when ev is the orderly close_notify alert rather than an error. */
+int event_is_close_notify(const struct event *ev);
+/* 1 when ev is a check that failed: a cert.* check, a kex.* comparison that
+ * did not match, or an error.* event. */
+int event_failed(const struct event *ev);
+/* Set the alert fact from an alert's two bytes (fewer than 2: left unset). */
+void event_set_alert(struct event *ev, const uint8_t *b, size_t len);
+/* Set the HTTP fact; each string is copied and sanitised (may be NULL).
+ * Returns 0, or -1 when out of memory (the fact is then left unset). */
+int event_set_http(struct event *ev, const char *line, size_t line_len, const char *method,
+		   size_t method_len, const char *target, size_t target_len, int status);
+/* "warning", "fatal", or "" for another level. */
+const char *alert_level_str(uint8_t level);
 
 /* Catalogue look-ups. */
 const char *evname_str(enum evname name);

@@ -25,6 +25,7 @@
  *   handshake done (either side)              tls.handshake_done, after the above */
 #include "protocol/engine_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -32,6 +33,7 @@
 
 #include "protocol/certcheck.h"
 #include "protocol/kexview.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/tlsdecode.h"
 
 static struct side *side_of(const SSL *ssl)
@@ -62,6 +64,7 @@ static void state_event(struct side *sd, int where, OSSL_HANDSHAKE_STATE st)
 	if (ev == NULL)
 		return;
 	ev->openssl_state = (int)st;
+	ev->tls_role = sd->server_role ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT;
 	event_field(ev, 0, "state", 0, 0, "%s", SSL_state_string_long(sd->ssl));
 	event_field(ev, 0, "state_number", 0, 0, "%d", (int)st);
 	event_field(ev, 0, "role", 0, 0, "%s", sd->server_role ? "server" : "client");
@@ -92,25 +95,59 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 		ciph = SSL_get_current_cipher(sd->ssl);
 	if (ciph != NULL && !ctx.tls13)
 		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
-	char summary[160] = "";
 	struct event *ev;
 
 	if (len < 4)
 		return;
-	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s", "");
+	/* one decode gives the fields, the summary and the facts */
+	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s",
+			evname_label(tlsdecode_handshake_event(msg[0])));
 	if (ev == NULL)
 		return;
-	/* one decode gives the fields and the summary */
-	tlsdecode_handshake_summary(ev, &ctx, summary, sizeof summary);
-	event_set_summary(ev, "%s", summary);
-	if (ctx.tls13 && msg[0] != SSL3_MT_CLIENT_HELLO && msg[0] != SSL3_MT_SERVER_HELLO)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted: TLS 1.3 protects every handshake message after the ServerHello");
-	else if (msg[0] == SSL3_MT_FINISHED)
-		event_field(ev, 0, "on_the_wire", 0, 0,
-			    "encrypted with the new keys (it follows ChangeCipherSpec)");
-	else
-		event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	tlsdecode_handshake(ev, &ctx);
+	if (msg[0] == SSL3_MT_SERVER_HELLO && side_viewed(sd)) {
+		const struct capture_msg *ch = capture_find_msg(&e->capdata, ACTOR_CLIENT, SSL3_MT_CLIENT_HELLO);
+
+		if (ch != NULL)
+			tlsdecode_offer_rank(ev, e->capdata.transcript.p + ch->off, ch->len);
+	}
+	tlsdecode_wire(ev, SSL3_RT_HANDSHAKE, &(struct tlsdecode_wire){.tls13 = ctx.tls13});
+}
+
+/* An alert's description as OpenSSL words it, or for one outside the TLS
+ * registry its number and "unknown alert". */
+static const char *alert_text(const void *buf, size_t len, char *out, size_t n)
+{
+	uint8_t d;
+
+	if (len < 2)
+		return "?";
+	d = ((const uint8_t *)buf)[1];
+	if (tlsdecode_alert_name(d) != NULL)
+		return SSL_alert_desc_string_long(d);
+	snprintf(out, n, "unknown alert (%u)", d);
+	return out;
+}
+
+/* How an alert crossed the wire: from the header of the record that
+ * carried it (OpenSSL reports each record's header before the alert in
+ * it), never guessed from the version; tlsdecode_wire words it. */
+static void alert_wire(const struct side *sd, int write_p, int tls13, struct event *ev)
+{
+	const uint8_t *h = sd->hdr[write_p ? 1 : 0];
+	struct tlsdecode_wire w = {
+		.tls13 = tls13,
+		.after_server_hello = sd->sh_seen,
+		.after_ccs = sd->ccs_out,
+		.received = !write_p,
+	};
+
+	if (sd->hdr_seen[write_p ? 1 : 0]) {
+		w.record_type = h[0];
+		w.record_len = (size_t)h[3] << 8 | h[4];
+	}
+	if (write_p || w.record_type != 0)
+		tlsdecode_wire(ev, SSL3_RT_ALERT, &w);
 }
 
 static void on_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
@@ -143,12 +180,19 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (write_p && hs_type == SSL3_MT_FINISHED)
 		moment(sd, sd->server_role ? KM_SERVER_FINISHED_BUILT : KM_CLIENT_FINISHED_BUILT);
 	/* whether this side's records are protected yet (an alert says) */
-	if (hs_type == SSL3_MT_SERVER_HELLO)
-		sd->sh_seen = 1;
 	if (!write_p && hs_type == SSL3_MT_CLIENT_HELLO)
 		sd->hello_in = 1;
+	if (hs_type == SSL3_MT_SERVER_HELLO) {
+		sd->sh_seen = 1;
+		sd->etm = recordcrypt_hello_etm(buf, len);
+	}
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
+	/* OpenSSL reports each record's header before the alert it carries */
+	if (content_type == SSL3_RT_HEADER && len >= 5) {
+		memcpy(sd->hdr[write_p ? 1 : 0], buf, 5);
+		sd->hdr_seen[write_p ? 1 : 0]++;
+	}
 	if (!reports(sd, write_p))
 		return;
 	switch (content_type) {
@@ -162,22 +206,18 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 		if (ev != NULL)
 			tlsdecode_ccs(ev);
 		break;
-	case SSL3_RT_ALERT:
+	case SSL3_RT_ALERT: {
+		char desc[32];
+
 		ev = side_event(sd, write_p, EV_TLS_ALERT, buf, len, "Alert %s %s",
 			       len >= 1 && ((const uint8_t *)buf)[0] == 2 ? "fatal" : "warning",
-			       len >= 2 ? SSL_alert_desc_string_long(((const uint8_t *)buf)[1]) : "?");
+			       alert_text(buf, len, desc, sizeof desc));
 		if (ev != NULL) {
 			tlsdecode_alert(ev);
-			/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS
-			 * 1.3 everything after the ServerHello (RFC 8446 5) */
-			if (write_p && (tls13 ? sd->sh_seen : sd->ccs_out))
-				event_field(ev, 0, "on_the_wire", 0, 0, "%s",
-					    tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
-						  : "encrypted: it follows this side's ChangeCipherSpec");
-			else if (write_p)
-				event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (an alert record, type 21)");
+			alert_wire(sd, write_p, tls13, ev);
 		}
 		break;
+	}
 	default:
 		/* record headers (SSL3_RT_HEADER) and TLS 1.3 inner content
 		 * types: the tap sees the records themselves */

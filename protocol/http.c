@@ -140,6 +140,36 @@ int http_response_complete(const char *buf, size_t len)
 }
 
 /* see http.h */
+int http_start_line(struct event *ev, const char *buf, size_t len)
+{
+	size_t n = 0;
+	const char *sp1;
+	const char *sp2;
+
+	if (buf == NULL)
+		return -1;
+	while (n < len && buf[n] != '\r' && buf[n] != '\n')
+		n++;
+	if (n >= 12 && memcmp(buf, "HTTP/1.", 7) == 0 && buf[8] == ' ') {
+		if (!isdigit((unsigned char)buf[9]) || !isdigit((unsigned char)buf[10]) ||
+		    !isdigit((unsigned char)buf[11]) || buf[9] == '0')
+			return -1;
+		if (event_set_http(ev, buf, n, NULL, 0, NULL, 0,
+				   (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0')) < 0)
+			return -1;
+		return ev->http.status;
+	}
+	sp1 = memchr(buf, ' ', n);
+	sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - buf)) : NULL;
+	if (sp1 == NULL || sp2 == NULL || sp1 == buf || sp2 == sp1 + 1 ||
+	    n - (size_t)(sp2 + 1 - buf) < 8 || memcmp(sp2 + 1, "HTTP/", 5) != 0)
+		return -1;
+	if (event_set_http(ev, buf, n, buf, (size_t)(sp1 - buf), sp1 + 1, (size_t)(sp2 - sp1 - 1), 0) < 0)
+		return -1;
+	return 0;
+}
+
+/* see http.h */
 int http_decode(struct event *ev)
 {
 	const char *buf = (const char *)ev->raw;
@@ -158,6 +188,7 @@ int http_decode(struct event *ev)
 	eol = memchr(buf, '\r', h);
 	line_len = (size_t)(eol - buf);
 	event_field(ev, 0, "start_line", 0, line_len, "%.*s", (int)line_len, buf);
+	http_start_line(ev, buf, line_len);
 	if (line_len >= 12 && memcmp(buf, "HTTP/1.", 7) == 0) {
 		event_field(ev, 1, "version", 0, 8, "%.8s", buf);
 		if (isdigit((unsigned char)buf[9]) && isdigit((unsigned char)buf[10]) &&

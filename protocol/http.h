@@ -21,8 +21,14 @@ size_t http_header_end(const char *buf, size_t len);
 /* 1 when buf holds a whole response (headers and Content-Length body, or
  * a chunked body's last chunk), 0 when more is needed, -1 when malformed. */
 int http_response_complete(const char *buf, size_t len);
+/* Parse an HTTP start line (buf up to the first CR or LF, at most len
+ * bytes) into ev->http: a request's method and target, or a response's
+ * status.  Returns the status, 0 for a request, -1 when it is neither (the
+ * fact is then left unset). */
+int http_start_line(struct event *ev, const char *buf, size_t len);
 /* Fill ev's fields from ev->raw, an HTTP request or response: start line,
- * its parts, each header, and the body (length, start of text).  Returns the
+ * its parts, each header, and the body (length, start of text), and the
+ * start line's fact (http_start_line).  Returns the
  * response status code, 0 for a request, -1 when malformed. */
 int http_decode(struct event *ev);
 

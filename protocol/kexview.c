@@ -8,10 +8,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "protocol/cursor.h"
 #include "protocol/keysched.h"
+#include "protocol/recordcrypt.h"
+#include "protocol/tlsdecode.h"
 
-enum kx { KX_RSA, KX_ECDHE, KX_TLS13 };
+/* KX_DHE: finite-field DHE; its shared secret is not observable here, so
+ * the chain starts at OpenSSL's master secret. */
+enum kx { KX_RSA, KX_ECDHE, KX_DHE, KX_TLS13 };
 
 /* What the views need to know of a cipher suite. */
 struct suite {
@@ -23,31 +26,41 @@ struct suite {
 	size_t mac_len;      /* 0 for AEAD */
 	size_t key_len;
 	size_t iv_len;       /* TLS 1.2: fixed_iv_length of the key block */
-	int gcm;             /* record decryption implemented (AES-GCM) */
 };
 
 /* CBC suites have no IV in the TLS 1.2 key block: each record carries an
  * explicit IV (RFC 5246 section 6.3). */
 static const struct suite suites[] = {
-	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", KX_RSA, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
-	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", KX_RSA, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
-	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
-	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
-	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4, 1},
-	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4, 1},
-	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", KX_RSA, "SHA256", "AES-128-CBC", 20, 16, 0, 0},
-	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", KX_RSA, "SHA256", "AES-256-CBC", 20, 32, 0, 0},
-	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", KX_RSA, "SHA256", "AES-128-CBC", 32, 16, 0, 0},
-	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", KX_RSA, "SHA256", "AES-256-CBC", 32, 32, 0, 0},
-	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0, 0},
-	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0, 0},
-	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0, 0},
-	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0, 0},
-	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
-	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
-	{0x1301, "TLS_AES_128_GCM_SHA256", KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12, 1},
-	{0x1302, "TLS_AES_256_GCM_SHA384", KX_TLS13, "SHA384", "AES-256-GCM", 0, 32, 12, 1},
-	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12, 0},
+	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", KX_RSA, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", KX_RSA, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", KX_RSA, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", KX_RSA, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", KX_RSA, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", KX_RSA, "SHA256", "AES-256-CBC", 32, 32, 0},
+	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
+	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
+	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", KX_DHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", KX_DHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", KX_DHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", KX_DHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", KX_DHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", KX_DHE, "SHA256", "AES-256-CBC", 32, 32, 0},
+	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_DHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0x1301, "TLS_AES_128_GCM_SHA256", KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12},
+	{0x1302, "TLS_AES_256_GCM_SHA384", KX_TLS13, "SHA384", "AES-256-GCM", 0, 32, 12},
+	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
 };
 
 /* TLS NamedGroup names for the texts. */
@@ -64,6 +77,8 @@ struct msgref {
 	long idx;            /* index in cap->msgs, -1 when absent */
 	const uint8_t *body; /* after the 4-byte header */
 	size_t blen;
+	const struct tlsdecode_keys *keys; /* its key-exchange parts (tlsdecode's
+					    * one decode), or NULL */
 };
 
 /* Everything a view looks up, found once per call. */
@@ -77,6 +92,9 @@ struct kv {
 	int ems;             /* extended_master_secret in both Hellos */
 	enum actor actor;    /* the lifeline that does the work */
 	int server_side;     /* it is the server (or the interceptor facing the client) */
+	struct tlsdecode_ctx ctx; /* how the messages read (for their one decode) */
+	int etm;             /* encrypt_then_mac in the ServerHello (CBC records) */
+	const char *srv;     /* who plays the server: "server", or "interceptor" (mitm) */
 };
 
 /* Hex text of a value, shortened past 64 bytes. */
@@ -115,10 +133,29 @@ static const char *group_name(uint16_t id)
 	return "unknown group";
 }
 
+/* What (EC)DH computes for a group, for the function texts: X25519/X448
+ * give the function's output, the NIST curves the x-coordinate of the
+ * shared point (RFC 8422 section 5.10, RFC 8446 section 7.4.2). */
+static const char *dh_function(uint16_t group)
+{
+	if (group == 0x001d)
+		return "X25519";
+	if (group == 0x001e)
+		return "X448";
+	return "ECDH";
+}
+
+static const char *dh_output(uint16_t group)
+{
+	if (group == 0x001d || group == 0x001e)
+		return "the output of the X25519/X448 function itself (RFC 7748 section 6)";
+	return "the x-coordinate of the shared point";
+}
+
 /* Locate the first message of this type sent by sender. */
 static struct msgref find_msg(const struct capture *cap, enum actor sender, uint8_t type)
 {
-	struct msgref m = {-1, NULL, 0};
+	struct msgref m = {-1, NULL, 0, NULL};
 
 	for (size_t i = 0; i < cap->nmsgs; i++) {
 		const struct capture_msg *cm = &cap->msgs[i];
@@ -185,25 +222,27 @@ static const char *matches(int ok)
 	return ok ? "matches OpenSSL" : "DIFFERS from OpenSSL";
 }
 
-static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body);
-
 /* ------------------------------------------------------------ TLS 1.2 */
+
+/* A part of a decoded message: its bytes, or NULL when the message or
+ * the part is absent. */
+static const uint8_t *part(const struct msgref *m, struct tlsdecode_span sp, size_t *len)
+{
+	*len = sp.len;
+	if (m->keys == NULL || sp.len == 0)
+		return NULL;
+	return m->body - 4 + sp.off;
+}
 
 /* The client's ClientKeyExchange for RSA: its EncryptedPreMasterSecret. */
 static int cke_rsa(const struct kv *k, const uint8_t **enc, size_t *enclen)
 {
-	struct cursor c;
-	struct cursor v;
-
-	cursor_init(&c, k->cke.body, k->cke.blen);
-	if (cursor_vec16(&c, &v) < 0 || cursor_left(&v) == 0)
-		return -1;
-	*enc = v.p + v.off;
-	*enclen = cursor_left(&v);
-	return 0;
+	*enc = part(&k->cke, k->cke.keys != NULL ? k->cke.keys->point : (struct tlsdecode_span){0, 0}, enclen);
+	return *enc != NULL ? 0 : -1;
 }
 
-/* The ServerKeyExchange of ECDHE, parsed (RFC 8422 section 5.4). */
+/* The ServerKeyExchange of ECDHE (RFC 8422 section 5.4), as tlsdecode
+ * found it. */
 struct ske {
 	uint16_t group;
 	const uint8_t *point;
@@ -217,37 +256,22 @@ struct ske {
 
 static int parse_ske(const struct kv *k, struct ske *s)
 {
-	struct cursor c;
-	struct cursor v;
-	uint8_t curve_type;
+	const struct tlsdecode_keys *x = k->ske.keys;
 
-	cursor_init(&c, k->ske.body, k->ske.blen);
-	if (cursor_u8(&c, &curve_type) < 0 || curve_type != 3 || cursor_u16(&c, &s->group) < 0 ||
-	    cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
+	if (x == NULL)
 		return -1;
-	s->point = v.p + v.off;
-	s->plen = cursor_left(&v);
-	s->params = k->ske.body;
-	s->params_len = c.off;
-	if (cursor_u16(&c, &s->sigalg) < 0 || cursor_vec16(&c, &v) < 0)
-		return -1;
-	s->sig = v.p + v.off;
-	s->siglen = cursor_left(&v);
-	return 0;
+	s->group = x->group;
+	s->point = part(&k->ske, x->point, &s->plen);
+	s->params = part(&k->ske, x->params, &s->params_len);
+	s->sigalg = x->sigalg;
+	s->sig = part(&k->ske, x->signature, &s->siglen);
+	return s->point != NULL && s->params != NULL && s->sig != NULL ? 0 : -1;
 }
 
 /* The client's ephemeral public point from an ECDHE ClientKeyExchange. */
 static int cke_point(const struct kv *k, const uint8_t **pt, size_t *plen)
 {
-	struct cursor c;
-	struct cursor v;
-
-	cursor_init(&c, k->cke.body, k->cke.blen);
-	if (cursor_vec8(&c, &v) < 0 || cursor_left(&v) == 0)
-		return -1;
-	*pt = v.p + v.off;
-	*plen = cursor_left(&v);
-	return 0;
+	return cke_rsa(k, pt, plen); /* the same place: the message's one vector */
 }
 
 /* Does the server's ephemeral key (SSL_get_tmp_key) have this public value? */
@@ -299,6 +323,8 @@ static int get_pms(const struct kv *k, uint8_t *pms, size_t *len, const char **s
 		*source = "the client's, from OpenSSL's keylog (RSA line)";
 		return 0;
 	}
+	if (k->suite->kx != KX_ECDHE)
+		return -1;
 	*source = "the ECDHE shared secret recomputed by httpsviz (kex.ecdhe)";
 	return ecdhe12_shared(k, pms, len);
 }
@@ -584,17 +610,18 @@ static void view_ecdhe12(struct kv *k)
 		return;
 	}
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
-		    "%s: the embedded server's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
-		    tmp_ok ? "found" : "MISMATCH", tmp_ok ? "is" : "is NOT");
-	event_field(ev, 0, "function", 0, 0, "%s",
-		    k->server_side ? "ECDH(server private key, client_public): the server's side of the exchange"
-				   : "ECDH(client private key, server_public) = ECDH(server private key, client_public): "
-				     "the client computed it from its side, httpsviz from the server's");
+		    "%s: the embedded %s's key pair (SSL_get_tmp_key), its public half %s the ServerKeyExchange's",
+		    tmp_ok ? "found" : "MISMATCH", k->srv, tmp_ok ? "is" : "is NOT");
+	if (k->server_side)
+		event_field(ev, 0, "function", 0, 0, "%s(server private key, client_public): the %s's side of the "
+			    "exchange; the result is %s", dh_function(s.group), k->srv, dh_output(s.group));
+	else
+		event_field(ev, 0, "function", 0, 0, "%s(client private key, server_public) = %s(server private key, "
+			    "client_public): the client computed it from its side, httpsviz from the %s's; the result "
+			    "is %s", dh_function(s.group), dh_function(s.group), k->srv, dh_output(s.group));
 	if (have_shared)
 		event_field_hex(ev, 0, "shared_secret", 0, ev->raw_len, 0);
-	event_field(ev, 0, "used_as", 0, 0,
-		    "the pre-master secret (RFC 8422 section 5.10: for these curves the x-coordinate of the shared "
-		    "point; for X25519 the function's 32-byte output, RFC 7748)");
+	event_field(ev, 0, "used_as", 0, 0, "the pre-master secret, as it is (RFC 8422 section 5.10)");
 	if (have_shared && can_check)
 		cmp_field(ev, "openssl_value", "OpenSSL's master secret on the server, vs the one derived from this "
 			  "shared secret", ms, 48, cap->master, 48);
@@ -737,15 +764,22 @@ static void view_key_block(struct kv *k)
 		event_field(ev, 0, "iv_note", 0, 0,
 			    "AES-GCM: the 4-byte IV is the fixed (implicit) part of each record's nonce; the other 8 "
 			    "bytes travel in the record (RFC 5288 section 3)");
+	else if (su->iv_len == 12)
+		event_field(ev, 0, "iv_note", 0, 0,
+			    "ChaCha20-Poly1305: the 12-byte IV XOR the record's sequence number is its nonce; nothing "
+			    "of the nonce travels in the record (RFC 7905 section 2)");
 	else if (su->mac_len)
 		event_field(ev, 0, "iv_note", 0, 0,
-			    "CBC: no IVs in the key block, each record carries its own (RFC 5246 section 6.3)");
+			    "CBC: no IVs in the key block, each record carries its own random IV (RFC 5246 section "
+			    "6.2.3.2); the MAC keys authenticate the records with HMAC-%s",
+			    su->mac_len == 20 ? "SHA1" : su->mac_len == 32 ? "SHA256" : "SHA384");
 	event_field(ev, 0, "two_keys", 0, 0,
 		    "one key per direction: the client encrypts with the client write key, the server with the "
 		    "server write key; each side derives both");
-	event_field(ev, 0, "check", 0, 0,
-		    "%s", su->gcm ? "derived, checked by the record decryption below (OpenSSL does not export the keys)"
-				  : "derived; not checked: httpsviz decrypts AES-GCM records only");
+	event_field(ev, 0, "check", 0, 0, "%s",
+		    recordcrypt_suite(su->id) != NULL
+			    ? "derived, checked by the record decryption below (OpenSSL does not export the keys)"
+			    : "derived; not checked: httpsviz does not decrypt this suite's records");
 out:
 	OPENSSL_cleanse(ms, sizeof ms);
 	OPENSSL_cleanse(&keys, sizeof keys);
@@ -798,7 +832,7 @@ static void view_finished12(struct kv *k, int from_client)
 	ok = same(vd, 12, ossl, ossl_len) && same(vd, 12, fin->body, fin->blen);
 	ev = evlog_add(k->log, EV_KEX_FINISHED, k->actor, DIR_LOCAL, vd, sizeof vd,
 		       "%s Finished: verify_data = PRF(master secret, \"%s finished\", handshake hash): %s",
-		       from_client ? "client's" : "server's", who, matches(ok));
+		       from_client ? "client's" : k->cap->interceptor ? "interceptor's" : "server's", who, matches(ok));
 	if (ev == NULL)
 		goto out;
 	event_field(ev, 0, "sender", 0, 0, "%s%s", who, finished_role(k, from_client, "RFC 5246 section 7.4.9"));
@@ -882,6 +916,25 @@ static void record_tail(struct event *ev, const struct capture_blob *pt, const s
 	set_verified(ev, ok);
 }
 
+/* The parts of an encrypted record of this suite, in wire order. */
+static const char *record_parts(const struct recordcrypt_suite *rs, int etm)
+{
+	if (rs == NULL)
+		return "header, then a fragment httpsviz does not take apart";
+	if (rs->tls13)
+		return "header, ciphertext (content, inner type, padding), tag";
+	switch (rs->kind) {
+	case RECORDCRYPT_AES_GCM:
+		return "header, explicit nonce, ciphertext, tag";
+	case RECORDCRYPT_CHACHA20_POLY1305:
+		return "header, ciphertext, tag (no explicit nonce)";
+	case RECORDCRYPT_AES_CBC:
+		return etm ? "header, IV, ciphertext (content, padding), HMAC" : "header, IV, ciphertext (content, HMAC, "
+									   "padding)";
+	}
+	return "";
+}
+
 /* kex.record_decrypt (TLS 1.2): the first application-data record of one
  * direction, decrypted with httpsviz's own key block. */
 static void view_record12(struct kv *k, int from_client)
@@ -901,6 +954,9 @@ static void view_record12(struct kv *k, int from_client)
 	size_t outlen = 0;
 	const uint8_t *key;
 	const uint8_t *iv;
+	const uint8_t *mac;
+	const struct recordcrypt_suite *rs = recordcrypt_suite(su->id);
+	struct recordcrypt_result res = {0};
 	int own;
 	int ok;
 	struct hexbuf h;
@@ -915,46 +971,49 @@ static void view_record12(struct kv *k, int from_client)
 		else if (seq >= 0)
 			seq++;
 	}
-	if (found_seq < 0 || !su->gcm || my_master(k, ms, &own) < 0)
+	if (found_seq < 0 || my_master(k, ms, &own) < 0)
 		return;
 	if (keysched_key_block(su->digest, ms, k->crand, k->srand, su->mac_len, su->key_len, su->iv_len, &keys) < 0)
 		goto out;
 	key = from_client ? keys.client_key : keys.server_key;
 	iv = from_client ? keys.client_iv : keys.server_iv;
+	mac = from_client ? keys.client_mac : keys.server_mac;
 	out = malloc(r.len);
 	if (out == NULL)
 		goto out;
 	outlen = r.len;
-	if (keysched_tls12_gcm_decrypt(key, keys.key_len, iv, (uint64_t)found_seq, r.p, r.len, out, &outlen) < 0)
+	if (recordcrypt_open(rs, 0, k->etm, key, iv, mac, (uint64_t)found_seq, r.p, r.len, out, &outlen, &res) < 0)
 		outlen = 0;
 	ok = outlen > 0 && plain_matches(out, outlen, pt) && same(r.p, r.len, app->p, app->len);
 	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, k->actor, DIR_LOCAL, out,
 		       outlen, "%s record decrypted by httpsviz with its own %s write key: %s",
-		       from_client ? "the client's first" : "the server's first", from_client ? "client" : "server",
+		       from_client ? "the client's first" : k->cap->interceptor ? "the interceptor's first" : "the server's first",
+		       from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
-			  : outlen == 0 ? "the tag does NOT verify" : "DIFFERS from what OpenSSL delivered");
+		       : rs == NULL ? "not decrypted: httpsviz does not decode this suite's records"
+		       : outlen == 0 ? res.error : "DIFFERS from what OpenSSL delivered");
 	if (ev == NULL)
 		goto out;
 	event_field(ev, 0, "direction", 0, 0, "%s", from_client ? "client -> server (the request)"
 								: "server -> client (the response)");
-	event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: header, explicit nonce, ciphertext, tag)",
-		    hx(&h, r.p, r.len < 24 ? r.len : 24), r.len);
+	event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: %s)",
+		    hx(&h, r.p, r.len < 24 ? r.len : 24), r.len, record_parts(rs, k->etm));
 	event_field(ev, 0, "record_seq", 0, 0,
 		    "%ld (not sent: both sides count the records since ChangeCipherSpec; the Finished was 0)",
 		    found_seq);
 	event_field(ev, 0, "key", 0, 0, "%s (%s write key from kex.key_block, %s)", hx(&h, key, keys.key_len),
 		    from_client ? "client" : "server", own ? "from the recomputed master secret"
 							   : "from OpenSSL's master secret");
-	event_field(ev, 0, "implicit_iv", 0, 0, "%s (%s write IV)", hx(&h, iv, 4), from_client ? "client" : "server");
-	event_field(ev, 0, "explicit_nonce", 0, 0, "%s (the record's first 8 bytes after the header)",
-		    hx(&h, r.p + 5, r.len >= 13 ? 8 : 0));
-	event_field(ev, 0, "aad", 0, 0, "seq %ld + type 23 + version 0303 + plaintext length %zu", found_seq,
-		    r.len >= 29 ? r.len - 29 : 0);
-	event_field(ev, 0, "function", 0, 0, "%s-Decrypt(key, nonce = implicit_iv + explicit_nonce, aad, "
-		    "ciphertext, tag) (RFC 5288, RFC 5246 section 6.2.3.3)", su->cipher);
-	event_field(ev, 0, "tag", 0, 0, "%s", outlen > 0 ? "verified: the 16-byte GCM tag matches, so the key is right "
-							   "and nothing was changed"
-							 : "does NOT verify: wrong key or changed bytes");
+	if (keys.mac_len > 0)
+		event_field(ev, 0, "mac_key", 0, 0, "%s (%s write MAC key from kex.key_block)",
+			    hx(&h, mac, keys.mac_len), from_client ? "client" : "server");
+	if (keys.iv_len == 4)
+		event_field(ev, 0, "implicit_iv", 0, 0, "%s (%s write IV)", hx(&h, iv, 4),
+			    from_client ? "client" : "server");
+	else if (keys.iv_len > 0)
+		event_field(ev, 0, "write_iv", 0, 0, "%s (%s write IV)", hx(&h, iv, keys.iv_len),
+			    from_client ? "client" : "server");
+	recordcrypt_fields(ev, &res, r.p, r.len);
 	record_tail(ev, pt, app, &r, from_client, ok);
 out:
 	free(out);
@@ -964,63 +1023,21 @@ out:
 
 /* ------------------------------------------------------------ TLS 1.3 */
 
-/* The body of extension `type` in a ClientHello or ServerHello; 0 when
- * present. */
-static int find_ext(const struct msgref *m, int client_hello, uint16_t type, struct cursor *body)
-{
-	struct cursor c;
-	struct cursor v;
-	struct cursor ext;
-
-	cursor_init(&c, m->body, m->blen);
-	if (cursor_skip(&c, 2 + 32) < 0 || cursor_vec8(&c, &v) < 0)
-		return -1;
-	if (client_hello) {
-		/* cipher_suites, compression_methods */
-		if (cursor_vec16(&c, &v) < 0 || cursor_vec8(&c, &v) < 0)
-			return -1;
-	} else if (cursor_skip(&c, 3) < 0) { /* cipher_suite, compression_method */
-		return -1;
-	}
-	if (cursor_vec16(&c, &ext) < 0)
-		return -1;
-	while (cursor_left(&ext) >= 4) {
-		uint16_t t;
-
-		if (cursor_u16(&ext, &t) < 0 || cursor_vec16(&ext, body) < 0)
-			return -1;
-		if (t == type)
-			return 0;
-	}
-	return -1;
-}
-
 /* The key_share entry of the ServerHello (group and key), or of the
  * ClientHello for that group.  0 when found. */
 static int find_key_share(const struct msgref *m, int client_hello, uint16_t *group, const uint8_t **key,
 			  size_t *klen)
 {
-	struct cursor ext;
-	struct cursor body;
+	const struct tlsdecode_keys *x = m->keys;
 
-	if (find_ext(m, client_hello, 51, &ext) < 0)
-		return -1;
-	body = ext;
-	/* the ClientHello's extension holds a list of shares, the
-	 * ServerHello's exactly one */
-	if (client_hello && cursor_vec16(&ext, &body) < 0)
-		return -1;
-	while (cursor_left(&body) >= 4) {
-		uint16_t g;
-		struct cursor kx;
-
-		if (cursor_u16(&body, &g) < 0 || cursor_vec16(&body, &kx) < 0)
-			return -1;
-		if (client_hello && g != *group)
+	/* the ClientHello holds a list of shares, the ServerHello exactly one */
+	for (size_t i = 0; x != NULL && i < x->nshares; i++) {
+		if (client_hello && x->share[i].group != *group)
 			continue;
-		*group = g;
-		*key = kx.p + kx.off;
-		*klen = cursor_left(&kx);
+		*key = part(m, x->share[i].key, klen);
+		if (*key == NULL)
+			return -1;
+		*group = x->share[i].group;
 		return 0;
 	}
 	return -1;
@@ -1039,14 +1056,10 @@ static const struct capture_secret *sec13(const struct kv *k, const char *label)
 	return s != NULL && s->secret_len == k->hash_len ? s : NULL;
 }
 
-/* Does the ServerHello's random say HelloRetryRequest (RFC 8446 4.1.3)? */
+/* Is the ServerHello a HelloRetryRequest (RFC 8446 4.1.3)? */
 static int is_hrr(const struct kv *k)
 {
-	static const uint8_t hrr[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-					0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-					0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-
-	return memcmp(k->srand, hrr, 32) == 0;
+	return k->sh.keys != NULL && k->sh.keys->hrr;
 }
 
 /* The TLS 1.3 (EC)DHE shared secret and the schedule from it; 0 when the
@@ -1145,11 +1158,14 @@ static void view_ecdhe13(struct kv *k)
 		goto out;
 	}
 	event_field(ev, 0, "server_ephemeral_key", 0, 0,
-		    "the embedded server's key pair (SSL_get_tmp_key); its public half is the ServerHello's share");
-	event_field(ev, 0, "function", 0, 0, "%s",
-		    k->server_side ? "ECDH(server private key, client_share): the server's side of the exchange"
-				   : "ECDH(client private key, server_share) = ECDH(server private key, client_share): "
-				     "the client computed it from its side, httpsviz from the server's");
+		    "the embedded %s's key pair (SSL_get_tmp_key); its public half is the ServerHello's share", k->srv);
+	if (k->server_side)
+		event_field(ev, 0, "function", 0, 0, "%s(server private key, client_share): the %s's side of the "
+			    "exchange; the result is %s", dh_function(group), k->srv, dh_output(group));
+	else
+		event_field(ev, 0, "function", 0, 0, "%s(client private key, server_share) = %s(server private key, "
+			    "client_share): the client computed it from its side, httpsviz from the %s's; the result "
+			    "is %s", dh_function(group), dh_function(group), k->srv, dh_output(group));
 	event_field_hex(ev, 0, "shared_secret", 0, shlen, 0);
 	event_field(ev, 0, "used_as", 0, 0,
 		    "the (EC)DHE input of HKDF-Extract for the handshake secret (RFC 8446 section 7.1); there "
@@ -1316,8 +1332,8 @@ static void view_cv_signature(struct kv *k)
 {
 	struct capture *cap = k->cap;
 	struct msgref cv = find_msg(cap, ACTOR_SERVER, 15);
-	struct cursor c;
-	struct cursor sig;
+	const uint8_t *sig;
+	size_t siglen;
 	uint16_t sigalg;
 	uint8_t hash[KEYSCHED_MAX_HASH];
 	size_t hlen;
@@ -1329,15 +1345,17 @@ static void view_cv_signature(struct kv *k)
 
 	if (cv.idx < 0 || cap->server_cert_key == NULL)
 		return;
-	cursor_init(&c, cv.body, cv.blen);
-	if (cursor_u16(&c, &sigalg) < 0 || cursor_vec16(&c, &sig) < 0 || cursor_left(&sig) == 0 ||
-	    hash_prefix(k, msg_start(cap, cv.idx), hash, &hlen) < 0)
+	cv.keys = capture_msg_keys(cap, &cap->msgs[cv.idx], &k->ctx);
+	if (cv.keys == NULL)
+		return;
+	sigalg = cv.keys->sigalg;
+	sig = part(&cv, cv.keys->signature, &siglen);
+	if (sig == NULL || hash_prefix(k, msg_start(cap, cv.idx), hash, &hlen) < 0)
 		return;
 	clen = keysched_tls13_cv_content(1, hash, hlen, content, sizeof content);
 	if (clen == 0)
 		return;
-	ok = keysched_verify_signature(cap->server_cert_key, sigalg, content, clen, sig.p + sig.off,
-				       cursor_left(&sig)) == 0;
+	ok = keysched_verify_signature(cap->server_cert_key, sigalg, content, clen, sig, siglen) == 0;
 	ev = evlog_add(k->log, EV_KEX_SIGNATURE, k->actor, DIR_LOCAL, content, clen,
 		       "CertificateVerify signature (%s) checked with the certificate's public key: %s",
 		       sigalg_name(sigalg), ok ? "valid" : "INVALID");
@@ -1352,7 +1370,7 @@ static void view_cv_signature(struct kv *k)
 	event_field(ev, 1, "separator", 97, 1, "a zero byte");
 	event_field(ev, 1, "transcript_hash", 98, hlen, "%s (%s over the %ld handshake messages ClientHello.."
 		    "Certificate)", hx(&h, hash, hlen), k->suite->digest, cv.idx);
-	signature_tail(ev, cap->server_cert_key, sigalg, sig.p + sig.off, cursor_left(&sig), ok,
+	signature_tail(ev, cap->server_cert_key, sigalg, sig, siglen, ok,
 		       "the server proves it holds the certificate's private key, over everything said so far, "
 		       "including both key shares: TLS 1.3 has no ServerKeyExchange to sign");
 }
@@ -1383,7 +1401,7 @@ static void view_finished13(struct kv *k, int from_client)
 	ok = same(vd, vlen, ossl, ossl_len) && same(vd, vlen, fin->body, fin->blen);
 	ev = evlog_add(k->log, EV_KEX_FINISHED, k->actor, DIR_LOCAL, vd, vlen,
 		       "%s Finished: verify_data = HMAC(finished key, transcript hash): %s",
-		       from_client ? "client's" : "server's", matches(ok));
+		       from_client ? "client's" : k->cap->interceptor ? "interceptor's" : "server's", matches(ok));
 	if (ev == NULL)
 		return;
 	event_field(ev, 0, "sender", 0, 0, "%s%s", who, finished_role(k, from_client, "RFC 8446 section 4.4.4"));
@@ -1425,11 +1443,14 @@ static void view_record13(struct kv *k, int from_client)
 	int app_phase = 0;
 	uint8_t *out = NULL;
 	size_t outlen = 0;
+	const struct recordcrypt_suite *rs = recordcrypt_suite(su->id);
+	struct recordcrypt_result res = {0};
+	struct recordcrypt_result found_res = {0};
 	int ok;
 	struct hexbuf h;
 	struct event *ev;
 
-	if (hs == NULL || ap == NULL || !su->gcm)
+	if (hs == NULL || ap == NULL)
 		return;
 	if (keysched_tls13_traffic_keys(su->digest, hs->secret, hs->secret_len, su->key_len, hkey, hiv) < 0 ||
 	    keysched_tls13_traffic_keys(su->digest, ap->secret, ap->secret_len, su->key_len, akey, aiv) < 0)
@@ -1438,33 +1459,34 @@ static void view_record13(struct kv *k, int from_client)
 	if (out == NULL)
 		goto out;
 	while (found.p == NULL && next_record(w, &pos, &r) == 0) {
-		uint8_t inner = 0;
 		size_t n = w->len;
 		int rc = -1;
 
 		if (r.type != 23)
 			continue;
 		if (!app_phase)
-			rc = keysched_tls13_decrypt(hkey, su->key_len, hiv, hseq, r.p, r.len, out, &n, &inner);
+			rc = recordcrypt_open(rs, 1, 0, hkey, hiv, NULL, hseq, r.p, r.len, out, &n, &res);
 		if (rc == 0) {
 			if (nwalk < 8)
 				snprintf(walk[nwalk++], sizeof walk[0], "record at byte %zu: handshake keys, seq %llu, "
-					 "inner type %u%s", r.off, (unsigned long long)hseq, inner,
-					 inner == 22 ? " (handshake)" : "");
+					 "inner type %u%s", r.off, (unsigned long long)hseq, res.inner_type,
+					 res.inner_type == 22 ? " (handshake)" : "");
 			hseq++;
 			continue;
 		}
 		app_phase = 1;
 		n = w->len;
-		rc = keysched_tls13_decrypt(akey, su->key_len, aiv, aseq, r.p, r.len, out, &n, &inner);
+		rc = recordcrypt_open(rs, 1, 0, akey, aiv, NULL, aseq, r.p, r.len, out, &n, &res);
 		if (rc < 0)
 			break;
 		if (nwalk < 8)
 			snprintf(walk[nwalk++], sizeof walk[0], "record at byte %zu: application keys, seq %llu, inner "
-				 "type %u%s", r.off, (unsigned long long)aseq, inner,
-				 inner == 23 ? " (application data)" : inner == 22 ? " (handshake: NewSessionTicket)" : "");
-		if (inner == 23) {
+				 "type %u%s", r.off, (unsigned long long)aseq, res.inner_type,
+				 res.inner_type == 23 ? " (application data)"
+				 : res.inner_type == 22 ? " (handshake: NewSessionTicket)" : "");
+		if (res.inner_type == 23) {
 			found = r;
+			found_res = res;
 			found_seq = aseq;
 			outlen = n;
 		}
@@ -1475,8 +1497,10 @@ static void view_record13(struct kv *k, int from_client)
 		outlen = 0;
 	ev = evlog_add(k->log, EV_KEX_RECORD_DECRYPT, k->actor, DIR_LOCAL, out,
 		       outlen, "%s first application record decrypted by httpsviz with the %s application key: %s",
-		       from_client ? "the client's" : "the server's", from_client ? "client" : "server",
+		       from_client ? "the client's" : k->cap->interceptor ? "the interceptor's" : "the server's",
+		       from_client ? "client" : "server",
 		       ok ? (from_client ? "equals the HTTP request" : "equals the HTTP response")
+			  : rs == NULL ? "not decrypted: httpsviz does not decode this suite's records"
 			  : found.p == NULL ? "no record decrypts (the tag does NOT verify)"
 					    : "DIFFERS from what OpenSSL delivered");
 	if (ev == NULL)
@@ -1488,20 +1512,14 @@ static void view_record13(struct kv *k, int from_client)
 	for (size_t i = 0; i < nwalk; i++)
 		event_field(ev, 1, "walked", 0, 0, "%s", walk[i]);
 	if (found.p != NULL) {
-		event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: header, ciphertext, tag)",
-			    hx(&h, found.p, found.len < 24 ? found.len : 24), found.len);
+		event_field(ev, 0, "record", 0, 0, "%s... (%zu bytes as on the wire: %s)",
+			    hx(&h, found.p, found.len < 24 ? found.len : 24), found.len, record_parts(rs, 0));
 		event_field(ev, 0, "record_seq", 0, 0,
 			    "%llu (not sent: counted since the application keys took over)",
 			    (unsigned long long)found_seq);
 		event_field(ev, 0, "key", 0, 0, "%s (from %s, kex.tls13_keys)", hx(&h, akey, su->key_len), ap->label);
-		event_field(ev, 0, "iv", 0, 0, "%s", hx(&h, aiv, 12));
-		event_field(ev, 0, "nonce", 0, 0, "iv XOR the sequence number, left-padded to 12 bytes");
-		event_field(ev, 0, "aad", 0, 0, "the 5-byte record header %s (always type 23, version 0303)",
-			    hx(&h, found.p, 5));
-		event_field(ev, 0, "function", 0, 0,
-			    "%s-Decrypt(key, nonce, aad, ciphertext, tag), then strip the zero padding and the "
-			    "inner content type (RFC 8446 section 5.2)", su->cipher);
-		event_field(ev, 0, "tag", 0, 0, "verified: the 16-byte GCM tag matches");
+		event_field(ev, 0, "write_iv", 0, 0, "%s (from %s)", hx(&h, aiv, 12), ap->label);
+		recordcrypt_fields(ev, &found_res, found.p, found.len);
 	}
 	record_tail(ev, pt, app, &found, from_client, ok);
 out:
@@ -1516,7 +1534,8 @@ out:
 static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 {
 	const EVP_MD *md;
-	struct cursor ext;
+	struct msgref *decoded[4];
+	size_t len;
 
 	memset(k, 0, sizeof *k);
 	k->log = log;
@@ -1534,13 +1553,29 @@ static int kv_init(struct kv *k, struct evlog *log, struct capture *cap)
 	k->cke = find_msg(cap, ACTOR_CLIENT, 16);
 	k->cfin = find_msg(cap, ACTOR_CLIENT, 20);
 	k->sfin = find_msg(cap, ACTOR_SERVER, 20);
-	if (k->ch.idx < 0 || k->sh.idx < 0 || k->ch.blen < 34 || k->sh.blen < 34)
+	/* each message is decoded once, by tlsdecode, and kept in the capture */
+	k->ctx.tls13 = k->suite->kx == KX_TLS13;
+	k->ctx.kex_ecdhe = k->suite->kx == KX_ECDHE;
+	decoded[0] = &k->ch;
+	decoded[1] = &k->sh;
+	decoded[2] = &k->ske;
+	decoded[3] = &k->cke;
+	for (size_t i = 0; i < 4; i++)
+		if (decoded[i]->idx >= 0)
+			decoded[i]->keys = capture_msg_keys(cap, &cap->msgs[decoded[i]->idx], &k->ctx);
+	if (k->ch.keys == NULL || k->sh.keys == NULL)
 		return -1;
-	k->crand = k->ch.body + 2;
+	k->crand = part(&k->ch, k->ch.keys->random, &len);
+	k->srand = part(&k->sh, k->sh.keys->random, &len);
+	if (k->crand == NULL || k->srand == NULL)
+		return -1;
 	/* negotiated when both Hellos carry the extension (RFC 7627 section 5.1);
 	 * SSL_get_extms_support only answers once the handshake is over */
-	k->ems = find_ext(&k->ch, 1, 23, &ext) == 0 && find_ext(&k->sh, 0, 23, &ext) == 0;
-	k->srand = k->sh.body + 2;
+	k->ems = k->ch.keys->ems && k->sh.keys->ems;
+	/* the server answers encrypt_then_mac only to a client that offered it
+	 * (the ServerHello's header precedes its body in the transcript) */
+	k->etm = recordcrypt_hello_etm(k->sh.body - 4, k->sh.blen + 4);
+	k->srv = cap->interceptor ? "interceptor" : "server";
 	return 0;
 }
 
@@ -1598,10 +1633,10 @@ static void mark_roles(struct event *ev)
 				  "check", NULL);
 		break;
 	case EV_KEX_RECORD_DECRYPT:
-		event_field_roles(ev, ROLE_INPUT, "record", "key", "implicit_iv", "explicit_nonce", "iv", "nonce",
-				  "aad", NULL);
+		event_field_roles(ev, ROLE_INPUT, "record", "key", "mac_key", "implicit_iv", "write_iv",
+				  "explicit_nonce", "iv", "nonce", "aad", NULL);
 		event_field_roles(ev, ROLE_OUTPUT, "plaintext", NULL);
-		event_field_roles(ev, ROLE_CHECK, "tag", "openssl_value", NULL);
+		event_field_roles(ev, ROLE_CHECK, "tag", "mac", "padding", "openssl_value", NULL);
 		break;
 	default:
 		return;
@@ -1672,9 +1707,40 @@ static size_t run_moment(struct kv *k, enum kex_moment m)
 	default:
 		break;
 	}
-	for (size_t i = from; i < k->log->n; i++)
+	for (size_t i = from; i < k->log->n; i++) {
+		if (k->cap->interceptor)
+			event_field(k->log->ev[i], 0, "session", 0, 0,
+				    "the client's session with the interceptor: the client derived these keys with "
+				    "the interceptor, which plays the server to it (the \"server\" keys and messages "
+				    "here are the interceptor's); the interceptor runs a second handshake, with other "
+				    "keys, to the real server");
 		mark_roles(k->log->ev[i]);
+	}
 	return k->log->n - from;
+}
+
+/* A record moment of a suite httpsviz does not know: said so, once per
+ * direction, never guessed from a similar suite. */
+static void not_decoded(struct evlog *log, struct capture *cap, enum kex_moment m, enum actor actor)
+{
+	int from_client = m == KM_SERVER_REQUEST_READ;
+	const char *name = tlsdecode_cipher_name(cap->cipher_id);
+	struct event *ev;
+
+	if ((m != KM_SERVER_REQUEST_READ && m != KM_CLIENT_RESPONSE_READ) || cap->version == 0 ||
+	    suite_by_id(cap->cipher_id) != NULL || cap->app_record[from_client ? 0 : 1].len == 0)
+		return;
+	cap->done[m] = 1;
+	ev = evlog_add(log, EV_KEX_RECORD_DECRYPT, actor, DIR_LOCAL, NULL, 0,
+		       "%s first record not decrypted: httpsviz does not decode %s (0x%04x)",
+		       from_client ? "the client's" : "the server's", name != NULL ? name : "this suite",
+		       cap->cipher_id);
+	if (ev == NULL)
+		return;
+	event_field(ev, 0, "suite", 0, 0, "%s (0x%04x)", name != NULL ? name : "unknown", cap->cipher_id);
+	event_field(ev, 0, "check", 0, 0, "not made: httpsviz derives keys and opens records for AES-GCM, "
+		    "ChaCha20-Poly1305 and AES-CBC with HMAC-SHA1/SHA256/SHA384 only");
+	ev->verified = -1;
 }
 
 /* see kexview.h */
@@ -1689,8 +1755,12 @@ void kexview_moment(struct evlog *log, struct capture *cap, enum kex_moment m, e
 {
 	struct kv k;
 
-	if (m < 0 || m >= KM__COUNT || cap->done[m] || kv_init(&k, log, cap) < 0)
+	if (m < 0 || m >= KM__COUNT || cap->done[m])
 		return;
+	if (kv_init(&k, log, cap) < 0) {
+		not_decoded(log, cap, m, actor);
+		return;
+	}
 	k.actor = actor;
 	k.server_side = kexview_moment_is_server(m);
 	if (run_moment(&k, m) > 0)

@@ -66,7 +66,7 @@ void embedded_step(struct engine *e)
 			e->wait_deadline = engine_now_ms() + engine_timeout_ms(e);
 		if (engine_now_ms() >= e->wait_deadline) {
 			e->wait_deadline = 0;
-			engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_APP, "nobody spoke within %d ms",
+			engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_APP, "nobody spoke within %d ms",
 				    engine_timeout_ms(e));
 			return;
 		}

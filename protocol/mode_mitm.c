@@ -43,7 +43,7 @@ int mitm_connect(struct engine *e)
 	e->mo.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (e->mo.fd < 0 || (connect(e->mo.fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) ||
 	    net_wait_fd(e->mo.fd, POLLOUT, engine_timeout_ms(e)) <= 0) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_MITM, "the interceptor cannot reach the server");
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_MITM, "the interceptor cannot reach the server");
 		return -1;
 	}
 	setsockopt(e->mo.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

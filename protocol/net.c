@@ -40,6 +40,28 @@ int net_listen_loopback(int *fd, int *port, char *err, size_t errlen)
 
 static void segment_event(struct engine *e, const struct tcpseg *seg);
 
+/* The capture follows the client's connection, which ends at `front` (the
+ * server, or the interceptor): the client's segments go to it, and the
+ * other ones were sent by its kernel, not necessarily the server's. */
+static void segment_ends(struct event *ev, enum actor front)
+{
+	if (ev->dir == DIR_C2S) {
+		ev->peer = front;
+		event_field(ev, 0, "sent_by", 0, 0, "the client's kernel, to the %s's",
+			    front == ACTOR_MITM ? "interceptor" : "server");
+		return;
+	}
+	ev->peer = ACTOR_CLIENT;
+	if (front == ACTOR_MITM) {
+		ev->actor = ACTOR_MITM;
+		event_field(ev, 0, "sent_by", 0, 0, "the interceptor's kernel, not the server's: the client's TCP "
+			    "connection ends at the interceptor's listening socket, and nothing in TCP tells the "
+			    "client so");
+	} else {
+		event_field(ev, 0, "sent_by", 0, 0, "the server's kernel");
+	}
+}
+
 /* see engine_int.h */
 void net_on_segment(void *arg, const struct tcpseg *seg)
 {
@@ -47,9 +69,8 @@ void net_on_segment(void *arg, const struct tcpseg *seg)
 	size_t before = e->log->n;
 
 	segment_event(e, seg);
-	/* the client's segments go to whoever it connected to */
-	if (e->log->n > before && e->log->ev[before]->dir == DIR_C2S)
-		e->log->ev[before]->peer = e->front != NULL ? e->front->who : ACTOR_SERVER;
+	if (e->log->n > before)
+		segment_ends(e->log->ev[before], e->front != NULL ? e->front->who : ACTOR_SERVER);
 }
 
 /* The shift that applies to the windows this direction's sender
@@ -163,12 +184,12 @@ int net_accept_on(struct engine *e, int *lfd, struct side *sd)
 	int one = 1;
 
 	if (net_wait_fd(*lfd, POLLIN, engine_timeout_ms(e)) <= 0) {
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->who, "the %s did not accept", sd->name);
 		return -1;
 	}
 	sd->fd = accept4(*lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (sd->fd < 0) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, sd->who, "accept: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(sd->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -191,7 +212,7 @@ static int start_attempt(struct engine *e, const struct sockaddr *to, socklen_t 
 
 	e->c.fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (e->c.fd < 0) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_CLIENT, "socket: %s", strerror(errno));
 		return -1;
 	}
 	/* bind first: the capture filter needs the client's port before the SYN */
@@ -217,7 +238,7 @@ static int start_attempt(struct engine *e, const struct sockaddr *to, socklen_t 
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
-		engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 			    note[0] ? note : "capture turned off");
 		return -1;
 	}
@@ -275,7 +296,7 @@ static int resolve(struct engine *e, struct netconn *nc)
 		rc = getaddrinfo(e->host, e->portstr, &hints, &nc->res);
 	}
 	if (rc != 0) {
-		engine_fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
+		engine_fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "cannot resolve %s: %s", e->host,
 			    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -1;
 	}
@@ -320,7 +341,7 @@ void net_connect_client(struct engine *e)
 	if (nc == NULL) {
 		nc = e->conn = calloc(1, sizeof *nc);
 		if (nc == NULL) {
-			engine_fail(e, EXIT_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "out of memory");
+			engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "out of memory");
 			return;
 		}
 		if (resolve(e, nc) < 0)
@@ -355,10 +376,10 @@ void net_connect_client(struct engine *e)
 		nc->soerr = rc;
 	}
 	if (nc->soerr == ETIMEDOUT)
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, ACTOR_CLIENT, "TCP connect to %s port %s timed out after %d ms",
 			    e->host, e->portstr, engine_timeout_ms(e));
 	else
-		engine_fail(e, EXIT_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
+		engine_fail(e, ENGINE_FAIL_CONNECT, EV_ERROR_CONNECT, ACTOR_CLIENT, "TCP connect to %s port %s (%s) failed: %s",
 			    e->host, e->portstr, nc->addr, strerror(nc->soerr));
 done:
 	net_conn_free(e->conn);

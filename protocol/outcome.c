@@ -7,6 +7,8 @@
 
 #include <openssl/err.h>
 
+#include "protocol/tlserror.h"
+
 /* see engine_int.h */
 int outcome_eof(struct side *sd, int rc)
 {
@@ -22,37 +24,21 @@ int outcome_eof(struct side *sd, int rc)
 	return 0;
 }
 
-/* What the peer sent instead of TLS, in a few words for the error line
- * (printable ASCII only: it ends up on the terminal), or "". */
-static void describe_peer_bytes(const struct side *sd, char *out, size_t n)
+/* The peer's first bytes for the error line: what this side read, and
+ * what is still unread (OpenSSL may have read a record header only).
+ * Returns how many bytes are in p. */
+static size_t peer_first_bytes(const struct side *sd, uint8_t *p, size_t n)
 {
-	uint8_t p[64];
-	size_t len = sd->wire_in.len < sizeof p ? sd->wire_in.len : sizeof p;
-	char line[48];
-	size_t k = 0;
+	size_t len = sd->wire_in.len < n ? sd->wire_in.len : n;
 	ssize_t more;
 
-	out[0] = '\0';
 	if (len == 0)
-		return;
-	/* OpenSSL read only a record header; the rest may still be unread */
+		return 0;
 	memcpy(p, sd->wire_in.p, len);
-	more = recv(sd->fd, p + len, sizeof p - len, MSG_PEEK | MSG_DONTWAIT);
+	more = recv(sd->fd, p + len, n - len, MSG_PEEK | MSG_DONTWAIT);
 	if (more > 0)
 		len += (size_t)more;
-	for (; k < len && k + 1 < sizeof line && p[k] >= 0x20 && p[k] < 0x7f; k++)
-		line[k] = (char)p[k];
-	line[k] = '\0';
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
-		snprintf(out, n, ": it answered in plain HTTP, \"%s\"", line);
-	else if (k >= 4 && strchr(line, ' ') != NULL && strstr((const char *)line, " HTTP/") != NULL)
-		snprintf(out, n, ": it sent a plain HTTP request, \"%s\"", line);
-	else if (len >= 5 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && ((size_t)p[3] << 8 | p[4]) > 16384 + 2048)
-		snprintf(out, n, ": a record header announced %zu bytes, more than TLS allows (2^14 + 2048)",
-			 (size_t)p[3] << 8 | p[4]);
-	else if (len >= 3)
-		snprintf(out, n, ": its first bytes were %02x %02x %02x, not a TLS record header (16 03 0x)", p[0], p[1],
-			 p[2]);
+	return len;
 }
 
 /* see engine_int.h */
@@ -62,7 +48,6 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	int se = SSL_get_error(sd->ssl, rc);
 	unsigned long code;
 	char text[200];
-	char seen[96];
 	const char *who = sd->name;
 
 	switch (se) {
@@ -79,7 +64,7 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	code = ERR_peek_last_error();
 	if (code == 0 || ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		engine_fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s: the peer closed the connection during %s",
 		     who, what);
 		return -1;
 	}
@@ -88,37 +73,38 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	if (sd->who == ACTOR_CLIENT && SSL_get_verify_result(sd->ssl) != X509_V_OK && !e->cfg.insecure) {
 		long v = SSL_get_verify_result(sd->ssl);
 
-		engine_fail(e, EXIT_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
+		engine_fail(e, ENGINE_FAIL_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
 		     X509_verify_cert_error_string(v), v);
 		return -1;
 	}
-	switch (ERR_GET_REASON(code)) {
-	case SSL_R_WRONG_VERSION_NUMBER:
-	case SSL_R_RECORD_LENGTH_MISMATCH:
-	case SSL_R_PACKET_LENGTH_TOO_LONG:
-	case SSL_R_ENCRYPTED_LENGTH_TOO_LONG:
-	case SSL_R_HTTP_REQUEST:
-	case SSL_R_HTTPS_PROXY_REQUEST:
-		describe_peer_bytes(sd, seen, sizeof seen);
-		engine_fail(e, EXIT_TLS, EV_ERROR_PROTOCOL, sd->who, "%s: the peer does not speak TLS here%s (%s)", who, seen,
-		     text);
-		return -1;
-	case SSL_R_UNSUPPORTED_PROTOCOL:
-	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who,
-		     "%s: no TLS version in common (this side allows %s) (%s)", who,
-		     e->serve && e->cfg.tls_any ? "TLS 1.2 and 1.3"
-		     : e->cfg.tls == TLSV_13    ? "TLS 1.3 only, as asked with --tls 1.3"
-						: "TLS 1.2", text);
-		return -1;
-	case SSL_R_NO_SHARED_CIPHER:
-	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: no cipher suite or parameters in common (%s)", who, text);
-		return -1;
-	default:
-		break;
+	/* what OpenSSL's reason really means (protocol/tlserror.c) */
+	{
+		uint8_t first[64];
+		char line[320];
+		SSL_SESSION *sess = SSL_get_session(sd->ssl);
+		struct tlserror_ctx tc = {
+			.reason = ERR_GET_REASON(code),
+			.openssl_text = text,
+			.server_side = sd->server_role,
+			.allowed = e->serve && e->cfg.tls_any ? "TLS 1.2 and 1.3"
+				   : e->cfg.tls == TLSV_13    ? "TLS 1.3 only, as asked with --tls 1.3"
+							      : "TLS 1.2",
+			.first = first,
+			.first_len = peer_first_bytes(sd, first, sizeof first),
+			.last_header = sd->hdr_seen[0] ? sd->hdr[0] : NULL,
+			.last_is_first = sd->hdr_seen[0] == 1,
+			/* the session's: OpenSSL overwrites the SSL's version with
+			 * the peer's to send its alert */
+			.agreed_version = (uint16_t)(sess != NULL ? SSL_SESSION_get_protocol_version(sess) : 0),
+		};
+		enum tlserror_class cls = tlserror_explain(&tc, line, sizeof line);
+
+		if (cls != TLSERROR_UNKNOWN) {
+			engine_fail(e, ENGINE_FAIL_TLS, cls == TLSERROR_NOT_TLS ? EV_ERROR_PROTOCOL : EV_ERROR_TLS, sd->who,
+				    "%s: %s", who, line);
+			return -1;
+		}
 	}
-		engine_fail(e, EXIT_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who, "%s: TLS failed during %s: %s", who, what, text);
 	return -1;
 }

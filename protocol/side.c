@@ -99,6 +99,19 @@ int side_viewed(const struct side *sd)
 }
 
 /* see engine_int.h */
+void side_decode_record(const struct side *sd, struct event *ev)
+{
+	const SSL_CIPHER *ciph = SSL_get_current_cipher(sd->ssl);
+	struct tlsdecode_rec rc = {
+		.tls13 = SSL_version(sd->ssl) == TLS1_3_VERSION,
+		.suite = ciph != NULL ? SSL_CIPHER_get_protocol_id(ciph) : 0,
+		.etm = sd->etm,
+	};
+
+	tlsdecode_record(ev, &rc);
+}
+
+/* see engine_int.h */
 enum actor side_role(const struct side *sd)
 {
 	return sd->server_role ? ACTOR_SERVER : ACTOR_CLIENT;
@@ -154,7 +167,8 @@ static void app_records_written(struct side *sd, size_t from, size_t to)
 		ev = side_event(sd, 1, EV_TLS_APPLICATION_DATA, sd->out.p + i, 5 + rl,
 				"[encrypted] %s (%zu-byte record)", sd->app_label, 5 + rl);
 		if (ev != NULL) {
-			tlsdecode_record(ev, tls13);
+			side_decode_record(sd, ev);
+			http_start_line(ev, sd->app_label, strlen(sd->app_label));
 			if (!tls13)
 				event_field(ev, 0, "record_seq", 0, 0, "%ld (implicit: not sent, counted by both sides)",
 					    record_seq12(all.p, sd->wire_out.len + i));
@@ -188,12 +202,17 @@ int side_flush(struct side *sd)
 			net_wait_fd(sd->fd, POLLOUT, (int)(deadline - engine_now_ms()));
 			continue;
 		}
-		engine_fail(e, EXIT_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s", sd->name,
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_PEER_CLOSED, sd->who, "%s could not send: %s", sd->name,
 			    n < 0 ? strerror(errno) : "timeout");
 		break;
 	}
 	if (side_viewed(sd))
 		capture_wire(&e->capdata, side_role(sd), sd->out.p, off);
+	/* connect, serve: the peer is not ours and decrypts this side's first
+	 * application record out of sight; httpsviz checks it as it leaves */
+	if (!e->all_local && side_viewed(sd) && e->capdata.app_record[sd->server_role ? 1 : 0].len > 0)
+		kexview_moment(e->log, &e->capdata, sd->server_role ? KM_CLIENT_RESPONSE_READ : KM_SERVER_REQUEST_READ,
+			       sd->who);
 	capture_blob_append(&sd->wire_out, sd->out.p, off);
 	sd->sent += off;
 	sent_all = off == sd->out.len;
@@ -290,8 +309,14 @@ static int read_app(struct side *sd)
 		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
 
 		if (n > 0) {
+			/* connect, serve: OpenSSL reads one record at a time, so
+			 * the first plaintext came from the last record received */
+			if (!sd->app_read && !sd->e->all_local && side_viewed(sd) && sd->in_parsed > sd->in_last)
+				capture_app_record(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER,
+						   sd->wire_in.p + sd->in_last, sd->in_parsed - sd->in_last);
+			sd->app_read = 1;
 			if (keep_app(sd, tmp, (size_t)n) < 0) {
-				engine_fail(sd->e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
+				engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;
 			}
 			continue;
@@ -341,7 +366,7 @@ static void emit_response(struct side *sd)
 			    sd->app_in.len, sd->app_total);
 	st = event_find_field(ev, "status");
 	if (st == NULL || atoi(st->value) < 100)
-		engine_fail(e, EXIT_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
+		engine_fail(e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "the response is not valid HTTP");
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -407,7 +432,7 @@ static int client_read_response(struct side *sd)
 		return T_NEXT;
 	}
 	if (rc == 2) {
-		engine_fail(sd->e, EXIT_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
+		engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
 			    "the %s closed the connection without a response", actor_str(sd->peer));
 		return T_FAIL;
 	}
@@ -493,6 +518,9 @@ static int server_read_request(struct side *sd)
 	resp = http_build_response((const char *)sd->app_in.p, sd->app_in.len, &rlen);
 	if (resp == NULL)
 		return T_FAIL;
+	/* serve: no client of ours records what it received */
+	if (!e->all_local && side_viewed(sd))
+		capture_plaintext(&e->capdata, ACTOR_SERVER, resp, rlen);
 	rc = write_app(sd, resp, rlen, "sending the response");
 	free(resp);
 	/* serve answers "Connection: close" like any server: its close_notify
@@ -661,7 +689,7 @@ int side_drive(struct side *sd)
 	}
 	if (engine_now_ms() >= e->wait_deadline) {
 		e->wait_deadline = 0;
-		engine_fail(e, EXIT_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
 			    actor_str(sd->peer), engine_timeout_ms(e));
 		return -1;
 	}
@@ -680,6 +708,7 @@ void side_snapshot(struct side *sd)
 	if (ciph == NULL)
 		ciph = SSL_get_pending_cipher(sd->ssl);
 	cap->embedded = e->all_local;
+	cap->interceptor = e->front == &e->mi;
 	/* the server's ephemeral key pair exists once its first flight is
 	 * built, and goes once the handshake is over */
 	if (sd == e->front && cap->server_tmp_key == NULL && sd->state == SS_HANDSHAKE)

@@ -67,7 +67,6 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, s
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	char list[512];
 
 	if (ctx == NULL || !sslctx_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
@@ -77,13 +76,12 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, s
 		SSL_CTX_set_options(ctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
 	SSL_CTX_set_num_tickets(ctx, 1);
 	/* serve answers any client a classroom may bring: OpenSSL's default
-	 * suites after ours, so curl, Python and browsers that refuse RSA key
-	 * exchange work ("DEFAULT" is only understood first in a cipher string,
-	 * so the default list is spelled out after our suite) */
-	if (e->serve) {
-		snprintf(list, sizeof list, "%s:%s", ciphers, OSSL_default_cipher_list());
-		ciphers = list;
-	}
+	 * suites after ours, so curl and browsers that refuse RSA key exchange
+	 * work.  "DEFAULT" only means that at the start of a cipher string;
+	 * ALL:!COMPLEMENTOFDEFAULT:!eNULL is the same list anywhere. */
+	if (e->serve)
+		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL"
+						 : "AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL";
 	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
 	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
 		goto ssl_fail;

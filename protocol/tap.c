@@ -52,11 +52,12 @@ static void report_received(struct side *sd, const void *data, size_t n)
 					"[encrypted] %zu-byte record received (the content is only known after "
 					"decryption)", 5 + rl);
 			if (ev != NULL)
-				tlsdecode_record(ev, tls13);
-			if (side_viewed(sd))
-				capture_app_record(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, r,
-						   5 + rl);
+				side_decode_record(sd, ev);
 		}
+		/* the peer's first application record is kept when SSL_read
+		 * first returns data (side.c): in TLS 1.3 a NewSessionTicket
+		 * also travels as type 23 */
+		sd->in_last = sd->in_parsed;
 		sd->in_parsed += 5 + rl;
 	}
 }

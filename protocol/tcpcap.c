@@ -298,6 +298,12 @@ struct event *tcpcap_event(struct evlog *log, enum evname name, enum direction d
 		       (unsigned long)seg->window << (scale > 0 ? scale : 0));
 	if (ev == NULL)
 		return NULL;
+	ev->tcp.captured = 1;
+	ev->tcp.seq = seg->seq;
+	ev->tcp.ack = seg->ack;
+	ev->tcp.flags = seg->flags;
+	ev->tcp.window = seg->window;
+	ev->tcp.scale = scale >= 0 ? scale : -1;
 	event_field(ev, 0, "source", 12, 4, "%s:%u", src, seg->sport);
 	event_field(ev, 0, "destination", 16, 4, "%s:%u", dst, seg->dport);
 	event_field(ev, 0, "source_port", t, 2, "%u", seg->sport);

@@ -29,11 +29,12 @@ struct tcpseg {
 	int wscale;          /* the window scale option's shift, or -1 */
 };
 
-#define TCPF_FIN 0x01
-#define TCPF_SYN 0x02
-#define TCPF_RST 0x04
-#define TCPF_PSH 0x08
-#define TCPF_ACK 0x10
+/* the header's flag bits (the same as the event's tcp fact) */
+#define TCPF_FIN TCP_FLAG_FIN
+#define TCPF_SYN TCP_FLAG_SYN
+#define TCPF_RST TCP_FLAG_RST
+#define TCPF_PSH TCP_FLAG_PSH
+#define TCPF_ACK TCP_FLAG_ACK
 
 /* Start capturing TCP segments to or from local port `port` on interface
  * `dev` ("lo" for the embedded exchange, "any" for a remote server).
@@ -56,7 +57,8 @@ void tcpcap_close(struct tcpcap *cap);
  * packet is untrusted. */
 int tcpcap_decode(int linktype, const uint8_t *pkt, size_t len, struct tcpseg *seg);
 /* Append a tcp.* event for a segment (raw = the IP packet): fields seq, ack,
- * flags, window and the options, with byte ranges into the raw bytes.
+ * flags, window and the options, with byte ranges into the raw bytes, and
+ * the event's tcp fact (seq, ack, flags, window, scale).
  * scale is the shift that applies to this segment's window (RFC 7323: the
  * one its sender announced in its SYN, when both SYNs carried the option;
  * never in a SYN itself), or -1 when the window is not scaled. */

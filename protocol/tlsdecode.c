@@ -1,8 +1,8 @@
 #include "protocol/tlsdecode.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "protocol/cursor.h"
+#include "protocol/recordcrypt.h"
 #include "protocol/sanitize.h"
 
 /* ---- name tables: data, one table each ---------------------------------- */
@@ -356,7 +357,9 @@ enum {
 /* What tlsdecode_summary needs, gathered while decoding. */
 struct summary {
 	uint16_t version;     /* ClientHello: highest offered; ServerHello: chosen */
-	int nsuites;
+	int nsuites;          /* real suites, without signals and GREASE */
+	int nscsv;            /* signalling values in the list (RFC 5746, RFC 7507) */
+	int ngrease;
 	uint16_t suite;
 	int have_suite;
 	char sni[128];
@@ -371,6 +374,7 @@ struct summary {
 	int downgrade;
 	int nexts;
 	uint8_t request_update;
+	struct tlsdecode_keys keys; /* for the key-exchange views */
 };
 
 struct dec {
@@ -556,8 +560,10 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 		return -1;
 	p = r.p + r.off;
 	event_field_hex(d->ev, 0, "random", r.off, 32, 0);
+	d->sum->keys.random = (struct tlsdecode_span){r.off, 32};
 	if (server && memcmp(p, hrr_random, 32) == 0) {
 		d->sum->hrr = 1;
+		d->sum->keys.hrr = 1;
 		event_field(d->ev, 1, "hello_retry_request", r.off, 32,
 			    "this fixed value (SHA-256 of \"HelloRetryRequest\") marks a "
 			    "HelloRetryRequest, not a ServerHello (RFC 8446 4.1.3)");
@@ -565,12 +571,18 @@ static int dec_random(struct dec *d, struct cursor *c, int server)
 	}
 	if (server && memcmp(p + 24, "DOWNGRD", 7) == 0 && p[31] <= 1) {
 		d->sum->downgrade = 1;
+		/* RFC 8446 4.1.3: TLS 1.3 clients MUST check for both values,
+		 * TLS 1.2 clients SHOULD check for the 00 one only */
 		event_field(d->ev, 1, "downgrade_sentinel", r.off + 24, 8,
-			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s; a "
-			    "client that offered a higher version must abort here, since "
-			    "someone removed it from its offer (RFC 8446 4.1.3)",
+			    "\"DOWNGRD\" + %02x: the server supports %s but negotiated %s. %s "
+			    "(RFC 8446 section 4.1.3)",
 			    p[31], p[31] == 1 ? "TLS 1.3" : "TLS 1.2 or higher",
-			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below");
+			    p[31] == 1 ? "TLS 1.2" : "TLS 1.1 or below",
+			    p[31] == 1 ? "A client that offered TLS 1.3 MUST abort here (illegal_parameter): "
+					 "someone may have removed TLS 1.3 from its offer. A TLS 1.2 client "
+					 "is not asked to check this value and goes on"
+				       : "A TLS 1.3 client MUST abort here (illegal_parameter); a TLS 1.2 "
+					 "client SHOULD check this value and abort too");
 	}
 	if (!d->ctx.tls13) {
 		event_field(d->ev, 1, "gmt_unix_time", r.off, 4,
@@ -664,6 +676,9 @@ static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
 	if (get_vec(d, c, 2, &v, "signature") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	if (with_alg)
+		d->sum->keys.sigalg = alg;
+	d->sum->keys.signature = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "signature", &v, 48);
 }
 
@@ -685,6 +700,12 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
 		return -1;
 	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (d->sum->keys.nshares < TLSDECODE_MAX_SHARES) {
+		size_t k = d->sum->keys.nshares++;
+
+		d->sum->keys.share[k].group = g;
+		d->sum->keys.share[k].key = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	}
 	if (idx >= 0)
 		d->ev->fields[idx].length = c->off - start;
 	set_value(d->ev, idx, "%s, %zu-byte public key",
@@ -772,7 +793,7 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 	case 35: /* session_ticket */
 		if (cursor_left(b) == 0) {
 			snprintf(detail, dn, hs == HS_CLIENT_HELLO
-					     ? "empty: no ticket yet, the client asks for one"
+					     ? "empty: the client supports tickets and has none to offer (RFC 5077)"
 					     : "empty: a NewSessionTicket will follow");
 			return 0;
 		}
@@ -883,6 +904,8 @@ static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
 
 		if (get_u16(d, &list, &type, "extension type") < 0)
 			return -1;
+		if (type == 23) /* extended_master_secret (RFC 7627) */
+			d->sum->keys.ems = 1;
 		name = tlsdecode_ext_name(type);
 		if (get_vec(d, &list, 2, &body, name != NULL ? name : "extension") < 0)
 			return -1;
@@ -1222,13 +1245,38 @@ static int dec_client_hello(struct dec *d, struct cursor *c)
 		return -1;
 	if (cursor_left(&v) % 2 != 0)
 		return fail(d, v.off, "cipher_suites: odd length %zu", cursor_left(&v));
-	event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%zu suites",
-		    cursor_left(&v) / 2);
-	d->sum->nsuites = (int)(cursor_left(&v) / 2);
+	{
+		/* signalling values and GREASE travel in the list but are not
+		 * suites: count them apart */
+		struct cursor all = v;
+		size_t total = cursor_left(&v) / 2;
+
+		while (cursor_u16(&all, &x) == 0) {
+			if (x == 0x00ff || x == 0x5600)
+				d->sum->nscsv++;
+			else if (is_grease(x))
+				d->sum->ngrease++;
+		}
+		d->sum->nsuites = (int)total - d->sum->nscsv - d->sum->ngrease;
+		event_field(d->ev, 0, "cipher_suites", v.off - 2, cursor_left(&v) + 2, "%d suite%s%s%s",
+			    d->sum->nsuites, d->sum->nsuites == 1 ? "" : "s",
+			    d->sum->nscsv == 0 ? ""
+			    : d->sum->nscsv == 1 ? " + 1 signalling value (not a suite)"
+						 : " + 2 signalling values (not suites)",
+			    d->sum->ngrease ? " + GREASE (not suites, RFC 8701)" : "");
+	}
 	while (cursor_left(&v) >= 2) {
 		off = v.off;
 		cursor_u16(&v, &x);
-		field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
+		if (x == 0x00ff)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): not a "
+				    "suite but a signal: the client supports secure renegotiation (RFC 5746 section "
+				    "3.3); the server answers with renegotiation_info");
+		else if (x == 0x5600)
+			event_field(d->ev, 1, "signal", off, 2, "TLS_FALLBACK_SCSV (0x5600): not a suite but a "
+				    "signal: this is a fallback retry at a lower version (RFC 7507)");
+		else
+			field_named(d, 1, "cipher_suite", off, 2, tlsdecode_cipher_name(x), x, 4);
 	}
 	if (get_vec(d, c, 1, &v, "compression_methods") < 0)
 		return -1;
@@ -1323,6 +1371,7 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	uint8_t ct;
 	uint16_t g;
 	size_t off = c->off;
+	size_t params = c->off;
 
 	if (!d->ctx.kex_ecdhe) { /* ServerDHParams (RFC 5246 7.4.3) */
 		static const char *const names[] = {"dh_p", "dh_g", "dh_public"};
@@ -1348,6 +1397,9 @@ static int dec_server_key_exchange(struct dec *d, struct cursor *c)
 	if (get_vec(d, c, 1, &v, "public_key") < 0)
 		return -1;
 	field_hex(d, 0, "public_key", &v, 48);
+	d->sum->keys.group = g;
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
+	d->sum->keys.params = (struct tlsdecode_span){params, c->off - params};
 	return dec_signature(d, c, 1);
 }
 
@@ -1361,11 +1413,13 @@ static int dec_client_key_exchange(struct dec *d, struct cursor *c)
 		if (get_vec(d, c, 1, &v, "public_key") < 0)
 			return -1;
 		d->sum->len = cursor_left(&v);
+		d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 		return field_hex(d, 0, "public_key", &v, 48) < 0 ? -1 : 0;
 	}
 	if (get_vec(d, c, 2, &v, "encrypted_pre_master") < 0)
 		return -1;
 	d->sum->len = cursor_left(&v);
+	d->sum->keys.point = (struct tlsdecode_span){v.off, cursor_left(&v)};
 	return field_hex(d, 0, "encrypted_pre_master", &v, 48) < 0 ? -1 : 0;
 }
 
@@ -1499,6 +1553,7 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	uint8_t type;
 	uint32_t len;
 	const char *name;
+	int rc;
 
 	if (ctx != NULL)
 		d.ctx = *ctx;
@@ -1514,7 +1569,10 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	d.declared = len;
 	d.present = cursor_left(&c);
 	cursor_sub(&c, len < d.present ? len : d.present, &body);
-	if (dec_body(&d, type, &body) < 0)
+	sum->keys.type = type;
+	rc = dec_body(&d, type, &body);
+	sum->keys.version = sum->version;
+	if (rc < 0)
 		return -1;
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "%s cut short", name != NULL ? name : "message");
@@ -1525,13 +1583,86 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	return 0;
 }
 
+static void summary_line(uint8_t type, const struct summary *s, const struct tlsdecode_ctx *ctx,
+			 char *out, size_t n);
+
+/* The one-line summary of a decoded handshake message into buf (n > 0):
+ * sanitised, cut at n - 1 bytes on a UTF-8 boundary. */
+static int summary_text(const struct event *ev, const struct summary *sum, const struct tlsdecode_ctx *ctx,
+			int rc, char *buf, size_t n)
+{
+	char line[512];
+	const struct field *err = event_find_field(ev, "error");
+	char *clean;
+	size_t cut;
+
+	summary_line(ev->raw_len > 0 ? ev->raw[0] : 0, sum, ctx, line, sizeof line);
+	if (rc < 0)
+		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
+	clean = sanitize_bytes(line, strlen(line));
+	if (clean == NULL) {
+		buf[0] = 0;
+		return -1;
+	}
+	cut = strlen(clean);
+	if (cut > n - 1) {
+		cut = n - 1;
+		/* never end in the middle of a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	memcpy(buf, clean, cut);
+	buf[cut] = 0;
+	free(clean);
+	return 0;
+}
+
+/* see tlsdecode.h */
+int tlsdecode_handshake_keys(struct event *ev, const struct tlsdecode_ctx *ctx,
+			     struct tlsdecode_keys *keys)
+{
+	struct summary sum;
+	char line[TLSDECODE_SUMMARY_MAX];
+	int rc;
+
+	memset(&sum, 0, sizeof sum);
+	rc = decode_handshake(ev, ctx, &sum);
+	if (ev->raw_len > 0 && ev->raw[0] == HS_SERVER_HELLO)
+		ev->tls_version = sum.version;
+	if (summary_text(ev, &sum, ctx, rc, line, sizeof line) == 0)
+		event_set_summary(ev, "%s", line);
+	if (keys != NULL)
+		*keys = sum.keys;
+	return rc;
+}
+
 /* see tlsdecode.h */
 int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx)
 {
-	struct summary sum;
+	return tlsdecode_handshake_keys(ev, ctx, NULL);
+}
 
+/* see tlsdecode.h */
+int tlsdecode_keys(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		   struct tlsdecode_keys *keys)
+{
+	struct event ev;
+	struct summary sum;
+	int rc;
+
+	memset(&ev, 0, sizeof ev);
 	memset(&sum, 0, sizeof sum);
-	return decode_handshake(ev, ctx, &sum);
+	/* the decoder only reads raw; the cast lets a const buffer through */
+	ev.raw = (uint8_t *)(uintptr_t)msg;
+	ev.raw_len = msg != NULL ? len : 0;
+	rc = decode_handshake(&ev, ctx, &sum);
+	for (size_t i = 0; i < ev.nfields; i++) {
+		free(ev.fields[i].name);
+		free(ev.fields[i].value);
+	}
+	free(ev.fields);
+	*keys = sum.keys;
+	return rc;
 }
 
 /* ---- ChangeCipherSpec, alerts, records ---------------------------------- */
@@ -1566,8 +1697,10 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	if (get_u8(d, c, &desc, "alert description") < 0)
 		return -1;
 	name = tlsdecode_alert_name(desc);
-	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown",
+	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown alert",
 		    desc);
+	d->ev->alert.level = level;
+	d->ev->alert.description = desc;
 	return expect_end(d, c, "alert");
 }
 
@@ -1580,6 +1713,8 @@ int tlsdecode_ccs(struct event *ev)
 
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
+	/* ChangeCipherSpec is never encrypted: it announces the switch */
+	ev->wire = WIRE_CLEAR;
 	return dec_ccs(&d, &c);
 }
 
@@ -1614,39 +1749,151 @@ static int plaintext_handshakes(struct cursor f)
 	return n > 0;
 }
 
-/* An encrypted fragment: AES-GCM in TLS 1.2 (RFC 5288: explicit nonce,
- * ciphertext, tag) or a TLS 1.3 TLSCiphertext (RFC 8446 5.2). */
-static int dec_encrypted(struct dec *d, struct cursor *f, int tls13)
+/* An encrypted fragment, taken apart by the negotiated suite's layout
+ * (protocol/recordcrypt.h); a suite httpsviz does not know is said so. */
+static int dec_encrypted(struct dec *d, struct cursor *f, const struct tlsdecode_rec *rc)
 {
+	const struct recordcrypt_suite *s = rc->suite != 0 ? recordcrypt_suite(rc->suite) : NULL;
+	const char *sname = rc->suite != 0 ? tlsdecode_cipher_name(rc->suite) : NULL;
+	struct recordcrypt_layout lay;
 	struct cursor v;
 	size_t n = cursor_left(f);
+	size_t ct;
+	int depth = rc->tls13 ? 1 : 0;
 
-	if (tls13) {
-		if (n < 17)
-			return fail(d, f->off, "encrypted record: %zu bytes, less than the 16-byte "
-					       "tag and the 1-byte inner type", n);
+	if (s == NULL || s->tls13 != (rc->tls13 != 0)) {
+		if (rc->suite == 0)
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted; the cipher suite is not known here, so its parts are not "
+				    "shown", n);
+		else
+			event_field(d->ev, 0, "encrypted_fragment", f->off, n,
+				    "%zu bytes, encrypted with %s (0x%04x): httpsviz does not decode this suite's "
+				    "records, so its parts are not shown", n, sname != NULL ? sname : "an unknown suite",
+				    rc->suite);
+		return 0;
+	}
+	recordcrypt_layout(s, rc->etm, &lay);
+	if (n < lay.min_len)
+		return fail(d, f->off, "encrypted record: %zu bytes, less than the %zu this suite needs", n,
+			    lay.min_len);
+	ct = n - lay.head_len - lay.tail_len;
+	if (lay.block > 1 && ct % lay.block != 0)
+		return fail(d, f->off, "CBC record: %zu bytes of ciphertext, not a whole number of %zu-byte blocks",
+			    ct, lay.block);
+	if (rc->tls13)
 		event_field(d->ev, 0, "encrypted_record", f->off, n,
 			    "%zu bytes: the real content type is inside the encryption, "
 			    "the header always says application_data", n);
-		cursor_sub(f, n - 16, &v);
-		field_hex(d, 1, "ciphertext", &v, 32);
-		cursor_sub(f, 16, &v);
-		return field_hex(d, 1, "tag", &v, 0) < 0 ? -1 : 0;
+	switch (s->kind) {
+	case RECORDCRYPT_AES_GCM:
+		event_field(d->ev, depth, "protection", 0, 0, "%s%s", s->cipher,
+			    rc->tls13 ? ": ciphertext, then a 16-byte tag; the nonce is computed, not sent"
+				      : ": an 8-byte explicit nonce, the ciphertext, a 16-byte tag (RFC 5288)");
+		break;
+	case RECORDCRYPT_CHACHA20_POLY1305:
+		event_field(d->ev, depth, "protection", 0, 0, "%s: ciphertext, then a 16-byte Poly1305 tag; "
+			    "no explicit nonce, the nonce is computed from the sequence number (%s)", s->cipher,
+			    rc->tls13 ? "RFC 8446 section 5.3" : "RFC 7905");
+		break;
+	case RECORDCRYPT_AES_CBC:
+		event_field(d->ev, depth, "protection", 0, 0, "%s with HMAC-%s, %s", s->cipher, s->mac,
+			    rc->etm ? "encrypt-then-MAC (RFC 7366): a 16-byte IV, the ciphertext (content and "
+				      "padding), then the HMAC in the clear"
+				    : "MAC-then-encrypt (RFC 5246 section 6.2.3.2): a 16-byte IV, then the "
+				      "ciphertext, which hides the content, the HMAC and the padding");
+		break;
 	}
-	if (n < 24)
-		return fail(d, f->off, "AES-GCM record: %zu bytes, less than the 8-byte explicit "
-				       "nonce and the 16-byte tag", n);
-	cursor_sub(f, 8, &v);
-	field_hex(d, 0, "explicit_nonce", &v, 0);
-	cursor_sub(f, n - 24, &v);
-	field_hex(d, 0, "ciphertext", &v, 32);
-	cursor_sub(f, 16, &v);
-	return field_hex(d, 0, "tag", &v, 0) < 0 ? -1 : 0;
+	if (lay.head_len > 0) {
+		cursor_sub(f, lay.head_len, &v);
+		field_hex(d, depth, lay.head_name, &v, 0);
+	}
+	cursor_sub(f, ct, &v);
+	field_hex(d, depth, "ciphertext", &v, 32);
+	if (lay.tail_len > 0) {
+		cursor_sub(f, lay.tail_len, &v);
+		return field_hex(d, depth, lay.tail_name, &v, 0) < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* Whether a record (outer content type, fragment length) is protected.
+ * TLS 1.3 hides every protected record as application_data (RFC 8446
+ * 5.2); TLS 1.2 keeps the type, and its only plaintext alert is the bare
+ * 2-byte one (RFC 5246 7.2: an encrypted alert carries a nonce and a tag).
+ * A TLS 1.2 handshake record after ChangeCipherSpec is told by its body,
+ * which then does not parse as handshake messages. */
+static int record_encrypted(uint8_t type, size_t frag_len, int tls13)
+{
+	switch (type) {
+	case 20: /* change_cipher_spec */
+		return 0;
+	case 21: /* alert: the bare 2 bytes, or those and the cipher's overhead */
+		(void)tls13;
+		return frag_len != 2;
+	case 23: /* application_data */
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* see tlsdecode.h */
-int tlsdecode_record(struct event *ev, int tls13)
+void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_wire *w)
 {
+	int hs_type = ev->raw_len > 0 ? ev->raw[0] : -1;
+	const char *who = w->received ? "peer" : "sender";
+	char buf[200];
+	const char *how = buf;
+	int enc;
+
+	if (w->record_type != 0) {
+		/* the record that carried it says it all (an alert goes with the
+		 * sender's current write keys: RFC 5246 7.2, RFC 8446 6) */
+		size_t total = 5 + w->record_len;
+
+		enc = record_encrypted((uint8_t)w->record_type, w->record_len, w->tls13) ||
+		      (content_type == 22 && w->record_type == 22 && w->tls13 == 0 && hs_type == HS_FINISHED);
+		if (!enc && content_type == 21)
+			snprintf(buf, sizeof buf, "in the clear: a %zu-byte alert record (type 21, length %zu): the %s "
+				 "had not switched its write keys yet", total, w->record_len, who);
+		else if (!enc)
+			snprintf(buf, sizeof buf, "in the clear (a handshake record, type 22)");
+		else if (w->record_type == 23)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte record that says application_data (23); the "
+				 "%s type is inside the encryption (TLS 1.3)", total,
+				 content_type == 21 ? "alert" : "handshake");
+		else if (content_type == 21)
+			snprintf(buf, sizeof buf, "encrypted: a %zu-byte alert record (type 21): the 2 alert bytes and "
+				 "the cipher's overhead", total);
+		else
+			snprintf(buf, sizeof buf, "encrypted with the new keys (it follows ChangeCipherSpec)");
+	} else if (content_type == 21) {
+		/* TLS 1.2 encrypts after the sender's ChangeCipherSpec, TLS 1.3
+		 * everything after the ServerHello (RFC 8446 5) */
+		enc = w->tls13 ? w->after_server_hello : w->after_ccs;
+		how = !enc ? "in the clear (an alert record, type 21)"
+		      : w->tls13 ? "encrypted: TLS 1.3 protects every record after the ServerHello"
+				 : "encrypted: it follows this side's ChangeCipherSpec";
+	} else if (w->tls13 && hs_type != HS_CLIENT_HELLO && hs_type != HS_SERVER_HELLO) {
+		enc = 1;
+		how = "encrypted: TLS 1.3 protects every handshake message after the ServerHello";
+	} else if (hs_type == HS_FINISHED) {
+		enc = 1;
+		how = "encrypted with the new keys (it follows ChangeCipherSpec)";
+	} else {
+		enc = 0;
+		how = "in the clear (a handshake record, type 22)";
+	}
+	ev->wire = enc ? WIRE_ENCRYPTED : WIRE_CLEAR;
+	event_field(ev, 0, "on_the_wire", 0, 0, "%s", how);
+}
+
+/* see tlsdecode.h */
+int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc)
+{
+	static const struct tlsdecode_rec plain12 = {0, 0, 0};
+	int tls13;
 	struct summary sum;
 	struct dec d = {.ev = ev, .sum = &sum};
 	struct cursor c;
@@ -1657,6 +1904,9 @@ int tlsdecode_record(struct event *ev, int tls13)
 	uint16_t len;
 	const char *name;
 
+	if (rc == NULL)
+		rc = &plain12;
+	tls13 = rc->tls13;
 	memset(&sum, 0, sizeof sum);
 	cursor_init(&c, ev->raw, ev->raw_len);
 	if (get_u8(&d, &c, &type, "record content type") < 0)
@@ -1665,7 +1915,14 @@ int tlsdecode_record(struct event *ev, int tls13)
 	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown", type);
 	if (get_u16(&d, &c, &ver, "record version") < 0)
 		return -1;
-	field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
+	if (tls13)
+		event_field(ev, 0, "legacy_record_version", 1, 2,
+			    "%s (0x%04x): frozen, not the protocol version: TLS 1.3 records say 0x0303 (an initial "
+			    "ClientHello may say 0x0301) so that middleboxes which inspect it keep working; the real "
+			    "version is agreed in supported_versions (RFC 8446 section 5.1)",
+			    tlsdecode_version_name(ver) != NULL ? tlsdecode_version_name(ver) : "unknown", ver);
+	else
+		field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
 	if (get_u16(&d, &c, &len, "record length") < 0)
 		return -1;
 	event_field(ev, 0, "length", 3, 2, "%u", len);
@@ -1682,6 +1939,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 	cursor_sub(&c, len < d.present ? len : d.present, &f);
 	if (len > d.present)
 		return fail(&d, ev->raw_len, "record cut short");
+	ev->wire = record_encrypted(type, len, tls13) ? WIRE_ENCRYPTED : WIRE_CLEAR;
 	switch (type) {
 	case 20:
 		if (dec_ccs(&d, &f) < 0)
@@ -1691,13 +1949,14 @@ int tlsdecode_record(struct event *ev, int tls13)
 		if (cursor_left(&f) == 2) {
 			if (dec_alert(&d, &f) < 0)
 				return -1;
-		} else if (dec_encrypted(&d, &f, tls13) < 0) {
+		} else if (dec_encrypted(&d, &f, rc) < 0) {
 			return -1;
 		}
 		break;
 	case 22:
 		if (!plaintext_handshakes(f)) {
-			if (dec_encrypted(&d, &f, tls13) < 0)
+			ev->wire = WIRE_ENCRYPTED;
+			if (dec_encrypted(&d, &f, rc) < 0)
 				return -1;
 			break;
 		}
@@ -1714,7 +1973,7 @@ int tlsdecode_record(struct event *ev, int tls13)
 		}
 		break;
 	case 23:
-		if (dec_encrypted(&d, &f, tls13) < 0)
+		if (dec_encrypted(&d, &f, rc) < 0)
 			return -1;
 		break;
 	default:
@@ -1743,8 +2002,8 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	out[0] = 0;
 	switch (type) {
 	case HS_CLIENT_HELLO:
-		appendf(out, n, "ClientHello %s, %d suites", v != NULL ? v : "unknown version",
-			s->nsuites);
+		appendf(out, n, "ClientHello %s, %d suite%s%s", v != NULL ? v : "unknown version",
+			s->nsuites, s->nsuites == 1 ? "" : "s", s->nscsv ? " + SCSV" : "");
 		if (s->sni[0])
 			appendf(out, n, ", SNI %s", s->sni);
 		break;
@@ -1808,38 +2067,6 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	}
 }
 
-/* The summary line of a decoded message into buf (sanitised, cut at n - 1
- * bytes, never inside a UTF-8 sequence); rc is the decode's result. */
-static int put_summary(const struct event *ev, const struct summary *sum, const struct tlsdecode_ctx *ctx,
-		       int rc, char *buf, size_t n)
-{
-	char line[512];
-	const struct field *err;
-	char *clean;
-	size_t cut;
-
-	summary_line(ev->raw_len > 0 ? ev->raw[0] : 0, sum, ctx, line, sizeof line);
-	err = event_find_field(ev, "error");
-	if (rc < 0)
-		appendf(line, sizeof line, " (malformed: %s)", err != NULL ? err->value : "?");
-	clean = sanitize_bytes(line, strlen(line));
-	if (clean == NULL) {
-		buf[0] = 0;
-		return -1;
-	}
-	cut = strlen(clean);
-	if (cut > n - 1) {
-		cut = n - 1;
-		/* never end in the middle of a UTF-8 sequence */
-		while (cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
-			cut--;
-	}
-	memcpy(buf, clean, cut);
-	buf[cut] = 0;
-	free(clean);
-	return rc;
-}
-
 /* see tlsdecode.h */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n)
@@ -1856,7 +2083,8 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 	ev.raw = (uint8_t *)(uintptr_t)msg;
 	ev.raw_len = msg != NULL ? len : 0;
 	rc = decode_handshake(&ev, ctx, &sum);
-	rc = put_summary(&ev, &sum, ctx, rc, buf, n);
+	if (summary_text(&ev, &sum, ctx, rc, buf, n) < 0)
+		rc = -1;
 	for (size_t i = 0; i < ev.nfields; i++) {
 		free(ev.fields[i].name);
 		free(ev.fields[i].value);
@@ -1866,14 +2094,38 @@ int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx
 }
 
 /* see tlsdecode.h */
-int tlsdecode_handshake_summary(struct event *ev, const struct tlsdecode_ctx *ctx, char *buf, size_t n)
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len)
 {
-	struct summary sum;
-	int rc;
+	struct cursor c;
+	struct cursor v;
+	uint16_t chosen;
+	uint16_t x;
+	uint8_t b;
+	int rank = 0;
+	int total = 0;
+	int at = 0;
 
-	if (buf == NULL || n == 0)
+	/* the ServerHello's suite: type (1), length (3), version (2), random
+	 * (32), session id (1 + n) */
+	cursor_init(&c, ev->raw, ev->raw_len);
+	if (cursor_u8(&c, &b) < 0 || b != 2 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_u16(&c, &chosen) < 0)
 		return -1;
-	memset(&sum, 0, sizeof sum);
-	rc = decode_handshake(ev, ctx, &sum);
-	return put_summary(ev, &sum, ctx, rc, buf, n);
+	cursor_init(&c, client_hello, len);
+	if (cursor_u8(&c, &b) < 0 || b != 1 || cursor_skip(&c, 3 + 2 + 32) < 0 || cursor_vec8(&c, &v) < 0 ||
+	    cursor_vec16(&c, &v) < 0)
+		return -1;
+	while (cursor_u16(&v, &x) == 0) {
+		if (x == 0x00ff || x == 0x5600 || is_grease(x))
+			continue;
+		total++;
+		if (x == chosen && at == 0)
+			at = total;
+	}
+	rank = at;
+	if (rank == 0)
+		return -1;
+	event_field(ev, 0, "client_rank", 0, 0, "number %d of the client's %d suite%s%s", rank, total, total == 1 ? "" : "s",
+		    rank == 1 ? ": the client's first choice" : ": the server chose it, not the client's first choice");
+	return 0;
 }

@@ -17,8 +17,9 @@
  * issuer, validity > not_before + not_after, subject, san, public_key,
  * signature_algorithm; curve_type, named_group, public_key, signature,
  * encrypted_pre_master, verify_data, ticket_lifetime, ticket, request_update;
- * records: content_type, version, length, explicit_nonce, ciphertext, tag,
- * encrypted_record; alerts: level, description. */
+ * records: content_type, version (legacy_record_version in TLS 1.3), length,
+ * protection, explicit_nonce / iv, ciphertext, tag / mac, encrypted_record,
+ * encrypted_fragment; alerts: level, description. */
 #ifndef HTTPSVIZ_TLSDECODE_H
 #define HTTPSVIZ_TLSDECODE_H
 
@@ -36,33 +37,119 @@ struct tlsdecode_ctx {
 			  ServerKeyExchange without it is read as DHE) */
 };
 
+/* Where a part lies in a handshake message (offsets from its first byte,
+ * the 4-byte header included); len 0: not in this message. */
+struct tlsdecode_span {
+	size_t off;
+	size_t len;
+};
+
+#define TLSDECODE_MAX_SHARES 8
+
+/* What the key-exchange views need of a handshake message, found by the
+ * same decode that gives the event its fields (so no other module parses
+ * TLS messages).  Zero / empty spans for what the message does not carry. */
+struct tlsdecode_keys {
+	uint8_t type;                   /* the handshake type */
+	uint16_t version;               /* ClientHello: highest offered; ServerHello: chosen */
+	struct tlsdecode_span random;   /* ClientHello, ServerHello */
+	int hrr;                        /* the ServerHello is a HelloRetryRequest */
+	int ems;                        /* extended_master_secret extension present */
+	size_t nshares;                 /* key_share entries (ClientHello: each offered;
+					 * ServerHello: the chosen one) */
+	struct {
+		uint16_t group;
+		struct tlsdecode_span key;
+	} share[TLSDECODE_MAX_SHARES];
+	uint16_t group;                 /* ServerKeyExchange (ECDHE): named_group */
+	struct tlsdecode_span point;    /* ServerKeyExchange: the server's public point;
+					 * ClientKeyExchange: the client's point (ECDHE) or
+					 * its EncryptedPreMasterSecret (RSA) */
+	struct tlsdecode_span params;   /* ServerKeyExchange: curve type .. point, what
+					 * the signature covers with the randoms */
+	uint16_t sigalg;                /* ServerKeyExchange, CertificateVerify */
+	struct tlsdecode_span signature;
+};
+
+/* Longest summary tlsdecode_handshake() gives an event, with its NUL. */
+#define TLSDECODE_SUMMARY_MAX 160
+
 /* Decode one handshake message exactly as OpenSSL's msg callback reports it
- * (type, u24 length, body) from ev->raw.  ctx may be NULL (TLS 1.2, RSA).
- * Returns 0, or -1 when malformed (with an "error" field). */
+ * (type, u24 length, body) from ev->raw: its fields, its one-line summary
+ * (replacing ev->summary; see tlsdecode_summary) and, for a ServerHello, the
+ * version it selects (ev->tls_version) -- one decode serves them all.  ctx
+ * may be NULL (TLS 1.2, RSA).  Returns 0, or -1 when malformed (with an
+ * "error" field). */
 int tlsdecode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx);
-/* Decode a ChangeCipherSpec payload: one byte of value 1.  0 or -1. */
+/* The same decode, also giving the message's key-exchange parts in keys
+ * (may be NULL). */
+int tlsdecode_handshake_keys(struct event *ev, const struct tlsdecode_ctx *ctx,
+			     struct tlsdecode_keys *keys);
+/* The key-exchange parts alone, for a message that has no event (the
+ * client's captured transcript).  0, or -1 when malformed (keys then holds
+ * what was read before the error). */
+int tlsdecode_keys(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
+		   struct tlsdecode_keys *keys);
+/* Decode a ChangeCipherSpec payload: one byte of value 1.  0 or -1.  Sets
+ * ev->wire to WIRE_CLEAR: the record is never protected. */
 int tlsdecode_ccs(struct event *ev);
-/* Decode an alert payload: level and description.  0 or -1. */
+/* Decode an alert payload: level and description, also as ev->alert.
+ * 0 or -1. */
 int tlsdecode_alert(struct event *ev);
+/* What a connection's record layer uses, for reading encrypted fragments. */
+struct tlsdecode_rec {
+	int tls13;      /* TLS 1.3 record rules */
+	uint16_t suite; /* the negotiated cipher suite (IANA), 0 when not known */
+	int etm;        /* encrypt_then_mac was negotiated (RFC 7366; CBC suites) */
+};
+
 /* Decode one whole TLS record as on the wire (5-byte header + fragment).
- * Encrypted fragments are shown as TLS 1.2 AES-GCM (explicit nonce,
- * ciphertext, tag) or, with tls13, as a TLS 1.3 encrypted record.  A raw of
- * exactly 5 bytes is taken as a record header alone (OpenSSL's
- * SSL3_RT_HEADER).  0 or -1. */
-int tlsdecode_record(struct event *ev, int tls13);
+ * An encrypted fragment is taken apart by the suite's real layout
+ * (protocol/recordcrypt.h: GCM explicit nonce + ciphertext + tag, ChaCha20
+ * ciphertext + tag, CBC IV + ciphertext [+ HMAC with encrypt_then_mac], TLS
+ * 1.3 ciphertext + tag); with no suite, or one httpsviz does not decode, it
+ * is one "encrypted_fragment" field that says so.  rc may be NULL (TLS 1.2,
+ * no suite).  A raw of exactly 5 bytes is taken as a record header alone
+ * (OpenSSL's SSL3_RT_HEADER).  Sets ev->wire from the record (and ev->alert
+ * for a plaintext alert).  0 or -1. */
+int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc);
+
+/* On a ServerHello event (ev->raw, header included), add the field
+ * "client_rank": where the chosen suite stood in this ClientHello's offer
+ * (header included), counting real suites only (no SCSV, no GREASE), e.g.
+ * "24 of the client's 27 suites".  0, or -1 when either message does not
+ * parse or the suite was not offered. */
+int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len);
+
+/* What decides whether the record that carried a message was encrypted. */
+struct tlsdecode_wire {
+	int tls13;              /* the connection is TLS 1.3 */
+	int after_server_hello; /* the ServerHello has been sent or received */
+	int after_ccs;          /* the sender has sent its ChangeCipherSpec */
+	int record_type;        /* the carrying record's outer content type when
+				 * known (0: not known; then the state above decides) */
+	size_t record_len;      /* and its fragment length */
+	int received;           /* this side read it (the words say "peer"),
+				 * rather than wrote it ("sender") */
+};
+/* The one place that decides whether the record carrying a handshake
+ * message (content_type 22, ev->raw the message) or an alert (21) was
+ * encrypted: sets ev->wire and adds the field on_the_wire saying why.  The
+ * record itself decides when w->record_type is known (TLS 1.3: outer type
+ * 23; TLS 1.2: an alert longer than 2 bytes, a Finished); otherwise the
+ * protocol's rule (TLS 1.2: after the sender's ChangeCipherSpec; TLS 1.3:
+ * everything after the ServerHello). */
+void tlsdecode_wire(struct event *ev, int content_type, const struct tlsdecode_wire *w);
 
 /* The event name for a handshake type (EV_TLS_HANDSHAKE_UNKNOWN if none). */
 enum evname tlsdecode_handshake_event(uint8_t hs_type);
 
 /* One line describing the handshake message msg (header included) into buf
  * (always NUL-terminated when n > 0; sanitised, cut at n - 1 bytes), e.g.
- * "ClientHello TLS 1.3, 31 suites, SNI localhost".  Returns 0, or -1 when
+ * "ClientHello TLS 1.3, 30 suites + SCSV, SNI localhost".  Returns 0, or -1 when
  * the message is malformed (the line then says so). */
 int tlsdecode_summary(const uint8_t *msg, size_t len, const struct tlsdecode_ctx *ctx,
 		      char *buf, size_t n);
-/* tlsdecode_handshake() and tlsdecode_summary() in one decode: the fields
- * into ev, the line into buf.  Returns what tlsdecode_summary() would. */
-int tlsdecode_handshake_summary(struct event *ev, const struct tlsdecode_ctx *ctx, char *buf, size_t n);
 
 /* Name tables: the registered name of a value, or NULL when unknown.
  * GREASE values (RFC 8701) are named "GREASE". */

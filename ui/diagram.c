@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const phase_names[PHASE__COUNT] = {
 	[PHASE_TCP] = "TCP handshake", [PHASE_HELLO] = "hello",
@@ -112,27 +112,15 @@ void diagram_ends(const struct event *ev, int mitm, enum actor *from, enum actor
 	*to = t;
 }
 
-/* Whether an alert is the orderly close_notify rather than an error. */
-static int is_close_notify(const struct event *ev)
-{
-	if (ev->summary != NULL && strstr(ev->summary, "close_notify") != NULL)
-		return 1;
-	for (size_t i = 0; i < ev->nfields; i++)
-		if (ev->fields[i].value != NULL &&
-		    strstr(ev->fields[i].value, "close_notify") != NULL)
-			return 1;
-	return 0;
-}
-
 /* see diagram.h */
 int diagram_class(const struct event *ev)
 {
 	enum layer l = evname_layer(ev->name);
 
-	if (l == LAYER_ERROR || ev->result == RESULT_FAIL || ev->verified == 0)
+	if (event_failed(ev))
 		return CLS_ERROR;
 	if (ev->name == EV_TLS_ALERT)
-		return is_close_notify(ev) ? CLS_TLS : CLS_ERROR;
+		return event_is_close_notify(ev) ? CLS_TLS : CLS_ERROR;
 	if (ev->name == EV_TLS_APPLICATION_DATA || l == LAYER_HTTP ||
 	    ev->name == EV_KEX_RECORD_DECRYPT)
 		return CLS_DATA;
@@ -148,70 +136,38 @@ int diagram_class(const struct event *ev)
 	}
 }
 
-/* The first line of an HTTP request or status line inside text, or NULL. */
-static const char *http_line(const char *s)
-{
-	static const char *const starts[] = {"GET ", "HEAD ", "POST ", "PUT ",
-					     "DELETE ", "OPTIONS ", "HTTP/"};
-	const char *best = NULL;
-
-	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
-		const char *p = strstr(s, starts[i]);
-
-		if (p != NULL && (best == NULL || p < best))
-			best = p;
-	}
-	return best;
-}
-
-/* Copy the first line of s into buf, dropping an escaped line break. */
-static void first_line(char *buf, size_t len, const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] != '\0' && s[n] != '\n' && strncmp(s + n, "\\x0d", 4) != 0 &&
-	       strncmp(s + n, "\\x0a", 4) != 0 && strncmp(s + n, "\\r", 2) != 0)
-		n++;
-	snprintf(buf, len, "%.*s", (int)n, s);
-}
-
 /* see diagram.h */
 void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 {
 	const char *label = evname_label(ev->name);
 	const char *sum = ev->summary != NULL ? ev->summary : "";
-	const struct field *wire = event_find_field(ev, "on_the_wire");
 	/* the record that carried it was encrypted */
-	int enc = wire != NULL && wire->value != NULL && strncmp(wire->value, "encrypted", 9) == 0;
+	int enc = ev->wire == WIRE_ENCRYPTED;
 	const char *mark = "";
-	char line[256];
 	enum shape sh = diagram_shape(ev);
 	enum layer l = evname_layer(ev->name);
 
 	if (len == 0)
 		return;
 	if (ev->name == EV_TLS_APPLICATION_DATA) {
-		const char *h = http_line(sum);
-
-		first_line(line, sizeof line, h != NULL ? h : sum);
-		/* "GET / HTTP/1.1 (128-byte record)": the arrow shows the request */
-		if (h != NULL && strstr(line, " (") != NULL)
-			*strstr(line, " (") = '\0';
-		snprintf(buf, len, "[encrypted] %s", line[0] != '\0' ? line : label);
+		/* the arrow shows the request or response line it carries
+		 * when this side wrote it, else the record's own words */
+		if (ev->http.line != NULL)
+			snprintf(buf, len, "[encrypted] %s", ev->http.line);
+		else if (ev->raw_len > 0)
+			snprintf(buf, len, "[encrypted] %s, %zu-byte record", label, ev->raw_len);
+		else
+			snprintf(buf, len, "[encrypted] %s", label);
 		return;
 	}
 	/* a captured segment: its numbers, not its flags again ("SYN-ACK
 	 * seq=... ack=..."); the window and options are in the inspector */
-	if (l == LAYER_TCP && ev->raw_len > 0) {
-		const struct field *seq = event_find_field(ev, "seq");
-		const struct field *ack = event_find_field(ev, "ack");
-		int has_ack = ack != NULL && ack->value != NULL && ack->value[0] >= '0' && ack->value[0] <= '9';
-
-		if (seq != NULL && seq->value != NULL) {
-			snprintf(buf, len, "%s seq=%s%s%s", label, seq->value, has_ack ? " ack=" : "",
-				 has_ack ? ack->value : "");
-			return;
-		}
+	if (l == LAYER_TCP && ev->tcp.captured) {
+		if (ev->tcp.flags & TCP_FLAG_ACK)
+			snprintf(buf, len, "%s seq=%" PRIu32 " ack=%" PRIu32, label, ev->tcp.seq, ev->tcp.ack);
+		else
+			snprintf(buf, len, "%s seq=%" PRIu32, label, ev->tcp.seq);
+		return;
 	}
 	/* a check or comparison leads with its outcome: a tick or a cross
 	 * (ok / FAIL in ASCII), which the colour repeats; an alert sent in
@@ -229,20 +185,15 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 		snprintf(buf, len, "%s%s%s", mark, enc ? "[encrypted] " : "", label);
 		return;
 	}
-	first_line(line, sizeof line, sum);
-	/* "check: chain" with summary "chain: ..." reads "chain: ...": the
-	 * mark says it was a check */
-	if (strncmp(label, "check: ", 7) == 0) {
-		if (strncasecmp(line, label + 7, strlen(label + 7)) == 0)
-			snprintf(buf, len, "%s%s", mark, line);
-		else
-			snprintf(buf, len, "%s%s: %s", mark, label + 7, line);
-		return;
-	}
-	if (strncasecmp(line, label, strlen(label)) == 0)
-		snprintf(buf, len, "%s%s", mark, line);
+	/* a note, and an alert, say what happened in their summary's own
+	 * words, which name the event ("chain: ...", "Alert fatal ...");
+	 * any other arrow (a TCP step the socket told of) leads with its
+	 * name.  The label is chosen by the event's kind, never by reading
+	 * its text. */
+	if ((sh == SHAPE_ARROW_C2S || sh == SHAPE_ARROW_S2C) && ev->name != EV_TLS_ALERT)
+		snprintf(buf, len, "%s%s: %s", mark, label, sum);
 	else
-		snprintf(buf, len, "%s%s: %s", mark, label, line);
+		snprintf(buf, len, "%s%s", mark, sum);
 }
 
 /* Append one row, growing the array. */
@@ -279,11 +230,8 @@ int diagram_build(struct diagram *d, const struct evlog *log, size_t revealed,
 		const struct event *ev = log->ev[i];
 		enum phase p = diagram_phase(ev->name);
 
-		if (ev->name == EV_TLS_SERVER_HELLO) {
-			const struct field *f = event_find_field(ev, "selected_version");
-
-			tls13 = f != NULL && strncmp(f->value, "TLS 1.3", 7) == 0;
-		}
+		if (ev->name == EV_TLS_SERVER_HELLO)
+			tls13 = ev->tls_version == TLS_VERSION_13;
 		/* TLS 1.3's ChangeCipherSpec is only for middleboxes (RFC 8446
 		 * D.4): it comes right after the ServerHello and starts nothing */
 		if (tls13 && ev->name == EV_TLS_CHANGE_CIPHER_SPEC)

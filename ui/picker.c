@@ -25,12 +25,40 @@ static struct pick_item *push(struct picker *p, enum pick_kind kind, const char 
 	return it;
 }
 
+/* The protocols the menu offers: version and key exchange. */
+static const struct {
+	int tls13;
+	int ecdhe;
+	int remote_ok;       /* offered against a remote server too */
+	const char *label;
+	const char *title;
+	const char *desc;
+} protocols[] = {
+	{0, 0, 0, "TLS 1.2, RSA", "the client encrypts the pre-master secret to the server's key",
+	 "RSA key exchange (TLS_RSA_WITH_AES_128_GCM_SHA256): whoever later gets the server's private "
+	 "key can decrypt a recording of this exchange; no forward secrecy. Gone from TLS 1.3."},
+	{0, 1, 1, "TLS 1.2, ECDHE", "both sides make a fresh key pair; the server signs its share",
+	 "ECDHE key exchange: the shared secret is never sent and the ephemeral keys are thrown away, so "
+	 "a stolen server key cannot decrypt old recordings (forward secrecy)."},
+	{1, 1, 1, "TLS 1.3", "one round trip; everything after the ServerHello is encrypted",
+	 "TLS 1.3: (EC)DHE always, the certificate travels encrypted, keys come from an HKDF key "
+	 "schedule (RFC 8446)."},
+};
+#define NPROTOCOLS (sizeof protocols / sizeof protocols[0])
+
 /* see picker.h */
 int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 {
-	size_t cap = n + 3 + 1 + SCEN__COUNT + 1;
+	return picker_build_for(p, list, n, 0);
+}
+
+/* see picker.h */
+int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int remote)
+{
+	size_t cap = n + 3 + 1 + NPROTOCOLS + 1 + SCEN__COUNT + 1;
 
 	memset(p, 0, sizeof *p);
+	p->remote = remote;
 	p->items = calloc(cap, sizeof *p->items);
 	if (p->items == NULL)
 		return -1;
@@ -53,6 +81,20 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 	     "No lesson: reveal each message, go back, inspect every field and byte.");
 	if (p->sel < 0)
 		p->sel = (int)(p->n - 1);
+	push(p, PICK_HEADING, remote ? "Protocol (RSA and the scenarios need the embedded server)"
+				     : "Protocol and key exchange (restart with one)",
+	     "", "");
+	for (size_t i = 0; i < NPROTOCOLS; i++) {
+		struct pick_item *it;
+
+		if (remote && !protocols[i].remote_ok)
+			continue;
+		it = push(p, PICK_PROTOCOL, protocols[i].label, protocols[i].title, protocols[i].desc);
+		it->tls13 = protocols[i].tls13;
+		it->ecdhe = protocols[i].ecdhe;
+	}
+	if (remote)
+		return 0;
 	push(p, PICK_HEADING, "Certificate scenarios (restart the exchange with one)", "", "");
 	for (int s = 0; s < SCEN__COUNT; s++) {
 		struct pick_item *it = push(p, PICK_SCENARIO, scenario_str((enum scenario)s),
@@ -67,9 +109,11 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 	{
 		struct pick_item *it = push(p, PICK_SCENARIO, "mitm, attacker CA trusted",
 					    "a rogue CA is in the client's trust store",
-					    "The interceptor's certificate is accepted: it reads the "
-					    "request in clear. This is why installing an unknown CA is "
-					    "dangerous.");
+					    "The interceptor's certificate is accepted: the client derives "
+					    "its keys with the interceptor, not the server, so the "
+					    "interceptor reads the request in clear and re-encrypts it in a "
+					    "second handshake of its own with the server. This is why "
+					    "installing an unknown CA is dangerous.");
 
 		it->scenario = SCEN_MITM;
 		it->trust_attacker = 1;
@@ -182,7 +226,9 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_fill(g, 0, 0, g->w, 1, ' ', CLS_TITLE, GA_REVERSE);
 	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real step at a time", CLS_TITLE,
 		  GA_BOLD | GA_REVERSE);
-	grid_text(g, 1, 1, g->w - 2, "Choose a lesson, free exploration or a certificate scenario.",
+	grid_text(g, 1, 1, g->w - 2,
+		  p->remote ? "Choose a lesson, free exploration or the protocol."
+			    : "Choose a lesson, free exploration, the protocol or a certificate scenario.",
 		  CLS_DEFAULT, 0);
 	/* keep the selection in view, with its heading when it fits */
 	if (p->sel - 1 < p->scroll)
@@ -195,8 +241,10 @@ void picker_draw(struct grid *g, struct picker *p)
 		int i = p->scroll + r;
 		const struct pick_item *it = &p->items[i];
 		int y = y0 + r;
-		int cur = it->kind == PICK_SCENARIO && it->scenario == p->cur_scenario &&
-			  it->trust_attacker == p->cur_trust;
+		int cur = (it->kind == PICK_SCENARIO && !p->remote && it->scenario == p->cur_scenario &&
+			   it->trust_attacker == p->cur_trust) ||
+			  (it->kind == PICK_PROTOCOL && it->tls13 == p->cur_tls13 &&
+			   (it->tls13 || it->ecdhe == p->cur_ecdhe));
 
 		if (it->kind == PICK_HEADING) {
 			grid_text(g, 1, y, g->w - 2, it->label, CLS_PHASE, GA_BOLD);

@@ -17,6 +17,7 @@ enum pick_kind {
 	PICK_LESSON,         /* start lesson number .lesson of the list */
 	PICK_EXPLORE,        /* free exploration, no lesson */
 	PICK_SCENARIO,       /* restart with .scenario (and .trust_attacker) */
+	PICK_PROTOCOL,       /* restart with this version and key exchange */
 };
 
 struct pick_item {
@@ -24,6 +25,8 @@ struct pick_item {
 	size_t lesson;       /* PICK_LESSON: index into the lessondir list */
 	enum scenario scenario;
 	int trust_attacker;  /* mitm with the attacker CA trusted */
+	int tls13;           /* PICK_PROTOCOL: TLS 1.3 (else TLS 1.2 ...) */
+	int ecdhe;           /* ... with ECDHE (else RSA) key exchange */
 	char label[64];      /* the name column (sanitised by the grid) */
 	const char *title;   /* borrowed: from the lesson list or a constant */
 	const char *desc;
@@ -40,6 +43,9 @@ struct picker {
 	int can_cancel;      /* opened from the TUI: Esc goes back to it */
 	enum scenario cur_scenario;  /* marked as the current one */
 	int cur_trust;
+	int cur_tls13;               /* the current protocol, marked too */
+	int cur_ecdhe;
+	int remote;                  /* connect mode: only what works remotely */
 };
 
 /* Build the menu from the lessons found (list may be NULL when n is 0; its
@@ -47,6 +53,11 @@ struct picker {
  * selected, or free exploration when there is none.  0, or -1 when out of
  * memory. */
 int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n);
+/* The same for a run against a remote server (remote != 0): only what works
+ * there is offered (TLS 1.2 ECDHE and TLS 1.3, no certificate scenarios,
+ * which need the embedded server, and no RSA key exchange, which servers
+ * rarely still accept). */
+int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int remote);
 void picker_free(struct picker *p);
 /* Apply a view action (ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME,
  * ACT_END, ACT_ENTER, ACT_ESC, ACT_QUIT).  PR_CHOSEN: the selected item

@@ -25,6 +25,7 @@ static const char *const help_lines[] = {
 	"Enter  Tab        into the inspector; Tab or Esc back",
 	"x                 show or hide the hex dump",
 	"r                 restart with a fresh exchange",
+	"w                 save the run (httpsviz replay/export FILE)",
 	"m                 menu: lessons, free exploration and the",
 	"                  certificate scenarios (good, expired, mitm...)",
 	"1-9  Enter  s     lesson: answer a question (Enter sends",

@@ -58,6 +58,7 @@ for n in ("cert.chain", "cert.signature", "cert.validity", "cert.hostname", "cer
 assert not [n for n in names if n.startswith("error.")], names
 resp = next(e for e in ev if e["name"] == "http.response")
 assert any(f["name"] == "status" and f["value"] == "200" for f in resp["fields"][0]["children"])
+assert resp["http"]["status"] == 200, resp.get("http")
 assert "s_server" in bytes.fromhex(resp["hex"]).decode("latin-1")
 PY
 
@@ -70,8 +71,8 @@ grep -q "hostname: 127.0.0.1 matches IP:127.0.0.1" "$tmp/ip" || fail "IP literal
 timeout 20 "$bin" connect "localhost:$expired" --cafile "$tmp/ca.pem" --trace > "$tmp/exp" 2> "$tmp/err"
 rc=$?
 [ $rc -eq 6 ] || fail "expired certificate: exit $rc, not 6: $(cat "$tmp/err")"
-grep -q "validity: localhost expired on 2020-02-01 00:00:00 UTC FAILED" "$tmp/exp" || fail "no failed validity check"
-grep -q "verdict: FAILED (10 certificate has expired), the client aborts with alert certificate_expired" \
+grep -q "FAILED: validity: localhost expired on 2020-02-01 00:00:00 UTC$" "$tmp/exp" || fail "no failed validity check"
+grep -q "FAILED: verdict: rejected (10 certificate has expired), the client aborts with alert certificate_expired" \
 	"$tmp/exp" || fail "no verdict with error 10"
 grep -q "C ------------- Alert -------------> S  Alert fatal certificate expired" "$tmp/exp" ||
 	fail "no certificate_expired alert sent"

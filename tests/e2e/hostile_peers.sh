@@ -44,6 +44,10 @@ expect random 5 error.protocol "not a TLS record header" -- "localhost:$port"
 hostile_peer bad_length
 expect bad_length 5 error.protocol "a record header announced 65535 bytes" -- "localhost:$port"
 grep -q "Alert fatal record overflow" "$tmp/bad_length.out" || fail "bad_length: no record_overflow alert"
+hostile_peer alert155
+expect alert155 5 error.tls "the peer ended the handshake with alert 155, an unknown alert" -- "localhost:$port"
+grep -q "Alert fatal unknown alert (155)" "$tmp/alert155.out" || fail "alert155: the alert is not named by its number"
+grep -q "reason(" "$tmp/alert155.out" "$tmp/alert155.err" && fail "alert155: OpenSSL's reason(1155) reached the reader"
 hostile_peer silent
 expect silent 4 error.timeout "the server did not answer within 1000 ms" -- "localhost:$port" --timeout 1000
 refused=$(free_port)

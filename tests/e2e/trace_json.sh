@@ -58,6 +58,42 @@ for e in kex:
     assert roles.count("function") == 1 and "input" in roles and "check" in roles, (e["name"], roles)
     assert all(r in (None, "input", "function", "output", "check") for r in roles)
 assert not any("role" in f for e in events if not e["name"].startswith("kex.") for f in e["fields"])
+# the typed facts (README: JSON keys), each where it applies, agreeing
+# with the event's own bytes
+tls13 = "1.3" in sys.argv[2]
+sh = next(e for e in events if e["name"] == "tls.server_hello")
+assert sh["tls_version"] == ("TLS 1.3" if tls13 else "TLS 1.2"), sh.get("tls_version")
+assert not any("tls_version" in e for e in events if e["name"] != "tls.server_hello")
+for e in events:
+    raw = bytes.fromhex(e["hex"])
+    if e["name"] in ("tls.client_hello", "tls.server_hello", "tls.change_cipher_spec"):
+        assert e["encrypted"] is False, e["name"]
+    if e["name"] == "tls.application_data":
+        assert e["encrypted"] is True and raw[0] == 23
+        assert e["http"]["start_line"] in ("GET / HTTP/1.1", "HTTP/1.1 200 OK"), e["http"]
+    if e["name"] == "tls.alert":
+        a = e["alert"]
+        assert (a["level"], a["description"]) == (raw[0], raw[1]), a
+        assert a["close_notify"] is True and a["description_name"] == "close_notify"
+        assert e["encrypted"] is True
+    if e["name"] in ("tls.encrypted_extensions", "tls.certificate_verify"):
+        assert e["encrypted"] is True
+    if e["layer"] != "tls":
+        assert "encrypted" not in e and "alert" not in e, e["name"]
+    if "tcp" in e:
+        ihl = (raw[0] & 15) * 4
+        t = e["tcp"]
+        assert t["seq"] == int.from_bytes(raw[ihl + 4:ihl + 8], "big")
+        assert t["window"] == int.from_bytes(raw[ihl + 14:ihl + 16], "big")
+        assert ("ack" in t) == bool(raw[ihl + 13] & 0x10)
+req = next(e for e in events if e["name"] == "http.request")
+assert (req["http"]["method"], req["http"]["target"]) == ("GET", "/"), req["http"]
+assert resp["http"]["status"] == 200 and "method" not in resp["http"]
+syn = [e for e in events if e["name"] == "tcp.syn"]
+if syn:  # captured (needs CAP_NET_RAW)
+    sa = next(e for e in events if e["name"] == "tcp.syn_ack")
+    assert syn[0]["tcp"]["flags"] == "SYN" and sa["tcp"]["flags"] == "SYN,ACK"
+    assert sa["tcp"]["ack"] == (syn[0]["tcp"]["seq"] + 1) % 2**32
 PY
 done
 
@@ -73,4 +109,16 @@ grep -q "unknown option '--bogus'" "$tmp/err" || fail "no reason for the unknown
 [ $rc -eq 6 ] || fail "expired certificate exited $rc, not 6"
 grep -q "Alert fatal certificate expired" "$tmp/exp" || fail "no certificate_expired alert"
 grep -q "certificate rejected" "$tmp/err" || fail "no one-line reason on stderr"
+# the trace marks each failure once, from the event's result
+grep -q "FAILED: validity: localhost expired on .* UTC$" "$tmp/exp" || fail "the failed check is not marked"
+grep -q "FAILED: verdict: rejected (10 " "$tmp/exp" || fail "the verdict is not marked failed"
+if grep -q "FAILED.*FAILED" "$tmp/exp"; then fail "a failure marked twice"; fi
+# and --json says the alert is fatal, in the clear (before ChangeCipherSpec)
+"$bin" --json --scenario expired > "$tmp/expj" 2> /dev/null
+python3 - "$tmp/expj" <<'PY' || fail "--json: the rejection's alert facts are wrong"
+import json, sys
+a = next(e for e in map(json.loads, open(sys.argv[1])) if e["name"] == "tls.alert")
+assert a["alert"]["level_name"] == "fatal" and a["alert"]["description"] == 45, a["alert"]
+assert a["alert"]["close_notify"] is False and a["encrypted"] is False
+PY
 exit 0

@@ -60,7 +60,7 @@ wait_for "Choose a lesson" 20 || fail "no picker without arguments"
 grep -qF "01-https-stack" "$tmp/screen" || fail "the picker does not list lesson 1"
 grep -qF "The HTTPS stack" "$tmp/screen" || fail "the picker does not show lesson titles"
 grep -qF "Free exploration" "$tmp/screen" || fail "no free exploration entry"
-grep -qF "mitm, attacker CA trusted" "$tmp/screen" || fail "no scenario entries"
+grep -qF "Protocol and key exchange" "$tmp/screen" || fail "no protocol entries"
 i=0
 while [ "$i" -lt 30 ]; do
 	cap

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "protocol/event.h"
+#include "protocol/http.h"
 #include "ui/diagram.h"
 #include "ui/grid.h"
 #include "tests/unit/gridutil.h"
@@ -17,21 +18,21 @@ static void build_log(struct evlog *log)
 	evlog_add(log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, NULL, 0, "seq=100");
 	evlog_add(log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, NULL, 0, "seq=900 ack=101");
 	evlog_add(log, EV_TCP_ACK, ACTOR_KERNEL, DIR_C2S, NULL, 0, "ack=901");
-	evlog_add(log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "established");
+	evlog_add(log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "TCP connected");
 	evlog_add(log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, ch, sizeof ch, "ClientHello, 2 suites");
 	evlog_add(log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "ServerHello");
 	evlog_add(log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "1 certificate");
 	evlog_add(log, EV_TLS_SERVER_HELLO_DONE, ACTOR_SERVER, DIR_S2C, NULL, 0, "done");
-	ev = evlog_add(log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "localhost matches");
+	ev = evlog_add(log, EV_CERT_HOSTNAME, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "hostname: localhost matches");
 	event_set_result(ev, RESULT_PASS, 0, NULL);
 	evlog_add(log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT, DIR_C2S, NULL, 0, "RSA");
 	evlog_add(log, EV_TLS_CHANGE_CIPHER_SPEC, ACTOR_CLIENT, DIR_C2S, NULL, 0, "ccs");
 	evlog_add(log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fin");
-	evlog_add(log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "pre-master recovered");
-	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
-		  "78 bytes: GET / HTTP/1.1\r\nHost: localhost");
-	evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0,
-		  "HTTP/1.1 200 OK");
+	evlog_add(log, EV_KEX_RSA_DECRYPT, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "RSA decrypt: pre-master recovered");
+	ev = evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0, "[encrypted] 78-byte record");
+	event_set_http(ev, "GET / HTTP/1.1", 14, "GET", 3, "/", 1, 0);
+	ev = evlog_add(log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, NULL, 0, "[encrypted] 376-byte record");
+	event_set_http(ev, "HTTP/1.1 200 OK", 15, NULL, 0, NULL, 0, 200);
 }
 
 /* Column of the first cell in row y right of the gutter holding cp, or -1. */
@@ -91,25 +92,35 @@ static void test_labels_and_classes(void **state)
 	event_set_result(ev, RESULT_PASS, 0, NULL);
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "\u2713 hostname: localhost in SAN");
-	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "expired");
+	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "validity: expired");
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "\u2717 validity: expired");
 	diagram_label(ev, buf, sizeof buf, 1);
 	assert_string_equal(buf, "FAIL validity: expired");
-	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "fatal certificate_expired");
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "Alert fatal certificate_expired");
+	ev->alert = (struct alert_fact){ALERT_FATAL, 45};
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	diagram_label(ev, buf, sizeof buf, 0);
-	assert_string_equal(buf, "Alert: fatal certificate_expired");
-	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "warning close_notify");
+	assert_string_equal(buf, "Alert fatal certificate_expired");
+	/* the alert's description decides, not its words: a summary naming
+	 * close_notify does not make an error alert an orderly close */
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "close_notify expected, got this");
+	ev->alert = (struct alert_fact){ALERT_FATAL, 10};
+	assert_int_equal(diagram_class(ev), CLS_ERROR);
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "Alert warning close notify");
+	ev->alert = (struct alert_fact){ALERT_WARNING, ALERT_CLOSE_NOTIFY};
 	assert_int_equal(diagram_class(ev), CLS_TLS);
-	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: it follows this side's ChangeCipherSpec");
+	/* the record's protection is the wire fact, not the field's text */
 	diagram_label(ev, buf, sizeof buf, 0);
-	assert_string_equal(buf, "[encrypted] Alert: warning close_notify");
+	assert_string_equal(buf, "Alert warning close notify");
+	ev->wire = WIRE_ENCRYPTED;
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] Alert warning close notify");
 	ev = evlog_add(&log, EV_ERROR_TIMEOUT, ACTOR_APP, DIR_LOCAL, NULL, 0, "no answer");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
-	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
+	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "master secret: x");
 	ev->verified = 0;
 	assert_int_equal(diagram_class(ev), CLS_ERROR);
 	diagram_label(ev, buf, sizeof buf, 0);
@@ -119,13 +130,34 @@ static void test_labels_and_classes(void **state)
 	assert_string_equal(buf, "ok master secret: x");
 	/* a handshake message carried in an encrypted record says so */
 	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
-	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted: TLS 1.3 protects every handshake message");
+	ev->wire = WIRE_ENCRYPTED;
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "[encrypted] Certificate");
 	ev = evlog_add(&log, EV_TLS_CERTIFICATE, ACTOR_SERVER, DIR_S2C, NULL, 0, "Certificate: 1 certificate");
-	event_field(ev, 0, "on_the_wire", 0, 0, "in the clear (a handshake record, type 22)");
+	ev->wire = WIRE_CLEAR;
+	event_field(ev, 0, "on_the_wire", 0, 0, "encrypted? no: in the clear");
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "Certificate");
+	/* a captured segment shows its header's numbers; the ack only
+	 * with the ACK flag */
+	ev = evlog_add(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, NULL, 0, "[SYN,ACK] (captured)");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 4000000000u, .ack = 101,
+				    .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .scale = -1};
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN-ACK seq=4000000000 ack=101");
+	ev->tcp.flags = TCP_FLAG_SYN;
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "SYN-ACK seq=4000000000");
+	/* application data whose plaintext is unknown (received in connect
+	 * mode) says what the record is */
+	{
+		uint8_t rec[376] = {23, 3, 3, 1, 115};
+
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_SERVER, DIR_S2C, rec, sizeof rec,
+			       "[encrypted] 376-byte record received (GET / HTTP/1.1 maybe)");
+	}
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "[encrypted] ApplicationData, 376-byte record");
 	evlog_clear(&log);
 }
 
@@ -202,7 +234,7 @@ static void test_phases_tls13(void **state)
 		struct event *ev = evlog_add(&log, order[i], ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "x");
 
 		if (order[i] == EV_TLS_SERVER_HELLO)
-			event_field(ev, 1, "selected_version", 0, 0, "TLS 1.3 (0x0304)");
+			ev->tls_version = TLS_VERSION_13;
 	}
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
 	assert_phases(&d, want, sizeof want / sizeof want[0]);
@@ -264,7 +296,7 @@ static void test_arrows_drawn(void **state)
 	assert_int_equal(grid_at(&g, sx - 2, y)->ch, ']');
 	assert_int_equal(grid_at(&g, cx, y)->ch, 0x2502);
 	assert_true(find_row(&g, " key exchange ") > 0);
-	assert_true(find_row(&g, "(TCP connected: established)") > 0);
+	assert_true(find_row(&g, "(TCP connected)") > 0);
 	grid_free(&g);
 	diagram_free(&d);
 	evlog_clear(&log);
@@ -296,14 +328,14 @@ static void test_tcp_labels(void **state)
 
 	(void)state;
 	evlog_init(&log);
+	/* the numbers come from the tcp fact, not from the summary's text */
 	ev = evlog_add(&log, EV_TCP_SYN, ACTOR_KERNEL, DIR_C2S, raw, 1, "[SYN] seq=5 ack=0 win=1 (captured)");
-	event_field(ev, 0, "seq", 0, 0, "1059098268");
-	event_field(ev, 0, "ack", 0, 0, "(not used: ACK flag not set)");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 1059098268u, .ack = 77, .flags = TCP_FLAG_SYN};
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "SYN seq=1059098268");
 	ev = evlog_add(&log, EV_TCP_SYN_ACK, ACTOR_KERNEL, DIR_S2C, raw, 1, "[SYN,ACK] (captured)");
-	event_field(ev, 0, "seq", 0, 0, "2543390367");
-	event_field(ev, 0, "ack", 0, 0, "1059098269");
+	ev->tcp = (struct tcp_fact){.captured = 1, .seq = 2543390367u, .ack = 1059098269u,
+				    .flags = TCP_FLAG_SYN | TCP_FLAG_ACK};
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "SYN-ACK seq=2543390367 ack=1059098269");
 	/* not captured (TCP_INFO): the summary says what happened */
@@ -397,9 +429,9 @@ static void test_mitm_lifeline(void **state)
 	add_to(&log, EV_HTTP_REQUEST, ACTOR_MITM, DIR_LOCAL, ACTOR_MITM, "GET / read in clear");
 	add_to(&log, EV_TLS_SERVER_HELLO_DONE, ACTOR_MITM, DIR_C2S, ACTOR_SERVER, "relayed");
 	add_to(&log, EV_TLS_FINISHED, ACTOR_SERVER, DIR_S2C, ACTOR_MITM, "back");
-	add_to(&log, EV_CERT_VERDICT, ACTOR_CLIENT, DIR_LOCAL, ACTOR_CLIENT, "ok");
+	add_to(&log, EV_CERT_VERDICT, ACTOR_CLIENT, DIR_LOCAL, ACTOR_CLIENT, "verdict: ok");
 	add_to(&log, EV_TLS_CLIENT_KEY_EXCHANGE, ACTOR_CLIENT, DIR_C2S, ACTOR_MITM, "rsa");
-	add_to(&log, EV_KEX_SECRET, ACTOR_MITM, DIR_LOCAL, ACTOR_MITM, "its own");
+	add_to(&log, EV_KEX_SECRET, ACTOR_MITM, DIR_LOCAL, ACTOR_MITM, "secret: its own");
 	assert_int_equal(diagram_has_mitm(&log), 1);
 	/* the ends of each arrow */
 	diagram_ends(log.ev[0], 1, &f, &t);
@@ -486,7 +518,7 @@ static void test_ascii_mode(void **state)
 	(void)state;
 	build_log(&log);
 	evlog_add(&log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
-		  "caf\xc3\xa9 \xe6\x97\xa5");
+		  "response: caf\xc3\xa9 \xe6\x97\xa5");
 	assert_int_equal(grid_init(&g, 60, 30, 1), 0);
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
 	diagram_draw(&g, &r, &log, &d, &o);
@@ -557,9 +589,14 @@ static void test_scrolling(void **state)
 
 	(void)state;
 	build_log(&log);
-	for (int i = 0; i < 30; i++)
-		evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
-			  "GET /%d HTTP/1.1", i);
+	for (int i = 0; i < 30; i++) {
+		struct event *ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, NULL, 0,
+					     "GET /%d HTTP/1.1", i);
+		char line[32];
+		int ln = snprintf(line, sizeof line, "GET /%d HTTP/1.1", i);
+
+		assert_int_equal(http_start_line(ev, line, (size_t)ln), 0);
+	}
 	assert_int_equal(diagram_build(&d, &log, log.n, 0), 0);
 	n = (int)d.n;
 	assert_int_equal(diagram_body_height(&r), 10);

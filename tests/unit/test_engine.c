@@ -72,7 +72,148 @@ static void assert_cert_checks(const struct evlog *log)
 	assert_true(evlog_find(log, EV_CERT_VALIDITY, 0) > chain);
 	assert_true(evlog_find(log, EV_CERT_SIGNATURE, 0) > chain);
 	assert_string_equal(field_value(log, EV_TLS_CERTIFICATE, "subject"), "CN=localhost,O=httpsviz");
-	assert_true(strstr(field_value(log, EV_HTTP_RESPONSE, "status"), "200") != NULL);
+	assert_int_equal(log->ev[evlog_find(log, EV_HTTP_RESPONSE, 0)]->http.status, 200);
+	assert_string_equal(field_value(log, EV_HTTP_RESPONSE, "status"), "200");
+}
+
+/* A big-endian u32 from raw bytes. */
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The typed facts of a live run agree with the bytes each event carries
+ * (read here independently of the decoders) and with what the protocol
+ * says about each record's protection. */
+static void assert_facts(const struct evlog *log, int tls13)
+{
+	long syn = evlog_find(log, EV_TCP_SYN, 0);
+	int seen_req = 0, seen_resp = 0, alerts = 0;
+
+	for (size_t i = 0; i < log->n; i++) {
+		const struct event *ev = log->ev[i];
+		int hs = ev->raw_len > 0 ? ev->raw[0] : -1;
+
+		switch (ev->name) {
+		case EV_TLS_SERVER_HELLO:
+			assert_int_equal(ev->tls_version, tls13 ? TLS_VERSION_13 : TLS_VERSION_12);
+			assert_int_equal(ev->wire, WIRE_CLEAR);
+			break;
+		case EV_TLS_CLIENT_HELLO:
+		case EV_TLS_CHANGE_CIPHER_SPEC:
+			assert_int_equal(ev->wire, WIRE_CLEAR);
+			assert_int_equal(ev->tls_version, 0);
+			break;
+		case EV_TLS_ALERT:
+			/* the sender's view: raw is the alert's two bytes */
+			assert_int_equal(ev->raw_len, 2);
+			assert_int_equal(ev->alert.level, ev->raw[0]);
+			assert_int_equal(ev->alert.description, ev->raw[1]);
+			assert_true(event_is_close_notify(ev));
+			assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+			alerts++;
+			break;
+		case EV_TLS_APPLICATION_DATA:
+			assert_int_equal(ev->raw[0], 23);
+			assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+			/* the sender knows what the record carries */
+			assert_non_null(ev->http.line);
+			if (ev->dir == DIR_C2S) {
+				assert_string_equal(ev->http.line, "GET / HTTP/1.1");
+				assert_string_equal(ev->http.method, "GET");
+			} else {
+				assert_int_equal(ev->http.status, 200);
+				assert_null(ev->http.method);
+			}
+			break;
+		case EV_HTTP_REQUEST:
+			assert_string_equal(ev->http.method, "GET");
+			assert_string_equal(ev->http.target, "/");
+			assert_int_equal(ev->http.status, 0);
+			seen_req = 1;
+			break;
+		case EV_HTTP_RESPONSE:
+			assert_int_equal(ev->http.status, 200);
+			assert_string_equal(ev->http.line, "HTTP/1.1 200 OK");
+			seen_resp = 1;
+			break;
+		default:
+			if (evname_layer(ev->name) == LAYER_TLS && ev->name != EV_TLS_HANDSHAKE_DONE) {
+				/* TLS 1.3 protects all after the ServerHello; TLS 1.2
+				 * only the Finished, after ChangeCipherSpec */
+				assert_int_equal(ev->wire, tls13 || hs == 20 ? WIRE_ENCRYPTED : WIRE_CLEAR);
+			} else {
+				assert_int_equal(ev->wire, WIRE_UNKNOWN);
+			}
+			assert_int_equal(ev->alert.level, 0);
+			break;
+		}
+		if (evname_layer(ev->name) == LAYER_TCP && ev->tcp.captured) {
+			size_t ihl = (size_t)(ev->raw[0] & 15) * 4;
+
+			assert_true(ev->raw_len >= ihl + 20);
+			assert_int_equal(ev->tcp.seq, be32(ev->raw + ihl + 4));
+			assert_int_equal(ev->tcp.ack, be32(ev->raw + ihl + 8));
+			assert_int_equal(ev->tcp.flags, ev->raw[ihl + 13] & 0x1f);
+			assert_int_equal(ev->tcp.window, ev->raw[ihl + 14] << 8 | ev->raw[ihl + 15]);
+		} else {
+			assert_false(ev->tcp.captured);
+		}
+	}
+	assert_true(seen_req && seen_resp);
+	assert_int_equal(alerts, 2);
+	if (syn >= 0) {
+		const struct event *sa = log->ev[evlog_find(log, EV_TCP_SYN_ACK, 0)];
+
+		assert_int_equal(log->ev[syn]->tcp.flags, TCP_FLAG_SYN);
+		assert_int_equal(sa->tcp.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+		assert_int_equal(sa->tcp.ack, log->ev[syn]->tcp.seq + 1);
+	}
+}
+
+/* tls.state says which TLS role reported it as a typed member: the
+ * interceptor's two connections give one of each. */
+static void test_state_roles(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .scenario = SCEN_MITM, .trust_attacker = 1,
+				    .openssl_states = 1, .no_pcap = 1};
+	struct run r;
+	int seen[3][3] = {{0}};
+
+	(void)state;
+	run_all(&r, &cfg);
+	assert_int_equal(r.st, ENGINE_DONE);
+	for (size_t i = 0; i < r.log.n; i++) {
+		const struct event *ev = r.log.ev[i];
+
+		if (ev->name != EV_TLS_STATE) {
+			assert_int_equal(ev->tls_role, TLS_ROLE_NONE);
+			continue;
+		}
+		assert_true(ev->tls_role == TLS_ROLE_CLIENT || ev->tls_role == TLS_ROLE_SERVER);
+		seen[ev->actor == ACTOR_CLIENT ? 0 : ev->actor == ACTOR_SERVER ? 1 : 2][ev->tls_role]++;
+	}
+	assert_true(seen[0][TLS_ROLE_CLIENT] > 0 && seen[0][TLS_ROLE_SERVER] == 0);
+	assert_true(seen[1][TLS_ROLE_SERVER] > 0 && seen[1][TLS_ROLE_CLIENT] == 0);
+	assert_true(seen[2][TLS_ROLE_CLIENT] > 0 && seen[2][TLS_ROLE_SERVER] > 0);
+	run_free(&r);
+}
+
+static void test_typed_facts(void **state)
+{
+	struct engine_config c12 = {.kex = KEX_RSA, .tls = TLSV_12};
+	struct engine_config c13 = {.tls = TLSV_13};
+	struct run r;
+
+	(void)state;
+	run_all(&r, &c12);
+	assert_int_equal(r.st, ENGINE_DONE);
+	assert_facts(&r.log, 0);
+	run_free(&r);
+	run_all(&r, &c13);
+	assert_int_equal(r.st, ENGINE_DONE);
+	assert_facts(&r.log, 1);
+	run_free(&r);
 }
 
 static void test_rsa_tls12(void **state)
@@ -84,7 +225,7 @@ static void test_rsa_tls12(void **state)
 	(void)state;
 	run_all(&r, &cfg);
 	assert_int_equal(r.st, ENGINE_DONE);
-	assert_int_equal(engine_exit_code(r.e), EXIT_OK);
+	assert_int_equal(engine_failure(r.e), ENGINE_FAIL_NONE);
 	names = tls_names(&r.log);
 	assert_string_equal(names,
 			    "tls.client_hello tls.server_hello tls.certificate tls.server_hello_done "
@@ -236,7 +377,7 @@ static void test_classic_and_failure(void **state)
 	cfg.scenario = SCEN_EXPIRED;
 	run_all(&r, &cfg);
 	assert_int_equal(r.st, ENGINE_FAILED);
-	assert_int_equal(engine_exit_code(r.e), EXIT_CERT);
+	assert_int_equal(engine_failure(r.e), ENGINE_FAIL_CERT);
 	assert_true(evlog_find(&r.log, EV_TLS_ALERT, 0) > evlog_find(&r.log, EV_CERT_VERDICT, 0));
 	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->result, RESULT_FAIL);
 	assert_int_equal(r.log.ev[evlog_find(&r.log, EV_CERT_VERDICT, 0)]->x509_error, 10);
@@ -296,7 +437,7 @@ static void test_step_never_blocks(void **state)
 	}
 	assert_int_equal(st, ENGINE_FAILED);
 	assert_true(evlog_find(&log, EV_ERROR_TIMEOUT, 0) >= 0);
-	assert_int_equal(engine_exit_code(e), EXIT_TIMEOUT);
+	assert_int_equal(engine_failure(e), ENGINE_FAIL_TIMEOUT);
 	assert_int_equal(engine_pollfds(e, p, 4, &ms), 0);
 	engine_free(e);
 	evlog_clear(&log);
@@ -307,6 +448,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_tls12),
+		cmocka_unit_test(test_typed_facts),
+		cmocka_unit_test(test_state_roles),
 		cmocka_unit_test(test_ecdhe_tls12),
 		cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_stepping_is_real),

@@ -98,6 +98,73 @@ static void test_summary_sanitised(void **state)
 }
 
 /* The README documents every event name (they are a public contract). */
+/* The typed facts: what readers decide on is a member, not a word of the
+ * summary; a fresh event has none of them. */
+static void test_facts(void **state)
+{
+	static const uint8_t close[] = {1, 0}, fatal[] = {2, 0};
+	struct evlog log;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	/* zero means "does not apply": a fresh alert is not a close_notify,
+	 * however its summary reads */
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "close_notify");
+	assert_int_equal(ev->wire, WIRE_UNKNOWN);
+	assert_int_equal(ev->alert.level, 0);
+	assert_false(ev->tcp.captured);
+	assert_null(ev->http.line);
+	assert_int_equal(ev->tls_version, 0);
+	assert_false(event_is_close_notify(ev));
+	event_set_alert(ev, close, 1); /* too short: left unset */
+	assert_false(event_is_close_notify(ev));
+	event_set_alert(ev, close, 2);
+	assert_true(event_is_close_notify(ev));
+	assert_string_equal(alert_level_str(ev->alert.level), "warning");
+	event_set_alert(ev, fatal, 2);
+	/* description 0 at level fatal is still close_notify's code */
+	assert_true(event_is_close_notify(ev));
+	assert_string_equal(alert_level_str(ev->alert.level), "fatal");
+	assert_string_equal(alert_level_str(7), "");
+	/* only an alert event is ever a close_notify */
+	ev = evlog_add(&log, EV_TLS_FINISHED, ACTOR_CLIENT, DIR_C2S, NULL, 0, "f");
+	event_set_alert(ev, close, 2);
+	assert_false(event_is_close_notify(ev));
+	/* failure: a failed check, a mismatch, an error event; nothing else */
+	assert_false(event_failed(ev));
+	ev->verified = 1;
+	assert_false(event_failed(ev));
+	ev->verified = 0;
+	assert_true(event_failed(ev));
+	ev = evlog_add(&log, EV_CERT_CHAIN, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "FAILED? no");
+	assert_false(event_failed(ev));
+	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
+	assert_true(event_failed(ev));
+	ev = evlog_add(&log, EV_ERROR_TIMEOUT, ACTOR_APP, DIR_LOCAL, NULL, 0, "no answer");
+	assert_true(event_failed(ev));
+	/* the HTTP fact is copied, sanitised, replaced and freed with the log */
+	ev = evlog_add(&log, EV_HTTP_REQUEST, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "r");
+	{
+		static const char line[] = "GET /\x1b[2J HTTP/1.1", target[] = "/\x1b[2J";
+
+		assert_int_equal(event_set_http(ev, line, strlen(line), "GET", 3, target, strlen(target), 0), 0);
+	}
+	assert_string_equal(ev->http.method, "GET");
+	assert_null(strchr(ev->http.target, 0x1b));
+	assert_null(strchr(ev->http.line, 0x1b));
+	assert_int_equal(event_set_http(ev, "HTTP/1.1 404 Not Found", 22, NULL, 0, NULL, 0, 404), 0);
+	assert_null(ev->http.method);
+	assert_null(ev->http.target);
+	assert_int_equal(ev->http.status, 404);
+	assert_string_equal(ev->http.line, "HTTP/1.1 404 Not Found");
+	/* a summary replaced after decoding is sanitised too */
+	assert_int_equal(event_set_summary(ev, "now %s", "\x1b[31mred"), 0);
+	assert_null(strchr(ev->summary, 0x1b));
+	assert_int_equal(strncmp(ev->summary, "now ", 4), 0);
+	evlog_clear(&log);
+}
+
 static void test_readme_lists_every_event(void **state)
 {
 	FILE *f = fopen("README.md", "r");
@@ -133,6 +200,9 @@ static void test_copies(void **state)
 	assert_true(event_field(ev, 0, "level", 0, 1, "fatal (2)") >= 0);
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	ev->step = 3;
+	ev->http.line = strdup("GET / HTTP/1.1");
+	ev->http.method = strdup("GET");
+	ev->http.status = 0;
 	assert_non_null(evlog_add(&src, EV_TCP_FIN, ACTOR_CLIENT, DIR_C2S, NULL, 0, "FIN"));
 	assert_int_equal(evlog_append_copies(&dst, &src, 0), 0);
 	assert_int_equal(dst.n, 2);
@@ -146,13 +216,17 @@ static void test_copies(void **state)
 	assert_string_equal(dst.ev[0]->fields[0].value, "fatal (2)");
 	assert_string_equal(dst.ev[0]->x509_error_text, "certificate has expired");
 	assert_null(dst.ev[1]->raw);
+	assert_string_equal(dst.ev[0]->http.line, "GET / HTTP/1.1");
+	assert_ptr_not_equal(dst.ev[0]->http.line, src.ev[0]->http.line);
+	assert_string_equal(dst.ev[0]->http.method, "GET");
+	assert_null(dst.ev[0]->http.target);
 	/* from an index: only what the copy lacks */
 	assert_non_null(evlog_add(&src, EV_TCP_RST, ACTOR_CLIENT, DIR_C2S, NULL, 0, "RST"));
 	assert_int_equal(evlog_append_copies(&dst, &src, dst.n), 0);
 	assert_int_equal(dst.n, 3);
 	assert_string_equal(dst.ev[2]->summary, "RST");
 	/* a new summary is sanitised like the first */
-	event_set_summary(dst.ev[2], "RST \x1b[31m%d", 1);
+	assert_int_equal(event_set_summary(dst.ev[2], "RST \x1b[31m%d", 1), 0);
 	assert_null(strchr(dst.ev[2]->summary, 0x1b));
 	assert_string_equal(src.ev[2]->summary, "RST");
 	evlog_clear(&src);
@@ -166,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_summary_sanitised),
+		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_readme_lists_every_event),
 		cmocka_unit_test(test_copies),
 	};

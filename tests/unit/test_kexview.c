@@ -8,6 +8,7 @@
 
 #include "protocol/engine_int.h"
 #include "protocol/kexview.h"
+#include "protocol/tlsdecode.h"
 
 struct run {
 	struct evlog log;
@@ -188,14 +189,14 @@ static void records_equal_http(const struct evlog *log, const struct evlog *http
 static void close_notify_encrypted(const struct run *r, int tls13)
 {
 	const struct capture_blob *w = &r->cap->wire[0];
-	const struct field *f;
 	size_t pos = 0, last = 0;
 	long a = msg_from(&r->log, EV_TLS_ALERT, ACTOR_CLIENT);
+	struct evlog rec;
+	struct event *ev;
 
 	assert_true(a >= 0);
-	f = event_find_field(r->log.ev[a], "on_the_wire");
-	assert_non_null(f);
-	assert_int_equal(strncmp(f->value, "encrypted", 9), 0);
+	assert_true(event_is_close_notify(r->log.ev[a]));
+	assert_int_equal(r->log.ev[a]->wire, WIRE_ENCRYPTED);
 	while (pos + 5 <= w->len) {
 		last = pos;
 		pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
@@ -207,6 +208,18 @@ static void close_notify_encrypted(const struct run *r, int tls13)
 		assert_int_equal(w->p[last], 21);
 		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2 + 8 + 16);
 	}
+	/* the record itself, decoded, tells the same */
+	evlog_init(&rec);
+	ev = evlog_add(&rec, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, w->p + last, w->len - last, "record");
+	assert_non_null(ev);
+	{
+		struct tlsdecode_rec rc = {tls13, r->cap->cipher_id, 0};
+
+		assert_int_equal(tlsdecode_record(ev, &rc), 0);
+	}
+	assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+	assert_int_equal(ev->alert.level, 0);
+	evlog_clear(&rec);
 }
 
 /* Re-run every view on the capture, from scratch, into a new log. */
@@ -458,6 +471,45 @@ static void test_ecdhe(void **state)
 	run_free(&r);
 }
 
+/* Each captured message is decoded once: the views read what tlsdecode
+ * found the first time, kept in the capture, and never parse it again
+ * (bytes changed afterwards are not seen until the message is decoded
+ * anew). */
+static void test_decoded_once(void **state)
+{
+	struct engine_config cfg = {.kex = KEX_ECDHE, .tls = TLSV_12, .no_pcap = 1};
+	struct tlsdecode_ctx ctx = {.kex_ecdhe = 1};
+	struct run r;
+	struct evlog log;
+	struct capture_msg *ske = NULL;
+	const struct tlsdecode_keys *k;
+	struct tlsdecode_keys before;
+	uint8_t *p;
+
+	(void)state;
+	run_all(&r, &cfg);
+	for (size_t i = 0; i < r.cap->nmsgs; i++)
+		if (r.cap->transcript.p[r.cap->msgs[i].off] == 12)
+			ske = &r.cap->msgs[i];
+	assert_non_null(ske);
+	assert_int_equal(ske->keys_state, 1); /* the views asked for it */
+	before = ske->keys;
+	/* cut the message's point vector short: a fresh decode would fail */
+	p = r.cap->transcript.p + ske->off;
+	p[4 + 3] = 0xff;
+	k = capture_msg_keys(r.cap, ske, &ctx);
+	assert_ptr_equal(k, &ske->keys);
+	assert_memory_equal(k, &before, sizeof before);
+	/* decoded anew, the damage shows: no parts, no ECDHE view */
+	ske->keys_state = 0;
+	assert_null(capture_msg_keys(r.cap, ske, &ctx));
+	assert_int_equal(ske->keys_state, -1);
+	rerun(r.cap, &log);
+	assert_true(evlog_find(&log, EV_KEX_ECDHE, 0) < 0);
+	evlog_clear(&log);
+	run_free(&r);
+}
+
 static void test_tls13(void **state)
 {
 	struct engine_config cfg = {.tls = TLSV_13, .no_pcap = 1};
@@ -604,12 +656,86 @@ static void test_empty_capture(void **state)
 	capture_free(&cap);
 }
 
+/* A rejected certificate's alert: the client had not switched its write
+ * keys, so in TLS 1.3 as in 1.2 it is a 7-byte type-21 record in the clear
+ * (RFC 8446 section 6), and the event says so from that record. */
+static void test_alert_in_clear(void **state)
+{
+	for (int v = 0; v < 2; v++) {
+		struct engine_config cfg = {.tls = v ? TLSV_13 : TLSV_12, .scenario = SCEN_EXPIRED, .no_pcap = 1};
+		struct run r;
+		char err[256] = "";
+		enum engine_status st = ENGINE_MORE;
+		const struct capture_blob *w;
+		const struct field *f;
+		size_t pos = 0, last = 0;
+		long a;
+
+		(void)state;
+		memset(&r, 0, sizeof r);
+		evlog_init(&r.log);
+		r.e = engine_new(&cfg, &r.log, err, sizeof err);
+		assert_non_null(r.e);
+		for (int i = 0; i < 64 && st == ENGINE_MORE; i++)
+			st = engine_step_wait(r.e);
+		assert_int_equal(st, ENGINE_FAILED);
+		r.cap = &r.e->capdata;
+		a = msg_from(&r.log, EV_TLS_ALERT, ACTOR_CLIENT);
+		assert_true(a >= 0);
+		f = event_find_field(r.log.ev[a], "on_the_wire");
+		assert_non_null(f);
+		assert_non_null(strstr(f->value, "in the clear: a 7-byte alert record"));
+		w = &r.cap->wire[0];
+		while (pos + 5 <= w->len) {
+			last = pos;
+			pos += 5 + (size_t)(w->p[pos + 3] << 8 | w->p[pos + 4]);
+		}
+		assert_int_equal(pos, w->len);
+		assert_int_equal(w->p[last], 21);
+		assert_int_equal(w->p[last + 3] << 8 | w->p[last + 4], 2);
+		assert_int_equal(w->p[last + 5], 2);  /* fatal */
+		assert_int_equal(w->p[last + 6], 45); /* certificate_expired */
+		run_free(&r);
+	}
+}
+
+/* A suite httpsviz does not decode: no key view guesses, and each
+ * record moment says the record was not decrypted and why. */
+static void test_suite_not_decoded(void **state)
+{
+	struct engine_config cfg = {.tls = TLSV_12, .no_pcap = 1};
+	struct run r;
+	struct evlog log;
+	uint16_t real;
+	int notes = 0;
+
+	(void)state;
+	run_all(&r, &cfg);
+	real = r.cap->cipher_id;
+	r.cap->cipher_id = 0xc0ad; /* TLS_ECDHE_ECDSA_WITH_AES_256_CCM */
+	rerun(r.cap, &log);
+	for (size_t i = 0; i < log.n; i++) {
+		const struct event *ev = log.ev[i];
+
+		assert_int_equal(ev->name, EV_KEX_RECORD_DECRYPT);
+		assert_non_null(strstr(ev->summary, "not decrypted: httpsviz does not decode"));
+		assert_int_equal(ev->verified, -1);
+		notes++;
+	}
+	assert_int_equal(notes, 2);
+	evlog_clear(&log);
+	r.cap->cipher_id = real;
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
-		cmocka_unit_test(test_once),        cmocka_unit_test(test_empty_capture),
+		cmocka_unit_test(test_alert_in_clear), cmocka_unit_test(test_suite_not_decoded),
+		cmocka_unit_test(test_once),
+		cmocka_unit_test(test_empty_capture), cmocka_unit_test(test_decoded_once),
 	};
 
 	return cmocka_run_group_tests_name("kexview", tests, NULL, NULL);

@@ -55,9 +55,9 @@ static void test_minimal(void **state)
 	assert_string_equal(l->title, "T");
 	assert_string_equal(l->description, "D");
 	assert_int_equal(l->opts.set, LOPT_KEX | LOPT_TLS | LOPT_SCENARIO | LOPT_CLASSIC);
-	assert_int_equal(l->opts.kex, KEX_ECDHE);
-	assert_int_equal(l->opts.scenario, SCEN_EXPIRED);
-	assert_int_equal(l->opts.classic, 1);
+	assert_int_equal(l->opts.ro.kex, KEX_ECDHE);
+	assert_int_equal(l->opts.ro.scenario, SCEN_EXPIRED);
+	assert_int_equal(l->opts.ro.classic, 1);
 	assert_int_equal(l->nsteps, 1);
 	assert_int_equal(l->steps[0].line, 9);
 	assert_int_equal(l->steps[0].at.name, EV_TLS_CLIENT_HELLO);
@@ -74,15 +74,17 @@ static void test_minimal(void **state)
 static void test_options_into_config(void **state)
 {
 	struct lesson *l = parse(HEAD "tls 1.3\nscenario mitm\nat tls.finished\n> x\nend\n", NULL);
-	struct engine_config cfg = {0};
+	struct runopts ro = {0};
 
 	(void)state;
 	assert_non_null(l);
-	cfg.kex = KEX_ECDHE;
-	lesson_apply_options(l, &cfg);
-	assert_int_equal(cfg.tls, TLSV_13);
-	assert_int_equal(cfg.scenario, SCEN_MITM);
-	assert_int_equal(cfg.kex, KEX_ECDHE); /* unset: untouched */
+	ro.kex = KEX_ECDHE;
+	ro.classic = 1;
+	lesson_apply_options(l, &ro);
+	assert_int_equal(ro.tls, TLSV_13);
+	assert_int_equal(ro.scenario, SCEN_MITM);
+	assert_int_equal(ro.kex, KEX_ECDHE); /* unset: untouched */
+	assert_int_equal(ro.classic, 1);
 	lesson_free(l);
 }
 

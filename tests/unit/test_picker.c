@@ -21,8 +21,9 @@ static void test_menu(void **state)
 
 	(void)state;
 	assert_int_equal(picker_build(&p, entries, 3), 0);
-	/* 3 headings, 3 lessons, exploration, 6 scenarios and the trusted mitm */
-	assert_int_equal(p.n, 3 + 3 + 1 + SCEN__COUNT + 1);
+	/* 4 headings, 3 lessons, exploration, 3 protocols, 6 scenarios and
+	 * the trusted mitm */
+	assert_int_equal(p.n, 4 + 3 + 1 + 3 + SCEN__COUNT + 1);
 	it = picker_selected(&p);
 	assert_non_null(it);
 	assert_int_equal(it->kind, PICK_LESSON);
@@ -34,6 +35,20 @@ static void test_menu(void **state)
 	picker_action(&p, ACT_DOWN);
 	it = picker_selected(&p);
 	assert_int_equal(it->kind, PICK_EXPLORE);
+	/* the protocols: TLS 1.2 RSA, TLS 1.2 ECDHE, TLS 1.3 */
+	picker_action(&p, ACT_DOWN);
+	it = picker_selected(&p);
+	assert_int_equal(it->kind, PICK_PROTOCOL);
+	assert_int_equal(it->tls13, 0);
+	assert_int_equal(it->ecdhe, 0);
+	picker_action(&p, ACT_DOWN);
+	it = picker_selected(&p);
+	assert_int_equal(it->kind, PICK_PROTOCOL);
+	assert_int_equal(it->ecdhe, 1);
+	picker_action(&p, ACT_DOWN);
+	it = picker_selected(&p);
+	assert_int_equal(it->kind, PICK_PROTOCOL);
+	assert_int_equal(it->tls13, 1);
 	picker_action(&p, ACT_DOWN);
 	it = picker_selected(&p);
 	assert_int_equal(it->kind, PICK_SCENARIO);
@@ -94,7 +109,7 @@ static void test_menu(void **state)
 	p.scroll = 0;
 	picker_draw(&g, &p);
 	{
-		int y = find_row(&g, "(current)");
+		int y = find_row(&g, "    good ");
 		char row[512];
 
 		assert_true(y > 0);
@@ -118,11 +133,54 @@ static void test_no_lessons(void **state)
 	picker_free(&p);
 }
 
+/* Against a remote server only what works there: TLS 1.2 ECDHE and TLS 1.3,
+ * no RSA key exchange and no certificate scenarios; the current protocol
+ * is marked. */
+static void test_remote_menu(void **state)
+{
+	struct picker p;
+	struct grid g;
+	int protocols = 0;
+
+	(void)state;
+	assert_int_equal(picker_build_for(&p, entries, 3, 1), 0);
+	for (size_t i = 0; i < p.n; i++) {
+		assert_int_not_equal(p.items[i].kind, PICK_SCENARIO);
+		if (p.items[i].kind == PICK_PROTOCOL) {
+			protocols++;
+			assert_true(p.items[i].ecdhe);
+		}
+	}
+	assert_int_equal(protocols, 2);
+	p.can_cancel = 1;
+	p.cur_tls13 = 1;
+	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	picker_draw(&g, &p);
+	assert_true(screen_has(&g, "TLS 1.2, ECDHE"));
+	assert_false(screen_has(&g, "TLS 1.2, RSA"));
+	assert_false(screen_has(&g, "untrusted-ca"));
+	assert_true(screen_has(&g, "need the embedded server"));
+	{
+		char row[2048];
+		int y = find_row(&g, "one round trip");
+
+		assert_true(y >= 0);
+		grid_row_utf8(&g, y, row, sizeof row);
+		assert_non_null(strstr(row, "(current)"));
+		y = find_row(&g, "fresh key pair");
+		grid_row_utf8(&g, y, row, sizeof row);
+		assert_null(strstr(row, "(current)"));
+	}
+	grid_free(&g);
+	picker_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_menu),
 		cmocka_unit_test(test_no_lessons),
+		cmocka_unit_test(test_remote_menu),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);

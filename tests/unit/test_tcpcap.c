@@ -140,6 +140,13 @@ static void test_event_fields(void **state)
 	assert_int_equal(f->length, 4);
 	assert_string_equal(f->value, "1000000000");
 	assert_non_null(strstr(field(ev, "ack")->value, "not used"));
+	/* the typed fact: the header's numbers as they are on the wire */
+	assert_true(ev->tcp.captured);
+	assert_int_equal(ev->tcp.seq, 1000000000u);
+	assert_int_equal(ev->tcp.flags, TCP_FLAG_SYN);
+	assert_int_equal(ev->tcp.flags, ev->raw[33]);
+	assert_int_equal(ev->tcp.window, 65495);
+	assert_int_equal(ev->tcp.scale, -1); /* a SYN is never scaled */
 	f = field(ev, "window");
 	assert_int_equal(f->offset, 34);
 	/* a SYN's window is never scaled, whatever the caller says */
@@ -175,10 +182,16 @@ static void test_event_scaled_window(void **state)
 	assert_string_equal(ev->summary, "[FIN,ACK] seq=1000000000 ack=2000000000 win=65536 (captured)");
 	assert_string_equal(field(ev, "window")->value,
 			    "512 x 128 = 65536 bytes (window scale 7, announced in this side's SYN)");
+	assert_int_equal(ev->tcp.flags, TCP_FLAG_FIN | TCP_FLAG_ACK);
+	assert_int_equal(ev->tcp.seq, 1000000000u);
+	assert_int_equal(ev->tcp.ack, 2000000000u);
+	assert_int_equal(ev->tcp.window, 512);
+	assert_int_equal(ev->tcp.scale, 7);
 	assert_null(event_find_field(ev, "options"));
 	/* no agreed scaling: the field is the window itself */
 	ev = tcpcap_event(&log, EV_TCP_FIN, DIR_S2C, &s, -1);
 	assert_string_equal(field(ev, "window")->value, "512 bytes");
+	assert_int_equal(ev->tcp.scale, -1);
 	assert_non_null(strstr(ev->summary, "win=512 "));
 	evlog_clear(&log);
 }

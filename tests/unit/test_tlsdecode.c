@@ -165,6 +165,10 @@ static int run_exchange(struct exchange *ex, enum mode mode)
 	pump(ex, ex->s, ex->c, 1);
 	if (SSL_read(ex->c, buf, sizeof buf) != (int)strlen(response))
 		return -1;
+	/* the client's close_notify: an alert written after the keys */
+	if (SSL_shutdown(ex->c) < 0)
+		return -1;
+	pump(ex, ex->c, ex->s, 0);
 	BIO_get_mem_ptr(ex->trace_bio, &bm);
 	ex->trace = strndup(bm->data, bm->length);
 	return 0;
@@ -286,7 +290,8 @@ static void summary_is(const struct msg *m, const struct tlsdecode_ctx *ctx, con
 
 	assert_int_equal(tlsdecode_summary(m->b, m->n, ctx, line, sizeof line), 0);
 	assert_string_equal(line, want);
-	/* one decode for both (the engine's way): the same line and fields */
+	/* decoded twice (the second time a certificate comes from the parse
+	 * kept from the first): the same fields */
 	evlog_init(&a);
 	evlog_init(&b);
 	ea = evlog_add(&a, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "-");
@@ -294,9 +299,7 @@ static void summary_is(const struct msg *m, const struct tlsdecode_ctx *ctx, con
 	assert_non_null(ea);
 	assert_non_null(eb);
 	assert_int_equal(tlsdecode_handshake(ea, ctx), 0);
-	memset(line, 'x', sizeof line);
-	assert_int_equal(tlsdecode_handshake_summary(eb, ctx, line, sizeof line), 0);
-	assert_string_equal(line, want);
+	assert_int_equal(tlsdecode_handshake(eb, ctx), 0);
 	assert_int_equal(ea->nfields, eb->nfields);
 	for (size_t i = 0; i < ea->nfields; i++) {
 		assert_string_equal(ea->fields[i].name, eb->fields[i].name);
@@ -411,6 +414,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 	const uint8_t *w = ex->wire[dir];
 	size_t n = ex->wire_n[dir];
 	int tls13 = ctx_of(ex->mode).tls13;
+	struct tlsdecode_rec rec = {tls13, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ex->c)), 0};
 	int napp = 0;
 
 	*first_app_ct = 0;
@@ -423,7 +427,7 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 		assert_true(off + rl <= n);
 		evlog_init(&log);
 		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
-		rc = tlsdecode_record(ev, tls13);
+		rc = tlsdecode_record(ev, &rec);
 		check_fields(ev, rc);
 		assert_int_equal(rc, 0);
 		assert_non_null(strstr(val(ev, "content_type"), tlsdecode_content_type_name(w[off])));
@@ -432,10 +436,14 @@ static int check_records(const struct exchange *ex, int dir, size_t *first_app_c
 
 			assert_non_null(ct);
 			assert_int_equal(event_find_field(ev, "tag")->length, 16);
-			if (tls13)
+			assert_non_null(strstr(val(ev, "protection"), "GCM"));
+			if (tls13) {
 				assert_non_null(event_find_field(ev, "encrypted_record"));
-			else
+				assert_null(event_find_field(ev, "explicit_nonce"));
+				assert_non_null(strstr(val(ev, "legacy_record_version"), "frozen"));
+			} else {
 				assert_int_equal(event_find_field(ev, "explicit_nonce")->length, 8);
+			}
 			if (napp++ == 0)
 				*first_app_ct = ct->length;
 		}
@@ -597,6 +605,9 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, m->b, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "\"DOWNGRD\" + 01: the server supports TLS 1.3 but negotiated TLS 1.2"));
+		/* MUST only for clients that offered 1.3 (RFC 8446 4.1.3) */
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A client that offered TLS 1.3 MUST abort"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "A TLS 1.2 client is not asked to check"));
 		evlog_clear(&log);
 		assert_true(m->n <= sizeof copy);
 		memcpy(copy, m->b, m->n);
@@ -604,6 +615,7 @@ static void test_downgrade_and_hrr(void **state)
 		ev = decode(&log, copy, m->n, &c12, &rc);
 		assert_non_null(strstr(val(ev, "downgrade_sentinel"),
 				       "supports TLS 1.2 or higher but negotiated TLS 1.1 or below"));
+		assert_non_null(strstr(val(ev, "downgrade_sentinel"), "a TLS 1.2 client SHOULD check"));
 		evlog_clear(&log);
 	}
 	check_common(ex);
@@ -631,7 +643,7 @@ static void test_ccs_alert(void **state)
 	assert_string_equal(val(ev, "description"), "handshake_failure (40)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, odd, 2, "a");
 	assert_int_equal(tlsdecode_alert(ev), 0);
-	assert_string_equal(val(ev, "description"), "unknown (238)");
+	assert_string_equal(val(ev, "description"), "unknown alert (238)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "a");
 	assert_int_equal(tlsdecode_alert(ev), -1);
 	check_fields(ev, -1);
@@ -653,6 +665,264 @@ static void test_ccs_alert(void **state)
 				       m->n, "c");
 			assert_int_equal(tlsdecode_ccs(ev), 0);
 		}
+	evlog_clear(&log);
+}
+
+/* Typed facts, each checked against the bytes and OpenSSL: the alert's
+ * two bytes, the ServerHello's version, the records' protection; one
+ * decode gives a handshake message its fields and its summary. */
+static void test_facts(void **state)
+{
+	const uint8_t fatal[] = {2, 40}, close[] = {1, 0}, bad1[] = {1};
+	struct evlog log;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, fatal, 2, "close_notify? no");
+	assert_int_equal(tlsdecode_alert(ev), 0);
+	assert_int_equal(ev->alert.level, ALERT_FATAL);
+	assert_int_equal(ev->alert.description, 40);
+	assert_false(event_is_close_notify(ev));
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, close, 2, "a");
+	assert_int_equal(tlsdecode_alert(ev), 0);
+	assert_int_equal(ev->alert.level, ALERT_WARNING);
+	assert_true(event_is_close_notify(ev));
+	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "close_notify");
+	assert_int_equal(tlsdecode_alert(ev), -1);
+	assert_int_equal(ev->alert.level, 0);
+	assert_false(event_is_close_notify(ev));
+	evlog_clear(&log);
+	for (int mo = 0; mo < M__COUNT; mo++) {
+		const struct exchange *ex = &g_ex[mo];
+		struct tlsdecode_ctx ctx = ctx_of((enum mode)mo);
+		int sh = 0, alerts = 0;
+
+		for (size_t i = 0; i < ex->nm; i++) {
+			const struct msg *m = &ex->m[i];
+			char line[TLSDECODE_SUMMARY_MAX];
+			int rc;
+
+			if (m->content_type == 21) {
+				/* the client's close_notify, after the keys */
+				evlog_init(&log);
+				ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "a");
+				assert_int_equal(tlsdecode_alert(ev), 0);
+				assert_true(event_is_close_notify(ev));
+				evlog_clear(&log);
+				alerts++;
+				continue;
+			}
+			if (m->content_type != 22)
+				continue;
+			ev = decode(&log, m->b, m->n, &ctx, &rc);
+			/* the summary is the one the decoder gives alone */
+			assert_int_equal(tlsdecode_summary(m->b, m->n, &ctx, line, sizeof line), rc);
+			assert_string_equal(ev->summary, line);
+			if (m->b[0] == 2) {
+				/* a HelloRetryRequest (the first of M_HRR) says 1.3 too */
+				assert_int_equal(ev->tls_version, sh++ == 0 && mo == M_HRR
+									  ? TLS_VERSION_13
+									  : (uint16_t)SSL_version(ex->c));
+			} else {
+				assert_int_equal(ev->tls_version, 0);
+			}
+			evlog_clear(&log);
+		}
+		assert_true(sh >= 1);
+		assert_int_equal(alerts, 1);
+		/* every record's protection, from the record alone: TLS 1.3
+		 * hides protected records as type 23; TLS 1.2 protects what
+		 * follows the sender's ChangeCipherSpec */
+		for (int dir = 0; dir < 2; dir++) {
+			const uint8_t *w = ex->wire[dir];
+			int tls13 = SSL_version(ex->c) == TLS1_3_VERSION;
+			int after_ccs = 0, enc = 0;
+
+			for (size_t off = 0; off + 5 <= ex->wire_n[dir];) {
+				size_t rl = 5 + ((size_t)w[off + 3] << 8 | w[off + 4]);
+
+				evlog_init(&log);
+				ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, w + off, rl, "r");
+				{
+					struct tlsdecode_rec rc = {
+						tls13, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ex->c)), 0};
+
+					assert_int_equal(tlsdecode_record(ev, &rc), 0);
+				}
+				if (tls13)
+					assert_int_equal(ev->wire, w[off] == 23 ? WIRE_ENCRYPTED : WIRE_CLEAR);
+				else
+					assert_int_equal(ev->wire, after_ccs ? WIRE_ENCRYPTED : WIRE_CLEAR);
+				enc += ev->wire == WIRE_ENCRYPTED;
+				after_ccs |= w[off] == 20;
+				evlog_clear(&log);
+				off += rl;
+			}
+			assert_true(enc >= 2); /* Finished and data, at least */
+		}
+	}
+}
+
+/* The key-exchange parts come from the same decode as the fields, and
+ * agree with OpenSSL: the randoms, extended master secret, the key shares
+ * (TLS 1.3), the ServerKeyExchange's point, params and signature and the
+ * ClientKeyExchange's vector (TLS 1.2). */
+static void test_keys(void **state)
+{
+	(void)state;
+	for (int mo = 0; mo < M__COUNT; mo++) {
+		const struct exchange *ex = &g_ex[mo];
+		struct tlsdecode_ctx ctx = ctx_of((enum mode)mo);
+		int tls13 = SSL_version(ex->c) == TLS1_3_VERSION;
+		uint8_t rnd[32];
+		struct tlsdecode_keys k, k2;
+		const struct msg *m;
+		struct evlog log;
+		struct event *ev;
+		size_t n;
+
+		/* the ClientHello (the last one after a HelloRetryRequest) */
+		m = find_msg(ex, 0, 1, mo == M_HRR ? 1 : 0);
+		assert_non_null(m);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_int_equal(k.type, 1);
+		n = SSL_get_client_random(ex->c, rnd, sizeof rnd);
+		assert_int_equal(k.random.len, n);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "client random");
+		assert_true(k.ems); /* OpenSSL always offers it */
+		/* a client capped at TLS 1.2 offers no key shares */
+		if (mo == M_TLS13 || mo == M_HRR)
+			assert_true(k.nshares >= 1);
+		else
+			assert_int_equal(k.nshares, 0);
+		/* one decode gives the event and the keys alike */
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "x");
+		assert_int_equal(tlsdecode_handshake_keys(ev, &ctx, &k2), 0);
+		assert_memory_equal(&k, &k2, sizeof k);
+		evlog_clear(&log);
+		/* the ServerHello */
+		m = find_msg(ex, 1, 2, mo == M_HRR ? 1 : 0);
+		assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+		assert_false(k.hrr);
+		assert_int_equal(k.version, (uint16_t)SSL_version(ex->c));
+		n = SSL_get_server_random(ex->c, rnd, sizeof rnd);
+		tu_assert_bytes(m->b + k.random.off, rnd, n, "server random");
+		assert_int_equal(k.ems, !tls13 && SSL_get_extms_support(ex->c) == 1);
+		if (tls13) {
+			/* the one share the server chose, in the group OpenSSL says */
+			assert_int_equal(k.nshares, 1);
+			assert_int_equal(SSL_get_negotiated_group(ex->c), NID_X25519);
+			assert_int_equal(k.share[0].group, 0x001d);
+			assert_int_equal(k.share[0].key.len, 32);
+			assert_true(k.share[0].key.off + k.share[0].key.len <= m->n);
+		}
+		if (mo == M_HRR) {
+			m = find_msg(ex, 1, 2, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_true(k.hrr);
+			assert_int_equal(k.nshares, 0); /* a retry names a group, no key */
+		}
+		if (mo == M_ECDHE12) {
+			EVP_PKEY *tmp = NULL;
+			unsigned char *pub = NULL;
+			size_t plen;
+
+			m = find_msg(ex, 1, 12, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			/* the point is the server's ephemeral public key */
+			assert_true(SSL_get_peer_tmp_key(ex->c, &tmp) == 1);
+			plen = EVP_PKEY_get1_encoded_public_key(tmp, &pub);
+			assert_int_equal(k.point.len, plen);
+			tu_assert_bytes(m->b + k.point.off, pub, plen, "server point");
+			OPENSSL_free(pub);
+			EVP_PKEY_free(tmp);
+			/* params: curve type (3), group, point; then the signature */
+			assert_int_equal(k.params.off, 4);
+			assert_int_equal(m->b[4], 3);
+			assert_int_equal(k.params.len, 1 + 2 + 1 + k.point.len);
+			assert_int_equal(k.group, m->b[5] << 8 | m->b[6]);
+			assert_int_equal(k.signature.off + k.signature.len, m->n);
+			assert_true(k.sigalg != 0);
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 5); /* header, 1-byte length */
+			assert_int_equal(k.point.len, m->n - 5);
+		}
+		if (mo == M_RSA12) {
+			m = find_msg(ex, 0, 16, 0);
+			assert_int_equal(tlsdecode_keys(m->b, m->n, &ctx, &k), 0);
+			assert_int_equal(k.point.off, 6); /* header, 2-byte length */
+			assert_int_equal(k.point.len, (size_t)EVP_PKEY_get_size(g_key));
+		}
+	}
+}
+
+/* tlsdecode_wire: the protocol's rule when the record is not known, the
+ * record itself when it is (a TLS 1.3 alert sent before the keys were in
+ * use goes in the clear whatever the state says). */
+static void test_wire(void **state)
+{
+	static const struct {
+		int ct;                 /* 21 alert, 22 handshake */
+		uint8_t first;          /* the handshake type, or the alert level */
+		struct tlsdecode_wire w;
+		enum wire_protection want;
+	} cases[] = {
+		{22, 1, {.tls13 = 1}, WIRE_CLEAR},                 /* ClientHello */
+		{22, 2, {.tls13 = 1}, WIRE_CLEAR},                 /* ServerHello */
+		{22, 8, {.tls13 = 1}, WIRE_ENCRYPTED},             /* EncryptedExtensions */
+		{22, 11, {.tls13 = 1}, WIRE_ENCRYPTED},            /* Certificate */
+		{22, 11, {.tls13 = 0}, WIRE_CLEAR},
+		{22, 16, {.tls13 = 0}, WIRE_CLEAR},                /* ClientKeyExchange */
+		{22, 20, {.tls13 = 0}, WIRE_ENCRYPTED},            /* Finished */
+		{21, 2, {.tls13 = 0}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 0, .after_ccs = 1}, WIRE_ENCRYPTED},
+		{21, 2, {.tls13 = 0, .after_server_hello = 1}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1, .after_server_hello = 1}, WIRE_ENCRYPTED},
+		/* the record decides when it is known */
+		{21, 2, {.tls13 = 1, .after_server_hello = 1, .record_type = 21, .record_len = 2}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 1, .record_type = 23, .record_len = 19}, WIRE_ENCRYPTED},
+		{21, 2, {.tls13 = 0, .after_ccs = 1, .record_type = 21, .record_len = 2}, WIRE_CLEAR},
+		{21, 2, {.tls13 = 0, .record_type = 21, .record_len = 26}, WIRE_ENCRYPTED},
+		{22, 8, {.tls13 = 1, .record_type = 23, .record_len = 40}, WIRE_ENCRYPTED},
+		{22, 11, {.tls13 = 0, .record_type = 22, .record_len = 900}, WIRE_CLEAR},
+		{22, 20, {.tls13 = 0, .record_type = 22, .record_len = 40}, WIRE_ENCRYPTED},
+	};
+	struct evlog log;
+
+	(void)state;
+	evlog_init(&log);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t raw[4] = {cases[i].first, 0, 0, 0};
+		struct event *ev = evlog_add(&log, cases[i].ct == 21 ? EV_TLS_ALERT : EV_TLS_HANDSHAKE_UNKNOWN,
+					     ACTOR_CLIENT, DIR_C2S, raw, cases[i].ct == 21 ? 2 : 4, "encrypted");
+
+		tlsdecode_wire(ev, cases[i].ct, &cases[i].w);
+		if (ev->wire != cases[i].want)
+			fail_msg("case %zu: wire %d, want %d", i, ev->wire, cases[i].want);
+		assert_non_null(event_find_field(ev, "on_the_wire"));
+	}
+	/* read from the record, the words give its size and whose keys */
+	{
+		uint8_t raw[2] = {2, 42};
+		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		struct tlsdecode_wire w = {.tls13 = 1, .after_server_hello = 1, .record_type = 21, .record_len = 2,
+					   .received = 1};
+
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_CLEAR);
+		assert_string_equal(val(ev, "on_the_wire"), "in the clear: a 7-byte alert record (type 21, length 2): "
+							    "the peer had not switched its write keys yet");
+		ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, raw, 2, "a");
+		w = (struct tlsdecode_wire){.tls13 = 1, .record_type = 23, .record_len = 19};
+		tlsdecode_wire(ev, 21, &w);
+		assert_int_equal(ev->wire, WIRE_ENCRYPTED);
+		assert_string_equal(val(ev, "on_the_wire"), "encrypted: a 24-byte record that says application_data "
+							    "(23); the alert type is inside the encryption (TLS 1.3)");
+	}
 	evlog_clear(&log);
 }
 
@@ -730,9 +1000,27 @@ static void test_unknown_values(void **state)
 	assert_string_equal(val(ev, "extension"), "unknown (0x7777)");
 	assert_string_equal(val(ev, "extension_data"), "abcd");
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
+	assert_string_equal(val(ev, "cipher_suites"), "1 suite + GREASE (not suites, RFC 8701)");
 	evlog_clear(&log);
+	{
+		/* a ServerHello choosing that suite: its rank in the offer
+		 * counts real suites only */
+		uint8_t sh[4 + 2 + 32 + 1 + 2 + 1] = {2, 0, 0, 38, 3, 3};
+
+		sh[4 + 2 + 32 + 1] = 0x12;
+		sh[4 + 2 + 32 + 2] = 0x34;
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, sh, sizeof sh, "sh");
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), 0);
+		assert_string_equal(val(ev, "client_rank"), "number 1 of the client's 1 suite: the client's first choice");
+		ev->raw[4 + 2 + 32 + 2] = 0x35; /* not offered */
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, sizeof ch), -1);
+		assert_int_equal(tlsdecode_offer_rank(ev, ch, 20), -1);
+		evlog_clear(&log);
+	}
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, sizeof line), 0);
-	assert_string_equal(line, "ClientHello TLS 1.2, 2 suites, SNI a\\x1bb");
+	/* GREASE is not a suite (RFC 8701) */
+	assert_string_equal(line, "ClientHello TLS 1.2, 1 suite, SNI a\\x1bb");
 	assert_null(strchr(line, 0x1b));
 	/* a short buffer is cut, still terminated */
 	assert_int_equal(tlsdecode_summary(ch, sizeof ch, &ctx, line, 12), 0);
@@ -783,7 +1071,11 @@ static void test_truncated(void **state)
 					evlog_init(&log);
 					ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT,
 						       DIR_C2S, w + off, n, "r");
-					rc = tlsdecode_record(ev, ctx.tls13);
+					struct tlsdecode_rec rec = {ctx.tls13, 0x1301, 0};
+
+					if (!ctx.tls13)
+						rec.suite = 0x009c;
+					rc = tlsdecode_record(ev, &rec);
 					check_fields(ev, rc);
 					/* a lone 5-byte header is OpenSSL's record-header event */
 					assert_int_equal(rc, n == 5 ? 0 : -1);
@@ -864,14 +1156,68 @@ static void test_corrupted(void **state)
 	free(copy);
 }
 
+/* An encrypted fragment is taken apart by the suite's own layout, and a
+ * suite httpsviz does not decode is said so, never read as AES-GCM. */
+static void test_record_layouts(void **state)
+{
+	uint8_t rec[5 + 64] = {23, 3, 3, 0, 64};
+	struct {
+		struct tlsdecode_rec rc;
+		const char *has, *lacks;
+		int rc_want;
+	} cases[] = {
+		{{0, 0x009c, 0}, "explicit_nonce", "iv", 0},
+		{{0, 0xcca8, 0}, "tag", "explicit_nonce", 0},
+		{{0, 0x002f, 0}, "iv", "tag", 0},          /* MtE: IV + 48 encrypted bytes */
+		{{0, 0x002f, 1}, "error", "mac", -1},      /* EtM: 64 - IV - HMAC is not whole blocks */
+		{{0, 0x003c, 1}, "mac", "tag", 0},         /* EtM: IV + 16 + 32-byte HMAC */
+		{{1, 0x1303, 0}, "encrypted_record", "explicit_nonce", 0},
+		{{0, 0xc0ad, 0}, "encrypted_fragment", "tag", 0}, /* AES-CCM: not decoded */
+		{{0, 0, 0}, "encrypted_fragment", "explicit_nonce", 0},
+		{{1, 0x009c, 0}, "encrypted_fragment", "tag", 0},  /* a 1.2 suite in a 1.3 record */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 64; i++)
+		rec[5 + i] = (uint8_t)(i * 7);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct evlog log;
+		struct event *ev;
+
+		evlog_init(&log);
+		ev = evlog_add(&log, EV_TLS_APPLICATION_DATA, ACTOR_CLIENT, DIR_C2S, rec, sizeof rec, "r");
+		if (tlsdecode_record(ev, &cases[i].rc) != cases[i].rc_want)
+			fail_msg("case %zu: rc is not %d", i, cases[i].rc_want);
+		check_fields(ev, cases[i].rc_want);
+		if (event_find_field(ev, cases[i].has) == NULL || event_find_field(ev, cases[i].lacks) != NULL)
+			fail_msg("case %zu: want %s, not %s", i, cases[i].has, cases[i].lacks);
+		if (cases[i].rc.suite == 0xc0ad)
+			assert_non_null(strstr(val(ev, "encrypted_fragment"), "does not decode"));
+		if (cases[i].rc.suite == 0x002f && !cases[i].rc.etm) {
+			assert_int_equal(event_find_field(ev, "iv")->length, 16);
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+			assert_non_null(strstr(val(ev, "protection"), "MAC-then-encrypt"));
+		}
+		if (cases[i].rc.suite == 0xcca8)
+			assert_int_equal(event_find_field(ev, "ciphertext")->length, 48);
+		if (cases[i].rc.suite == 0x003c)
+			assert_int_equal(event_find_field(ev, "mac")->length, 32);
+		evlog_clear(&log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_layouts),
 		cmocka_unit_test(test_tls12_rsa),
 		cmocka_unit_test(test_tls12_ecdhe),
 		cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_downgrade_and_hrr),
 		cmocka_unit_test(test_ccs_alert),
+		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_wire),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_truncated),

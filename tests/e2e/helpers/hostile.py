@@ -9,6 +9,8 @@ MODE's way until LIFETIME_S seconds (default 10) have passed:
   random       reads the ClientHello, sends random bytes
   bad_length   reads the ClientHello, sends a TLS record header with an
                impossible length (16 03 03 ff ff) and some bytes
+  alert155     reads the ClientHello, answers with a fatal alert whose
+               description (155) is in no registry: 15 03 03 00 02 02 9b
   silent       accepts and never answers
   chunked      TLS (needs CERT KEY args): a chunked HTTP/1.1 response
   large        TLS (needs CERT KEY args): a 1 MiB Content-Length response
@@ -65,6 +67,10 @@ def answer(c):
     elif mode == "bad_length":
         read_some(c)
         c.sendall(bytes.fromhex("160303ffff") + os.urandom(200))
+        time.sleep(0.1)
+    elif mode == "alert155":
+        read_some(c)
+        c.sendall(bytes.fromhex("1503030002029b"))
         time.sleep(0.1)
     elif mode == "silent":
         while time.time() < end and read_some(c):

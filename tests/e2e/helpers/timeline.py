@@ -101,8 +101,7 @@ NEEDED = {
 def side_of(ev):
     """(actor, role) of the side an event belongs to."""
     if ev["name"] == "tls.state":
-        role = next(f["value"] for f in ev["fields"] if f["name"] == "role")
-        return (ev["actor"], role)
+        return (ev["actor"], ev["tls_role"])
     if ev["actor"] == "client":
         return ("client", "client")
     return (ev["actor"], "server")

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Checks of httpsviz's exports against the saved run they came from.
+
+  exportcheck.py svg SAVED FILE.svg        the A4 pages, one arrow per
+                                            message, every label, every
+                                            summary in full
+  exportcheck.py html SAVED FILE.html      the same inside a self-contained
+                                            page (no external resource)
+  exportcheck.py mermaid SAVED FILE.mmd    a sequenceDiagram: only statements
+                                            Mermaid knows, every event once
+  exportcheck.py markdown SAVED FILE.md    every summary in a table row
+  exportcheck.py text SAVED FILE.txt       every summary (rewrapped) present
+  exportcheck.py png FILE.png RGB...       a screenshot that is not blank and
+                                            shows each colour (hex) somewhere
+  exportcheck.py dom FILE.html SEQ LABEL   the DOM chromium dumped after the
+                                            page's script selected event SEQ:
+                                            its title, a selected field and
+                                            exactly that field's bytes marked
+Exit status 0 when all holds, 1 with the reason on stderr."""
+import json
+import re
+import struct
+import sys
+import xml.etree.ElementTree as ET
+import zlib
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def die(msg):
+    sys.stderr.write(msg + "\n")
+    sys.exit(1)
+
+
+def events(saved):
+    out = []
+    with open(saved, encoding="utf-8") as f:
+        for line in f:
+            o = json.loads(line)
+            if "seq" in o:
+                out.append(o)
+    if not out:
+        die("no events in " + saved)
+    return out
+
+
+def is_arrow(e):
+    return e["direction"] != "local"
+
+
+def check_svg_tree(root, evs, paged):
+    if paged:
+        if root.get("width") != "210mm":
+            die("svg width is %r, not 210mm (A4)" % root.get("width"))
+        h = root.get("height", "")
+        m = re.fullmatch(r"(\d+)mm", h)
+        if not m or int(m.group(1)) % 297:
+            die("svg height %r is not a whole number of A4 pages" % h)
+        vb = root.get("viewBox", "").split()
+        if vb[2] != "794" or int(vb[3]) % 1123:
+            die("viewBox %r is not A4 pages" % vb)
+    groups = {}
+    for g in root.iter(NS + "g"):
+        if g.get("class") == "ev":
+            groups[int(g.get("id")[2:])] = g
+    for e in evs:
+        g = groups.get(e["seq"])
+        if g is None:
+            die("event %d is not in the diagram" % e["seq"])
+        arrows = [x for x in g.iter(NS + "line") if x.get("class") == "arrow"]
+        heads = [x for x in g.iter(NS + "path") if x.get("class") == "arrowhead"]
+        if is_arrow(e) and (len(arrows) != 1 or len(heads) != 1):
+            die("event %d (%s) should have one arrow with a head" % (e["seq"], e["name"]))
+        if not is_arrow(e) and arrows:
+            die("note %d has an arrow" % e["seq"])
+        labels = [x for x in g.iter(NS + "text") if "label" in (x.get("class") or "")]
+        if len(labels) != 1 or not (labels[0].text or "").strip():
+            die("event %d has no label" % e["seq"])
+        full = " ".join((x.text or "") for x in g.iter(NS + "text")
+                        if (x.get("class") or "").startswith("full"))
+        if re.sub(r"\s+", "", full) != re.sub(r"\s+", "", e["summary"]):
+            die("event %d: the text is not the summary in full:\n  %r\n  %r" % (e["seq"], full, e["summary"]))
+    legend = [x.text for x in root.iter(NS + "text") if x.get("class") == "legend"]
+    if len(legend) < 6:
+        die("the legend has %d entries" % len(legend))
+    phases = [x.text for x in root.iter(NS + "text") if x.get("class") == "phasetext"]
+    if "hello" not in phases:
+        die("no phase bands: %r" % phases)
+    heads = [x.text for x in root.iter(NS + "text") if x.get("class") == "headtext"]
+    if "Client" not in heads or "Server" not in heads:
+        die("no lifelines: %r" % heads)
+
+
+def check_svg(saved, path):
+    evs = events(saved)
+    root = ET.parse(path).getroot()
+    check_svg_tree(root, evs, True)
+
+
+def check_html(saved, path):
+    evs = events(saved)
+    text = open(path, encoding="utf-8").read()
+    for bad in (r"<script[^>]+src", r"<link", r"@import", r"url\(", r"https?://(?!www\.w3\.org/2000/svg)"):
+        if re.search(bad, text):
+            die("the page loads something from outside: " + bad)
+    m = re.search(r"(<svg .*?</svg>)", text, re.S)
+    if not m:
+        die("no inline svg")
+    check_svg_tree(ET.fromstring(m.group(1)), evs, False)
+    m = re.search(r'<script type="application/json" id="events">(.*?)</script>', text, re.S)
+    data = json.loads(m.group(1))
+    if [d["seq"] for d in data] != [e["seq"] for e in evs]:
+        die("the page's data does not hold every event")
+    for d, e in zip(data, evs):
+        if d["summary"] != e["summary"] or len(d["fields"]) != count_fields(e["fields"]):
+            die("event %d: the page's data differs from the saved run" % e["seq"])
+
+
+def count_fields(fs):
+    n = 0
+    for f in fs:
+        if isinstance(f, list):
+            n += count_fields(f)
+        else:
+            n += 1 + count_fields(f.get("children", []))
+    return n
+
+
+def unmermaid(s):
+    return (s.replace("#35;", "#").replace("#59;", ";").replace("#lt;", "<")
+            .replace("#gt;", ">").replace("#37;", "%"))
+
+
+def check_mermaid(saved, path):
+    evs = events(saved)
+    lines = open(path, encoding="utf-8").read().splitlines()
+    if lines[0] != "sequenceDiagram":
+        die("not a sequenceDiagram")
+    ok = [r"    title .+", r"    participant [CMS] as \w+", r"    rect rgb\(\d+, \d+, \d+\)", r"    end",
+          r"    Note over [CMS](,[CMS])?: [^;#]+", r"    [CMS](->>|-x)[CMS]: [^;#]+"]
+    seen = []
+    depth = 0
+    for ln in lines[1:]:
+        if not any(re.fullmatch(p, ln.replace("#35;", "").replace("#59;", "").replace("#lt;", "")
+                                .replace("#gt;", "").replace("#37;", "")) for p in ok):
+            die("not a Mermaid statement: %r" % ln)
+        depth += ln.strip().startswith("rect ") - (ln.strip() == "end")
+        if depth < 0 or depth > 2:
+            die("rect/end do not pair")
+        m = re.match(r"    [^:]+: (\d+) \[\w+\] ", ln)
+        if m:
+            seen.append(int(m.group(1)))
+            if not unmermaid(ln).endswith(" - " + next(e for e in evs if e["seq"] == seen[-1])["summary"]):
+                die("event %s: not the summary in full" % seen[-1])
+    if depth != 0:
+        die("a rect is not closed")
+    if seen != [e["seq"] for e in evs]:
+        die("events missing or out of order: %r" % seen)
+
+
+def check_markdown(saved, path):
+    evs = events(saved)
+    text = open(path, encoding="utf-8").read()
+    if "```mermaid\nsequenceDiagram" not in text:
+        die("no mermaid block")
+    for e in evs:
+        s = e["summary"]
+        for ch in "\\|*_`[]":
+            s = s.replace(ch, "\\" + ch)
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if not re.search(r"^\| %d \|.*%s \|$" % (e["seq"], re.escape(s)), text, re.M):
+            die("event %d is not a full table row" % e["seq"])
+
+
+def check_text(saved, path):
+    evs = events(saved)
+    text = open(path, encoding="utf-8").read()
+    flat = re.sub(r"\s+", " ", text)
+    for e in evs:
+        if re.sub(r"\s+", " ", e["summary"]) not in flat:
+            die("event %d's summary is not in the text in full" % e["seq"])
+    if "== hello ==" not in text:
+        die("no phases")
+
+
+def png_pixels(path):
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        die("not a PNG")
+    pos = 8
+    idat = b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    if depth != 8 or ctype not in (2, 6):
+        die("unexpected PNG type %d/%d" % (depth, ctype))
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    rows = []
+    i = 0
+    for _ in range(h):
+        f = raw[i]
+        line = bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+
+def check_png(path, colours):
+    w, h, bpp, rows = png_pixels(path)
+    seen = set()
+    for r in rows:
+        for x in range(0, w * bpp, bpp):
+            seen.add(r[x:x + 3])
+    if len(seen) < 50:
+        die("the screenshot is nearly blank (%d colours)" % len(seen))
+    for hexc in colours:
+        want = bytes.fromhex(hexc.lstrip("#"))
+        close = any(all(abs(p[k] - want[k]) <= 6 for k in range(3)) for p in seen)
+        if not close:
+            die("no pixel of colour %s in the screenshot" % hexc)
+
+
+def check_dom(path, seq, label):
+    dom = open(path, encoding="utf-8").read()
+    m = re.search(r'<h2 id="insp-title"[^>]*>([^<]*)</h2>', dom)
+    if not m or m.group(1) != "#%s %s" % (seq, label):
+        die("the inspector's title is %r" % (m.group(1) if m else None))
+    if 'class="field fsel"' not in dom:
+        die("no field is selected")
+    rng = re.search(r'class="field fsel".*?\[bytes (\d+)\.\.(\d+)\]', dom)
+    if not rng:
+        die("the selected field has no bytes")
+    want = int(rng.group(2)) - int(rng.group(1)) + 1
+    got = dom.count('class="byte hl"')
+    if got != want:
+        die("%d bytes are highlighted, the field has %d" % (got, want))
+    if 'class="ev sel"' not in dom:
+        die("the message is not marked selected in the diagram")
+
+
+def main():
+    kind = sys.argv[1]
+    if kind == "png":
+        check_png(sys.argv[2], sys.argv[3:])
+    elif kind == "dom":
+        check_dom(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        {"svg": check_svg, "html": check_html, "mermaid": check_mermaid, "markdown": check_markdown,
+         "text": check_text}[kind](sys.argv[2], sys.argv[3])
+
+
+main()
