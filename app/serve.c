@@ -49,10 +49,12 @@
  * too (a lock-free atomic, safe in a signal handler). */
 static atomic_int stop;
 
-/* The first signal stops serve gently; a second one ends it at once. */
+/* The first signal stops serve gently; a second Ctrl-C ends it at once.
+ * (A repeated SIGTERM does not: timeout(1) and service managers send it to
+ * the process and to its group, so it arrives twice at once.) */
 static void on_signal(int sig)
 {
-	if (atomic_load(&stop)) {
+	if (atomic_load(&stop) && sig == SIGINT) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return;
