@@ -345,8 +345,17 @@ static int load_cert(struct pki *pki, const char *certfile, const char *keyfile)
 
 	memset(pki, 0, sizeof *pki);
 	f = fopen(certfile, "re");
-	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+		X509 *ca;
+
 		pki->server_cert = PEM_read_X509(f, NULL, NULL, NULL);
+		/* the certificates after the first are its chain, sent after it */
+		pki->server_chain = sk_X509_new_null();
+		while (pki->server_chain != NULL && sk_X509_num(pki->server_chain) < 8 &&
+		       (ca = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+			if (!sk_X509_push(pki->server_chain, ca))
+				X509_free(ca);
+	}
 	if (f != NULL)
 		fclose(f);
 	if (pki->server_cert == NULL)
@@ -382,7 +391,8 @@ static SSL_CTX *refusal_ctx(const struct engine_config *cfg, const struct pki *p
 	int max = cfg->tls_any || cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 
 	if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, min) || !SSL_CTX_set_max_proto_version(ctx, max) ||
-	    !SSL_CTX_use_certificate(ctx, pki->server_cert) || !SSL_CTX_use_PrivateKey(ctx, pki->server_key)) {
+	    !SSL_CTX_use_certificate(ctx, pki->server_cert) || !SSL_CTX_use_PrivateKey(ctx, pki->server_key) ||
+	    (pki->server_chain != NULL && !SSL_CTX_set1_chain(ctx, pki->server_chain))) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -822,7 +832,7 @@ static void print_banner(struct server *srv, const char *shown, const char *name
 		printf("httpsviz serve: learners connect with: httpsviz connect %s:%d --cafile %s "
 		       "(or curl --cacert %s https://%s:%d/), or any other name above\n",
 		       srv->learner_addr, port, ca_out, ca_out, srv->learner_addr, port);
-		printf("httpsviz serve: demo CA certificate written to %s (give it to learners)\n", ca_out);
+		printf("httpsviz serve: demo root CA certificate written to %s (give it to learners)\n", ca_out);
 	}
 	printf("httpsviz serve: offers %s%s; %d learners served at once%s; a learner may pause %d s between "
 	       "steps (--learner-timeout), a silent client is dropped after %d ms (--timeout)\n",

@@ -206,7 +206,7 @@ struct engine_served *engine_served_new(const struct engine_config *cfg, const s
 	e->serve = 1;
 	sv->cfg = *cfg;
 	sv->pki = pki;
-	sv->ctx = sslctx_server(e, pki->server_cert, pki->server_key, err, errlen);
+	sv->ctx = sslctx_server(e, pki->server_cert, pki->server_chain, pki->server_key, err, errlen);
 	if (sv->ctx == NULL)
 		goto fail;
 	engine_free(e);
