@@ -1211,59 +1211,72 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
-/* The first certificates parsed, kept for the life of the process: serve
- * sends the same chain in every exchange, and OpenSSL 3's parse (the public
- * key through the provider decoders) costs a fifth of a handshake.  Shared
- * by serve's threads; never replaced, so no thread frees what another may
- * still read. */
+/* Certificates parsed lately, by their DER bytes: the same ones come by in
+ * every exchange, and OpenSSL 3's d2i_X509 (the public key goes through the
+ * provider decoders) was a fifth of the hooks' cost.  A hit is the same
+ * bytes, so it is the same parse. */
 #define CERT_CACHE 4
 static struct {
-	pthread_mutex_t mu;
-	int n;
-	struct {
-		unsigned char *der;
-		size_t len;
-		X509 *x;
-	} e[CERT_CACHE];
-} cert_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} cert_cache[CERT_CACHE];
+static unsigned cert_cache_next;
+/* serve decodes in several threads at once */
+static pthread_mutex_t cert_cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* d2i_X509 of der[0..len), from the cache when it holds these bytes; *end
- * is where the certificate's DER ends.  The caller frees the result. */
-static X509 *parse_cert(const unsigned char *der, size_t len, const unsigned char **end)
+/* Free the kept parses (at exit). */
+static void cert_cache_free(void)
 {
-	const unsigned char *p = der;
-	X509 *x = NULL;
+	for (int i = 0; i < CERT_CACHE; i++) {
+		X509_free(cert_cache[i].x);
+		free(cert_cache[i].der);
+		cert_cache[i].x = NULL;
+		cert_cache[i].der = NULL;
+	}
+}
+
+/* d2i_X509 with the cache: *pp moves past the certificate's DER as d2i
+ * would; the caller frees the result. */
+static X509 *parse_x509(const unsigned char **pp, size_t len)
+{
+	static int exit_hook;
+	const unsigned char *start = *pp;
+	X509 *x;
+	unsigned slot;
 	unsigned char *copy;
 
-	if (len > 0x7fffffff)
-		return NULL;
-	pthread_mutex_lock(&cert_cache.mu);
-	for (int i = 0; i < cert_cache.n; i++) {
-		if (cert_cache.e[i].len == len && memcmp(cert_cache.e[i].der, der, len) == 0 &&
-		    X509_up_ref(cert_cache.e[i].x)) {
-			x = cert_cache.e[i].x;
-			*end = der + len; /* kept only when it filled its bytes */
-			pthread_mutex_unlock(&cert_cache.mu);
+	pthread_mutex_lock(&cert_cache_mu);
+	for (int i = 0; i < CERT_CACHE; i++) {
+		/* DER says its own length: a prefix match is what d2i reads */
+		if (cert_cache[i].x != NULL && cert_cache[i].len <= len &&
+		    memcmp(cert_cache[i].der, start, cert_cache[i].len) == 0 && X509_up_ref(cert_cache[i].x) == 1) {
+			*pp = start + cert_cache[i].len;
+			x = cert_cache[i].x;
+			pthread_mutex_unlock(&cert_cache_mu);
 			return x;
 		}
 	}
-	pthread_mutex_unlock(&cert_cache.mu);
-	x = d2i_X509(NULL, &p, (long)len);
-	*end = p;
-	/* only a certificate that fills its bytes exactly is kept */
-	if (x == NULL || p != der + len || (copy = malloc(len)) == NULL)
+	pthread_mutex_unlock(&cert_cache_mu);
+	x = len <= 0x7fffffff ? d2i_X509(NULL, pp, (long)len) : NULL;
+	if (x == NULL)
+		return NULL;
+	copy = malloc((size_t)(*pp - start));
+	if (copy == NULL || X509_up_ref(x) != 1) {
+		free(copy);
 		return x;
-	memcpy(copy, der, len);
-	pthread_mutex_lock(&cert_cache.mu);
-	if (cert_cache.n < CERT_CACHE && X509_up_ref(x)) {
-		cert_cache.e[cert_cache.n].x = x;
-		cert_cache.e[cert_cache.n].der = copy;
-		cert_cache.e[cert_cache.n].len = len;
-		cert_cache.n++;
-		copy = NULL;
 	}
-	pthread_mutex_unlock(&cert_cache.mu);
-	free(copy);
+	memcpy(copy, start, (size_t)(*pp - start));
+	pthread_mutex_lock(&cert_cache_mu);
+	slot = cert_cache_next++ % CERT_CACHE;
+	X509_free(cert_cache[slot].x);
+	free(cert_cache[slot].der);
+	cert_cache[slot].x = x;
+	cert_cache[slot].der = copy;
+	cert_cache[slot].len = (size_t)(*pp - start);
+	if (!exit_hook && atexit(cert_cache_free) == 0)
+		exit_hook = 1;
+	pthread_mutex_unlock(&cert_cache_mu);
 	return x;
 }
 
@@ -1282,7 +1295,7 @@ static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
 
 	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
 	walked = der_walk(cert, &r) == 0;
-	x = parse_cert(p, len, &p);
+	x = parse_x509(&p, len);
 	if (x == NULL || !walked) {
 		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
 			    "not a certificate OpenSSL can parse (DER, RFC 5280)");
