@@ -217,7 +217,7 @@ for o in "--pcap $tmp/p" "--no-pcap" "--scenario expired" "--path /x" "--insecur
 	"$bin" serve --listen 127.0.0.1:0 $o > /dev/null 2> "$tmp/err"
 	rc=$?
 	[ $rc -eq 2 ] || fail "serve $o: exit $rc, not 2"
-	grep -q "does not apply with serve" "$tmp/err" || fail "serve $o: $(cat "$tmp/err")"
+	grep -q "does not apply to serve" "$tmp/err" || fail "serve $o: $(cat "$tmp/err")"
 done
 "$bin" --listen 127.0.0.1:0 > /dev/null 2>&1 && fail "--listen without serve was accepted"
 ln -s "$tmp/target" "$tmp/link"
