@@ -58,7 +58,6 @@ struct tui {
 	long long next_tick_ms;
 	int replay;                  /* showing a saved run: no engine */
 	struct saved_end replay_end;
-	char replay_title[256];
 	char replay_name[64];
 	const char *save_file;       /* --save FILE, or NULL */
 	int save_secrets;
