@@ -53,9 +53,10 @@ cd "$back" || fail "cannot go back"
 
 # replay: the same diagram, stepped with the same keys, no network
 tui_start replay "$f"
-wait_for "replay: tui.jsonl" 20 || fail "the replay did not start"
+wait_for "recorded 20" 20 || fail "the replay does not say when the run was recorded"
 wait_for "step 0 of $n" 5 || fail "the replay does not start before the first event"
 press_until Space 10 "ClientHello" || fail "Space does not reveal the recorded events"
+grep -qF "replay: tui.jsonl" "$tmp/screen" || fail "the status line does not name the replay"
 press_until Space 10 "ServerHello " || fail "no ServerHello in the replay"
 cap
 grep -qF "step 3 of $n" "$tmp/screen" || fail "the replay's position is wrong"
@@ -75,7 +76,7 @@ tui_quit
 timeout 30 "$bin" --json --no-pcap --scenario expired --save "$tmp/expired.jsonl" > /dev/null 2>&1
 tail -1 "$tmp/expired.jsonl" | grep -q '"status":"failed"' || fail "the expired run is not saved as failed"
 tui_start replay "$tmp/expired.jsonl"
-wait_for "replay: expired.jsonl" 20 || fail "the failed run's replay did not start"
+wait_for "recorded 20" 20 || fail "the failed run's replay did not start"
 T send-keys Space
 sleep 0.2
 cap
