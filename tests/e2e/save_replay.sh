@@ -92,6 +92,11 @@ ln -s "$tmp/victim" "$tmp/planted"
 grep -q "symbolic link" "$tmp/err" || fail "no reason for refusing the symlink: $(cat "$tmp/err")"
 [ -e "$tmp/victim" ] && fail "the symlink's target was created"
 
+# a replay cannot change the recorded run
+"$bin" replay "$tmp/run.jsonl" --tls 1.3 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "replay --tls 1.3 was accepted"
+grep -q "shows the recorded run" "$tmp/err" || fail "no reason for refusing replay --tls: $(cat "$tmp/err")"
+
 # Damaged files: FILE:LINE: reason, exit 2, never a crash.
 good="$tmp/run.jsonl"
 lines=$(wc -l < "$good")
