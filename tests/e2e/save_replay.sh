@@ -84,6 +84,10 @@ timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --kex ecdhe -
 grep -q '"host":"localhost","port":"'"$port"'"' "$tmp/c.jsonl" || fail "the header does not name the server"
 "$bin" replay "$tmp/c.jsonl" --trace > "$tmp/again" || fail "connect replay failed"
 cmp -s "$tmp/orig" "$tmp/again" || fail "the connect replay differs"
+timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --tls 1.3 --export markdown > "$tmp/c.md" 2> "$tmp/err" ||
+	fail "connect --export failed: $(cat "$tmp/err")"
+grep -qF '| Server | Client | **\[encrypted\] Certificate** | tls |' "$tmp/c.md" ||
+	fail "the connect handout lacks the server's encrypted Certificate: $(grep Certificate "$tmp/c.md" | head -3)"
 
 # --save never writes through a planted symbolic link.
 ln -s "$tmp/victim" "$tmp/planted"
