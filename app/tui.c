@@ -484,7 +484,8 @@ static int open_picker(struct tui *t, int can_cancel)
 		}
 	}
 	picker_free(&t->picker);
-	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons, t->base.host != NULL) < 0)
+	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons,
+			     t->replay ? PICKER_REPLAY : t->base.host != NULL ? PICKER_REMOTE : PICKER_LOCAL) < 0)
 		return -1;
 	t->picker.can_cancel = can_cancel;
 	t->picker.cur_scenario = t->cfg.scenario;

@@ -68,6 +68,11 @@ T send-keys Tab
 press_until Space 120 "(complete)" || fail "the replay does not reach the end"
 T send-keys r
 wait_for "step 0 of $n" 5 || fail "r does not rewind the replay"
+T send-keys m
+wait_for "over the recorded run" 5 || fail "the menu of a replay does not say what it is for"
+grep -qF "TLS 1.2, ECDHE" "$tmp/screen" && fail "a replay's menu offers a protocol"
+grep -qF "untrusted-ca" "$tmp/screen" && fail "a replay's menu offers a scenario"
+T send-keys Escape
 T send-keys w
 wait_for "saved run already" 5 || fail "w in a replay does not say it is a saved run"
 tui_quit
