@@ -71,10 +71,16 @@ static int bare_init(struct bare *b, const struct pki *pki, const struct engine_
 	SSL_CTX_set_num_tickets(b->sctx, 1);
 	if (!SSL_CTX_set_cipher_list(b->sctx, cfg->kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256"
 								   : "AES128-GCM-SHA256") ||
-	    !SSL_CTX_use_certificate(b->sctx, pki->server_cert) || !SSL_CTX_use_PrivateKey(b->sctx, pki->server_key))
+	    !SSL_CTX_use_certificate(b->sctx, pki->server_cert) || !SSL_CTX_use_PrivateKey(b->sctx, pki->server_key) ||
+	    !SSL_CTX_set1_chain(b->sctx, pki->server_chain))
 		return -1;
+	/* the same work as the instrumented client: the demo root, the
+	 * issuing CA's CRL checked, security level 2 */
 	store = SSL_CTX_get_cert_store(b->cctx);
-	X509_STORE_add_cert(store, pki->ca_cert);
+	if (pki_client_store(pki, store, 0) != 0)
+		return -1;
+	if (SSL_CTX_get_security_level(b->cctx) < 2)
+		SSL_CTX_set_security_level(b->cctx, 2);
 	SSL_CTX_set_verify(b->cctx, SSL_VERIFY_PEER, NULL);
 	b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->lfd < 0 || bind(b->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(b->lfd, 64) < 0 ||

@@ -30,7 +30,9 @@ void cli_usage(FILE *out)
 	      "  --tls 1.2|1.3          protocol version (default 1.2)\n"
 	      "  --classic              no extended master secret (and no encrypt-then-MAC\n"
 	      "                         offer, which only matters for CBC suites)\n"
-	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm\n"
+	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca,\n"
+	      "                         self-signed, missing-intermediate, revoked, weak-key,\n"
+	      "                         legacy-only, mitm\n"
 	      "  --trust-attacker       mitm: the attacker's CA is in the client's trust store\n"
 	      "  --insecure             continue even when the certificate is rejected\n"
 	      "  --path P               request path (default /)\n"
@@ -207,7 +209,7 @@ static int apply(int c, const char *arg, struct options *opt)
 	case O_CLASSIC: opt->cfg.classic = 1; return 0;
 	case O_SCENARIO:
 		if (scenario_from_str(arg) < 0)
-			return bad("unknown scenario '%s' (good, expired, not-yet-valid, wrong-host, untrusted-ca, mitm)", arg);
+			return bad("unknown scenario '%s' (%s)", arg, scenario_names());
 		opt->cfg.scenario = (enum scenario)scenario_from_str(arg);
 		return 0;
 	case O_TRUST_ATTACKER: opt->cfg.trust_attacker = 1; return 0;

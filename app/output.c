@@ -246,11 +246,14 @@ void output_json_event_ext(FILE *out, const struct event *ev, int exchange, cons
 	json_fields(out, ev, 0, 0);
 	if (ev->result != RESULT_NONE) {
 		fprintf(out, ",\"result\":\"%s\"", ev->result == RESULT_PASS ? "pass" : "fail");
-		if (ev->result == RESULT_FAIL) {
+		/* only a code OpenSSL reported */
+		if (ev->result == RESULT_FAIL && ev->x509_error != 0) {
 			fprintf(out, ",\"x509_error\":%ld,\"x509_error_text\":", ev->x509_error);
 			output_json_string(out, ev->x509_error_text ? ev->x509_error_text : "");
 		}
 	}
+	if (evname_layer(ev->name) == LAYER_CERT && ev->name != EV_CERT_VERDICT)
+		fprintf(out, ",\"checked_by\":\"%s\"", ev->app_only ? "httpsviz alone" : "openssl and httpsviz");
 	if (ev->verified >= 0)
 		fprintf(out, ",\"verified\":%s", ev->verified ? "true" : "false");
 	if (ev->openssl_state >= 0)

@@ -220,7 +220,7 @@ int serve_run(const struct options *opt)
 	signal(SIGPIPE, SIG_IGN);
 	printf("httpsviz serve: HTTPS on %s, certificate for DNS:localhost,IP:127.0.0.1%s%s\n", shown,
 	       names[0] ? "," : "", names);
-	printf("httpsviz serve: demo CA certificate written to %s (give it to learners: "
+	printf("httpsviz serve: demo root CA certificate written to %s (give it to learners: "
 	       "httpsviz connect HOST:PORT --cafile %s, or curl --cacert %s)\n",
 	       ca_out, ca_out, ca_out);
 	fflush(stdout);

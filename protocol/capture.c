@@ -180,3 +180,19 @@ const struct tlsdecode_keys *capture_msg_keys(struct capture *c, struct capture_
 		m->keys_state = tlsdecode_keys(c->transcript.p + m->off, m->len, ctx, &m->keys) == 0 ? 1 : -1;
 	return m->keys_state > 0 ? &m->keys : NULL;
 }
+
+/* see capture.h */
+const uint8_t *capture_client_hello(const struct capture *c, size_t *len)
+{
+	for (size_t i = 0; i < c->nmsgs; i++) {
+		const struct capture_msg *m = &c->msgs[i];
+
+		if (m->sender != ACTOR_CLIENT || m->len < 4 || m->off + m->len > c->transcript.len ||
+		    c->transcript.p[m->off] != 1)
+			continue;
+		*len = m->len;
+		return c->transcript.p + m->off;
+	}
+	*len = 0;
+	return NULL;
+}

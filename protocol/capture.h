@@ -76,6 +76,10 @@ struct capture {
 	int done[32];                              /* kexview: which moments were logged */
 };
 
+/* The first ClientHello of the transcript (handshake header included) and
+ * its length in *len, or NULL when none was captured yet. */
+const uint8_t *capture_client_hello(const struct capture *c, size_t *len);
+
 /* Append n bytes to a growable byte buffer; -1 when out of memory. */
 int capture_blob_append(struct capture_blob *b, const void *p, size_t n);
 /* Free a byte buffer and leave it empty. */

@@ -1,6 +1,7 @@
 /* The client's certificate checks, each made explicitly with X509 calls and
  * appended as its own event.  OpenSSL's result stays the verdict. */
 #include "protocol/certcheck.h"
+#include "protocol/iana.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@
 #define MAX_CHAIN 10
 
 /* SSL_AD_* numbers (RFC 5246 §7.2, RFC 8446 §6), kept here so protocol
- * code that only validates certificates need not include ssl.h. */
+ * code that only validates certificates need not include ssl.h; their
+ * names come from the alerts registry. */
 enum {
 	AD_HANDSHAKE_FAILURE = 40,
 	AD_BAD_CERTIFICATE = 42,
@@ -29,22 +31,6 @@ enum {
 	AD_UNKNOWN_CA = 48,
 	AD_DECRYPT_ERROR = 51,
 	AD_INTERNAL_ERROR = 80,
-};
-
-/* Alert names as RFC 8446 §6 spells them. */
-static const struct {
-	int code;
-	const char *name;
-} alert_names[] = {
-	{AD_HANDSHAKE_FAILURE, "handshake_failure"},
-	{AD_BAD_CERTIFICATE, "bad_certificate"},
-	{AD_UNSUPPORTED_CERTIFICATE, "unsupported_certificate"},
-	{AD_CERTIFICATE_REVOKED, "certificate_revoked"},
-	{AD_CERTIFICATE_EXPIRED, "certificate_expired"},
-	{AD_CERTIFICATE_UNKNOWN, "certificate_unknown"},
-	{AD_UNKNOWN_CA, "unknown_ca"},
-	{AD_DECRYPT_ERROR, "decrypt_error"},
-	{AD_INTERNAL_ERROR, "internal_error"},
 };
 
 /* One verify error: its symbol, the alert OpenSSL's client sends for it
@@ -183,6 +169,23 @@ struct run {
 	struct evlog *log;
 	const struct certcheck_input *in;
 	int oom;
+	int fail_stage;   /* the stage of OpenSSL's failure (STAGE_ALL when none) */
+};
+
+/* OpenSSL 3's verification in order (x509_vfy.c): the leaf key, chain
+ * building, extensions, the chain's CA keys and hashes, the host name,
+ * revocation, then signatures and dates from the root down; it stops at
+ * the first failure. */
+enum stage {
+	STAGE_LEAF_KEY,
+	STAGE_CHAIN,
+	STAGE_EXTENSIONS,
+	STAGE_AUTH_LEVEL,
+	STAGE_HOST,
+	STAGE_REVOCATION,
+	STAGE_VERIFY,  /* internal_verify: signatures and dates */
+	STAGE_LATER,   /* name constraints, policies */
+	STAGE_ALL      /* nothing failed: every stage ran */
 };
 
 /* A certificate of the chain the app built, and where it came from. */
@@ -208,6 +211,87 @@ static const struct errinfo *errinfo_find(long code)
 	return &err_default;
 }
 
+/* The stage at which OpenSSL reports a code. */
+static enum stage stage_of(long code)
+{
+	switch (code) {
+	case X509_V_OK:
+		return STAGE_ALL;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+		return STAGE_LEAF_KEY;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_REJECTED:
+		return STAGE_CHAIN;
+	case X509_V_ERR_INVALID_CA:
+	case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+	case X509_V_ERR_INVALID_PURPOSE:
+	case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
+		return STAGE_EXTENSIONS;
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		return STAGE_AUTH_LEVEL;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_EMAIL_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		return STAGE_HOST;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_CERT_REVOKED:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+		return STAGE_REVOCATION;
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+		return STAGE_VERIFY;
+	default:
+		return STAGE_LATER;
+	}
+}
+
+/* Whether a date code (else a signature code) of the verify stage. */
+static int is_time_code(long code)
+{
+	return code == X509_V_ERR_CERT_NOT_YET_VALID || code == X509_V_ERR_CERT_HAS_EXPIRED ||
+	       code == X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD ||
+	       code == X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD;
+}
+
+/* The stage OpenSSL stopped at, for the names of the checks. */
+static const char *stage_check(enum stage st)
+{
+	static const char *const names[] = {
+		[STAGE_LEAF_KEY] = "the key size check (cert.key)",
+		[STAGE_CHAIN] = "building the chain (cert.chain)",
+		[STAGE_EXTENSIONS] = "the CA and purpose extensions",
+		[STAGE_AUTH_LEVEL] = "the chain's key sizes and hashes (cert.key)",
+		[STAGE_HOST] = "the host name (cert.hostname)",
+		[STAGE_REVOCATION] = "the revocation check (cert.revocation)",
+		[STAGE_VERIFY] = "the signatures and dates",
+		[STAGE_LATER] = "a later check",
+		[STAGE_ALL] = "the end",
+	};
+
+	return names[st];
+}
+
 /* see certcheck.h */
 const char *certcheck_explain(long x509_err)
 {
@@ -227,10 +311,9 @@ const char *certcheck_alert(long x509_err, int *alert_code)
 
 	if (alert_code != NULL)
 		*alert_code = e->alert;
-	for (size_t i = 0; i < sizeof alert_names / sizeof alert_names[0]; i++)
-		if (alert_names[i].code == e->alert)
-			return alert_names[i].name;
-	return "none";
+	/* the name from the TLS Alerts registry (protocol/iana.c) */
+	return e->alert != 0 && iana_name(IANA_ALERT, (unsigned)e->alert) != NULL
+	       ? iana_name(IANA_ALERT, (unsigned)e->alert) : "none";
 }
 
 /* Add a formatted field, remembering a failure to allocate. */
@@ -259,28 +342,80 @@ static void field(struct run *r, struct event *ev, int depth, const char *name,
 	free(s);
 }
 
+/* Say who made this check: OpenSSL too (reached), or httpsviz alone
+ * because OpenSSL stopped at an earlier failure. */
+static void set_checker(struct run *r, struct event *ev, int reached)
+{
+	ev->app_only = !reached;
+	if (reached)
+		field(r, ev, 0, "checked_by", 0, 0, "OpenSSL and httpsviz");
+	else
+		field(r, ev, 0, "checked_by", 0, 0,
+		      "httpsviz alone: OpenSSL stopped at the first failure, %s, and never "
+		      "made this check", stage_check((enum stage)r->fail_stage));
+}
+
 /* Mark a check passed. */
-static void set_pass(struct run *r, struct event *ev)
+static void set_pass(struct run *r, struct event *ev, int reached)
 {
 	if (ev == NULL)
 		return;
 	event_set_result(ev, RESULT_PASS, X509_V_OK, NULL);
 	field(r, ev, 0, "result", 0, 0, "pass");
+	set_checker(r, ev, reached);
 }
 
-/* Mark a check failed with an OpenSSL code; detail (may be NULL) is put in
- * front of the table's teaching text. */
-static void set_fail(struct run *r, struct event *ev, long code, const char *detail)
+/* Mark a check failed with the code that names its failure; detail (may be
+ * NULL) is put in front of the table's teaching text.  Only a failure
+ * OpenSSL reported carries the code (reported): httpsviz never prints a
+ * number OpenSSL did not give. */
+static void set_fail(struct run *r, struct event *ev, long code, const char *detail, int reported,
+		     int reached)
 {
 	if (ev == NULL)
 		return;
-	event_set_result(ev, RESULT_FAIL, code, X509_verify_cert_error_string(code));
-	field(r, ev, 0, "result", 0, 0, "fail");
-	field(r, ev, 0, "x509_error", 0, 0, "%ld", code);
-	field(r, ev, 0, "x509_error_text", 0, 0, "%s", X509_verify_cert_error_string(code));
-	field(r, ev, 0, "x509_error_name", 0, 0, "%s", certcheck_err_name(code));
+	if (reported) {
+		event_set_result(ev, RESULT_FAIL, code, X509_verify_cert_error_string(code));
+		field(r, ev, 0, "result", 0, 0, "fail");
+		field(r, ev, 0, "x509_error", 0, 0, "%ld", code);
+		field(r, ev, 0, "x509_error_text", 0, 0, "%s", X509_verify_cert_error_string(code));
+		field(r, ev, 0, "x509_error_name", 0, 0, "%s", certcheck_err_name(code));
+	} else {
+		event_set_result(ev, RESULT_FAIL, X509_V_OK, NULL);
+		field(r, ev, 0, "result", 0, 0, "fail");
+	}
+	set_checker(r, ev, reached);
 	field(r, ev, 0, "explanation", 0, 0, "%s%s%s", detail != NULL ? detail : "",
 	      detail != NULL ? " " : "", certcheck_explain(code));
+}
+
+/* Mark a check that could not be made. */
+static void set_not_checked(struct run *r, struct event *ev, int reached)
+{
+	if (ev == NULL)
+		return;
+	event_set_result(ev, RESULT_NONE, X509_V_OK, NULL);
+	field(r, ev, 0, "result", 0, 0, "not checked");
+	set_checker(r, ev, reached);
+}
+
+/* Whether OpenSSL reached a check that starts at stage st. */
+static int reached(const struct run *r, enum stage st)
+{
+	return r->fail_stage >= (int)st;
+}
+
+/* Whether OpenSSL's reported failure is this check's (its stage), so the
+ * check shows OpenSSL's code. */
+static int reported_here(const struct run *r, enum stage st)
+{
+	return r->in->openssl_result != X509_V_OK && r->fail_stage == (int)st;
+}
+
+/* A check's summary suffix: who made it. */
+static const char *who_suffix(int reach)
+{
+	return reach ? "" : " (httpsviz alone)";
 }
 
 /* Append an event of this check, remembering a failure to allocate. */
@@ -570,7 +705,7 @@ static void chain_free(struct chain *c)
 	c->n = 0;
 }
 
-/* "localhost <- httpsviz demo CA" for a chain or a stack. */
+/* "localhost <- httpsviz demo issuing CA <- ..." for a chain or a stack. */
 static void chain_text(X509 *const *certs, int n, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -594,6 +729,12 @@ static void emit_chain(struct run *r, const struct chain *c)
 	char iss[256];
 	char detail[1600];
 	struct event *ev;
+	int reach = reached(r, STAGE_CHAIN);
+	int rep = reported_here(r, STAGE_CHAIN);
+	int nsent = sk_X509_num(in->untrusted);
+	long ext_err = X509_V_OK;
+	int ext_bad = 0;
+	int forgot = c->err != X509_V_OK && c->n == 1 && nsent <= 1 && X509_self_signed(c->l[0].cert, 0) != 1;
 
 	for (int i = 0; i < c->n; i++)
 		certs[i] = c->l[i].cert;
@@ -605,25 +746,72 @@ static void emit_chain(struct run *r, const struct chain *c)
 		snprintf(detail, sizeof detail,
 			 "The chain ends at \"%s\", which signed itself and is not in the "
 			 "client's trust store (%s).", nm, store);
+	else if (forgot)
+		snprintf(detail, sizeof detail,
+			 "The server sent only its own certificate, not the one of its issuer "
+			 "\"%s\", which is not in the client's trust store (%s) either.", iss, store);
 	else
 		snprintf(detail, sizeof detail,
 			 "The issuer \"%s\" is neither in the client's trust store (%s) nor "
 			 "among the certificates the peer sent.", iss, store);
-	if (c->err == X509_V_OK)
-		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root) ok", text);
+	/* then, as OpenSSL's check_extensions: every issuer may act as a CA
+	 * (basicConstraints CA:TRUE, keyUsage keyCertSign), and the server's
+	 * certificate is meant for a TLS server (extendedKeyUsage serverAuth) */
+	for (int i = 1; c->err == X509_V_OK && ext_err == X509_V_OK && i < c->n; i++)
+		if (X509_check_ca(c->l[i].cert) == 0) {
+			ext_err = X509_V_ERR_INVALID_CA;
+			ext_bad = i;
+		}
+	if (c->err == X509_V_OK && ext_err == X509_V_OK &&
+	    X509_check_purpose(c->l[0].cert, X509_PURPOSE_SSL_SERVER, 0) != 1)
+		ext_err = X509_V_ERR_INVALID_PURPOSE;
+	if (ext_err != X509_V_OK) {
+		reach = reached(r, STAGE_EXTENSIONS);
+		rep = reported_here(r, STAGE_EXTENSIONS);
+		subj(c->l[ext_bad].cert, nm, sizeof nm);
+		snprintf(detail, sizeof detail, ext_err == X509_V_ERR_INVALID_CA
+			 ? "\"%s\" signed a certificate but is not a CA." :
+			 "\"%s\" is not a certificate for a TLS server.", nm);
+	}
+	if (c->err == X509_V_OK && ext_err != X509_V_OK)
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root), but %s%s", text,
+			 ext_err == X509_V_ERR_INVALID_CA ? "an issuer is not a CA"
+			 : "the certificate is not for a TLS server", who_suffix(reach));
+	else if (c->err == X509_V_OK)
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s (trusted root) ok%s", text, who_suffix(reach));
 	else if (c->err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 		 c->err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
 		ev = add(r, EV_CERT_CHAIN, NULL, 0,
-			 "chain: %s (self-signed, not in the trust store)", text);
+			 "chain: %s (self-signed, not in the trust store)%s", text, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found)",
-			 text, iss);
+		ev = add(r, EV_CERT_CHAIN, NULL, 0, "chain: %s <- ? (issuer %s not found)%s",
+			 text, iss, who_suffix(reach));
 	if (ev == NULL)
 		return;
-	if (c->err == X509_V_OK)
-		set_pass(r, ev);
+	if (c->err == X509_V_OK && ext_err == X509_V_OK)
+		set_pass(r, ev, reach);
 	else
-		set_fail(r, ev, c->err, detail);
+		set_fail(r, ev, rep ? in->openssl_result : c->err != X509_V_OK ? c->err : ext_err, detail,
+			 rep, reach);
+	if (c->err == X509_V_OK)
+		field(r, ev, 0, "extensions", 0, 0, "%s",
+		      ext_err == X509_V_OK
+		      ? "every issuer is a CA (basicConstraints CA:TRUE, keyUsage keyCertSign) and the "
+			"server's certificate is for a TLS server (extendedKeyUsage serverAuth)"
+		      : ext_err == X509_V_ERR_INVALID_CA ? "an issuer lacks CA:TRUE or keyCertSign"
+		      : "the server's certificate lacks serverAuth in its extendedKeyUsage");
+	field(r, ev, 0, "sent_by_server", 0, 0, "%d certificate%s: its own%s", nsent > 0 ? nsent : 1,
+	      nsent == 1 || nsent == 0 ? "" : "s", nsent > 1 ? " and the issuing CA's" : " only");
+	if (forgot)
+		field(r, ev, 0, "missing_intermediate", 0, 0,
+		      "Servers must send the intermediate (issuing) CA certificates between "
+		      "their own and the root (RFC 8446 §4.4.2, RFC 5246 §7.4.2); forgetting "
+		      "them is the most common real misconfiguration. Browsers often hide it: "
+		      "they may have cached that intermediate from another site, or fetch it "
+		      "from the URL in the certificate's Authority Information Access "
+		      "extension (Chrome, Safari; Firefox ships the known intermediates). "
+		      "OpenSSL, curl and httpsviz do neither: the site works in one browser "
+		      "and fails in scripts. The fix is on the server: send the chain.");
 	field(r, ev, 0, "trust_store", 0, 0, "%s", store);
 	field(r, ev, 0, "certificates", 0, 0, "%d", c->n);
 	for (int i = 0; i < c->n; i++) {
@@ -686,7 +874,13 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	EVP_PKEY *pkey;
 	int self;
 	int ok;
+	int reach;
+	int rep;
 
+	reach = r->fail_stage > STAGE_VERIFY ||
+		(r->fail_stage == STAGE_VERIFY && i >= r->in->openssl_error_depth);
+	rep = r->fail_stage == STAGE_VERIFY && !is_time_code(r->in->openssl_result) &&
+	      i == r->in->openssl_error_depth;
 	if (i + 1 < c->n)
 		issuer = c->l[i + 1].cert;
 	else if (X509_self_signed(x, 0) == 1)
@@ -700,13 +894,13 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	if (issuer == NULL) {
 		name_short(X509_get_issuer_name(x), iss, sizeof iss);
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by %s (%s): cannot check, issuer unknown",
-			 nm, iss, algname);
+			 "signature: %s signed by %s (%s): not checked, issuer unknown%s",
+			 nm, iss, algname, who_suffix(reach));
 		if (ev != NULL) {
-			snprintf(detail, sizeof detail,
-				 "The issuer \"%s\" was not found, so its public key is unknown.", iss);
-			set_fail(r, ev, i == 0 ? X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
-					       : X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, detail);
+			set_not_checked(r, ev, reach);
+			field(r, ev, 0, "note", 0, 0,
+			      "The issuer \"%s\" was not found, so there is no public key to "
+			      "check this signature with; the chain check above says why.", iss);
 			field(r, ev, 0, "subject", 0, 0, "%s", nm);
 			field(r, ev, 0, "issuer", 0, 0, "%s", iss);
 			field(r, ev, 0, "algorithm", 0, 0, "%s", algname);
@@ -719,21 +913,22 @@ static void emit_signature(struct run *r, const struct chain *c, int i)
 	ok = pkey != NULL && X509_verify(x, pkey) == 1;
 	if (self)
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by itself (%s, %s key)%s", nm, algname, kd,
-			 ok ? " ok" : "");
+			 "signature: %s signed by itself (%s, %s key)%s%s", nm, algname, kd,
+			 ok ? " ok" : "", who_suffix(reach));
 	else
 		ev = add(r, EV_CERT_SIGNATURE, der, der_len,
-			 "signature: %s signed by %s (%s, %s key)%s", nm, iss, algname, kd,
-			 ok ? " ok" : "");
+			 "signature: %s signed by %s (%s, %s key)%s%s", nm, iss, algname, kd,
+			 ok ? " ok" : "", who_suffix(reach));
 	if (ev == NULL)
 		goto out;
 	snprintf(detail, sizeof detail,
 		 "The signature on \"%s\" does not verify with the %s key of \"%s\".", nm, kd, iss);
 	if (ok)
-		set_pass(r, ev);
+		set_pass(r, ev, reach);
 	else
-		set_fail(r, ev, pkey == NULL ? X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY
-			 : X509_V_ERR_CERT_SIGNATURE_FAILURE, detail);
+		set_fail(r, ev, rep ? r->in->openssl_result : pkey == NULL
+			 ? X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY : X509_V_ERR_CERT_SIGNATURE_FAILURE,
+			 detail, rep, reach);
 	field(r, ev, 0, "subject", 0, 0, "%s", nm);
 	field(r, ev, 0, "issuer", 0, 0, "%s%s", iss, self ? " (itself)" : "");
 	field(r, ev, 0, "algorithm", 0, 0, "%s", algname);
@@ -809,6 +1004,9 @@ static void emit_validity(struct run *r, const struct chain *c)
 	size_t off;
 	size_t len;
 	struct event *ev;
+	int reach = r->fail_stage > STAGE_VERIFY ||
+		    (r->fail_stage == STAGE_VERIFY && is_time_code(r->in->openssl_result));
+	int rep = r->fail_stage == STAGE_VERIFY && is_time_code(r->in->openssl_result);
 
 	for (int i = c->n - 1; i >= 0; i--) {
 		long e = cert_time_check(c->l[i].cert);
@@ -834,22 +1032,23 @@ static void emit_validity(struct run *r, const struct chain *c)
 		snprintf(detail, sizeof detail, "The certificate \"%s\" has a malformed date.", nm);
 	}
 	if (err == X509_V_OK)
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s valid until %s ok", nm, ta);
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s valid until %s ok%s", nm, ta,
+			 who_suffix(reach));
 	else if (err == X509_V_ERR_CERT_HAS_EXPIRED)
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s",
-			 nm, ta);
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s expired on %s%s",
+			 nm, ta, who_suffix(reach));
 	else if (err == X509_V_ERR_CERT_NOT_YET_VALID)
 		ev = add(r, EV_CERT_VALIDITY, der, der_len,
-			 "validity: %s not valid before %s", nm, tb);
+			 "validity: %s not valid before %s%s", nm, tb, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date",
-			 nm);
+		ev = add(r, EV_CERT_VALIDITY, der, der_len, "validity: %s has a malformed date%s",
+			 nm, who_suffix(reach));
 	if (ev == NULL)
 		goto out;
 	if (err == X509_V_OK)
-		set_pass(r, ev);
+		set_pass(r, ev, reach);
 	else
-		set_fail(r, ev, err, detail);
+		set_fail(r, ev, rep ? r->in->openssl_result : err, detail, rep, reach);
 	field(r, ev, 0, "now", 0, 0, "%s", now);
 	subj(leaf, nm, sizeof nm);
 	field(r, ev, 0, "certificate", 0, 0, "%s", nm);
@@ -875,6 +1074,274 @@ static void emit_validity(struct run *r, const struct chain *c)
 	}
 out:
 	OPENSSL_free(der);
+}
+
+/* The bits of security each OpenSSL security level asks for
+ * (SSL_CTX_set_security_level(3)). */
+static int level_bits(int level)
+{
+	static const int bits[] = {0, 80, 112, 128, 192, 256};
+
+	if (level <= 0)
+		return 0;
+	return level >= 5 ? 256 : bits[level];
+}
+
+/* What a security level forbids, in a learner's words. */
+static const char *level_text(int level)
+{
+	switch (level) {
+	case 0:
+		return "level 0: everything is allowed";
+	case 1:
+		return "level 1: 80-bit security: RSA, DSA and DH keys of at least 1024 bits, "
+		       "ECC keys of at least 160 bits";
+	case 2:
+		return "level 2: 112-bit security: RSA, DSA and DH keys of at least 2048 bits, "
+		       "ECC keys of at least 224 bits, no SHA-1 signatures";
+	case 3:
+		return "level 3: 128-bit security: RSA, DSA and DH keys of at least 3072 bits, "
+		       "ECC keys of at least 256 bits";
+	default:
+		return "level 4 or 5: 192- or 256-bit security: RSA keys of at least 7680 or "
+		       "15360 bits";
+	}
+}
+
+/* The cert.key event: the server's key against the security level (the
+ * first thing OpenSSL checks), then the CA keys and the signature hashes of
+ * every certificate but the trust anchor's, as check_auth_level does. */
+static void emit_key(struct run *r, const struct chain *c)
+{
+	const struct certcheck_input *in = r->in;
+	int level = in->auth_level;
+	int min = level_bits(level);
+	X509 *leaf = c->l[0].cert;
+	EVP_PKEY *pk = X509_get0_pubkey(leaf);
+	int bits = pk != NULL ? EVP_PKEY_get_security_bits(pk) : 0;
+	char kd[128];
+	char nm[256];
+	char detail[1024];
+	long err = X509_V_OK;
+	int bad = -1;
+	int reach;
+	int rep;
+	struct event *ev;
+
+	key_desc(pk, kd, sizeof kd);
+	subj(leaf, nm, sizeof nm);
+	if (level > 0 && bits < min) {
+		err = X509_V_ERR_EE_KEY_TOO_SMALL;
+		bad = 0;
+	}
+	for (int i = 1; i < c->n && err == X509_V_OK && level > 0; i++) {
+		EVP_PKEY *k = X509_get0_pubkey(c->l[i].cert);
+
+		if (k == NULL || EVP_PKEY_get_security_bits(k) < min) {
+			err = X509_V_ERR_CA_KEY_TOO_SMALL;
+			bad = i;
+		}
+	}
+	for (int i = 0; i + 1 < c->n && err == X509_V_OK && level > 0; i++) {
+		int secbits = 0;
+
+		if (X509_get_signature_info(c->l[i].cert, NULL, NULL, &secbits, NULL) == 1 &&
+		    secbits < min) {
+			err = X509_V_ERR_CA_MD_TOO_WEAK;
+			bad = i;
+		}
+	}
+	/* the server's key is checked first of all; the rest after the chain */
+	reach = err == X509_V_OK || err == X509_V_ERR_EE_KEY_TOO_SMALL ? reached(r, STAGE_LEAF_KEY)
+								     : reached(r, STAGE_AUTH_LEVEL);
+	rep = in->openssl_result != X509_V_OK && err != X509_V_OK &&
+	      stage_of(in->openssl_result) == stage_of(err);
+	if (err == X509_V_ERR_EE_KEY_TOO_SMALL)
+		ev = add(r, EV_CERT_KEY, NULL, 0,
+			 "key size: %s holds %s (%d-bit security), security level %d asks for %d",
+			 nm, kd, bits, level, min);
+	else if (err != X509_V_OK) {
+		subj(c->l[bad].cert, nm, sizeof nm);
+		ev = add(r, EV_CERT_KEY, NULL, 0, "key size: %s in the chain is below security level %d%s",
+			 err == X509_V_ERR_CA_MD_TOO_WEAK ? "a signature hash" : "a CA key", level,
+			 who_suffix(reach));
+	} else
+		ev = add(r, EV_CERT_KEY, NULL, 0, "key size: %s %s (%d-bit security), security level %d ok%s",
+			 nm, kd, bits, level, who_suffix(reach));
+	if (ev == NULL)
+		return;
+	if (err == X509_V_OK) {
+		set_pass(r, ev, reach);
+	} else {
+		if (err == X509_V_ERR_EE_KEY_TOO_SMALL)
+			snprintf(detail, sizeof detail,
+				 "The server's %s key gives about %d bits of security; the client's "
+				 "security level %d asks for %d.", kd, bits, level, min);
+		else
+			snprintf(detail, sizeof detail, "\"%s\" falls below the %d bits of security "
+				 "level %d.", nm, min, level);
+		set_fail(r, ev, rep ? in->openssl_result : err, detail, rep, reach);
+	}
+	field(r, ev, 0, "security_level", 0, 0, "%s", level_text(level));
+	field(r, ev, 0, "server_key", 0, 0, "%s: %s, %d bits of security", nm, kd, bits);
+	for (int i = 1; i < c->n; i++) {
+		char cn[256];
+		char ck[128];
+		EVP_PKEY *k = X509_get0_pubkey(c->l[i].cert);
+
+		subj(c->l[i].cert, cn, sizeof cn);
+		key_desc(k, ck, sizeof ck);
+		field(r, ev, 1, "ca_key", 0, 0, "%s: %s, %d bits of security", cn, ck,
+		      k != NULL ? EVP_PKEY_get_security_bits(k) : 0);
+	}
+	if (err == X509_V_ERR_EE_KEY_TOO_SMALL)
+		field(r, ev, 0, "why", 0, 0,
+		      "An RSA key's strength grows slowly with its size: 1024 bits give about "
+		      "80 bits of security (NIST SP 800-57), 2048 bits about 112. Academic "
+		      "teams factored an 829-bit RSA number in 2020; a well-funded attacker can "
+		      "be assumed able to factor 1024 bits, and then impersonate the server or, "
+		      "with RSA key exchange, decrypt recorded sessions. Public CAs have not "
+		      "issued RSA keys below 2048 bits since 2014 (CA/Browser Forum). OpenSSL "
+		      "rejects the key before it even builds the chain.");
+	field(r, ev, 0, "level_source", 0, 0,
+	      "the level is the client's: OpenSSL's SSL_CTX_set_security_level; httpsviz's demo "
+	      "client asks for at least 2, the default of OpenSSL from 3.2 and of Debian's "
+	      "builds");
+}
+
+/* crl_reason codes (RFC 5280 §5.3.1). */
+static const char *crl_reason(int code)
+{
+	static const char *const names[] = {
+		"unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+		"superseded", "cessationOfOperation", "certificateHold", "(unused)",
+		"removeFromCRL", "privilegeWithdrawn", "aACompromise",
+	};
+
+	return code >= 0 && code < (int)(sizeof names / sizeof names[0]) ? names[code] : "unassigned";
+}
+
+static const char revocation_today[] =
+	"How revocation works today: a CA lists the serial numbers of certificates it "
+	"revoked in a CRL (RFC 5280) that it signs and republishes, and clients would "
+	"have to fetch it. OCSP (RFC 6960) lets a client ask the CA about one "
+	"certificate, but it tells the CA which sites the user visits, costs a round "
+	"trip, and clients ignore failures (soft fail), so an attacker simply blocks "
+	"it; the CA/Browser Forum made OCSP optional for public CAs in 2023 and Let's "
+	"Encrypt ended its OCSP service in 2025. OCSP stapling (the server attaches a "
+	"fresh response) avoids the privacy leak. Browsers instead push compact lists "
+	"of revoked certificates to their users (Chrome's CRLSets, Firefox's CRLite). "
+	"OpenSSL and curl check nothing unless told to.";
+
+/* The cert.revocation event: the server certificate against its issuer's
+ * CRL, when the client checks revocation (X509_V_FLAG_CRL_CHECK). */
+static void emit_revocation(struct run *r, const struct chain *c)
+{
+	const struct certcheck_input *in = r->in;
+	X509 *leaf = c->l[0].cert;
+	X509 *issuer = c->n > 1 ? c->l[1].cert : NULL;
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509_CRL) *crls = NULL;
+	X509_CRL *crl = NULL;
+	X509_REVOKED *rev = NULL;
+	char nm[256];
+	char iss[256];
+	char tu[64];
+	char nu[64];
+	char detail[1024] = "";
+	long err = X509_V_OK;
+	int reach = reached(r, STAGE_REVOCATION);
+	int rep = reported_here(r, STAGE_REVOCATION);
+	struct event *ev;
+
+	subj(leaf, nm, sizeof nm);
+	name_short(X509_get_issuer_name(leaf), iss, sizeof iss);
+	if ((in->verify_flags & X509_V_FLAG_CRL_CHECK) == 0 || c->err != X509_V_OK) {
+		if ((in->verify_flags & X509_V_FLAG_CRL_CHECK) == 0)
+			ev = add(r, EV_CERT_REVOCATION, NULL, 0,
+				 "revocation: not checked, this client does not check revocation%s",
+				 who_suffix(reach));
+		else
+			ev = add(r, EV_CERT_REVOCATION, NULL, 0,
+				 "revocation: not checked, the chain reaches no trusted CA whose CRL "
+				 "the client holds%s", who_suffix(reach));
+		if (ev != NULL) {
+			set_not_checked(r, ev, reach);
+			field(r, ev, 0, "about", 0, 0, "%s", revocation_today);
+		}
+		return;
+	}
+	ctx = X509_STORE_CTX_new();
+	if (ctx != NULL && in->trust != NULL && X509_STORE_CTX_init(ctx, in->trust, leaf, NULL) == 1)
+		crls = X509_STORE_CTX_get1_crls(ctx, X509_get_issuer_name(leaf));
+	if (sk_X509_CRL_num(crls) > 0)
+		crl = sk_X509_CRL_value(crls, 0);
+	if (crl == NULL) {
+		err = X509_V_ERR_UNABLE_TO_GET_CRL;
+		snprintf(detail, sizeof detail, "The client has no CRL from \"%s\".", iss);
+	} else if (issuer == NULL || X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+		err = X509_V_ERR_CRL_SIGNATURE_FAILURE;
+		snprintf(detail, sizeof detail, "The CRL's signature does not verify with the key of \"%s\".",
+			 iss);
+	} else if (X509_cmp_current_time(X509_CRL_get0_lastUpdate(crl)) > 0) {
+		err = X509_V_ERR_CRL_NOT_YET_VALID;
+	} else if (X509_CRL_get0_nextUpdate(crl) != NULL &&
+		   X509_cmp_current_time(X509_CRL_get0_nextUpdate(crl)) < 0) {
+		err = X509_V_ERR_CRL_HAS_EXPIRED;
+	} else if (X509_CRL_get0_by_cert(crl, &rev, leaf) == 1) {
+		err = X509_V_ERR_CERT_REVOKED;
+		fmt_time(X509_REVOKED_get0_revocationDate(rev), tu, sizeof tu);
+		snprintf(detail, sizeof detail, "\"%s\" lists the serial number of \"%s\", revoked on %s.",
+			 iss, nm, tu);
+	}
+	if (err == X509_V_OK)
+		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s not on the CRL of %s ok%s", nm, iss,
+			 who_suffix(reach));
+	else if (err == X509_V_ERR_CERT_REVOKED)
+		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s is on the CRL of %s%s", nm, iss,
+			 who_suffix(reach));
+	else
+		ev = add(r, EV_CERT_REVOCATION, NULL, 0, "revocation: %s%s",
+			 err == X509_V_ERR_UNABLE_TO_GET_CRL ? "no CRL of the issuer at hand"
+			 : "the issuer's CRL is not usable", who_suffix(reach));
+	if (ev == NULL)
+		goto out;
+	if (err == X509_V_OK)
+		set_pass(r, ev, reach);
+	else
+		set_fail(r, ev, rep ? in->openssl_result : err, detail[0] ? detail : NULL, rep, reach);
+	if (crl != NULL) {
+		fmt_time(X509_CRL_get0_lastUpdate(crl), tu, sizeof tu);
+		fmt_time(X509_CRL_get0_nextUpdate(crl), nu, sizeof nu);
+		int nrev = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl));
+
+		if (nrev < 0) /* no revokedCertificates at all */
+			nrev = 0;
+		field(r, ev, 0, "crl", 0, 0, "issued by %s, %d revoked certificate%s, this update %s, "
+		      "next update %s", iss, nrev, nrev == 1 ? "" : "s", tu, nu);
+	}
+	if (rev != NULL) {
+		ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(rev), NULL);
+		char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+
+		field(r, ev, 0, "serial_number", 0, 0, "%s", hex != NULL ? hex : "(unreadable)");
+		fmt_time(X509_REVOKED_get0_revocationDate(rev), tu, sizeof tu);
+		field(r, ev, 0, "revocation_date", 0, 0, "%s", tu);
+		field(r, ev, 0, "reason", 0, 0, "%s", reason != NULL
+		      ? crl_reason((int)ASN1_ENUMERATED_get(reason)) : "(none given)");
+		OPENSSL_free(hex);
+		BN_free(bn);
+		ASN1_ENUMERATED_free(reason);
+	}
+	field(r, ev, 0, "how", 0, 0,
+	      "This client holds the issuing CA's CRL, fetched beforehand (here: minted with the "
+	      "demo PKI), and looks for the server certificate's serial number in it "
+	      "(X509_V_FLAG_CRL_CHECK: the server certificate only).");
+	field(r, ev, 0, "about", 0, 0, "%s", revocation_today);
+out:
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	X509_STORE_CTX_free(ctx);
 }
 
 /* One SAN entry as "DNS:name" / "IP:addr" into buf; 1 when it is the
@@ -938,6 +1405,8 @@ static void emit_hostname(struct run *r, X509 *leaf)
 	long code;
 	struct event *ev;
 	int idx;
+	int reach = reached(r, STAGE_HOST);
+	int rep = reported_here(r, STAGE_HOST);
 
 	for (int i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
@@ -955,8 +1424,7 @@ static void emit_hostname(struct run *r, X509 *leaf)
 		ev = add(r, EV_CERT_HOSTNAME, der, der_len,
 			 "hostname: not checked, no name was asked for");
 		if (ev != NULL) {
-			event_set_result(ev, RESULT_NONE, X509_V_OK, NULL);
-			field(r, ev, 0, "result", 0, 0, "not checked");
+			set_not_checked(r, ev, reach);
 			field(r, ev, 0, "note", 0, 0,
 			      "Without a name to check, any valid certificate from any trusted "
 			      "CA would be accepted, including one an attacker got for their "
@@ -974,22 +1442,22 @@ static void emit_hostname(struct run *r, X509 *leaf)
 	}
 	if (ok && peername != NULL && ndns == 0)
 		ev = add(r, EV_CERT_HOSTNAME, der, der_len,
-			 "hostname: %s matches the subject CN (no DNS names in subjectAltName) ok",
-			 host);
+			 "hostname: %s matches the subject CN (no DNS names in subjectAltName) ok%s",
+			 host, who_suffix(reach));
 	else if (ok)
-		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s matches %s%s ok", host,
-			 ip != NULL ? "IP:" : "DNS:", peername != NULL ? peername : host);
+		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s matches %s%s ok%s", host,
+			 ip != NULL ? "IP:" : "DNS:", peername != NULL ? peername : host, who_suffix(reach));
 	else
-		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s]",
-			 host, sans[0] ? sans : "no subjectAltName");
+		ev = add(r, EV_CERT_HOSTNAME, der, der_len, "hostname: %s not in [%s]%s",
+			 host, sans[0] ? sans : "no subjectAltName", who_suffix(reach));
 	if (ev == NULL)
 		goto out;
 	snprintf(detail, sizeof detail, "The client asked for %s, but the certificate is for %s.",
 		 host, sans[0] ? sans : cn[0] ? cn : "no name at all");
 	if (ok)
-		set_pass(r, ev);
+		set_pass(r, ev, reach);
 	else
-		set_fail(r, ev, code, detail);
+		set_fail(r, ev, rep ? r->in->openssl_result : code, detail, rep, reach);
 	field(r, ev, 0, "requested", 0, 0, "%s (%s)", host, ip != NULL ? "an IP address"
 	      : "a DNS name");
 	idx = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1);
@@ -1048,12 +1516,12 @@ static void emit_verdict(struct run *r, int app_failures)
 	if (ev == NULL)
 		return;
 	if (res == X509_V_OK) {
-		set_pass(r, ev);
+		set_pass(r, ev, 1);
 		field(r, ev, 0, "openssl_result", 0, 0, "0 (%s)", text);
 		field(r, ev, 0, "action", 0, 0, "continue");
 		field(r, ev, 0, "explanation", 0, 0, "%s", certcheck_explain(X509_V_OK));
 	} else {
-		set_fail(r, ev, res, NULL);
+		set_fail(r, ev, res, NULL, 1, 1);
 		field(r, ev, 0, "openssl_result", 0, 0, "%ld (%s)", res, text);
 		field(r, ev, 0, "error_depth", 0, 0, "%d (%s)", in->openssl_error_depth,
 		      in->openssl_error_depth == 0 ? "the server's own certificate"
@@ -1086,38 +1554,33 @@ static void emit_verdict(struct run *r, int app_failures)
 		      res == X509_V_OK ? "found a problem" : "all passed");
 	else
 		field(r, ev, 0, "app_agrees", 0, 0, "yes");
+	field(r, ev, 0, "order", 0, 0,
+	      "OpenSSL 3 checks the server's key size first, then builds the chain, checks "
+	      "the CA and purpose extensions, the chain's key sizes and hashes, the host "
+	      "name, revocation, and last the signatures and dates from the root down. It "
+	      "stops at the first failure and reports that one code%s",
+	      res != X509_V_OK ? ": the checks after it above were made by httpsviz alone." : ".");
 	if (app_failures > 1 && res != X509_V_OK)
 		field(r, ev, 0, "first_failure", 0, 0,
-		      "Several checks failed. OpenSSL reports only the first it meets: it "
-		      "builds the chain first, then checks purpose and the host name, then "
-		      "signatures and dates from the root down.");
+		      "Several checks failed; OpenSSL reported only the first it met (%s).",
+		      stage_check((enum stage)r->fail_stage));
 }
 
-/* Count the failed checks appended since index from; a signature that
- * could not be checked because the issuer is missing is the chain failure
- * again, not a failure of its own. */
+/* Count the failed checks appended since index from: every FAILED line
+ * (a check that could not be made is not one). */
 static int count_failures(const struct evlog *log, size_t from)
 {
 	int n = 0;
 
-	for (size_t i = from; i < log->n; i++) {
-		const struct event *ev = log->ev[i];
-
-		if (ev->result != RESULT_FAIL)
-			continue;
-		if (ev->name == EV_CERT_SIGNATURE &&
-		    (ev->x509_error == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
-		     ev->x509_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT))
-			continue;
-		n++;
-	}
+	for (size_t i = from; i < log->n; i++)
+		n += log->ev[i]->result == RESULT_FAIL && log->ev[i]->name != EV_CERT_VERDICT;
 	return n;
 }
 
 /* see certcheck.h */
 int certcheck_run(struct evlog *log, const struct certcheck_input *in)
 {
-	struct run r = {log, in, 0};
+	struct run r = {log, in, 0, (int)stage_of(in->openssl_result)};
 	struct chain c;
 	size_t first = log->n;
 	int rc = -1;
@@ -1130,11 +1593,15 @@ int certcheck_run(struct evlog *log, const struct certcheck_input *in)
 	ERR_set_mark();
 	if (chain_build(&c, in) != 0)
 		goto out;
+	/* in OpenSSL 3's order (x509_vfy.c: the leaf key in
+	 * x509_verify_x509, then verify_chain) */
+	emit_key(&r, &c);
 	emit_chain(&r, &c);
-	for (int i = 0; i < c.n; i++)
+	emit_hostname(&r, in->leaf);
+	emit_revocation(&r, &c);
+	for (int i = c.n - 1; i >= 0; i--)
 		emit_signature(&r, &c, i);
 	emit_validity(&r, &c);
-	emit_hostname(&r, in->leaf);
 	emit_verdict(&r, count_failures(log, first));
 	rc = r.oom ? -1 : 0;
 out:

@@ -217,7 +217,8 @@ int hooks_cert_verify(X509_STORE_CTX *xs, void *arg);
 /* sslctx.c */
 int sslctx_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server);
 int sslctx_client(struct engine *e, char *err, size_t errlen);
-SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, size_t errlen);
+SSL_CTX *sslctx_server(struct engine *e, X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, char *err,
+		       size_t errlen);
 SSL_CTX *sslctx_mitm_client(struct engine *e);
 
 /* net.c */

@@ -125,6 +125,11 @@ static const char *const explain[EV__COUNT] = {
 			 "An alert is sent under the sender's current write keys: in the clear "
 			 "before it switched to encryption (TLS 1.2: its ChangeCipherSpec; TLS 1.3: "
 			 "its handshake keys), encrypted after (RFC 8446 section 6).",
+	[EV_CERT_KEY] = "The server's public key (and every CA key and signature hash in the "
+			"chain) must be as strong as the client's security level asks: at "
+			"OpenSSL's level 2, 112-bit security, so RSA and DH keys of at least "
+			"2048 bits. OpenSSL checks the server's key first, before it even builds "
+			"the chain.",
 	[EV_CERT_CHAIN] = "The client builds a chain from the server's certificate up to a root CA "
 			  "it already trusts. Without that anchor anyone could make a certificate "
 			  "for any name.",
@@ -139,6 +144,11 @@ static const char *const explain[EV__COUNT] = {
 			     "when there is no DNS subjectAltName (RFC 6125 allows this, RFC 9525 "
 			     "and browsers do not). Otherwise a valid certificate for "
 			     "another site would be accepted.",
+	[EV_CERT_REVOCATION] = "Whether the CA has revoked the certificate before its expiry (a "
+			       "stolen key, a certificate issued by mistake): the client looks "
+			       "for its serial number in the issuing CA's certificate revocation "
+			       "list (CRL, RFC 5280). Many clients do not check at all; browsers "
+			       "rely on revocation lists their vendor pushes to them.",
 	[EV_CERT_VERDICT] = "OpenSSL's overall decision about the certificate chain. On failure the "
 			    "client aborts with an alert and sends nothing secret.",
 	[EV_KEX_SECRET] = "A secret reported by OpenSSL's keylog callback (the NSS key log format "

@@ -52,10 +52,12 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	  "ApplicationData")                                                 \
 	X(TLS_ALERT, "tls.alert", LAYER_TLS, "Alert")                        \
 	X(TLS_STATE, "tls.state", LAYER_TLS, "OpenSSL state")                \
+	X(CERT_KEY, "cert.key", LAYER_CERT, "check: key size")               \
 	X(CERT_CHAIN, "cert.chain", LAYER_CERT, "check: chain")              \
 	X(CERT_SIGNATURE, "cert.signature", LAYER_CERT, "check: signature")  \
 	X(CERT_VALIDITY, "cert.validity", LAYER_CERT, "check: validity")     \
 	X(CERT_HOSTNAME, "cert.hostname", LAYER_CERT, "check: hostname")     \
+	X(CERT_REVOCATION, "cert.revocation", LAYER_CERT, "check: revocation") \
 	X(CERT_VERDICT, "cert.verdict", LAYER_CERT, "verdict")               \
 	X(KEX_SECRET, "kex.secret", LAYER_KEX, "secret")                     \
 	X(KEX_PRE_MASTER, "kex.pre_master", LAYER_KEX, "pre-master secret")  \
@@ -167,7 +169,10 @@ struct event {
 	size_t nfields;
 	size_t fields_cap;
 	enum result result;   /* cert.* checks; RESULT_NONE elsewhere */
-	long x509_error;      /* X509_V_ERR_* on failure, else 0 */
+	long x509_error;      /* X509_V_ERR_* on failure that OpenSSL reported, else 0 */
+	int app_only;         /* cert.* checks: 1 when OpenSSL stopped at an earlier
+			       * failure and never made this check: the result is
+			       * httpsviz's alone */
 	char *x509_error_text;
 	int verified;         /* kex.* comparisons: 1 true, 0 false, -1 n/a */
 	int step;             /* the engine step that produced the event */

@@ -99,6 +99,11 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 
 	if (len < 4)
 		return;
+	/* the server's answers are explained next to the offer they answer */
+	if (sd == e->viewer && (msg[0] == SSL3_MT_SERVER_HELLO || msg[0] == SSL3_MT_ENCRYPTED_EXTENSIONS)) {
+		ctx.client_hello = capture_client_hello(&e->capdata, &ctx.client_hello_len);
+		ctx.server_local = e->embedded || e->serve;
+	}
 	/* one decode gives the fields, the summary and the facts */
 	ev = side_event(sd, write_p, tlsdecode_handshake_event(msg[0]), msg, len, "%s",
 			evname_label(tlsdecode_handshake_event(msg[0])));
@@ -363,13 +368,15 @@ int hooks_cert_verify(X509_STORE_CTX *xs, void *arg)
 		.trust = X509_STORE_CTX_get0_store(xs),
 		.trust_name = e->cfg.cafile ? e->cfg.cafile
 			      : e->embedded ? (e->cfg.trust_attacker
-						       ? "the demo CA plus a rogue CA, the attacker's, installed on this client"
-						       : "the demo CA minted in memory at start-up")
+						       ? "the demo root CA plus a rogue CA, the attacker's, installed on this client"
+						       : "the demo root CA minted in memory at start-up")
 					    : "the system trust store",
 		.host = e->host,
 		.openssl_result = err,
 		.openssl_error_depth = X509_STORE_CTX_get_error_depth(xs),
 		.insecure = e->cfg.insecure,
+		.auth_level = X509_VERIFY_PARAM_get_auth_level(X509_STORE_CTX_get0_param(xs)),
+		.verify_flags = X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(xs)),
 		.actor = ACTOR_CLIENT,
 	};
 	long v;

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "protocol/iana.h"
 #include "protocol/keysched.h"
 #include "protocol/recordcrypt.h"
 #include "protocol/tlsdecode.h"
@@ -18,8 +19,7 @@ enum kx { KX_RSA, KX_ECDHE, KX_DHE, KX_TLS13 };
 
 /* What the views need to know of a cipher suite. */
 struct suite {
-	uint16_t id;
-	const char *name;
+	uint16_t id;         /* its name is the registry's: iana_name(IANA_CIPHER_SUITE, id) */
 	enum kx kx;
 	const char *digest;  /* PRF hash (TLS 1.2) or suite hash (TLS 1.3) */
 	const char *cipher;  /* for the function texts */
@@ -31,45 +31,36 @@ struct suite {
 /* CBC suites have no IV in the TLS 1.2 key block: each record carries an
  * explicit IV (RFC 5246 section 6.3). */
 static const struct suite suites[] = {
-	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", KX_RSA, "SHA256", "AES-128-GCM", 0, 16, 4},
-	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", KX_RSA, "SHA384", "AES-256-GCM", 0, 32, 4},
-	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
-	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
-	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
-	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
-	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", KX_RSA, "SHA256", "AES-128-CBC", 20, 16, 0},
-	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", KX_RSA, "SHA256", "AES-256-CBC", 20, 32, 0},
-	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256", KX_RSA, "SHA256", "AES-128-CBC", 32, 16, 0},
-	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256", KX_RSA, "SHA256", "AES-256-CBC", 32, 32, 0},
-	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
-	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
-	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
-	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
-	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
-	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
-	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
-	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
-	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", KX_DHE, "SHA256", "AES-128-GCM", 0, 16, 4},
-	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", KX_DHE, "SHA384", "AES-256-GCM", 0, 32, 4},
-	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", KX_DHE, "SHA256", "AES-128-CBC", 20, 16, 0},
-	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", KX_DHE, "SHA256", "AES-256-CBC", 20, 32, 0},
-	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", KX_DHE, "SHA256", "AES-128-CBC", 32, 16, 0},
-	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", KX_DHE, "SHA256", "AES-256-CBC", 32, 32, 0},
-	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_DHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
-	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
-	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
-	{0x1301, "TLS_AES_128_GCM_SHA256", KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12},
-	{0x1302, "TLS_AES_256_GCM_SHA384", KX_TLS13, "SHA384", "AES-256-GCM", 0, 32, 12},
-	{0x1303, "TLS_CHACHA20_POLY1305_SHA256", KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
-};
-
-/* TLS NamedGroup names for the texts. */
-static const struct {
-	uint16_t id;
-	const char *name;
-} groups[] = {
-	{0x0017, "secp256r1"}, {0x0018, "secp384r1"}, {0x0019, "secp521r1"},
-	{0x001d, "x25519"},    {0x001e, "x448"},
+	{0x009c, KX_RSA, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0x009d, KX_RSA, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0xc02f, KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0xc030, KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0xc02b, KX_ECDHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0xc02c, KX_ECDHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0x002f, KX_RSA, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0x0035, KX_RSA, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0x003c, KX_RSA, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0x003d, KX_RSA, "SHA256", "AES-256-CBC", 32, 32, 0},
+	{0xc013, KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0xc014, KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0xc009, KX_ECDHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0xc00a, KX_ECDHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0xc023, KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0xc024, KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
+	{0xc027, KX_ECDHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0xc028, KX_ECDHE, "SHA384", "AES-256-CBC", 48, 32, 0},
+	{0x009e, KX_DHE, "SHA256", "AES-128-GCM", 0, 16, 4},
+	{0x009f, KX_DHE, "SHA384", "AES-256-GCM", 0, 32, 4},
+	{0x0033, KX_DHE, "SHA256", "AES-128-CBC", 20, 16, 0},
+	{0x0039, KX_DHE, "SHA256", "AES-256-CBC", 20, 32, 0},
+	{0x0067, KX_DHE, "SHA256", "AES-128-CBC", 32, 16, 0},
+	{0x006b, KX_DHE, "SHA256", "AES-256-CBC", 32, 32, 0},
+	{0xccaa, KX_DHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0xcca8, KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0xcca9, KX_ECDHE, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
+	{0x1301, KX_TLS13, "SHA256", "AES-128-GCM", 0, 16, 12},
+	{0x1302, KX_TLS13, "SHA384", "AES-256-GCM", 0, 32, 12},
+	{0x1303, KX_TLS13, "SHA256", "ChaCha20-Poly1305", 0, 32, 12},
 };
 
 /* A handshake message of the transcript, located. */
@@ -125,12 +116,12 @@ static const struct suite *suite_by_id(uint16_t id)
 	return NULL;
 }
 
+/* The group's registry name (protocol/iana.c). */
 static const char *group_name(uint16_t id)
 {
-	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-		if (groups[i].id == id)
-			return groups[i].name;
-	return "unknown group";
+	const char *n = iana_name(IANA_GROUP, id);
+
+	return n != NULL ? n : "unassigned group";
 }
 
 /* What (EC)DH computes for a group, for the function texts: X25519/X448
@@ -474,26 +465,12 @@ static void view_rsa_decrypt(struct kv *k)
 	set_verified(ev, ok);
 }
 
-/* The name of a TLS SignatureScheme, for the texts. */
+/* The name of a TLS SignatureScheme, for the texts (the registry's). */
 static const char *sigalg_name(uint16_t id)
 {
-	static const struct {
-		uint16_t id;
-		const char *name;
-	} names[] = {
-		{0x0401, "rsa_pkcs1_sha256"},       {0x0501, "rsa_pkcs1_sha384"},
-		{0x0601, "rsa_pkcs1_sha512"},       {0x0403, "ecdsa_secp256r1_sha256"},
-		{0x0503, "ecdsa_secp384r1_sha384"}, {0x0603, "ecdsa_secp521r1_sha512"},
-		{0x0804, "rsa_pss_rsae_sha256"},    {0x0805, "rsa_pss_rsae_sha384"},
-		{0x0806, "rsa_pss_rsae_sha512"},    {0x0807, "ed25519"},
-		{0x0808, "ed448"},                  {0x0809, "rsa_pss_pss_sha256"},
-		{0x080a, "rsa_pss_pss_sha384"},     {0x080b, "rsa_pss_pss_sha512"},
-	};
+	const char *n = iana_name(IANA_SIGSCHEME, id);
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].id == id)
-			return names[i].name;
-	return "unknown scheme";
+	return n != NULL ? n : "unassigned scheme";
 }
 
 /* The common part of both signature checks (kex.signature): the scheme,
@@ -1253,7 +1230,8 @@ static void view_tls13_keys(struct kv *k, int app)
 						      "server's Finished is in the transcript"
 						    : "handshake: the keys that protect the rest of the handshake, "
 						      "derived as soon as both key shares are known");
-	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes", su->name, su->digest,
+	event_field(ev, 0, "cipher_suite", 0, 0, "%s: hash %s, key %zu bytes, IV 12 bytes",
+		    iana_name(IANA_CIPHER_SUITE, su->id), su->digest,
 		    su->key_len);
 	event_field(ev, 0, "function", 0, 0,
 		    "key = HKDF-Expand-Label(secret, \"key\", \"\", %zu), iv = HKDF-Expand-Label(secret, \"iv\", \"\", "

@@ -10,7 +10,7 @@ int embedded_setup_server(struct engine *e, enum actor peer, char *err, size_t e
 {
 	if (net_listen_loopback(&e->lfd, &e->port, err, errlen) < 0)
 		return -1;
-	e->sctx = sslctx_server(e, e->pki.server_cert, e->pki.server_key, err, errlen);
+	e->sctx = sslctx_server(e, e->pki.server_cert, e->pki.server_chain, e->pki.server_key, err, errlen);
 	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, peer, 1, e->sctx, "server") < 0)
 		return -1;
 	return 0;

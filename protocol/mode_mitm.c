@@ -17,7 +17,7 @@ static int setup(struct engine *e, char *err, size_t errlen)
 {
 	if (embedded_setup_server(e, ACTOR_MITM, err, errlen) < 0)
 		return -1;
-	e->mi_ctx = sslctx_server(e, e->pki.mitm_cert, e->pki.mitm_key, err, errlen);
+	e->mi_ctx = sslctx_server(e, e->pki.mitm_cert, NULL, e->pki.mitm_key, err, errlen);
 	e->mo_ctx = sslctx_mitm_client(e);
 	if (e->mi_ctx == NULL || e->mo_ctx == NULL || net_listen_loopback(&e->mlfd, &e->mport, err, errlen) < 0 ||
 	    side_init(e, &e->mi, ACTOR_MITM, ACTOR_CLIENT, 1, e->mi_ctx, "interceptor") < 0 ||

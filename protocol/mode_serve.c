@@ -11,7 +11,8 @@ static int setup(struct engine *e, char *err, size_t errlen)
 {
 	int one = 1;
 
-	e->sctx = sslctx_server(e, e->shared_pki->server_cert, e->shared_pki->server_key, err, errlen);
+	e->sctx = sslctx_server(e, e->shared_pki->server_cert, e->shared_pki->server_chain,
+			       e->shared_pki->server_key, err, errlen);
 	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0)
 		return -1;
 	e->viewer = &e->s;

@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 
+#include "protocol/iana.h"
 #include "protocol/tlserror.h"
 
 /* see engine_int.h */
@@ -81,12 +82,18 @@ int outcome_of(struct side *sd, int rc, const char *what)
 	{
 		uint8_t first[64];
 		char line[320];
+		char allowed[48];
+		/* what this side's SSL really allows (0: no limit) */
+		long lo = SSL_get_min_proto_version(sd->ssl);
+		long hi = SSL_get_max_proto_version(sd->ssl);
+		const char *los = iana_name(IANA_VERSION, (unsigned)(lo != 0 ? lo : TLS1_VERSION));
+		const char *his = iana_name(IANA_VERSION, (unsigned)(hi != 0 ? hi : TLS1_3_VERSION));
 		SSL_SESSION *sess = SSL_get_session(sd->ssl);
 		struct tlserror_ctx tc = {
 			.reason = ERR_GET_REASON(code),
 			.openssl_text = text,
 			.server_side = sd->server_role,
-			.allowed = e->cfg.tls == TLSV_13 ? "TLS 1.3" : "TLS 1.2",
+			.allowed = allowed,
 			.first = first,
 			.first_len = peer_first_bytes(sd, first, sizeof first),
 			.last_header = sd->hdr_seen[0] ? sd->hdr[0] : NULL,
@@ -95,7 +102,11 @@ int outcome_of(struct side *sd, int rc, const char *what)
 			 * the peer's to send its alert */
 			.agreed_version = (uint16_t)(sess != NULL ? SSL_SESSION_get_protocol_version(sess) : 0),
 		};
-		enum tlserror_class cls = tlserror_explain(&tc, line, sizeof line);
+		enum tlserror_class cls;
+
+		snprintf(allowed, sizeof allowed, "%s%s%s", los != NULL ? los : "?", lo == hi ? "" : " to ",
+			 lo == hi ? "" : his != NULL ? his : "?");
+		cls = tlserror_explain(&tc, line, sizeof line);
 
 		if (cls != TLSERROR_UNKNOWN) {
 			engine_fail(e, ENGINE_FAIL_TLS, cls == TLSERROR_NOT_TLS ? EV_ERROR_PROTOCOL : EV_ERROR_TLS, sd->who,

@@ -23,7 +23,7 @@ struct certspec {
 	const char *cn;
 	const char *org;
 	const char *san;   /* subjectAltName in OpenSSL config syntax, or NULL */
-	int is_ca;
+	int is_ca;         /* 1: a root CA; 2: an issuing CA (pathlen 0) */
 	long not_before;   /* seconds from now */
 	long not_after;
 };
@@ -60,6 +60,12 @@ static EVP_PKEY *rsa_key(int slot)
 	if (k != NULL && cache_on && EVP_PKEY_up_ref(k) == 1)
 		cached_rsa[slot] = k;
 	return k;
+}
+
+/* A new RSA key of this size, never cached (the weak-key scenario's). */
+static EVP_PKEY *rsa_key_bits(size_t bits)
+{
+	return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", bits);
 }
 
 /* A new EC P-256 key (fast: about 0.02 ms, so never cached). */
@@ -155,9 +161,14 @@ static X509 *make_cert(const struct certspec *spec, EVP_PKEY *key, X509 *issuer,
 		goto out;
 	X509V3_set_ctx(&v3, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
 	if (spec->is_ca) {
-		if (add_ext(x, &v3, NID_basic_constraints, "critical,CA:TRUE") != 0 ||
+		/* an issuing CA may sign only end-entity certificates */
+		if (add_ext(x, &v3, NID_basic_constraints,
+			    spec->is_ca == 2 ? "critical,CA:TRUE,pathlen:0" : "critical,CA:TRUE") != 0 ||
 		    add_ext(x, &v3, NID_key_usage, "critical,keyCertSign,cRLSign") != 0 ||
 		    add_ext(x, &v3, NID_subject_key_identifier, "hash") != 0)
+			goto out;
+		if (issuer != NULL &&
+		    add_ext(x, &v3, NID_authority_key_identifier, "keyid:always") != 0)
 			goto out;
 	} else {
 		if (add_ext(x, &v3, NID_basic_constraints, "CA:FALSE") != 0 ||
@@ -216,17 +227,92 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen)
 	return pki_mint_for(pki, scen, NULL, err, errlen);
 }
 
+/* A CRL issued by issuer (signed with key): valid from an hour ago for a
+ * week, listing revoked_cert when not NULL (reason keyCompromise). */
+static X509_CRL *make_crl(X509 *issuer, EVP_PKEY *key, X509 *revoked_cert)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *rev = NULL;
+	ASN1_TIME *t = NULL;
+	ASN1_ENUMERATED *reason = NULL;
+	X509V3_CTX v3;
+	int ok = 0;
+
+	if (crl == NULL || X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||
+	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) != 1)
+		goto out;
+	t = X509_gmtime_adj(NULL, -HOUR);
+	if (t == NULL || X509_CRL_set1_lastUpdate(crl, t) != 1 ||
+	    X509_gmtime_adj(t, 7 * DAY) == NULL || X509_CRL_set1_nextUpdate(crl, t) != 1)
+		goto out;
+	if (revoked_cert != NULL) {
+		rev = X509_REVOKED_new();
+		reason = ASN1_ENUMERATED_new();
+		if (rev == NULL || reason == NULL ||
+		    X509_REVOKED_set_serialNumber(rev, X509_get_serialNumber(revoked_cert)) != 1 ||
+		    X509_gmtime_adj(t, -30 * 60) == NULL || /* half an hour ago, after issuance */
+		    X509_REVOKED_set_revocationDate(rev, t) != 1 ||
+		    ASN1_ENUMERATED_set(reason, CRL_REASON_KEY_COMPROMISE) != 1 ||
+		    X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, reason, 0, 0) != 1 ||
+		    X509_CRL_add0_revoked(crl, rev) != 1)
+			goto out;
+		rev = NULL; /* the CRL owns it */
+	}
+	X509V3_set_ctx(&v3, issuer, NULL, NULL, crl, 0);
+	{
+		X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &v3, NID_authority_key_identifier,
+							  "keyid:always");
+
+		if (ext == NULL || X509_CRL_add_ext(crl, ext, -1) != 1) {
+			X509_EXTENSION_free(ext);
+			goto out;
+		}
+		X509_EXTENSION_free(ext);
+	}
+	if (X509_CRL_sort(crl) != 1 || X509_CRL_sign(crl, key, EVP_sha256()) <= 0)
+		goto out;
+	ok = 1;
+out:
+	X509_REVOKED_free(rev);
+	ASN1_ENUMERATED_free(reason);
+	ASN1_TIME_free(t);
+	if (!ok) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	return crl;
+}
+
+/* Mint a CA: a root (issuer NULL) or an issuing CA under issuer. */
+static int mint_ca(const struct certspec *spec, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY **key,
+		   X509 **cert)
+{
+	*key = ec_key();
+	if (*key == NULL)
+		return -1;
+	*cert = make_cert(spec, *key, issuer, issuer_key);
+	return *cert != NULL ? 0 : -1;
+}
+
 /* see pki.h */
 int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen)
 {
-	char san[1024];
-	static const struct certspec ca_spec = {"httpsviz demo CA", "httpsviz", NULL, 1,
-						-HOUR, YEAR};
+	char san[8192];
+	static const struct certspec root_spec = {"httpsviz demo root CA", "httpsviz", NULL, 1,
+						  -HOUR, 10 * YEAR};
+	static const struct certspec issuing_spec = {"httpsviz demo issuing CA", "httpsviz", NULL, 2,
+						     -HOUR, 3 * YEAR};
+	static const struct certspec private_root_spec = {"Example Corp private root CA",
+							  "Example Corp", NULL, 1, -HOUR, 10 * YEAR};
+	static const struct certspec private_issuing_spec = {"Example Corp intranet issuing CA",
+							     "Example Corp", NULL, 2, -HOUR, 3 * YEAR};
 	static const struct certspec attacker_spec = {"Totally Legit CA", "Totally Legit CA",
 						      NULL, 1, -HOUR, YEAR};
 	static const struct certspec mitm_spec = {"localhost", "httpsviz", GOOD_SAN, 0,
 						  -HOUR, YEAR};
 	struct certspec srv = server_spec(scen);
+	X509 *leaf_issuer;
+	EVP_PKEY *leaf_issuer_key;
 	int rc = -1;
 
 	if (extra_san != NULL && extra_san[0] != '\0' && srv.san != NULL) {
@@ -245,27 +331,51 @@ int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, cha
 		return -1;
 	}
 	ERR_clear_error();
-	pki->ca_key = ec_key();
-	if (pki->ca_key == NULL) {
-		set_err(err, errlen, "generating the CA's EC P-256 key failed");
+	pki->scenario = scen;
+	if (mint_ca(&root_spec, NULL, NULL, &pki->ca_key, &pki->ca_cert) != 0 ||
+	    mint_ca(&issuing_spec, pki->ca_cert, pki->ca_key, &pki->issuing_key, &pki->issuing_cert) != 0) {
+		set_err(err, errlen, "making the demo root and issuing CAs failed");
 		goto out;
 	}
-	pki->ca_cert = make_cert(&ca_spec, pki->ca_key, NULL, NULL);
-	if (pki->ca_cert == NULL) {
-		set_err(err, errlen, "making the demo CA certificate failed");
-		goto out;
-	}
-	pki->server_key = rsa_key(0);
+	pki->server_key = scen == SCEN_WEAK_KEY ? rsa_key_bits(1024) : rsa_key(0);
 	if (pki->server_key == NULL) {
-		set_err(err, errlen, "generating the server's RSA-2048 key failed");
+		set_err(err, errlen, "generating the server's RSA key failed");
 		goto out;
 	}
-	if (scen == SCEN_UNTRUSTED_CA)
+	leaf_issuer = pki->issuing_cert;
+	leaf_issuer_key = pki->issuing_key;
+	if (scen == SCEN_UNTRUSTED_CA) {
+		if (mint_ca(&private_root_spec, NULL, NULL, &pki->private_root_key,
+			    &pki->private_root_cert) != 0 ||
+		    mint_ca(&private_issuing_spec, pki->private_root_cert, pki->private_root_key,
+			    &pki->private_issuing_key, &pki->private_issuing_cert) != 0) {
+			set_err(err, errlen, "making the private CAs failed");
+			goto out;
+		}
+		leaf_issuer = pki->private_issuing_cert;
+		leaf_issuer_key = pki->private_issuing_key;
+	}
+	if (scen == SCEN_SELF_SIGNED)
 		pki->server_cert = make_cert(&srv, pki->server_key, NULL, NULL);
 	else
-		pki->server_cert = make_cert(&srv, pki->server_key, pki->ca_cert, pki->ca_key);
+		pki->server_cert = make_cert(&srv, pki->server_key, leaf_issuer, leaf_issuer_key);
 	if (pki->server_cert == NULL) {
 		set_err(err, errlen, "making the server certificate failed");
+		goto out;
+	}
+	/* what the server sends after its own certificate: its issuing CA,
+	 * except when it forgot it or has none */
+	pki->server_chain = sk_X509_new_null();
+	if (pki->server_chain == NULL)
+		goto oom;
+	if (scen != SCEN_SELF_SIGNED && scen != SCEN_MISSING_INTERMEDIATE &&
+	    (X509_up_ref(leaf_issuer) != 1 || sk_X509_push(pki->server_chain, leaf_issuer) <= 0))
+		goto oom;
+	/* the demo issuing CA's CRL, which the client checks */
+	pki->crl = make_crl(pki->issuing_cert, pki->issuing_key,
+			    scen == SCEN_REVOKED ? pki->server_cert : NULL);
+	if (pki->crl == NULL) {
+		set_err(err, errlen, "making the issuing CA's CRL failed");
 		goto out;
 	}
 	if (scen == SCEN_MITM) {
@@ -280,12 +390,17 @@ int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, cha
 		if (pki->attacker_ca_cert != NULL)
 			pki->mitm_cert = make_cert(&mitm_spec, pki->mitm_key,
 						   pki->attacker_ca_cert, pki->attacker_ca_key);
-		if (pki->mitm_cert == NULL) {
+		if (pki->mitm_cert != NULL)
+			pki->attacker_crl = make_crl(pki->attacker_ca_cert, pki->attacker_ca_key, NULL);
+		if (pki->attacker_crl == NULL) {
 			set_err(err, errlen, "making the attacker's certificates failed");
 			goto out;
 		}
 	}
 	rc = 0;
+	goto out;
+oom:
+	set_err(err, errlen, "out of memory");
 out:
 	if (rc != 0)
 		pki_free(pki);
@@ -297,10 +412,19 @@ void pki_free(struct pki *pki)
 {
 	EVP_PKEY_free(pki->ca_key);
 	X509_free(pki->ca_cert);
+	EVP_PKEY_free(pki->issuing_key);
+	X509_free(pki->issuing_cert);
+	EVP_PKEY_free(pki->private_root_key);
+	X509_free(pki->private_root_cert);
+	EVP_PKEY_free(pki->private_issuing_key);
+	X509_free(pki->private_issuing_cert);
 	EVP_PKEY_free(pki->server_key);
 	X509_free(pki->server_cert);
+	sk_X509_pop_free(pki->server_chain, X509_free);
+	X509_CRL_free(pki->crl);
 	EVP_PKEY_free(pki->attacker_ca_key);
 	X509_free(pki->attacker_ca_cert);
+	X509_CRL_free(pki->attacker_crl);
 	EVP_PKEY_free(pki->mitm_key);
 	X509_free(pki->mitm_cert);
 	memset(pki, 0, sizeof *pki);
@@ -330,21 +454,31 @@ out:
 }
 
 /* see pki.h */
+int pki_client_store(const struct pki *pki, X509_STORE *st, int trust_attacker)
+{
+	if (pki->ca_cert != NULL && X509_STORE_add_cert(st, pki->ca_cert) != 1)
+		return -1;
+	if (trust_attacker && pki->attacker_ca_cert != NULL &&
+	    X509_STORE_add_cert(st, pki->attacker_ca_cert) != 1)
+		return -1;
+	/* the client has the CRLs of the CAs it trusts and checks the server
+	 * certificate against its issuer's (X509_V_FLAG_CRL_CHECK: the leaf
+	 * only, as a browser's pushed revocation lists do) */
+	if (pki->crl != NULL && X509_STORE_add_crl(st, pki->crl) != 1)
+		return -1;
+	if (trust_attacker && pki->attacker_crl != NULL && X509_STORE_add_crl(st, pki->attacker_crl) != 1)
+		return -1;
+	if (pki->crl != NULL && X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK) != 1)
+		return -1;
+	return 0;
+}
+
+/* see pki.h */
 X509_STORE *pki_trust_store(const struct pki *pki, int trust_attacker)
 {
 	X509_STORE *st = X509_STORE_new();
-	int ok = 0;
 
-	if (st == NULL)
-		goto out;
-	if (pki->ca_cert != NULL && X509_STORE_add_cert(st, pki->ca_cert) != 1)
-		goto out;
-	if (trust_attacker && pki->attacker_ca_cert != NULL &&
-	    X509_STORE_add_cert(st, pki->attacker_ca_cert) != 1)
-		goto out;
-	ok = 1;
-out:
-	if (!ok) {
+	if (st != NULL && pki_client_store(pki, st, trust_attacker) != 0) {
 		X509_STORE_free(st);
 		st = NULL;
 	}

@@ -1,10 +1,18 @@
 /* The demo PKI, minted in memory at start-up: no key ever touches the disk.
  *
- * A demo CA (EC P-256) and an RSA-2048 server certificate for localhost
- * (SAN DNS:localhost, IP:127.0.0.1) signed by it.  The server key must be RSA
- * for RSA key exchange.  Scenarios change the server certificate (expired,
- * not yet valid, wrong host, self-signed) or add an attacker CA and an
- * interceptor certificate (mitm). */
+ * As real sites have it: a root CA ("httpsviz demo root CA", EC P-256), the
+ * only certificate the client trusts; an issuing CA under it ("httpsviz
+ * demo issuing CA", EC P-256, pathlen 0); and the server's certificate for
+ * localhost (SAN DNS:localhost, IP:127.0.0.1, RSA-2048: the key must be RSA
+ * for RSA key exchange) issued by the issuing CA.  The server sends its
+ * certificate and the issuing CA's (server_chain); the client holds the
+ * root and the issuing CA's CRL, which it checks.
+ *
+ * Scenarios change this: the server certificate's dates or names (expired,
+ * not yet valid, wrong host), its issuer (untrusted-ca: a private root and
+ * issuing CA; self-signed), what the server sends (missing-intermediate),
+ * the CRL (revoked), the server key (weak-key: RSA-1024), or add an attacker
+ * CA and an interceptor certificate (mitm). */
 #ifndef HTTPSVIZ_PKI_H
 #define HTTPSVIZ_PKI_H
 
@@ -16,12 +24,22 @@
 #include "protocol/scenario.h"
 
 struct pki {
-	EVP_PKEY *ca_key;          /* demo CA: the client trusts ca_cert */
+	enum scenario scenario;
+	EVP_PKEY *ca_key;          /* demo root CA: the client trusts ca_cert */
 	X509 *ca_cert;
-	EVP_PKEY *server_key;      /* RSA-2048 */
+	EVP_PKEY *issuing_key;     /* demo issuing CA, signed by the root */
+	X509 *issuing_cert;
+	EVP_PKEY *private_root_key;     /* untrusted-ca: a root the client lacks */
+	X509 *private_root_cert;
+	EVP_PKEY *private_issuing_key;  /* ... and its issuing CA */
+	X509 *private_issuing_cert;
+	EVP_PKEY *server_key;      /* RSA-2048 (RSA-1024 in weak-key) */
 	X509 *server_cert;         /* as the scenario asks */
+	STACK_OF(X509) *server_chain; /* sent after server_cert: its issuing CA, or empty */
+	X509_CRL *crl;             /* the demo issuing CA's CRL */
 	EVP_PKEY *attacker_ca_key; /* mitm only */
 	X509 *attacker_ca_cert;
+	X509_CRL *attacker_crl;
 	EVP_PKEY *mitm_key;        /* mitm only: the interceptor's RSA key */
 	X509 *mitm_cert;           /* for localhost, signed by the attacker CA */
 };
@@ -34,11 +52,14 @@ int pki_mint(struct pki *pki, enum scenario scen, char *err, size_t errlen);
 int pki_mint_for(struct pki *pki, enum scenario scen, const char *extra_san, char *err, size_t errlen);
 /* Free all keys and certificates; pki is left zeroed. */
 void pki_free(struct pki *pki);
+/* Set up a client's trust store: the demo root (and the attacker CA when
+ * trust_attacker is set and the scenario minted one), the CRLs of those
+ * CAs' issuers, and CRL checking of the server certificate.  0 or -1. */
+int pki_client_store(const struct pki *pki, X509_STORE *st, int trust_attacker);
 /* The certificate's PEM text in a new string (for serve's --ca-out file). */
 char *pki_cert_pem(X509 *cert);
-/* A new trust store holding the demo CA, and also the attacker CA when
- * trust_attacker is set and the scenario minted one (mitm --trust-attacker).
- * NULL when out of memory; the caller frees it with X509_STORE_free. */
+/* A new trust store set up by pki_client_store.  NULL when out of memory;
+ * the caller frees it with X509_STORE_free. */
 X509_STORE *pki_trust_store(const struct pki *pki, int trust_attacker);
 /* Keep the RSA-2048 keys (the slow part, about 100 ms each) across pki_mint
  * calls while on, so minting another scenario costs milliseconds; off frees

@@ -585,6 +585,13 @@ static int read_event(struct rd *r, const struct json_value *root)
 		if (ev->x509_error_text == NULL)
 			return bad(r, "out of memory");
 	}
+	v = json_get(&r->doc, root, "checked_by");
+	if (v != NULL) {
+		if (v->type != JSON_STRING ||
+		    (strcmp(v->str, "httpsviz alone") != 0 && strcmp(v->str, "openssl and httpsviz") != 0))
+			return bad(r, "\"checked_by\" must be \"httpsviz alone\" or \"openssl and httpsviz\"");
+		ev->app_only = strcmp(v->str, "httpsviz alone") == 0;
+	}
 	if (get_int(r, root, "openssl_state", 0, 1000000, 0, -1, &x) < 0)
 		return -1;
 	ev->openssl_state = (int)x;

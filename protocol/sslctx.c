@@ -31,12 +31,13 @@ int sslctx_client(struct engine *e, char *err, size_t errlen)
 	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, hooks_verify_depth);
 	SSL_CTX_set_cert_verify_callback(e->cctx, hooks_cert_verify, e);
 	if (e->embedded) {
+		/* the demo root, CRL checking, and OpenSSL's security level 2
+		 * (112-bit keys) whatever the distribution's default */
 		store = SSL_CTX_get_cert_store(e->cctx);
-		if (!X509_STORE_add_cert(store, e->pki.ca_cert))
+		if (pki_client_store(&e->pki, store, e->cfg.trust_attacker) != 0)
 			goto ssl_fail;
-		if (e->cfg.trust_attacker && e->pki.attacker_ca_cert != NULL &&
-		    !X509_STORE_add_cert(store, e->pki.attacker_ca_cert))
-			goto ssl_fail;
+		if (SSL_CTX_get_security_level(e->cctx) < 2)
+			SSL_CTX_set_security_level(e->cctx, 2);
 	} else if (e->cfg.cafile != NULL) {
 		if (!SSL_CTX_load_verify_locations(e->cctx, e->cfg.cafile, NULL)) {
 			snprintf(err, errlen, "cannot load CA file %s", e->cfg.cafile);
@@ -51,15 +52,30 @@ ssl_fail:
 	return -1;
 }
 
-/* A server context presenting cert/key, with the same hooks and ciphers
- * whichever server half uses it (the embedded server or the interceptor). */
-SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, size_t errlen)
+/* A server context presenting cert/key and the chain after it (may be
+ * NULL), with the same hooks and ciphers whichever server half uses it (the
+ * embedded server or the interceptor). */
+SSL_CTX *sslctx_server(struct engine *e, X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, char *err,
+		       size_t errlen)
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	int legacy = e->cfg.host == NULL && e->cfg.scenario == SCEN_LEGACY_ONLY && !e->serve;
 
 	if (ctx == NULL || !sslctx_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
+	/* legacy-only: an old server, TLS 1.0 and 1.1 only (OpenSSL 3 allows
+	 * them at security level 0 alone: their PRF and signatures use
+	 * MD5 and SHA-1); weak-key: level 1 lets it load an RSA-1024 key */
+	if (legacy) {
+		SSL_CTX_set_security_level(ctx, 0);
+		if (!SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION) ||
+		    !SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION))
+			goto ssl_fail;
+		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-SHA" : "AES128-SHA";
+	} else if (EVP_PKEY_get_bits(key) < 2048) {
+		SSL_CTX_set_security_level(ctx, 1);
+	}
 	hooks_install(ctx);
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	if (e->cfg.classic)
@@ -73,7 +89,8 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, EVP_PKEY *key, char *err, s
 		ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL"
 						 : "AES128-GCM-SHA256:ALL:!COMPLEMENTOFDEFAULT:!eNULL";
 	if (!SSL_CTX_set_cipher_list(ctx, ciphers) || !SSL_CTX_use_certificate(ctx, cert) ||
-	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx))
+	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx) ||
+	    (chain != NULL && !SSL_CTX_set1_chain(ctx, chain)))
 		goto ssl_fail;
 	return ctx;
 ssl_fail:

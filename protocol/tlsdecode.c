@@ -8,16 +8,20 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "protocol/cursor.h"
+#include "protocol/hellopeek.h"
+#include "protocol/iana.h"
 #include "protocol/recordcrypt.h"
 #include "protocol/sanitize.h"
 
-/* ---- name tables: data, one table each ---------------------------------- */
+/* ---- names: the registries live in protocol/iana.c --------------------- */
 
 struct name {
 	uint16_t v;
@@ -26,273 +30,52 @@ struct name {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct name cipher_names[] = {
-	{0x0000, "TLS_NULL_WITH_NULL_NULL"},
-	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
-	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"},
-	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
-	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
-	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
-	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
-	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
-	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
-	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
-	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
-	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
-	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
-	{0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
-	{0x1301, "TLS_AES_128_GCM_SHA256"},
-	{0x1302, "TLS_AES_256_GCM_SHA384"},
-	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
-	{0x1304, "TLS_AES_128_CCM_SHA256"},
-	{0x1305, "TLS_AES_128_CCM_8_SHA256"},
-	{0x5600, "TLS_FALLBACK_SCSV"},
-	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
-	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"},
-	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
-	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
-	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"},
-	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
-	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"},
-	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
-	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
-	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
-	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
-	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
-	{0xc09c, "TLS_RSA_WITH_AES_128_CCM"},
-	{0xc09d, "TLS_RSA_WITH_AES_256_CCM"},
-	{0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
-	{0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
-	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-};
-
-static const struct name ext_names[] = {
-	{0, "server_name"},
-	{1, "max_fragment_length"},
-	{5, "status_request"},
-	{10, "supported_groups"},
-	{11, "ec_point_formats"},
-	{13, "signature_algorithms"},
-	{14, "use_srtp"},
-	{15, "heartbeat"},
-	{16, "application_layer_protocol_negotiation"},
-	{18, "signed_certificate_timestamp"},
-	{19, "client_certificate_type"},
-	{20, "server_certificate_type"},
-	{21, "padding"},
-	{22, "encrypt_then_mac"},
-	{23, "extended_master_secret"},
-	{27, "compress_certificate"},
-	{28, "record_size_limit"},
-	{35, "session_ticket"},
-	{41, "pre_shared_key"},
-	{42, "early_data"},
-	{43, "supported_versions"},
-	{44, "cookie"},
-	{45, "psk_key_exchange_modes"},
-	{47, "certificate_authorities"},
-	{48, "oid_filters"},
-	{49, "post_handshake_auth"},
-	{50, "signature_algorithms_cert"},
-	{51, "key_share"},
-	{57, "quic_transport_parameters"},
-	{13172, "next_protocol_negotiation"},
-	{65281, "renegotiation_info"},
-};
-
-static const struct name group_names[] = {
-	{23, "secp256r1"},
-	{24, "secp384r1"},
-	{25, "secp521r1"},
-	{26, "brainpoolP256r1"},
-	{27, "brainpoolP384r1"},
-	{28, "brainpoolP512r1"},
-	{29, "x25519"},
-	{30, "x448"},
-	{256, "ffdhe2048"},
-	{257, "ffdhe3072"},
-	{258, "ffdhe4096"},
-	{259, "ffdhe6144"},
-	{260, "ffdhe8192"},
-};
-
-static const struct name sigalg_names[] = {
-	{0x0201, "rsa_pkcs1_sha1"},
-	{0x0202, "dsa_sha1"},
-	{0x0203, "ecdsa_sha1"},
-	{0x0301, "rsa_pkcs1_sha224"},
-	{0x0302, "dsa_sha224"},
-	{0x0303, "ecdsa_sha224"},
-	{0x0401, "rsa_pkcs1_sha256"},
-	{0x0402, "dsa_sha256"},
-	{0x0403, "ecdsa_secp256r1_sha256"},
-	{0x0501, "rsa_pkcs1_sha384"},
-	{0x0502, "dsa_sha384"},
-	{0x0503, "ecdsa_secp384r1_sha384"},
-	{0x0601, "rsa_pkcs1_sha512"},
-	{0x0602, "dsa_sha512"},
-	{0x0603, "ecdsa_secp521r1_sha512"},
-	{0x0804, "rsa_pss_rsae_sha256"},
-	{0x0805, "rsa_pss_rsae_sha384"},
-	{0x0806, "rsa_pss_rsae_sha512"},
-	{0x0807, "ed25519"},
-	{0x0808, "ed448"},
-	{0x0809, "rsa_pss_pss_sha256"},
-	{0x080a, "rsa_pss_pss_sha384"},
-	{0x080b, "rsa_pss_pss_sha512"},
-	{0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
-	{0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
-	{0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
-};
-
-static const struct name alert_names[] = {
-	{0, "close_notify"},
-	{10, "unexpected_message"},
-	{20, "bad_record_mac"},
-	{21, "decryption_failed"},
-	{22, "record_overflow"},
-	{30, "decompression_failure"},
-	{40, "handshake_failure"},
-	{41, "no_certificate"},
-	{42, "bad_certificate"},
-	{43, "unsupported_certificate"},
-	{44, "certificate_revoked"},
-	{45, "certificate_expired"},
-	{46, "certificate_unknown"},
-	{47, "illegal_parameter"},
-	{48, "unknown_ca"},
-	{49, "access_denied"},
-	{50, "decode_error"},
-	{51, "decrypt_error"},
-	{60, "export_restriction"},
-	{70, "protocol_version"},
-	{71, "insufficient_security"},
-	{80, "internal_error"},
-	{86, "inappropriate_fallback"},
-	{90, "user_canceled"},
-	{100, "no_renegotiation"},
-	{109, "missing_extension"},
-	{110, "unsupported_extension"},
-	{111, "certificate_unobtainable"},
-	{112, "unrecognized_name"},
-	{113, "bad_certificate_status_response"},
-	{114, "bad_certificate_hash_value"},
-	{115, "unknown_psk_identity"},
-	{116, "certificate_required"},
-	{120, "no_application_protocol"},
-};
-
-static const struct name handshake_names[] = {
-	{0, "HelloRequest"},
-	{1, "ClientHello"},
-	{2, "ServerHello"},
-	{3, "HelloVerifyRequest"},
-	{4, "NewSessionTicket"},
-	{5, "EndOfEarlyData"},
-	{6, "HelloRetryRequest"},
-	{8, "EncryptedExtensions"},
-	{11, "Certificate"},
-	{12, "ServerKeyExchange"},
-	{13, "CertificateRequest"},
-	{14, "ServerHelloDone"},
-	{15, "CertificateVerify"},
-	{16, "ClientKeyExchange"},
-	{20, "Finished"},
-	{21, "CertificateURL"},
-	{22, "CertificateStatus"},
-	{23, "SupplementalData"},
-	{24, "KeyUpdate"},
-	{25, "CompressedCertificate"},
-	{254, "MessageHash"},
-};
-
-static const struct name content_type_names[] = {
-	{20, "change_cipher_spec"},
-	{21, "alert"},
-	{22, "handshake"},
-	{23, "application_data"},
-	{24, "heartbeat"},
+/* OpenSSL's pseudo content types, reported by its msg callback (not TLS
+ * values, so not in the registry). */
+static const struct name pseudo_content_types[] = {
 	{256, "record header"},      /* OpenSSL SSL3_RT_HEADER */
 	{257, "inner content type"}, /* OpenSSL SSL3_RT_INNER_CONTENT_TYPE */
 };
 
-static const struct name version_names[] = {
-	{0x0300, "SSL 3.0"},
-	{0x0301, "TLS 1.0"},
-	{0x0302, "TLS 1.1"},
-	{0x0303, "TLS 1.2"},
-	{0x0304, "TLS 1.3"},
-};
-
-static const struct name ec_point_format_names[] = {
-	{0, "uncompressed"},
-	{1, "ansiX962_compressed_prime"},
-	{2, "ansiX962_compressed_char2"},
-};
-
-static const struct name psk_mode_names[] = {
-	{0, "psk_ke"},
-	{1, "psk_dhe_ke"},
-};
-
-static const struct name cert_type_names[] = {
-	{1, "rsa_sign"},
-	{2, "dss_sign"},
-	{64, "ecdsa_sign"},
-};
-
-/* The entry for v in a table, or NULL. */
-static const char *lookup(const struct name *t, size_t n, unsigned v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].v == v)
-			return t[i].name;
-	return NULL;
-}
-
-/* RFC 8701 reserves 0x0a0a, 0x1a1a ... 0xfafa so that peers must ignore
- * unknown values: clients sprinkle them to keep servers honest. */
 static int is_grease(uint16_t v)
 {
-	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+	return iana_is_grease(IANA_EXTENSION, v);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_cipher_name(uint16_t suite)
 {
-	return is_grease(suite) ? "GREASE" : lookup(cipher_names, NELEM(cipher_names), suite);
+	return iana_name(IANA_CIPHER_SUITE, suite);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_ext_name(uint16_t ext)
 {
-	return is_grease(ext) ? "GREASE" : lookup(ext_names, NELEM(ext_names), ext);
+	return iana_name(IANA_EXTENSION, ext);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_group_name(uint16_t group)
 {
-	return is_grease(group) ? "GREASE" : lookup(group_names, NELEM(group_names), group);
+	return iana_name(IANA_GROUP, group);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_sigalg_name(uint16_t sigalg)
 {
-	return is_grease(sigalg) ? "GREASE" : lookup(sigalg_names, NELEM(sigalg_names), sigalg);
+	return iana_name(IANA_SIGSCHEME, sigalg);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_alert_name(uint8_t desc)
 {
-	return lookup(alert_names, NELEM(alert_names), desc);
+	return iana_name(IANA_ALERT, desc);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_handshake_name(uint8_t hs_type)
 {
-	return lookup(handshake_names, NELEM(handshake_names), hs_type);
+	return iana_handshake_struct(hs_type);
 }
 
 /* see tlsdecode.h */
@@ -300,13 +83,30 @@ const char *tlsdecode_content_type_name(int type)
 {
 	if (type < 0 || type > 0xffff)
 		return NULL;
-	return lookup(content_type_names, NELEM(content_type_names), (unsigned)type);
+	for (size_t i = 0; i < NELEM(pseudo_content_types); i++)
+		if (pseudo_content_types[i].v == type)
+			return pseudo_content_types[i].name;
+	return iana_name(IANA_CONTENT_TYPE, (unsigned)type);
 }
 
 /* see tlsdecode.h */
 const char *tlsdecode_version_name(uint16_t version)
 {
-	return is_grease(version) ? "GREASE" : lookup(version_names, NELEM(version_names), version);
+	return iana_name(IANA_VERSION, version);
+}
+
+/* see tlsdecode.h */
+int tlsdecode_openssl_has_group(const char *name)
+{
+	SSL_CTX *ctx;
+	int ok;
+
+	ERR_set_mark();
+	ctx = SSL_CTX_new(TLS_method());
+	ok = ctx != NULL && SSL_CTX_set1_groups_list(ctx, name) == 1;
+	SSL_CTX_free(ctx);
+	ERR_pop_to_mark();
+	return ok;
 }
 
 /* see tlsdecode.h */
@@ -383,6 +183,9 @@ struct dec {
 	int failed;
 	uint32_t declared;    /* the header's body length ... */
 	size_t present;       /* ... and what was actually there */
+	int grease_said;      /* GREASE is explained once per message */
+	int alpn_seen;        /* the server's answer carried ALPN ... */
+	char alpn[160];       /* ... picking this protocol (as long as a detail) */
 };
 
 /* Record the first error as a field and return -1; later errors (from the
@@ -508,12 +311,26 @@ static int expect_end(struct dec *d, const struct cursor *c, const char *what)
 	return 0;
 }
 
-/* A field "name (0x1234)", or "unknown (0x1234)" for unregistered values. */
+/* What GREASE is, as a field at depth, once per message. */
+static void grease_note(struct dec *d, int depth)
+{
+	if (d->grease_said)
+		return;
+	d->grease_said = 1;
+	event_field(d->ev, depth, "grease", 0, 0, "%s", iana_grease_note());
+}
+
+/* A field "name (0x1234)", or "unassigned (0x1234)" for unregistered values;
+ * the first GREASE value of a message gets the explanation as a child. */
 static int field_named(struct dec *d, int depth, const char *fname, size_t off, size_t len,
 		       const char *name, unsigned v, int width)
 {
-	return event_field(d->ev, depth, fname, off, len, "%s (0x%0*x)",
-			   name != NULL ? name : "unknown", width, v);
+	int idx = event_field(d->ev, depth, fname, off, len, "%s (0x%0*x)",
+			      name != NULL ? name : "unassigned", width, v);
+
+	if (name != NULL && strcmp(name, "GREASE") == 0)
+		grease_note(d, depth + 1);
+	return idx;
 }
 
 /* A hex field; an empty range reads "(empty)" rather than nothing. */
@@ -627,7 +444,7 @@ static int dec_u16_list(struct dec *d, struct cursor *c, int w, int depth, const
 		name = namef(x);
 		field_named(d, depth, fname, off, 2, name, x, 4);
 		if (n < 4)
-			appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unknown");
+			appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unassigned");
 		n++;
 	}
 	if (n > 4)
@@ -637,7 +454,7 @@ static int dec_u16_list(struct dec *d, struct cursor *c, int w, int depth, const
 
 /* A list of u8 values with a 1-byte length prefix, one named child each. */
 static int dec_u8_list(struct dec *d, struct cursor *c, int depth, const char *fname,
-		       const struct name *t, size_t tn, char *out, size_t outn)
+		       enum iana_registry reg, char *out, size_t outn)
 {
 	struct cursor v;
 	uint8_t x;
@@ -650,9 +467,9 @@ static int dec_u8_list(struct dec *d, struct cursor *c, int depth, const char *f
 		const char *name;
 
 		cursor_u8(&v, &x);
-		name = lookup(t, tn, x);
+		name = iana_name(reg, x);
 		field_named(d, depth, fname, off, 1, name, x, 2);
-		appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unknown");
+		appendf(out, outn, "%s%s", n ? ", " : "", name != NULL ? name : "unassigned");
 		n++;
 	}
 	return n;
@@ -683,6 +500,27 @@ static int dec_signature(struct dec *d, struct cursor *c, int with_alg)
 
 /* ---- extensions --------------------------------------------------------- */
 
+/* An X25519MLKEM768 share (draft-ietf-tls-ecdhe-mlkem): the client's is
+ * the ML-KEM-768 encapsulation key then an X25519 public key, the server's
+ * the ML-KEM ciphertext then its X25519 key; their parts as children, and
+ * once what the hybrid is. */
+static void dec_mlkem_share(struct dec *d, const struct cursor *v, int depth)
+{
+	size_t n = cursor_left(v);
+
+	if (n == 1184 + 32) {
+		event_field_hex(d->ev, depth, "mlkem768_encapsulation_key", v->off, 1184, 24);
+		event_field_hex(d->ev, depth, "x25519_public_key", v->off + 1184, 32, 0);
+	} else if (n == 1088 + 32) {
+		event_field_hex(d->ev, depth, "mlkem768_ciphertext", v->off, 1088, 24);
+		event_field_hex(d->ev, depth, "x25519_public_key", v->off + 1088, 32, 0);
+	} else {
+		event_field(d->ev, depth, "size", 0, 0, "%zu bytes: neither a client's share "
+			    "(1184 + 32 = 1216) nor a server's (1088 + 32 = 1120)", n);
+	}
+	event_field(d->ev, depth, "about", 0, 0, "%s", iana_lookup(IANA_GROUP, 0x11ec).note);
+}
+
 /* One key_share entry: group and key_exchange. */
 static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char *out, size_t n)
 {
@@ -694,11 +532,13 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (get_u16(d, c, &g, "key_share group") < 0)
 		return -1;
 	idx = event_field(d->ev, depth, "key_share_entry", start, 2, "%s",
-			  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown");
+			  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unassigned");
 	field_named(d, depth + 1, "group", start, 2, tlsdecode_group_name(g), g, 4);
 	if (get_vec(d, c, 2, &v, "key_exchange") < 0)
 		return -1;
 	field_hex(d, depth + 1, "key_exchange", &v, 48);
+	if (g == 0x11ec)
+		dec_mlkem_share(d, &v, depth + 2);
 	if (d->sum->keys.nshares < TLSDECODE_MAX_SHARES) {
 		size_t k = d->sum->keys.nshares++;
 
@@ -708,11 +548,219 @@ static int dec_key_share_entry(struct dec *d, struct cursor *c, int depth, char 
 	if (idx >= 0)
 		d->ev->fields[idx].length = c->off - start;
 	set_value(d->ev, idx, "%s, %zu-byte public key",
-		  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown group",
+		  tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unassigned group",
 		  cursor_left(&v));
 	d->sum->group = g;
 	appendf(out, n, "%s%s", out[0] ? ", " : "",
-		tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unknown");
+		tlsdecode_group_name(g) != NULL ? tlsdecode_group_name(g) : "unassigned");
+	return 0;
+}
+
+/* What the server made of the client's ALPN offer, said next to its answer
+ * when the ClientHello is known. */
+static void note_alpn_answer(struct dec *d, int depth)
+{
+	char offered[128];
+
+	if (hellopeek_alpn(d->ctx.client_hello, d->ctx.client_hello_len, offered, sizeof offered) == 0)
+		return;
+	if (d->alpn_seen)
+		event_field(d->ev, depth, "alpn_answer", 0, 0,
+			    "the client offered %s; the server picked %s, and both now speak it "
+			    "(RFC 7301)", offered, d->alpn);
+	else
+		event_field(d->ev, depth, "alpn_answer", 0, 0,
+			    "the client offered %s; the server answered no ALPN, so no protocol "
+			    "was negotiated and the client speaks HTTP/1.1, which needs none.  "
+			    "httpsviz's server speaks only HTTP/1.1 (HTTP/2 frames its messages "
+			    "in binary, which would hide what this tool shows)", offered);
+}
+
+/* Which of the client's key shares the server took (from the ServerHello's
+ * key_share, group g), said when the ClientHello is known. */
+static void note_share_choice(struct dec *d, int depth, uint16_t g)
+{
+	uint16_t shares[16];
+	size_t n = hellopeek_share_groups(d->ctx.client_hello, d->ctx.client_hello_len, shares,
+					  sizeof shares / sizeof shares[0]);
+	char list[256] = "";
+	char one[64];
+	size_t pos = 0;
+	size_t real = 0;
+	uint16_t first = 0;
+	int have_first = 0;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (iana_is_grease(IANA_GROUP, shares[i]))
+			continue;
+		real++;
+		if (!have_first) {
+			first = shares[i];
+			have_first = 1;
+		}
+		if (shares[i] == g)
+			pos = real;
+		appendf(list, sizeof list, "%s%s", list[0] ? ", " : "",
+			iana_name(IANA_GROUP, shares[i]) != NULL ? iana_name(IANA_GROUP, shares[i])
+								  : "unassigned");
+	}
+	iana_format(IANA_GROUP, g, one, sizeof one);
+	if (pos == 0) {
+		event_field(d->ev, depth, "choice", 0, 0,
+			    "the server chose %s, for which the client sent no share (it sent %s): "
+			    "this would need a HelloRetryRequest", one, list);
+		return;
+	}
+	if (pos == 1) {
+		event_field(d->ev, depth, "choice", 0, 0,
+			    "the server chose %s, the client's first key share (of %s)", one, list);
+		return;
+	}
+	event_field(d->ev, depth, "choice", 0, 0,
+		    "the server chose %s, the client's share number %zu (of %s), passing over "
+		    "%s, the client's first choice", one, pos, list,
+		    iana_name(IANA_GROUP, first) != NULL ? iana_name(IANA_GROUP, first) : "unassigned");
+	if (d->ctx.server_local && iana_name(IANA_GROUP, first) != NULL &&
+	    !tlsdecode_openssl_has_group(iana_name(IANA_GROUP, first)))
+		event_field(d->ev, depth, "why", 0, 0,
+			    "this server runs %s, which does not implement %s: a server picks "
+			    "among the groups it knows, and an unknown group is simply passed "
+			    "over (that is why the client sent a second share: no extra round "
+			    "trip)", OpenSSL_version(OPENSSL_VERSION), iana_name(IANA_GROUP, first));
+}
+
+/* Certificate compression algorithm names, for dec_u16_list. */
+static const char *cert_comp_name(uint16_t v)
+{
+	return iana_name(IANA_CERT_COMPRESSION, v);
+}
+
+/* A 16-bit vector of 8-bit-prefixed protocol names (ALPN, ALPS). */
+static int dec_protocol_list(struct dec *d, struct cursor *b, int depth, const char *fname,
+			     char *detail, size_t dn)
+{
+	struct cursor v;
+	struct cursor w;
+
+	if (get_vec(d, b, 2, &v, "protocol_name_list") < 0)
+		return -1;
+	while (cursor_left(&v) > 0) {
+		if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
+			return -1;
+		event_field(d->ev, depth, fname, w.off, cursor_left(&w), "%.*s",
+			    (int)cursor_left(&w), (const char *)w.p + w.off);
+		appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
+			(const char *)w.p + w.off);
+	}
+	return 0;
+}
+
+/* status_request in a ClientHello (RFC 6066 §8): OCSP stapling asked for. */
+static int dec_status_request(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	size_t off = b->off;
+	uint8_t st;
+
+	if (get_u8(d, b, &st, "status_type") < 0)
+		return -1;
+	event_field(d->ev, depth, "status_type", off, 1, "%s (%u)", st == 1 ? "ocsp" : "unassigned", st);
+	if (get_vec(d, b, 2, &v, "responder_id_list") < 0)
+		return -1;
+	event_field(d->ev, depth, "responder_id_list", v.off - 2, cursor_left(&v) + 2, "%zu bytes%s",
+		    cursor_left(&v), cursor_left(&v) == 0 ? " (any responder the server knows)" : "");
+	if (get_vec(d, b, 2, &v, "request_extensions") < 0)
+		return -1;
+	snprintf(detail, dn, "OCSP stapling asked for");
+	event_field(d->ev, depth, "about", 0, 0,
+		    "OCSP stapling (RFC 6066 §8): the client asks the server to send, with its "
+		    "certificate, a recent OCSP response: the CA's signed statement that the "
+		    "certificate is not revoked.  The server fetches it from the CA, so the "
+		    "client need not ask the CA itself (which would tell the CA which sites it "
+		    "visits).  This server staples nothing.");
+	return 0;
+}
+
+/* trust_anchors: a 16-bit vector of 8-bit-prefixed identifiers, each a
+ * relative OID (draft-ietf-tls-trust-anchor-ids), shown dotted. */
+static int dec_trust_anchors(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	struct cursor w;
+	int n = 0;
+
+	if (get_vec(d, b, 2, &v, "trust_anchor_ids") < 0)
+		return -1;
+	while (cursor_left(&v) > 0) {
+		char oid[96] = "";
+		unsigned long arc = 0;
+		int bad = 0;
+
+		if (get_vec(d, &v, 1, &w, "trust_anchor_id") < 0)
+			return -1;
+		for (size_t i = w.off; i < w.len && !bad; i++) {
+			arc = (arc << 7) | (w.p[i] & 0x7f);
+			if (arc > 0xffffffffUL)
+				bad = 1;
+			else if ((w.p[i] & 0x80) == 0) {
+				appendf(oid, sizeof oid, "%s%lu", oid[0] ? "." : "", arc);
+				arc = 0;
+			}
+		}
+		if (bad || cursor_left(&w) == 0 || (w.p[w.len - 1] & 0x80) != 0)
+			field_hex(d, depth, "trust_anchor_id", &w, 16);
+		else
+			event_field(d->ev, depth, "trust_anchor_id", w.off, cursor_left(&w), "%s", oid);
+		n++;
+	}
+	snprintf(detail, dn, "%d trust anchor identifier%s", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* encrypted_client_hello in a ClientHello: an outer ECH (the HPKE suite,
+ * the configuration id, the sender's key and the encrypted inner hello),
+ * or the inner marker. */
+static int dec_ech(struct dec *d, struct cursor *b, int depth, char *detail, size_t dn)
+{
+	struct cursor v;
+	size_t off = b->off;
+	uint8_t type;
+	uint8_t config;
+	uint16_t kdf;
+	uint16_t aead;
+	char k[64];
+	char a[64];
+
+	if (get_u8(d, b, &type, "ECHClientHello type") < 0)
+		return -1;
+	event_field(d->ev, depth, "type", off, 1, "%s (%u)",
+		    type == 0 ? "outer" : type == 1 ? "inner" : "unassigned", type);
+	if (type != 0) {
+		snprintf(detail, dn, "%s", type == 1 ? "inner" : "unassigned type");
+		return cursor_skip(b, cursor_left(b));
+	}
+	off = b->off;
+	if (get_u16(d, b, &kdf, "kdf_id") < 0 || get_u16(d, b, &aead, "aead_id") < 0)
+		return -1;
+	event_field(d->ev, depth, "kdf_id", off, 2, "%s", iana_format(IANA_HPKE_KDF, kdf, k, sizeof k));
+	event_field(d->ev, depth, "aead_id", off + 2, 2, "%s",
+		    iana_format(IANA_HPKE_AEAD, aead, a, sizeof a));
+	off = b->off;
+	if (get_u8(d, b, &config, "config_id") < 0)
+		return -1;
+	event_field(d->ev, depth, "config_id", off, 1, "%u", config);
+	if (get_vec(d, b, 2, &v, "enc") < 0)
+		return -1;
+	field_hex(d, depth, "enc", &v, 0);
+	if (get_vec(d, b, 2, &v, "payload") < 0)
+		return -1;
+	event_field(d->ev, depth, "payload", v.off, cursor_left(&v), "%zu bytes of ciphertext",
+		    cursor_left(&v));
+	snprintf(detail, dn, "outer, %s, %s, %zu-byte payload", iana_name(IANA_HPKE_KDF, kdf) != NULL
+		 ? iana_name(IANA_HPKE_KDF, kdf) : "unassigned KDF", iana_name(IANA_HPKE_AEAD, aead) != NULL
+		 ? iana_name(IANA_HPKE_AEAD, aead) : "unassigned AEAD", cursor_left(&v));
 	return 0;
 }
 
@@ -761,8 +809,8 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 		n = dec_u16_list(d, b, 2, depth, "group", tlsdecode_group_name, detail, dn);
 		return n < 0 ? -1 : 0;
 	case 11: /* ec_point_formats */
-		n = dec_u8_list(d, b, depth, "ec_point_format", ec_point_format_names,
-				NELEM(ec_point_format_names), detail, dn);
+		n = dec_u8_list(d, b, depth, "ec_point_format", IANA_EC_POINT_FORMAT, detail,
+				dn);
 		return n < 0 ? -1 : 0;
 	case 13: /* signature_algorithms */
 	case 50: /* signature_algorithms_cert */
@@ -770,15 +818,11 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 				 detail, dn);
 		return n < 0 ? -1 : 0;
 	case 16: /* ALPN */
-		if (get_vec(d, b, 2, &v, "protocol_name_list") < 0)
+		if (dec_protocol_list(d, b, depth, "protocol", detail, dn) < 0)
 			return -1;
-		while (cursor_left(&v) > 0) {
-			if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
-				return -1;
-			event_field(d->ev, depth, "protocol", w.off, cursor_left(&w), "%.*s",
-				    (int)cursor_left(&w), (const char *)w.p + w.off);
-			appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
-				(const char *)w.p + w.off);
+		if (hs != HS_CLIENT_HELLO) {
+			d->alpn_seen = 1;
+			snprintf(d->alpn, sizeof d->alpn, "%s", detail);
 		}
 		return 0;
 	case 22: /* encrypt_then_mac */
@@ -813,11 +857,15 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 				return -1;
 			field_named(d, depth, "selected_group", off, 2, tlsdecode_group_name(x), x, 4);
 			snprintf(detail, dn, "retry with %s",
-				 tlsdecode_group_name(x) ? tlsdecode_group_name(x) : "unknown");
+				 tlsdecode_group_name(x) ? tlsdecode_group_name(x) : "unassigned");
 			return 0;
 		}
-		if (hello_server)
-			return dec_key_share_entry(d, b, depth, detail, dn);
+		if (hello_server) {
+			if (dec_key_share_entry(d, b, depth, detail, dn) < 0)
+				return -1;
+			note_share_choice(d, depth, d->sum->group);
+			return 0;
+		}
 		if (get_vec(d, b, 2, &v, "client_shares") < 0)
 			return -1;
 		while (cursor_left(&v) > 0)
@@ -833,7 +881,7 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			field_named(d, depth, "selected_version", off, 2, tlsdecode_version_name(x),
 				    x, 4);
 			snprintf(detail, dn, "%s", tlsdecode_version_name(x) ? tlsdecode_version_name(x)
-									      : "unknown");
+									      : "unassigned");
 			d->sum->version = x;
 			return 0;
 		}
@@ -847,14 +895,14 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			cursor_u16(&v, &x);
 			field_named(d, depth, "version", off, 2, tlsdecode_version_name(x), x, 4);
 			appendf(detail, dn, "%s%s", detail[0] ? ", " : "",
-				tlsdecode_version_name(x) ? tlsdecode_version_name(x) : "unknown");
+				tlsdecode_version_name(x) ? tlsdecode_version_name(x) : "unassigned");
 			if (!is_grease(x) && x > d->sum->version && x <= 0x0304)
 				d->sum->version = x;
 		}
 		return 0;
 	case 45: /* psk_key_exchange_modes */
-		n = dec_u8_list(d, b, depth, "psk_key_exchange_mode", psk_mode_names,
-				NELEM(psk_mode_names), detail, dn);
+		n = dec_u8_list(d, b, depth, "psk_key_exchange_mode", IANA_PSK_MODE,
+				detail, dn);
 		return n < 0 ? -1 : 0;
 	case 44: /* cookie */
 		if (get_vec(d, b, 2, &v, "cookie") < 0)
@@ -869,7 +917,42 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			event_field(d->ev, depth, "max_early_data_size", off, 4, "%u", u);
 		}
 		return 0;
+	case 5: /* status_request */
+		if (hs != HS_CLIENT_HELLO || cursor_left(b) == 0)
+			goto raw;
+		return dec_status_request(d, b, depth, detail, dn);
+	case 18: /* signed_certificate_timestamp */
+		if (hs != HS_CLIENT_HELLO || cursor_left(b) > 0)
+			goto raw;
+		snprintf(detail, dn, "empty: the client asks for Certificate Transparency proofs");
+		event_field(d->ev, depth, "about", 0, 0,
+			    "Certificate Transparency (RFC 6962): the client asks for SCTs, "
+			    "signed promises from public logs that the certificate was "
+			    "published, so that a certificate a CA issued by mistake or under "
+			    "attack cannot stay hidden.  Chrome and Safari require them for "
+			    "publicly trusted certificates; a private CA like httpsviz's demo CA "
+			    "has none to send.");
+		return 0;
+	case 27: /* compress_certificate */
+		if (hs != HS_CLIENT_HELLO && hs != HS_CERTIFICATE_REQUEST)
+			goto raw;
+		n = dec_u16_list(d, b, 1, depth, "algorithm", cert_comp_name, detail, dn);
+		return n < 0 ? -1 : 0;
+	case 17513: /* application_settings (ALPS), old code point */
+	case 17613: /* application_settings (ALPS) */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_protocol_list(d, b, depth, "supported_protocol", detail, dn);
+	case 51764: /* trust_anchors (draft-ietf-tls-trust-anchor-ids) */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_trust_anchors(d, b, depth, detail, dn);
+	case 65037: /* encrypted_client_hello */
+		if (hs != HS_CLIENT_HELLO)
+			goto raw;
+		return dec_ech(d, b, depth, detail, dn);
 	default: /* the parent keeps "name (0x1234)" as its value */
+raw:
 		if (cursor_left(b) > 0)
 			field_hex(d, depth, "extension_data", b, 32);
 		return cursor_skip(b, cursor_left(b));
@@ -910,17 +993,25 @@ static int dec_extensions(struct dec *d, struct cursor *c, int depth, int hs)
 			return -1;
 		eidx = event_field(d->ev, depth + 1,
 				   name != NULL && !is_grease(type) ? name : "extension", start,
-				   list.off - start, "%s (0x%04x)", name != NULL ? name : "unknown",
+				   list.off - start, "%s (0x%04x)", name != NULL ? name : "unassigned",
 				   type);
 		field_named(d, depth + 2, "type", start, 2, name, type, 4);
 		event_field(d->ev, depth + 2, "length", start + 2, 2, "%zu", cursor_left(&body));
 		if (dec_ext_body(d, &body, type, hs, depth + 2, detail, sizeof detail) < 0)
 			return -1;
+		if (hs == HS_CLIENT_HELLO && iana_lookup(IANA_EXTENSION, type).note != NULL &&
+		    !is_grease(type) && type != 5 && type != 18)
+			event_field(d->ev, depth + 2, "about", 0, 0, "%s",
+				    iana_lookup(IANA_EXTENSION, type).note);
 		if (expect_end(d, &body, name != NULL ? name : "extension") < 0)
 			return -1;
 		if (detail[0] != 0)
 			set_value(d->ev, eidx, "%s", detail);
 	}
+	/* ALPN is answered in the ServerHello (TLS 1.2) or the
+	 * EncryptedExtensions (TLS 1.3) */
+	if (hs == HS_ENCRYPTED_EXTENSIONS || (hs == HS_SERVER_HELLO && !d->sum->hrr && d->sum->version != 0x0304))
+		note_alpn_answer(d, depth);
 	return 0;
 }
 
@@ -1271,7 +1362,7 @@ static int dec_server_hello(struct dec *d, struct cursor *c)
 	if (get_u8(d, c, &comp, "compression_method") < 0)
 		return -1;
 	event_field(d->ev, 0, "compression_method", off, 1, "%s (%u)",
-		    comp == 0 ? "null" : "unknown", comp);
+		    comp == 0 ? "null" : "unassigned", comp);
 	if (cursor_left(c) == 0)
 		return 0;
 	return dec_extensions(d, c, 0, HS_SERVER_HELLO);
@@ -1416,7 +1507,7 @@ static int dec_certificate_request(struct dec *d, struct cursor *c)
 		field_hex(d, 0, "certificate_request_context", &v, 0);
 		return dec_extensions(d, c, 0, HS_CERTIFICATE_REQUEST);
 	}
-	if (dec_u8_list(d, c, 0, "certificate_type", cert_type_names, NELEM(cert_type_names), out,
+	if (dec_u8_list(d, c, 0, "certificate_type", IANA_CERT_TYPE, out,
 			sizeof out) < 0)
 		return -1;
 	out[0] = 0;
@@ -1511,7 +1602,7 @@ static int decode_handshake(struct event *ev, const struct tlsdecode_ctx *ctx,
 	if (cursor_u8(&c, &type) < 0)
 		return fail(&d, 0, "empty handshake message: no type byte");
 	name = tlsdecode_handshake_name(type);
-	event_field(ev, 0, "handshake_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown",
+	event_field(ev, 0, "handshake_type", 0, 1, "%s (%u)", name != NULL ? name : "unassigned",
 		    type);
 	if (get_u24(&d, &c, &len, "handshake length") < 0)
 		return -1;
@@ -1647,7 +1738,7 @@ static int dec_alert(struct dec *d, struct cursor *c)
 	if (get_u8(d, c, &desc, "alert description") < 0)
 		return -1;
 	name = tlsdecode_alert_name(desc);
-	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unknown alert",
+	event_field(d->ev, 0, "description", off + 1, 1, "%s (%u)", name != NULL ? name : "unassigned alert",
 		    desc);
 	d->ev->alert.level = level;
 	d->ev->alert.description = desc;
@@ -1862,7 +1953,7 @@ int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc)
 	if (get_u8(&d, &c, &type, "record content type") < 0)
 		return -1;
 	name = tlsdecode_content_type_name(type);
-	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unknown", type);
+	event_field(ev, 0, "content_type", 0, 1, "%s (%u)", name != NULL ? name : "unassigned", type);
 	if (get_u16(&d, &c, &ver, "record version") < 0)
 		return -1;
 	if (tls13)
@@ -1870,7 +1961,7 @@ int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc)
 			    "%s (0x%04x): frozen, not the protocol version: TLS 1.3 records say 0x0303 (an initial "
 			    "ClientHello may say 0x0301) so that middleboxes which inspect it keep working; the real "
 			    "version is agreed in supported_versions (RFC 8446 section 5.1)",
-			    tlsdecode_version_name(ver) != NULL ? tlsdecode_version_name(ver) : "unknown", ver);
+			    tlsdecode_version_name(ver) != NULL ? tlsdecode_version_name(ver) : "unassigned", ver);
 	else
 		field_named(&d, 0, "version", 1, 2, tlsdecode_version_name(ver), ver, 4);
 	if (get_u16(&d, &c, &len, "record length") < 0)
@@ -1952,7 +2043,7 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 	out[0] = 0;
 	switch (type) {
 	case HS_CLIENT_HELLO:
-		appendf(out, n, "ClientHello %s, %d suite%s%s", v != NULL ? v : "unknown version",
+		appendf(out, n, "ClientHello %s, %d suite%s%s", v != NULL ? v : "unassigned version",
 			s->nsuites, s->nsuites == 1 ? "" : "s", s->nscsv ? " + SCSV" : "");
 		if (s->sni[0])
 			appendf(out, n, ", SNI %s", s->sni);
@@ -1962,7 +2053,7 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 		if (suite != NULL)
 			appendf(out, n, "%s", suite);
 		else
-			appendf(out, n, "unknown suite (0x%04x)", s->suite);
+			appendf(out, n, "unassigned suite (0x%04x)", s->suite);
 		if (s->version == 0x0304)
 			appendf(out, n, ", TLS 1.3");
 		if (s->downgrade)
@@ -1975,7 +2066,7 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 		break;
 	case HS_SERVER_KEY_EXCHANGE:
 		if (ecdhe)
-			appendf(out, n, "ServerKeyExchange: ECDHE %s", group ? group : "unknown group");
+			appendf(out, n, "ServerKeyExchange: ECDHE %s", group ? group : "unassigned group");
 		else
 			appendf(out, n, "ServerKeyExchange: DHE");
 		if (s->have_sigalg)
@@ -1991,7 +2082,7 @@ static void summary_line(uint8_t type, const struct summary *s, const struct tls
 		break;
 	case HS_CERTIFICATE_VERIFY:
 		appendf(out, n, "CertificateVerify: %s signature (%zu bytes)",
-			alg ? alg : "unknown", s->len);
+			alg ? alg : "unassigned", s->len);
 		break;
 	case HS_FINISHED:
 		appendf(out, n, "Finished: verify_data %zu bytes", s->len);

@@ -35,6 +35,13 @@ struct tlsdecode_ctx {
 	int tls13;     /* the connection negotiated TLS 1.3 */
 	int kex_ecdhe; /* TLS 1.2 key exchange is ECDHE (else RSA; a
 			  ServerKeyExchange without it is read as DHE) */
+	/* The ClientHello a ServerHello or EncryptedExtensions answers
+	 * (handshake header included), or NULL: with it the decoder says
+	 * which of the client's key shares and ALPN protocols the server
+	 * took. */
+	const uint8_t *client_hello;
+	size_t client_hello_len;
+	int server_local; /* the server runs in this process, on this OpenSSL */
 };
 
 /* Where a part lies in a handshake message (offsets from its first byte,
@@ -120,6 +127,10 @@ int tlsdecode_record(struct event *ev, const struct tlsdecode_rec *rc);
  * "24 of the client's 27 suites".  0, or -1 when either message does not
  * parse or the suite was not offered. */
 int tlsdecode_offer_rank(struct event *ev, const uint8_t *client_hello, size_t len);
+
+/* Whether this process's OpenSSL can use the named TLS group (e.g.
+ * "X25519MLKEM768") in a handshake. */
+int tlsdecode_openssl_has_group(const char *name);
 
 /* What decides whether the record that carried a message was encrypted. */
 struct tlsdecode_wire {

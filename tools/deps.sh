@@ -17,6 +17,10 @@ have_cmd openssl || need="$need openssl"
 have_cmd curl || need="$need curl"
 have_cmd tshark || need="$need tshark"
 have_cmd python3 || need="$need python3"
+# real clients for tests/e2e/real_clients.sh: a headless browser, and ip to
+# give it a network namespace holding only the loopback interface
+have_cmd chromium || need="$need chromium"
+have_cmd ip || need="$need iproute2"
 
 if [ -n "$need" ]; then
 	cmd="apt-get install -y --no-install-recommends$need"

@@ -32,8 +32,8 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_ENCRYPTED_EXTENSIONS:
 		return PHASE_HELLO;
 	case EV_TLS_CERTIFICATE: case EV_TLS_CERTIFICATE_REQUEST:
-	case EV_TLS_CERTIFICATE_VERIFY: case EV_CERT_CHAIN: case EV_CERT_SIGNATURE:
-	case EV_CERT_VALIDITY: case EV_CERT_HOSTNAME: case EV_CERT_VERDICT:
+	case EV_TLS_CERTIFICATE_VERIFY: case EV_CERT_KEY: case EV_CERT_CHAIN: case EV_CERT_SIGNATURE:
+	case EV_CERT_VALIDITY: case EV_CERT_HOSTNAME: case EV_CERT_REVOCATION: case EV_CERT_VERDICT:
 		return PHASE_CERT;
 	case EV_TLS_SERVER_KEY_EXCHANGE: case EV_TLS_CLIENT_KEY_EXCHANGE:
 		return PHASE_KEX;
@@ -172,7 +172,11 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 	/* a check or comparison leads with its outcome: a tick or a cross
 	 * (ok / FAIL in ASCII), which the colour repeats; an alert sent in
 	 * an encrypted record says so first */
-	if (ev->result == RESULT_PASS || ev->verified == 1)
+	if (ev->app_only && ev->result == RESULT_PASS)
+		mark = ascii ? "(ok) " : "(\u2713) "; /* httpsviz's alone: OpenSSL stopped before */
+	else if (ev->app_only && ev->result == RESULT_FAIL)
+		mark = ascii ? "(FAIL) " : "(\u2717) ";
+	else if (ev->result == RESULT_PASS || ev->verified == 1)
 		mark = ascii ? "ok " : "\u2713 ";
 	else if (ev->result == RESULT_FAIL || ev->verified == 0)
 		mark = ascii ? "FAIL " : "\u2717 ";

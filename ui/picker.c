@@ -98,14 +98,11 @@ int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_
 	}
 	if (remote)
 		return 0;
-	push(p, PICK_HEADING, "Certificate scenarios (restart the exchange with one)", "", "");
+	push(p, PICK_HEADING, "Scenarios: what goes wrong on the real web", "", "");
 	for (int s = 0; s < SCEN__COUNT; s++) {
 		struct pick_item *it = push(p, PICK_SCENARIO, scenario_str((enum scenario)s),
 					    scenario_describe((enum scenario)s),
-					    s == SCEN_GOOD ? "What should happen: the client accepts "
-							     "the certificate."
-							   : "Watch the client's checks: which one "
-							     "fails, and which alert it sends.");
+					    scenario_teach((enum scenario)s));
 
 		it->scenario = (enum scenario)s;
 	}
@@ -232,7 +229,7 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_text(g, 1, 1, g->w - 2,
 		  p->remote == PICKER_REPLAY ? "Choose a lesson to follow over the recorded run, or free exploration."
 		  : p->remote ? "Choose a lesson, free exploration or the protocol."
-			    : "Choose a lesson, free exploration, the protocol or a certificate scenario.",
+			    : "Choose a lesson, free exploration, the protocol or a scenario.",
 		  CLS_DEFAULT, 0);
 	/* keep the selection in view, with its heading when it fits */
 	if (p->sel - 1 < p->scroll)

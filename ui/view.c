@@ -27,7 +27,7 @@ static const char *const help_lines[] = {
 	"r                 restart with a fresh exchange",
 	"w                 save the run (httpsviz replay/export FILE)",
 	"m                 menu: lessons, free exploration and the",
-	"                  certificate scenarios (good, expired, mitm...)",
+	"                  scenarios (good, expired, revoked, mitm...)",
 	"1-9  Enter  s     lesson: answer a question (Enter sends",
 	"                  several picks), s skips it; after the",
 	"                  lesson's end, e goes on exploring;",
@@ -379,9 +379,9 @@ static void draw_legend(struct grid *g, int y, int mono)
 	if (mono) {
 		grid_text(g, 0, y, g->w,
 			  g->ascii ? "marks: |-[ ] a side's own step  ( ) kernel  { } interceptor  ok / FAIL  "
-				     "[encrypted]"
+				     "(ok) httpsviz alone  [encrypted]"
 				   : "marks: \u251c\u2500[ ] a side's own step  ( ) kernel  { } interceptor  "
-				     "\u2713 ok  \u2717 failed  [encrypted]",
+				     "\u2713 ok  \u2717 failed  (\u2713) httpsviz alone  [encrypted]",
 			  CLS_DIM, 0);
 		return;
 	}

@@ -121,4 +121,21 @@ a = next(e for e in map(json.loads, open(sys.argv[1])) if e["name"] == "tls.aler
 assert a["alert"]["level_name"] == "fatal" and a["alert"]["description"] == 45, a["alert"]
 assert a["alert"]["close_notify"] is False and a["encrypted"] is False
 PY
+# wrong-host: OpenSSL stops at the name; the checks after it are httpsviz's
+# alone and carry no X509 code (only the name check and the verdict do)
+"$bin" --json --scenario wrong-host > "$tmp/whj" 2> /dev/null
+python3 - "$tmp/whj" <<'PY' || fail "--json: the checks OpenSSL never reached are wrong"
+import json, sys
+ev = [e for e in map(json.loads, open(sys.argv[1])) if e["layer"] == "cert"]
+names = [e["name"] for e in ev]
+assert names[:4] == ["cert.key", "cert.chain", "cert.hostname", "cert.revocation"], names
+assert names[-2:] == ["cert.validity", "cert.verdict"], names
+coded = [e["name"] for e in ev if "x509_error" in e]
+assert coded == ["cert.hostname", "cert.verdict"], coded
+assert all(e["x509_error"] == 62 for e in ev if "x509_error" in e)
+for e in ev[:3]:
+    assert e["checked_by"] == "openssl and httpsviz", e
+for e in ev[3:-1]:
+    assert e["checked_by"] == "httpsviz alone" and e["result"] == "pass", e
+PY
 exit 0

@@ -123,11 +123,11 @@ fi
 
 # The menu opens on what runs now (the good scenario) and Esc goes back.
 T send-keys Escape m
-wait_for "Certificate scenarios" 5 || fail "no menu on m"
+wait_for "Scenarios: what goes wrong" 5 || fail "no menu on m"
 grep -Eq '(▶|>) +good ' "$tmp/screen" || fail "the menu does not start on the current scenario"
 grep -q "(current)" "$tmp/screen" || fail "the current scenario is not marked"
 T send-keys Escape
-wait_gone "Certificate scenarios" 5 || fail "Esc did not close the menu"
+wait_gone "Scenarios: what goes wrong" 5 || fail "Esc did not close the menu"
 
 # Quit: the program exits 0 and the terminal shows the shell again.
 tui_quit

@@ -61,6 +61,7 @@ grep -qF "01-https-stack" "$tmp/screen" || fail "the picker does not list lesson
 grep -qF "The HTTPS stack" "$tmp/screen" || fail "the picker does not show lesson titles"
 grep -qF "Free exploration" "$tmp/screen" || fail "no free exploration entry"
 grep -qF "Protocol and key exchange" "$tmp/screen" || fail "no protocol entries"
+grep -qF "Scenarios: what goes wrong" "$tmp/screen" || fail "no scenario entries"
 i=0
 while [ "$i" -lt 30 ]; do
 	cap

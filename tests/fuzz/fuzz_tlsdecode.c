@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "protocol/event.h"
+#include "protocol/hellopeek.h"
 #include "protocol/recordcrypt.h"
 #include "protocol/tlsdecode.h"
 #include "protocol/tlserror.h"
@@ -74,6 +75,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (tlsdecode_summary(data, size, &ctx, line, sizeof line) < -1 ||
 		    strlen(line) >= sizeof line)
+			abort();
+	}
+	/* the input as the ClientHello a server's answer is explained against
+	 * (hellopeek walks it), and as the answer itself */
+	{
+		struct tlsdecode_ctx ctx = {.client_hello = data, .client_hello_len = size};
+		uint16_t groups[16];
+		char alpn[64];
+
+		ev = evlog_add(&log, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_SERVER, DIR_S2C, data, size, "f");
+		if (ev != NULL)
+			check(ev, tlsdecode_handshake(ev, &ctx));
+		if (hellopeek_share_groups(data, size, groups, 16) > 16 ||
+		    hellopeek_alpn(data, size, alpn, sizeof alpn) < 0 || strlen(alpn) >= sizeof alpn)
 			abort();
 	}
 	/* no suite, then one of each record layout (GCM, ChaCha20, CBC MtE

@@ -12,11 +12,13 @@
 struct verdict {
 	long err;
 	int depth;
+	unsigned long flags;
 	STACK_OF(X509) *chain;
 };
 
-/* Run X509_verify_cert as the engine's client does: purpose ssl_server, the
- * host name or IP checked. */
+/* Run X509_verify_cert as the engine's client does: purpose ssl_server,
+ * security level 2, the host name or IP checked (CRL checking comes with
+ * the demo store). */
 static struct verdict openssl_verify(X509 *leaf, STACK_OF(X509) *sent, X509_STORE *store,
 				     const char *host)
 {
@@ -29,6 +31,7 @@ static struct verdict openssl_verify(X509 *leaf, STACK_OF(X509) *sent, X509_STOR
 	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, sent), 1);
 	assert_int_equal(X509_STORE_CTX_set_default(ctx, "ssl_server"), 1);
 	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
 	if (host != NULL) {
 		ip = a2i_IPADDRESS(host);
 		if (ip != NULL)
@@ -37,6 +40,7 @@ static struct verdict openssl_verify(X509 *leaf, STACK_OF(X509) *sent, X509_STOR
 			assert_int_equal(X509_VERIFY_PARAM_set1_host(param, host, 0), 1);
 		ASN1_OCTET_STRING_free(ip);
 	}
+	v.flags = X509_VERIFY_PARAM_get_flags(param);
 	X509_verify_cert(ctx);
 	v.err = X509_STORE_CTX_get_error(ctx);
 	v.depth = X509_STORE_CTX_get_error_depth(ctx);
@@ -61,6 +65,8 @@ static long check(struct evlog *log, X509 *leaf, STACK_OF(X509) *sent, X509_STOR
 		.openssl_result = v.err,
 		.openssl_error_depth = v.depth,
 		.insecure = insecure,
+		.auth_level = 2,
+		.verify_flags = v.flags,
 		.actor = ACTOR_CLIENT,
 	};
 
@@ -80,24 +86,73 @@ static const char *fval(const struct event *ev, const char *name)
 	return f->value;
 }
 
-/* Assert the log is exactly chain, signature x nsig, validity, hostname,
- * verdict, every event by the client on its own lifeline. */
+/* Assert the log is exactly key, chain, hostname, revocation, signature x
+ * nsig, validity, verdict (OpenSSL 3's order), every event by the client on
+ * its own lifeline. */
 static void assert_order(const struct evlog *log, size_t nsig)
 {
 	size_t i = 0;
 
-	assert_int_equal(log->n, nsig + 4);
+	assert_int_equal(log->n, nsig + 6);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_KEY);
 	assert_int_equal(log->ev[i++]->name, EV_CERT_CHAIN);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_HOSTNAME);
+	assert_int_equal(log->ev[i++]->name, EV_CERT_REVOCATION);
 	for (size_t k = 0; k < nsig; k++)
 		assert_int_equal(log->ev[i++]->name, EV_CERT_SIGNATURE);
 	assert_int_equal(log->ev[i++]->name, EV_CERT_VALIDITY);
-	assert_int_equal(log->ev[i++]->name, EV_CERT_HOSTNAME);
 	assert_int_equal(log->ev[i++]->name, EV_CERT_VERDICT);
 	for (i = 0; i < log->n; i++) {
 		assert_int_equal(log->ev[i]->actor, ACTOR_CLIENT);
 		assert_int_equal(log->ev[i]->dir, DIR_LOCAL);
 		assert_null(strchr(log->ev[i]->summary, '\n'));
 	}
+}
+
+/* The first event of this name (the k-th signature with ev_sig). */
+static const struct event *ev_of(const struct evlog *log, enum evname name)
+{
+	long i = evlog_find(log, name, 0);
+
+	if (i < 0)
+		fail_msg("no %s", evname_str(name));
+	return log->ev[i];
+}
+
+/* The k-th cert.signature event (0: the root's, made first). */
+static const struct event *ev_sig(const struct evlog *log, int k)
+{
+	long i = evlog_find(log, EV_CERT_SIGNATURE, 0);
+
+	while (i >= 0 && k-- > 0)
+		i = evlog_find(log, EV_CERT_SIGNATURE, (size_t)i + 1);
+	if (i < 0)
+		fail_msg("no such signature event");
+	return log->ev[i];
+}
+
+/* A check OpenSSL never reached: made by httpsviz alone, with this result
+ * (RESULT_FAIL without any X509 code: OpenSSL reported none for it). */
+static void assert_app_only(const struct event *ev, enum result res)
+{
+	if (ev->result != res || !ev->app_only)
+		fail_msg("%s: want result %d by httpsviz alone: %s", evname_str(ev->name), res, ev->summary);
+	assert_int_equal(ev->x509_error, 0);
+	assert_null(ev->x509_error_text);
+	assert_null(event_find_field(ev, "x509_error"));
+	assert_non_null(strstr(fval(ev, "checked_by"), "httpsviz alone: OpenSSL stopped"));
+	assert_non_null(strstr(ev->summary, "(httpsviz alone)"));
+	if (res == RESULT_FAIL)
+		assert_true(strlen(fval(ev, "explanation")) > 40);
+}
+
+/* No event shows an X509 code other than OpenSSL's. */
+static void assert_only_openssl_code(const struct evlog *log, long openssl)
+{
+	for (size_t i = 0; i < log->n; i++)
+		if (log->ev[i]->x509_error != 0 && log->ev[i]->x509_error != openssl)
+			fail_msg("%s shows X509 error %ld, OpenSSL reported %ld", evname_str(log->ev[i]->name),
+				 log->ev[i]->x509_error, openssl);
 }
 
 /* Assert one check's result: pass (code 0) or fail with this X509 code. */
@@ -113,6 +168,7 @@ static void assert_check(const struct event *ev, long code)
 		assert_int_equal(ev->x509_error, 0);
 		assert_null(event_find_field(ev, "x509_error"));
 		assert_non_null(strstr(ev->summary, " ok"));
+		assert_int_equal(ev->app_only, 0);
 		return;
 	}
 	if (ev->result != RESULT_FAIL || ev->x509_error != code)
@@ -130,6 +186,7 @@ static void assert_check(const struct event *ev, long code)
 	 * cross), so the summary does not say it again */
 	assert_true(event_failed(ev));
 	assert_null(strstr(ev->summary, "FAILED"));
+	assert_int_equal(ev->app_only, 0);
 }
 
 /* The verdict must be OpenSSL's decision, whatever the app's checks found. */
@@ -139,6 +196,7 @@ static void assert_verdict(const struct evlog *log, long openssl, const char *al
 
 	assert_int_equal(ev->name, EV_CERT_VERDICT);
 	assert_check(ev, openssl);
+	assert_only_openssl_code(log, openssl);
 	if (openssl == X509_V_OK) {
 		assert_string_equal(fval(ev, "action"), "continue");
 	} else {
@@ -181,6 +239,12 @@ static void fx_free(struct fixture *fx)
 	evlog_clear(&fx->log);
 }
 
+/* What the server of the fixture sends: its certificate, then its chain. */
+static long check_served(struct fixture *fx, const char *host, int insecure)
+{
+	return check(&fx->log, fx->pki.server_cert, fx->pki.server_chain, fx->demo, host, insecure);
+}
+
 static void test_good(void **state)
 {
 	struct fixture fx;
@@ -188,44 +252,57 @@ static void test_good(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_GOOD);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_OK);
-	assert_order(&fx.log, 2);
-	ev = at(&fx.log, 0);
-	assert_check(ev, X509_V_OK);
-	assert_string_equal(ev->summary, "chain: localhost <- httpsviz demo CA (trusted root) ok");
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_OK);
+	assert_order(&fx.log, 3);
+	for (size_t i = 0; i + 1 < fx.log.n; i++)
+		assert_check(at(&fx.log, i), X509_V_OK);
+	/* the server's key against security level 2 */
+	ev = ev_of(&fx.log, EV_CERT_KEY);
+	assert_string_equal(ev->summary, "key size: localhost RSA 2048-bit (112-bit security), security level 2 ok");
+	assert_non_null(strstr(fval(ev, "security_level"), "level 2: 112-bit security"));
+	/* three levels: leaf and issuing CA sent, root from the store */
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
+	assert_string_equal(ev->summary, "chain: localhost <- httpsviz demo issuing CA <- httpsviz demo root CA "
+				   "(trusted root) ok");
 	assert_string_equal(fval(ev, "trust_store"), "demo CA (in memory)");
-	assert_string_equal(fval(ev, "certificates"), "2");
-	assert_string_equal(fval(ev, "trusted_root"), "httpsviz demo CA");
-	assert_string_equal(fval(ev, "openssl_chain"), "localhost <- httpsviz demo CA");
-	/* the leaf's signature, checked with the CA's EC key */
-	ev = at(&fx.log, 1);
-	assert_check(ev, X509_V_OK);
+	assert_string_equal(fval(ev, "certificates"), "3");
+	assert_non_null(strstr(fval(ev, "[1]"), "sent by the peer"));
+	assert_non_null(strstr(fval(ev, "[2]"), "from the trust store, trusted root"));
+	assert_string_equal(fval(ev, "trusted_root"), "httpsviz demo root CA");
+	assert_non_null(strstr(fval(ev, "extensions"), "every issuer is a CA"));
+	assert_string_equal(fval(ev, "openssl_chain"),
+			    "localhost <- httpsviz demo issuing CA <- httpsviz demo root CA");
+	/* hostname */
+	ev = ev_of(&fx.log, EV_CERT_HOSTNAME);
+	assert_string_equal(ev->summary, "hostname: localhost matches DNS:localhost ok");
+	assert_string_equal(fval(ev, "san"), "DNS:localhost (matches)");
+	assert_true(event_find_field(ev, "subject_alt_name")->length > 0);
+	assert_non_null(strstr(fval(ev, "common_name"), "not used"));
+	/* revocation: the issuing CA's CRL, with no entry */
+	ev = ev_of(&fx.log, EV_CERT_REVOCATION);
+	assert_string_equal(ev->summary, "revocation: localhost not on the CRL of httpsviz demo issuing CA ok");
+	assert_non_null(strstr(fval(ev, "crl"), "0 revoked certificates"));
+	/* signatures from the root down: its own, the issuing CA's, the leaf's */
+	ev = ev_sig(&fx.log, 0);
+	assert_non_null(strstr(ev->summary, "httpsviz demo root CA signed by itself"));
+	ev = ev_sig(&fx.log, 1);
+	assert_string_equal(fval(ev, "subject"), "httpsviz demo issuing CA");
+	assert_string_equal(fval(ev, "issuer"), "httpsviz demo root CA");
+	ev = ev_sig(&fx.log, 2);
 	assert_string_equal(fval(ev, "subject"), "localhost");
-	assert_string_equal(fval(ev, "issuer"), "httpsviz demo CA");
+	assert_string_equal(fval(ev, "issuer"), "httpsviz demo issuing CA");
 	assert_string_equal(fval(ev, "algorithm"), "ecdsa-with-SHA256");
 	assert_string_equal(fval(ev, "issuer_key"), "EC P-256");
 	assert_non_null(ev->raw);
 	assert_true(event_find_field(ev, "signature")->length > 0);
 	assert_true(event_find_field(ev, "signed_bytes")->length > 100);
-	/* the root's self-signature */
-	ev = at(&fx.log, 2);
-	assert_check(ev, X509_V_OK);
-	assert_non_null(strstr(ev->summary, "signed by itself"));
 	/* validity with the dates pointing into the DER */
-	ev = at(&fx.log, 3);
-	assert_check(ev, X509_V_OK);
+	ev = ev_of(&fx.log, EV_CERT_VALIDITY);
 	assert_true(event_find_field(ev, "not_before")->length >= 15);
 	assert_true(event_find_field(ev, "not_after")->length >= 15);
-	/* hostname */
-	ev = at(&fx.log, 4);
-	assert_check(ev, X509_V_OK);
-	assert_string_equal(ev->summary, "hostname: localhost matches DNS:localhost ok");
-	assert_string_equal(fval(ev, "san"), "DNS:localhost (matches)");
-	assert_true(event_find_field(ev, "subject_alt_name")->length > 0);
-	assert_non_null(strstr(fval(ev, "common_name"), "not used"));
 	assert_verdict(&fx.log, X509_V_OK, NULL);
-	assert_string_equal(fval(at(&fx.log, 5), "app_agrees"), "yes");
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "app_agrees"), "yes");
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "app_checks"), "0 failed");
 	fx_free(&fx);
 }
 
@@ -236,21 +313,21 @@ static void test_good_ip(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_GOOD);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.1", 0),
-			 X509_V_OK);
-	assert_order(&fx.log, 2);
-	ev = at(&fx.log, 4);
+	assert_int_equal(check_served(&fx, "127.0.0.1", 0), X509_V_OK);
+	assert_order(&fx.log, 3);
+	ev = ev_of(&fx.log, EV_CERT_HOSTNAME);
 	assert_check(ev, X509_V_OK);
 	assert_string_equal(ev->summary, "hostname: 127.0.0.1 matches IP:127.0.0.1 ok");
 	assert_non_null(strstr(fval(ev, "requested"), "IP address"));
 	assert_non_null(strstr(fval(ev, "common_name"), "never used"));
 	assert_verdict(&fx.log, X509_V_OK, NULL);
 	evlog_clear(&fx.log);
-	/* another address fails with 64 */
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.2", 0),
-			 X509_V_ERR_IP_ADDRESS_MISMATCH);
-	assert_order(&fx.log, 2);
-	assert_check(at(&fx.log, 4), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	/* another address fails with 64; what OpenSSL never reached is httpsviz's */
+	assert_int_equal(check_served(&fx, "127.0.0.2", 0), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_order(&fx.log, 3);
+	assert_check(ev_of(&fx.log, EV_CERT_HOSTNAME), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_app_only(ev_of(&fx.log, EV_CERT_REVOCATION), RESULT_PASS);
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_PASS);
 	assert_verdict(&fx.log, X509_V_ERR_IP_ADDRESS_MISMATCH, "bad_certificate");
 	fx_free(&fx);
 }
@@ -262,22 +339,22 @@ static void test_expired(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_EXPIRED);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_ERR_CERT_HAS_EXPIRED);
-	assert_order(&fx.log, 2);
-	assert_check(at(&fx.log, 0), X509_V_OK);
-	assert_check(at(&fx.log, 1), X509_V_OK);
-	assert_check(at(&fx.log, 2), X509_V_OK);
-	ev = at(&fx.log, 3);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_CERT_HAS_EXPIRED);
+	assert_order(&fx.log, 3);
+	/* the dates come last: every other check was OpenSSL's too */
+	for (size_t i = 0; i < 7; i++)
+		assert_check(at(&fx.log, i), X509_V_OK);
+	ev = ev_of(&fx.log, EV_CERT_VALIDITY);
 	assert_check(ev, X509_V_ERR_CERT_HAS_EXPIRED);
 	assert_non_null(strstr(ev->summary, "localhost expired on"));
 	assert_non_null(strstr(fval(ev, "explanation"), "expired on"));
 	assert_non_null(strstr(fval(ev, "explanation"), "1 day ago"));
-	assert_check(at(&fx.log, 4), X509_V_OK);
 	assert_verdict(&fx.log, X509_V_ERR_CERT_HAS_EXPIRED, "certificate_expired");
-	assert_string_equal(fval(at(&fx.log, 5), "alert"), "certificate_expired (45)");
-	assert_string_equal(fval(at(&fx.log, 5), "action"), "abort");
-	assert_string_equal(fval(at(&fx.log, 5), "error_depth"), "0 (the server's own certificate)");
+	ev = at(&fx.log, fx.log.n - 1);
+	assert_string_equal(fval(ev, "alert"), "certificate_expired (45)");
+	assert_string_equal(fval(ev, "action"), "abort");
+	assert_string_equal(fval(ev, "error_depth"), "0 (the server's own certificate)");
+	assert_string_equal(fval(ev, "app_checks"), "1 failed");
 	fx_free(&fx);
 }
 
@@ -287,14 +364,13 @@ static void test_not_yet_valid(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_NOT_YET_VALID);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_ERR_CERT_NOT_YET_VALID);
-	assert_order(&fx.log, 2);
-	assert_check(at(&fx.log, 0), X509_V_OK);
-	assert_check(at(&fx.log, 1), X509_V_OK);
-	assert_check(at(&fx.log, 3), X509_V_ERR_CERT_NOT_YET_VALID);
-	assert_non_null(strstr(at(&fx.log, 3)->summary, "not valid before"));
-	assert_check(at(&fx.log, 4), X509_V_OK);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_CERT_NOT_YET_VALID);
+	assert_order(&fx.log, 3);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_OK);
+	assert_check(ev_sig(&fx.log, 2), X509_V_OK);
+	assert_check(ev_of(&fx.log, EV_CERT_VALIDITY), X509_V_ERR_CERT_NOT_YET_VALID);
+	assert_non_null(strstr(ev_of(&fx.log, EV_CERT_VALIDITY)->summary, "not valid before"));
+	assert_check(ev_of(&fx.log, EV_CERT_HOSTNAME), X509_V_OK);
 	/* OpenSSL maps 9 to bad_certificate, not certificate_expired */
 	assert_verdict(&fx.log, X509_V_ERR_CERT_NOT_YET_VALID, "bad_certificate");
 	fx_free(&fx);
@@ -307,27 +383,33 @@ static void test_wrong_host(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_WRONG_HOST);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_ERR_HOSTNAME_MISMATCH);
-	assert_order(&fx.log, 2);
-	assert_check(at(&fx.log, 0), X509_V_OK);
-	assert_check(at(&fx.log, 3), X509_V_OK);
-	ev = at(&fx.log, 4);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_order(&fx.log, 3);
+	assert_check(ev_of(&fx.log, EV_CERT_KEY), X509_V_OK);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_OK);
+	ev = ev_of(&fx.log, EV_CERT_HOSTNAME);
 	assert_check(ev, X509_V_ERR_HOSTNAME_MISMATCH);
 	assert_string_equal(ev->summary, "hostname: localhost not in [DNS:www.example.org]");
 	assert_string_equal(fval(ev, "san"), "DNS:www.example.org");
 	assert_non_null(strstr(fval(ev, "explanation"), "www.example.org"));
+	/* OpenSSL stopped at the name: signatures and dates are httpsviz's */
+	assert_app_only(ev_of(&fx.log, EV_CERT_REVOCATION), RESULT_PASS);
+	for (int k = 0; k < 3; k++)
+		assert_app_only(ev_sig(&fx.log, k), RESULT_PASS);
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_PASS);
 	assert_verdict(&fx.log, X509_V_ERR_HOSTNAME_MISMATCH, "bad_certificate");
-	assert_string_equal(fval(at(&fx.log, 5), "alert"), "bad_certificate (42)");
+	ev = at(&fx.log, fx.log.n - 1);
+	assert_string_equal(fval(ev, "alert"), "bad_certificate (42)");
+	assert_non_null(strstr(fval(ev, "order"), "made by httpsviz alone"));
 	evlog_clear(&fx.log);
 	/* by IP: 64, and the CN is never consulted for an address */
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "127.0.0.1", 0),
-			 X509_V_ERR_IP_ADDRESS_MISMATCH);
-	assert_check(at(&fx.log, 4), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_int_equal(check_served(&fx, "127.0.0.1", 0), X509_V_ERR_IP_ADDRESS_MISMATCH);
+	assert_check(ev_of(&fx.log, EV_CERT_HOSTNAME), X509_V_ERR_IP_ADDRESS_MISMATCH);
 	assert_verdict(&fx.log, X509_V_ERR_IP_ADDRESS_MISMATCH, "bad_certificate");
 	fx_free(&fx);
 }
 
+/* A real chain, leaf and issuing CA, to a private root the client lacks. */
 static void test_untrusted_ca(void **state)
 {
 	struct fixture fx;
@@ -335,23 +417,135 @@ static void test_untrusted_ca(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_UNTRUSTED_CA);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_order(&fx.log, 2);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
+	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_string_equal(ev->summary, "chain: localhost <- Example Corp intranet issuing CA <- ? (issuer "
+				   "Example Corp private root CA not found)");
+	assert_string_equal(fval(ev, "missing_issuer"), "Example Corp private root CA");
+	assert_null(event_find_field(ev, "missing_intermediate"));
+	assert_app_only(ev_of(&fx.log, EV_CERT_HOSTNAME), RESULT_PASS);
+	assert_app_only(ev_of(&fx.log, EV_CERT_REVOCATION), RESULT_NONE);
+	/* the issuing CA's signature cannot be checked; the leaf's can */
+	assert_app_only(ev_sig(&fx.log, 0), RESULT_NONE);
+	assert_app_only(ev_sig(&fx.log, 1), RESULT_PASS);
+	assert_verdict(&fx.log, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unknown_ca");
+	ev = at(&fx.log, fx.log.n - 1);
+	assert_string_equal(fval(ev, "error_depth"), "1 (a certificate higher up the chain)");
+	assert_string_equal(fval(ev, "app_checks"), "1 failed");
+	fx_free(&fx);
+}
+
+static void test_self_signed(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_SELF_SIGNED);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
 	assert_order(&fx.log, 1);
-	ev = at(&fx.log, 0);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
 	assert_check(ev, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
-	assert_string_equal(ev->summary,
-			    "chain: localhost (self-signed, not in the trust store)");
+	assert_string_equal(ev->summary, "chain: localhost (self-signed, not in the trust store)");
 	/* the self-signature itself is fine: it just proves nothing */
-	ev = at(&fx.log, 1);
-	assert_check(ev, X509_V_OK);
+	ev = ev_sig(&fx.log, 0);
+	assert_app_only(ev, RESULT_PASS);
 	assert_non_null(strstr(ev->summary, "signed by itself"));
 	assert_string_equal(fval(ev, "issuer_key"), "RSA 2048-bit");
 	assert_string_equal(fval(ev, "algorithm"), "sha256WithRSAEncryption");
-	assert_check(at(&fx.log, 2), X509_V_OK);
-	assert_check(at(&fx.log, 3), X509_V_OK);
 	assert_verdict(&fx.log, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "unknown_ca");
-	assert_string_equal(fval(at(&fx.log, 4), "alert"), "unknown_ca (48)");
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "alert"), "unknown_ca (48)");
+	fx_free(&fx);
+}
+
+/* The server sends its certificate alone: error 20 at depth 0, named. */
+static void test_missing_intermediate(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_MISSING_INTERMEDIATE);
+	assert_int_equal(sk_X509_num(fx.pki.server_chain), 0);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
+	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_string_equal(fval(ev, "missing_issuer"), "httpsviz demo issuing CA");
+	assert_non_null(strstr(fval(ev, "explanation"), "sent only its own certificate"));
+	assert_non_null(strstr(fval(ev, "missing_intermediate"), "Authority Information Access"));
+	assert_verdict(&fx.log, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unknown_ca");
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "error_depth"), "0 (the server's own certificate)");
+	evlog_clear(&fx.log);
+	/* with the intermediate sent, the same certificate passes */
+	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	evlog_clear(&fx.log);
+	{
+		STACK_OF(X509) *sent = sk_X509_new_null();
+
+		assert_int_equal(sk_X509_push(sent, fx.pki.issuing_cert), 1);
+		assert_int_equal(check(&fx.log, fx.pki.server_cert, sent, fx.demo, "localhost", 0), X509_V_OK);
+		sk_X509_free(sent);
+	}
+	fx_free(&fx);
+}
+
+/* On the issuing CA's CRL: error 23, with the entry shown. */
+static void test_revoked(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_REVOKED);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_CERT_REVOKED);
+	assert_order(&fx.log, 3);
+	ev = ev_of(&fx.log, EV_CERT_REVOCATION);
+	assert_check(ev, X509_V_ERR_CERT_REVOKED);
+	assert_string_equal(ev->summary, "revocation: localhost is on the CRL of httpsviz demo issuing CA");
+	assert_string_equal(fval(ev, "reason"), "keyCompromise");
+	assert_non_null(strstr(fval(ev, "crl"), "1 revoked certificate,"));
+	assert_true(strlen(fval(ev, "serial_number")) >= 30);
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_PASS);
+	assert_verdict(&fx.log, X509_V_ERR_CERT_REVOKED, "certificate_revoked");
+	/* a store without CRL checking accepts it: revocation is not checked */
+	evlog_clear(&fx.log);
+	{
+		X509_STORE *plain = X509_STORE_new();
+
+		assert_int_equal(X509_STORE_add_cert(plain, fx.pki.ca_cert), 1);
+		assert_int_equal(check(&fx.log, fx.pki.server_cert, fx.pki.server_chain, plain, "localhost", 0),
+				 X509_V_OK);
+		ev = ev_of(&fx.log, EV_CERT_REVOCATION);
+		assert_int_equal(ev->result, RESULT_NONE);
+		assert_non_null(strstr(ev->summary, "this client does not check revocation"));
+		assert_non_null(strstr(fval(ev, "about"), "CRLite"));
+		X509_STORE_free(plain);
+	}
+	fx_free(&fx);
+}
+
+/* An RSA-1024 server key: error 66 before the chain is even built. */
+static void test_weak_key(void **state)
+{
+	struct fixture fx;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_WEAK_KEY);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_ERR_EE_KEY_TOO_SMALL);
+	assert_order(&fx.log, 3);
+	ev = ev_of(&fx.log, EV_CERT_KEY);
+	assert_check(ev, X509_V_ERR_EE_KEY_TOO_SMALL);
+	assert_string_equal(ev->summary, "key size: localhost holds RSA 1024-bit (80-bit security), security "
+				   "level 2 asks for 112");
+	assert_non_null(strstr(fval(ev, "why"), "before it even builds the chain"));
+	/* everything else is httpsviz's alone, and passes */
+	for (size_t i = 1; i + 1 < fx.log.n; i++)
+		assert_app_only(at(&fx.log, i), RESULT_PASS);
+	assert_verdict(&fx.log, X509_V_ERR_EE_KEY_TOO_SMALL, "bad_certificate");
 	fx_free(&fx);
 }
 
@@ -368,18 +562,18 @@ static void test_mitm(void **state)
 	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, NULL, fx.demo, "localhost", 0),
 			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 	assert_order(&fx.log, 1);
-	ev = at(&fx.log, 0);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
 	assert_check(ev, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 	assert_string_equal(ev->summary,
 			    "chain: localhost <- ? (issuer Totally Legit CA not found)");
 	assert_string_equal(fval(ev, "missing_issuer"), "Totally Legit CA");
-	assert_check(at(&fx.log, 1), X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE);
-	assert_check(at(&fx.log, 2), X509_V_OK);
-	assert_check(at(&fx.log, 3), X509_V_OK);
+	/* its signature cannot be checked: not a failure, and never error 21 */
+	assert_app_only(ev_sig(&fx.log, 0), RESULT_NONE);
+	assert_app_only(ev_of(&fx.log, EV_CERT_HOSTNAME), RESULT_PASS);
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_PASS);
 	assert_verdict(&fx.log, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unknown_ca");
-	/* the unverifiable signature is the chain failure again, not a second one */
-	assert_string_equal(fval(at(&fx.log, 4), "app_checks"), "1 failed");
-	assert_null(event_find_field(at(&fx.log, 4), "first_failure"));
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "app_checks"), "1 failed");
+	assert_null(event_find_field(at(&fx.log, fx.log.n - 1), "first_failure"));
 	evlog_clear(&fx.log);
 	/* it also sends its CA: a self-signed root in the chain, still untrusted */
 	assert_non_null(sent);
@@ -387,10 +581,9 @@ static void test_mitm(void **state)
 	assert_int_equal(check(&fx.log, fx.pki.mitm_cert, sent, fx.demo, "localhost", 0),
 			 X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
 	assert_order(&fx.log, 2);
-	assert_check(at(&fx.log, 0), X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
-	assert_string_equal(fval(at(&fx.log, 0), "untrusted_root"), "Totally Legit CA");
-	assert_check(at(&fx.log, 1), X509_V_OK);
-	assert_check(at(&fx.log, 2), X509_V_OK);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
+	assert_string_equal(fval(ev_of(&fx.log, EV_CERT_CHAIN), "untrusted_root"), "Totally Legit CA");
+	assert_app_only(ev_sig(&fx.log, 1), RESULT_PASS);
 	assert_verdict(&fx.log, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "unknown_ca");
 	evlog_clear(&fx.log);
 	/* --insecure: the same failure, but the client goes on */
@@ -411,13 +604,12 @@ static void test_mitm(void **state)
 	assert_order(&fx.log, 2);
 	for (size_t i = 0; i < fx.log.n; i++)
 		assert_check(at(&fx.log, i), X509_V_OK);
-	assert_string_equal(at(&fx.log, 0)->summary,
+	assert_string_equal(ev_of(&fx.log, EV_CERT_CHAIN)->summary,
 			    "chain: localhost <- Totally Legit CA (trusted root) ok");
 	X509_STORE_free(rogue);
 	evlog_clear(&fx.log);
 	/* the real server behind the interceptor is fine */
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "localhost", 0),
-			 X509_V_OK);
+	assert_int_equal(check_served(&fx, "localhost", 0), X509_V_OK);
 	assert_verdict(&fx.log, X509_V_OK, NULL);
 	sk_X509_free(sent);
 	fx_free(&fx);
@@ -449,47 +641,112 @@ static void test_corrupted_signature(void **state)
 	(void)state;
 	fx_init(&fx, SCEN_GOOD);
 	bad = corrupt_signature(fx.pki.server_cert);
-	assert_int_equal(check(&fx.log, bad, NULL, fx.demo, "localhost", 0),
+	assert_int_equal(check(&fx.log, bad, fx.pki.server_chain, fx.demo, "localhost", 0),
 			 X509_V_ERR_CERT_SIGNATURE_FAILURE);
-	assert_order(&fx.log, 2);
+	assert_order(&fx.log, 3);
 	/* the chain is still built by name: the issuer is found */
-	assert_check(at(&fx.log, 0), X509_V_OK);
-	ev = at(&fx.log, 1);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_OK);
+	assert_check(ev_of(&fx.log, EV_CERT_HOSTNAME), X509_V_OK);
+	/* the root's and the issuing CA's were checked first, then the leaf's */
+	assert_check(ev_sig(&fx.log, 0), X509_V_OK);
+	assert_check(ev_sig(&fx.log, 1), X509_V_OK);
+	ev = ev_sig(&fx.log, 2);
 	assert_check(ev, X509_V_ERR_CERT_SIGNATURE_FAILURE);
 	assert_non_null(strstr(fval(ev, "explanation"), "does not verify"));
-	assert_check(at(&fx.log, 2), X509_V_OK);
-	assert_check(at(&fx.log, 3), X509_V_OK);
-	assert_check(at(&fx.log, 4), X509_V_OK);
+	/* OpenSSL never got to the leaf's dates */
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_PASS);
 	assert_verdict(&fx.log, X509_V_ERR_CERT_SIGNATURE_FAILURE, "decrypt_error");
 	X509_free(bad);
 	fx_free(&fx);
 }
 
-/* Two failures at once: OpenSSL reports the first it meets, and the order
- * the verdict teaches (chain, then names, then dates) must be OpenSSL's. */
+/* Two failures at once: OpenSSL reports the first it meets; the other is
+ * httpsviz's alone and carries no code; both count. */
 static void test_first_failure_order(void **state)
 {
 	struct fixture fx;
 	const struct event *ev;
 
 	(void)state;
-	fx_init(&fx, SCEN_UNTRUSTED_CA);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "www.example.org", 0),
-			 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
-	assert_check(at(&fx.log, 0), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
-	assert_check(at(&fx.log, 3), X509_V_ERR_HOSTNAME_MISMATCH);
+	fx_init(&fx, SCEN_SELF_SIGNED);
+	assert_int_equal(check_served(&fx, "www.example.org", 0), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	assert_app_only(ev_of(&fx.log, EV_CERT_HOSTNAME), RESULT_FAIL);
 	ev = at(&fx.log, fx.log.n - 1);
 	assert_verdict(&fx.log, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "unknown_ca");
 	assert_string_equal(fval(ev, "app_checks"), "2 failed");
-	assert_non_null(strstr(fval(ev, "first_failure"), "first"));
+	assert_non_null(strstr(fval(ev, "first_failure"), "building the chain"));
 	fx_free(&fx);
-	/* names come before dates */
+	/* the name comes before the dates */
 	fx_init(&fx, SCEN_EXPIRED);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, "www.example.org", 0),
-			 X509_V_ERR_HOSTNAME_MISMATCH);
-	assert_check(at(&fx.log, 3), X509_V_ERR_CERT_HAS_EXPIRED);
-	assert_check(at(&fx.log, 4), X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_int_equal(check_served(&fx, "www.example.org", 0), X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_check(ev_of(&fx.log, EV_CERT_HOSTNAME), X509_V_ERR_HOSTNAME_MISMATCH);
+	assert_app_only(ev_of(&fx.log, EV_CERT_VALIDITY), RESULT_FAIL);
 	assert_verdict(&fx.log, X509_V_ERR_HOSTNAME_MISMATCH, "bad_certificate");
+	assert_string_equal(fval(at(&fx.log, fx.log.n - 1), "app_checks"), "2 failed");
+	fx_free(&fx);
+}
+
+/* A certificate from the demo issuing CA for localhost but made for TLS
+ * clients only (extendedKeyUsage clientAuth). */
+static X509 *client_only_cert(const struct pki *pki, EVP_PKEY **key)
+{
+	X509 *x = X509_new();
+	X509_NAME *nm = X509_NAME_new();
+	X509V3_CTX v3;
+	static const char *const exts[][2] = {
+		{"basicConstraints", "CA:FALSE"},
+		{"extendedKeyUsage", "clientAuth"},
+		{"subjectAltName", "DNS:localhost"},
+	};
+
+	*key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	assert_non_null(*key);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 9), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+	assert_int_equal(X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_UTF8, (const unsigned char *)"localhost",
+						    -1, -1, 0), 1);
+	assert_int_equal(X509_set_subject_name(x, nm), 1);
+	assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(pki->issuing_cert)), 1);
+	assert_int_equal(X509_set_pubkey(x, *key), 1);
+	X509V3_set_ctx(&v3, pki->issuing_cert, x, NULL, NULL, 0);
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		X509_EXTENSION *ext = X509V3_EXT_conf(NULL, &v3, exts[i][0], exts[i][1]);
+
+		assert_non_null(ext);
+		assert_int_equal(X509_add_ext(x, ext, -1), 1);
+		X509_EXTENSION_free(ext);
+	}
+	assert_true(X509_sign(x, pki->issuing_key, EVP_sha256()) > 0);
+	X509_NAME_free(nm);
+	return x;
+}
+
+/* The chain builds, but the certificate is not for a TLS server: OpenSSL's
+ * extensions check fails (26, unsupported_certificate) right after the
+ * chain; what follows is httpsviz's alone. */
+static void test_wrong_purpose(void **state)
+{
+	struct fixture fx;
+	EVP_PKEY *key = NULL;
+	X509 *x;
+	const struct event *ev;
+
+	(void)state;
+	fx_init(&fx, SCEN_GOOD);
+	x = client_only_cert(&fx.pki, &key);
+	assert_int_equal(check(&fx.log, x, fx.pki.server_chain, fx.demo, "localhost", 0),
+			 X509_V_ERR_INVALID_PURPOSE);
+	ev = ev_of(&fx.log, EV_CERT_CHAIN);
+	assert_check(ev, X509_V_ERR_INVALID_PURPOSE);
+	assert_non_null(strstr(ev->summary, "but the certificate is not for a TLS server"));
+	assert_non_null(strstr(fval(ev, "extensions"), "lacks serverAuth"));
+	assert_app_only(ev_of(&fx.log, EV_CERT_HOSTNAME), RESULT_PASS);
+	assert_verdict(&fx.log, X509_V_ERR_INVALID_PURPOSE, "unsupported_certificate");
+	X509_free(x);
+	EVP_PKEY_free(key);
 	fx_free(&fx);
 }
 
@@ -544,7 +801,7 @@ static void test_hostile_names_are_inert(void **state)
 			assert_null(strchr(ev->fields[k].value, 0x07));
 		}
 	}
-	assert_non_null(strstr(at(&fx.log, 0)->summary, "\\x1b[2Jevil"));
+	assert_non_null(strstr(ev_of(&fx.log, EV_CERT_CHAIN)->summary, "\\x1b[2Jevil"));
 	X509_free(x);
 	EVP_PKEY_free(key);
 	fx_free(&fx);
@@ -558,9 +815,9 @@ static void test_no_host_and_null_leaf(void **state)
 
 	(void)state;
 	fx_init(&fx, SCEN_GOOD);
-	assert_int_equal(check(&fx.log, fx.pki.server_cert, NULL, fx.demo, NULL, 0), X509_V_OK);
-	assert_order(&fx.log, 2);
-	ev = at(&fx.log, 4);
+	assert_int_equal(check_served(&fx, NULL, 0), X509_V_OK);
+	assert_order(&fx.log, 3);
+	ev = ev_of(&fx.log, EV_CERT_HOSTNAME);
 	assert_int_equal(ev->result, RESULT_NONE);
 	assert_string_equal(fval(ev, "result"), "not checked");
 	evlog_clear(&fx.log);
@@ -573,7 +830,7 @@ static void test_no_host_and_null_leaf(void **state)
 	in.host = "localhost";
 	in.openssl_result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
 	assert_int_equal(certcheck_run(&fx.log, &in), 0);
-	assert_check(at(&fx.log, 0), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_check(ev_of(&fx.log, EV_CERT_CHAIN), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 	fx_free(&fx);
 }
 
@@ -640,8 +897,13 @@ int main(void)
 		cmocka_unit_test(test_not_yet_valid),
 		cmocka_unit_test(test_wrong_host),
 		cmocka_unit_test(test_untrusted_ca),
+		cmocka_unit_test(test_self_signed),
+		cmocka_unit_test(test_missing_intermediate),
+		cmocka_unit_test(test_revoked),
+		cmocka_unit_test(test_weak_key),
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_corrupted_signature),
+		cmocka_unit_test(test_wrong_purpose),
 		cmocka_unit_test(test_first_failure_order),
 		cmocka_unit_test(test_hostile_names_are_inert),
 		cmocka_unit_test(test_no_host_and_null_leaf),

@@ -92,6 +92,13 @@ static void test_labels_and_classes(void **state)
 	event_set_result(ev, RESULT_PASS, 0, NULL);
 	diagram_label(ev, buf, sizeof buf, 0);
 	assert_string_equal(buf, "\u2713 hostname: localhost in SAN");
+	/* a check OpenSSL never reached (it stopped earlier): httpsviz's alone */
+	ev->app_only = 1;
+	diagram_label(ev, buf, sizeof buf, 0);
+	assert_string_equal(buf, "(\u2713) hostname: localhost in SAN");
+	diagram_label(ev, buf, sizeof buf, 1);
+	assert_string_equal(buf, "(ok) hostname: localhost in SAN");
+	ev->app_only = 0;
 	ev = evlog_add(&log, EV_CERT_VALIDITY, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "validity: expired");
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	assert_int_equal(diagram_class(ev), CLS_ERROR);

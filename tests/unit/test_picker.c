@@ -73,12 +73,14 @@ static void test_menu(void **state)
 	assert_int_equal(picker_action(&p, ACT_ESC), PR_CANCEL);
 	assert_int_equal(picker_action(&p, ACT_QUIT), PR_QUIT);
 	/* drawn: the lessons, exploration, scenarios; hostile titles inert */
-	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
+	assert_int_equal(grid_init(&g, 100, 50, 0), 0);
 	picker_draw(&g, &p);
 	assert_true(screen_has(&g, "01-one"));
 	assert_true(screen_has(&g, "First lesson"));
 	assert_true(screen_has(&g, "Free exploration"));
 	assert_true(screen_has(&g, "untrusted-ca"));
+	assert_true(screen_has(&g, "missing-intermediate"));
+	assert_true(screen_has(&g, "legacy-only"));
 	assert_true(screen_has(&g, "mitm, attacker CA trusted"));
 	assert_true(screen_has(&g, "this lesson has errors"));
 	assert_true(screen_has(&g, "About two."));

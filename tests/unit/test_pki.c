@@ -19,7 +19,7 @@ static void mint(struct pki *pki, enum scenario scen)
 }
 
 /* Run X509_verify_cert as the TLS client will (purpose ssl_server, name
- * checks) and return OpenSSL's verify result. */
+ * checks, security level 2) and return OpenSSL's verify result. */
 static long verify(X509 *leaf, STACK_OF(X509) *untrusted, X509_STORE *store,
 		   const char *host, const char *ip)
 {
@@ -31,6 +31,7 @@ static long verify(X509 *leaf, STACK_OF(X509) *untrusted, X509_STORE *store,
 	assert_int_equal(X509_STORE_CTX_init(ctx, store, leaf, untrusted), 1);
 	assert_int_equal(X509_STORE_CTX_set_default(ctx, "ssl_server"), 1);
 	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_auth_level(param, 2);
 	if (host != NULL)
 		assert_int_equal(X509_VERIFY_PARAM_set1_host(param, host, 0), 1);
 	if (ip != NULL)
@@ -42,14 +43,15 @@ static long verify(X509 *leaf, STACK_OF(X509) *untrusted, X509_STORE *store,
 	return r;
 }
 
-/* Verify against a store holding only the demo CA. */
+/* Verify against the demo client's store (the root, the CRL), the server
+ * certificate with the chain its server sends. */
 static long verify_demo(const struct pki *pki, X509 *leaf, const char *host, const char *ip)
 {
 	X509_STORE *st = pki_trust_store(pki, 0);
 	long r;
 
 	assert_non_null(st);
-	r = verify(leaf, NULL, st, host, ip);
+	r = verify(leaf, leaf == pki->server_cert ? pki->server_chain : NULL, st, host, ip);
 	X509_STORE_free(st);
 	return r;
 }
@@ -137,14 +139,33 @@ static void test_good(void **state)
 	assert_null(pki.mitm_cert);
 	assert_null(pki.attacker_ca_cert);
 	/* the CA */
-	assert_string_equal(cn_of(pki.ca_cert, cn, sizeof cn), "httpsviz demo CA");
+	assert_string_equal(cn_of(pki.ca_cert, cn, sizeof cn), "httpsviz demo root CA");
 	assert_int_equal(X509_check_ca(pki.ca_cert), 1);
 	assert_int_equal(X509_self_signed(pki.ca_cert, 1), 1);
+	/* the issuing CA: under the root, may issue end-entity certificates only */
+	assert_string_equal(cn_of(pki.issuing_cert, cn, sizeof cn), "httpsviz demo issuing CA");
+	assert_int_equal(X509_check_ca(pki.issuing_cert), 1);
+	assert_int_equal(X509_get_pathlen(pki.issuing_cert), 0);
+	assert_int_equal(X509_check_issued(pki.ca_cert, pki.issuing_cert), X509_V_OK);
+	assert_int_equal(X509_verify(pki.issuing_cert, pki.ca_key), 1);
+	assert_int_equal(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(pki.issuing_cert),
+					       X509_get0_subject_key_id(pki.ca_cert)), 0);
+	assert_int_equal(X509_get_key_usage(pki.issuing_cert) & (KU_KEY_CERT_SIGN | KU_CRL_SIGN),
+			 KU_KEY_CERT_SIGN | KU_CRL_SIGN);
+	/* what the server sends after its certificate: the issuing CA */
+	assert_int_equal(sk_X509_num(pki.server_chain), 1);
+	assert_int_equal(X509_cmp(sk_X509_value(pki.server_chain, 0), pki.issuing_cert), 0);
+	/* the issuing CA's CRL: signed by it, current, empty */
+	assert_non_null(pki.crl);
+	assert_int_equal(X509_NAME_cmp(X509_CRL_get_issuer(pki.crl), X509_get_subject_name(pki.issuing_cert)), 0);
+	assert_int_equal(X509_CRL_verify(pki.crl, pki.issuing_key), 1);
+	assert_true(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(pki.crl)) <= 0);
+	assert_true(X509_cmp_current_time(X509_CRL_get0_nextUpdate(pki.crl)) > 0);
 	ku = X509_get_key_usage(pki.ca_cert);
 	assert_true(ku & KU_KEY_CERT_SIGN);
 	assert_true(ku & KU_CRL_SIGN);
 	assert_non_null(X509_get0_subject_key_id(pki.ca_cert));
-	assert_window(pki.ca_cert, -3600, 365L * 86400);
+	assert_window(pki.ca_cert, -3600, 10 * 365L * 86400);
 	/* the server certificate */
 	assert_string_equal(cn_of(pki.server_cert, cn, sizeof cn), "localhost");
 	assert_sans(pki.server_cert, "localhost", loopback);
@@ -156,7 +177,7 @@ static void test_good(void **state)
 	assert_true(X509_get_extended_key_usage(pki.server_cert) & XKU_SSL_SERVER);
 	assert_non_null(X509_get0_authority_key_id(pki.server_cert));
 	assert_int_equal(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(pki.server_cert),
-					       X509_get0_subject_key_id(pki.ca_cert)), 0);
+					       X509_get0_subject_key_id(pki.issuing_cert)), 0);
 	assert_int_equal(X509_get_signature_nid(pki.server_cert), NID_ecdsa_with_SHA256);
 	assert_true(ASN1_STRING_length(X509_get0_serialNumber(pki.server_cert)) <= 16);
 	assert_true(ASN1_STRING_length(X509_get0_serialNumber(pki.server_cert)) >= 8);
@@ -166,6 +187,14 @@ static void test_good(void **state)
 	/* the chain verifies, by name and by address */
 	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", "127.0.0.1"), X509_V_OK);
 	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL), X509_V_OK);
+	/* without the intermediate the chain breaks */
+	{
+		X509_STORE *st = pki_trust_store(&pki, 0);
+
+		assert_int_equal(verify(pki.server_cert, NULL, st, "localhost", NULL),
+				 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+		X509_STORE_free(st);
+	}
 	assert_int_equal(verify_demo(&pki, pki.server_cert, NULL, "127.0.0.1"), X509_V_OK);
 	/* and not for other names: the checks can fail */
 	assert_int_equal(verify_demo(&pki, pki.server_cert, "www.example.org", NULL),
@@ -220,21 +249,95 @@ static void test_wrong_host(void **state)
 	pki_free(&pki);
 }
 
+/* A real chain to a private root the client lacks: error 20; trusted once
+ * that root is in the store. */
 static void test_untrusted_ca(void **state)
 {
 	struct pki pki;
-	long r;
+	X509_STORE *st;
+	char cn[128];
 
 	(void)state;
 	mint(&pki, SCEN_UNTRUSTED_CA);
-	assert_int_equal(X509_self_signed(pki.server_cert, 1), 1);
-	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(pki.server_cert),
-				       X509_get_issuer_name(pki.server_cert)), 0);
+	assert_string_equal(cn_of(pki.private_root_cert, cn, sizeof cn), "Example Corp private root CA");
+	assert_string_equal(cn_of(pki.private_issuing_cert, cn, sizeof cn), "Example Corp intranet issuing CA");
+	assert_int_equal(X509_check_issued(pki.private_issuing_cert, pki.server_cert), X509_V_OK);
+	assert_int_equal(sk_X509_num(pki.server_chain), 1);
+	assert_int_equal(X509_cmp(sk_X509_value(pki.server_chain, 0), pki.private_issuing_cert), 0);
 	assert_sans(pki.server_cert, "localhost", loopback);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	st = X509_STORE_new();
+	assert_int_equal(X509_STORE_add_cert(st, pki.private_root_cert), 1);
+	assert_int_equal(verify(pki.server_cert, pki.server_chain, st, "localhost", NULL), X509_V_OK);
+	X509_STORE_free(st);
+	pki_free(&pki);
+}
+
+static void test_self_signed(void **state)
+{
+	struct pki pki;
+
+	(void)state;
+	mint(&pki, SCEN_SELF_SIGNED);
+	assert_int_equal(X509_self_signed(pki.server_cert, 1), 1);
+	assert_int_equal(sk_X509_num(pki.server_chain), 0);
+	assert_sans(pki.server_cert, "localhost", loopback);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	pki_free(&pki);
+}
+
+static void test_missing_intermediate(void **state)
+{
+	struct pki pki;
+	X509_STORE *st;
+
+	(void)state;
+	mint(&pki, SCEN_MISSING_INTERMEDIATE);
+	/* a good certificate from the demo issuing CA, sent alone */
+	assert_int_equal(X509_check_issued(pki.issuing_cert, pki.server_cert), X509_V_OK);
+	assert_int_equal(sk_X509_num(pki.server_chain), 0);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL),
+			 X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	st = pki_trust_store(&pki, 0);
+	assert_int_equal(X509_STORE_add_cert(st, pki.issuing_cert), 1);
+	/* a client that has the intermediate (cached, or fetched) accepts it */
+	assert_int_equal(verify(pki.server_cert, NULL, st, "localhost", NULL), X509_V_OK);
+	X509_STORE_free(st);
+	pki_free(&pki);
+}
+
+static void test_revoked(void **state)
+{
+	struct pki pki;
+	X509_REVOKED *rev = NULL;
+
+	(void)state;
+	mint(&pki, SCEN_REVOKED);
+	assert_int_equal(X509_CRL_get0_by_cert(pki.crl, &rev, pki.server_cert), 1);
+	assert_int_equal(ASN1_INTEGER_cmp(X509_REVOKED_get0_serialNumber(rev),
+					  X509_get0_serialNumber(pki.server_cert)), 0);
+	assert_true(X509_cmp_current_time(X509_REVOKED_get0_revocationDate(rev)) < 0);
+	/* revoked after it was issued */
+	assert_true(ASN1_TIME_compare(X509_REVOKED_get0_revocationDate(rev),
+				      X509_get0_notBefore(pki.server_cert)) > 0);
+	assert_int_equal(X509_CRL_verify(pki.crl, pki.issuing_key), 1);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL), X509_V_ERR_CERT_REVOKED);
+	pki_free(&pki);
+}
+
+static void test_weak_key(void **state)
+{
+	struct pki pki;
+
+	(void)state;
+	mint(&pki, SCEN_WEAK_KEY);
 	assert_int_equal(EVP_PKEY_get_base_id(pki.server_key), EVP_PKEY_RSA);
-	r = verify_demo(&pki, pki.server_cert, "localhost", NULL);
-	assert_true(r == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
-		    r == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	assert_int_equal(EVP_PKEY_get_bits(pki.server_key), 1024);
+	assert_int_equal(EVP_PKEY_get_security_bits(pki.server_key), 80);
+	assert_int_equal(X509_check_private_key(pki.server_cert, pki.server_key), 1);
+	assert_int_equal(verify_demo(&pki, pki.server_cert, "localhost", NULL), X509_V_ERR_EE_KEY_TOO_SMALL);
 	pki_free(&pki);
 }
 
@@ -321,7 +424,8 @@ static void test_cache_and_trust_store(void **state)
 	st = pki_trust_store(&a, 1);
 	assert_non_null(st);
 	objs = X509_STORE_get0_objects(st);
-	assert_int_equal(sk_X509_OBJECT_num(objs), 1);
+	/* the root, and the issuing CA's CRL */
+	assert_int_equal(sk_X509_OBJECT_num(objs), 2);
 	X509_STORE_free(st);
 	pki_free(&a);
 	pki_free(&b);
@@ -343,6 +447,10 @@ int main(void)
 		cmocka_unit_test(test_not_yet_valid),
 		cmocka_unit_test(test_wrong_host),
 		cmocka_unit_test(test_untrusted_ca),
+		cmocka_unit_test(test_self_signed),
+		cmocka_unit_test(test_missing_intermediate),
+		cmocka_unit_test(test_revoked),
+		cmocka_unit_test(test_weak_key),
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_pem_roundtrip),
 		cmocka_unit_test(test_cache_and_trust_store),

@@ -20,16 +20,23 @@ struct expect {
 	enum evname failing;       /* the check that fails (unused when x509 is OK) */
 	const char *alert;         /* the alert the client sends, as tlsdecode names it */
 	int alert_code;
+	int depth;                 /* OpenSSL's error depth */
 };
 
 static const struct expect scenarios[] = {
-	{SCEN_GOOD, 0, X509_V_OK, EV_CERT_VERDICT, NULL, 0},
-	{SCEN_EXPIRED, 0, X509_V_ERR_CERT_HAS_EXPIRED, EV_CERT_VALIDITY, "certificate_expired", 45},
-	{SCEN_NOT_YET_VALID, 0, X509_V_ERR_CERT_NOT_YET_VALID, EV_CERT_VALIDITY, "bad_certificate", 42},
-	{SCEN_WRONG_HOST, 0, X509_V_ERR_HOSTNAME_MISMATCH, EV_CERT_HOSTNAME, "bad_certificate", 42},
-	{SCEN_UNTRUSTED_CA, 0, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, EV_CERT_CHAIN, "unknown_ca", 48},
-	{SCEN_MITM, 0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, EV_CERT_CHAIN, "unknown_ca", 48},
-	{SCEN_MITM, 1, X509_V_OK, EV_CERT_VERDICT, NULL, 0},
+	{SCEN_GOOD, 0, X509_V_OK, EV_CERT_VERDICT, NULL, 0, 0},
+	{SCEN_EXPIRED, 0, X509_V_ERR_CERT_HAS_EXPIRED, EV_CERT_VALIDITY, "certificate_expired", 45, 0},
+	{SCEN_NOT_YET_VALID, 0, X509_V_ERR_CERT_NOT_YET_VALID, EV_CERT_VALIDITY, "bad_certificate", 42, 0},
+	{SCEN_WRONG_HOST, 0, X509_V_ERR_HOSTNAME_MISMATCH, EV_CERT_HOSTNAME, "bad_certificate", 42, 0},
+	/* a real chain, leaf and issuing CA, to a root the client lacks */
+	{SCEN_UNTRUSTED_CA, 0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, EV_CERT_CHAIN, "unknown_ca", 48, 1},
+	{SCEN_MITM, 0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, EV_CERT_CHAIN, "unknown_ca", 48, 0},
+	{SCEN_MITM, 1, X509_V_OK, EV_CERT_VERDICT, NULL, 0, 0},
+	{SCEN_SELF_SIGNED, 0, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, EV_CERT_CHAIN, "unknown_ca", 48, 0},
+	/* the leaf alone: its issuer is nowhere */
+	{SCEN_MISSING_INTERMEDIATE, 0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, EV_CERT_CHAIN, "unknown_ca", 48, 0},
+	{SCEN_REVOKED, 0, X509_V_ERR_CERT_REVOKED, EV_CERT_REVOCATION, "certificate_revoked", 44, 0},
+	{SCEN_WEAK_KEY, 0, X509_V_ERR_EE_KEY_TOO_SMALL, EV_CERT_KEY, "bad_certificate", 42, 0},
 };
 
 static const char *value(const struct event *ev, const char *field)
@@ -74,42 +81,67 @@ static void assert_check(const struct event *ev, int pass, long x509)
 	assert_true(strlen(value(ev, "explanation")) > 20);
 }
 
-/* The five kinds of check, in order after the Certificate, each with its
- * result; the failing one with OpenSSL's code. */
+/* The kinds of check, in OpenSSL 3's order after the Certificate: those
+ * before the failing one passed and OpenSSL made them; the failing one has
+ * OpenSSL's code; those after it were made by httpsviz alone, pass or "not
+ * checked", and carry no X509 code (OpenSSL reported none for them).  The
+ * verdict's count of failed checks is the number of FAILED lines. */
 static void assert_checks(const struct evlog *log, const struct expect *x)
 {
-	static const enum evname order[] = {EV_CERT_CHAIN, EV_CERT_SIGNATURE, EV_CERT_VALIDITY, EV_CERT_HOSTNAME,
-					    EV_CERT_VERDICT};
+	static const enum evname order[] = {EV_CERT_KEY, EV_CERT_CHAIN, EV_CERT_HOSTNAME, EV_CERT_REVOCATION,
+					    EV_CERT_SIGNATURE, EV_CERT_VALIDITY, EV_CERT_VERDICT};
 	long cert = evlog_find(log, EV_TLS_CERTIFICATE, 0);
 	long prev = cert;
+	int after = 0;
+	int failed = 0;
+	char want[32];
 
 	assert_true(cert >= 0);
 	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
 		long i = evlog_find(log, order[k], (size_t)prev + 1);
-		const struct event *ev;
+		long last = i;
 
 		if (i < 0)
 			print_error("no %s after event %ld\n", evname_str(order[k]), prev);
 		assert_true(i > prev);
-		ev = log->ev[i];
-		if (order[k] == EV_CERT_SIGNATURE) {
-			/* one per certificate of the chain; each says pass or fail */
-			for (long j = i; j >= 0; j = evlog_find(log, EV_CERT_SIGNATURE, (size_t)j + 1)) {
-				assert_true(log->ev[j]->result == RESULT_PASS || log->ev[j]->result == RESULT_FAIL);
-				i = j;
+		/* several signature events: one per certificate, root first */
+		if (order[k] == EV_CERT_SIGNATURE)
+			for (long j = i; j >= 0; j = evlog_find(log, EV_CERT_SIGNATURE, (size_t)j + 1))
+				last = j;
+		for (long j = i; j <= last; j++) {
+			const struct event *ev = log->ev[j];
+
+			if (ev->name != order[k])
+				continue;
+			if (order[k] == EV_CERT_VERDICT)
+				break;
+			if (x->x509 != X509_V_OK && order[k] == x->failing && j == i) {
+				assert_check(ev, 0, x->x509);
+				assert_int_equal(ev->app_only, 0);
+				failed++;
+				continue;
 			}
-			if (x->x509 == X509_V_OK)
+			/* never a code OpenSSL did not report */
+			assert_int_equal(ev->x509_error, 0);
+			assert_null(event_find_field(ev, "x509_error"));
+			assert_int_equal(ev->app_only, after);
+			assert_non_null(strstr(value(ev, "checked_by"), after ? "httpsviz alone" : "OpenSSL and httpsviz"));
+			if (after) {
+				assert_non_null(strstr(ev->summary, "(httpsviz alone)"));
+				assert_true(ev->result == RESULT_PASS || ev->result == RESULT_NONE);
+			} else if (order[k] == EV_CERT_REVOCATION) {
+				/* the demo client checks the issuing CA's CRL */
+				assert_int_equal(ev->result, RESULT_PASS);
+			} else {
 				assert_check(ev, 1, 0);
-		} else if (x->x509 == X509_V_OK || (order[k] != x->failing && order[k] != EV_CERT_VERDICT)) {
-			/* in these scenarios only one thing is wrong; the other
-			 * checks pass (the chain of the mitm certificate is the
-			 * exception: its signature cannot be checked either) */
-			assert_check(ev, 1, 0);
-		} else {
-			assert_check(ev, 0, x->x509);
+			}
 		}
-		prev = i;
+		if (x->x509 != X509_V_OK && order[k] == x->failing)
+			after = 1;
+		prev = last;
 	}
+	snprintf(want, sizeof want, "%d failed", failed);
+	assert_string_equal(value(log->ev[the_one(log, EV_CERT_VERDICT)], "app_checks"), want);
 }
 
 /* The verdict equals what OpenSSL decided on the client's SSL object. */
@@ -118,6 +150,8 @@ static void assert_verdict(const struct run *r, const struct expect *x)
 	const struct event *v = r->log.ev[the_one(&r->log, EV_CERT_VERDICT)];
 
 	assert_int_equal(engine_verify_result(r->e), x->x509);
+	if (x->x509 != X509_V_OK)
+		assert_int_equal(atoi(value(v, "error_depth")), x->depth);
 	assert_int_equal(v->x509_error, engine_verify_result(r->e));
 	assert_int_equal(v->result, engine_verify_result(r->e) == X509_V_OK ? RESULT_PASS : RESULT_FAIL);
 	assert_string_equal(value(v, "app_agrees"), "yes");
@@ -219,6 +253,139 @@ static void test_untrusted_ca(void **state)
 {
 	(void)state;
 	check_scenario(&scenarios[4]);
+}
+
+static void test_self_signed(void **state)
+{
+	(void)state;
+	check_scenario(&scenarios[7]);
+}
+
+/* The good chain has three levels: the server's certificate and the
+ * issuing CA's, both sent by the server, and the root from the trust
+ * store; each link's signature is checked, the root's own last. */
+static void test_three_levels(void **state)
+{
+	struct engine_config cfg = {.no_pcap = 1};
+	struct run r;
+	const struct event *chain;
+	long sig;
+	int n = 0;
+
+	(void)state;
+	run_all(&r, &cfg);
+	chain = r.log.ev[the_one(&r.log, EV_CERT_CHAIN)];
+	assert_string_equal(value(chain, "certificates"), "3");
+	assert_non_null(strstr(value(chain, "[0]"), "CN=localhost"));
+	assert_non_null(strstr(value(chain, "[0]"), "the certificate presented to the client"));
+	assert_non_null(strstr(value(chain, "[1]"), "CN=httpsviz demo issuing CA"));
+	assert_non_null(strstr(value(chain, "[1]"), "sent by the peer"));
+	assert_non_null(strstr(value(chain, "[2]"), "CN=httpsviz demo root CA"));
+	assert_non_null(strstr(value(chain, "[2]"), "from the trust store, trusted root"));
+	assert_string_equal(value(chain, "sent_by_server"), "2 certificates: its own and the issuing CA's");
+	/* the Certificate message holds two certificates */
+	assert_non_null(strstr(r.log.ev[evlog_find(&r.log, EV_TLS_CERTIFICATE, 0)]->summary, "2 cert"));
+	for (sig = evlog_find(&r.log, EV_CERT_SIGNATURE, 0); sig >= 0;
+	     sig = evlog_find(&r.log, EV_CERT_SIGNATURE, (size_t)sig + 1)) {
+		static const char *const subjects[] = {"httpsviz demo root CA", "httpsviz demo issuing CA",
+						       "localhost"};
+
+		assert_true(n < 3);
+		assert_string_equal(value(r.log.ev[sig], "subject"), subjects[n]);
+		assert_int_equal(r.log.ev[sig]->result, RESULT_PASS);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	run_free(&r);
+}
+
+static void test_missing_intermediate(void **state)
+{
+	struct engine_config cfg = {.scenario = SCEN_MISSING_INTERMEDIATE, .no_pcap = 1};
+	struct run r;
+	const struct event *chain;
+
+	(void)state;
+	check_scenario(&scenarios[8]);
+	run_all(&r, &cfg);
+	chain = r.log.ev[the_one(&r.log, EV_CERT_CHAIN)];
+	assert_string_equal(value(chain, "missing_issuer"), "httpsviz demo issuing CA");
+	assert_string_equal(value(chain, "sent_by_server"), "1 certificate: its own only");
+	assert_non_null(strstr(value(chain, "missing_intermediate"), "Authority Information Access"));
+	run_free(&r);
+}
+
+static void test_revoked(void **state)
+{
+	struct engine_config cfg = {.scenario = SCEN_REVOKED, .no_pcap = 1};
+	struct run r;
+	const struct event *rev;
+
+	(void)state;
+	check_scenario(&scenarios[9]);
+	run_all(&r, &cfg);
+	rev = r.log.ev[the_one(&r.log, EV_CERT_REVOCATION)];
+	assert_string_equal(value(rev, "reason"), "keyCompromise");
+	assert_non_null(strstr(value(rev, "crl"), "1 revoked certificate"));
+	assert_non_null(strstr(value(rev, "about"), "OCSP"));
+	run_free(&r);
+}
+
+static void test_weak_key(void **state)
+{
+	struct engine_config cfg = {.scenario = SCEN_WEAK_KEY, .no_pcap = 1};
+	struct run r;
+	const struct event *key;
+
+	(void)state;
+	check_scenario(&scenarios[10]);
+	run_all(&r, &cfg);
+	key = r.log.ev[the_one(&r.log, EV_CERT_KEY)];
+	assert_non_null(strstr(value(key, "security_level"), "level 2: 112-bit security"));
+	assert_non_null(strstr(value(key, "server_key"), "RSA 1024-bit, 80 bits of security"));
+	assert_non_null(strstr(value(key, "why"), "before it even builds the chain"));
+	run_free(&r);
+}
+
+/* legacy-only: the server speaks TLS 1.0 and 1.1 only, the client 1.2 and
+ * up.  A TLS 1.2 client's hello has no supported_versions: the server
+ * answers with its best, TLS 1.1, and the client refuses with
+ * protocol_version.  A TLS 1.3 client lists its versions; the server finds
+ * none it speaks and refuses first.  No certificate is ever verified. */
+static void test_legacy_only(void **state)
+{
+	for (int tls = TLSV_12; tls <= TLSV_13; tls++) {
+		struct engine_config cfg = {.scenario = SCEN_LEGACY_ONLY, .no_pcap = 1, .tls = (enum tls_version)tls};
+		struct run r;
+		const struct event *alert;
+		long sh;
+
+		(void)state;
+		run_all(&r, &cfg);
+		assert_int_equal(r.st, ENGINE_FAILED);
+		assert_int_equal(engine_failure(r.e), ENGINE_FAIL_TLS);
+		alert = r.log.ev[the_one(&r.log, EV_TLS_ALERT)];
+		assert_int_equal(alert->raw[0], 2);
+		assert_int_equal(alert->raw[1], 70);
+		assert_string_equal(value(alert, "description"), "protocol_version (70)");
+		sh = evlog_find(&r.log, EV_TLS_SERVER_HELLO, 0);
+		if (tls == TLSV_12) {
+			assert_true(sh >= 0);
+			assert_string_equal(value(r.log.ev[sh], "legacy_version"), "TLS 1.1 (0x0302)");
+			assert_int_equal(alert->actor, ACTOR_CLIENT);
+			assert_non_null(strstr(engine_error(r.e), "client: no TLS version in common"));
+			assert_non_null(strstr(engine_error(r.e), "(this side allows TLS 1.2)"));
+		} else {
+			assert_true(sh < 0);
+			assert_int_equal(alert->actor, ACTOR_SERVER);
+			assert_non_null(strstr(engine_error(r.e), "server: no TLS version in common"));
+			assert_non_null(strstr(engine_error(r.e), "(this side allows TLS 1.0 to TLS 1.1)"));
+		}
+		/* no certificate was ever verified */
+		assert_int_equal(engine_verify_result(r.e), -1);
+		assert_true(evlog_find(&r.log, EV_CERT_VERDICT, 0) < 0);
+		run_free(&r);
+	}
 }
 
 static void test_mitm(void **state)
@@ -384,6 +551,12 @@ int main(void)
 		cmocka_unit_test(test_not_yet_valid),
 		cmocka_unit_test(test_wrong_host),
 		cmocka_unit_test(test_untrusted_ca),
+		cmocka_unit_test(test_self_signed),
+		cmocka_unit_test(test_three_levels),
+		cmocka_unit_test(test_missing_intermediate),
+		cmocka_unit_test(test_revoked),
+		cmocka_unit_test(test_weak_key),
+		cmocka_unit_test(test_legacy_only),
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_mitm_trust_attacker),
 		cmocka_unit_test(test_insecure),

@@ -13,6 +13,8 @@
 #include <openssl/x509v3.h>
 
 #include "protocol/event.h"
+#include "protocol/hellopeek.h"
+#include "protocol/iana.h"
 #include "protocol/tlsdecode.h"
 
 enum mode { M_RSA12, M_ECDHE12, M_TLS13, M_DOWNGRADE, M_HRR, M__COUNT };
@@ -621,7 +623,7 @@ static void test_ccs_alert(void **state)
 	assert_string_equal(val(ev, "description"), "handshake_failure (40)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, odd, 2, "a");
 	assert_int_equal(tlsdecode_alert(ev), 0);
-	assert_string_equal(val(ev, "description"), "unknown alert (238)");
+	assert_string_equal(val(ev, "description"), "unassigned alert (238)");
 	ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, bad1, 1, "a");
 	assert_int_equal(tlsdecode_alert(ev), -1);
 	check_fields(ev, -1);
@@ -951,6 +953,166 @@ static void test_names(void **state)
 	assert_int_equal(tlsdecode_handshake_event(99), EV_TLS_HANDSHAKE_UNKNOWN);
 }
 
+/* Append a u16 to a buffer. */
+static size_t put16(uint8_t *b, size_t o, unsigned v)
+{
+	b[o] = (uint8_t)(v >> 8);
+	b[o + 1] = (uint8_t)v;
+	return o + 2;
+}
+
+/* A browser-like ClientHello: GREASE suite, key shares GREASE (1 byte),
+ * X25519MLKEM768 (1216 bytes) and x25519 (32), ALPN h2 and http/1.1, an
+ * ECH outer extension and compress_certificate brotli.  Its length. */
+static size_t browser_hello(uint8_t *b, size_t cap)
+{
+	size_t o = 4;
+	size_t ext_len_at;
+	size_t ks_at;
+
+	assert_true(cap > 2000);
+	memset(b, 0, cap);
+	b[0] = 1;
+	o = put16(b, o, 0x0303);
+	o += 32;          /* random */
+	b[o++] = 0;       /* session id */
+	o = put16(b, o, 4);
+	o = put16(b, o, 0x2a2a);
+	o = put16(b, o, 0x1301);
+	b[o++] = 1;
+	b[o++] = 0;       /* null compression */
+	ext_len_at = o;
+	o += 2;
+	/* key_share */
+	o = put16(b, o, 51);
+	ks_at = o;
+	o += 4;
+	o = put16(b, o, 0xdada);
+	o = put16(b, o, 1);
+	b[o++] = 0;
+	o = put16(b, o, 0x11ec);
+	o = put16(b, o, 1216);
+	for (int i = 0; i < 1216; i++)
+		b[o++] = (uint8_t)i;
+	o = put16(b, o, 0x001d);
+	o = put16(b, o, 32);
+	o += 32;
+	put16(b, ks_at, (unsigned)(o - ks_at - 2));
+	put16(b, ks_at + 2, (unsigned)(o - ks_at - 4));
+	/* ALPN */
+	o = put16(b, o, 16);
+	o = put16(b, o, 14);
+	o = put16(b, o, 12);
+	b[o++] = 2;
+	memcpy(b + o, "h2", 2);
+	o += 2;
+	b[o++] = 8;
+	memcpy(b + o, "http/1.1", 8);
+	o += 8;
+	/* encrypted_client_hello: outer, HKDF-SHA256, AES-128-GCM, config 7,
+	 * a 32-byte enc and a 16-byte payload */
+	o = put16(b, o, 0xfe0d);
+	o = put16(b, o, 1 + 4 + 1 + 2 + 32 + 2 + 16);
+	b[o++] = 0;
+	o = put16(b, o, 1);
+	o = put16(b, o, 1);
+	b[o++] = 7;
+	o = put16(b, o, 32);
+	o += 32;
+	o = put16(b, o, 16);
+	o += 16;
+	/* compress_certificate: brotli */
+	o = put16(b, o, 27);
+	o = put16(b, o, 3);
+	b[o++] = 2;
+	o = put16(b, o, 2);
+	put16(b, ext_len_at, (unsigned)(o - ext_len_at - 2));
+	b[1] = (uint8_t)((o - 4) >> 16);
+	b[2] = (uint8_t)((o - 4) >> 8);
+	b[3] = (uint8_t)(o - 4);
+	return o;
+}
+
+/* A real browser's hello decodes in full: the hybrid share in its two
+ * parts, GREASE named and explained once, ECH and compress_certificate;
+ * the ServerHello says which share the server took and why. */
+static void test_browser_hello(void **state)
+{
+	static uint8_t ch[2400];
+	size_t n = browser_hello(ch, sizeof ch);
+	uint8_t sh[128];
+	size_t o = 4;
+	struct tlsdecode_ctx ctx = {.tls13 = 1};
+	struct evlog log;
+	struct event *ev;
+	const struct field *f;
+	uint16_t groups[8];
+	char alpn[64];
+	int rc;
+	int grease = 0;
+
+	(void)state;
+	assert_int_equal(hellopeek_share_groups(ch, n, groups, 8), 3);
+	assert_int_equal(groups[1], 0x11ec);
+	assert_int_equal(hellopeek_alpn(ch, n, alpn, sizeof alpn), 2);
+	assert_string_equal(alpn, "h2, http/1.1");
+	assert_int_equal(hellopeek_share_groups(ch, n - 1, groups, 8), 0);
+	ev = decode(&log, ch, n, &ctx, &rc);
+	assert_int_equal(rc, 0);
+	for (size_t i = 0; i < ev->nfields; i++) {
+		assert_null(strstr(ev->fields[i].value, "unassigned"));
+		assert_null(strstr(ev->fields[i].value, "unknown"));
+		grease += strcmp(ev->fields[i].name, "grease") == 0;
+	}
+	assert_int_equal(grease, 1);
+	f = event_find_field(ev, "mlkem768_encapsulation_key");
+	assert_non_null(f);
+	assert_int_equal(f->length, 1184);
+	assert_int_equal(event_find_field(ev, "x25519_public_key")->length, 32);
+	assert_int_equal(event_find_field(ev, "x25519_public_key")->offset, f->offset + 1184);
+	assert_string_equal(val(ev, "kdf_id"), "HKDF-SHA256 (0x0001)");
+	assert_string_equal(val(ev, "aead_id"), "AES-128-GCM (0x0001)");
+	assert_string_equal(val(ev, "algorithm"), "brotli (0x0002)");
+	assert_non_null(strstr(val(ev, "encrypted_client_hello"), "outer"));
+	evlog_clear(&log);
+	/* a TLS 1.3 ServerHello with an x25519 share */
+	memset(sh, 0, sizeof sh);
+	sh[0] = 2;
+	o = put16(sh, o, 0x0303);
+	o += 32;
+	sh[o++] = 0;
+	o = put16(sh, o, 0x1301);
+	sh[o++] = 0;
+	o = put16(sh, o, 6 + 4 + 36); /* supported_versions, key_share */
+	o = put16(sh, o, 43);
+	o = put16(sh, o, 2);
+	o = put16(sh, o, 0x0304);
+	o = put16(sh, o, 51);
+	o = put16(sh, o, 36);
+	o = put16(sh, o, 0x001d);
+	o = put16(sh, o, 32);
+	o += 32;
+	sh[3] = (uint8_t)(o - 4);
+	ctx.client_hello = ch;
+	ctx.client_hello_len = n;
+	ctx.server_local = 1;
+	ev = decode(&log, sh, o, &ctx, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(val(ev, "choice"), "the server chose x25519 (0x001d), the client's share number 2 "
+					       "(of X25519MLKEM768, x25519), passing over X25519MLKEM768, the "
+					       "client's first choice");
+	if (tlsdecode_openssl_has_group("X25519MLKEM768"))
+		assert_null(event_find_field(ev, "why"));
+	else
+		assert_non_null(strstr(val(ev, "why"), "which does not implement X25519MLKEM768"));
+	evlog_clear(&log);
+	/* without the ClientHello nothing is claimed */
+	ctx.client_hello = NULL;
+	ev = decode(&log, sh, o, &ctx, &rc);
+	assert_null(event_find_field(ev, "choice"));
+	evlog_clear(&log);
+}
+
 /* A hand-made ClientHello with an unknown suite, an unknown extension and a
  * hostile host name. */
 static void test_unknown_values(void **state)
@@ -972,10 +1134,10 @@ static void test_unknown_values(void **state)
 	(void)state;
 	ev = decode(&log, ch, sizeof ch, &ctx, &rc);
 	assert_int_equal(rc, 0);
-	assert_string_equal(val(ev, "cipher_suite"), "unknown (0x1234)");
+	assert_string_equal(val(ev, "cipher_suite"), "unassigned (0x1234)");
 	assert_string_equal(ev->fields[event_find_field(ev, "cipher_suite") - ev->fields + 1].value,
 			    "GREASE (0x0a0a)");
-	assert_string_equal(val(ev, "extension"), "unknown (0x7777)");
+	assert_string_equal(val(ev, "extension"), "unassigned (0x7777)");
 	assert_string_equal(val(ev, "extension_data"), "abcd");
 	assert_string_equal(val(ev, "host_name"), "a\\x1bb");
 	assert_string_equal(val(ev, "cipher_suites"), "1 suite + GREASE (not suites, RFC 8701)");
@@ -1198,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_unknown_values),
+		cmocka_unit_test(test_browser_hello),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),
 	};

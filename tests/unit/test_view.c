@@ -168,7 +168,7 @@ static void test_screen_states(void **state)
 	assert_true(screen_has(&g, " Keys "));
 	assert_true(screen_has(&g, "restart with a fresh exchange"));
 	/* every line whole, the box inside the screen (this grid is 80x24) */
-	assert_true(screen_has(&g, "certificate scenarios (good, expired, mitm...)"));
+	assert_true(screen_has(&g, "scenarios (good, expired, revoked, mitm...)"));
 	assert_true(screen_has(&g, "this help (any key, q too, closes it)"));
 	assert_true(screen_has(&g, "q  Ctrl-C         quit"));
 	assert_false(screen_has(&g, "\u2026 \u2502"));
