@@ -16,16 +16,24 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "app/benchout.h"
+#include "app/benchtui.h"
 #include "app/exitcode.h"
 #include "protocol/http.h"
 #include "protocol/pki.h"
 
-enum variant { V_BARE, V_INSTR_NOPCAP, V_INSTR, V__COUNT };
+/* Each a step from the one before, so each ratio isolates one cost. */
+#define TUI_RUNS 20     /* pty runs of each TUI latency (fewer when N is smaller) */
+#define OUTPUT_RUNS 7   /* runs of each printed mode on the 16 MB response (idem) */
+
+enum variant { V_BARE, V_HOOKS, V_TEACH, V_PCAP, V_LEARNER, V__COUNT };
 
 static const char *const variant_name[V__COUNT] = {
-	"bare OpenSSL (no callbacks)",
-	"httpsviz, all hooks, no packet capture",
-	"httpsviz, all hooks + libpcap capture",
+	[V_BARE] = "bare OpenSSL (no callbacks)",
+	[V_HOOKS] = "hooks + events (same certs, kept SSL_CTX)",
+	[V_TEACH] = "+ teaching recomputations",
+	[V_PCAP] = "+ packet capture (one kept capture)",
+	[V_LEARNER] = "fresh certs, SSL_CTX (a scenario's 1st run)",
 };
 
 struct bare {
@@ -41,6 +49,27 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* This process's CPU time, user and system (the bench is one thread). */
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One ratio line: variant a against b by wall median, wall 25th percentile
+ * and CPU median, and the goal when there is one, judged on each. */
+static void ratio_line(const char *what, const char *against, const double *wall, const double *q1,
+		       const double *cpu, int a, int b, double goal)
+{
+	printf("  %-32s %5.2fx %5.2fx %5.2fx  vs %s", what, wall[a] / wall[b], q1[a] / q1[b], cpu[a] / cpu[b], against);
+	if (goal > 0)
+		printf("  (goal <= %.1fx: %s/%s/%s)", goal, wall[a] <= goal * wall[b] ? "met" : "MISSED",
+		       q1[a] <= goal * q1[b] ? "met" : "MISSED", cpu[a] <= goal * cpu[b] ? "met" : "MISSED");
+	putchar('\n');
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -222,76 +251,169 @@ static int instr_exchange(const struct engine_config *cfg)
 	return st == ENGINE_DONE ? 0 : -1;
 }
 
+/* The program to drive on a pty and for the bulk output runs: this one,
+ * or HTTPSVIZ_BENCH_BIN (to measure another build the same way). */
+static const char *self_path(char *buf, size_t n)
+{
+	const char *env = getenv("HTTPSVIZ_BENCH_BIN");
+	ssize_t len;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	len = readlink("/proc/self/exe", buf, n - 1);
+	if (len <= 0)
+		return NULL;
+	buf[len] = '\0';
+	return buf;
+}
+
+static void print_load(void)
+{
+	double la[3];
+
+	if (getloadavg(la, 3) == 3)
+		printf("load average: %.2f %.2f %.2f on %ld cores (absolute times are noisy; compare ratios)\n", la[0],
+		       la[1], la[2], sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 /* see bench.h */
-int bench_run(const struct options *opt)
+int bench_exchanges(const struct options *opt)
 {
 	int n = opt->bench_n;
-	double *t[V__COUNT];
-	struct engine_config cfg = opt->cfg;
-	struct engine_config nopcap = opt->cfg;
+	double *t[V__COUNT] = {0};   /* wall time of each exchange */
+	double *c[V__COUNT] = {0};   /* this process's CPU time (user + system) */
+	struct engine_config cfg[V__COUNT];
 	struct pki pki = {0};
 	struct bare b = {.lfd = -1};
+	struct engine_ctxs *ctxs = engine_ctxs_new();
 	char err[256];
 	double med[V__COUNT];
+	double q1[V__COUNT];
+	double cpu[V__COUNT];
 	int rc = EXIT_INTERNAL;
 	int have_pcap;
-	struct rusage ru;
 
-	pki_cache_keys(1);
-	nopcap.no_pcap = 1;
-	for (int v = 0; v < V__COUNT; v++)
+	for (int v = 0; v < V__COUNT; v++) {
+		cfg[v] = opt->cfg;
+		cfg[v].scenario = SCEN_GOOD;
 		t[v] = calloc((size_t)n, sizeof(double));
-	if (t[0] == NULL || t[1] == NULL || t[2] == NULL || pki_mint(&pki, SCEN_GOOD, err, sizeof err) < 0 ||
-	    bare_init(&b, &pki, &cfg) < 0) {
+		c[v] = calloc((size_t)n, sizeof(double));
+		if (t[v] == NULL || c[v] == NULL)
+			goto out;
+	}
+	pki_cache_keys(1);
+	if (ctxs == NULL || pki_mint(&pki, SCEN_GOOD, err, sizeof err) < 0 || bare_init(&b, &pki, &opt->cfg) < 0) {
 		fprintf(stderr, "httpsviz bench: set-up failed\n");
 		goto out;
 	}
-	/* warm up each variant once (key cache, page faults) */
-	have_pcap = geteuid() == 0 && !cfg.no_pcap;
-	if (bare_exchange(&b) < 0 || instr_exchange(&nopcap) < 0 || (have_pcap && instr_exchange(&cfg) < 0))
-		goto out;
-	printf("httpsviz bench: %d exchanges of each variant, interleaved; each = new TCP connection,\n"
-	       "TLS handshake, GET /, response, close_notify, close. %s.\n",
-	       n, cfg.tls == TLSV_13 ? "TLS 1.3" : cfg.kex == KEX_ECDHE ? "TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256"
-									   : "TLS 1.2 AES128-GCM-SHA256 (RSA key exchange)");
+	/* like for like with the bare side: its certificates, contexts kept */
+	for (int v = V_HOOKS; v <= V_PCAP; v++) {
+		cfg[v].pki = &pki;
+		cfg[v].ctxs = ctxs;
+	}
+	cfg[V_HOOKS].no_teaching = 1;
+	cfg[V_HOOKS].no_pcap = cfg[V_TEACH].no_pcap = 1;
+	have_pcap = geteuid() == 0 && !opt->cfg.no_pcap;
+	if (!have_pcap)
+		cfg[V_PCAP].no_pcap = cfg[V_LEARNER].no_pcap = 1;
+	/* warm up each variant once (contexts, capture, page faults) */
+	for (int v = 0; v < V__COUNT; v++)
+		if ((v == V_BARE ? bare_exchange(&b) : v == V_PCAP && !have_pcap ? 0 : instr_exchange(&cfg[v])) < 0)
+			goto out;
+	printf("\nExchanges: %d of each variant, interleaved; each = new TCP connection, TLS handshake,\n"
+	       "GET /, response, close_notify, close. %s.\n",
+	       n, opt->cfg.tls == TLSV_13 ? "TLS 1.3" : opt->cfg.kex == KEX_ECDHE ? "TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256"
+										 : "TLS 1.2 AES128-GCM-SHA256 (RSA key exchange)");
+	print_load();
 	for (int i = 0; i < n; i++) {
-		for (int v = 0; v < V__COUNT; v++) {
+		/* each round starts with another variant: on a loaded machine the
+		 * scheduler's time slices would otherwise fall on the same
+		 * variants round after round */
+		for (int k = 0; k < V__COUNT; k++) {
+			int v = (i + k) % V__COUNT;
 			double t0 = now_s();
+			double c0 = cpu_s();
 			int r;
 
-			if (v == V_INSTR && !have_pcap) {
-				t[v][i] = 0;
+			if (v == V_PCAP && !have_pcap)
 				continue;
-			}
-			r = v == V_BARE ? bare_exchange(&b) : instr_exchange(v == V_INSTR ? &cfg : &nopcap);
+			r = v == V_BARE ? bare_exchange(&b) : instr_exchange(&cfg[v]);
 			t[v][i] = now_s() - t0;
+			c[v][i] = cpu_s() - c0;
 			if (r < 0)
 				goto out;
 		}
 	}
 	for (int v = 0; v < V__COUNT; v++) {
 		qsort(t[v], (size_t)n, sizeof(double), cmp_double);
+		qsort(c[v], (size_t)n, sizeof(double), cmp_double);
 		med[v] = t[v][n / 2];
+		q1[v] = t[v][n / 4];
+		cpu[v] = c[v][n / 2];
 	}
-	printf("%-42s %12s %14s %8s\n", "variant", "median ms", "exchanges/s", "ratio");
+	printf("%-42s %8s %8s %8s %7s %7s %7s\n", "variant", "wall ms", "wall p25", "CPU ms", "wall", "p25",
+	       "CPU");
 	for (int v = 0; v < V__COUNT; v++) {
-		if (v == V_INSTR && !have_pcap) {
-			printf("%-42s %12s %14s %8s\n", variant_name[v], "-", "-",
-			       cfg.no_pcap ? "(skipped: --no-pcap)" : "(capture not permitted)");
+		if (v == V_PCAP && !have_pcap) {
+			printf("%-44s %s\n", variant_name[v],
+			       opt->cfg.no_pcap ? "(skipped: --no-pcap)" : "(skipped: capture not permitted)");
 			continue;
 		}
-		printf("%-42s %12.3f %14.0f %7.2fx\n", variant_name[v], med[v] * 1000.0, 1.0 / med[v], med[v] / med[V_BARE]);
+		printf("%-42s %8.3f %8.3f %8.3f %6.2fx %6.2fx %6.2fx\n", variant_name[v], med[v] * 1000.0,
+		       q1[v] * 1000.0, cpu[v] * 1000.0, med[v] / med[V_BARE], q1[v] / q1[V_BARE], cpu[v] / cpu[V_BARE]);
 	}
-	getrusage(RUSAGE_SELF, &ru);
-	printf("peak resident memory: %ld KiB\n", ru.ru_maxrss);
-	printf("(instrumented = engine_new with cached RSA keys, fresh demo certificates and SSL_CTX,\n"
-	       " every event decoded and logged; ratio = median time / bare median)\n");
+	printf("ratios, each against the variant before it (same run): wall median, wall 25th\n"
+	       "percentile, CPU median:\n");
+	ratio_line("hook overhead, like for like", "bare", med, q1, cpu, V_HOOKS, V_BARE, 1.3);
+	ratio_line("teaching recomputations", "hooks", med, q1, cpu, V_TEACH, V_HOOKS, 0);
+	if (have_pcap)
+		ratio_line("packet capture", "no capture", med, q1, cpu, V_PCAP, V_TEACH, 1.3);
+	ratio_line("fresh certificates and contexts", "kept", med, q1, cpu, V_LEARNER, have_pcap ? V_PCAP : V_TEACH,
+		   0);
+	printf("(wall time is what an exchange takes; CPU time is this process's own work.  On a\n"
+	       " loaded machine the scheduler's time slices fall on the longer exchanges more often,\n"
+	       " so their wall medians grow with the load average; the 25th percentile and the CPU\n"
+	       " ratios much less)\n");
+	print_load();
 	rc = EXIT_OK;
 out:
-	for (int v = 0; v < V__COUNT; v++)
+	for (int v = 0; v < V__COUNT; v++) {
 		free(t[v]);
+		free(c[v]);
+	}
 	bare_free(&b);
+	engine_ctxs_free(ctxs);
 	pki_free(&pki);
 	pki_cache_keys(0);
+	return rc;
+}
+
+/* see bench.h */
+int bench_run(const struct options *opt)
+{
+	char path[4096];
+	const char *bin = self_path(path, sizeof path);
+	struct rusage ru;
+	int rc = EXIT_OK;
+
+	printf("httpsviz bench (about a minute)\n");
+	print_load();
+	fflush(stdout);
+	/* each part on its own: one that cannot run (no pty here, say) does
+	 * not hide the others, and the exit status says it */
+	if (bin == NULL || benchtui_run(bin, opt->bench_n < TUI_RUNS ? opt->bench_n : TUI_RUNS, opt->cfg.no_pcap) < 0) {
+		printf("TUI latencies: not measured (see the message above)\n");
+		rc = EXIT_INTERNAL;
+	}
+	print_load();
+	fflush(stdout);
+	if (bench_exchanges(opt) != EXIT_OK)
+		rc = EXIT_INTERNAL;
+	fflush(stdout);
+	if (bin == NULL || benchout_run(bin, opt->bench_n < OUTPUT_RUNS ? opt->bench_n : OUTPUT_RUNS) < 0)
+		rc = EXIT_INTERNAL;
+	print_load();
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak resident memory of the bench itself: %ld KiB\n", ru.ru_maxrss);
 	return rc;
 }

@@ -9,5 +9,7 @@
 /* Run opt->bench_n exchanges of each variant and print the medians,
  * exchanges per second and the ratios.  Returns an exit status. */
 int bench_run(const struct options *opt);
+/* Only the exchanges part: opt->bench_n of each variant, interleaved. */
+int bench_exchanges(const struct options *opt);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/bench.h"
 #include "app/cli.h"
@@ -131,6 +132,10 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct tui_options tui;
 
+	/* --json of a long response is tens of megabytes: into a file or a
+	 * pipe it goes out in large blocks (a terminal keeps line buffering) */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (cli_parse(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
 	switch (opt.mode) {

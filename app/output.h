@@ -3,6 +3,7 @@
 #ifndef HTTPSVIZ_OUTPUT_H
 #define HTTPSVIZ_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "protocol/event.h"
@@ -25,5 +26,7 @@ void output_json_event_tagged(FILE *out, const struct event *ev, int exchange);
 void output_json_event_ext(FILE *out, const struct event *ev, int exchange, const char *extra);
 /* Write s as a JSON string literal (quotes included). */
 void output_json_string(FILE *out, const char *s);
+/* Write n bytes as lower-case hex digits, two per byte, no separators. */
+void output_hex(FILE *out, const uint8_t *p, size_t n);
 
 #endif

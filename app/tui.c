@@ -21,7 +21,9 @@
 #include "app/savefile.h"
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
+#include "protocol/pki.h"
 #include "protocol/sanitize.h"
+#include "protocol/tcpcap.h"
 #include "ui/grid.h"
 #include "ui/narration.h"
 #include "ui/picker.h"
@@ -66,6 +68,18 @@ struct tui {
 	int waiting;                 /* a step is under way, waiting on the network */
 	size_t step_before;          /* events in the log when the step began */
 	int step_tries;              /* engine steps in this learner's step */
+	int keys_pending;            /* no engine yet: the background RSA keys are coming */
+	int step_queued;             /* the learner stepped before they came */
+	int cap_prepared;            /* the packet capture was opened (or tried) */
+	int keys_started;            /* the background key thread was started */
+	/* kept across restarts of the same scenario and options, so a restart
+	 * makes no certificate and no TLS context (the first exchange of a
+	 * scenario mints them; real servers present the same certificate every
+	 * time too) */
+	struct pki pki;
+	int pki_scenario;            /* the scenario pki was minted for, or -1 */
+	struct engine_ctxs *ctxs;
+	struct engine_config ctxs_cfg; /* the options the kept contexts were built for */
 };
 
 /* Only note the signal: all terminal work happens in the loop. */
@@ -282,13 +296,20 @@ static unsigned replay_sync(struct tui *t)
 	return VF_REDRAW;
 }
 
-/* The learner asks for the next step (none while one is under way). */
+/* The learner asks for the next step (none while one is under way).  A
+ * step that outruns the background keys waits for them, and says so. */
 static unsigned do_step(struct tui *t)
 {
 	if (t->replay) /* every recorded event is shown: nothing more happened */
 		return replay_sync(t);
-	if (t->waiting)
+	if (t->waiting || t->step_queued)
 		return 0;
+	if (t->engine == NULL) {
+		t->step_queued = 1;
+		snprintf(t->view.notice, sizeof t->view.notice,
+			 "preparing keys: the demo server's RSA-2048 key, made once per run... q quits");
+		return VF_REDRAW;
+	}
 	t->step_before = t->log.n;
 	t->step_tries = 0;
 	return step_on(t);
@@ -313,6 +334,66 @@ static int wait_step(struct tui *t)
 	if (poll(p, (nfds_t)n + 1, ms) < 0)
 		return errno == EINTR ? -1 : 0;
 	return (p[0].revents & POLLIN) != 0;
+}
+
+/* While the exchange waits for its keys: sleep until the terminal has
+ * input or the key thread has news (or the next tick of play), without a
+ * timer.  Returns 1 when the terminal has input or a tick is due, 0
+ * otherwise. */
+static int wait_keys(struct tui *t)
+{
+	struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {pki_keys_fd(), POLLIN, 0}};
+	int ms = -1;
+
+	if (t->view.playing && !t->picking) {
+		long long tick = t->next_tick_ms - now_ms();
+
+		ms = tick < 0 ? 0 : (int)tick;
+	}
+	if (pki_keys_ready(t->cfg.scenario))
+		return 0;
+	if (poll(p, p[1].fd >= 0 ? 2 : 1, p[1].fd >= 0 ? ms : 20) < 0)
+		return 0;
+	if (p[0].revents & POLLIN)
+		return 1;
+	/* a tick of play is due: the input handler takes it */
+	return t->view.playing && !t->picking && now_ms() >= t->next_tick_ms;
+}
+
+/* Create the exchange's engine (its keys are there); 0, or -1 with the
+ * reason in err. */
+static int start_engine(struct tui *t, char *err, size_t errlen)
+{
+	struct engine_config cfg = t->cfg;
+	const struct engine_config *k = &t->ctxs_cfg;
+
+	t->keys_pending = 0;
+	if (cfg.host == NULL) {
+		/* the certificates of this scenario, minted at its first exchange */
+		if (t->pki_scenario != (int)cfg.scenario) {
+			pki_free(&t->pki);
+			t->pki_scenario = -1;
+			engine_ctxs_free(t->ctxs);
+			t->ctxs = NULL;
+			if (pki_mint(&t->pki, cfg.scenario, err, errlen) < 0)
+				return -1;
+			t->pki_scenario = (int)cfg.scenario;
+		}
+		/* contexts hold the certificates and the options they were built with */
+		if (t->ctxs != NULL && (k->kex != cfg.kex || k->tls != cfg.tls || k->classic != cfg.classic ||
+					k->scenario != cfg.scenario || k->trust_attacker != cfg.trust_attacker)) {
+			engine_ctxs_free(t->ctxs);
+			t->ctxs = NULL;
+		}
+		if (t->ctxs == NULL) {
+			t->ctxs = engine_ctxs_new();
+			t->ctxs_cfg = cfg;
+		}
+		cfg.pki = &t->pki;
+		cfg.ctxs = t->ctxs; /* NULL when out of memory: contexts per exchange */
+	}
+	t->engine = engine_new(&cfg, &t->log, err, errlen);
+	return t->engine == NULL ? -1 : 0;
 }
 
 /* The configuration of the next exchange: the command line's, then the
@@ -431,6 +512,7 @@ static int restart(struct tui *t, char *err, size_t errlen)
 	if (t->engine != NULL)
 		engine_free(t->engine);
 	t->engine = NULL;
+	t->keys_pending = 0;
 	evlog_clear(&t->log);
 	view_reset(&t->view);
 	view_set_narration(&t->view, NULL);
@@ -443,10 +525,15 @@ static int restart(struct tui *t, char *err, size_t errlen)
 		view_set_narration(&t->view, &t->narr);
 	}
 	t->waiting = 0;
-	t->engine = engine_new(&t->cfg, &t->log, err, errlen);
-	if (t->engine == NULL)
-		return -1;
-	return 0;
+	t->step_queued = 0;
+	/* the embedded server's keys come from the background thread: until
+	 * they are ready the diagram shows, and the exchange starts when they
+	 * are (a step asked for meanwhile waits for them) */
+	if (t->cfg.host == NULL && (!t->keys_started || !pki_keys_ready(t->cfg.scenario))) {
+		t->keys_pending = 1;
+		return 0;
+	}
+	return start_engine(t, err, errlen);
 }
 
 /* Stop following the lesson (the exchange goes on). */
@@ -671,7 +758,38 @@ static int loop(struct tui *t)
 			paint(t);
 			dirty = 0;
 		}
-		if (t->waiting) {
+		/* with the first frame up (not before: on a busy machine they would
+		 * compete with it for the CPU), start making the demo server's RSA
+		 * keys, which every restart and scenario of this run reuses... */
+		if (!t->keys_started && t->base.host == NULL && !t->replay) {
+			t->keys_started = 1;
+			pki_keys_start();
+		}
+		/* ...and open the process's packet capture so the first step
+		 * does not wait for it (errors show at that step) */
+		if (!t->cap_prepared && !t->cfg.no_pcap && t->cfg.host == NULL && !t->replay) {
+			t->cap_prepared = 1;
+			tcpcap_prepare("lo", err, sizeof err); /* without permission it fails at once */
+		}
+		if (t->keys_pending && pki_keys_ready(t->cfg.scenario)) {
+			if (start_engine(t, err, sizeof err) < 0) {
+				restore_terminal();
+				fprintf(stderr, "httpsviz: %s\n", err);
+				return EXIT_INTERNAL;
+			}
+			if (t->step_queued) {
+				t->step_queued = 0;
+				t->view.notice[0] = '\0';
+				if (do_step(t) & VF_REDRAW)
+					dirty = 1;
+			}
+			continue;
+		}
+		if (t->keys_pending) {
+			if (wait_keys(t) == 0)
+				continue;
+			timeout(0);
+		} else if (t->waiting) {
 			/* the caller owns the loop: the terminal and the engine's
 			 * sockets in one poll, so q acts at once */
 			int rc = wait_step(t);
@@ -735,6 +853,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	int saved_msg = 0;
 
 	memset(&t, 0, sizeof t);
+	t.pki_scenario = -1;
 	t.base = *cfg;
 	t.cfg = *cfg;
 	t.scen_override = -1;
@@ -846,5 +965,8 @@ out:
 	if (t.lessons != NULL)
 		lessondir_free(t.lessons, (size_t)t.nlessons);
 	evlog_clear(&t.log);
+	engine_ctxs_free(t.ctxs);
+	pki_free(&t.pki);
+	pki_cache_keys(0);
 	return rc;
 }

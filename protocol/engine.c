@@ -146,7 +146,8 @@ struct engine *engine_new(const struct engine_config *cfg, struct evlog *log, ch
 	e->mode = !e->embedded ? &mode_connect : cfg->scenario == SCEN_MITM ? &mode_mitm : &mode_embedded;
 	snprintf(e->host, sizeof e->host, "%s", e->embedded ? "localhost" : cfg->host);
 	snprintf(e->portstr, sizeof e->portstr, "%s", cfg->port ? cfg->port : "443");
-	if (e->embedded && pki_mint(&e->pki, cfg->scenario, err, errlen) < 0)
+	if (e->embedded && (cfg->pki != NULL ? pki_ref(&e->pki, cfg->pki, err, errlen)
+					     : pki_mint(&e->pki, cfg->scenario, err, errlen)) < 0)
 		goto fail;
 	if (sslctx_client(e, err, errlen) < 0 ||
 	    side_init(e, &e->c, ACTOR_CLIENT, e->mode == &mode_mitm ? ACTOR_MITM : ACTOR_SERVER, 0, e->cctx,

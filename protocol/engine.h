@@ -19,6 +19,8 @@
 #include "protocol/runopts.h"
 #include "protocol/scenario.h"
 
+struct pki;
+
 /* The first four members are the run options of protocol/runopts.h
  * (engine_config_runopts / engine_config_set_runopts copy them). */
 struct engine_config {
@@ -37,7 +39,22 @@ struct engine_config {
 	const char *keylog_file;  /* write NSS key log here (mode 0600) */
 	const char *pcap_file;    /* write captured packets here */
 	int openssl_states;       /* also log OpenSSL's handshake states (tls.state) */
+	/* Kept across exchanges (the TUI's restarts, httpsviz bench): */
+	const struct pki *pki;    /* embedded: present these certificates (the
+				     caller's, kept alive by it) instead of minting */
+	struct engine_ctxs *ctxs; /* embedded, not mitm: TLS contexts built by the first
+				     exchange and reused by the next ones with the same
+				     configuration and pki (engine_ctxs_new) */
+	int no_teaching;          /* bench only: leave out the teaching recomputations (the key
+				     schedule views, the explicit certificate checks;
+				     OpenSSL's own keylog reports stay) */
 };
+
+struct engine_ctxs;
+
+/* An empty set of kept TLS contexts; NULL when out of memory. */
+struct engine_ctxs *engine_ctxs_new(void);
+void engine_ctxs_free(struct engine_ctxs *x);
 
 /* The run options in cfg, and cfg with ro's run options. */
 static inline struct runopts engine_config_runopts(const struct engine_config *cfg)
@@ -76,7 +93,6 @@ struct engine;
  * reason in err on failure. */
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log,
 			  char *err, size_t errlen);
-struct pki;
 
 /* serve mode: run the server half of one exchange on fd, a connection
  * already accepted from a client elsewhere; the server's certificate comes

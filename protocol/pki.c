@@ -2,11 +2,16 @@
  * only in this process. */
 #include "protocol/pki.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -28,10 +33,26 @@ struct certspec {
 	long not_after;
 };
 
-/* RSA keys kept across pki_mint calls while pki_cache_keys(1) is on:
- * slot 0 is the server's, slot 1 the interceptor's. */
-static EVP_PKEY *cached_rsa[2];
-static int cache_on;
+/* The RSA keys kept for the life of the process once caching is on (slot
+ * 0 is the server's, slot 1 the interceptor's), and the background thread
+ * that makes them at launch (pki_keys_start).  The mutex guards everything
+ * here; the thread generates outside it. */
+#define NSLOTS 2
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	EVP_PKEY *key[NSLOTS];
+	int on;              /* keys are kept (pki_cache_keys / pki_keys_start) */
+	int busy[NSLOTS];    /* the thread is making this slot's key */
+	int thread_running;
+	int thread_done;     /* it has finished (keys made, or it failed) */
+	pthread_t thread;
+	int made;            /* RSA keys generated in this process */
+	int wake[2];         /* a byte is written to wake[1] as each key is ready */
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .wake = {-1, -1}};
+/* Set to ask the thread to give up (read inside OpenSSL's key generation
+ * callback, so it stops within one prime candidate). */
+static atomic_int stop_asked;
 
 /* Put a one-line reason, with OpenSSL's first queued error, into err. */
 static void set_err(char *err, size_t errlen, const char *what)
@@ -46,20 +67,194 @@ static void set_err(char *err, size_t errlen, const char *what)
 	ERR_clear_error();
 }
 
-/* A new RSA-2048 key, or the kept one for this slot when caching is on. */
+/* OpenSSL's progress callback during prime search: returning 0 aborts. */
+static int keygen_progress(EVP_PKEY_CTX *ctx)
+{
+	(void)ctx;
+	return !atomic_load(&stop_asked);
+}
+
+/* A fresh RSA-2048 key, or NULL (also when asked to stop). */
+static EVP_PKEY *make_rsa(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *k = NULL;
+
+	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048) <= 0)
+		goto out;
+	EVP_PKEY_CTX_set_cb(ctx, keygen_progress);
+	if (EVP_PKEY_generate(ctx, &k) <= 0) {
+		EVP_PKEY_free(k);
+		k = NULL;
+	}
+out:
+	EVP_PKEY_CTX_free(ctx);
+	return k;
+}
+
+/* Tell a waiting event loop that a key (or the end) has come. */
+static void wake_loop(void)
+{
+	if (cache.wake[1] >= 0 && write(cache.wake[1], "k", 1) < 0) {
+		/* full pipe: the loop has bytes to read already */
+	}
+}
+
+/* The background thread: make the key of each slot pki_keys_start marked
+ * busy, in turn; clear the marks (of keys not made too) when done. */
+static void *keygen_thread(void *arg)
+{
+	(void)arg;
+	for (int slot = 0; slot < NSLOTS && !atomic_load(&stop_asked); slot++) {
+		EVP_PKEY *k;
+		int want;
+
+		pthread_mutex_lock(&cache.mu);
+		want = cache.busy[slot];
+		pthread_mutex_unlock(&cache.mu);
+		if (!want)
+			continue;
+		k = make_rsa();
+		pthread_mutex_lock(&cache.mu);
+		cache.busy[slot] = 0;
+		if (k != NULL) {
+			cache.key[slot] = k;
+			cache.made++;
+		}
+		pthread_cond_broadcast(&cache.cv);
+		pthread_mutex_unlock(&cache.mu);
+		wake_loop();
+		ERR_clear_error(); /* this thread's queue: an abort is not an error */
+	}
+	pthread_mutex_lock(&cache.mu);
+	for (int slot = 0; slot < NSLOTS; slot++)
+		cache.busy[slot] = 0;
+	cache.thread_done = 1;
+	pthread_cond_broadcast(&cache.cv);
+	pthread_mutex_unlock(&cache.mu);
+	wake_loop();
+	return NULL;
+}
+
+/* Stop and join the thread if it runs (quick: key generation aborts). */
+static void keys_join(void)
+{
+	int running;
+
+	pthread_mutex_lock(&cache.mu);
+	running = cache.thread_running;
+	cache.thread_running = 0;
+	pthread_mutex_unlock(&cache.mu);
+	if (!running)
+		return;
+	atomic_store(&stop_asked, 1);
+	pthread_join(cache.thread, NULL);
+	atomic_store(&stop_asked, 0);
+}
+
+/* At exit the thread must be gone before OpenSSL cleans up under it. */
+static void keys_at_exit(void)
+{
+	pki_cache_keys(0);
+}
+
+/* A new RSA-2048 key, or the kept one for this slot when caching is on
+ * (waiting for the background thread if it is making it right now). */
 static EVP_PKEY *rsa_key(int slot)
 {
 	EVP_PKEY *k;
+	int kept;
 
-	if (cache_on && cached_rsa[slot] != NULL) {
-		if (EVP_PKEY_up_ref(cached_rsa[slot]) != 1)
-			return NULL;
-		return cached_rsa[slot];
-	}
-	k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	if (k != NULL && cache_on && EVP_PKEY_up_ref(k) == 1)
-		cached_rsa[slot] = k;
+	pthread_mutex_lock(&cache.mu);
+	while (cache.on && cache.busy[slot])
+		pthread_cond_wait(&cache.cv, &cache.mu);
+	kept = cache.on;
+	k = kept ? cache.key[slot] : NULL;
+	if (k != NULL && EVP_PKEY_up_ref(k) != 1)
+		k = NULL;
+	pthread_mutex_unlock(&cache.mu);
+	if (k != NULL)
+		return k;
+	k = make_rsa();
+	if (k == NULL)
+		return NULL;
+	pthread_mutex_lock(&cache.mu);
+	cache.made++;
+	if (kept && cache.on && cache.key[slot] == NULL && EVP_PKEY_up_ref(k) == 1)
+		cache.key[slot] = k;
+	pthread_mutex_unlock(&cache.mu);
 	return k;
+}
+
+/* see pki.h */
+int pki_keys_start(void)
+{
+	static int exit_hook;
+	int rc = 0;
+
+	/* OpenSSL registers its own clean-up at initialisation; ours, added
+	 * after it, runs first and stops the thread */
+	OPENSSL_init_crypto(0, NULL);
+	pthread_mutex_lock(&cache.mu);
+	cache.on = 1;
+	if (cache.wake[0] < 0 && pipe2(cache.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		cache.wake[0] = cache.wake[1] = -1;
+	if (!exit_hook && atexit(keys_at_exit) == 0)
+		exit_hook = 1;
+	if (!cache.thread_running) {
+		/* marked before the thread runs, so a pki_mint right after this
+		 * waits for the thread instead of making a second key */
+		for (int slot = 0; slot < NSLOTS; slot++)
+			cache.busy[slot] = cache.key[slot] == NULL;
+		cache.thread_done = 0;
+		if (pthread_create(&cache.thread, NULL, keygen_thread, NULL) == 0) {
+			cache.thread_running = 1;
+		} else {
+			for (int slot = 0; slot < NSLOTS; slot++)
+				cache.busy[slot] = 0;
+			rc = -1; /* pki_mint makes the keys itself */
+		}
+	}
+	pthread_mutex_unlock(&cache.mu);
+	return rc;
+}
+
+/* see pki.h */
+int pki_keys_ready(enum scenario scen)
+{
+	int ready;
+
+	pthread_mutex_lock(&cache.mu);
+	/* weak-key makes its own small key; mitm needs the interceptor's too */
+	ready = ((scen == SCEN_WEAK_KEY || cache.key[0] != NULL) && (scen != SCEN_MITM || cache.key[1] != NULL)) ||
+		!cache.thread_running || cache.thread_done;
+	pthread_mutex_unlock(&cache.mu);
+	return ready;
+}
+
+/* see pki.h */
+int pki_keys_fd(void)
+{
+	char buf[16];
+	int fd;
+
+	pthread_mutex_lock(&cache.mu);
+	fd = cache.wake[0];
+	pthread_mutex_unlock(&cache.mu);
+	while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+		;
+	return fd;
+}
+
+/* see pki.h */
+int pki_keys_made(void)
+{
+	int n;
+
+	pthread_mutex_lock(&cache.mu);
+	n = cache.made;
+	pthread_mutex_unlock(&cache.mu);
+	return n;
 }
 
 /* A new RSA key of this size, never cached (the weak-key scenario's). */
@@ -77,13 +272,20 @@ static EVP_PKEY *ec_key(void)
 /* see pki.h */
 void pki_cache_keys(int on)
 {
-	cache_on = on;
-	if (on)
+	if (on) {
+		pthread_mutex_lock(&cache.mu);
+		cache.on = 1;
+		pthread_mutex_unlock(&cache.mu);
 		return;
-	for (size_t i = 0; i < sizeof cached_rsa / sizeof cached_rsa[0]; i++) {
-		EVP_PKEY_free(cached_rsa[i]);
-		cached_rsa[i] = NULL;
 	}
+	keys_join();
+	pthread_mutex_lock(&cache.mu);
+	cache.on = 0;
+	for (int i = 0; i < NSLOTS; i++) {
+		EVP_PKEY_free(cache.key[i]);
+		cache.key[i] = NULL;
+	}
+	pthread_mutex_unlock(&cache.mu);
 }
 
 /* Give x a random positive 16-byte serial number (RFC 5280 §4.1.2.2 asks
@@ -405,6 +607,45 @@ out:
 	if (rc != 0)
 		pki_free(pki);
 	return rc;
+}
+
+/* see pki.h */
+int pki_ref(struct pki *dst, const struct pki *src, char *err, size_t errlen)
+{
+	/* every object pki_free frees (keep the two in step) */
+	EVP_PKEY *const keys[] = {src->ca_key, src->issuing_key, src->private_root_key, src->private_issuing_key,
+				  src->server_key, src->attacker_ca_key, src->mitm_key};
+	X509 *const certs[] = {src->ca_cert, src->issuing_cert, src->private_root_cert, src->private_issuing_cert,
+			       src->server_cert, src->attacker_ca_cert, src->mitm_cert};
+	X509_CRL *const crls[] = {src->crl, src->attacker_crl};
+	STACK_OF(X509) *chain = NULL;
+	int ok = 1;
+
+	memset(dst, 0, sizeof *dst);
+	if (src->server_chain != NULL) {
+		chain = X509_chain_up_ref(src->server_chain);
+		if (chain == NULL) {
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "pki: out of memory");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		ok &= keys[i] == NULL || EVP_PKEY_up_ref(keys[i]) == 1;
+	for (size_t i = 0; i < sizeof certs / sizeof certs[0]; i++)
+		ok &= certs[i] == NULL || X509_up_ref(certs[i]) == 1;
+	for (size_t i = 0; i < sizeof crls / sizeof crls[0]; i++)
+		ok &= crls[i] == NULL || X509_CRL_up_ref(crls[i]) == 1;
+	if (!ok) {
+		/* only fails on a corrupt object; leak rather than double-free */
+		sk_X509_pop_free(chain, X509_free);
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "pki: cannot share the certificates");
+		return -1;
+	}
+	*dst = *src;
+	dst->server_chain = chain;
+	return 0;
 }
 
 /* see pki.h */

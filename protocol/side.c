@@ -353,7 +353,7 @@ static void emit_response(struct side *sd)
 	size_t eol = h ? strcspn((const char *)sd->app_in.p, "\r") : 0;
 
 	capture_plaintext(&e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
-	if (side_viewed(sd))
+	if (side_viewed(sd) && !e->cfg.no_teaching)
 		kexview_moment(e->log, &e->capdata, KM_CLIENT_RESPONSE_READ, sd->who);
 	ev = evlog_add(e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
 		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
@@ -500,7 +500,8 @@ static int server_read_request(struct side *sd)
 	/* the server decrypts the request's record as it reads it */
 	if (side_viewed(sd)) {
 		capture_plaintext(&e->capdata, ACTOR_CLIENT, sd->app_in.p, sd->app_in.len);
-		kexview_moment(e->log, &e->capdata, KM_SERVER_REQUEST_READ, sd->who);
+		if (!e->cfg.no_teaching)
+			kexview_moment(e->log, &e->capdata, KM_SERVER_REQUEST_READ, sd->who);
 	}
 	if (sd->relay != NULL) {
 		mitm_relay_plaintext(sd, EV_HTTP_REQUEST, "request");

@@ -3,6 +3,8 @@
  * hooks (hooks.c). */
 #include "protocol/engine_int.h"
 
+#include <stdlib.h>
+
 #include <openssl/err.h>
 
 int sslctx_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server)
@@ -18,9 +20,60 @@ int sslctx_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server)
 }
 
 
+/* see engine.h: contexts kept across exchanges (the configuration and
+ * pki they were built for are the caller's promise, not checked) */
+struct engine_ctxs {
+	SSL_CTX *cctx;
+	SSL_CTX *sctx;
+};
+
+/* see engine.h */
+struct engine_ctxs *engine_ctxs_new(void)
+{
+	return calloc(1, sizeof(struct engine_ctxs));
+}
+
+/* see engine.h */
+void engine_ctxs_free(struct engine_ctxs *x)
+{
+	if (x == NULL)
+		return;
+	SSL_CTX_free(x->cctx);
+	SSL_CTX_free(x->sctx);
+	free(x);
+}
+
+/* The slot of cfg.ctxs this context is kept in: only the embedded
+ * exchange's own client and server (never mitm's). */
+static SSL_CTX **kept_slot(const struct engine *e, int server)
+{
+	if (e->cfg.ctxs == NULL || !e->embedded || e->cfg.scenario == SCEN_MITM)
+		return NULL;
+	return server ? &e->cfg.ctxs->sctx : &e->cfg.ctxs->cctx;
+}
+
+/* A reference to the kept context in slot, or NULL when there is none. */
+static SSL_CTX *take_kept(SSL_CTX **slot)
+{
+	if (slot == NULL || *slot == NULL || !SSL_CTX_up_ref(*slot))
+		return NULL;
+	return *slot;
+}
+
+/* Keep ctx in slot for the next exchanges (a second reference). */
+static void keep(SSL_CTX **slot, SSL_CTX *ctx)
+{
+	if (slot != NULL && *slot == NULL && SSL_CTX_up_ref(ctx))
+		*slot = ctx;
+}
+
 int sslctx_client(struct engine *e, char *err, size_t errlen)
 {
 	X509_STORE *store;
+
+	e->cctx = take_kept(kept_slot(e, 0));
+	if (e->cctx != NULL)
+		return 0;
 
 	e->cctx = SSL_CTX_new(TLS_client_method());
 	if (e->cctx == NULL || !sslctx_versions(e->cctx, &e->cfg, 0))
@@ -46,6 +99,7 @@ int sslctx_client(struct engine *e, char *err, size_t errlen)
 	} else if (!SSL_CTX_set_default_verify_paths(e->cctx)) {
 		goto ssl_fail;
 	}
+	keep(kept_slot(e, 0), e->cctx);
 	return 0;
 ssl_fail:
 	snprintf(err, errlen, "OpenSSL client set-up failed: %s", ERR_reason_error_string(ERR_get_error()));
@@ -59,9 +113,13 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, STACK_OF(X509) *chain, EVP_
 		       size_t errlen)
 {
 	const char *ciphers = e->cfg.kex == KEX_ECDHE ? "ECDHE-RSA-AES128-GCM-SHA256" : "AES128-GCM-SHA256";
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	SSL_CTX **slot = key == e->pki.server_key ? kept_slot(e, 1) : NULL;
+	SSL_CTX *ctx = take_kept(slot);
 	int legacy = e->cfg.host == NULL && e->cfg.scenario == SCEN_LEGACY_ONLY && !e->serve;
 
+	if (ctx != NULL)
+		return ctx;
+	ctx = SSL_CTX_new(TLS_server_method());
 	if (ctx == NULL || !sslctx_versions(ctx, &e->cfg, 1))
 		goto ssl_fail;
 	/* legacy-only: an old server, TLS 1.0 and 1.1 only (OpenSSL 3 allows
@@ -92,6 +150,7 @@ SSL_CTX *sslctx_server(struct engine *e, X509 *cert, STACK_OF(X509) *chain, EVP_
 	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx) ||
 	    (chain != NULL && !SSL_CTX_set1_chain(ctx, chain)))
 		goto ssl_fail;
+	keep(slot, ctx);
 	return ctx;
 ssl_fail:
 	snprintf(err, errlen, "OpenSSL server set-up failed: %s", ERR_reason_error_string(ERR_get_error()));

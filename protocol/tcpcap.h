@@ -39,7 +39,9 @@ struct tcpseg {
 /* Start capturing TCP segments to or from local port `port` on interface
  * `dev` ("lo" for the embedded exchange, "any" for a remote server).
  * dump_file, if not NULL, receives every captured packet in pcap format.
- * Returns NULL with the reason in err. */
+ * Returns NULL with the reason in err.  The kernel capture behind it is
+ * opened once per device and kept for the process (closing it takes tens
+ * of milliseconds): later opens only change its filter to the new port. */
 struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file,
 			   char *err, size_t errlen);
 /* Call fn for every segment captured so far, waiting up to wait_ms for at
@@ -49,8 +51,15 @@ int tcpcap_drain(struct tcpcap *cap, int want, int wait_ms,
 		 void (*fn)(void *arg, const struct tcpseg *seg), void *arg);
 /* Segments seen since open. */
 int tcpcap_count(const struct tcpcap *cap);
-/* Stop capturing, flushing the dump file. */
+/* Stop capturing, flushing the dump file; the kept handle is not closed
+ * (that happens at exit). */
 void tcpcap_close(struct tcpcap *cap);
+/* Open the kept capture on dev now (while a learner reads the first frame)
+ * so the first exchange does not wait for it.  0, or -1 with the reason. */
+int tcpcap_prepare(const char *dev, char *err, size_t errlen);
+/* How many kernel captures this process has opened (one per device used,
+ * however many exchanges). */
+int tcpcap_handles_opened(void);
 
 /* Decode a captured packet of link type `linktype` into seg.  Returns 0, or
  * -1 when it is not a complete IPv4 TCP segment.  Bounds-checked: the

@@ -1210,6 +1210,67 @@ static void pubkey_str(X509 *x, char *out, size_t n)
 		 group[0] ? " (" : "", group, group[0] ? ")" : "");
 }
 
+/* Certificates parsed lately, by their DER bytes: the same ones come by in
+ * every exchange, and OpenSSL 3's d2i_X509 (the public key goes through the
+ * provider decoders) was a fifth of the hooks' cost.  A hit is the same
+ * bytes, so it is the same parse. */
+#define CERT_CACHE 4
+static struct {
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+} cert_cache[CERT_CACHE];
+static unsigned cert_cache_next;
+
+/* Free the kept parses (at exit). */
+static void cert_cache_free(void)
+{
+	for (int i = 0; i < CERT_CACHE; i++) {
+		X509_free(cert_cache[i].x);
+		free(cert_cache[i].der);
+		cert_cache[i].x = NULL;
+		cert_cache[i].der = NULL;
+	}
+}
+
+/* d2i_X509 with the cache: *pp moves past the certificate's DER as d2i
+ * would; the caller frees the result. */
+static X509 *parse_x509(const unsigned char **pp, size_t len)
+{
+	static int exit_hook;
+	const unsigned char *start = *pp;
+	X509 *x;
+	unsigned slot;
+	unsigned char *copy;
+
+	for (int i = 0; i < CERT_CACHE; i++) {
+		/* DER says its own length: a prefix match is what d2i reads */
+		if (cert_cache[i].x != NULL && cert_cache[i].len <= len &&
+		    memcmp(cert_cache[i].der, start, cert_cache[i].len) == 0 && X509_up_ref(cert_cache[i].x) == 1) {
+			*pp = start + cert_cache[i].len;
+			return cert_cache[i].x;
+		}
+	}
+	x = len <= 0x7fffffff ? d2i_X509(NULL, pp, (long)len) : NULL;
+	if (x == NULL)
+		return NULL;
+	copy = malloc((size_t)(*pp - start));
+	if (copy == NULL || X509_up_ref(x) != 1) {
+		free(copy);
+		return x;
+	}
+	memcpy(copy, start, (size_t)(*pp - start));
+	slot = cert_cache_next++ % CERT_CACHE;
+	X509_free(cert_cache[slot].x);
+	free(cert_cache[slot].der);
+	cert_cache[slot].x = x;
+	cert_cache[slot].der = copy;
+	cert_cache[slot].len = (size_t)(*pp - start);
+	if (!exit_hook && atexit(cert_cache_free) == 0)
+		exit_hook = 1;
+	return x;
+}
+
 /* One certificate: OpenSSL's parse for the values, our DER walk for where
  * each part sits in the bytes. */
 static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
@@ -1225,7 +1286,7 @@ static void dec_cert(struct dec *d, struct cursor cert, int depth, int index)
 
 	idx = event_field(d->ev, depth, "certificate", cert.off, len, "certificate %d", index);
 	walked = der_walk(cert, &r) == 0;
-	x = len <= 0x7fffffff ? d2i_X509(NULL, &p, (long)len) : NULL;
+	x = parse_x509(&p, len);
 	if (x == NULL || !walked) {
 		event_field(d->ev, depth + 1, "x509_error", cert.off, len,
 			    "not a certificate OpenSSL can parse (DER, RFC 5280)");

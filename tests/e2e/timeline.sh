@@ -73,6 +73,9 @@ done
 
 # serve: the server side is ours; httpsviz connect is its client
 for v in 1.2 1.3; do
+	# emptied here, not by the background start: the loop below must not
+	# read the previous round's port
+	: > "$tmp/serve.json"
 	timeout 60 "$bin" serve --listen 127.0.0.1:0 --tls $v --json --openssl-states --max-clients 1 \
 		--ca-out "$tmp/serve-ca.pem" > "$tmp/serve.json" 2> "$tmp/serve.err" &
 	spid=$!

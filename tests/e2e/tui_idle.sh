@@ -35,6 +35,14 @@ tui_start --explore --no-pcap
 wait_for "PAUSED" || fail "no paused status line"
 pid=$(tui_pid)
 [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || fail "cannot find the httpsviz process"
+# the RSA keys are made by a background thread started at launch (bounded
+# work: two keys, then it ends); idleness is about the loop after that
+i=0
+while [ "$(ls "/proc/$pid/task" | wc -l)" -gt 1 ]; do
+	i=$((i + 1))
+	[ $i -le 200 ] || fail "the key thread did not end within 20 s"
+	sleep 0.1
+done
 sleep 0.3
 idle "before the first step"
 press_until n 40 "ServerHelloDone" || fail "the exchange did not get to ServerHelloDone"

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "protocol/engine.h"
+#include "protocol/tcpcap.h"
 
 /* The names of the events, leaving out the layers whose count depends on
  * the machine (TCP capture) or on other modules' detail (cert, kex). */
@@ -444,6 +445,114 @@ static void test_step_never_blocks(void **state)
 	close(lfd);
 }
 
+/* What a learner's restarts do: exchange after exchange (another scenario
+ * in between) in one process.  The RSA keys come from the background
+ * thread once and are reused; the packet capture is opened once and only
+ * re-filtered, and each exchange sees its own segments, not a stale one. */
+static void test_restarts_reuse_keys_and_capture(void **state)
+{
+	static const struct engine_config cfgs[] = {
+		{.kex = KEX_RSA, .tls = TLSV_12},
+		{.scenario = SCEN_MITM, .trust_attacker = 1},
+		{.kex = KEX_ECDHE, .tls = TLSV_12},
+		{.tls = TLSV_13},
+		{.kex = KEX_RSA, .tls = TLSV_12},
+	};
+	int made;
+
+	(void)state;
+	pki_cache_keys(0);
+	made = pki_keys_made();
+	assert_int_equal(pki_keys_start(), 0);
+	for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
+		struct run r;
+		long syn;
+
+		run_all(&r, &cfgs[i]);
+		assert_int_equal(r.st, ENGINE_DONE);
+		syn = evlog_find(&r.log, EV_TCP_SYN, 0);
+		if (syn >= 0) {
+			/* exactly one connection's segments: the SYN first, and no
+			 * second SYN left over from the exchange before */
+			assert_int_equal(syn, 0);
+			assert_int_equal(evlog_find(&r.log, EV_TCP_SYN, 1), -1);
+			assert_tcp(&r.log);
+			assert_int_equal(tcpcap_handles_opened(), 1);
+		}
+		run_free(&r);
+	}
+	/* the server's and the interceptor's keys, made once for all five */
+	assert_int_equal(pki_keys_made(), made + 2);
+	/* at most one kernel capture on "lo" for this whole test program */
+	assert_true(tcpcap_handles_opened() <= 1);
+	pki_cache_keys(0);
+}
+
+/* The bench's like-for-like variant: the caller's certificates and kept
+ * contexts give the same exchange (same certificate on the wire each time);
+ * no_teaching leaves out exactly the recomputations (kex.*, cert.* checks)
+ * and nothing of the protocol. */
+static void test_kept_contexts_and_no_teaching(void **state)
+{
+	struct pki pki;
+	struct engine_ctxs *ctxs = engine_ctxs_new();
+	struct engine_config cfg = {.kex = KEX_RSA, .tls = TLSV_12, .no_pcap = 1};
+	char err[256] = "";
+	char *first = NULL;
+	uint8_t *cert[2] = {NULL, NULL};
+	size_t cert_len[2] = {0, 0};
+
+	(void)state;
+	assert_non_null(ctxs);
+	pki_cache_keys(1);
+	assert_int_equal(pki_mint(&pki, SCEN_GOOD, err, sizeof err), 0);
+	cfg.pki = &pki;
+	cfg.ctxs = ctxs;
+	for (int i = 0; i < 3; i++) {
+		struct run r;
+		char *names;
+		long c;
+
+		cfg.no_teaching = i == 2;
+		run_all(&r, &cfg);
+		assert_int_equal(r.st, ENGINE_DONE);
+		names = tls_names(&r.log);
+		if (first == NULL)
+			first = names;
+		else
+			assert_string_equal(names, first);
+		if (names != first)
+			free(names);
+		c = evlog_find(&r.log, EV_TLS_CERTIFICATE, 0);
+		assert_true(c >= 0);
+		if (i < 2) {
+			cert[i] = malloc(r.log.ev[c]->raw_len);
+			memcpy(cert[i], r.log.ev[c]->raw, r.log.ev[c]->raw_len);
+			cert_len[i] = r.log.ev[c]->raw_len;
+			assert_cert_checks(&r.log);
+			assert_true(evlog_find(&r.log, EV_KEX_RSA_DECRYPT, 0) >= 0);
+		} else {
+			for (size_t k = 0; k < r.log.n; k++) {
+				enum layer l = evname_layer(r.log.ev[k]->name);
+
+				/* kex.secret is OpenSSL's keylog, reported, not recomputed */
+				assert_true(l != LAYER_CERT);
+				assert_true(l != LAYER_KEX || r.log.ev[k]->name == EV_KEX_SECRET);
+			}
+		}
+		run_free(&r);
+	}
+	/* the caller's certificate, not a fresh one */
+	assert_int_equal(cert_len[0], cert_len[1]);
+	assert_memory_equal(cert[0], cert[1], cert_len[0]);
+	free(cert[0]);
+	free(cert[1]);
+	free(first);
+	engine_ctxs_free(ctxs);
+	pki_free(&pki);
+	pki_cache_keys(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +564,8 @@ int main(void)
 		cmocka_unit_test(test_stepping_is_real),
 		cmocka_unit_test(test_classic_and_failure),
 		cmocka_unit_test(test_step_never_blocks),
+		cmocka_unit_test(test_restarts_reuse_keys_and_capture),
+		cmocka_unit_test(test_kept_contexts_and_no_teaching),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -439,6 +439,78 @@ static void test_cache_and_trust_store(void **state)
 	}
 }
 
+/* Sharing a PKI: the same objects, and freeing one side keeps the other
+ * whole (every member: under ASan a missed reference is a use after free). */
+static void test_ref(void **state)
+{
+	(void)state;
+	for (int scen = 0; scen < SCEN__COUNT; scen++) {
+		struct pki a;
+		struct pki b;
+		char err[128] = "";
+		int nchain;
+
+		mint(&a, (enum scenario)scen);
+		nchain = a.server_chain != NULL ? sk_X509_num(a.server_chain) : -1;
+		assert_int_equal(pki_ref(&b, &a, err, sizeof err), 0);
+		assert_ptr_equal(b.server_cert, a.server_cert);
+		assert_ptr_equal(b.mitm_key, a.mitm_key);
+		assert_ptr_equal(b.crl, a.crl);
+		pki_free(&a);
+		assert_null(a.server_cert);
+		assert_int_equal(X509_check_private_key(b.server_cert, b.server_key), 1);
+		if (b.mitm_cert != NULL)
+			assert_int_equal(X509_check_private_key(b.mitm_cert, b.mitm_key), 1);
+		assert_int_equal(b.server_chain != NULL ? sk_X509_num(b.server_chain) : -1, nchain);
+		for (int i = 0; i < nchain; i++)
+			assert_non_null(X509_get_subject_name(sk_X509_value(b.server_chain, i)));
+		if (b.crl != NULL)
+			assert_non_null(X509_CRL_get_issuer(b.crl));
+		pki_free(&b);
+	}
+}
+
+/* Keys made at launch in the background: a mint waits for them once, and
+ * every later mint (any scenario) reuses them without making new ones. */
+static void test_background_keys(void **state)
+{
+	struct pki a;
+	struct pki b;
+	struct pki c;
+	int made;
+
+	(void)state;
+	pki_cache_keys(0); /* drop the group's keys: start from nothing */
+	made = pki_keys_made();
+	assert_int_equal(pki_keys_start(), 0);
+	mint(&a, SCEN_MITM); /* waits for the thread's two keys */
+	assert_int_equal(pki_keys_ready(SCEN_GOOD), 1);
+	assert_int_equal(pki_keys_ready(SCEN_MITM), 1);
+	assert_int_equal(pki_keys_made(), made + 2);
+	mint(&b, SCEN_GOOD);
+	mint(&c, SCEN_MITM);
+	assert_int_equal(pki_keys_made(), made + 2);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, b.server_key), 1);
+	assert_int_equal(EVP_PKEY_eq(a.mitm_key, c.mitm_key), 1);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, a.mitm_key), 0);
+	assert_int_equal(EVP_PKEY_get_bits(a.server_key), 2048);
+	/* starting again while the keys are there makes nothing new */
+	assert_int_equal(pki_keys_start(), 0);
+	pki_free(&b);
+	mint(&b, SCEN_EXPIRED);
+	assert_int_equal(pki_keys_made(), made + 2);
+	assert_int_equal(EVP_PKEY_eq(a.server_key, b.server_key), 1);
+	pki_free(&a);
+	pki_free(&b);
+	pki_free(&c);
+	/* turned off while the thread works: it stops, nothing is kept */
+	pki_cache_keys(0);
+	assert_int_equal(pki_keys_start(), 0);
+	pki_cache_keys(0);
+	assert_true(pki_keys_made() <= made + 4);
+	pki_cache_keys(1); /* as the group set it up */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +526,8 @@ int main(void)
 		cmocka_unit_test(test_mitm),
 		cmocka_unit_test(test_pem_roundtrip),
 		cmocka_unit_test(test_cache_and_trust_store),
+		cmocka_unit_test(test_background_keys),
+		cmocka_unit_test(test_ref),
 	};
 
 	return cmocka_run_group_tests_name("pki", tests, pki_keys_setup, pki_keys_teardown);
