@@ -69,11 +69,17 @@ test: deps
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@$(MAKE) --no-print-directory unit e2e
 
+# The suite under ASan+UBSan, then every fuzz target for a short run.
+CHECK_FUZZ_SECONDS ?= 10
 check: deps
 	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1 CFLAGS="-O1 -g"
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
-fuzz: deps
-	@sh tests/fuzz/build.sh
+# FUZZ_SECONDS=N: each target runs N seconds (default 60); FUZZ_TARGETS="a b"
+# only those; FUZZ_MERGE=1 merges what they found into tests/fuzz/corpus/.
+fuzz:
+	@sh tools/deps.sh fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh tests/fuzz/build.sh
 
 bench: deps $(BIN)
 	./$(BIN) bench

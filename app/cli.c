@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,9 +38,10 @@ void cli_usage(FILE *out)
 	      "                         legacy-only, mitm\n"
 	      "  --trust-attacker       mitm: the attacker's CA is in the client's trust store\n"
 	      "  --insecure             continue even when the certificate is rejected\n"
-	      "  --path P               request path (default /)\n"
+	      "  --path P               request path (default /; visible ASCII, at most 1024 bytes)\n"
 	      "  --cafile FILE          connect: trust these CA certificates instead of the system's\n"
-	      "  --timeout MS           how long to wait for a peer (default 5000)\n"
+	      "  --timeout MS           deadline of each wait for a peer (default 5000), kept\n"
+	      "                         even while data keeps arriving\n"
 	      "\n"
 	      "How to show it:\n"
 	      "  --trace                print a text sequence diagram, one event per line\n"
@@ -62,17 +64,36 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Capture:\n"
 	      "  --keylog FILE          write the secrets in NSS key log format (mode 0600)\n"
-	      "  --pcap FILE            write the captured packets (needs root or CAP_NET_RAW)\n"
+	      "  --pcap FILE            write the captured packets, 0600 (needs root or CAP_NET_RAW)\n"
+	      "                         (never through a symbolic link or into another user's file)\n"
 	      "  --no-pcap              do not capture packets; show TCP_INFO state instead\n"
 	      "  --openssl-states       also show OpenSSL's own handshake states (tls.state)\n"
 	      "\n"
 	      "  -h, --help             this text\n"
 	      "  --version              the version\n"
 	      "\n"
+	      "An option given where it changes nothing is an error.\n"
+	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
-	      "5 TLS failure, 6 certificate rejected, 7 bad HTTP response, 8 internal error.\n"
+	      "5 TLS failure, 6 certificate rejected, 7 bad, cut or missing HTTP response,\n"
+	      "8 internal error.\n"
 	      "replay and export exit 0, or 2 when the saved run is unreadable (FILE:LINE: why).\n",
 	      out);
+}
+
+/* An argument shown back in a message: at most 60 bytes, so that a
+ * 2000-character --path is not echoed whole (bad() sanitises it). */
+static const char *clip(const char *arg)
+{
+	static char buf[2][96];
+	static int turn;
+	char *b = buf[turn++ % 2];
+	size_t n = strlen(arg);
+
+	if (n <= 60)
+		return arg;
+	snprintf(b, sizeof buf[0], "%.48s... (%zu bytes)", arg, n);
+	return b;
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -107,7 +128,7 @@ static int split_hostport(const char *arg, struct options *opt)
 		const char *end = strchr(arg, ']');
 
 		if (end == NULL)
-			return bad("bad address '%s'", arg);
+			return bad("bad address '%s'", clip(arg));
 		host = arg + 1;
 		hlen = (size_t)(end - host);
 		colon = end[1] == ':' ? end + 1 : NULL;
@@ -117,7 +138,7 @@ static int split_hostport(const char *arg, struct options *opt)
 		hlen = (size_t)(colon - arg);
 	}
 	if (hlen == 0 || hlen >= sizeof opt->hostbuf)
-		return bad("bad host '%s'", arg);
+		return bad("bad host '%s'", clip(arg));
 	memcpy(opt->hostbuf, host, hlen);
 	opt->hostbuf[hlen] = '\0';
 	snprintf(opt->portbuf, sizeof opt->portbuf, "443");
@@ -126,7 +147,7 @@ static int split_hostport(const char *arg, struct options *opt)
 		long p = strtol(colon + 1, &end, 10);
 
 		if (*end != '\0' || p < 1 || p > 65535)
-			return bad("bad port in '%s'", arg);
+			return bad("bad port in '%s'", clip(arg));
 		snprintf(opt->portbuf, sizeof opt->portbuf, "%ld", p);
 	}
 	for (const char *c = opt->hostbuf; *c; c++)
@@ -181,6 +202,114 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* Where each option changes something: the exchange it applies to, and
+ * for display options the output.  Any other use is an error (an option
+ * silently ignored would mislead). */
+enum {
+	W_EMBED = 1,     /* the embedded exchange (no subcommand) */
+	W_CONNECT = 2,   /* connect HOST */
+	W_SERVE = 4,
+	W_BENCH = 8,
+	W_RUN = W_EMBED | W_CONNECT,
+	OUT_TUI = 1, OUT_TRACE = 2, OUT_JSON = 4, OUT_ANY = 7,
+};
+
+static const struct {
+	int code;
+	const char *name;
+	int where;       /* W_* */
+	int output;      /* O_* */
+} applies[] = {
+	/* connect: the protocol menu's current choice (the server decides) */
+	{O_KEX, "--kex", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
+	{O_TLS, "--tls", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
+	{O_CLASSIC, "--classic", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
+	{O_SCENARIO, "--scenario", W_EMBED | W_BENCH, OUT_ANY},
+	{O_TRUST_ATTACKER, "--trust-attacker", W_EMBED, OUT_ANY},
+	{O_INSECURE, "--insecure", W_RUN, OUT_ANY},
+	{O_PATH, "--path", W_RUN, OUT_ANY},
+	{O_CAFILE, "--cafile", W_CONNECT, OUT_ANY},
+	{O_TIMEOUT, "--timeout", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
+	{O_TRACE, "--trace", W_RUN | W_SERVE, OUT_ANY},
+	{O_JSON, "--json", W_RUN | W_SERVE, OUT_ANY},
+	{'v', "-v/--verbose", W_RUN | W_SERVE, OUT_TRACE},
+	{O_LESSON, "--lesson", W_RUN, OUT_TUI | OUT_TRACE},
+	{O_NO_QUESTIONS, "--no-questions", W_RUN, OUT_TUI | OUT_TRACE},
+	{O_EXPLORE, "--explore", W_RUN, OUT_TUI},
+	{O_ASCII, "--ascii", W_RUN, OUT_TUI},
+	{O_PROJECTOR, "--projector", W_RUN, OUT_TUI},
+	{O_NO_COLOR, "--no-color", W_RUN, OUT_TUI},
+	{O_KEYLOG, "--keylog", W_RUN | W_SERVE, OUT_ANY},
+	{O_PCAP, "--pcap", W_RUN, OUT_ANY},
+	{O_NO_PCAP, "--no-pcap", W_RUN | W_BENCH, OUT_ANY},
+	{O_OPENSSL_STATES, "--openssl-states", W_RUN | W_SERVE, OUT_ANY},
+	{O_LISTEN, "--listen", W_SERVE, OUT_ANY},
+	{O_CA_OUT, "--ca-out", W_SERVE, OUT_ANY},
+	{O_MAX_CLIENTS, "--max-clients", W_SERVE, OUT_ANY},
+	{O_NAME, "--name", W_SERVE, OUT_ANY},
+};
+
+static const char *const where_name[] = {"", "the embedded exchange", "connect", "", "serve", "", "", "", "bench"};
+
+/* The first option given where it does not apply, as an error. */
+static int check_applies(const unsigned char *seen, int where, int output)
+{
+	static const char *const out_name[] = {"", "the TUI", "--trace", "", "--json"};
+
+	for (size_t i = 0; i < sizeof applies / sizeof applies[0]; i++) {
+		if (!seen[applies[i].code])
+			continue;
+		if (!(applies[i].where & where))
+			return bad("%s does not apply to %s", applies[i].name, where_name[where]);
+		if (output != 0 && !(applies[i].output & output))
+			return bad("%s does not go with %s", applies[i].name, out_name[output]);
+	}
+	return 0;
+}
+
+/* serve --listen ADDR:PORT: a port from 0 to 65535 (0: any free one), and
+ * an address that is one ([V6], a dotted quad, a host name) or empty (every
+ * address).  Checked here so that a typo is a usage error, not a failure to
+ * listen, and is never bound as something else. */
+static int check_listen(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	char host[256];
+	size_t hl;
+	long port;
+	char *end;
+	unsigned char addr[16];
+
+	if (colon == NULL || colon[1] == '\0')
+		return bad("--listen takes ADDR:PORT, not '%s'", clip(spec));
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || colon[1] == '-' || colon[1] == '+' || port < 0 || port > 65535)
+		return bad("--listen: the port must be a number from 0 to 65535, not '%s'", clip(colon + 1));
+	hl = (size_t)(colon - spec);
+	if (hl >= sizeof host)
+		return bad("--listen: address too long in '%s'", clip(spec));
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	if (hl == 0)
+		return 0;
+	if (host[0] == '[') {
+		if (hl < 3 || host[hl - 1] != ']')
+			return bad("--listen: bad IPv6 address in '%s' (write [ADDR]:PORT)", clip(spec));
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, addr) != 1)
+			return bad("--listen: '%s' is not an IPv6 address", clip(host + 1));
+		return 0;
+	}
+	if (strspn(host, "0123456789.") == hl) {
+		if (inet_pton(AF_INET, host, addr) != 1)
+			return bad("--listen: '%s' is not an IPv4 address (four numbers from 0 to 255)", clip(host));
+		return 0;
+	}
+	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl)
+		return bad("--listen: '%s' is not an address or a host name", clip(host));
+	return 0;
+}
+
 static int parse_int(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -200,31 +329,38 @@ static int apply(int c, const char *arg, struct options *opt)
 	switch (c) {
 	case O_KEX:
 		if (strcmp(arg, "rsa") != 0 && strcmp(arg, "ecdhe") != 0)
-			return bad("--kex takes rsa or ecdhe, not '%s'", arg);
+			return bad("--kex takes rsa or ecdhe, not '%s'", clip(arg));
 		opt->cfg.kex = strcmp(arg, "ecdhe") == 0 ? KEX_ECDHE : KEX_RSA;
 		return 0;
 	case O_TLS:
 		if (strcmp(arg, "1.2") != 0 && strcmp(arg, "1.3") != 0)
-			return bad("--tls takes 1.2 or 1.3, not '%s'", arg);
+			return bad("--tls takes 1.2 or 1.3, not '%s'", clip(arg));
 		opt->cfg.tls = strcmp(arg, "1.3") == 0 ? TLSV_13 : TLSV_12;
 		return 0;
 	case O_CLASSIC: opt->cfg.classic = 1; return 0;
 	case O_SCENARIO:
 		if (scenario_from_str(arg) < 0)
-			return bad("unknown scenario '%s' (%s)", arg, scenario_names());
+			return bad("unknown scenario '%s' (%s)", clip(arg), scenario_names());
 		opt->cfg.scenario = (enum scenario)scenario_from_str(arg);
 		return 0;
 	case O_TRUST_ATTACKER: opt->cfg.trust_attacker = 1; return 0;
 	case O_INSECURE: opt->cfg.insecure = 1; return 0;
 	case O_PATH:
-		if (arg[0] != '/' || strpbrk(arg, " \r\n\t") != NULL || strlen(arg) > 1024)
-			return bad("--path must start with / and contain no spaces: '%s'", arg);
+		/* it goes into the request line: visible ASCII only (RFC 9112
+		 * 3.2: no spaces, no controls; other bytes are percent-encoded) */
+		if (arg[0] != '/' || strlen(arg) > 1024)
+			return bad("--path must start with / and have at most 1024 bytes: '%s'", clip(arg));
+		for (const char *p = arg; *p != '\0'; p++)
+			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+				return bad("--path takes visible ASCII only (percent-encode the rest, e.g. %%20 for a "
+					   "space), not byte 0x%02x in '%s'",
+					   (unsigned char)*p, clip(arg));
 		opt->cfg.path = arg;
 		return 0;
 	case O_CAFILE: opt->cfg.cafile = arg; return 0;
 	case O_TIMEOUT:
 		if (parse_int(arg, 1, 600000, &v) < 0)
-			return bad("--timeout takes milliseconds from 1 to 600000, not '%s'", arg);
+			return bad("--timeout takes milliseconds from 1 to 600000, not '%s'", clip(arg));
 		opt->cfg.timeout_ms = (int)v;
 		return 0;
 	case O_TRACE: opt->mode = MODE_TRACE; opt->trace = 1; return 0;
@@ -250,16 +386,20 @@ static int apply(int c, const char *arg, struct options *opt)
 	case O_PCAP: opt->cfg.pcap_file = arg; return 0;
 	case O_NO_PCAP: opt->cfg.no_pcap = 1; return 0;
 	case O_OPENSSL_STATES: opt->cfg.openssl_states = 1; return 0;
-	case O_LISTEN: opt->listen = arg; return 0;
+	case O_LISTEN:
+		if (check_listen(arg) < 0)
+			return -1;
+		opt->listen = arg;
+		return 0;
 	case O_CA_OUT: opt->ca_out = arg; return 0;
 	case O_NAME:
 		if (strlen(arg) > 200 || strpbrk(arg, " ,\t\r\n") != NULL)
-			return bad("--name takes NAME[,...] without spaces, not '%s'", arg);
+			return bad("--name takes NAME[,...] without spaces, not '%s'", clip(arg));
 		opt->names = arg;
 		return 0;
 	case O_MAX_CLIENTS:
 		if (parse_int(arg, 0, 1000000, &v) < 0)
-			return bad("--max-clients takes a number, not '%s'", arg);
+			return bad("--max-clients takes a number, not '%s'", clip(arg));
 		opt->max_clients = (int)v;
 		return 0;
 	case 'h': opt->mode = MODE_HELP; return 0;
@@ -276,6 +416,9 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	int first = 1;
 	enum mode sub = MODE_TUI;
 	long v;
+	unsigned char seen[O_NAME + 1] = {0};
+	int where;
+	int output;
 
 	memset(opt, 0, sizeof *opt);
 	opt->bench_n = 200;
@@ -302,7 +445,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			first = 2;
 			if (argc > 2 && argv[2][0] != '-') {
 				if (parse_int(argv[2], 1, 100000, &v) < 0)
-					return bad("bench takes a count from 1 to 100000, not '%s'", argv[2]);
+					return bad("bench takes a count from 1 to 100000, not '%s'", clip(argv[2]));
 				opt->bench_n = (int)v;
 				first = 3;
 			}
@@ -319,11 +462,15 @@ int cli_parse(int argc, char **argv, struct options *opt)
 				return bad("%s", "lesson check needs at least one FILE");
 			return 0;
 		} else {
-			return bad("unknown command '%s'", argv[1]);
+			return bad("unknown command '%s'", clip(argv[1]));
 		}
 	}
 	opt->mode = sub;
-	optind = first;
+	/* the options after the subcommand, as their own argv: optind 0 makes
+	 * getopt start afresh (cli_parse may run more than once: tests) */
+	argv += first - 1;
+	argc -= first - 1;
+	optind = 0;
 	opterr = 0;
 	for (;;) {
 		int idx = 0;
@@ -332,11 +479,13 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		if (c == -1)
 			break;
 		if (c == '?')
-			return bad("unknown option '%s'", argv[optind - 1]);
+			return bad("unknown option '%s'", clip(argv[optind - 1]));
 		if (c == ':')
-			return bad("option '%s' needs a value", argv[optind - 1]);
+			return bad("option '%s' needs a value", clip(argv[optind - 1]));
 		if (apply(c, optarg, opt) < 0)
 			return -1;
+		if (c >= 0 && c <= O_NAME)
+			seen[c] = 1;
 		if (sub != MODE_TUI && sub != MODE_SERVE && sub != MODE_REPLAY &&
 		    (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
 			return bad("%s", "--trace/--json do not go with this command");
@@ -345,9 +494,15 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			opt->mode = sub; /* serve prints; --json picks the format */
 	}
 	if (optind < argc)
-		return bad("unexpected argument '%s'", argv[optind]);
+		return bad("unexpected argument '%s'", clip(argv[optind]));
 	if (opt->mode == MODE_HELP || opt->mode == MODE_VERSION)
 		return 0;
+	if (sub == MODE_LESSONS) {
+		for (int k = 0; k <= O_NAME; k++)
+			if (seen[k])
+				return bad("%s", "lessons takes no options");
+		return 0;
+	}
 	if (sub == MODE_EXPORT && opt->export_format == NULL)
 		return bad("%s", "export needs --format text|markdown|mermaid|svg|html");
 	if (sub == MODE_REPLAY || sub == MODE_EXPORT) {
@@ -371,6 +526,16 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		return bad("%s", "--save goes with a run (the TUI, --trace, --json, connect, --export)");
 	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT && opt->mode != MODE_TUI)
 		return bad("%s", "--save-secrets goes with --save, --export or the TUI (w)");
+	/* a saved run (replay, export) has its own rules above */
+	if (sub != MODE_REPLAY && sub != MODE_EXPORT) {
+		where = sub == MODE_SERVE ? W_SERVE : sub == MODE_BENCH ? W_BENCH : opt->connect ? W_CONNECT : W_EMBED;
+		output = opt->mode == MODE_EXPORT ? 0
+			 : opt->json		  ? OUT_JSON
+			 : opt->mode == MODE_TRACE || sub == MODE_SERVE ? OUT_TRACE
+								  : OUT_TUI;
+		if (check_applies(seen, where, output) < 0)
+			return -1;
+	}
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)

@@ -9,6 +9,7 @@ static const int status_of[ENGINE_FAIL__COUNT] = {
 	[ENGINE_FAIL_CERT] = EXIT_CERT,
 	[ENGINE_FAIL_HTTP] = EXIT_HTTP,
 	[ENGINE_FAIL_INTERNAL] = EXIT_INTERNAL,
+	[ENGINE_FAIL_USAGE] = EXIT_USAGE,
 };
 
 /* see exitcode.h */

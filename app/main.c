@@ -8,6 +8,7 @@
 #include "app/cli.h"
 #include "app/exitcode.h"
 #include "app/lessoncmd.h"
+#include "app/preflight.h"
 #include "app/replay.h"
 #include "app/run.h"
 #include "app/serve.h"
@@ -137,6 +138,10 @@ int main(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (cli_parse(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+	if ((opt.mode == MODE_TRACE || opt.mode == MODE_JSON || opt.mode == MODE_SERVE || opt.mode == MODE_TUI ||
+	     opt.mode == MODE_EXPORT) &&
+	    preflight_files(&opt) != 0)
 		return EXIT_USAGE;
 	switch (opt.mode) {
 	case MODE_HELP:

@@ -19,6 +19,7 @@
 #include "app/exitcode.h"
 #include "app/output.h"
 #include "protocol/pki.h"
+#include "protocol/safefile.h"
 #include "protocol/sanitize.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8443"
@@ -123,18 +124,23 @@ static void extra_names(const struct options *opt, const char *shown, char *out,
 }
 
 /* Write the demo CA certificate (never its key) for learners' --cafile. */
-static int write_ca(const struct pki *pki, const char *path)
+static int write_ca(const struct pki *pki, const char *path, char *why, size_t whylen)
 {
 	char *pem = pki_cert_pem(pki->ca_cert);
 	int fd;
 	size_t len;
 	ssize_t w;
 
-	if (pem == NULL)
+	if (pem == NULL) {
+		snprintf(why, whylen, "out of memory");
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	/* public, so 0644, but never through a planted link */
+	fd = safefile_create(path, 0644, why, whylen);
 	len = strlen(pem);
 	w = fd >= 0 ? write(fd, pem, len) : -1;
+	if (fd >= 0 && w != (ssize_t)len)
+		snprintf(why, whylen, "cannot write it: %s", w < 0 ? strerror(errno) : "short write");
 	if (fd >= 0)
 		close(fd);
 	free(pem);
@@ -207,10 +213,9 @@ int serve_run(const struct options *opt)
 		close(lfd);
 		return EXIT_INTERNAL;
 	}
-	if (write_ca(&pki, ca_out) < 0) {
-		fprintf(stderr, "httpsviz serve: cannot write the CA certificate to %s: %s\n", ca_out,
-			strerror(errno));
-		rc = EXIT_INTERNAL;
+	if (write_ca(&pki, ca_out, err, sizeof err) < 0) {
+		fprintf(stderr, "httpsviz serve: --ca-out %s: %s\n", ca_out, err);
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	memset(&sa, 0, sizeof sa);

@@ -179,11 +179,15 @@ static void paint(struct tui *t)
 	for (int y = 0; y < t->grid.h; y++) {
 		for (int x = 0; x < t->grid.w; x++) {
 			const struct cell *c = &t->grid.cells[y * t->grid.w + x];
-			wchar_t wc[2] = {(wchar_t)c->ch, 0};
+			wchar_t wc[3] = {(wchar_t)c->ch, (wchar_t)c->comb, 0};
 			cchar_t cc;
 
+			/* the right half of a wide character: curses drew it
+			 * with the left half */
+			if (c->width == 0)
+				continue;
 			if (t->ascii && c->ch > 0x7e)
-				wc[0] = '?';
+				wc[0] = '?', wc[1] = 0;
 			setcchar(&cc, wc, cell_attr(t, c), t->pairs[c->cls], NULL);
 			mvadd_wch(y, x, &cc);
 		}

@@ -7,12 +7,15 @@
 #include "lessons/lesson.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "protocol/sanitize.h"
 
@@ -829,14 +832,29 @@ struct lesson *lesson_load(const char *path, struct lesson_errors *errs)
 	struct lesson *l = NULL;
 	char *buf = NULL;
 	size_t n = 0;
+	struct stat st;
 	FILE *f;
+	int fd;
 
 	memset(&ps, 0, sizeof ps);
 	ps.name = path;
 	ps.errs = errs;
-	f = fopen(path, "rb");
+	/* O_NONBLOCK: a FIFO (or a device) named as a lesson must not hang
+	 * the open; only a regular file is read */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		perr(&ps, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		perr(&ps, 0, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "rb");
 	if (f == NULL) {
 		perr(&ps, 0, "cannot open: %s", strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	/* one byte more than the limit, so an over-long file is detected */

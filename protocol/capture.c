@@ -133,7 +133,13 @@ int capture_keylog_line(struct capture *c, enum actor who, const char *line, str
 /* see capture.h */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n)
 {
-	capture_blob_append(&c->wire[side_index(sender)], p, n);
+	struct capture_blob *b = &c->wire[side_index(sender)];
+
+	/* the views need the handshake and the first records, not a peer's
+	 * endless stream */
+	if (b->len >= CAPTURE_MAX_WIRE)
+		return;
+	capture_blob_append(b, p, n < CAPTURE_MAX_WIRE - b->len ? n : CAPTURE_MAX_WIRE - b->len);
 }
 
 /* see capture.h */

@@ -16,6 +16,9 @@
 #include "protocol/tlsdecode.h"
 
 #define CAPTURE_MAX_ITEMS 64
+/* Bytes of each direction's wire kept (capture_wire): the handshake and the
+ * first application-data records; a peer may send far more. */
+#define CAPTURE_MAX_WIRE (1024 * 1024)
 
 struct capture_blob {
 	uint8_t *p;
@@ -92,7 +95,8 @@ void capture_handshake(struct capture *c, enum actor sender, const void *msg, si
 /* Parse and keep one keylog line (c NULL: parse only).  Returns 0 with the
  * parsed line in out (may be NULL), -1 when the line is not understood. */
 int capture_keylog_line(struct capture *c, enum actor who, const char *line, struct capture_secret *out);
-/* Append bytes that `sender` wrote to its socket. */
+/* Append bytes that `sender` wrote to its socket (the first
+ * CAPTURE_MAX_WIRE of each direction are kept). */
 void capture_wire(struct capture *c, enum actor sender, const void *p, size_t n);
 /* Keep the first application-data record `sender` wrote. */
 void capture_app_record(struct capture *c, enum actor sender, const void *p, size_t n);

@@ -1,6 +1,7 @@
 /* The client's certificate checks, each made explicitly with X509 calls and
  * appended as its own event.  OpenSSL's result stays the verdict. */
 #include "protocol/certcheck.h"
+#include "protocol/sanitize.h"
 #include "protocol/iana.h"
 
 #include <stdarg.h>
@@ -479,7 +480,12 @@ static void name_short(const X509_NAME *nm, char *buf, size_t len)
 		name_full(nm, buf, len);
 		return;
 	}
-	snprintf(buf, len, "%.*s", n, (const char *)utf8);
+	{
+		char *q = sanitize_span(utf8, (size_t)n);
+
+		snprintf(buf, len, "%s", q != NULL ? q : "?");
+		free(q);
+	}
 	OPENSSL_free(utf8);
 }
 
@@ -1344,6 +1350,16 @@ out:
 	X509_STORE_CTX_free(ctx);
 }
 
+/* "PREFIX:" and a certificate's string, quoted with sanitize_span (it may
+ * hold a NUL meant to hide the rest, "good.example\0.evil.example"). */
+static void quote_string(char *buf, size_t len, const char *prefix, const ASN1_STRING *s)
+{
+	char *q = sanitize_span(ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+
+	snprintf(buf, len, "%s%s", prefix, q != NULL ? q : "?");
+	free(q);
+}
+
 /* One SAN entry as "DNS:name" / "IP:addr" into buf; 1 when it is the
  * entry that matched (matched DNS name, or the IP bytes asked for). */
 static int san_text(const GENERAL_NAME *g, const char *peername, const ASN1_OCTET_STRING *ip,
@@ -1357,7 +1373,7 @@ static int san_text(const GENERAL_NAME *g, const char *peername, const ASN1_OCTE
 	case GEN_DNS:
 		d = ASN1_STRING_get0_data(g->d.dNSName);
 		n = ASN1_STRING_length(g->d.dNSName);
-		snprintf(buf, len, "DNS:%.*s", n, (const char *)d);
+		quote_string(buf, len, "DNS:", g->d.dNSName);
 		return peername != NULL && (size_t)n == strlen(peername) &&
 		       strncasecmp((const char *)d, peername, (size_t)n) == 0;
 	case GEN_IPADD:
@@ -1370,12 +1386,10 @@ static int san_text(const GENERAL_NAME *g, const char *peername, const ASN1_OCTE
 		return ip != NULL && ASN1_STRING_length(ip) == n &&
 		       memcmp(ASN1_STRING_get0_data(ip), d, (size_t)n) == 0;
 	case GEN_EMAIL:
-		snprintf(buf, len, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
-			 (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+		quote_string(buf, len, "email:", g->d.rfc822Name);
 		return 0;
 	case GEN_URI:
-		snprintf(buf, len, "URI:%.*s", ASN1_STRING_length(g->d.uniformResourceIdentifier),
-			 (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+		quote_string(buf, len, "URI:", g->d.uniformResourceIdentifier);
 		return 0;
 	default:
 		snprintf(buf, len, "(other name type %d)", g->type);

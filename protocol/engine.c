@@ -25,6 +25,7 @@
 #include <openssl/x509v3.h>
 
 #include "protocol/http.h"
+#include "protocol/safefile.h"
 
 /* see engine_int.h */
 int64_t engine_now_ms(void)
@@ -67,6 +68,9 @@ void engine_fail(struct engine *e, enum engine_failure why, enum evname name, en
 		if (e->phase == PH_FAILED)
 			return;
 	}
+	/* the records counted so far come before the failure they led to */
+	for (int i = 0; i < e->nsides; i++)
+		tap_report_tally(e->sides[i]);
 	e->phase = PH_FAILED;
 	e->failure = why;
 	snprintf(e->err, sizeof e->err, "%s", msg);
@@ -93,18 +97,20 @@ static struct engine *engine_alloc(const struct engine_config *cfg, struct evlog
 
 static int open_keylog(struct engine *e, char *err, size_t errlen)
 {
+	char why[160];
 	int fd;
 
 	if (e->cfg.keylog_file == NULL)
 		return 0;
-	fd = open(e->cfg.keylog_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		fchmod(fd, 0600);
+	/* 0600, never through a planted link, never into another's file */
+	fd = safefile_create(e->cfg.keylog_file, 0600, why, sizeof why);
 	e->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (e->keylog == NULL) {
-		snprintf(err, errlen, "cannot write key log %s: %s", e->cfg.keylog_file, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
+			snprintf(why, sizeof why, "%s", strerror(errno));
 			close(fd);
+		}
+		snprintf(err, errlen, "--keylog %s: %s", e->cfg.keylog_file, why);
 		return -1;
 	}
 	return 0;

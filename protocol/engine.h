@@ -84,6 +84,8 @@ enum engine_failure {
 	ENGINE_FAIL_CERT,     /* the certificate was rejected */
 	ENGINE_FAIL_HTTP,     /* TLS fine, HTTP response missing or malformed */
 	ENGINE_FAIL_INTERNAL, /* httpsviz itself failed (a socket, memory, a file) */
+	ENGINE_FAIL_USAGE,    /* what the command line asked for cannot be done here
+			       * (--pcap where packet capture is not permitted) */
 	ENGINE_FAIL__COUNT
 };
 

@@ -26,11 +26,22 @@
 
 #include "protocol/capture.h"
 #include "protocol/engine.h"
+#include "protocol/http.h"
 #include "protocol/pki.h"
 #include "protocol/tcpcap.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define SERVE_LINGER_MS 1000
+/* A peer may send records without end: the first ones are events of their
+ * own, the rest are counted in one tls.records_summary event (tap.c). */
+#define RECORDS_IN_FULL 16
+
+/* Records received but not shown one by one. */
+struct record_tally {
+	unsigned long records;
+	uint64_t bytes;
+	uint64_t first_us, last_us;
+};
 
 enum phase { PH_TCP, PH_TLS, PH_DONE, PH_FAILED };
 
@@ -63,8 +74,9 @@ struct side {
 	struct capture_blob wire_out; /* every byte this side sent, in order */
 	struct capture_blob app_in;   /* plaintext read by SSL_read (NUL-terminated) */
 	size_t app_dropped;  /* client: body bytes read past HTTP_MAX_MESSAGE, not kept */
-	uint8_t app_tail[5]; /* client: the last bytes read, for the chunked end */
 	size_t app_total;    /* client: every plaintext byte read */
+	struct http_body body; /* client: where the response's body ends */
+	int body_started;    /* client: the header block is in, its body is followed */
 	struct evlog stage;  /* connect mode: events of a held flight */
 	int started;
 	int hs_reported;
@@ -77,12 +89,18 @@ struct side {
 	int notify_sent;     /* server: its close_notify left with the response (serve) */
 	int eof;             /* the peer closed TCP (with or without close_notify) */
 	int holding;         /* connect: this turn's flight waits for the next step */
-	struct capture_blob wire_in;  /* every byte received (connect, serve) */
+	struct capture_blob wire_in;  /* received: the last whole record, then one not yet complete */
 	size_t in_parsed;    /* wire_in up to here was reported */
 	size_t in_last;      /* wire_in[in_last, in_parsed) is the last whole record */
 	int app_read;        /* SSL_read has returned application data */
+	uint8_t first_in[64];         /* the first bytes received, for error messages */
+	size_t first_in_len;
+	struct record_tally more;     /* records received past RECORDS_IN_FULL */
+	unsigned records_in;          /* application-data records received */
 	int verify_calls;
 	int verify_done;     /* client: the certificate was verified */
+	int hello_request;   /* client: the server asked to renegotiate */
+	int cert_requested;  /* client: the server sent a CertificateRequest */
 	int moments;         /* hooks.c: which derivation moments were reported (bits) */
 	char verify_trace[256];
 	char app_label[96];  /* first line of what our SSL_write carried */
@@ -189,6 +207,9 @@ enum actor side_role(const struct side *sd);
 /* Send what this side's SSL wrote, as one write, then let its held events
  * into the log.  0, or -1 when not all of it could be sent. */
 int side_flush(struct side *sd);
+/* The first line of the peer's plaintext (at most max bytes), quoted with
+ * sanitize_span for a summary; a new string. */
+char *side_first_line(const struct side *sd, size_t max);
 /* Input waiting for this side (on its socket or inside its SSL). */
 int side_has_input(const struct side *sd);
 /* Close this side's socket for writing, after what its SSL still has to
@@ -208,6 +229,9 @@ int side_done(const struct side *sd);
 
 /* tap.c */
 BIO *tap_new(struct side *sd);
+/* The records counted past RECORDS_IN_FULL, as one tls.records_summary
+ * event (none when there were none); the count starts again. */
+void tap_report_tally(struct side *sd);
 
 /* hooks.c */
 void hooks_install(SSL_CTX *ctx);

@@ -120,6 +120,10 @@ static const char *const explain[EV__COUNT] = {
 				    "ChaCha20-Poly1305) or an HMAC (CBC suites); the protection field "
 				    "names this record's. In TLS 1.3 every encrypted record says type "
 				    "23 and version 0x0303; the real type is inside.",
+	[EV_TLS_RECORDS_SUMMARY] = "More encrypted records of the same kind, counted instead of shown one "
+				   "by one: how many, how many bytes, and over how long. The first records "
+				   "each have an event of their own; a peer may send without end, and "
+				   "httpsviz keeps its memory bounded.",
 	[EV_TLS_ALERT] = "An alert: a warning or a fatal error. close_notify says the sender has "
 			 "finished sending; a fatal alert such as bad_certificate ends the connection. "
 			 "An alert is sent under the sender's current write keys: in the clear "
@@ -483,6 +487,17 @@ int event_field(struct event *ev, int depth, const char *name, size_t offset,
 	value = vformat_sanitised(fmt, ap);
 	va_end(ap);
 	return add_field(ev, depth, name, offset, length, value);
+}
+
+/* see event.h */
+int event_field_bytes(struct event *ev, int depth, const char *name, size_t offset,
+		      size_t length, const void *p, size_t n)
+{
+	char *q = sanitize_span(p, n);
+	char *v = q != NULL ? sanitize_bytes(q, strlen(q)) : NULL;
+
+	free(q);
+	return add_field(ev, depth, name, offset, length, v);
 }
 
 /* see event.h */

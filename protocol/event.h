@@ -50,6 +50,8 @@ enum layer { LAYER_TCP, LAYER_TLS, LAYER_CERT, LAYER_KEX, LAYER_HTTP, LAYER_ERRO
 	  "handshake done")                                                  \
 	X(TLS_APPLICATION_DATA, "tls.application_data", LAYER_TLS,           \
 	  "ApplicationData")                                                 \
+	X(TLS_RECORDS_SUMMARY, "tls.records_summary", LAYER_TLS,             \
+	  "more records")                                                    \
 	X(TLS_ALERT, "tls.alert", LAYER_TLS, "Alert")                        \
 	X(TLS_STATE, "tls.state", LAYER_TLS, "OpenSSL state")                \
 	X(CERT_KEY, "cert.key", LAYER_CERT, "check: key size")               \
@@ -222,6 +224,10 @@ uint64_t evlog_now_us(const struct evlog *log);
 int event_field(struct event *ev, int depth, const char *name, size_t offset,
 		size_t length, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Add a field whose value is the n bytes at p (a peer's text, which may
+ * hold a NUL or anything else), sanitised with their length. */
+int event_field_bytes(struct event *ev, int depth, const char *name, size_t offset,
+		      size_t length, const void *p, size_t n);
 /* Add a field whose value is the bytes raw[offset..offset+length] in hex
  * (shortened with "..." past max_bytes when max_bytes > 0). */
 int event_field_hex(struct event *ev, int depth, const char *name,

@@ -25,6 +25,7 @@
  *   handshake done (either side)              tls.handshake_done, after the above */
 #include "protocol/engine_int.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,6 +111,12 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ev == NULL)
 		return;
 	tlsdecode_handshake(ev, &ctx);
+	if (msg[0] == SSL3_MT_HELLO_REQUEST)
+		event_field(ev, 0, "renegotiation", 0, 0,
+			    "the server asks for a new handshake on this connection (TLS 1.2 renegotiation, "
+			    "RFC 5246 7.4.1.1). httpsviz declines it with a no_renegotiation warning alert, as "
+			    "RFC 5246 7.2.2 allows: TLS 1.3 removed renegotiation, and a second handshake here "
+			    "would be a different story from the one on screen");
 	if (msg[0] == SSL3_MT_SERVER_HELLO && side_viewed(sd)) {
 		const struct capture_msg *ch = capture_find_msg(&e->capdata, ACTOR_CLIENT, SSL3_MT_CLIENT_HELLO);
 
@@ -191,12 +198,21 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	}
 	if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && write_p)
 		sd->ccs_out = 1;
+	if (!write_p && hs_type == SSL3_MT_HELLO_REQUEST)
+		sd->hello_request = 1;
+	if (!write_p && hs_type == SSL3_MT_CERTIFICATE_REQUEST)
+		sd->cert_requested = 1;
 	/* OpenSSL reports each record's header before the alert it carries */
 	if (content_type == SSL3_RT_HEADER && len >= 5) {
 		memcpy(sd->hdr[write_p ? 1 : 0], buf, 5);
 		sd->hdr_seen[write_p ? 1 : 0]++;
 	}
 	if (!reports(sd, write_p))
+		return;
+	/* past the first records, post-handshake messages (a flood of
+	 * tickets or key updates, and the answers to them) are counted with
+	 * the records (tap_report_tally) */
+	if (content_type == SSL3_RT_HANDSHAKE && sd->state != SS_HANDSHAKE && sd->records_in > RECORDS_IN_FULL)
 		return;
 	switch (content_type) {
 	case SSL3_RT_HANDSHAKE:

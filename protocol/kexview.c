@@ -866,13 +866,13 @@ static int plain_matches(const uint8_t *p, size_t n, const struct capture_blob *
 static void record_tail(struct event *ev, const struct capture_blob *pt, const struct capture_blob *app,
 			const struct rec *r, int from_client, int ok)
 {
-	size_t line = ev->raw_len ? strcspn((const char *)ev->raw, "\r\n") : 0;
+	size_t line = 0;
 
-	if (line > ev->raw_len)
-		line = ev->raw_len;
+	while (line < ev->raw_len && ev->raw[line] != '\r' && ev->raw[line] != '\n')
+		line++;
 	if (ev->raw_len > 0) {
 		event_field_hex(ev, 0, "plaintext", 0, ev->raw_len, 32);
-		event_field(ev, 1, "text", 0, line, "%.*s", (int)line, (const char *)ev->raw);
+		event_field_bytes(ev, 1, "text", 0, line, ev->raw, line);
 	}
 	event_field(ev, 0, "openssl_value", 0, 0, "%zu bytes: the %s as %s (%s)", pt->len,
 		    from_client ? "request" : "response",

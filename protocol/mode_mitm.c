@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -57,11 +58,11 @@ int mitm_connect(struct engine *e)
  * it to its other half to re-encrypt for the far side */
 void mitm_relay_plaintext(struct side *sd, enum evname name, const char *what)
 {
-	size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+	char *line = side_first_line(sd, 60);
 	struct event *ev = evlog_add(sd->e->log, name, ACTOR_MITM, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
-				     "the interceptor decrypted the %s: %.*s", what, (int)(eol > 60 ? 60 : eol),
-				     (const char *)sd->app_in.p);
+				     "the interceptor decrypted the %s: %s", what, line ? line : "?");
 
+	free(line);
 	if (ev != NULL) {
 		http_decode(ev);
 		event_field(ev, 0, "seen_by", 0, 0,

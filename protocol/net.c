@@ -238,7 +238,7 @@ static int start_attempt(struct engine *e, const struct sockaddr *to, socklen_t 
 	if (!e->cfg.no_pcap)
 		e->cap = tcpcap_open(e->embedded ? "lo" : "any", e->cport, e->cfg.pcap_file, note, sizeof note);
 	if (e->cap == NULL && e->cfg.pcap_file != NULL) {
-		engine_fail(e, ENGINE_FAIL_INTERNAL, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
+		engine_fail(e, ENGINE_FAIL_USAGE, EV_ERROR_INTERNAL, ACTOR_APP, "--pcap %s: %s", e->cfg.pcap_file,
 			    note[0] ? note : "capture turned off");
 		return -1;
 	}

@@ -30,12 +30,12 @@ int outcome_eof(struct side *sd, int rc)
  * Returns how many bytes are in p. */
 static size_t peer_first_bytes(const struct side *sd, uint8_t *p, size_t n)
 {
-	size_t len = sd->wire_in.len < n ? sd->wire_in.len : n;
+	size_t len = sd->first_in_len < n ? sd->first_in_len : n;
 	ssize_t more;
 
 	if (len == 0)
 		return 0;
-	memcpy(p, sd->wire_in.p, len);
+	memcpy(p, sd->first_in, len);
 	more = recv(sd->fd, p + len, n - len, MSG_PEEK | MSG_DONTWAIT);
 	if (more > 0)
 		len += (size_t)more;
@@ -76,6 +76,22 @@ int outcome_of(struct side *sd, int rc, const char *what)
 
 		engine_fail(e, ENGINE_FAIL_CERT, EV_ERROR_TLS, sd->who, "%s: certificate rejected: %s (X509 error %ld)", who,
 		     X509_verify_cert_error_string(v), v);
+		return -1;
+	}
+	/* a server that asked for what httpsviz does not give (a second
+	 * handshake, a client certificate) says so with a generic alert */
+	if (sd->hello_request && !sd->server_role) {
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who,
+			    "%s: the server asked to renegotiate (HelloRequest); httpsviz declined (no_renegotiation "
+			    "alert) and the server ended the connection (%s)", who, text);
+		return -1;
+	}
+	if (sd->cert_requested && !sd->server_role &&
+	    (ERR_GET_REASON(code) == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE ||
+	     ERR_GET_REASON(code) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)) {
+		engine_fail(e, ENGINE_FAIL_TLS, EV_ERROR_TLS, sd->who,
+			    "%s: the server requires a client certificate (it sent CertificateRequest), and "
+			    "httpsviz has none to present (%s)", who, text);
 		return -1;
 	}
 	/* what OpenSSL's reason really means (protocol/tlserror.c) */

@@ -18,6 +18,7 @@
 
 #include "protocol/http.h"
 #include "protocol/kexview.h"
+#include "protocol/sanitize.h"
 #include "protocol/tlsdecode.h"
 
 enum turn { T_FAIL = -1, T_WAIT = 0, T_STAY, T_NEXT, T_ALT };
@@ -259,51 +260,49 @@ void side_close(struct side *sd)
 
 /* Keep n plaintext bytes: all of them while the message is small; past
  * HTTP_MAX_MESSAGE a client (a real server may send megabytes) only counts
- * the rest of the body and remembers its last bytes.  Returns -1 when a
- * request is too large or memory ran out. */
+ * the rest of the body, while its framing (http_body) follows every byte.
+ * Returns -1 when a request or a header block is too large, or memory ran
+ * out. */
 static int keep_app(struct side *sd, const uint8_t *p, size_t n)
 {
 	size_t room = HTTP_MAX_MESSAGE - sd->app_in.len;
 	size_t keep = n < room ? n : room;
+	size_t h;
 
 	sd->app_total += n;
-	for (size_t i = n > 5 ? n - 5 : 0; i < n; i++) {
-		memmove(sd->app_tail, sd->app_tail + 1, sizeof sd->app_tail - 1);
-		sd->app_tail[sizeof sd->app_tail - 1] = p[i];
-	}
-	if (keep < n && (sd->server_role || http_header_end((const char *)sd->app_in.p, sd->app_in.len) == 0))
+	if (keep < n && (sd->server_role || !sd->body_started))
 		return -1; /* a request, or a header block, this large is not HTTP we accept */
 	if (capture_blob_append(&sd->app_in, p, keep) < 0 || capture_blob_append(&sd->app_in, "", 1) < 0)
 		return -1;
 	sd->app_in.len--; /* the NUL stays after the data: strcspn and friends stop there */
 	sd->app_dropped += n - keep;
+	if (sd->server_role)
+		return 0;
+	if (sd->body_started) {
+		http_body_feed(&sd->body, p, n);
+		return 0;
+	}
+	h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
+	if (h == 0)
+		return 0;
+	sd->body_started = 1;
+	if (http_body_begin(&sd->body, (const char *)sd->app_in.p, h) == 0)
+		http_body_feed(&sd->body, sd->app_in.p + h, sd->app_in.len - h);
 	return 0;
 }
 
-/* 1 when the client has the whole response, 0 when more is to come, -1
- * when it is malformed; counts the body bytes that were not kept. */
-static int response_complete(const struct side *sd)
-{
-	const char *p = (const char *)sd->app_in.p;
-	size_t h;
-	const char *cl;
+/* At most this much plaintext is read in one turn: a peer that never stops
+ * sending hands the loop back to the caller (and the deadline, side_drive)
+ * between batches. */
+#define READ_BATCH (256 * 1024)
 
-	if (sd->app_dropped == 0)
-		return http_response_complete(p, sd->app_in.len);
-	h = http_header_end(p, sd->app_in.len);
-	cl = h ? strcasestr(p, "\r\ncontent-length:") : NULL;
-	if (cl != NULL && (size_t)(cl - p) < h)
-		return sd->app_total >= h + strtoull(cl + 17, NULL, 10);
-	if (strcasestr(p, "\r\ntransfer-encoding: chunked") != NULL)
-		return memcmp(sd->app_tail, "0\r\n\r\n", 5) == 0;
-	return 0;
-}
-
-/* Read application data into app_in until SSL blocks.  Returns the
- * outcome_of() of the last read. */
+/* Read application data into app_in until SSL blocks, the body is whole,
+ * or a batch was read (then as if blocked: 1).  Returns the outcome_of()
+ * of the last read. */
 static int read_app(struct side *sd)
 {
 	uint8_t tmp[16384];
+	size_t batch = 0;
 
 	for (;;) {
 		int n = SSL_read(sd->ssl, tmp, sizeof tmp);
@@ -319,6 +318,11 @@ static int read_app(struct side *sd)
 				engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->who, "HTTP message too large");
 				return -1;
 			}
+			if (sd->body.done || sd->body.error[0] != '\0')
+				return 0;
+			batch += (size_t)n;
+			if (batch >= READ_BATCH)
+				return 1;
 			continue;
 		}
 		if (outcome_eof(sd, n)) {
@@ -342,6 +346,17 @@ static int write_app(struct side *sd, const void *msg, size_t len, const char *w
 	return rc == 0 ? T_NEXT : T_FAIL;
 }
 
+/* The first line of the peer's plaintext (at most max bytes), quoted for a
+ * summary: a NUL in it hides nothing, an escape is escaped once. */
+char *side_first_line(const struct side *sd, size_t max)
+{
+	const uint8_t *cr = memchr(sd->app_in.p, '\r', sd->app_in.len);
+	size_t eol = cr != NULL ? (size_t)(cr - sd->app_in.p) : sd->app_in.len;
+	char *q = sanitize_span(sd->app_in.p, eol > max ? max : eol);
+
+	return q != NULL ? q : strdup("?");
+}
+
 /* The client's response, decrypted: the record's decryption first (what
  * the client does to read it), then the HTTP message. */
 static void emit_response(struct side *sd)
@@ -350,14 +365,14 @@ static void emit_response(struct side *sd)
 	struct event *ev;
 	const struct field *st;
 	size_t h = http_header_end((const char *)sd->app_in.p, sd->app_in.len);
-	size_t eol = h ? strcspn((const char *)sd->app_in.p, "\r") : 0;
+	char *line = side_first_line(sd, h ? 80 : 0);
 
 	capture_plaintext(&e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
 	if (side_viewed(sd) && !e->cfg.no_teaching)
 		kexview_moment(e->log, &e->capdata, KM_CLIENT_RESPONSE_READ, sd->who);
 	ev = evlog_add(e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
-		       "%.*s (%zu bytes, decrypted by the client)", (int)(eol > 80 ? 80 : eol),
-		       (const char *)sd->app_in.p, sd->app_total);
+		       "%s (%zu bytes, decrypted by the client)", line ? line : "?", sd->app_total);
+	free(line);
 	if (ev == NULL)
 		return;
 	http_decode(ev);
@@ -416,27 +431,45 @@ static int client_send_request(struct side *sd)
 	return write_app(sd, e->request, strlen(e->request), "sending the request");
 }
 
-/* Client: read until the response is whole. */
+/* Client: read until the response is whole; one cut short or malformed is
+ * shown, then fails the run saying what was missing (exit 7). */
 static int client_read_response(struct side *sd)
 {
+	char why[256] = "";
 	int rc = read_app(sd);
 
 	if (rc < 0)
 		return T_FAIL;
-	if (response_complete(sd) == 1 || (rc == 2 && sd->app_in.len > 0)) {
+	if (sd->body_started && sd->body.error[0] != '\0')
+		snprintf(why, sizeof why, "the response is malformed: %s", sd->body.error);
+	else if (rc == 2 && sd->app_in.len > 0 && !sd->body_started)
+		snprintf(why, sizeof why,
+			 "the response was cut short: the connection closed inside its header block "
+			 "(%zu bytes, no blank line)", sd->app_in.len);
+	else if (rc == 2 && sd->app_in.len > 0)
+		http_body_end(&sd->body, !sd->eof, why, sizeof why);
+	if (why[0] != '\0' || sd->body.done || (rc == 2 && sd->app_in.len > 0)) {
 		sd->peer_closed = rc == 2;
+		tap_report_tally(sd);
 		if (sd->relay != NULL)
 			mitm_relay_plaintext(sd, EV_HTTP_RESPONSE, "response");
 		else
 			emit_response(sd);
+		if (why[0] != '\0') {
+			engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PROTOCOL, sd->peer, "%s", why);
+			return T_FAIL;
+		}
 		return T_NEXT;
 	}
 	if (rc == 2) {
 		engine_fail(sd->e, ENGINE_FAIL_HTTP, EV_ERROR_PEER_CLOSED, sd->peer,
-			    "the %s closed the connection without a response", actor_str(sd->peer));
+			    "the %s closed the connection without a response%s", actor_str(sd->peer),
+			    sd->hello_request ? ", after httpsviz declined its renegotiation (HelloRequest)" : "");
 		return T_FAIL;
 	}
-	return T_WAIT;
+	/* what reading made it write (the no_renegotiation alert, a KeyUpdate
+	 * answer) leaves as a step of its own */
+	return sd->out.len > 0 ? T_STAY : T_WAIT;
 }
 
 /* Client: its close_notify, and the socket closed when the peer has
@@ -508,11 +541,11 @@ static int server_read_request(struct side *sd)
 		return T_NEXT;
 	}
 	if (e->serve) {
-		size_t eol = strcspn((const char *)sd->app_in.p, "\r");
+		char *line = side_first_line(sd, 80);
 		struct event *ev = evlog_add(e->log, EV_HTTP_REQUEST, ACTOR_SERVER, DIR_LOCAL, sd->app_in.p,
-					     sd->app_in.len, "the server decrypted the request: %.*s",
-					     (int)(eol > 80 ? 80 : eol), (const char *)sd->app_in.p);
+					     sd->app_in.len, "the server decrypted the request: %s", line ? line : "?");
 
+		free(line);
 		if (ev != NULL)
 			http_decode(ev);
 	}
@@ -685,9 +718,18 @@ int side_drive(struct side *sd)
 		break;
 	}
 	if (engine_now_ms() >= e->wait_deadline) {
+		/* while a message is coming in (a server may send without
+		 * end) say how much came */
+		int reading = sd->server_role ? sd->state == SS_REQUEST : sd->state == SS_RESPONSE;
+
 		e->wait_deadline = 0;
-		engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
-			    actor_str(sd->peer), engine_timeout_ms(e));
+		if (sd->app_total > 0 && reading)
+			engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer,
+				    "the %s's %s was not complete after %d ms: %zu bytes so far", actor_str(sd->peer),
+				    sd->server_role ? "request" : "response", engine_timeout_ms(e), sd->app_total);
+		else
+			engine_fail(e, ENGINE_FAIL_TIMEOUT, EV_ERROR_TIMEOUT, sd->peer, "the %s did not answer within %d ms",
+				    actor_str(sd->peer), engine_timeout_ms(e));
 		return -1;
 	}
 	engine_wait_for(e, sd->fd, POLLIN);

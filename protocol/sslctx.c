@@ -81,6 +81,8 @@ int sslctx_client(struct engine *e, char *err, size_t errlen)
 	hooks_install(e->cctx);
 	if (e->cfg.classic)
 		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
+	/* a HelloRequest is declined (no_renegotiation), never left waiting */
+	SSL_CTX_set_options(e->cctx, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_verify(e->cctx, SSL_VERIFY_PEER, hooks_verify_depth);
 	SSL_CTX_set_cert_verify_callback(e->cctx, hooks_cert_verify, e);
 	if (e->embedded) {

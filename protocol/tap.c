@@ -6,6 +6,7 @@
 #include "protocol/engine_int.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "protocol/tlsdecode.h"
@@ -30,6 +31,13 @@ static int tap_write(BIO *b, const char *data, int len)
  * OpenSSL reads a header and a body in separate calls. */
 static void report_received(struct side *sd, const void *data, size_t n)
 {
+	if (sd->first_in_len < sizeof sd->first_in) {
+		size_t k = sizeof sd->first_in - sd->first_in_len;
+
+		k = k < n ? k : n;
+		memcpy(sd->first_in + sd->first_in_len, data, k);
+		sd->first_in_len += k;
+	}
 	capture_blob_append(&sd->wire_in, data, n);
 	if (side_viewed(sd))
 		capture_wire(&sd->e->capdata, sd->server_role ? ACTOR_CLIENT : ACTOR_SERVER, data, n);
@@ -41,7 +49,14 @@ static void report_received(struct side *sd, const void *data, size_t n)
 
 		if (sd->wire_in.len - sd->in_parsed < 5 + rl)
 			break;
-		if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
+		if (r[0] == SSL3_RT_APPLICATION_DATA && sd->state != SS_HANDSHAKE && ++sd->records_in > RECORDS_IN_FULL) {
+			uint64_t now = evlog_now_us(sd->e->log);
+
+			if (sd->more.records++ == 0)
+				sd->more.first_us = now;
+			sd->more.last_us = now;
+			sd->more.bytes += 5 + rl;
+		} else if (r[0] == SSL3_RT_CHANGE_CIPHER_SPEC) {
 			ev = side_event(sd, 0, EV_TLS_CHANGE_CIPHER_SPEC, r + 5, rl, "%s",
 					tls13 ? "ChangeCipherSpec (TLS 1.3 middlebox compatibility, ignored)"
 					      : "ChangeCipherSpec: my next records are encrypted with the new keys");
@@ -60,6 +75,36 @@ static void report_received(struct side *sd, const void *data, size_t n)
 		sd->in_last = sd->in_parsed;
 		sd->in_parsed += 5 + rl;
 	}
+	/* only the last whole record and one not yet complete are kept: at
+	 * most 2 x (5 + 65535) bytes, whatever the peer sends */
+	if (sd->in_last > 0) {
+		memmove(sd->wire_in.p, sd->wire_in.p + sd->in_last, sd->wire_in.len - sd->in_last);
+		sd->wire_in.len -= sd->in_last;
+		sd->in_parsed -= sd->in_last;
+		sd->in_last = 0;
+	}
+}
+
+/* see engine_int.h */
+void tap_report_tally(struct side *sd)
+{
+	struct record_tally *t = &sd->more;
+	struct event *ev;
+
+	if (t->records == 0)
+		return;
+	ev = side_event(sd, 0, EV_TLS_RECORDS_SUMMARY, NULL, 0,
+			"[encrypted] %lu more records received (%llu bytes in %.3f s), counted, not shown one by one",
+			t->records, (unsigned long long)t->bytes, (double)(t->last_us - t->first_us) / 1e6);
+	if (ev != NULL) {
+		event_field(ev, 0, "records", 0, 0, "%lu", t->records);
+		event_field(ev, 0, "bytes", 0, 0, "%llu", (unsigned long long)t->bytes);
+		event_field(ev, 0, "first_t_us", 0, 0, "%llu", (unsigned long long)t->first_us);
+		event_field(ev, 0, "last_t_us", 0, 0, "%llu", (unsigned long long)t->last_us);
+		event_field(ev, 0, "shown_in_full", 0, 0, "the first %d records, each a tls.application_data event",
+			    RECORDS_IN_FULL);
+	}
+	memset(t, 0, sizeof *t);
 }
 
 static int tap_read(BIO *b, char *data, int len)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "protocol/safefile.h"
 /* One live capture handle, kept open for the life of the process: opening
  * one (the kernel sets up its ring buffer) costs about 9 ms and closing it
  * about 22 ms, so an exchange borrows a kept handle and only changes its
@@ -209,9 +210,21 @@ struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file
 	/* the connection is not made yet: whatever is queued is older */
 	discard_pending(cap->h->p);
 	if (dump_file != NULL) {
-		cap->dump = pcap_dump_open(cap->h->p, dump_file);
+		/* 0600 and never through a planted link: packets hold the session */
+		int fd = safefile_create(dump_file, 0600, err, errlen);
+		FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+		if (f == NULL) {
+			if (fd >= 0) {
+				snprintf(err, errlen, "cannot write it: %s", strerror(errno));
+				close(fd);
+			}
+			goto fail;
+		}
+		cap->dump = pcap_dump_fopen(cap->h->p, f);
 		if (cap->dump == NULL) {
-			snprintf(err, errlen, "cannot write %s: %s", dump_file, pcap_geterr(cap->h->p));
+			snprintf(err, errlen, "cannot write it: %s", pcap_geterr(cap->h->p));
+			fclose(f);
 			goto fail;
 		}
 	}

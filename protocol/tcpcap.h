@@ -38,8 +38,8 @@ struct tcpseg {
 
 /* Start capturing TCP segments to or from local port `port` on interface
  * `dev` ("lo" for the embedded exchange, "any" for a remote server).
- * dump_file, if not NULL, receives every captured packet in pcap format.
- * Returns NULL with the reason in err.  The kernel capture behind it is
+ * dump_file, if not NULL, receives every captured packet in pcap format
+ * (created 0600 with safefile_create).  Returns NULL with the reason in err.  The kernel capture behind it is
  * opened once per device and kept for the process (closing it takes tens
  * of milliseconds): later opens only change its filter to the new port. */
 struct tcpcap *tcpcap_open(const char *dev, uint16_t port, const char *dump_file,

@@ -161,7 +161,7 @@ struct summary {
 	int ngrease;
 	uint16_t suite;
 	int have_suite;
-	char sni[128];
+	char sni[300];   /* sanitize_span of at most 64 bytes */
 	int ncerts;
 	char cn[128];
 	uint16_t group;
@@ -649,10 +649,12 @@ static int dec_protocol_list(struct dec *d, struct cursor *b, int depth, const c
 	while (cursor_left(&v) > 0) {
 		if (get_vec(d, &v, 1, &w, "protocol_name") < 0)
 			return -1;
-		event_field(d->ev, depth, fname, w.off, cursor_left(&w), "%.*s",
-			    (int)cursor_left(&w), (const char *)w.p + w.off);
-		appendf(detail, dn, "%s%.*s", detail[0] ? ", " : "", (int)cursor_left(&w),
-			(const char *)w.p + w.off);
+		/* a peer's bytes: a NUL hides nothing, escaped once */
+		char *q = sanitize_span(w.p + w.off, cursor_left(&w));
+
+		event_field_bytes(d->ev, depth, fname, w.off, cursor_left(&w), w.p + w.off, cursor_left(&w));
+		appendf(detail, dn, "%s%s", detail[0] ? ", " : "", q ? q : "?");
+		free(q);
 	}
 	return 0;
 }
@@ -792,13 +794,17 @@ static int dec_ext_body(struct dec *d, struct cursor *b, uint16_t type, int hs, 
 			    get_vec(d, &v, 2, &w, "server_name host_name") < 0)
 				return -1;
 			if (nt == 0) {
-				event_field(d->ev, depth, "host_name", w.off, cursor_left(&w), "%.*s",
-					    (int)cursor_left(&w), (const char *)w.p + w.off);
-				appendf(detail, dn, "%.*s", (int)cursor_left(&w),
-					(const char *)w.p + w.off);
+				/* a peer's name: a NUL or an escape must not hide
+				 * or fake the rest (sanitize_span) */
+				size_t nl = cursor_left(&w);
+				char *q = sanitize_span(w.p + w.off, nl > 64 ? 64 : nl);
+
+				event_field_bytes(d->ev, depth, "host_name", w.off, nl, w.p + w.off, nl);
+				appendf(detail, dn, "%s%s", q ? q : "?", nl > 64 ? "..." : "");
 				if (d->sum->sni[0] == 0)
-					snprintf(d->sum->sni, sizeof d->sum->sni, "%.*s",
-						 (int)cursor_left(&w), (const char *)w.p + w.off);
+					snprintf(d->sum->sni, sizeof d->sum->sni, "%s%s", q ? q : "?",
+						 nl > 64 ? "..." : "");
+				free(q);
 			} else {
 				event_field(d->ev, depth, "name", w.off, cursor_left(&w),
 					    "unknown name type %u", nt);
@@ -1175,13 +1181,13 @@ static void san_str(X509 *x, char *out, size_t n)
 
 		if (p == NULL && type != GEN_OTHERNAME)
 			continue;
-		if (type == GEN_DNS)
-			appendf(out, n, "%sDNS:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_EMAIL)
-			appendf(out, n, "%semail:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_URI)
-			appendf(out, n, "%sURI:%.*s", sep, len, (const char *)p);
-		else if (type == GEN_IPADD && (len == 4 || len == 16) &&
+		if (type == GEN_DNS || type == GEN_EMAIL || type == GEN_URI) {
+			char *q = sanitize_span(p, (size_t)len);
+
+			appendf(out, n, "%s%s:%s", sep, type == GEN_DNS ? "DNS" : type == GEN_EMAIL ? "email" : "URI",
+				q != NULL ? q : "?");
+			free(q);
+		} else if (type == GEN_IPADD && (len == 4 || len == 16) &&
 			 inet_ntop(len == 4 ? AF_INET : AF_INET6, p, ip, sizeof ip) != NULL)
 			appendf(out, n, "%sIP:%s", sep, ip);
 		else

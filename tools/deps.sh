@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian packages httpsviz needs, if any are missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
+# `deps.sh fuzz` also checks what `make fuzz` needs: clang and its libFuzzer
+# and sanitizer runtimes.
 set -u
 need=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
@@ -17,6 +19,14 @@ have_cmd openssl || need="$need openssl"
 have_cmd curl || need="$need curl"
 have_cmd tshark || need="$need tshark"
 have_cmd python3 || need="$need python3"
+if [ "${1:-}" = fuzz ]; then
+	have_cmd clang || need="$need clang"
+	# the runtimes: clang prints the bare name when it has no such file
+	case "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2> /dev/null)" in
+	/*) ;;
+	*) need="$need libclang-rt-dev" ;;
+	esac
+fi
 # real clients for tests/e2e/real_clients.sh: a headless browser, and ip to
 # give it a network namespace holding only the loopback interface
 have_cmd chromium || need="$need chromium"

@@ -40,7 +40,8 @@ enum phase diagram_phase(enum evname name)
 	case EV_TLS_CHANGE_CIPHER_SPEC: case EV_TLS_FINISHED:
 	case EV_TLS_NEW_SESSION_TICKET: case EV_TLS_HANDSHAKE_DONE:
 		return PHASE_FINISHED;
-	case EV_TLS_APPLICATION_DATA: case EV_HTTP_REQUEST: case EV_HTTP_RESPONSE:
+	case EV_TLS_APPLICATION_DATA: case EV_TLS_RECORDS_SUMMARY:
+	case EV_HTTP_REQUEST: case EV_HTTP_RESPONSE:
 		return PHASE_DATA;
 	case EV_TLS_ALERT: case EV_TCP_FIN:
 		return PHASE_CLOSE;
@@ -121,7 +122,7 @@ int diagram_class(const struct event *ev)
 		return CLS_ERROR;
 	if (ev->name == EV_TLS_ALERT)
 		return event_is_close_notify(ev) ? CLS_TLS : CLS_ERROR;
-	if (ev->name == EV_TLS_APPLICATION_DATA || l == LAYER_HTTP ||
+	if (ev->name == EV_TLS_APPLICATION_DATA || ev->name == EV_TLS_RECORDS_SUMMARY || l == LAYER_HTTP ||
 	    ev->name == EV_KEX_RECORD_DECRYPT)
 		return CLS_DATA;
 	switch (l) {
@@ -149,6 +150,12 @@ void diagram_label(const struct event *ev, char *buf, size_t len, int ascii)
 
 	if (len == 0)
 		return;
+	if (ev->name == EV_TLS_RECORDS_SUMMARY) {
+		const struct field *n = event_find_field(ev, "records");
+
+		snprintf(buf, len, "[encrypted] %s more records", n != NULL && n->value != NULL ? n->value : "?");
+		return;
+	}
 	if (ev->name == EV_TLS_APPLICATION_DATA) {
 		/* the arrow shows the request or response line it carries
 		 * when this side wrote it, else the record's own words */

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "protocol/sanitize.h"
 
@@ -51,9 +52,7 @@ void grid_free(struct grid *g)
 void grid_clear(struct grid *g)
 {
 	for (int i = 0; i < g->w * g->h; i++) {
-		g->cells[i].ch = ' ';
-		g->cells[i].cls = CLS_DEFAULT;
-		g->cells[i].attr = 0;
+		g->cells[i] = (struct cell){.ch = ' ', .width = 1, .cls = CLS_DEFAULT};
 	}
 }
 
@@ -71,37 +70,68 @@ uint32_t grid_glyph(const struct grid *g, enum glyph gl)
 	return g->ascii ? glyph_ascii[gl] : glyph_utf8[gl];
 }
 
-/* Whether a code point takes exactly one column; combining marks, zero-width
- * and wide (East Asian, emoji) characters do not, and would shift the grid. */
-static int one_column(uint32_t cp)
+/* see grid.h */
+int grid_cp_width(uint32_t cp)
 {
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-		return 0;
-	if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x200b && cp <= 0x200f) ||
-	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
-	    cp == 0xfeff || (cp >= 0xfe00 && cp <= 0xfe0f))
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f000 && cp <= 0x1faff) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd))
-		return 0;
-	return cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	if (cp < 0x7f)
+		return 1;
+	return wcwidth((wchar_t)cp);
 }
 
-/* see grid.h */
-void grid_put(struct grid *g, int x, int y, uint32_t ch, int cls, unsigned attr)
+/* Before (x, y) is written: a wide character that has a half there loses
+ * both halves (a half of one cannot be shown). */
+static void break_wide(struct grid *g, int x, int y)
+{
+	struct cell *c = grid_at(g, x, y);
+	struct cell *o;
+
+	if (c == NULL)
+		return;
+	if (c->width == 0 && (o = grid_at(g, x - 1, y)) != NULL && o->width == 2) {
+		o->ch = ' ';
+		o->comb = 0;
+		o->width = 1;
+	}
+	if (c->width == 2 && (o = grid_at(g, x + 1, y)) != NULL && o->width == 0) {
+		o->ch = ' ';
+		o->width = 1;
+	}
+}
+
+static void set_cell(struct grid *g, int x, int y, uint32_t ch, int width, int cls, unsigned attr)
 {
 	struct cell *c = grid_at(g, x, y);
 
 	if (c == NULL)
 		return;
-	if (!one_column(ch) || (g->ascii && ch > 0x7e))
-		ch = '?';
+	break_wide(g, x, y);
 	c->ch = ch;
+	c->comb = 0;
+	c->width = (uint8_t)width;
 	c->cls = (uint8_t)cls;
 	c->attr = (uint8_t)attr;
+}
+
+/* see grid.h */
+void grid_put(struct grid *g, int x, int y, uint32_t ch, int cls, unsigned attr)
+{
+	if (grid_cp_width(ch) != 1 || (g->ascii && ch > 0x7e))
+		ch = '?';
+	set_cell(g, x, y, ch, 1, cls, attr);
+}
+
+/* A wide character at (x, y): both cells, or '?' when only one is left. */
+static void put_wide(struct grid *g, int x, int y, uint32_t ch, int cls, unsigned attr)
+{
+	if (grid_at(g, x + 1, y) == NULL) {
+		set_cell(g, x, y, '?', 1, cls, attr);
+		return;
+	}
+	break_wide(g, x + 1, y);
+	set_cell(g, x, y, ch, 2, cls, attr);
+	g->cells[y * g->w + x + 1] = (struct cell){.ch = 0, .width = 0, .cls = (uint8_t)cls, .attr = (uint8_t)attr};
 }
 
 /* see grid.h */
@@ -149,6 +179,14 @@ static uint32_t decode(const unsigned char *s, size_t n, size_t *used)
 	return cp;
 }
 
+/* Columns of a decoded code point in text: '?' (unprintable) is one. */
+static int text_cp_width(uint32_t cp)
+{
+	int w = grid_cp_width(cp);
+
+	return w < 0 ? 1 : w;
+}
+
 /* see grid.h */
 int grid_text_width(const char *s)
 {
@@ -159,10 +197,9 @@ int grid_text_width(const char *s)
 	while (n > 0) {
 		size_t used;
 
-		decode(p, n, &used);
+		w += text_cp_width(decode(p, n, &used));
 		p += used;
 		n -= used;
-		w++;
 	}
 	return w;
 }
@@ -174,21 +211,52 @@ int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 	int col = 0;
+	/* columns still to come: trailing zero-width marks are not "more" */
+	int left = grid_text_width(s);
 
 	if (maxw <= 0)
 		return 0;
-	while (n > 0 && col < maxw) {
+	/* a zero-width mark after the last column still joins its character */
+	while (n > 0) {
 		size_t used;
 		uint32_t cp = decode(p, n, &used);
+		int w = grid_cp_width(cp);
 
-		if (col == maxw - 1 && n > used) {
+		if (w < 0)
+			cp = '?', w = 1;
+		if (w == 0) {
+			/* a combining mark joins the character before it (one is
+			 * kept); in ASCII, or with nothing before it, it is left out */
+			struct cell *c = col > 0 ? grid_at(g, x + col - 1, y) : NULL;
+
+			if (c != NULL && c->width == 0)
+				c = grid_at(g, x + col - 2, y);
+			if (c != NULL && !g->ascii && c->comb == 0 && c->ch > ' ')
+				c->comb = cp;
+			p += used;
+			n -= used;
+			continue;
+		}
+		if (col >= maxw)
+			break;
+		/* the last column shows that the text goes on (or that a wide
+		 * character did not fit) */
+		left -= w;
+		if ((col + w > maxw - 1 && left > 0) || col + w > maxw) {
 			grid_put(g, x + col, y, grid_glyph(g, G_ELLIPSIS), cls, attr);
 			return col + 1;
 		}
-		grid_put(g, x + col, y, cp, cls, attr);
+		if (g->ascii && cp > 0x7e) {
+			for (int k = 0; k < w; k++)
+				grid_put(g, x + col + k, y, '?', cls, attr);
+		} else if (w == 2) {
+			put_wide(g, x + col, y, cp, cls, attr);
+		} else {
+			grid_put(g, x + col, y, cp, cls, attr);
+		}
 		p += used;
 		n -= used;
-		col++;
+		col += w;
 	}
 	return col;
 }
@@ -203,16 +271,19 @@ size_t grid_wrap_prefix(const char *s, int w, size_t *skip)
 	*skip = 0;
 	while (off < n && col < w) {
 		size_t used;
+		int cw;
 
 		if (p[off] == '\n') {
 			*skip = 1;
 			return off;
 		}
-		decode(p + off, n - off, &used);
+		cw = text_cp_width(decode(p + off, n - off, &used));
+		if (col + cw > w)
+			break; /* a wide character goes to the next line whole */
 		if (p[off] == ' ')
 			last_space = off;
 		off += used;
-		col++;
+		col += cw;
 	}
 	if (off >= n)
 		return off;
@@ -309,14 +380,20 @@ size_t grid_row_utf8(const struct grid *g, int y, char *buf, size_t len)
 	if (y < 0 || y >= g->h)
 		return 0;
 	for (int x = 0; x < g->w; x++) {
-		char tmp[4];
-		size_t n = grid_utf8_encode(g->cells[y * g->w + x].ch, tmp);
+		const struct cell *c = &g->cells[y * g->w + x];
+		char tmp[8];
+		size_t n;
 
+		if (c->width == 0)
+			continue; /* the right half of a wide character */
+		n = grid_utf8_encode(c->ch, tmp);
+		if (c->comb != 0)
+			n += grid_utf8_encode(c->comb, tmp + n);
 		if (off + n + 1 > len)
 			break;
 		memcpy(buf + off, tmp, n);
 		off += n;
-		if (g->cells[y * g->w + x].ch != ' ')
+		if (c->ch != ' ')
 			keep = off;
 	}
 	buf[keep] = '\0';

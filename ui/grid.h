@@ -1,8 +1,13 @@
 /* A plain off-screen grid of cells: the UI lays out into it with pure
  * functions (tested by cmocka without a terminal) and the ncurses layer only
- * paints it.  Every cell holds one printable code point of width one; text
- * written through grid_text() is decoded, and anything unprintable becomes
- * '?', so nothing written here can act on a terminal. */
+ * paints it.  Text written through grid_text() is decoded and measured with
+ * the C library's wcwidth(), the width ncurses and the terminal use: a wide
+ * character (CJK, most emoji) takes two cells, the second marked as its
+ * continuation; a zero-width one (a combining accent) joins the cell before
+ * it; anything unprintable becomes '?'.  So a peer's text never spills into
+ * the next column or row, and nothing written here can act on a terminal.
+ * The widths follow LC_CTYPE: outside a UTF-8 locale every non-ASCII code
+ * point is unprintable (the TUI then draws in ASCII anyway). */
 #ifndef HTTPSVIZ_GRID_H
 #define HTTPSVIZ_GRID_H
 
@@ -33,7 +38,10 @@ enum cls {
 #define GA_UNDERLINE 4u
 
 struct cell {
-	uint32_t ch;   /* a code point of width one */
+	uint32_t ch;   /* a code point; 0 in the right half of a wide one */
+	uint32_t comb; /* a zero-width code point drawn with ch, or 0 */
+	uint8_t width; /* 1, 2 (ch is wide: the next cell is its right half), or
+			* 0 (this cell is the right half of the one before) */
 	uint8_t cls;   /* enum cls */
 	uint8_t attr;  /* GA_* bits */
 };
@@ -61,7 +69,12 @@ void grid_clear(struct grid *g);
 struct cell *grid_at(struct grid *g, int x, int y);
 /* The code point for a glyph in this grid's mode. */
 uint32_t grid_glyph(const struct grid *g, enum glyph gl);
-/* Put one code point (clipped to the grid; unprintable ones become '?'). */
+/* Columns a code point takes on the terminal (wcwidth): 0, 1 or 2, or -1
+ * when it is not printable. */
+int grid_cp_width(uint32_t cp);
+/* Put one code point of width one (clipped to the grid; unprintable, wide
+ * or zero-width ones become '?').  A wide character it overwrites half of
+ * is replaced by blanks. */
 void grid_put(struct grid *g, int x, int y, uint32_t ch, int cls, unsigned attr);
 /* Fill a rectangle with one code point. */
 void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, int cls,
@@ -72,7 +85,8 @@ void grid_paint(struct grid *g, int x, int y, int w, int cls, unsigned attr);
  * the last column shows an ellipsis.  Returns the columns written. */
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, int cls,
 	      unsigned attr);
-/* Columns the text would take (one per decoded code point). */
+/* Columns the text would take (grid_cp_width of each code point; '?' for
+ * an unprintable one counts one). */
 int grid_text_width(const char *s);
 /* Word-wrap text into w columns from line y, at most maxlines lines; returns
  * the lines used.  With g NULL only counts. */

@@ -49,6 +49,18 @@ if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then fail "escape byte in out
 "$bin" lesson check 3 > /dev/null 2>&1 || fail "lesson check by name failed"
 "$bin" lesson check > /dev/null 2>&1
 [ $? -eq 2 ] || fail "no file: want exit 2"
+# a FIFO or a directory is not a lesson: a clear error, never a hang in open
+mkfifo "$tmp/fifo.lesson"
+timeout 5 "$bin" lesson check "$tmp/fifo.lesson" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "FIFO: exit $rc, not 2"
+grep -q "fifo.lesson:0: not a regular file" "$tmp/err" || fail "FIFO: $(cat "$tmp/err")"
+timeout 5 "$bin" lesson check "$tmp" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "directory: want exit 2"
+grep -q "not a regular file" "$tmp/err" || fail "directory: $(cat "$tmp/err")"
+timeout 5 "$bin" --trace --lesson "$tmp/fifo.lesson" > /dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] || fail "--lesson FIFO: exit $rc, not 2"
 
 # httpsviz lessons: the eight built-in lessons with their descriptions
 XDG_DATA_HOME=$tmp/xdg "$bin" lessons > "$tmp/list" 2> "$tmp/err" || fail "lessons: exit $?: $(cat "$tmp/err")"

@@ -2,9 +2,17 @@
 #ifndef HTTPSVIZ_GRIDUTIL_H
 #define HTTPSVIZ_GRIDUTIL_H
 
+#include <locale.h>
 #include <string.h>
 
 #include "ui/grid.h"
+
+/* The grid measures text with wcwidth(), as the TUI does in a UTF-8
+ * locale: the tests run in one. */
+__attribute__((constructor)) static void gridutil_utf8_locale(void)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+}
 
 /* The first grid row that contains text, or -1. */
 static inline int find_row(const struct grid *g, const char *text)

@@ -538,7 +538,7 @@ static void test_ascii_mode(void **state)
 	y = find_row(&g, "ServerHello");
 	grid_row_utf8(&g, y, buf, sizeof buf);
 	assert_string_equal(buf, "  6    |<--------------------------------- ServerHello -|");
-	assert_true(find_row(&g, "[response: caf? ?]") > 0);
+	assert_true(find_row(&g, "[response: caf? ??]") > 0);
 	grid_free(&g);
 	diagram_free(&d);
 	evlog_clear(&log);

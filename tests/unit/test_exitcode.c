@@ -16,6 +16,7 @@ static const struct {
 	{ENGINE_FAIL_NONE, 0},    {ENGINE_FAIL_CONNECT, 3}, {ENGINE_FAIL_TIMEOUT, 4},
 	{ENGINE_FAIL_TLS, 5},     {ENGINE_FAIL_CERT, 6},    {ENGINE_FAIL_HTTP, 7},
 	{ENGINE_FAIL_INTERNAL, 8},
+	{ENGINE_FAIL_USAGE, 2},
 };
 
 static void test_table(void **state)

@@ -127,12 +127,149 @@ static void test_decode_sets_fact(void **state)
 	evlog_clear(&log);
 }
 
+/* Feed a whole response to the framer in pieces of `step` bytes; returns
+ * the last http_body_feed result (or -2 when the header block is bad). */
+static int frame(struct http_body *b, const char *resp, size_t step)
+{
+	size_t len = strlen(resp);
+	size_t h = http_header_end(resp, len);
+	int rc = 0;
+
+	assert_true(h > 0);
+	if (http_body_begin(b, resp, h) < 0)
+		return -2;
+	if (b->done)
+		return 1;
+	for (size_t i = h; i < len; i += step) {
+		size_t n = len - i < step ? len - i : step;
+
+		rc = http_body_feed(b, resp + i, n);
+		if (rc != 0)
+			break;
+	}
+	return rc;
+}
+
+static void test_content_length(void **state)
+{
+	const char *r = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	struct http_body b;
+	char why[256];
+
+	(void)state;
+	for (size_t step = 1; step <= 5; step++) {
+		assert_int_equal(frame(&b, r, step), 1);
+		assert_int_equal(b.framing, HTTP_BODY_LENGTH);
+		assert_int_equal(b.seen, 5);
+	}
+	assert_int_equal(http_body_end(&b, 0, why, sizeof why), 1);
+	/* short: cut after 3 of 5 bytes, whether close_notify came or not */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\ncontent-length:5\r\n\r\nhel", 2), 0);
+	assert_int_equal(http_body_end(&b, 1, why, sizeof why), 0);
+	assert_non_null(strstr(why, "its body has 3 of the 5 bytes its Content-Length announced"));
+	assert_non_null(strstr(why, "with close_notify"));
+	assert_int_equal(http_body_end(&b, 0, why, sizeof why), 0);
+	assert_non_null(strstr(why, "without TLS close_notify"));
+	/* a repeated, equal value and an equal list are one length */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2, 2\r\n\r\nhi", 1), 1);
+	/* bytes past the end are counted, not body */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi!!", 4), 1);
+	assert_int_equal(b.extra, 2);
+}
+
+static void test_content_length_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"HTTP/1.1 2x0 OK\r\n\r\n",
+		"HTTP/2 200\r\n\r\n",
+	};
+	struct http_body b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(frame(&b, bad[i], 3), -2);
+		assert_true(b.error[0] != '\0');
+		assert_int_equal(http_response_complete(bad[i], strlen(bad[i])), -1);
+	}
+	assert_non_null(strstr((frame(&b, bad[2], 1), b.error), "conflicting Content-Length"));
+	assert_non_null(strstr((frame(&b, bad[0], 1), b.error), "not a non-negative decimal"));
+}
+
+static void test_chunked(void **state)
+{
+	const char *r = "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+			"5;ext=1\r\nHello\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-Trailer: 1\r\n\r\n";
+	/* a chunk whose data holds the end marker does not end the body */
+	const char *tricky = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+			     "7\r\n0\r\n\r\n!!\r\n0\r\n\r\n";
+	struct http_body b;
+	char why[256];
+
+	(void)state;
+	for (size_t step = 1; step < 8; step++) {
+		assert_int_equal(frame(&b, r, step), 1);
+		assert_int_equal(b.framing, HTTP_BODY_CHUNKED);
+		assert_int_equal(b.seen, 5 + 26);
+		assert_int_equal(b.chunks, 3);
+	}
+	assert_int_equal(frame(&b, tricky, 1), 1);
+	assert_int_equal(b.seen, 7);
+	assert_int_equal(http_response_complete(tricky, strlen(tricky) - 5), 0);
+	/* cut inside the second chunk */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nHello\r\n400\r\nyyyy", 3), 0);
+	assert_int_equal(http_body_end(&b, 1, why, sizeof why), 0);
+	assert_non_null(strstr(why, "ended inside chunk 2 (4 of its 1024 bytes)"));
+	/* cut between chunks */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nHello\r\n", 3), 0);
+	assert_int_equal(http_body_end(&b, 1, why, sizeof why), 0);
+	assert_non_null(strstr(why, "before the last, empty chunk"));
+	/* malformed chunk syntax */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 1), -1);
+	assert_non_null(strstr(b.error, "not hexadecimal"));
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 1), -1);
+	assert_non_null(strstr(b.error, "longer than its size"));
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1234567890abcdef0\r\n", 1), -1);
+}
+
+static void test_close_delimited_and_no_body(void **state)
+{
+	struct http_body b;
+	char why[256];
+
+	(void)state;
+	/* no length: complete only when the connection ends with close_notify */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\n\r\nsome body", 4), 0);
+	assert_int_equal(b.framing, HTTP_BODY_CLOSE);
+	assert_int_equal(http_body_end(&b, 1, why, sizeof why), 1);
+	assert_int_equal(http_body_end(&b, 0, why, sizeof why), 0);
+	assert_non_null(strstr(why, "cannot be told from a truncation"));
+	/* a Transfer-Encoding whose last coding is not chunked: also to the close */
+	assert_int_equal(frame(&b, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nzz", 4), 0);
+	assert_int_equal(b.framing, HTTP_BODY_CLOSE);
+	/* 204 and 304 have no body, whatever their headers say */
+	assert_int_equal(frame(&b, "HTTP/1.1 204 No Content\r\n\r\n", 1), 1);
+	assert_int_equal(frame(&b, "HTTP/1.1 304 Not Modified\r\nContent-Length: 40\r\n\r\n", 1), 1);
+	assert_int_equal(b.framing, HTTP_BODY_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_line),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_decode_sets_fact),
+		cmocka_unit_test(test_content_length),
+		cmocka_unit_test(test_content_length_malformed),
+		cmocka_unit_test(test_chunked),
+		cmocka_unit_test(test_close_delimited_and_no_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
