@@ -591,7 +591,7 @@ static void test_created_safely(void **state)
 	assert_int_equal(link_is_untouched(target), 4);
 	assert_int_equal(link(target, hard), 0);
 	assert_null(savefile_fopen(hard, 0600, err, sizeof err));
-	assert_non_null(strstr(err, "single link"));
+	assert_non_null(strstr(err, "hard links"));
 	assert_int_equal(link_is_untouched(target), 4);
 	unlink(hard);
 	/* an existing file of ours: truncated and made 0600 */
