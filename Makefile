@@ -12,7 +12,7 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. \
 	-DHTTPSVIZ_SHAREDIR='"$(SHAREDIR)"' -MMD -MP \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 TEST_LDLIBS = $(shell pkg-config --libs cmocka 2>/dev/null) $(LDLIBS)
 
 ifeq ($(SAN),1)
@@ -83,6 +83,7 @@ fuzz:
 
 bench: deps $(BIN)
 	./$(BIN) bench
+	@sh tools/bench_serve.sh $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/lessons $(DESTDIR)$(PREFIX)/share/man/man1

@@ -16,8 +16,9 @@ void cli_usage(FILE *out)
 	      "       httpsviz --trace|--json [OPTIONS]  the same exchange, printed\n"
 	      "       httpsviz connect HOST[:PORT] [OPTIONS]  a real server\n"
 	      "       httpsviz serve [--listen ADDR:PORT] [--ca-out FILE] [--name HOST] [--max-clients N]\n"
-	      "                      [--tls 1.2|1.3] [--json]\n"
-	      "                                          the instrumented server, for a classroom\n"
+	      "                      [--learner-timeout S] [--tls 1.2|1.3] [--trace|--json]\n"
+	      "                                          the instrumented server for a class (a class\n"
+	      "                                          view in a terminal; --trace/--json: the log)\n"
 	      "       httpsviz replay FILE [--trace|--json] [-v] [--lesson NAME|FILE]\n"
 	      "                                          a saved run again, offline (TUI or printed)\n"
 	      "       httpsviz export FILE --format text|markdown|mermaid|svg|html [-o OUT]\n"
@@ -30,7 +31,7 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "What to run:\n"
 	      "  --kex rsa|ecdhe        TLS 1.2 key exchange (default rsa: TLS_RSA_WITH_AES_128_GCM_SHA256)\n"
-	      "  --tls 1.2|1.3          protocol version (default 1.2)\n"
+	      "  --tls 1.2|1.3          protocol version (default 1.2; serve: both unless given)\n"
 	      "  --classic              no extended master secret (and no encrypt-then-MAC\n"
 	      "                         offer, which only matters for CBC suites)\n"
 	      "  --scenario NAME        good, expired, not-yet-valid, wrong-host, untrusted-ca,\n"
@@ -68,6 +69,14 @@ void cli_usage(FILE *out)
 	      "                         (never through a symbolic link or into another user's file)\n"
 	      "  --no-pcap              do not capture packets; show TCP_INFO state instead\n"
 	      "  --openssl-states       also show OpenSSL's own handshake states (tls.state)\n"
+	      "\n"
+	      "serve:\n"
+	      "  --listen ADDR:PORT     where to listen (default 127.0.0.1:8443; 0.0.0.0:8443 for a class)\n"
+	      "  --ca-out FILE          where to write the demo CA certificate (default httpsviz-ca.pem)\n"
+	      "  --name HOST[,HOST...]  extra certificate names (it names every interface address)\n"
+	      "  --max-clients N        learners served at once (1-256); beyond, they wait, then get 503\n"
+	      "  --learner-timeout S    wait for a learner's next step up to S seconds (default 600)\n"
+	      "  --cert FILE --key FILE serve this certificate and key (PEM) instead of minted ones\n"
 	      "\n"
 	      "  -h, --help             this text\n"
 	      "  --version              the version\n"
@@ -162,7 +171,7 @@ enum {
 	O_KEX = 256, O_TLS, O_CLASSIC, O_SCENARIO, O_TRUST_ATTACKER, O_INSECURE, O_PATH, O_CAFILE,
 	O_TIMEOUT, O_TRACE, O_JSON, O_SAVE, O_SAVE_SECRETS, O_EXPORT, O_FORMAT, O_LESSON, O_NO_QUESTIONS, O_EXPLORE,
 	O_ASCII, O_PROJECTOR, O_NO_COLOR, O_KEYLOG, O_PCAP, O_NO_PCAP, O_OPENSSL_STATES, O_VERSION, O_LISTEN, O_CA_OUT,
-	O_MAX_CLIENTS, O_NAME,
+	O_MAX_CLIENTS, O_NAME, O_LEARNER_TIMEOUT, O_CERT, O_KEY, O__END
 };
 
 static const struct option longopts[] = {
@@ -192,6 +201,9 @@ static const struct option longopts[] = {
 	{"ca-out", required_argument, NULL, O_CA_OUT},
 	{"max-clients", required_argument, NULL, O_MAX_CLIENTS},
 	{"name", required_argument, NULL, O_NAME},
+	{"learner-timeout", required_argument, NULL, O_LEARNER_TIMEOUT},
+	{"cert", required_argument, NULL, O_CERT},
+	{"key", required_argument, NULL, O_KEY},
 	{"save", required_argument, NULL, O_SAVE},
 	{"save-secrets", no_argument, NULL, O_SAVE_SECRETS},
 	{"export", required_argument, NULL, O_EXPORT},
@@ -236,9 +248,9 @@ static const struct {
 	{O_LESSON, "--lesson", W_RUN, OUT_TUI | OUT_TRACE},
 	{O_NO_QUESTIONS, "--no-questions", W_RUN, OUT_TUI | OUT_TRACE},
 	{O_EXPLORE, "--explore", W_RUN, OUT_TUI},
-	{O_ASCII, "--ascii", W_RUN, OUT_TUI},
-	{O_PROJECTOR, "--projector", W_RUN, OUT_TUI},
-	{O_NO_COLOR, "--no-color", W_RUN, OUT_TUI},
+	{O_ASCII, "--ascii", W_RUN | W_SERVE, OUT_TUI},
+	{O_PROJECTOR, "--projector", W_RUN | W_SERVE, OUT_TUI},
+	{O_NO_COLOR, "--no-color", W_RUN | W_SERVE, OUT_TUI},
 	{O_KEYLOG, "--keylog", W_RUN | W_SERVE, OUT_ANY},
 	{O_PCAP, "--pcap", W_RUN, OUT_ANY},
 	{O_NO_PCAP, "--no-pcap", W_RUN | W_BENCH, OUT_ANY},
@@ -247,6 +259,9 @@ static const struct {
 	{O_CA_OUT, "--ca-out", W_SERVE, OUT_ANY},
 	{O_MAX_CLIENTS, "--max-clients", W_SERVE, OUT_ANY},
 	{O_NAME, "--name", W_SERVE, OUT_ANY},
+	{O_LEARNER_TIMEOUT, "--learner-timeout", W_SERVE, OUT_ANY},
+	{O_CERT, "--cert", W_SERVE, OUT_ANY},
+	{O_KEY, "--key", W_SERVE, OUT_ANY},
 };
 
 static const char *const where_name[] = {"", "the embedded exchange", "connect", "", "serve", "", "", "", "bench"};
@@ -336,6 +351,7 @@ static int apply(int c, const char *arg, struct options *opt)
 		if (strcmp(arg, "1.2") != 0 && strcmp(arg, "1.3") != 0)
 			return bad("--tls takes 1.2 or 1.3, not '%s'", clip(arg));
 		opt->cfg.tls = strcmp(arg, "1.3") == 0 ? TLSV_13 : TLSV_12;
+		opt->tls_given = 1;
 		return 0;
 	case O_CLASSIC: opt->cfg.classic = 1; return 0;
 	case O_SCENARIO:
@@ -398,9 +414,16 @@ static int apply(int c, const char *arg, struct options *opt)
 		opt->names = arg;
 		return 0;
 	case O_MAX_CLIENTS:
-		if (parse_int(arg, 0, 1000000, &v) < 0)
-			return bad("--max-clients takes a number, not '%s'", clip(arg));
+		if (parse_int(arg, 1, 256, &v) < 0)
+			return bad("--max-clients takes a number of learners from 1 to 256, not '%s'", clip(arg));
 		opt->max_clients = (int)v;
+		return 0;
+	case O_CERT: opt->cert_file = arg; return 0;
+	case O_KEY: opt->key_file = arg; return 0;
+	case O_LEARNER_TIMEOUT:
+		if (parse_int(arg, 1, 86400, &v) < 0)
+			return bad("--learner-timeout takes seconds from 1 to 86400, not '%s'", arg);
+		opt->cfg.learner_wait_ms = (int)v * 1000;
 		return 0;
 	case 'h': opt->mode = MODE_HELP; return 0;
 	case O_VERSION: opt->mode = MODE_VERSION; return 0;
@@ -414,9 +437,9 @@ int cli_parse(int argc, char **argv, struct options *opt)
 {
 	int c;
 	int first = 1;
+	unsigned char seen[O__END] = {0};
 	enum mode sub = MODE_TUI;
 	long v;
-	unsigned char seen[O_NAME + 1] = {0};
 	int where;
 	int output;
 
@@ -484,7 +507,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 			return bad("option '%s' needs a value", clip(argv[optind - 1]));
 		if (apply(c, optarg, opt) < 0)
 			return -1;
-		if (c >= 0 && c <= O_NAME)
+		if (c > 0 && c < O__END)
 			seen[c] = 1;
 		if (sub != MODE_TUI && sub != MODE_SERVE && sub != MODE_REPLAY &&
 		    (opt->mode == MODE_TRACE || opt->mode == MODE_JSON))
@@ -498,7 +521,7 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	if (opt->mode == MODE_HELP || opt->mode == MODE_VERSION)
 		return 0;
 	if (sub == MODE_LESSONS) {
-		for (int k = 0; k <= O_NAME; k++)
+		for (int k = 0; k < O__END; k++)
 			if (seen[k])
 				return bad("%s", "lessons takes no options");
 		return 0;
@@ -529,15 +552,20 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	/* a saved run (replay, export) has its own rules above */
 	if (sub != MODE_REPLAY && sub != MODE_EXPORT) {
 		where = sub == MODE_SERVE ? W_SERVE : sub == MODE_BENCH ? W_BENCH : opt->connect ? W_CONNECT : W_EMBED;
-		output = opt->mode == MODE_EXPORT ? 0
-			 : opt->json		  ? OUT_JSON
-			 : opt->mode == MODE_TRACE || sub == MODE_SERVE ? OUT_TRACE
-								  : OUT_TUI;
+		/* serve: the class view in a terminal, else the log */
+		output = opt->mode == MODE_EXPORT || sub == MODE_SERVE ? 0
+			 : opt->json				       ? OUT_JSON
+			 : opt->mode == MODE_TRACE		       ? OUT_TRACE
+								       : OUT_TUI;
 		if (check_applies(seen, where, output) < 0)
 			return -1;
 	}
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
+	if ((opt->cert_file == NULL) != (opt->key_file == NULL))
+		return bad("%s", "--cert and --key go together");
+	if (opt->cert_file != NULL && (opt->names != NULL || opt->ca_out != NULL))
+		return bad("%s", "--name and --ca-out are for the minted certificate, not --cert");
 	if (opt->cfg.trust_attacker && opt->cfg.scenario != SCEN_MITM)
 		return bad("%s", "--trust-attacker goes with --scenario mitm");
 	if (opt->connect && opt->cfg.scenario != SCEN_GOOD)

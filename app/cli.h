@@ -36,10 +36,14 @@ struct options {
 	const char *listen;    /* serve --listen ADDR:PORT */
 	const char *names;     /* serve --name: extra names for the certificate */
 	int json;              /* --json was given (serve prints JSON too) */
-	int trace;             /* --trace was given (replay prints the trace) */
+	int trace;             /* --trace was given (replay prints the trace; serve
+				* prints the log, not the class view) */
 	const char *ca_out;    /* serve: where to write the demo CA certificate */
 	int bench_n;           /* bench: exchanges per variant */
-	int max_clients;       /* serve: stop after this many exchanges (0 = forever) */
+	int max_clients;       /* serve: learners served at once (0 = no limit of the teacher's) */
+	int tls_given;         /* --tls was given (serve: else it offers 1.2 and 1.3) */
+	const char *cert_file; /* serve --cert: present this certificate instead of minting one */
+	const char *key_file;  /* serve --key: its private key */
 	const char *save_file; /* --save FILE */
 	int save_secrets;      /* --save-secrets */
 	const char *export_format; /* --export FORMAT / export --format FORMAT */

@@ -39,6 +39,10 @@ int64_t engine_now_ms(void)
 /* see engine_int.h */
 int engine_timeout_ms(const struct engine *e)
 {
+	/* serve: a learner steps at reading pace once its ClientHello is in;
+	 * before that (nothing, or garbage) the short timeout holds */
+	if (e->serve && e->s.hello_in && e->cfg.learner_wait_ms > 0)
+		return e->cfg.learner_wait_ms;
 	return e->cfg.timeout_ms > 0 ? e->cfg.timeout_ms : DEFAULT_TIMEOUT_MS;
 }
 
@@ -100,6 +104,17 @@ static int open_keylog(struct engine *e, char *err, size_t errlen)
 	char why[160];
 	int fd;
 
+	/* serve: every exchange appends to the one file serve opened */
+	if (e->cfg.keylog_fd > 0) {
+		fd = fcntl(e->cfg.keylog_fd, F_DUPFD_CLOEXEC, 0);
+		e->keylog = fd >= 0 ? fdopen(fd, "a") : NULL;
+		if (e->keylog != NULL)
+			return 0;
+		snprintf(err, errlen, "cannot write the key log: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (e->cfg.keylog_file == NULL)
 		return 0;
 	/* 0600, never through a planted link, never into another's file */
@@ -177,20 +192,65 @@ fail:
 	return NULL;
 }
 
+/* The server context serve builds once, for every exchange it serves. */
+struct engine_served {
+	struct engine_config cfg;
+	const struct pki *pki;
+	SSL_CTX *ctx;
+};
+
 /* see engine.h */
-struct engine *engine_new_served(const struct engine_config *cfg, int fd, const struct pki *pki,
-				 struct evlog *log, char *err, size_t errlen)
+struct engine_served *engine_served_new(const struct engine_config *cfg, const struct pki *pki, char *err,
+					size_t errlen)
 {
-	struct engine *e = engine_alloc(cfg, log, err, errlen);
+	struct engine_served *sv = calloc(1, sizeof *sv);
+	struct engine *e = engine_alloc(cfg, NULL, err, errlen);
+
+	if (sv == NULL || e == NULL || tap_init() < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	e->serve = 1;
+	sv->cfg = *cfg;
+	sv->pki = pki;
+	sv->ctx = sslctx_server(e, pki->server_cert, pki->server_chain, pki->server_key, err, errlen);
+	if (sv->ctx == NULL)
+		goto fail;
+	engine_free(e);
+	return sv;
+fail:
+	engine_free(e);
+	free(sv);
+	return NULL;
+}
+
+/* see engine.h */
+void engine_served_free(struct engine_served *sv)
+{
+	if (sv == NULL)
+		return;
+	SSL_CTX_free(sv->ctx);
+	free(sv);
+}
+
+/* see engine.h */
+struct engine *engine_new_served(const struct engine_served *sv, int fd, struct evlog *log, char *err,
+				 size_t errlen)
+{
+	struct engine *e = engine_alloc(&sv->cfg, log, err, errlen);
 
 	if (e == NULL)
 		return NULL;
 	e->serve = 1;
 	e->mode = &mode_serve;
-	e->shared_pki = pki;
+	e->shared_pki = sv->pki;
 	e->s.fd = fd;
 	snprintf(e->host, sizeof e->host, "localhost");
+	/* the context is shared: built and its certificate decoded once */
+	SSL_CTX_up_ref(sv->ctx);
+	e->sctx = sv->ctx;
 	if (e->mode->setup(e, err, errlen) < 0 || open_keylog(e, err, errlen) < 0) {
+		e->s.fd = -1; /* on failure the caller keeps it */
 		engine_free(e);
 		return NULL;
 	}

@@ -35,8 +35,14 @@ struct engine_config {
 	const char *path;         /* request path, default "/" */
 	const char *cafile;       /* connect mode: trust store file */
 	int timeout_ms;           /* per wait for a peer; 0 = default 5000 */
+	int learner_wait_ms;      /* serve: per wait once the client's ClientHello
+				   * is in (a learner steps at reading pace);
+				   * 0 = timeout_ms */
+	int tls_any;              /* serve: offer TLS 1.2 and 1.3 (tls ignored) */
 	int no_pcap;              /* never try packet capture */
 	const char *keylog_file;  /* write NSS key log here (mode 0600) */
+	int keylog_fd;            /* serve: > 0: append the key log to this file,
+				   * opened (safely) once for every exchange */
 	const char *pcap_file;    /* write captured packets here */
 	int openssl_states;       /* also log OpenSSL's handshake states (tls.state) */
 	/* Kept across exchanges (the TUI's restarts, httpsviz bench): */
@@ -95,13 +101,24 @@ struct engine;
  * reason in err on failure. */
 struct engine *engine_new(const struct engine_config *cfg, struct evlog *log,
 			  char *err, size_t errlen);
+struct pki;
+struct engine_served;
 
+/* serve mode: the server's TLS context, built once (certificate and key
+ * loaded, checked and hooked) for every exchange served; cfg->tls_any
+ * offers TLS 1.2 and 1.3 at once.  pki is the caller's, kept alive while
+ * this is.  Make it before any thread runs an engine.  NULL with a one-line
+ * reason in err on failure. */
+struct engine_served *engine_served_new(const struct engine_config *cfg, const struct pki *pki,
+					char *err, size_t errlen);
+void engine_served_free(struct engine_served *sv);
 /* serve mode: run the server half of one exchange on fd, a connection
- * already accepted from a client elsewhere; the server's certificate comes
- * from pki (minted once by the caller, who keeps it alive).  The engine owns
- * fd from now on.  Each step is one flight of the server, sent at once. */
-struct engine *engine_new_served(const struct engine_config *cfg, int fd, const struct pki *pki,
-				 struct evlog *log, char *err, size_t errlen);
+ * already accepted from a client elsewhere.  The engine owns fd from now
+ * on (on failure the caller still does).  Each step is one flight of the
+ * server, sent at once.  Engines of one engine_served may run in different
+ * threads, each with its own log. */
+struct engine *engine_new_served(const struct engine_served *sv, int fd, struct evlog *log,
+				 char *err, size_t errlen);
 /* Perform the next step, or go on with the one under way; appends its
  * events.  Never waits for a peer.  ENGINE_MORE: the step is done, more
  * are to come; ENGINE_WAIT: the step waits on the network (poll

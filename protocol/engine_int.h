@@ -98,6 +98,7 @@ struct side {
 	struct record_tally more;     /* records received past RECORDS_IN_FULL */
 	unsigned records_in;          /* application-data records received */
 	int verify_calls;
+	int hello_in;        /* server: a whole ClientHello was read */
 	int verify_done;     /* client: the certificate was verified */
 	int hello_request;   /* client: the server asked to renegotiate */
 	int cert_requested;  /* client: the server sent a CertificateRequest */
@@ -232,6 +233,8 @@ BIO *tap_new(struct side *sd);
 /* The records counted past RECORDS_IN_FULL, as one tls.records_summary
  * event (none when there were none); the count starts again. */
 void tap_report_tally(struct side *sd);
+/* Make the tap's BIO method (once; serve calls it before its threads run). */
+int tap_init(void);
 
 /* hooks.c */
 void hooks_install(SSL_CTX *ctx);

@@ -213,6 +213,10 @@ int event_set_summary(struct event *ev, const char *fmt, ...) __attribute__((for
 /* Move every event of src to the end of dst (renumbered, stamped now);
  * src is left empty. */
 void evlog_move(struct evlog *dst, struct evlog *src);
+/* Append deep copies of src's events [from, src->n) to dst, keeping their
+ * numbers, times and steps (a reader's own copy of a log another thread
+ * writes).  Returns 0, or -1 when out of memory (what was copied stays). */
+int evlog_append_copies(struct evlog *dst, const struct evlog *src, size_t from);
 /* The first event with this name at or after index from, or -1. */
 long evlog_find(const struct evlog *log, enum evname name, size_t from);
 /* Current time in microseconds on the log's clock. */

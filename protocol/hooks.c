@@ -192,6 +192,8 @@ static void on_msg(int write_p, int version, int content_type, const void *buf, 
 	if (write_p && hs_type == SSL3_MT_FINISHED)
 		moment(sd, sd->server_role ? KM_SERVER_FINISHED_BUILT : KM_CLIENT_FINISHED_BUILT);
 	/* whether this side's records are protected yet (an alert says) */
+	if (!write_p && hs_type == SSL3_MT_CLIENT_HELLO)
+		sd->hello_in = 1;
 	if (hs_type == SSL3_MT_SERVER_HELLO) {
 		sd->sh_seen = 1;
 		sd->etm = recordcrypt_hello_etm(buf, len);

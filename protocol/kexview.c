@@ -100,9 +100,11 @@ static const char *hx(struct hexbuf *h, const uint8_t *p, size_t n)
 	size_t shown = n > 64 ? 16 : n;
 	size_t o = 0;
 
-	h->s[0] = '\0';
-	for (size_t i = 0; i < shown; i++)
-		o += (size_t)snprintf(h->s + o, sizeof h->s - o, "%02x", p[i]);
+	for (size_t i = 0; i < shown; i++, o += 2) {
+		h->s[o] = "0123456789abcdef"[p[i] >> 4];
+		h->s[o + 1] = "0123456789abcdef"[p[i] & 15];
+	}
+	h->s[o] = '\0';
 	if (shown < n)
 		snprintf(h->s + o, sizeof h->s - o, "... (%zu bytes)", n);
 	return h->s;

@@ -11,10 +11,11 @@ static int setup(struct engine *e, char *err, size_t errlen)
 {
 	int one = 1;
 
-	e->sctx = sslctx_server(e, e->shared_pki->server_cert, e->shared_pki->server_chain,
-			       e->shared_pki->server_key, err, errlen);
-	if (e->sctx == NULL || side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0)
+	/* the context is serve's, built once (engine_served_new) */
+	if (side_init(e, &e->s, ACTOR_SERVER, ACTOR_CLIENT, 1, e->sctx, "server") < 0) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	e->viewer = &e->s;
 	e->front = &e->s;
 	e->capdata.server_key = e->shared_pki->server_key;

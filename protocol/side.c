@@ -588,8 +588,12 @@ static int server_await_close(struct side *sd)
 		int n;
 
 		/* after serve's close_notify the client's own is a courtesy:
-		 * wait a little for it, then close anyway */
-		if (sd->notify_sent && !side_has_input(sd) && net_wait_fd(sd->fd, POLLIN, SERVE_LINGER_MS) <= 0) {
+		 * wait for it, then close anyway; a learner stepping through
+		 * the close may still be reading the response, so serve waits
+		 * at the learner's pace (a client that closes ends it at once) */
+		int linger = sd->e->cfg.learner_wait_ms > 0 ? sd->e->cfg.learner_wait_ms : SERVE_LINGER_MS;
+
+		if (sd->notify_sent && !side_has_input(sd) && net_wait_fd(sd->fd, POLLIN, linger) <= 0) {
 			sd->peer_closed = sd->eof = 1;
 		} else {
 			n = SSL_read(sd->ssl, tmp, sizeof tmp);

@@ -13,9 +13,15 @@ int sslctx_versions(SSL_CTX *ctx, const struct engine_config *cfg, int server)
 	int max = cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 
 	/* The embedded server caps like the client so a 1.2 run does not carry
-	 * the RFC 8446 downgrade sentinel; in 1.3 mode it insists on 1.3. */
-	if (server && cfg->tls == TLSV_13)
+	 * the RFC 8446 downgrade sentinel; asked for 1.3, either side insists
+	 * on 1.3 (a client never quietly falls back to 1.2).  serve offers
+	 * both unless --tls restricts it. */
+	if (cfg->tls == TLSV_13)
 		min = TLS1_3_VERSION;
+	if (server && cfg->tls_any) {
+		min = TLS1_2_VERSION;
+		max = TLS1_3_VERSION;
+	}
 	return SSL_CTX_set_min_proto_version(ctx, min) && SSL_CTX_set_max_proto_version(ctx, max);
 }
 
@@ -79,6 +85,10 @@ int sslctx_client(struct engine *e, char *err, size_t errlen)
 	if (e->cctx == NULL || !sslctx_versions(e->cctx, &e->cfg, 0))
 		goto ssl_fail;
 	hooks_install(e->cctx);
+	/* connect --kex ecdhe: a learner who asked for ECDHE gets it or a clear
+	 * "no cipher suite in common", even from a server that prefers RSA */
+	if (!e->embedded && e->cfg.kex == KEX_ECDHE && !SSL_CTX_set_cipher_list(e->cctx, "ECDHE:!aNULL:!eNULL"))
+		goto ssl_fail;
 	if (e->cfg.classic)
 		SSL_CTX_set_options(e->cctx, SSL_OP_NO_EXTENDED_MASTER_SECRET | SSL_OP_NO_ENCRYPT_THEN_MAC);
 	/* a HelloRequest is declined (no_renegotiation), never left waiting */

@@ -147,19 +147,26 @@ static int tap_create(BIO *b)
 	return 1;
 }
 
-BIO *tap_new(struct side *sd)
+int tap_init(void)
 {
-	BIO *b;
-
 	if (tap_method == NULL) {
 		tap_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "httpsviz tap");
 		if (tap_method == NULL)
-			return NULL;
+			return -1;
 		BIO_meth_set_write(tap_method, tap_write);
 		BIO_meth_set_read(tap_method, tap_read);
 		BIO_meth_set_ctrl(tap_method, tap_ctrl);
 		BIO_meth_set_create(tap_method, tap_create);
 	}
+	return 0;
+}
+
+BIO *tap_new(struct side *sd)
+{
+	BIO *b;
+
+	if (tap_init() < 0)
+		return NULL;
 	b = BIO_new(tap_method);
 	if (b != NULL)
 		BIO_set_data(b, sd);

@@ -1,6 +1,7 @@
 #include "protocol/tlsdecode.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1227,6 +1228,8 @@ static struct {
 	X509 *x;
 } cert_cache[CERT_CACHE];
 static unsigned cert_cache_next;
+/* serve decodes in several threads at once */
+static pthread_mutex_t cert_cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Free the kept parses (at exit). */
 static void cert_cache_free(void)
@@ -1249,14 +1252,18 @@ static X509 *parse_x509(const unsigned char **pp, size_t len)
 	unsigned slot;
 	unsigned char *copy;
 
+	pthread_mutex_lock(&cert_cache_mu);
 	for (int i = 0; i < CERT_CACHE; i++) {
 		/* DER says its own length: a prefix match is what d2i reads */
 		if (cert_cache[i].x != NULL && cert_cache[i].len <= len &&
 		    memcmp(cert_cache[i].der, start, cert_cache[i].len) == 0 && X509_up_ref(cert_cache[i].x) == 1) {
 			*pp = start + cert_cache[i].len;
-			return cert_cache[i].x;
+			x = cert_cache[i].x;
+			pthread_mutex_unlock(&cert_cache_mu);
+			return x;
 		}
 	}
+	pthread_mutex_unlock(&cert_cache_mu);
 	x = len <= 0x7fffffff ? d2i_X509(NULL, pp, (long)len) : NULL;
 	if (x == NULL)
 		return NULL;
@@ -1266,6 +1273,7 @@ static X509 *parse_x509(const unsigned char **pp, size_t len)
 		return x;
 	}
 	memcpy(copy, start, (size_t)(*pp - start));
+	pthread_mutex_lock(&cert_cache_mu);
 	slot = cert_cache_next++ % CERT_CACHE;
 	X509_free(cert_cache[slot].x);
 	free(cert_cache[slot].der);
@@ -1274,6 +1282,7 @@ static X509 *parse_x509(const unsigned char **pp, size_t len)
 	cert_cache[slot].len = (size_t)(*pp - start);
 	if (!exit_hook && atexit(cert_cache_free) == 0)
 		exit_hook = 1;
+	pthread_mutex_unlock(&cert_cache_mu);
 	return x;
 }
 

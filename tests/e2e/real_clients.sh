@@ -37,10 +37,11 @@ start_serve() {
 	[ -n "$port" ] || fail "no banner with the port: $(cat "$out" "$out.err")"
 }
 
-# stop_serve: end serve (after --max-clients it ends by itself)
+# stop_serve: once an exchange has completed, SIGTERM ends serve (it lets
+# the exchanges under way end first, up to 2 s)
 stop_serve() {
 	for _ in $(seq 100); do
-		kill -0 "$serve_pid" 2> /dev/null || break
+		grep -q "^httpsviz serve: exchange [0-9]* complete" "$out" && break
 		sleep 0.05
 	done
 	kill "$serve_pid" 2> /dev/null

@@ -76,7 +76,7 @@ for v in 1.2 1.3; do
 	# emptied here, not by the background start: the loop below must not
 	# read the previous round's port
 	: > "$tmp/serve.json"
-	timeout 60 "$bin" serve --listen 127.0.0.1:0 --tls $v --json --openssl-states --max-clients 1 \
+	timeout 60 "$bin" serve --listen 127.0.0.1:0 --tls $v --json --openssl-states \
 		--ca-out "$tmp/serve-ca.pem" > "$tmp/serve.json" 2> "$tmp/serve.err" &
 	spid=$!
 	pids="$pids $spid"
@@ -88,6 +88,12 @@ for v in 1.2 1.3; do
 	[ -n "$port" ] || fail "serve --tls $v did not start: $(cat "$tmp/serve.err")"
 	timeout 30 "$bin" connect "localhost:$port" --tls $v --cafile "$tmp/serve-ca.pem" --json --openssl-states \
 		> "$tmp/client.json" 2> "$tmp/err" || fail "connect to serve TLS $v: exit $?: $(cat "$tmp/err")"
+	# the exchange ends, then SIGTERM ends serve (status 0)
+	for _ in $(seq 100); do
+		grep -q "^httpsviz serve: exchange 1 \(complete\|failed\)" "$tmp/serve.json" && break
+		sleep 0.05
+	done
+	kill -TERM "$spid"
 	wait "$spid" || fail "serve TLS $v exited $?"
 	check "$tmp/serve.json" "serve TLS $v" --need server
 	check "$tmp/client.json" "connect to serve TLS $v" --need client

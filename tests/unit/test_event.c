@@ -186,6 +186,53 @@ static void test_readme_lists_every_event(void **state)
 	}
 }
 
+/* A reader's copy of a log: deep, numbered and timed as the original. */
+static void test_copies(void **state)
+{
+	struct evlog src, dst;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&src);
+	evlog_init(&dst);
+	ev = evlog_add(&src, EV_TLS_ALERT, ACTOR_SERVER, DIR_S2C, "\x02\x28", 2, "Alert fatal");
+	assert_non_null(ev);
+	assert_true(event_field(ev, 0, "level", 0, 1, "fatal (2)") >= 0);
+	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
+	ev->step = 3;
+	ev->http.line = strdup("GET / HTTP/1.1");
+	ev->http.method = strdup("GET");
+	ev->http.status = 0;
+	assert_non_null(evlog_add(&src, EV_TCP_FIN, ACTOR_CLIENT, DIR_C2S, NULL, 0, "FIN"));
+	assert_int_equal(evlog_append_copies(&dst, &src, 0), 0);
+	assert_int_equal(dst.n, 2);
+	assert_ptr_not_equal(dst.ev[0], src.ev[0]);
+	assert_int_equal(dst.ev[0]->seq, src.ev[0]->seq);
+	assert_int_equal(dst.ev[0]->t_us, src.ev[0]->t_us);
+	assert_int_equal(dst.ev[0]->step, 3);
+	assert_string_equal(dst.ev[0]->summary, "Alert fatal");
+	assert_ptr_not_equal(dst.ev[0]->summary, src.ev[0]->summary);
+	tu_assert_bytes(dst.ev[0]->raw, "\x02\x28", 2, "raw");
+	assert_string_equal(dst.ev[0]->fields[0].value, "fatal (2)");
+	assert_string_equal(dst.ev[0]->x509_error_text, "certificate has expired");
+	assert_null(dst.ev[1]->raw);
+	assert_string_equal(dst.ev[0]->http.line, "GET / HTTP/1.1");
+	assert_ptr_not_equal(dst.ev[0]->http.line, src.ev[0]->http.line);
+	assert_string_equal(dst.ev[0]->http.method, "GET");
+	assert_null(dst.ev[0]->http.target);
+	/* from an index: only what the copy lacks */
+	assert_non_null(evlog_add(&src, EV_TCP_RST, ACTOR_CLIENT, DIR_C2S, NULL, 0, "RST"));
+	assert_int_equal(evlog_append_copies(&dst, &src, dst.n), 0);
+	assert_int_equal(dst.n, 3);
+	assert_string_equal(dst.ev[2]->summary, "RST");
+	/* a new summary is sanitised like the first */
+	assert_int_equal(event_set_summary(dst.ev[2], "RST \x1b[31m%d", 1), 0);
+	assert_null(strchr(dst.ev[2]->summary, 0x1b));
+	assert_string_equal(src.ev[2]->summary, "RST");
+	evlog_clear(&src);
+	evlog_clear(&dst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_summary_sanitised),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_readme_lists_every_event),
+		cmocka_unit_test(test_copies),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

@@ -287,8 +287,30 @@ static void summary_is(const struct msg *m, const struct tlsdecode_ctx *ctx, con
 {
 	char line[256];
 
+	struct evlog a, b;
+	struct event *ea, *eb;
+
 	assert_int_equal(tlsdecode_summary(m->b, m->n, ctx, line, sizeof line), 0);
 	assert_string_equal(line, want);
+	/* decoded twice (the second time a certificate comes from the parse
+	 * kept from the first): the same fields */
+	evlog_init(&a);
+	evlog_init(&b);
+	ea = evlog_add(&a, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "-");
+	eb = evlog_add(&b, EV_TLS_HANDSHAKE_UNKNOWN, ACTOR_CLIENT, DIR_C2S, m->b, m->n, "-");
+	assert_non_null(ea);
+	assert_non_null(eb);
+	assert_int_equal(tlsdecode_handshake(ea, ctx), 0);
+	assert_int_equal(tlsdecode_handshake(eb, ctx), 0);
+	assert_int_equal(ea->nfields, eb->nfields);
+	for (size_t i = 0; i < ea->nfields; i++) {
+		assert_string_equal(ea->fields[i].name, eb->fields[i].name);
+		assert_string_equal(ea->fields[i].value, eb->fields[i].value);
+		assert_int_equal(ea->fields[i].offset, eb->fields[i].offset);
+		assert_int_equal(ea->fields[i].length, eb->fields[i].length);
+	}
+	evlog_clear(&a);
+	evlog_clear(&b);
 }
 
 /* Checks shared by every exchange: hellos, certificate, Finished. */
