@@ -536,6 +536,14 @@ int cli_parse(int argc, char **argv, struct options *opt)
 	}
 	if (sub == MODE_EXPORT && opt->export_format == NULL)
 		return bad("%s", "export needs --format text|markdown|mermaid|svg|html");
+	if (sub == MODE_REPLAY || sub == MODE_EXPORT) {
+		struct engine_config none;
+
+		memset(&none, 0, sizeof none);
+		if (memcmp(&opt->cfg, &none, sizeof none) != 0)
+			return bad("%s shows the recorded run: options of a live run (--tls, --kex, --scenario, "
+				   "--keylog ...) do not go with it", sub == MODE_REPLAY ? "replay" : "export");
+	}
 	if (sub == MODE_REPLAY && opt->export_format != NULL)
 		return bad("%s", "to export a saved run: httpsviz export FILE --format FORMAT");
 	if (sub == MODE_TUI && opt->export_format != NULL) {

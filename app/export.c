@@ -849,6 +849,8 @@ static void export_html(struct ctx *c)
 	      ".hl{background:#ffd54f;font-weight:bold}\n.off{color:#888}\n.asc{color:#555}\n"
 	      "g.ev{cursor:pointer}\ng.ev:hover .hit{fill:#f5f5f5}\ng.ev.sel .hit{fill:#fff2a8}\n"
 	      "g.ev:focus{outline:none}\ng.ev:focus .hit{stroke:#1a4fb4}\n"
+	      "@media print{#insp{display:none}g.ev.sel .hit,g.ev:hover .hit{fill:transparent}"
+	      "#left{overflow:visible}}\n"
 	      "</style></head><body>\n<header><h1>", c->out);
 	xml(c->out, title_of(c));
 	fputs("</h1><div class=\"meta\">", c->out);

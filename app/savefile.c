@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/output.h"
+#include "protocol/safefile.h"
 #include "protocol/sanitize.h"
 
 /* The secret bytes of a run seen so far, as hex windows: 8 bytes (16
@@ -192,26 +193,12 @@ void savefile_print_event(FILE *out, const struct event *ev, int secrets, const 
 FILE *savefile_fopen(const char *path, int mode, char *err, size_t errlen)
 {
 	char *safe = sanitize_bytes(path, strlen(path));
-	struct stat st;
+	char why[200];
 	FILE *f = NULL;
-	int fd;
+	int fd = safefile_create(path, (mode_t)mode, why, sizeof why);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, (mode_t)mode);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", safe ? safe : "?",
-			 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		goto out;
-	}
-	/* a planted hard link or device must not be truncated or written */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid()) {
-		snprintf(err, errlen, "cannot write %s: not a regular file of mine with a single link",
-			 safe ? safe : "?");
-		close(fd);
-		goto out;
-	}
-	if (fchmod(fd, (mode_t)mode) < 0 || ftruncate(fd, 0) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", safe ? safe : "?", strerror(errno));
-		close(fd);
+		snprintf(err, errlen, "cannot write %s: %s", safe ? safe : "?", why);
 		goto out;
 	}
 	f = fdopen(fd, "w");

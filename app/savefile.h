@@ -23,10 +23,10 @@ struct save_info {
 	const char *title;                /* the title line the run printed */
 };
 
-/* Create path safely for writing: never through a symbolic link, only a
- * regular file with one link, truncated only after those checks; mode is
- * applied even to an existing file.  Returns the stream, or NULL with a
- * one-line reason in err. */
+/* Create path safely for writing (protocol/safefile.c: never through a
+ * symbolic link, only a regular file of ours with one link, truncated only
+ * after those checks; mode applied even to an existing file).  Returns the
+ * stream, or NULL with "cannot write PATH: why" in err. */
 FILE *savefile_fopen(const char *path, int mode, char *err, size_t errlen);
 /* Start a saved run at path (mode 0600).  secrets: keep the session
  * secrets.  NULL with a one-line reason in err. */

@@ -62,8 +62,8 @@ struct tui {
 	long long next_tick_ms;
 	int replay;                  /* showing a saved run: no engine */
 	struct saved_end replay_end;
-	char replay_title[256];
 	char replay_name[64];
+	char replay_about[160];      /* when and what was recorded, said at the start */
 	const char *save_file;       /* --save FILE, or NULL */
 	int save_secrets;
 	int save_failed;             /* the last save could not be written */
@@ -467,6 +467,7 @@ static int rewind_replay(struct tui *t, char *err, size_t errlen)
 	}
 	view_set_session(&t->view, t->replay_end.version, t->replay_end.cipher);
 	snprintf(t->view.scenario, sizeof t->view.scenario, "replay: %.48s", t->replay_name);
+	snprintf(t->view.notice, sizeof t->view.notice, "%s", t->replay_about);
 	t->view.mitm = diagram_has_mitm(&t->log);
 	return 0;
 }
@@ -598,7 +599,8 @@ static int open_picker(struct tui *t, int can_cancel)
 		}
 	}
 	picker_free(&t->picker);
-	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons, t->base.host != NULL) < 0)
+	if (picker_build_for(&t->picker, t->lessons, (size_t)t->nlessons,
+			     t->replay ? PICKER_REPLAY : t->base.host != NULL ? PICKER_REMOTE : PICKER_LOCAL) < 0)
 		return -1;
 	t->picker.can_cancel = can_cancel;
 	if (t->nlessons == 0) {
@@ -949,6 +951,15 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 		t.log = opt->replay->log; /* taken over: freed with the TUI's log */
 		memset(&opt->replay->log, 0, sizeof opt->replay->log);
 		t.replay_end = opt->replay->end;
+		{
+			const char *title = opt->replay->title;
+
+			if (strncmp(title, "httpsviz: ", 10) == 0)
+				title += 10;
+			snprintf(t.replay_about, sizeof t.replay_about, "%s%.10s%s%.100s",
+				 opt->replay->date[0] ? "recorded " : "", opt->replay->date,
+				 opt->replay->date[0] && title[0] ? ": " : "", title);
+		}
 		if (!opt->replay->has_end) {
 			t.replay_end.status = SAVED_DONE;
 			snprintf(t.replay_end.version, sizeof t.replay_end.version, "(a --json capture)");

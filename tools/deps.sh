@@ -32,48 +32,48 @@ fi
 have_cmd chromium || need="$need chromium"
 have_cmd ip || need="$need iproute2"
 
-# chromium renders the svg and html exports in a real browser
-# (tests/e2e/export_browser.sh); it is installed when it can be, and that
-# test says SKIP when it truly cannot
-optional=""
-have_cmd chromium || optional="chromium"
-if [ -n "$optional" ] && [ "$(id -u)" -eq 0 ]; then
-	echo "installing (for the browser test): $optional"
+if [ -n "$need" ]; then
+	cmd="apt-get install -y --no-install-recommends$need"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "httpsviz needs:$need" >&2
+		echo "run as root: apt-get update && $cmd" >&2
+		exit 1
+	fi
+	echo "installing:$need"
 	export DEBIAN_FRONTEND=noninteractive
-	{ apt-get install -y -qq --no-install-recommends $optional >/dev/null 2>&1 ||
-		{ apt-get update -qq >/dev/null 2>&1 &&
-			apt-get install -y -qq --no-install-recommends $optional >/dev/null 2>&1; }; } ||
-		echo "deps: WARNING: cannot install $optional; the browser test will be skipped" >&2
-elif [ -n "$optional" ]; then
-	echo "httpsviz's browser test wants: $optional (as root: apt-get install $optional)" >&2
+	apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $need >/dev/null || {
+		echo "deps: apt-get failed; run: apt-get update && $cmd" >&2
+		exit 1
+	}
 fi
 
+# What the export tests use when it can be had; they say SKIP for the part
+# that needs what cannot.  optional PKG: install one Debian package, with a
+# fresh package list when the first try fails; status 1 when it cannot.
+optional() {
+	[ "$(id -u)" -eq 0 ] || { echo "httpsviz's export tests want $1 (as root: apt-get install $1)" >&2; return 1; }
+	echo "installing (for the export tests): $1"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq --no-install-recommends "$1" >/dev/null 2>&1 && return 0
+	apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "$1" >/dev/null 2>&1
+}
+
+# chromium renders the svg and html exports in a real browser
+# (tests/e2e/export_browser.sh)
+have_cmd chromium || optional chromium ||
+	echo "deps: WARNING: cannot install chromium; the browser test will be skipped" >&2
+
 # Mermaid itself (from npm, pinned) renders the mermaid export in that
-# browser; without npm the test says SKIP for that part
+# browser
 MERMAID=mermaid@11.17.2
 mermaid_js=build/mermaid/node_modules/mermaid/dist/mermaid.min.js
 if [ ! -f "$mermaid_js" ]; then
-	if ! have_cmd npm && [ "$(id -u)" -eq 0 ]; then
-		apt-get install -y -qq --no-install-recommends npm >/dev/null 2>&1 ||
-			echo "deps: WARNING: cannot install npm; the Mermaid rendering test will be skipped" >&2
-	fi
+	have_cmd npm || optional npm ||
+		echo "deps: WARNING: cannot install npm; the Mermaid rendering test will be skipped" >&2
 	if have_cmd npm; then
 		mkdir -p build/mermaid
 		npm install --prefix build/mermaid --no-audit --no-fund --silent "$MERMAID" >/dev/null 2>&1 ||
 			echo "deps: WARNING: npm cannot install $MERMAID; the Mermaid rendering test will be skipped" >&2
 	fi
 fi
-
-[ -z "$need" ] && exit 0
-cmd="apt-get install -y --no-install-recommends$need"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "httpsviz needs:$need" >&2
-	echo "run as root: apt-get update && $cmd" >&2
-	exit 1
-fi
-echo "installing:$need"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $need >/dev/null || {
-	echo "deps: apt-get failed; run: apt-get update && $cmd" >&2
-	exit 1
-}
+exit 0

@@ -53,12 +53,13 @@ int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n)
 }
 
 /* see picker.h */
-int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int remote)
+int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int where)
 {
 	size_t cap = n + 3 + 1 + NPROTOCOLS + 1 + SCEN__COUNT + 1;
+	int remote = where == PICKER_REMOTE;
 
 	memset(p, 0, sizeof *p);
-	p->remote = remote;
+	p->remote = where;
 	p->items = calloc(cap, sizeof *p->items);
 	if (p->items == NULL)
 		return -1;
@@ -81,6 +82,8 @@ int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_
 	     "No lesson: reveal each message, go back, inspect every field and byte.");
 	if (p->sel < 0)
 		p->sel = (int)(p->n - 1);
+	if (where == PICKER_REPLAY)
+		return 0;
 	push(p, PICK_HEADING, remote ? "Protocol (RSA and the scenarios need the embedded server)"
 				     : "Protocol and key exchange (restart with one)",
 	     "", "");
@@ -241,7 +244,8 @@ void picker_draw(struct grid *g, struct picker *p)
 	grid_text(g, 1, 0, g->w - 2, "httpsviz: HTTPS, one real message at a time", CLS_TITLE,
 		  GA_BOLD | GA_REVERSE);
 	grid_text(g, 1, 1, g->w - 2,
-		  p->remote ? "Choose a lesson, free exploration or the protocol."
+		  p->remote == PICKER_REPLAY ? "Choose a lesson to follow over the recorded run, or free exploration."
+		  : p->remote ? "Choose a lesson, free exploration or the protocol."
 			    : "Choose a lesson, free exploration, the protocol or a scenario.",
 		  CLS_DEFAULT, 0);
 	if (p->note[0] != '\0') {

@@ -48,7 +48,7 @@ struct picker {
 			      * lessons were looked for when none was found) */
 	int cur_tls13;               /* the current protocol, marked too */
 	int cur_ecdhe;
-	int remote;                  /* connect mode: only what works remotely */
+	int remote;                  /* PICKER_REMOTE or PICKER_REPLAY: fewer entries */
 };
 
 /* Build the menu from the lessons found (list may be NULL when n is 0; its
@@ -56,11 +56,13 @@ struct picker {
  * selected, or free exploration when there is none.  0, or -1 when out of
  * memory. */
 int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n);
-/* The same for a run against a remote server (remote != 0): only what works
- * there is offered (TLS 1.2 ECDHE and TLS 1.3, no certificate scenarios,
- * which need the embedded server, and no RSA key exchange, which servers
- * rarely still accept). */
-int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int remote);
+/* What the menu is for: the embedded server (everything), a remote server
+ * (only what works there: TLS 1.2 ECDHE and TLS 1.3; no certificate
+ * scenarios, which need the embedded server, and no RSA key exchange, which
+ * servers rarely still accept), or a replay (lessons and exploration only:
+ * the recorded run cannot change). */
+enum { PICKER_LOCAL, PICKER_REMOTE, PICKER_REPLAY };
+int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int where);
 void picker_free(struct picker *p);
 /* Apply a view action (ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME,
  * ACT_END, ACT_ENTER, ACT_ESC, ACT_QUIT).  PR_CHOSEN: the selected item

@@ -28,6 +28,20 @@ for args in "--kex rsa" "--tls 1.3" "--scenario mitm"; do
 	grep -q "Interceptor" "$tmp/$name.svg" || [ "$name" != scenariomitm ] || fail "mitm: no Interceptor lifeline"
 done
 
+# every certificate scenario (failures, three lifelines, long chains) makes
+# a well-formed handout in every format
+scenarios=$("$bin" --scenario none 2>&1 | sed -n "s/^httpsviz: unknown scenario 'none' (\(.*\))$/\1/p" | tr -d ',')
+[ "$(echo "$scenarios" | wc -w)" -ge 6 ] || fail "cannot list the scenarios: '$scenarios'"
+for scen in $scenarios; do
+	f="$tmp/scen-$scen.jsonl"
+	timeout 30 "$bin" --json --no-pcap --scenario "$scen" --save "$f" > /dev/null 2>&1
+	[ -s "$f" ] || fail "scenario $scen: no saved run"
+	for fmt in text markdown mermaid svg html; do
+		"$bin" export "$f" --format "$fmt" -o "$tmp/scen.$fmt" || fail "scenario $scen: export $fmt failed"
+		$check "$fmt" "$f" "$tmp/scen.$fmt" || fail "scenario $scen: the $fmt export is wrong"
+	done
+done
+
 # --export straight from a run prints the handout instead of the trace
 timeout 30 "$bin" --export mermaid --no-pcap --kex ecdhe --save "$tmp/direct.jsonl" > "$tmp/direct.mmd" 2> "$tmp/err" ||
 	fail "--export failed: $(cat "$tmp/err")"

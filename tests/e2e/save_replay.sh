@@ -84,6 +84,10 @@ timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --kex ecdhe -
 grep -q '"host":"localhost","port":"'"$port"'"' "$tmp/c.jsonl" || fail "the header does not name the server"
 "$bin" replay "$tmp/c.jsonl" --trace > "$tmp/again" || fail "connect replay failed"
 cmp -s "$tmp/orig" "$tmp/again" || fail "the connect replay differs"
+timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --tls 1.3 --export markdown > "$tmp/c.md" 2> "$tmp/err" ||
+	fail "connect --export failed: $(cat "$tmp/err")"
+grep -qF '| Server | Client | **\[encrypted\] Certificate** | tls |' "$tmp/c.md" ||
+	fail "the connect handout lacks the server's encrypted Certificate: $(grep Certificate "$tmp/c.md" | head -3)"
 
 # --save never writes through a planted symbolic link.
 ln -s "$tmp/victim" "$tmp/planted"
@@ -91,6 +95,11 @@ ln -s "$tmp/victim" "$tmp/planted"
 [ $? -eq 2 ] || fail "--save through a symlink did not exit 2"
 grep -q "symbolic link" "$tmp/err" || fail "no reason for refusing the symlink: $(cat "$tmp/err")"
 [ -e "$tmp/victim" ] && fail "the symlink's target was created"
+
+# a replay cannot change the recorded run
+"$bin" replay "$tmp/run.jsonl" --tls 1.3 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "replay --tls 1.3 was accepted"
+grep -q "shows the recorded run" "$tmp/err" || fail "no reason for refusing replay --tls: $(cat "$tmp/err")"
 
 # Damaged files: FILE:LINE: reason, exit 2, never a crash.
 good="$tmp/run.jsonl"

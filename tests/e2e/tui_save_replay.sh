@@ -53,9 +53,10 @@ cd "$back" || fail "cannot go back"
 
 # replay: the same diagram, stepped with the same keys, no network
 tui_start replay "$f"
-wait_for "replay: tui.jsonl" 20 || fail "the replay did not start"
+wait_for "recorded 20" 20 || fail "the replay does not say when the run was recorded"
 wait_for "event 0 of $n" 5 || fail "the replay does not start before the first event"
 press_until Space 10 "ClientHello" || fail "Space does not reveal the recorded events"
+grep -qF "replay: tui.jsonl" "$tmp/screen" || fail "the status line does not name the replay"
 press_until Space 10 "ServerHello " || fail "no ServerHello in the replay"
 cap
 grep -qF "event 3 of $n" "$tmp/screen" || fail "the replay's position is wrong"
@@ -67,6 +68,11 @@ T send-keys Tab
 press_until Space 120 "(complete)" || fail "the replay does not reach the end"
 T send-keys r
 wait_for "event 0 of $n" 5 || fail "r does not rewind the replay"
+T send-keys m
+wait_for "over the recorded run" 5 || fail "the menu of a replay does not say what it is for"
+grep -qF "TLS 1.2, ECDHE" "$tmp/screen" && fail "a replay's menu offers a protocol"
+grep -qF "untrusted-ca" "$tmp/screen" && fail "a replay's menu offers a scenario"
+T send-keys Escape
 T send-keys w
 wait_for "saved run already" 5 || fail "w in a replay does not say it is a saved run"
 tui_quit
@@ -75,7 +81,7 @@ tui_quit
 timeout 30 "$bin" --json --no-pcap --scenario expired --save "$tmp/expired.jsonl" > /dev/null 2>&1
 tail -1 "$tmp/expired.jsonl" | grep -q '"status":"failed"' || fail "the expired run is not saved as failed"
 tui_start replay "$tmp/expired.jsonl"
-wait_for "replay: expired.jsonl" 20 || fail "the failed run's replay did not start"
+wait_for "recorded 20" 20 || fail "the failed run's replay did not start"
 T send-keys Space
 sleep 0.2
 cap

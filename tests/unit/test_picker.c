@@ -181,7 +181,7 @@ static void test_remote_menu(void **state)
 	int protocols = 0;
 
 	(void)state;
-	assert_int_equal(picker_build_for(&p, entries, 3, 1), 0);
+	assert_int_equal(picker_build_for(&p, entries, 3, PICKER_REMOTE), 0);
 	for (size_t i = 0; i < p.n; i++) {
 		assert_int_not_equal(p.items[i].kind, PICK_SCENARIO);
 		if (p.items[i].kind == PICK_PROTOCOL) {
@@ -213,6 +213,20 @@ static void test_remote_menu(void **state)
 	picker_free(&p);
 }
 
+/* In a replay: the lessons and exploration only. */
+static void test_replay_menu(void **state)
+{
+	struct picker p;
+
+	(void)state;
+	assert_int_equal(picker_build_for(&p, entries, 3, PICKER_REPLAY), 0);
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(p.items[i].kind == PICK_HEADING || p.items[i].kind == PICK_LESSON ||
+			    p.items[i].kind == PICK_EXPLORE);
+	assert_int_equal(p.n, 2 + 3 + 1);
+	picker_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_no_lessons),
 		cmocka_unit_test(test_click),
 		cmocka_unit_test(test_remote_menu),
+		cmocka_unit_test(test_replay_menu),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);
