@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/exitcode.h"
+#include "app/screen.h"
 #include "ui/classview.h"
 #include "ui/grid.h"
 #include "ui/view.h"
@@ -23,9 +24,7 @@ struct classtui {
 	struct class_totals t;
 	unsigned gen;
 	struct grid grid;
-	int ascii;
-	int color;
-	short pairs[CLS__COUNT];
+	struct screen_style style;   /* ASCII, projector, colour pairs */
 	/* the diagram of one learner's exchange, when open */
 	int open;
 	size_t row;
@@ -44,84 +43,16 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Colour pairs per class, as the diagram's TUI has them. */
-static void setup_colors(struct classtui *c)
-{
-	static const short fg[CLS__COUNT] = {
-		[CLS_DEFAULT] = -1, [CLS_DIM] = -1, [CLS_TCP] = COLOR_CYAN,
-		[CLS_TLS] = COLOR_BLUE, [CLS_CERT] = COLOR_MAGENTA,
-		[CLS_KEX] = COLOR_YELLOW, [CLS_DATA] = COLOR_GREEN,
-		[CLS_ERROR] = COLOR_RED, [CLS_PHASE] = COLOR_YELLOW,
-		[CLS_STATUS] = -1, [CLS_HILITE] = COLOR_YELLOW, [CLS_TITLE] = -1,
-	};
-	const char *env = getenv("NO_COLOR");
-
-	memset(c->pairs, 0, sizeof c->pairs);
-	c->color = !c->info->no_color && (env == NULL || env[0] == '\0') && has_colors();
-	if (!c->color)
-		return;
-	start_color();
-	use_default_colors();
-	for (int k = 1; k < CLS__COUNT; k++) {
-		short f = (c->info->projector && fg[k] == COLOR_BLUE) ? COLOR_WHITE : fg[k];
-
-		if (fg[k] != -1 && init_pair((short)k, f, -1) == OK)
-			c->pairs[k] = (short)k;
-	}
-}
-
-/* The curses attributes for a cell (the diagram TUI's conventions). */
-static attr_t cell_attr(const struct classtui *c, const struct cell *cl)
-{
-	attr_t a = A_NORMAL;
-
-	if (cl->attr & GA_BOLD)
-		a |= A_BOLD;
-	if (cl->attr & GA_REVERSE)
-		a |= A_REVERSE;
-	if (cl->attr & GA_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (cl->cls == CLS_DIM && !c->info->projector)
-		a |= A_DIM;
-	if (c->info->projector && cl->cls != CLS_DIM && cl->cls != CLS_DEFAULT)
-		a |= A_BOLD;
-	if (!c->color) {
-		if (cl->cls == CLS_ERROR)
-			a |= A_BOLD | A_UNDERLINE;
-		if (cl->cls == CLS_PHASE || cl->cls == CLS_TITLE)
-			a |= A_BOLD;
-	}
-	return a;
-}
-
-/* Copy the grid to the screen; curses sends only what changed. */
+/* Copy the grid to the screen. */
 static void paint(struct classtui *c)
 {
-	for (int y = 0; y < c->grid.h; y++) {
-		for (int x = 0; x < c->grid.w; x++) {
-			const struct cell *cl = &c->grid.cells[y * c->grid.w + x];
-			wchar_t wc[2] = {(wchar_t)cl->ch, 0};
-			cchar_t cc;
-
-			if (c->ascii && cl->ch > 0x7e)
-				wc[0] = '?';
-			setcchar(&cc, wc, cell_attr(c, cl), c->pairs[cl->cls], NULL);
-			mvadd_wch(y, x, &cc);
-		}
-	}
-	refresh();
+	screen_paint(&c->style, &c->grid);
 }
 
 /* Geometry from LINES and COLS (start, KEY_RESIZE); -1 out of memory. */
 static int resize(struct classtui *c)
 {
-	if (c->grid.cells != NULL && c->grid.w == COLS && c->grid.h == LINES)
-		return 0;
-	grid_free(&c->grid);
-	if (grid_init(&c->grid, COLS, LINES, c->ascii) < 0)
-		return -1;
-	clearok(stdscr, TRUE);
-	return 0;
+	return screen_fit(&c->style, &c->grid);
 }
 
 /* A fresh copy of the class; 1 when it changed since the last. */
@@ -347,7 +278,8 @@ int classtui_run(const struct classtui_info *info)
 	view_init(&c.view, info->projector);
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	c.ascii = info->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
+	c.style.ascii = info->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
+	c.style.projector = info->projector;
 	scr = newterm(NULL, stdout, stdin);
 	if (scr == NULL) {
 		fprintf(stderr, "httpsviz serve: cannot use this terminal (TERM=%s); --trace prints the log instead\n",
@@ -361,8 +293,8 @@ int classtui_run(const struct classtui_info *info)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	setup_colors(&c);
-	c.view.mono = !c.color;
+	screen_colors(&c.style, info->no_color);
+	c.view.mono = !c.style.color;
 	rc = loop(&c);
 	endwin();
 	delscreen(scr);

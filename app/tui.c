@@ -17,6 +17,7 @@
 
 #include "app/exitcode.h"
 #include "app/lessoncmd.h"
+#include "app/screen.h"
 #include "app/run.h"
 #include "app/savefile.h"
 #include "lessons/lesson.h"
@@ -55,10 +56,7 @@ struct tui {
 	char picker_notice[160];
 	struct view view;
 	struct grid grid;
-	int ascii;
-	int color;
-	int projector;
-	short pairs[CLS__COUNT];
+	struct screen_style style;   /* ASCII, projector, colour pairs */
 	long long next_tick_ms;
 	int replay;                  /* showing a saved run: no engine */
 	struct saved_end replay_end;
@@ -122,92 +120,17 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Colour pairs per class; with no colour, pairs stay 0 and attributes
- * carry the distinctions. */
-static void setup_colors(struct tui *t, int no_color)
-{
-	static const short fg[CLS__COUNT] = {
-		[CLS_DEFAULT] = -1, [CLS_DIM] = -1, [CLS_TCP] = COLOR_CYAN,
-		[CLS_TLS] = COLOR_BLUE, [CLS_CERT] = COLOR_MAGENTA,
-		[CLS_KEX] = COLOR_YELLOW, [CLS_DATA] = COLOR_GREEN,
-		[CLS_ERROR] = COLOR_RED, [CLS_PHASE] = COLOR_YELLOW,
-		[CLS_STATUS] = -1, [CLS_HILITE] = COLOR_YELLOW, [CLS_TITLE] = -1,
-	};
-	const char *env = getenv("NO_COLOR");
-
-	memset(t->pairs, 0, sizeof t->pairs);
-	t->color = !no_color && (env == NULL || env[0] == '\0') && has_colors();
-	if (!t->color)
-		return;
-	start_color();
-	use_default_colors();
-	for (int c = 1; c < CLS__COUNT; c++) {
-		/* a blue label on a dark classroom screen is unreadable */
-		short f = (t->projector && fg[c] == COLOR_BLUE) ? COLOR_WHITE : fg[c];
-
-		if (fg[c] != -1 && init_pair((short)c, f, -1) == OK)
-			t->pairs[c] = (short)c;
-	}
-}
-
-/* The curses attributes for a cell. */
-static attr_t cell_attr(const struct tui *t, const struct cell *c)
-{
-	attr_t a = A_NORMAL;
-
-	if (c->attr & GA_BOLD)
-		a |= A_BOLD;
-	if (c->attr & GA_REVERSE)
-		a |= A_REVERSE;
-	if (c->attr & GA_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (c->cls == CLS_DIM && !t->projector)
-		a |= A_DIM;
-	if (t->projector && c->cls != CLS_DIM && c->cls != CLS_DEFAULT)
-		a |= A_BOLD;
-	if (!t->color) {
-		/* monochrome: errors and phases must still stand out */
-		if (c->cls == CLS_ERROR)
-			a |= A_BOLD | A_UNDERLINE;
-		if (c->cls == CLS_PHASE || c->cls == CLS_TITLE)
-			a |= A_BOLD;
-	}
-	return a;
-}
-
-/* Copy the grid to the screen; curses sends only what changed. */
+/* Copy the grid to the screen. */
 static void paint(struct tui *t)
 {
-	for (int y = 0; y < t->grid.h; y++) {
-		for (int x = 0; x < t->grid.w; x++) {
-			const struct cell *c = &t->grid.cells[y * t->grid.w + x];
-			wchar_t wc[3] = {(wchar_t)c->ch, (wchar_t)c->comb, 0};
-			cchar_t cc;
-
-			/* the right half of a wide character: curses drew it
-			 * with the left half */
-			if (c->width == 0)
-				continue;
-			if (t->ascii && c->ch > 0x7e)
-				wc[0] = '?', wc[1] = 0;
-			setcchar(&cc, wc, cell_attr(t, c), t->pairs[c->cls], NULL);
-			mvadd_wch(y, x, &cc);
-		}
-	}
-	refresh();
+	screen_paint(&t->style, &t->grid);
 }
 
 /* Recompute everything that depends on the terminal size (reached from
  * KEY_RESIZE and at start); returns 0, or -1 when out of memory. */
 static int resize(struct tui *t)
 {
-	if (t->grid.cells != NULL && t->grid.w == COLS && t->grid.h == LINES)
-		return 0;
-	grid_free(&t->grid);
-	if (grid_init(&t->grid, COLS, LINES, t->ascii) < 0)
-		return -1;
-	clearok(stdscr, TRUE);
-	return 0;
+	return screen_fit(&t->style, &t->grid);
 }
 
 /* Map a key to an action. */
@@ -920,10 +843,10 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	t.cfg = *cfg;
 	t.scen_override = -1;
 	t.nlessons = -1;
-	t.projector = opt->projector;
+	t.style.projector = opt->projector;
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	t.ascii = opt->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
+	t.style.ascii = opt->ascii || cs == NULL || strcmp(cs, "UTF-8") != 0;
 	evlog_init(&t.log);
 	view_init(&t.view, opt->projector);
 	t.save_file = opt->save_file;
@@ -1003,8 +926,8 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
-	setup_colors(&t, opt->no_color);
-	t.view.mono = !t.color;
+	screen_colors(&t.style, opt->no_color);
+	t.view.mono = !t.style.color;
 	rc = loop(&t);
 	if (t.save_file != NULL && !t.replay && t.log.n > 0) {
 		save_now(&t);
