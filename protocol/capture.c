@@ -1,6 +1,7 @@
 #include "protocol/capture.h"
 
 #include <ctype.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,7 @@ void capture_init(struct capture *c)
 /* see capture.h */
 void capture_free(struct capture *c)
 {
+	OPENSSL_cleanse(&c->ecdh, sizeof c->ecdh);
 	EVP_PKEY_free(c->server_tmp_key);
 	EVP_PKEY_free(c->server_cert_key);
 	capture_blob_free(&c->transcript);
@@ -182,9 +184,31 @@ const struct capture_msg *capture_find_msg(const struct capture *c, enum actor s
 const struct tlsdecode_keys *capture_msg_keys(struct capture *c, struct capture_msg *m,
 					      const struct tlsdecode_ctx *ctx)
 {
-	if (m->keys_state == 0)
+	int tls13 = ctx != NULL && ctx->tls13;
+	int ecdhe = ctx != NULL && ctx->kex_ecdhe;
+
+	/* kept from another context (a ClientKeyExchange reads differently
+	 * for RSA and ECDHE): decoded again with this one */
+	if (m->keys_state == 0 || m->keys_tls13 != tls13 || m->keys_ecdhe != ecdhe) {
 		m->keys_state = tlsdecode_keys(c->transcript.p + m->off, m->len, ctx, &m->keys) == 0 ? 1 : -1;
+		m->keys_tls13 = tls13;
+		m->keys_ecdhe = ecdhe;
+	}
 	return m->keys_state > 0 ? &m->keys : NULL;
+}
+
+/* see capture.h */
+void capture_keep_keys(struct capture *c, const void *msg, size_t len, const struct tlsdecode_keys *keys, int rc,
+		       const struct tlsdecode_ctx *ctx)
+{
+	struct capture_msg *m = c->nmsgs > 0 ? &c->msgs[c->nmsgs - 1] : NULL;
+
+	if (m == NULL || m->keys_state != 0 || m->len != len || memcmp(c->transcript.p + m->off, msg, len) != 0)
+		return;
+	m->keys = *keys;
+	m->keys_state = rc == 0 ? 1 : -1;
+	m->keys_tls13 = ctx != NULL && ctx->tls13;
+	m->keys_ecdhe = ctx != NULL && ctx->kex_ecdhe;
 }
 
 /* see capture.h */

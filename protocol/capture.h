@@ -35,6 +35,7 @@ struct capture_msg {
 	/* its key-exchange parts, decoded once (capture_msg_keys) */
 	struct tlsdecode_keys keys;
 	int keys_state; /* 0 not decoded yet, 1 decoded, -1 malformed */
+	int keys_tls13, keys_ecdhe; /* the decode context's flags they were read with */
 };
 
 /* One keylog line, parsed: LABEL <client_random hex> <secret hex>, or for
@@ -77,6 +78,17 @@ struct capture {
 	uint8_t server_finished[64];               /* SSL_get_peer_finished on the client */
 	size_t server_finished_len;
 	int done[32];                              /* kexview: which moments were logged */
+	/* kexview: the (EC)DHE shared secret recomputed from the server's
+	 * ephemeral key, kept for the views that need it again (one X25519 or
+	 * ECDH per exchange, not one per view); cleansed by capture_free */
+	struct {
+		int state;                         /* 0 not yet, 1 computed, -1 failed */
+		int nid;
+		uint8_t peer[160];                 /* the peer's share it was computed with */
+		size_t peer_len;
+		uint8_t secret[128];
+		size_t len;
+	} ecdh;
 };
 
 /* The first ClientHello of the transcript (handshake header included) and
@@ -109,6 +121,11 @@ const struct capture_secret *capture_find_secret(const struct capture *c, enum a
  * NULL when the message is malformed. */
 const struct tlsdecode_keys *capture_msg_keys(struct capture *c, struct capture_msg *m,
 					      const struct tlsdecode_ctx *ctx);
+/* Keep keys (decoded by the event's own decode of the message, with rc its
+ * result and ctx its context) as the parts of the last captured message,
+ * when that message is msg: capture_msg_keys then does not decode it again. */
+void capture_keep_keys(struct capture *c, const void *msg, size_t len, const struct tlsdecode_keys *keys, int rc,
+		       const struct tlsdecode_ctx *ctx);
 /* The first handshake message of this type sent by sender, or NULL. */
 const struct capture_msg *capture_find_msg(const struct capture *c, enum actor sender, uint8_t type);
 

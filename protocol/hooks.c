@@ -110,7 +110,16 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 			evname_label(tlsdecode_handshake_event(msg[0])));
 	if (ev == NULL)
 		return;
-	tlsdecode_handshake(ev, &ctx);
+	if (side_viewed(sd)) {
+		/* the capture's copy of this message needs its key parts: this
+		 * decode gives them, so the key views never decode it again */
+		struct tlsdecode_keys keys;
+		int rc = tlsdecode_handshake_keys(ev, &ctx, &keys);
+
+		capture_keep_keys(&e->capdata, msg, len, &keys, rc, &ctx);
+	} else {
+		tlsdecode_handshake(ev, &ctx);
+	}
 	if (msg[0] == SSL3_MT_HELLO_REQUEST)
 		event_field(ev, 0, "renegotiation", 0, 0,
 			    "the server asks for a new handshake on this connection (TLS 1.2 renegotiation, "

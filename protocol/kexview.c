@@ -282,6 +282,33 @@ static int tmp_key_is(const struct capture *cap, const uint8_t *pub, size_t plen
 	return eq;
 }
 
+/* keysched_ecdh with the server's ephemeral key and the peer's share, once
+ * per exchange: the views that need the shared secret again (the TLS 1.3
+ * key shares, then each stage of keys) get the capture's copy. */
+static int shared_secret(const struct kv *k, const uint8_t *peer, size_t plen, int nid, uint8_t *out,
+			 size_t *outlen)
+{
+	struct capture *cap = k->cap;
+	int same_input = cap->ecdh.state != 0 && cap->ecdh.nid == nid && cap->ecdh.peer_len == plen &&
+			 memcmp(cap->ecdh.peer, peer, plen) == 0;
+
+	if (!same_input) {
+		if (plen > sizeof cap->ecdh.peer)
+			return keysched_ecdh(cap->server_tmp_key, peer, plen, nid, out, outlen);
+		cap->ecdh.len = sizeof cap->ecdh.secret;
+		cap->ecdh.state = keysched_ecdh(cap->server_tmp_key, peer, plen, nid, cap->ecdh.secret,
+						&cap->ecdh.len) == 0 ? 1 : -1;
+		cap->ecdh.nid = nid;
+		memcpy(cap->ecdh.peer, peer, plen);
+		cap->ecdh.peer_len = plen;
+	}
+	if (cap->ecdh.state < 0 || cap->ecdh.len > *outlen)
+		return -1;
+	memcpy(out, cap->ecdh.secret, cap->ecdh.len);
+	*outlen = cap->ecdh.len;
+	return 0;
+}
+
 /* The ECDHE shared secret from the server's ephemeral private key and the
  * client's point (the client gets the same from its own private key and the
  * server's point).  0 on success. */
@@ -298,7 +325,7 @@ static int ecdhe12_shared(const struct kv *k, uint8_t *out, size_t *outlen)
 	nid = keysched_group_nid(s.group);
 	if (nid == 0 || !tmp_key_is(k->cap, s.point, s.plen))
 		return -1;
-	return keysched_ecdh(k->cap->server_tmp_key, pt, plen, nid, out, outlen);
+	return shared_secret(k, pt, plen, nid, out, outlen);
 }
 
 /* The pre-master secret as far as it is observable: the client's keylog
@@ -1064,7 +1091,7 @@ static int schedule13(const struct kv *k, uint8_t *shared, size_t *shlen, uint16
 	    find_key_share(&k->ch, 1, group, &cpub, &cplen) < 0 || !tmp_key_is(k->cap, spub, splen))
 		return -1;
 	nid = keysched_group_nid(*group);
-	if (nid == 0 || keysched_ecdh(k->cap->server_tmp_key, cpub, cplen, nid, shared, shlen) < 0)
+	if (nid == 0 || shared_secret(k, cpub, cplen, nid, shared, shlen) < 0)
 		return -1;
 	if (hash_prefix(k, msg_end(k->cap, k->sh.idx), hello_hash, &hl) < 0)
 		return -1;

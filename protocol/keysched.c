@@ -1,5 +1,6 @@
 #include "protocol/keysched.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,41 +16,122 @@
 #define TLS12_EXPLICIT_NONCE 8
 #define RECORD_HEADER 5
 
+/* Digests and KDFs fetched once per process: a fetch looks the name up in
+ * the provider store each time, and a TLS 1.3 schedule runs some thirty
+ * HMACs (serve makes one per learner's exchange).  Kept until exit. */
+#define FETCHED_MAX 16
+
+static struct {
+	char name[32];
+	int kdf;    /* a KDF (else a digest) */
+	void *alg;  /* EVP_MD * or EVP_KDF * */
+} fetched[FETCHED_MAX];
+static size_t nfetched;
+static pthread_mutex_t fetch_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The digest (kdf 0) or KDF (kdf 1) named name, fetched the first time;
+ * NULL when OpenSSL does not know it.  Borrowed: never freed. */
+static void *fetch_once(const char *name, int kdf)
+{
+	void *alg = NULL;
+
+	if (name == NULL || strlen(name) >= sizeof fetched[0].name)
+		return NULL;
+	pthread_mutex_lock(&fetch_mu);
+	for (size_t i = 0; i < nfetched && alg == NULL; i++)
+		if (fetched[i].kdf == kdf && strcmp(fetched[i].name, name) == 0)
+			alg = fetched[i].alg;
+	if (alg == NULL) {
+		alg = kdf ? (void *)EVP_KDF_fetch(NULL, name, NULL) : (void *)EVP_MD_fetch(NULL, name, NULL);
+		if (alg != NULL && nfetched < FETCHED_MAX) {
+			strcpy(fetched[nfetched].name, name);
+			fetched[nfetched].kdf = kdf;
+			fetched[nfetched].alg = alg;
+			nfetched++;
+		} else if (alg != NULL) {
+			/* a table this full is a caller asking for many names: no
+			 * cache for the rest, nothing kept */
+			if (kdf)
+				EVP_KDF_free(alg);
+			else
+				EVP_MD_free(alg);
+			alg = NULL;
+		}
+	}
+	pthread_mutex_unlock(&fetch_mu);
+	return alg;
+}
+
+static const EVP_MD *digest_md(const char *digest)
+{
+	return fetch_once(digest, 0);
+}
+
 /* The size of a named digest, or 0 if OpenSSL does not know it. */
 static size_t md_size(const char *digest)
 {
-	EVP_MD *md;
-	int n;
+	const EVP_MD *md = digest_md(digest);
+	int n = md != NULL ? EVP_MD_get_size(md) : 0;
 
-	if (digest == NULL)
-		return 0;
-	md = EVP_MD_fetch(NULL, digest, NULL);
-	if (md == NULL)
-		return 0;
-	n = EVP_MD_get_size(md);
-	EVP_MD_free(md);
 	return n > 0 && n <= KEYSCHED_MAX_HASH ? (size_t)n : 0;
 }
 
 /* Run one EVP_KDF by name with the given parameters into out. */
 static int run_kdf(const char *name, const OSSL_PARAM *params, uint8_t *out, size_t outlen)
 {
-	EVP_KDF *kdf = NULL;
-	EVP_KDF_CTX *ctx = NULL;
+	EVP_KDF *kdf = fetch_once(name, 1);
+	EVP_KDF_CTX *ctx = kdf != NULL ? EVP_KDF_CTX_new(kdf) : NULL;
+	int rc = ctx != NULL && EVP_KDF_derive(ctx, out, outlen, params) == 1 ? 0 : -1;
+
+	EVP_KDF_CTX_free(ctx);
+	return rc;
+}
+
+/* HMAC (RFC 2104) of the parts' concatenation under key, with md, into out
+ * (EVP_MD_get_size(md) bytes): H((K ^ opad) || H((K ^ ipad) || text)), K the
+ * key padded with zeros to the block (hashed first when longer).  0 on
+ * success. */
+static int hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_t *const *part,
+		const size_t *plen, size_t nparts, uint8_t *out)
+{
+	uint8_t k[256];
+	uint8_t pad[256];
+	uint8_t inner[EVP_MAX_MD_SIZE];
+	int block = EVP_MD_get_block_size(md);
+	int hl = EVP_MD_get_size(md);
+	unsigned int n = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int rc = -1;
 
-	kdf = EVP_KDF_fetch(NULL, name, NULL);
-	if (kdf == NULL)
+	if (ctx == NULL || block <= 0 || (size_t)block > sizeof k || hl <= 0)
 		goto out;
-	ctx = EVP_KDF_CTX_new(kdf);
-	if (ctx == NULL)
+	memset(k, 0, (size_t)block);
+	if (klen > (size_t)block) {
+		if (EVP_Digest(key, klen, k, &n, md, NULL) != 1)
+			goto out;
+	} else if (klen != 0) {
+		memcpy(k, key, klen);
+	}
+	for (int i = 0; i < block; i++)
+		pad[i] = k[i] ^ 0x36;
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestUpdate(ctx, pad, (size_t)block) != 1)
 		goto out;
-	if (EVP_KDF_derive(ctx, out, outlen, params) != 1)
+	for (size_t i = 0; i < nparts; i++)
+		if (plen[i] != 0 && EVP_DigestUpdate(ctx, part[i], plen[i]) != 1)
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, inner, &n) != 1)
+		goto out;
+	for (int i = 0; i < block; i++)
+		pad[i] = k[i] ^ 0x5c;
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestUpdate(ctx, pad, (size_t)block) != 1 ||
+	    EVP_DigestUpdate(ctx, inner, n) != 1 || EVP_DigestFinal_ex(ctx, out, &n) != 1)
 		goto out;
 	rc = 0;
 out:
-	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
+	OPENSSL_cleanse(k, sizeof k);
+	OPENSSL_cleanse(pad, sizeof pad);
+	OPENSSL_cleanse(inner, sizeof inner);
+	EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -115,24 +197,17 @@ int keysched_session_hash(const char *digest, const uint8_t *transcript, size_t 
 			  uint8_t *out, size_t *outlen)
 {
 	static const uint8_t empty[1];
-	EVP_MD *md = NULL;
+	const EVP_MD *md;
 	unsigned int n = 0;
-	int rc = -1;
 
 	if (digest == NULL || out == NULL || outlen == NULL || (transcript == NULL && len != 0))
 		return -1;
-	md = EVP_MD_fetch(NULL, digest, NULL);
-	if (md == NULL)
-		goto out;
-	if ((size_t)EVP_MD_get_size(md) > *outlen)
-		goto out;
-	if (EVP_Digest(len != 0 ? transcript : empty, len, out, &n, md, NULL) != 1)
-		goto out;
+	md = digest_md(digest);
+	if (md == NULL || (size_t)EVP_MD_get_size(md) > *outlen ||
+	    EVP_Digest(len != 0 ? transcript : empty, len, out, &n, md, NULL) != 1)
+		return -1;
 	*outlen = n;
-	rc = 0;
-out:
-	EVP_MD_free(md);
-	return rc;
+	return 0;
 }
 
 /* see keysched.h */
@@ -288,25 +363,38 @@ int keysched_tls12_gcm_decrypt(const uint8_t *key, size_t key_len, const uint8_t
 	return 0;
 }
 
-/* HKDF in one mode with optional salt and info into out. */
-static int hkdf(const char *digest, int mode, const uint8_t *salt, size_t saltlen,
-		const uint8_t *key, size_t keylen, const uint8_t *info, size_t infolen,
-		uint8_t *out, size_t outlen)
+/* HKDF-Expand (RFC 5869 section 2.3) of prk with info into out:
+ * T(i) = HMAC(prk, T(i-1) || info || i), out = T(1) || T(2) ... cut to
+ * outlen. */
+static int hkdf_expand(const char *digest, const uint8_t *prk, size_t prklen, const uint8_t *info,
+		       size_t infolen, uint8_t *out, size_t outlen)
 {
-	OSSL_PARAM params[6];
-	OSSL_PARAM *p = params;
+	const EVP_MD *md = digest_md(digest);
+	size_t hl = md_size(digest);
+	uint8_t t[KEYSCHED_MAX_HASH];
+	uint8_t key[256];
+	size_t tlen = 0;
+	int rc = 0;
 
-	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest, 0);
-	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, keylen);
-	if (salt != NULL)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-							 saltlen);
-	if (info != NULL)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info,
-							 infolen);
-	*p = OSSL_PARAM_construct_end();
-	return run_kdf("HKDF", params, out, outlen);
+	if (md == NULL || hl == 0 || outlen > 255 * hl || prklen > sizeof key)
+		return -1;
+	/* out may be where prk is (a secret derived in place) */
+	memcpy(key, prk, prklen);
+	prk = key;
+	for (uint8_t i = 1; rc == 0 && outlen > 0; i++) {
+		const uint8_t *part[3] = {t, info, &i};
+		size_t plen[3] = {tlen, infolen, 1};
+		size_t take = outlen < hl ? outlen : hl;
+
+		rc = hmac(md, prk, prklen, part, plen, 3, t);
+		tlen = hl;
+		memcpy(out, t, take);
+		out += take;
+		outlen -= take;
+	}
+	OPENSSL_cleanse(t, sizeof t);
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
 }
 
 /* see keysched.h */
@@ -325,8 +413,8 @@ int keysched_hkdf_extract(const char *digest, const uint8_t *salt, size_t saltle
 		salt = zeros;
 		saltlen = hl;
 	}
-	if (hkdf(digest, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, salt, saltlen, ikm, ikmlen, NULL, 0,
-		 out, hl) != 0)
+	/* HKDF-Extract (RFC 5869 section 2.2): PRK = HMAC(salt, IKM) */
+	if (hmac(digest_md(digest), salt, saltlen, &ikm, &ikmlen, 1, out) != 0)
 		return -1;
 	*outlen = hl;
 	return 0;
@@ -360,8 +448,7 @@ int keysched_hkdf_expand_label(const char *digest, const uint8_t *secret, size_t
 	if (clen != 0)
 		memcpy(info + n, context, clen);
 	n += clen;
-	return hkdf(digest, EVP_KDF_HKDF_MODE_EXPAND_ONLY, NULL, 0, secret, slen, info, n,
-		    out, outlen);
+	return hkdf_expand(digest, secret, slen, info, n, out, outlen);
 }
 
 /* see keysched.h */
@@ -453,7 +540,6 @@ int keysched_tls13_finished(const char *digest, const uint8_t *base_key, size_t 
 {
 	uint8_t finished_key[KEYSCHED_MAX_HASH];
 	size_t hl = md_size(digest);
-	size_t n = 0;
 	int rc = -1;
 
 	if (hl == 0 || transcript_hash == NULL || hlen != hl || out == NULL ||
@@ -462,10 +548,10 @@ int keysched_tls13_finished(const char *digest, const uint8_t *base_key, size_t 
 	if (keysched_hkdf_expand_label(digest, base_key, slen, "finished", NULL, 0,
 				       finished_key, hl) != 0)
 		goto out;
-	if (EVP_Q_mac(NULL, "HMAC", NULL, digest, NULL, finished_key, hl, transcript_hash,
-		      hlen, out, *outlen, &n) == NULL || n != hl)
+	/* verify_data = HMAC(finished_key, Transcript-Hash) (RFC 8446 section 4.4.4) */
+	if (hmac(digest_md(digest), finished_key, hl, &transcript_hash, &hlen, 1, out) != 0)
 		goto out;
-	*outlen = n;
+	*outlen = hl;
 	rc = 0;
 out:
 	OPENSSL_cleanse(finished_key, sizeof finished_key);

@@ -5,7 +5,10 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -119,6 +122,113 @@ static void test_gcm_vectors(void **state)
 	for (size_t i = 0; i < 60; i++)
 		assert_int_equal(out[i], 0);
 	assert_int_equal(keysched_gcm_open(key, 24, nonce, NULL, 0, ct, 60, tag, out), -1);
+}
+
+/* OpenSSL's own HKDF (EVP_KDF "HKDF") in one mode, for the cross-checks. */
+static void openssl_hkdf(const char *digest, int mode, const uint8_t *salt, size_t saltlen, const uint8_t *key,
+			 size_t keylen, const uint8_t *info, size_t infolen, uint8_t *out, size_t outlen)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *ctx = EVP_KDF_CTX_new(kdf);
+	OSSL_PARAM params[6];
+	OSSL_PARAM *p = params;
+
+	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest, 0);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, keylen);
+	if (salt != NULL)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
+	if (info != NULL)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, infolen);
+	*p = OSSL_PARAM_construct_end();
+	assert_non_null(ctx);
+	assert_int_equal(EVP_KDF_derive(ctx, out, outlen, params), 1);
+	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_free(kdf);
+}
+
+/* HKDF-Extract and HKDF-Expand-Label, computed by keysched's own HMAC on
+ * OpenSSL's digests, equal OpenSSL's HKDF: both hashes, keys longer than a
+ * hash block (hashed first), an empty salt, outputs of several blocks; and
+ * RFC 5869's test case 2 (80-byte salt, SHA-256) as a known answer. */
+static void test_hkdf_vs_openssl(void **state)
+{
+	static const char *const digests[] = {"SHA256", "SHA384"};
+	static const size_t keylens[] = {1, 32, 48, 64, 65, 128, 129, 200};
+	static const size_t outlens[] = {1, 12, 16, 32, 48, 49, 100, 200};
+	uint8_t key[200];
+	uint8_t salt[200];
+	uint8_t ours[256];
+	uint8_t theirs[256];
+	uint8_t info[300];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof key; i++) {
+		key[i] = (uint8_t)(i * 7 + 1);
+		salt[i] = (uint8_t)(i * 13 + 5);
+	}
+	for (size_t d = 0; d < 2; d++) {
+		size_t hl = strcmp(digests[d], "SHA256") == 0 ? 32 : 48;
+
+		for (size_t k = 0; k < sizeof keylens / sizeof keylens[0]; k++) {
+			n = sizeof ours;
+			assert_int_equal(keysched_hkdf_extract(digests[d], salt, keylens[k], key, keylens[k], ours, &n),
+					 0);
+			assert_int_equal(n, hl);
+			openssl_hkdf(digests[d], EVP_KDF_HKDF_MODE_EXTRACT_ONLY, salt, keylens[k], key, keylens[k],
+				     NULL, 0, theirs, hl);
+			assert_memory_equal(ours, theirs, hl);
+			/* an empty salt is Hash.length zeros */
+			n = sizeof ours;
+			assert_int_equal(keysched_hkdf_extract(digests[d], NULL, 0, key, keylens[k], ours, &n), 0);
+			memset(salt + 100, 0, hl);
+			openssl_hkdf(digests[d], EVP_KDF_HKDF_MODE_EXTRACT_ONLY, salt + 100, hl, key, keylens[k], NULL, 0,
+				     theirs, hl);
+			for (size_t i = 100; i < sizeof salt; i++)
+				salt[i] = (uint8_t)(i * 13 + 5);
+			assert_memory_equal(ours, theirs, hl);
+			for (size_t o = 0; o < sizeof outlens / sizeof outlens[0]; o++) {
+				static const char label[] = "some label";
+				size_t m = 0;
+
+				/* struct HkdfLabel (RFC 8446 section 7.1), context = salt[0..10] */
+				info[m++] = (uint8_t)(outlens[o] >> 8);
+				info[m++] = (uint8_t)outlens[o];
+				info[m++] = (uint8_t)(6 + strlen(label));
+				memcpy(info + m, "tls13 ", 6);
+				m += 6;
+				memcpy(info + m, label, strlen(label));
+				m += strlen(label);
+				info[m++] = 10;
+				memcpy(info + m, salt, 10);
+				m += 10;
+				assert_int_equal(keysched_hkdf_expand_label(digests[d], key, keylens[k], label, salt, 10,
+									    ours, outlens[o]),
+						 0);
+				openssl_hkdf(digests[d], EVP_KDF_HKDF_MODE_EXPAND_ONLY, NULL, 0, key, keylens[k], info, m,
+					     theirs, outlens[o]);
+				assert_memory_equal(ours, theirs, outlens[o]);
+			}
+		}
+	}
+	/* RFC 5869 A.2: IKM 0x00..0x4f, salt 0x60..0xaf: PRK */
+	{
+		uint8_t ikm[80];
+		uint8_t s2[80];
+		uint8_t prk[32];
+
+		for (size_t i = 0; i < 80; i++) {
+			ikm[i] = (uint8_t)i;
+			s2[i] = (uint8_t)(0x60 + i);
+		}
+		n = sizeof ours;
+		assert_int_equal(keysched_hkdf_extract("SHA256", s2, sizeof s2, ikm, sizeof ikm, ours, &n), 0);
+		assert_int_equal(unhex("06a6b88c5853361a06104c9ceb35b45cef760014904671014a193f40c15fc244", prk,
+				       sizeof prk),
+				 32);
+		assert_memory_equal(ours, prk, 32);
+	}
 }
 
 /* RFC 8448 section 3 (Simple 1-RTT Handshake): the handshake messages. */
@@ -1115,6 +1225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prf_vector),
 		cmocka_unit_test(test_gcm_vectors),
+		cmocka_unit_test(test_hkdf_vs_openssl),
 		cmocka_unit_test(test_rfc8448_schedule),
 		cmocka_unit_test(test_rfc8448_records),
 		cmocka_unit_test(test_tls13_all_padding),
