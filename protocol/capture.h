@@ -91,6 +91,31 @@ struct capture {
 	} ecdh;
 };
 
+/* The capture as it stood at one moment, as far as the key views read it:
+ * what was captured by then, and OpenSSL's values known by then.  A view
+ * done later (hooks.c: once the flight has left) sees exactly this. */
+struct capture_mark {
+	size_t nmsgs;
+	size_t nsecrets;
+	int version;
+	uint16_t cipher_id;
+	EVP_PKEY *server_tmp_key;
+	EVP_PKEY *server_cert_key;
+	uint8_t master[48];
+	size_t master_len;
+	uint8_t client_finished[64];
+	size_t client_finished_len;
+	uint8_t server_finished[64];
+	size_t server_finished_len;
+};
+
+/* Mark what c holds now. */
+void capture_mark(const struct capture *c, struct capture_mark *m);
+/* Exchange c's marked members with m's: c then shows the capture as it was
+ * at the mark (m holding the present), and a second call restores it.  Keys
+ * are borrowed, never freed through a mark. */
+void capture_swap_mark(struct capture *c, struct capture_mark *m);
+
 /* The first ClientHello of the transcript (handshake header included) and
  * its length in *len, or NULL when none was captured yet. */
 const uint8_t *capture_client_hello(const struct capture *c, size_t *len);

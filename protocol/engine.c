@@ -278,6 +278,8 @@ enum engine_status engine_step(struct engine *e)
 		e->mode->connect(e);
 	else
 		e->mode->step(e);
+	/* every moment of the step is in the log before the caller reads it */
+	hooks_settle(e);
 	if (e->phase == PH_FAILED) {
 		e->nwait = 0;
 		return ENGINE_FAILED;
@@ -393,6 +395,7 @@ void engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	hooks_drop(e);
 	side_free(&e->c);
 	side_free(&e->s);
 	side_free(&e->mi);

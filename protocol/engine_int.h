@@ -27,6 +27,7 @@
 #include "protocol/capture.h"
 #include "protocol/engine.h"
 #include "protocol/http.h"
+#include "protocol/kexview.h"
 #include "protocol/pki.h"
 #include "protocol/tcpcap.h"
 
@@ -127,6 +128,8 @@ struct mode {
 
 extern const struct mode mode_embedded, mode_mitm, mode_connect, mode_serve;
 
+#define PENDING_MOMENTS 16
+
 struct engine {
 	struct engine_config cfg;
 	const struct mode *mode;
@@ -176,6 +179,18 @@ struct engine {
 	int nwait;
 	int64_t wait_deadline;    /* monotonic ms; 0: no wait under way */
 	struct side *driving;     /* the side whose turn is under way */
+	/* hooks.c: derivations and checks OpenSSL made during the turn under
+	 * way, logged in place once its flight has left (hooks_settle) */
+	struct pending_moment {
+		struct evlog *log;       /* where its events go: the log or a held stage */
+		size_t at;               /* at this index of it */
+		uint64_t t_us;           /* when OpenSSL did the work */
+		int step;
+		enum kex_moment m;
+		enum actor who;
+		struct capture_mark mark; /* the capture as it stood then */
+	} pending[PENDING_MOMENTS];
+	size_t npending;
 	struct netconn *conn;     /* net.c: a client connect under way */
 };
 
@@ -238,6 +253,16 @@ int tap_init(void);
 
 /* hooks.c */
 void hooks_install(SSL_CTX *ctx);
+/* Log the derivations and checks of the turn under way, each where and when
+ * OpenSSL made it: the callbacks note them (a moment), and the teaching
+ * recomputations run here, after the flight has left, off the peer's path.
+ * Called after each flush and at the end of each step. */
+void hooks_settle(struct engine *e);
+/* The events of from (a held stage) moved to the end of to, at index base:
+ * the moments noted in from now go there. */
+void hooks_rebase(struct engine *e, const struct evlog *from, struct evlog *to, size_t base);
+/* Forget the moments not yet logged (the engine is freed or restarted). */
+void hooks_drop(struct engine *e);
 int hooks_verify_depth(int preverify_ok, X509_STORE_CTX *xs);
 int hooks_cert_verify(X509_STORE_CTX *xs, void *arg);
 

@@ -416,6 +416,40 @@ void evlog_move(struct evlog *dst, struct evlog *src)
 	src->n = 0;
 }
 
+/* see event.h */
+size_t evlog_insert(struct evlog *dst, size_t at, struct evlog *src, uint64_t t_us, int step)
+{
+	size_t k = src->n;
+
+	if (at > dst->n)
+		at = dst->n;
+	if (dst->n + k > dst->cap) {
+		size_t cap = dst->cap ? dst->cap : 64;
+		struct event **grown;
+
+		while (cap < dst->n + k)
+			cap *= 2;
+		grown = realloc(dst->ev, cap * sizeof *grown);
+		if (grown == NULL) {
+			evlog_clear(src);
+			return 0;
+		}
+		dst->ev = grown;
+		dst->cap = cap;
+	}
+	memmove(dst->ev + at + k, dst->ev + at, (dst->n - at) * sizeof *dst->ev);
+	for (size_t i = 0; i < k; i++) {
+		src->ev[i]->t_us = t_us;
+		src->ev[i]->step = step;
+		dst->ev[at + i] = src->ev[i];
+	}
+	dst->n += k;
+	for (size_t i = at; i < dst->n; i++)
+		dst->ev[i]->seq = (unsigned)i + 1;
+	src->n = 0;
+	return k;
+}
+
 static char *dup_or_null(const char *s, int *bad)
 {
 	char *d = s != NULL ? strdup(s) : NULL;

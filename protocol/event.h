@@ -197,6 +197,12 @@ struct evlog {
 	int cur_step;         /* copied into each new event's step */
 };
 
+/* Move src's events into dst at index at (at most dst->n), in order, as if
+ * they had been logged there at time t_us in step `step`; the events after
+ * them are numbered on.  src is left empty.  Returns how many moved (fewer
+ * when out of memory: the rest are freed). */
+size_t evlog_insert(struct evlog *dst, size_t at, struct evlog *src, uint64_t t_us, int step);
+
 /* Start an empty log; its clock starts now. */
 void evlog_init(struct evlog *log);
 /* Free every event and reset the log to empty. */

@@ -42,16 +42,88 @@ static struct side *side_of(const SSL *ssl)
 	return SSL_get_app_data(ssl);
 }
 
-/* A derivation or check this side has just performed inside OpenSSL:
- * logged now, on its lifeline, with OpenSSL's own values to compare. */
+/* A derivation or check this side has just performed inside OpenSSL: its
+ * place in the log (on its lifeline, now) and OpenSSL's own values are
+ * taken now; the recomputation that explains and checks it runs once the
+ * flight has left (hooks_settle), so the peer never waits for teaching. */
 static void moment(struct side *sd, enum kex_moment m)
 {
 	struct engine *e = sd->e;
+	struct pending_moment *p;
+	struct evlog *log = side_log(sd);
 
 	if (!side_viewed(sd) || e->cfg.no_teaching)
 		return;
 	side_snapshot(sd);
-	kexview_moment(side_log(sd), &e->capdata, m, sd->who);
+	if (e->npending == PENDING_MOMENTS)
+		hooks_settle(e);
+	p = &e->pending[e->npending++];
+	p->log = log;
+	p->at = log->n;
+	p->t_us = evlog_now_us(log);
+	p->step = log->cur_step;
+	p->m = m;
+	p->who = sd->who;
+	capture_mark(&e->capdata, &p->mark);
+}
+
+/* see engine_int.h */
+void hooks_settle(struct engine *e)
+{
+	/* events already put before a later moment's place shift it */
+	struct {
+		const struct evlog *log;
+		size_t added;
+	} shift[4];
+	size_t nshift = 0;
+
+	for (size_t i = 0; i < e->npending; i++) {
+		struct pending_moment *p = &e->pending[i];
+		struct evlog made;
+		size_t s = 0;
+
+		while (s < nshift && shift[s].log != p->log)
+			s++;
+		if (s == nshift && nshift < sizeof shift / sizeof shift[0]) {
+			shift[nshift].log = p->log;
+			shift[nshift++].added = 0;
+		}
+		evlog_init(&made);
+		made.t0_us = p->log->t0_us;
+		made.cur_step = p->step;
+		/* the views see the capture as it stood at the moment */
+		capture_swap_mark(&e->capdata, &p->mark);
+		kexview_moment(&made, &e->capdata, p->m, p->who);
+		capture_swap_mark(&e->capdata, &p->mark);
+		if (s < nshift)
+			shift[s].added += evlog_insert(p->log, p->at + shift[s].added, &made, p->t_us, p->step);
+		else
+			evlog_insert(p->log, p->log->n, &made, p->t_us, p->step);
+		evlog_clear(&made);
+		OPENSSL_cleanse(&p->mark, sizeof p->mark);
+	}
+	e->npending = 0;
+}
+
+/* see engine_int.h */
+void hooks_rebase(struct engine *e, const struct evlog *from, struct evlog *to, size_t base)
+{
+	for (size_t i = 0; i < e->npending; i++) {
+		if (e->pending[i].log == from) {
+			/* like the stage's events (evlog_move): the flight's time */
+			e->pending[i].log = to;
+			e->pending[i].at += base;
+			e->pending[i].t_us = evlog_now_us(to);
+			e->pending[i].step = to->cur_step;
+		}
+	}
+}
+
+/* see engine_int.h */
+void hooks_drop(struct engine *e)
+{
+	OPENSSL_cleanse(e->pending, sizeof e->pending);
+	e->npending = 0;
 }
 
 /* --openssl-states: OpenSSL's own state machine, as its info callback

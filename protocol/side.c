@@ -188,8 +188,10 @@ int side_flush(struct side *sd)
 	size_t off = 0;
 	int64_t deadline = engine_now_ms() + engine_timeout_ms(e);
 	int sent_all;
+	size_t base = e->log->n;
 
 	evlog_move(e->log, &sd->stage);
+	hooks_rebase(e, &sd->stage, e->log, base);
 	while (off < sd->out.len) {
 		ssize_t n = send(sd->fd, sd->out.p + off, sd->out.len - off, MSG_NOSIGNAL);
 
@@ -207,6 +209,9 @@ int side_flush(struct side *sd)
 			    n < 0 ? strerror(errno) : "timeout");
 		break;
 	}
+	/* the flight has left: what OpenSSL derived and checked while making
+	 * it is explained and checked now, while the peer reads it */
+	hooks_settle(e);
 	if (side_viewed(sd))
 		capture_wire(&e->capdata, side_role(sd), sd->out.p, off);
 	/* connect, serve: the peer is not ours and decrypts this side's first
@@ -368,8 +373,10 @@ static void emit_response(struct side *sd)
 	char *line = side_first_line(sd, h ? 80 : 0);
 
 	capture_plaintext(&e->capdata, ACTOR_SERVER, sd->app_in.p, sd->app_in.len);
-	if (side_viewed(sd) && !e->cfg.no_teaching)
+	if (side_viewed(sd) && !e->cfg.no_teaching) {
+		hooks_settle(e);
 		kexview_moment(e->log, &e->capdata, KM_CLIENT_RESPONSE_READ, sd->who);
+	}
 	ev = evlog_add(e->log, EV_HTTP_RESPONSE, sd->who, DIR_LOCAL, sd->app_in.p, sd->app_in.len,
 		       "%s (%zu bytes, decrypted by the client)", line ? line : "?", sd->app_total);
 	free(line);
@@ -533,8 +540,10 @@ static int server_read_request(struct side *sd)
 	/* the server decrypts the request's record as it reads it */
 	if (side_viewed(sd)) {
 		capture_plaintext(&e->capdata, ACTOR_CLIENT, sd->app_in.p, sd->app_in.len);
-		if (!e->cfg.no_teaching)
+		if (!e->cfg.no_teaching) {
+			hooks_settle(e);
 			kexview_moment(e->log, &e->capdata, KM_SERVER_REQUEST_READ, sd->who);
+		}
 	}
 	if (sd->relay != NULL) {
 		mitm_relay_plaintext(sd, EV_HTTP_REQUEST, "request");

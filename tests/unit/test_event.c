@@ -186,6 +186,39 @@ static void test_readme_lists_every_event(void **state)
 	}
 }
 
+/* evlog_insert: events made later take their place in the log, with the
+ * time and step given, and every event after them is numbered on. */
+static void test_insert(void **state)
+{
+	struct evlog log;
+	struct evlog made;
+	const char *want[] = {"a", "x", "y", "b", "c", "z"};
+
+	(void)state;
+	evlog_init(&log);
+	evlog_init(&made);
+	assert_non_null(evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "a"));
+	assert_non_null(evlog_add(&log, EV_TLS_SERVER_HELLO, ACTOR_SERVER, DIR_S2C, NULL, 0, "b"));
+	assert_non_null(evlog_add(&log, EV_TLS_FINISHED, ACTOR_SERVER, DIR_S2C, NULL, 0, "c"));
+	assert_non_null(evlog_add(&made, EV_KEX_ECDHE, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "x"));
+	assert_non_null(evlog_add(&made, EV_KEX_TLS13_KEYS, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "y"));
+	assert_int_equal(evlog_insert(&log, 1, &made, 42, 7), 2);
+	assert_int_equal(made.n, 0);
+	/* past the end: appended */
+	assert_non_null(evlog_add(&made, EV_KEX_FINISHED, ACTOR_SERVER, DIR_LOCAL, NULL, 0, "z"));
+	assert_int_equal(evlog_insert(&log, 99, &made, 43, 8), 1);
+	assert_int_equal(log.n, 6);
+	for (size_t i = 0; i < log.n; i++) {
+		assert_string_equal(log.ev[i]->summary, want[i]);
+		assert_int_equal(log.ev[i]->seq, i + 1);
+	}
+	assert_int_equal(log.ev[1]->t_us, 42);
+	assert_int_equal(log.ev[2]->step, 7);
+	assert_int_equal(log.ev[5]->t_us, 43);
+	evlog_clear(&made);
+	evlog_clear(&log);
+}
+
 /* A reader's copy of a log: deep, numbered and timed as the original. */
 static void test_copies(void **state)
 {
@@ -243,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_readme_lists_every_event),
 		cmocka_unit_test(test_copies),
+		cmocka_unit_test(test_insert),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

@@ -728,12 +728,51 @@ static void test_suite_not_decoded(void **state)
 	run_free(&r);
 }
 
+/* A view done after its moment sees the capture as it stood then: messages
+ * and secrets captured since, and OpenSSL's values learnt since, are hidden
+ * while the mark is swapped in, and back after. */
+static void test_capture_mark(void **state)
+{
+	struct capture c;
+	struct capture_mark m;
+	static const uint8_t hello[] = {1, 0, 0, 1, 7};
+	static const uint8_t fin[] = {20, 0, 0, 1, 9};
+
+	(void)state;
+	capture_init(&c);
+	capture_handshake(&c, ACTOR_CLIENT, hello, sizeof hello);
+	c.version = 0x0304;
+	capture_mark(&c, &m);
+	capture_handshake(&c, ACTOR_SERVER, fin, sizeof fin);
+	assert_int_equal(capture_keylog_line(&c, ACTOR_SERVER,
+					     "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+					     "0101010101010101010101010101010101010101010101010101010101010101 "
+					     "0202020202020202020202020202020202020202020202020202020202020202",
+					     NULL),
+			 0);
+	c.server_finished_len = 32;
+	memset(c.server_finished, 5, 32);
+	capture_swap_mark(&c, &m);
+	assert_int_equal(c.nmsgs, 1);
+	assert_int_equal(c.nsecrets, 0);
+	assert_int_equal(c.server_finished_len, 0);
+	assert_null(capture_find_msg(&c, ACTOR_SERVER, 20));
+	capture_swap_mark(&c, &m);
+	assert_int_equal(c.nmsgs, 2);
+	assert_int_equal(c.nsecrets, 1);
+	assert_int_equal(c.server_finished_len, 32);
+	assert_int_equal(c.server_finished[31], 5);
+	assert_non_null(capture_find_msg(&c, ACTOR_SERVER, 20));
+	capture_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsa_ems),     cmocka_unit_test(test_rsa_classic),
 		cmocka_unit_test(test_ecdhe),       cmocka_unit_test(test_tls13),
 		cmocka_unit_test(test_alert_in_clear), cmocka_unit_test(test_suite_not_decoded),
+		cmocka_unit_test(test_capture_mark),
 		cmocka_unit_test(test_once),
 		cmocka_unit_test(test_empty_capture), cmocka_unit_test(test_decoded_once),
 	};
