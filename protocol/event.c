@@ -305,26 +305,72 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+/* 1 when s[0..n) is printable ASCII without a backslash: text that
+ * sanitize_bytes() would copy unchanged. */
+static int plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* s[0..n) sanitised in a new string (NULL: no memory).  Plain printable
+ * ASCII reads the same sanitised, so it is copied as it is: an exchange
+ * makes hundreds of fields, nearly all plain, and serve makes many
+ * exchanges. */
+static char *dup_sanitised(const char *s, size_t n)
+{
+	char *out;
+
+	if (!plain_ascii(s, n))
+		return sanitize_bytes(s, n);
+	out = malloc(n + 1);
+	if (out != NULL) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return out;
+}
+
 static char *vformat_sanitised(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* fmt and ap formatted, then sanitised, in a new string (NULL: no memory). */
 static char *vformat_sanitised(const char *fmt, va_list ap)
 {
-	char *tmp = NULL;
+	/* most fields are short: formatted here, then copied once at their
+	 * length (vasprintf grows a buffer and reallocs it) */
+	char buf[512];
+	char *big;
 	char *out;
-	int n = vasprintf(&tmp, fmt, ap);
-	int i = 0;
+	va_list again;
+	int n;
 
-	if (n < 0)
+	/* "%s" alone, the commonest format, needs no printf */
+	if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == '\0') {
+		const char *s = va_arg(ap, const char *);
+
+		if (s == NULL)
+			s = "(null)"; /* what glibc's printf shows */
+		return dup_sanitised(s, strlen(s));
+	}
+	va_copy(again, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0 || (size_t)n < sizeof buf) {
+		va_end(again);
+		return n < 0 ? NULL : dup_sanitised(buf, (size_t)n);
+	}
+	big = malloc((size_t)n + 1);
+	if (big == NULL || vsnprintf(big, (size_t)n + 1, fmt, again) != n) {
+		va_end(again);
+		free(big);
 		return NULL;
-	/* plain printable ASCII reads the same sanitised: no second copy (an
-	 * exchange makes hundreds of fields; serve makes many exchanges) */
-	while (i < n && tmp[i] >= 0x20 && tmp[i] < 0x7f && tmp[i] != '\\')
-		i++;
-	if (i == n)
-		return tmp;
-	out = sanitize_bytes(tmp, (size_t)n);
-	free(tmp);
+	}
+	va_end(again);
+	if (plain_ascii(big, (size_t)n))
+		return big;
+	out = sanitize_bytes(big, (size_t)n);
+	free(big);
 	return out;
 }
 
@@ -523,7 +569,7 @@ static int add_field(struct event *ev, int depth, const char *name, size_t offse
 		ev->fields_cap = cap;
 	}
 	f = &ev->fields[ev->nfields];
-	f->name = sanitize_bytes(name, strlen(name));
+	f->name = dup_sanitised(name, strlen(name));
 	if (f->name == NULL) {
 		free(value);
 		return -1;
