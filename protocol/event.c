@@ -309,7 +309,20 @@ void evlog_clear(struct evlog *log)
  * sanitize_bytes() would copy unchanged. */
 static int plain_ascii(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	/* eight bytes at a time ("Bit Twiddling Hacks", hasless / hasmore /
+	 * haszero): a byte below 0x20, a byte above 0x7e, a backslash */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, bs;
+
+		memcpy(&x, s + i, 8);
+		bs = x ^ ones * '\\';
+		if ((((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((bs - ones) & ~bs)) & highs)
+			return 0;
+	}
+	for (; i < n; i++)
 		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
 			return 0;
 	return 1;
@@ -376,11 +389,20 @@ static int quick_format(char *out, size_t cap, const char *fmt, va_list *ap)
 		unsigned long long v = 0;
 		unsigned base = 10;
 
-		if (*p != '%' || p[1] == '%') {
+		if (*p != '%') {
+			len = strcspn(p, "%");
+			if (o + len >= cap)
+				return -1;
+			memcpy(out + o, p, len);
+			o += len;
+			p += len - 1;
+			continue;
+		}
+		if (p[1] == '%') {
 			if (o + 1 >= cap)
 				return -1;
-			out[o++] = *p;
-			p += *p == '%';
+			out[o++] = '%';
+			p++;
 			continue;
 		}
 		p++;

@@ -154,6 +154,41 @@ static void test_field_formats(void **state)
 	evlog_clear(&log);
 }
 
+/* Every byte value at every place of a name or a value (event.c checks
+ * eight bytes at a time before it copies text unescaped) comes out as
+ * sanitize_bytes makes it. */
+static void test_field_each_byte(void **state)
+{
+	struct evlog log;
+	char text[20];
+
+	(void)state;
+	evlog_init(&log);
+	for (int b = 1; b < 256; b++) {
+		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "x");
+
+		assert_non_null(ev);
+		for (size_t at = 0; at < sizeof text - 1; at++) {
+			char *want;
+			int i;
+
+			memset(text, 'a', sizeof text - 1);
+			text[sizeof text - 1] = '\0';
+			text[at] = (char)b;
+			want = sanitize_bytes(text, strlen(text));
+			i = event_field(ev, 0, text, 0, 0, "%s", text);
+			assert_true(i >= 0);
+			assert_string_equal(ev->fields[i].name, want);
+			assert_string_equal(ev->fields[i].value, want);
+			i = event_field(ev, 0, "f", 0, 0, "<%s>", text);
+			assert_true(i >= 0);
+			assert_memory_equal(ev->fields[i].value + 1, want, strlen(want));
+			free(want);
+		}
+	}
+	evlog_clear(&log);
+}
+
 /* The README documents every event name (they are a public contract). */
 /* The typed facts: what readers decide on is a member, not a word of the
  * summary; a fresh event has none of them. */
@@ -298,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_summary_sanitised),
 		cmocka_unit_test(test_field_formats),
+		cmocka_unit_test(test_field_each_byte),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_readme_lists_every_event),
 		cmocka_unit_test(test_copies),
