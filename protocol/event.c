@@ -305,27 +305,35 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
+/* 1 when none of the eight bytes at p is a control byte, a byte above 0x7e
+ * or a backslash ("Bit Twiddling Hacks": hasless, hasmore, haszero). */
+static int plain_word(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x, bs;
+
+	memcpy(&x, p, 8);
+	bs = x ^ ones * '\\';
+	return ((((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((bs - ones) & ~bs)) & highs) == 0;
+}
+
 /* 1 when s[0..n) is printable ASCII without a backslash: text that
  * sanitize_bytes() would copy unchanged. */
 static int plain_ascii(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 
-	/* eight bytes at a time ("Bit Twiddling Hacks", hasless / hasmore /
-	 * haszero): a byte below 0x20, a byte above 0x7e, a backslash */
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, bs;
-
-		memcpy(&x, s + i, 8);
-		bs = x ^ ones * '\\';
-		if ((((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((bs - ones) & ~bs)) & highs)
-			return 0;
+	if (n < 8) {
+		for (; i < n; i++)
+			if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
+				return 0;
+		return 1;
 	}
-	for (; i < n; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
+	for (; i + 8 <= n; i += 8)
+		if (!plain_word(s + i))
 			return 0;
-	return 1;
+	/* the tail as the last eight bytes, some of them checked twice */
+	return i == n || plain_word(s + n - 8);
 }
 
 /* s[0..n) sanitised in a new string (NULL: no memory).  Plain printable
@@ -461,7 +469,8 @@ static int quick_format(char *out, size_t cap, const char *fmt, va_list *ap)
 			out[o++] = *text++; /* the sign goes before the zeros */
 			len--;
 		}
-		memset(out + o, zero ? '0' : ' ', pad);
+		if (pad > 0)
+			memset(out + o, zero ? '0' : ' ', pad);
 		memcpy(out + o + pad, text, len);
 		o += pad + len;
 	}

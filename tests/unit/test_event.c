@@ -159,6 +159,8 @@ static void test_field_formats(void **state)
  * sanitize_bytes makes it. */
 static void test_field_each_byte(void **state)
 {
+	/* lengths below, at and past a word, and with a tail */
+	static const size_t lens[] = {1, 7, 8, 9, 16, 19};
 	struct evlog log;
 	char text[20];
 
@@ -168,22 +170,24 @@ static void test_field_each_byte(void **state)
 		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "x");
 
 		assert_non_null(ev);
-		for (size_t at = 0; at < sizeof text - 1; at++) {
-			char *want;
-			int i;
+		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+			for (size_t at = 0; at < lens[k]; at++) {
+				char *want;
+				int i;
 
-			memset(text, 'a', sizeof text - 1);
-			text[sizeof text - 1] = '\0';
-			text[at] = (char)b;
-			want = sanitize_bytes(text, strlen(text));
-			i = event_field(ev, 0, text, 0, 0, "%s", text);
-			assert_true(i >= 0);
-			assert_string_equal(ev->fields[i].name, want);
-			assert_string_equal(ev->fields[i].value, want);
-			i = event_field(ev, 0, "f", 0, 0, "<%s>", text);
-			assert_true(i >= 0);
-			assert_memory_equal(ev->fields[i].value + 1, want, strlen(want));
-			free(want);
+				memset(text, 'a', lens[k]);
+				text[lens[k]] = '\0';
+				text[at] = (char)b;
+				want = sanitize_bytes(text, lens[k]);
+				i = event_field(ev, 0, text, 0, 0, "%s", text);
+				assert_true(i >= 0);
+				assert_string_equal(ev->fields[i].name, want);
+				assert_string_equal(ev->fields[i].value, want);
+				i = event_field(ev, 0, "f", 0, 0, "<%s>", text);
+				assert_true(i >= 0);
+				assert_memory_equal(ev->fields[i].value + 1, want, strlen(want));
+				free(want);
+			}
 		}
 	}
 	evlog_clear(&log);
