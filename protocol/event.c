@@ -305,55 +305,6 @@ void evlog_clear(struct evlog *log)
 	log->cap = 0;
 }
 
-/* 1 when none of the eight bytes at p is a control byte, a byte above 0x7e
- * or a backslash ("Bit Twiddling Hacks": hasless, hasmore, haszero). */
-static int plain_word(const char *p)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x, bs;
-
-	memcpy(&x, p, 8);
-	bs = x ^ ones * '\\';
-	return ((((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((bs - ones) & ~bs)) & highs) == 0;
-}
-
-/* 1 when s[0..n) is printable ASCII without a backslash: text that
- * sanitize_bytes() would copy unchanged. */
-static int plain_ascii(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n < 8) {
-		for (; i < n; i++)
-			if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '\\')
-				return 0;
-		return 1;
-	}
-	for (; i + 8 <= n; i += 8)
-		if (!plain_word(s + i))
-			return 0;
-	/* the tail as the last eight bytes, some of them checked twice */
-	return i == n || plain_word(s + n - 8);
-}
-
-/* s[0..n) sanitised in a new string (NULL: no memory).  Plain printable
- * ASCII reads the same sanitised, so it is copied as it is: an exchange
- * makes hundreds of fields, nearly all plain, and serve makes many
- * exchanges. */
-static char *dup_sanitised(const char *s, size_t n)
-{
-	char *out;
-
-	if (!plain_ascii(s, n))
-		return sanitize_bytes(s, n);
-	out = malloc(n + 1);
-	if (out != NULL) {
-		memcpy(out, s, n);
-		out[n] = '\0';
-	}
-	return out;
-}
-
 /* The next integer argument of a %d (is_signed) or %u/%x with length lng
  * (0 none, 1 l, 2 ll, 3 z), as magnitude and sign. */
 static unsigned long long int_arg(va_list *ap, int is_signed, int lng, int *neg)
@@ -497,7 +448,7 @@ static char *vformat_sanitised(const char *fmt, va_list ap)
 
 		if (s == NULL)
 			s = "(null)"; /* what glibc's printf shows */
-		return dup_sanitised(s, strlen(s));
+		return sanitize_bytes(s, strlen(s));
 	}
 	va_copy(quick, ap);
 	va_copy(longer, ap);
@@ -507,7 +458,7 @@ static char *vformat_sanitised(const char *fmt, va_list ap)
 		n = vsnprintf(buf, sizeof buf, fmt, ap);
 	if (n < 0 || (size_t)n < sizeof buf) {
 		va_end(longer);
-		return n < 0 ? NULL : dup_sanitised(buf, (size_t)n);
+		return n < 0 ? NULL : sanitize_bytes(buf, (size_t)n);
 	}
 	big = malloc((size_t)n + 1);
 	if (big == NULL || vsnprintf(big, (size_t)n + 1, fmt, longer) != n) {
@@ -516,8 +467,6 @@ static char *vformat_sanitised(const char *fmt, va_list ap)
 		return NULL;
 	}
 	va_end(longer);
-	if (plain_ascii(big, (size_t)n))
-		return big;
 	out = sanitize_bytes(big, (size_t)n);
 	free(big);
 	return out;
@@ -718,7 +667,7 @@ static int add_field(struct event *ev, int depth, const char *name, size_t offse
 		ev->fields_cap = cap;
 	}
 	f = &ev->fields[ev->nfields];
-	f->name = dup_sanitised(name, strlen(name));
+	f->name = sanitize_bytes(name, strlen(name));
 	if (f->name == NULL) {
 		free(value);
 		return -1;
