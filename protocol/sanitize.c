@@ -101,19 +101,51 @@ size_t sanitize_utf8_len(const unsigned char *s, size_t n)
 	return need;
 }
 
+/* 1 when none of the eight bytes at s is a control byte, a byte above 0x7e
+ * or a backslash ("Bit Twiddling Hacks": hasless, hasmore, haszero). */
+static int plain_word(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x, bs;
+
+	memcpy(&x, s, 8);
+	bs = x ^ ones * '\\';
+	return ((((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((bs - ones) & ~bs)) & highs) == 0;
+}
+
+/* How many bytes at the start of s are printable ASCII other than a
+ * backslash: bytes that every mode of sanitize() copies as they are. */
+static size_t plain_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 8 <= len && plain_word(s + i))
+		i += 8;
+	/* a tail shorter than a word: as the last eight bytes, some of them
+	 * checked twice */
+	if (i < len && i + 8 > len && len >= 8 && plain_word(s + len - 8))
+		return len;
+	while (i < len && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+		i++;
+	return i;
+}
+
 /* marks: honour sanitize_span's marks (the final pass over composed text);
  * without, a peer's bytes that look like one are escaped like any other. */
 static char *sanitize(const void *src, size_t len, int allow_utf8, int marks)
 {
 	const unsigned char *s = src;
-	/* worst case every byte becomes \xNN */
-	char *out = malloc(len * 4 + 1);
-	size_t o = 0;
+	/* nearly all text is plain ASCII (an exchange's field names and
+	 * values): copied as it is, at its length */
+	size_t o = plain_prefix(s, len);
+	/* worst case every byte after that becomes \xNN */
+	char *out = malloc(o == len ? len + 1 : o + (len - o) * 4 + 1);
 	int in_span = 0;
 
 	if (out == NULL)
 		return NULL;
-	for (size_t i = 0; i < len;) {
+	memcpy(out, s, o);
+	for (size_t i = o; i < len;) {
 		uint32_t mark = marks ? span_mark(s + i, len - i) : 0;
 		size_t u;
 

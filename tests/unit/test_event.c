@@ -1,6 +1,9 @@
 #include "tests/unit/testutil.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 
 #include "protocol/event.h"
 #include "protocol/sanitize.h"
@@ -94,6 +97,99 @@ static void test_summary_sanitised(void **state)
 	event_set_result(ev, RESULT_FAIL, 10, "certificate has expired");
 	assert_int_equal(ev->result, RESULT_FAIL);
 	assert_string_equal(ev->x509_error_text, "certificate has expired");
+	evlog_clear(&log);
+}
+
+/* A field formatted from fmt and its arguments holds what snprintf makes of
+ * them, sanitised: event.c formats the common conversions itself and must
+ * give the same bytes, and hand everything else to vsnprintf. */
+#define EXPECT_AS_PRINTF(ev, ...)                                                  \
+	do {                                                                       \
+		char want_[2048];                                                  \
+		int n_ = snprintf(want_, sizeof want_, __VA_ARGS__);               \
+		char *clean_ = sanitize_bytes(want_, (size_t)n_);                  \
+		int i_ = event_field(ev, 0, "f", 0, 0, __VA_ARGS__);               \
+		assert_true(i_ >= 0);                                              \
+		assert_string_equal(ev->fields[i_].value, clean_);                 \
+		free(clean_);                                                      \
+	} while (0)
+
+static void test_field_formats(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+	char longer[401];
+
+	(void)state;
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_TLS_CLIENT_HELLO, ACTOR_CLIENT, DIR_C2S, NULL, 0, "x");
+	assert_non_null(ev);
+	EXPECT_AS_PRINTF(ev, "plain text, no conversion");
+	EXPECT_AS_PRINTF(ev, "%s", "");
+	EXPECT_AS_PRINTF(ev, "%s (0x%0*x)", "TLS_AES_128_GCM_SHA256", 4, 0x1301);
+	EXPECT_AS_PRINTF(ev, "0x%0*x|%0*x", 0, 0u, 6, 0xabcu);
+	EXPECT_AS_PRINTF(ev, "%d %d %d %d", 0, -1, INT_MAX, INT_MIN);
+	EXPECT_AS_PRINTF(ev, "[%05d] [%5d] [%05d] [%2d]", -42, -42, 42, 12345);
+	EXPECT_AS_PRINTF(ev, "%u %x %08x %02x%02x", UINT_MAX, 0xdeadbeefu, 0u, 1u, 0xffu);
+	EXPECT_AS_PRINTF(ev, "%ld %ld %lu %lx", LONG_MIN, LONG_MAX, ULONG_MAX, ULONG_MAX);
+	EXPECT_AS_PRINTF(ev, "%lld %llu %llx", LLONG_MIN, ULLONG_MAX, 0x123456789abcdefull);
+	EXPECT_AS_PRINTF(ev, "%zu bytes, %zx", SIZE_MAX, (size_t)4096);
+	EXPECT_AS_PRINTF(ev, "100%% of %s%%", "it");
+	EXPECT_AS_PRINTF(ev, "[%5s] [%2s] [%*s]", "ab", "abcdef", 4, "x");
+	/* what the quick path leaves to vsnprintf */
+	EXPECT_AS_PRINTF(ev, "[%-5d] [%+d] [% d] [%#x] [%.3d] [%.2s]", 7, 7, 7, 255u, 7, "abc");
+	EXPECT_AS_PRINTF(ev, "[%*d] [%c] [%hu] [%zd] [%X]", -4, 7, 'q', (unsigned short)65535,
+			 (ssize_t)-3, 0xabu);
+	/* longer than the stack buffer, by conversions and by width */
+	EXPECT_AS_PRINTF(ev, "%s %s", longer, longer);
+	EXPECT_AS_PRINTF(ev, "%s: %d", longer, 1);
+	EXPECT_AS_PRINTF(ev, "[%600d]", 3);
+	EXPECT_AS_PRINTF(ev, "%0*u", 511, 9u);
+	/* still sanitised, whichever way it was formatted */
+	EXPECT_AS_PRINTF(ev, "%s=%u", "\x1b[31m\\", 3u);
+	EXPECT_AS_PRINTF(ev, "%s", "caf\xc3\xa9 \xe2\x80\xae");
+	EXPECT_AS_PRINTF(ev, "%c%s", 0, "after a NUL");
+	evlog_clear(&log);
+}
+
+/* Every byte value at every place of a name or a value (event.c checks
+ * eight bytes at a time before it copies text unescaped) comes out as
+ * sanitize_bytes makes it. */
+static void test_field_each_byte(void **state)
+{
+	/* lengths below, at and past a word, and with a tail */
+	static const size_t lens[] = {1, 7, 8, 9, 16, 19};
+	struct evlog log;
+	char text[20];
+
+	(void)state;
+	evlog_init(&log);
+	for (int b = 1; b < 256; b++) {
+		struct event *ev = evlog_add(&log, EV_TLS_ALERT, ACTOR_CLIENT, DIR_C2S, NULL, 0, "x");
+
+		assert_non_null(ev);
+		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+			for (size_t at = 0; at < lens[k]; at++) {
+				char *want;
+				int i;
+
+				memset(text, 'a', lens[k]);
+				text[lens[k]] = '\0';
+				text[at] = (char)b;
+				want = sanitize_bytes(text, lens[k]);
+				i = event_field(ev, 0, text, 0, 0, "%s", text);
+				assert_true(i >= 0);
+				assert_string_equal(ev->fields[i].name, want);
+				assert_string_equal(ev->fields[i].value, want);
+				i = event_field(ev, 0, "f", 0, 0, "<%s>", text);
+				assert_true(i >= 0);
+				assert_memory_equal(ev->fields[i].value + 1, want, strlen(want));
+				free(want);
+			}
+		}
+	}
 	evlog_clear(&log);
 }
 
@@ -273,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_summary_sanitised),
+		cmocka_unit_test(test_field_formats),
+		cmocka_unit_test(test_field_each_byte),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_readme_lists_every_event),
 		cmocka_unit_test(test_copies),

@@ -36,6 +36,37 @@ static void test_bidi_and_invisible(void **state)
 	assert_int_equal(sanitize_dangerous_cp(0x4e2d), 0);
 }
 
+/* One byte of every value at every place of plain text, of lengths below,
+ * at and past eight (sanitize() checks eight bytes at a time for text it
+ * can copy as it is): only that byte changes, to what one byte becomes. */
+static void test_each_byte_in_plain_text(void **state)
+{
+	static const size_t lens[] = {1, 7, 8, 9, 16, 19, 33};
+	char text[40];
+	char want[48];
+
+	(void)state;
+	for (int b = 0; b < 256; b++) {
+		for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+			for (size_t at = 0; at < lens[k]; at++) {
+				char one[5];
+
+				memset(text, 'a', lens[k]);
+				text[at] = (char)b;
+				if (b == '\\')
+					strcpy(one, "\\\\");
+				else if (b >= 0x20 && b < 0x7f)
+					snprintf(one, sizeof one, "%c", b);
+				else
+					snprintf(one, sizeof one, "\\x%02x", b); /* controls; alone, no UTF-8 */
+				snprintf(want, sizeof want, "%.*s%s%.*s", (int)at, text, one,
+					 (int)(lens[k] - at - 1), text + at + 1);
+				expect(text, lens[k], want);
+			}
+		}
+	}
+}
+
 static void test_nul_hides_nothing(void **state)
 {
 	(void)state;
@@ -107,6 +138,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bidi_and_invisible),
 		cmocka_unit_test(test_nul_hides_nothing),
+		cmocka_unit_test(test_each_byte_in_plain_text),
 		cmocka_unit_test(test_one_escaping),
 		cmocka_unit_test(test_http_fields),
 	};
