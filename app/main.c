@@ -75,7 +75,9 @@ static int printed(struct options *opt, struct saved_run *run)
 		engine_config_set_runopts(&opt->cfg, &ro);
 	}
 	h.run = lesson_run_new(l);
-	h.no_questions = opt->no_questions;
+	/* a replay of the recorded lesson skips the questions the original
+	 * skipped: it prints what the original printed */
+	h.no_questions = opt->no_questions || (run != NULL && opt->lesson == NULL && run->opt.no_questions);
 	if (h.run == NULL) {
 		lesson_free(l);
 		return EXIT_INTERNAL;

@@ -149,7 +149,7 @@ int run_printed(const struct options *opt, run_event_hook hook, void *hook_arg)
 	run_title(opt, e, title, sizeof title);
 	if (sf != NULL) {
 		struct save_info info = {exporting ? "export" : pr.json ? "json" : "trace", &opt->cfg, opt->lesson,
-					 opt->verbose, title};
+					 opt->verbose, title, opt->no_questions};
 
 		savefile_header(sf, &info);
 	}

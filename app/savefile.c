@@ -274,6 +274,7 @@ void savefile_header(struct savefile *sf, const struct save_info *info)
 	put_bool(sf->f, "no_pcap", c->no_pcap);
 	put_str(sf->f, "lesson", info->lesson, 0);
 	put_bool(sf->f, "verbose", info->verbose);
+	put_bool(sf->f, "no_questions", info->no_questions);
 	put_bool(sf->f, "openssl_states", c->openssl_states);
 	fputs("}}\n", sf->f);
 }

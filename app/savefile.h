@@ -21,6 +21,7 @@ struct save_info {
 	const char *lesson;               /* the lesson followed, or NULL */
 	int verbose;
 	const char *title;                /* the title line the run printed */
+	int no_questions;                 /* --no-questions: the lesson's questions were skipped */
 };
 
 /* Create path safely for writing (protocol/safefile.c: never through a

@@ -442,7 +442,7 @@ static unsigned save_now(struct tui *t)
 	snprintf(end.version, sizeof end.version, "%s", engine_version(t->engine));
 	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));
 	snprintf(end.error, sizeof end.error, "%s", t->view.failed ? engine_error(t->engine) : "");
-	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title};
+	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title, 0};
 	t->save_failed = 0;
 	if (savefile_write_log(dest, t->save_secrets, &info, &t->log, &end, err, sizeof err) < 0) {
 		snprintf(t->view.notice, sizeof t->view.notice, "%.150s", err);

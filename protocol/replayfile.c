@@ -171,6 +171,7 @@ static int read_header(struct rd *r, const struct json_value *root)
 	    get_bool(r, o, "insecure", &run->opt.insecure) < 0 ||
 	    get_bool(r, o, "no_pcap", &run->opt.no_pcap) < 0 ||
 	    get_bool(r, o, "verbose", &run->opt.verbose) < 0 ||
+	    get_bool(r, o, "no_questions", &run->opt.no_questions) < 0 ||
 	    get_bool(r, o, "openssl_states", &run->opt.openssl_states) < 0 ||
 	    get_int(r, o, "timeout_ms", 0, 600000, 0, 0, &v) < 0)
 		return -1;

@@ -40,6 +40,7 @@ struct saved_options {
 	int insecure;
 	int no_pcap;
 	int verbose;
+	int no_questions;     /* --no-questions: the lesson's questions were skipped */
 	int openssl_states;   /* tls.state events were logged */
 	int timeout_ms;
 };

@@ -58,13 +58,32 @@ cmp -s "$tmp/differ" "$tmp/redacted" || fail "events $(tr '\n' ' ' < "$tmp/diffe
 "$bin" replay "$tmp/orig" --json > "$tmp/again" 2> "$tmp/err" || fail "a --json capture does not replay: $(cat "$tmp/err")"
 cmp -s "$tmp/orig" "$tmp/again" || fail "the --json capture replays differently"
 
-# A lesson: the replay follows the recorded lesson and prints the same.
-timeout 30 "$bin" --trace --lesson 05-rsa-key-exchange --no-questions --no-pcap --save "$tmp/l.jsonl" --save-secrets > "$tmp/orig" ||
-	fail "lesson run failed"
+# A lesson: the replay follows the recorded lesson and prints the same,
+# standard error included; the questions the run skipped (--no-questions)
+# stay skipped without saying so again.
+timeout 30 "$bin" --trace --lesson 05-rsa-key-exchange --no-questions --no-pcap --save "$tmp/l.jsonl" --save-secrets \
+	> "$tmp/orig" 2> "$tmp/orig.err" < /dev/null || fail "lesson run failed"
 grep -q '"lesson":"05-rsa-key-exchange"' "$tmp/l.jsonl" || fail "the header does not name the lesson"
-"$bin" replay "$tmp/l.jsonl" --trace --no-questions > "$tmp/again" || fail "lesson replay failed"
+head -1 "$tmp/l.jsonl" | grep -q '"no_questions":true' || fail "the header does not record --no-questions"
+grep -q "(questions skipped)" "$tmp/orig" || fail "the lesson run asked no question to skip"
+"$bin" replay "$tmp/l.jsonl" --trace > "$tmp/again" 2> "$tmp/again.err" < /dev/null || fail "lesson replay failed"
 cmp -s "$tmp/orig" "$tmp/again" || fail "the lesson replay differs: $(diff "$tmp/orig" "$tmp/again" | head -5)"
+cmp -s "$tmp/orig.err" "$tmp/again.err" || fail "the lesson replay's stderr differs: $(cat "$tmp/again.err")"
 grep -q "lesson note:" "$tmp/again" && fail "a prediction disagrees with the recorded run"
+"$bin" replay "$tmp/l.jsonl" --trace --no-questions < /dev/null | cmp -s - "$tmp/orig" ||
+	fail "replay --no-questions of a run without questions differs"
+# without the secrets the narration shows the redaction note, but no prompt
+timeout 30 "$bin" --trace --lesson 05-rsa-key-exchange --no-questions --no-pcap --save "$tmp/lns.jsonl" \
+	> /dev/null 2>&1 < /dev/null || fail "lesson run without secrets failed"
+"$bin" replay "$tmp/lns.jsonl" --trace > "$tmp/again" 2>&1 < /dev/null || fail "lesson replay without secrets failed"
+grep -q "Enter to skip" "$tmp/again" && fail "the replay asks the questions the run skipped"
+# a run that asked its questions replays asking them (the same prompts)
+timeout 30 "$bin" --trace --lesson 05-rsa-key-exchange --no-pcap --save "$tmp/lq.jsonl" --save-secrets \
+	> "$tmp/orig" 2>&1 < /dev/null || fail "lesson run with questions failed"
+head -1 "$tmp/lq.jsonl" | grep -q '"no_questions":false' || fail "the header records no_questions wrongly"
+grep -q "Enter to skip" "$tmp/orig" || fail "the lesson run asked nothing"
+"$bin" replay "$tmp/lq.jsonl" --trace > "$tmp/again" 2>&1 < /dev/null || fail "lesson replay with questions failed"
+cmp -s "$tmp/orig" "$tmp/again" || fail "the replay of a run with questions differs: $(diff "$tmp/orig" "$tmp/again" | head -5)"
 
 # a recorded lesson that is not on this machine: the run replays without it
 sed '1s/"lesson":"05-rsa-key-exchange"/"lesson":"\/elsewhere\/class.lesson"/' "$tmp/l.jsonl" > "$tmp/l2.jsonl"

@@ -84,7 +84,7 @@ static char *slurp(const char *path, size_t *len)
 
 static void save(const char *path, const struct run *r, const struct engine_config *cfg, int secrets)
 {
-	struct save_info info = {"trace", cfg, NULL, 0, "test title"};
+	struct save_info info = {"trace", cfg, NULL, 0, "test title", 0};
 	struct saved_end end = {r->st == ENGINE_DONE ? SAVED_DONE : SAVED_FAILED, exitcode_engine(r->e),
 				engine_steps(r->e), "", "", ""};
 	char err[256];
@@ -297,7 +297,7 @@ static void test_secret_shown_anywhere(void **state)
 	struct evlog log;
 	struct event *ev;
 	struct engine_config cfg = {0};
-	struct save_info info = {"trace", &cfg, NULL, 0, "t"};
+	struct save_info info = {"trace", &cfg, NULL, 0, "t", 0};
 	struct saved_end end = {SAVED_DONE, 0, 1, "", "", ""};
 	char path[256];
 	char err[256];
