@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/output.h"
+#include "lessons/lessondir.h"
 #include "protocol/safefile.h"
 #include "protocol/sanitize.h"
 
@@ -248,6 +249,7 @@ static void put_bool(FILE *f, const char *key, int value)
 void savefile_header(struct savefile *sf, const struct save_info *info)
 {
 	const struct engine_config *c = info->cfg;
+	char *lesson;
 	char date[40];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -272,7 +274,11 @@ void savefile_header(struct savefile *sf, const struct save_info *info)
 	put_str(sf->f, "path", c->path != NULL ? c->path : "/", 0);
 	fprintf(sf->f, ",\"timeout_ms\":%d", c->timeout_ms > 0 ? c->timeout_ms : 5000);
 	put_bool(sf->f, "no_pcap", c->no_pcap);
-	put_str(sf->f, "lesson", info->lesson, 0);
+	/* a shipped lesson by its name, wherever this install keeps it, so
+	 * that another install replays it with its own copy */
+	lesson = info->lesson != NULL ? lessondir_saved_name(info->lesson) : NULL;
+	put_str(sf->f, "lesson", lesson != NULL ? lesson : info->lesson, 0);
+	free(lesson);
 	put_bool(sf->f, "verbose", info->verbose);
 	put_bool(sf->f, "no_questions", info->no_questions);
 	put_bool(sf->f, "openssl_states", c->openssl_states);

@@ -18,7 +18,8 @@ struct savefile;
 struct save_info {
 	const char *mode;                 /* "tui", "trace", "json", "export" */
 	const struct engine_config *cfg;  /* the run's configuration */
-	const char *lesson;               /* the lesson followed, or NULL */
+	const char *lesson;               /* the lesson followed (as chosen: a name or
+					   * a path; lessondir_saved_name names it), or NULL */
 	int verbose;
 	const char *title;                /* the title line the run printed */
 	int no_questions;                 /* --no-questions: the lesson's questions were skipped */

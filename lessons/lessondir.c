@@ -181,6 +181,48 @@ char *lessondir_find(const char *name)
 	return found;
 }
 
+/* 1 when a and b are the same file (whatever path reaches it). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa;
+	struct stat sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* see lessondir.h */
+char *lessondir_saved_name(const char *chosen)
+{
+	char *found = lessondir_find(chosen);
+	char *path = found != NULL ? realpath(found, NULL) : NULL; /* a link: its file's name */
+	char *own = NULL;
+	char *name = NULL;
+	const char *base;
+	size_t n;
+
+	if (path == NULL)
+		goto out;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	if (!is_lesson_name(base))
+		goto out;
+	name = strndup(base, n - strlen(SUFFIX));
+	if (name == NULL)
+		goto out;
+	/* its name must find this very file, not another of that name */
+	own = lessondir_find(name);
+	if (own == NULL || !same_file(own, path)) {
+		free(name);
+		name = NULL;
+	}
+out:
+	free(found);
+	free(path);
+	free(own);
+	return name != NULL ? name : strdup(chosen);
+}
+
 /* Order entries by name. */
 static int entry_cmp(const void *a, const void *b)
 {

@@ -34,5 +34,12 @@ void lessondir_free(struct lessondir_entry *list, size_t n);
  * NAME may also omit the "NN-" prefix ("tcp-handshake") or be only the
  * number ("2" or "02").  Returns a new string or NULL. */
 char *lessondir_find(const char *name);
+/* How a saved run names the lesson chosen as `chosen` (a name, a number, a
+ * path, or the path the menu found): a lesson that its own name finds in
+ * the directories above (one httpsviz ships, or the user's) by that name,
+ * "05-rsa-key-exchange", so another install finds its copy; any other file
+ * (a teacher's own, or a copy that differs from the one of that name) by
+ * chosen as given.  Returns a new string or NULL (out of memory). */
+char *lessondir_saved_name(const char *chosen);
 
 #endif

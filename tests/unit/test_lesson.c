@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "lessons/lesson.h"
 #include "lessons/lessondir.h"
@@ -481,6 +482,66 @@ static void test_find(void **state)
 	assert_null(lessondir_find("99"));
 }
 
+/* saved_name(chosen) is want, whatever the function returns freed. */
+static void saved_name_is(const char *chosen, const char *want)
+{
+	char *got = lessondir_saved_name(chosen);
+
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("lessondir_saved_name(\"%s\") = \"%s\", want \"%s\"", chosen, got, want);
+	free(got);
+}
+
+/* A saved run names a shipped lesson by its name however it was chosen (a
+ * name, a number, the menu's path, a path of one's own to the same file);
+ * a teacher's own file, or a changed copy under a shipped name, by path. */
+static void test_saved_name(void **state)
+{
+	char tmpl[] = "/tmp/httpsviz-lessonname-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	char *abs = realpath("lessons/05-rsa-key-exchange.lesson", NULL);
+	char path[512];
+	char cmd[1200];
+	char *found;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_non_null(abs);
+	/* tests run from the repository root, so ./lessons is searched */
+	saved_name_is("05-rsa-key-exchange", "05-rsa-key-exchange");
+	saved_name_is("5", "05-rsa-key-exchange");
+	saved_name_is("rsa-key-exchange", "05-rsa-key-exchange");
+	saved_name_is("lessons/05-rsa-key-exchange.lesson", "05-rsa-key-exchange");
+	saved_name_is("./lessons/../lessons/05-rsa-key-exchange.lesson", "05-rsa-key-exchange");
+	saved_name_is(abs, "05-rsa-key-exchange");
+	/* the path the menu (lessondir_list) or --lesson in the TUI loads */
+	found = lessondir_find("08-tls13");
+	assert_non_null(found);
+	saved_name_is(found, "08-tls13");
+	free(found);
+	/* a link elsewhere to the shipped file is still that lesson */
+	snprintf(path, sizeof path, "%s/linked.lesson", dir);
+	assert_int_equal(symlink(abs, path), 0);
+	saved_name_is(path, "05-rsa-key-exchange");
+	/* a teacher's own file, and a copy under a shipped lesson's name (it
+	 * may differ: another install's 05 is not this one) keep their path */
+	snprintf(path, sizeof path, "%s/05-rsa-key-exchange.lesson", dir);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", abs, path);
+	assert_int_equal(system(cmd), 0);
+	saved_name_is(path, path);
+	snprintf(path, sizeof path, "%s/mine.lesson", dir);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", abs, path);
+	assert_int_equal(system(cmd), 0);
+	saved_name_is(path, path);
+	/* not found at all: as given */
+	saved_name_is("no-such-lesson", "no-such-lesson");
+	saved_name_is("/no/such/file.lesson", "/no/such/file.lesson");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(abs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_sanitised),
 		cmocka_unit_test(test_builtin_lessons),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_saved_name),
 	};
 
 	return cmocka_run_group_tests_name("lesson", tests, NULL, NULL);

@@ -116,6 +116,59 @@ static struct event scalars(const struct event *ev)
 	return e;
 }
 
+/* The header's options come back: a shipped lesson chosen by its path or
+ * number is recorded by its name, a teacher's own by its path;
+ * --no-questions is recorded, and a header from before it reads as false. */
+static void test_header_options(void **state)
+{
+	static const struct {
+		const char *lesson;
+		int no_questions;
+		const char *recorded;
+	} cases[] = {
+		{"lessons/05-rsa-key-exchange.lesson", 1, "05-rsa-key-exchange"},
+		{"8", 0, "08-tls13"},
+		{"/nowhere/mine.lesson", 1, "/nowhere/mine.lesson"},
+		{NULL, 0, ""},
+	};
+	struct engine_config cfg = {0};
+	struct saved_end end = {SAVED_DONE, 0, 1, "", "", ""};
+	struct evlog log;
+	struct saved_run back;
+	char path[256];
+	char err[256];
+	char *text;
+	char *key;
+	size_t len;
+
+	(void)state;
+	path_in_dir(path, sizeof path, "header.jsonl");
+	evlog_init(&log);
+	evlog_add(&log, EV_TCP_CONNECTED, ACTOR_KERNEL, DIR_LOCAL, NULL, 0, "TCP connected");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct save_info info = {"trace", &cfg, cases[i].lesson, 0, "t", cases[i].no_questions};
+
+		assert_int_equal(savefile_write_log(path, 1, &info, &log, &end, err, sizeof err), 0);
+		if (replayfile_load(path, &back, err, sizeof err) < 0)
+			fail_msg("case %zu: load: %s", i, err);
+		assert_string_equal(back.opt.lesson, cases[i].recorded);
+		assert_int_equal(back.opt.no_questions, cases[i].no_questions);
+		replayfile_free(&back);
+	}
+	/* a file saved before the key existed */
+	text = slurp(path, &len);
+	key = strstr(text, ",\"no_questions\":false");
+	assert_non_null(key);
+	memmove(key, key + strlen(",\"no_questions\":false"), strlen(key + strlen(",\"no_questions\":false")) + 1);
+	if (replayfile_parse("old.jsonl", text, strlen(text), &back, err, sizeof err) < 0)
+		fail_msg("old header: %s", err);
+	assert_int_equal(back.opt.no_questions, 0);
+	assert_int_equal(back.log.n, 1);
+	replayfile_free(&back);
+	free(text);
+	evlog_clear(&log);
+}
+
 /* Every mode: save with the secrets, load, and the --json is byte for byte
  * the original's; the header and end line come back. */
 /* Save cfg's run with the secrets, load it, and compare: the --json byte
@@ -606,6 +659,7 @@ static void test_created_safely(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_options),
 		cmocka_unit_test(test_round_trip_every_mode),
 		cmocka_unit_test(test_round_trip_every_scenario),
 		cmocka_unit_test(test_secrets_left_out),
