@@ -42,12 +42,88 @@ static const enum evname secret_raw_events[] = {
 	EV_KEX_MASTER_SECRET, EV_KEX_KEY_BLOCK, EV_KEX_TLS13_KEYS,
 };
 
-/* Field names of the kex.* events that hold keys or secrets (besides any
- * name ending in "secret", "_key" or "_iv"). */
-static const char *const secret_names[] = {
-	"key", "iv", "implicit_iv", "key_block", "base_key", "keylog_value",
-	"nonce", /* a record's nonce: the write IV itself for the first TLS 1.3 record */
+/* What each field of the kex.* events is, by its exact name: "secret"
+ * holds session secret material (a secret, a key or IV, OpenSSL's copy of
+ * one, or a comparison of one), "open" does not (the randoms, hashes,
+ * public values, what was on the wire, the prose).  A field listed in
+ * neither takes its parent's class (a comparison's "recomputed" and
+ * "openssl" children); a top-level one in neither is secret, so a field
+ * added to the views stays out of a save until it is listed here
+ * (test_replayfile checks that every field of the catalogue is).  No other
+ * layer's event holds a session secret. */
+static const struct {
+	enum evname ev;
+	const char *secret;  /* names, space-separated */
+	const char *open;
+} kex_fields[] = {
+	{EV_KEX_SECRET, "secret", "label session source"},
+	{EV_KEX_PRE_MASTER, "pre_master_secret random",
+	 /* openssl_value: the first 8 bytes of the encrypted pre-master */
+	 "client_version encrypted_pre_master encrypted_prefix function openssl_value server_side session source "
+	 "verified why"},
+	{EV_KEX_RSA_DECRYPT, "pre_master_secret openssl_value", "encrypted_pre_master function note session verified"},
+	{EV_KEX_ECDHE, "shared_secret openssl_value",
+	 "client_public client_share function group server_ephemeral_key server_public server_share session used_as "
+	 "verified when"},
+	{EV_KEX_SIGNATURE, "",
+	 "client_random context_string function message openssl_value padding public_key result separator "
+	 "server_params server_random session signature signature_algorithm signed_content transcript_hash verified "
+	 "why"},
+	{EV_KEX_MASTER_SECRET, "master_secret pre_master_secret openssl_value keylog_value",
+	 "check client_random extended_master_secret function server_random session session_hash source verified"},
+	{EV_KEX_KEY_BLOCK,
+	 "key_block master_secret client_write_mac_key server_write_mac_key client_write_key server_write_key "
+	 "client_write_iv server_write_iv",
+	 "check client_random function iv_note server_random session two_keys"},
+	{EV_KEX_FINISHED, "base_key master_secret",
+	 "function handshake_hash openssl_value sender sent_value session transcript_hash verified verify_data"},
+	{EV_KEX_TLS13_KEYS,
+	 "client_handshake_traffic_secret server_handshake_traffic_secret client_application_traffic_secret "
+	 "server_application_traffic_secret exporter_master_secret client_handshake_key client_handshake_iv "
+	 "server_handshake_key server_handshake_iv client_application_key client_application_iv "
+	 "server_application_key server_application_iv shared_secret early_secret handshake_secret master_secret "
+	 "openssl_value openssl_client_handshake_traffic_secret openssl_server_handshake_traffic_secret "
+	 "openssl_client_application_traffic_secret openssl_server_application_traffic_secret "
+	 "openssl_exporter_master_secret",
+	 "check cipher_suite function schedule session stage traffic_secrets verified"},
+	/* iv, mac: a CBC record's explicit IV and MAC, as on the wire */
+	{EV_KEX_RECORD_DECRYPT, "key mac_key implicit_iv write_iv nonce",
+	 "aad direction explicit_nonce function inner_type iv mac mac_then_encrypt openssl_value padding plaintext "
+	 "record record_check record_seq records_walked session tag text verified walked"},
 };
+
+/* Whether name is one of the space-separated names of list. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p != '\0';) {
+		size_t w = strcspn(p, " ");
+
+		if (w == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += w;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/* see savefile.h */
+enum field_secrecy savefile_field_class(enum evname ev, const char *name)
+{
+	if (evname_layer(ev) != LAYER_KEX)
+		return FIELD_OPEN;
+	for (size_t i = 0; i < sizeof kex_fields / sizeof kex_fields[0]; i++) {
+		if (kex_fields[i].ev != ev)
+			continue;
+		if (listed(kex_fields[i].secret, name))
+			return FIELD_SECRET;
+		if (listed(kex_fields[i].open, name))
+			return FIELD_OPEN;
+		break;
+	}
+	return FIELD_UNLISTED;
+}
 
 /* see savefile.h */
 int savefile_secret_raw(const struct event *ev)
@@ -58,28 +134,36 @@ int savefile_secret_raw(const struct event *ev)
 	return 0;
 }
 
-static int ends_with(const char *s, const char *tail)
+/* The index of f's parent in ev (the nearest field before it, in
+ * pre-order, that is less deep), or -1: f is at the top, or a copy that is
+ * not one of ev's fields. */
+static long parent_of(const struct event *ev, const struct field *f)
 {
-	size_t n = strlen(s);
-	size_t t = strlen(tail);
+	size_t i = 0;
 
-	return n >= t && strcmp(s + n - t, tail) == 0;
+	while (i < ev->nfields && &ev->fields[i] != f)
+		i++;
+	if (i == ev->nfields)
+		return -1;
+	while (i-- > 0)
+		if (ev->fields[i].depth < f->depth)
+			return (long)i;
+	return -1;
 }
 
 /* see savefile.h */
 int savefile_secret_field(const struct event *ev, const struct field *f)
 {
-	if (evname_layer(ev->name) != LAYER_KEX)
-		return 0;
-	if (ends_with(f->name, "secret") || ends_with(f->name, "_key") || ends_with(f->name, "_iv"))
-		return 1;
-	for (size_t i = 0; i < sizeof secret_names / sizeof secret_names[0]; i++)
-		if (strcmp(f->name, secret_names[i]) == 0)
-			return 1;
-	if (!savefile_secret_raw(ev))
-		return 0;
-	/* OpenSSL's copy of a secret, or any part of the secret bytes */
-	return strncmp(f->name, "openssl_", 8) == 0 || f->length > 0;
+	while (f != NULL) {
+		enum field_secrecy c = savefile_field_class(ev->name, f->name);
+		long up;
+
+		if (c != FIELD_UNLISTED)
+			return c == FIELD_SECRET;
+		up = parent_of(ev, f);
+		f = up >= 0 ? &ev->fields[up] : NULL;
+	}
+	return 1; /* listed nowhere up to the top: kept out until it is */
 }
 
 /* see savefile.h */

@@ -45,8 +45,15 @@ void savefile_abort(struct savefile *sf);
 /* A whole log at once (the TUI): header, events, end.  0 or -1 with err. */
 int savefile_write_log(const char *path, int secrets, const struct save_info *info, const struct evlog *log,
 		       const struct saved_end *end, char *err, size_t errlen);
+/* What a field of an event is, by the exact (event, field name) table in
+ * savefile.c: secret (session secret material), open, or in neither list
+ * (a kex.* field only; every other layer's fields are open). */
+enum field_secrecy { FIELD_OPEN, FIELD_SECRET, FIELD_UNLISTED };
+enum field_secrecy savefile_field_class(enum evname ev, const char *name);
 /* Whether field f of ev holds session secret material (left out of a save
- * without --save-secrets), and whether ev's raw bytes are secret. */
+ * without --save-secrets): its class, or, unlisted, its parent's; a
+ * top-level unlisted field is secret.  f should be one of ev's fields (a
+ * copy has no parent).  And whether ev's raw bytes are secret. */
 int savefile_secret_field(const struct event *ev, const struct field *f);
 int savefile_secret_raw(const struct event *ev);
 /* The secret bytes of a run, learnt event by event (a safety net beside

@@ -37,16 +37,47 @@ timeout 30 "$bin" --json --save "$tmp/pcap.jsonl" --save-secrets > "$tmp/orig" 2
 "$bin" replay "$tmp/pcap.jsonl" --json | cmp -s - "$tmp/orig" || fail "a captured run replays differently"
 grep -q '"tcp":{' "$tmp/orig" || echo "save_replay: note: no packet capture here; the TCP facts were not exercised"
 
-# Without --save-secrets: the keylog's secrets are nowhere in the file, and
-# only the lines that say "redacted":true differ from the original.
-timeout 30 "$bin" --json --tls 1.3 --no-pcap --save "$tmp/ns.jsonl" --keylog "$tmp/keys" > "$tmp/orig" || fail "run without secrets failed"
-n=0
-while read -r _label _random secret; do
-	n=$((n + 1))
-	grep -q "$secret" "$tmp/ns.jsonl" && fail "a keylog secret is in the saved run: $secret"
-	grep -q "$(printf %s "$secret" | cut -c1-24)" "$tmp/ns.jsonl" && fail "part of a keylog secret is in the saved run"
-done < "$tmp/keys"
-[ "$n" -ge 5 ] || fail "the keylog has $n secrets"
+# Without --save-secrets: on every kind of run the keylog's secrets are
+# nowhere in the file (not even 12 bytes of one), what is not a secret is
+# kept (extended_master_secret's decoded value, in the Hellos and in the
+# master secret's formula), and only the lines that say "redacted":true
+# differ from the original.
+for args in "--kex rsa" "--kex ecdhe" "--classic" "--tls 1.3" "--scenario mitm --trust-attacker" \
+	"--tls 1.3 --scenario mitm --trust-attacker"; do
+	rm -f "$tmp/keys"
+	# shellcheck disable=SC2086
+	timeout 30 "$bin" --json $args --no-pcap --save "$tmp/ns.jsonl" --keylog "$tmp/keys" > "$tmp/orig" ||
+		fail "$args: run without secrets failed"
+	n=0
+	while read -r _label _random secret; do
+		n=$((n + 1))
+		grep -qi "$secret" "$tmp/ns.jsonl" && fail "$args: a keylog secret is in the saved run: $secret"
+		i=1
+		while [ "$i" -le $((${#secret} - 23)) ]; do
+			part=$(printf %s "$secret" | cut -c"$i-$((i + 23))")
+			grep -qi "$part" "$tmp/ns.jsonl" && fail "$args: part of a keylog secret is in the saved run: $part"
+			i=$((i + 8))
+		done
+	done < "$tmp/keys"
+	case "$args" in
+	*1.3*) [ "$n" -ge 5 ] || fail "$args: the keylog has $n secrets" ;;
+	*) [ "$n" -ge 1 ] || fail "$args: the keylog has no secret" ;;
+	esac
+	head -1 "$tmp/ns.jsonl" | grep -q '"secrets":false' || fail "$args: the header does not say the secrets are out"
+	case "$args" in
+	*1.3*) ;;
+	--classic)
+		grep -q '"name":"kex.master_secret".*"name":"extended_master_secret","value":"no (--classic)' "$tmp/ns.jsonl" ||
+			fail "$args: the master secret's extended_master_secret was left out" ;;
+	*)
+		grep -q '"name":"kex.master_secret".*"name":"extended_master_secret","value":"yes (RFC 7627' "$tmp/ns.jsonl" ||
+			fail "$args: the master secret's extended_master_secret was left out"
+		grep -q '"name":"tls.server_hello".*"name":"extended_master_secret","value":"empty' "$tmp/ns.jsonl" ||
+			fail "$args: the ServerHello's extended_master_secret was left out" ;;
+	esac
+	grep -q '"value":"(a session secret: not saved' "$tmp/ns.jsonl" || fail "$args: nothing was left out"
+done
+timeout 30 "$bin" --json --tls 1.3 --no-pcap --save "$tmp/ns.jsonl" > "$tmp/orig" || fail "run without secrets failed"
 "$bin" replay "$tmp/ns.jsonl" --json > "$tmp/again" || fail "replay of a run without secrets failed"
 # the events that differ are exactly those the file marks "redacted":true
 diff "$tmp/orig" "$tmp/again" | sed -n 's/^> {"seq":\([0-9]*\),.*/\1/p' > "$tmp/differ"

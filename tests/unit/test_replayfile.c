@@ -12,6 +12,7 @@
 #include "app/exitcode.h"
 #include "app/output.h"
 #include "app/savefile.h"
+#include "lessons/fieldcat.h"
 #include "protocol/replayfile.h"
 
 #include <openssl/bn.h>
@@ -275,15 +276,122 @@ static void hex12(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* The leading hex digits of a field's value ("0a1b... (source)"): how
+ * many, at most max, copied into out. */
+static size_t hex_prefix(const char *value, char *out, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && isxdigit((unsigned char)value[n])) {
+		out[n] = value[n];
+		n++;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* The field's JSON start as a saved line holds it, when kept: "name":"..","value":" */
+static int field_kept(const char *text, const char *name, const char *value_start)
+{
+	char want[256];
+
+	snprintf(want, sizeof want, "\"name\":\"%s\",\"value\":\"%s", name, value_start);
+	return strstr(text, want) != NULL;
+}
+
+/* Which fields are secret is decided by an exact (event, field) table, never
+ * by a part of a name: extended_master_secret (a Hello extension, or the
+ * master secret's formula) is open, the master secret is not; a kex.* field
+ * in no list is secret, and a child in none is what its parent is. */
+static void test_field_classes(void **state)
+{
+	struct evlog log;
+	struct event *ev;
+
+	(void)state;
+	assert_int_equal(savefile_field_class(EV_KEX_MASTER_SECRET, "extended_master_secret"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_TLS_CLIENT_HELLO, "extended_master_secret"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_TLS_SERVER_HELLO, "extended_master_secret"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_KEX_MASTER_SECRET, "master_secret"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_MASTER_SECRET, "session_hash"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_KEX_TLS13_KEYS, "client_handshake_traffic_secret"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_TLS13_KEYS, "client_handshake_key"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_TLS13_KEYS, "server_application_iv"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_TLS13_KEYS, "traffic_secrets"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_KEX_FINISHED, "base_key"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_FINISHED, "verify_data"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_KEX_RECORD_DECRYPT, "nonce"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_RECORD_DECRYPT, "explicit_nonce"), FIELD_OPEN);
+	/* the same name, two meanings: the encrypted pre-master's first bytes,
+	 * and OpenSSL's pre-master itself */
+	assert_int_equal(savefile_field_class(EV_KEX_PRE_MASTER, "openssl_value"), FIELD_OPEN);
+	assert_int_equal(savefile_field_class(EV_KEX_RSA_DECRYPT, "openssl_value"), FIELD_SECRET);
+	assert_int_equal(savefile_field_class(EV_KEX_MASTER_SECRET, "new_secretish_thing"), FIELD_UNLISTED);
+	assert_int_equal(savefile_field_class(EV_HTTP_RESPONSE, "secret"), FIELD_OPEN);
+
+	evlog_init(&log);
+	ev = evlog_add(&log, EV_KEX_MASTER_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "m");
+	event_field(ev, 0, "extended_master_secret", 0, 0, "yes");
+	event_field(ev, 0, "openssl_value", 0, 0, "aa (x): DIFFERENT");
+	event_field(ev, 1, "recomputed", 0, 0, "bb");
+	event_field(ev, 1, "openssl", 0, 0, "aa");
+	event_field(ev, 0, "a_field_no_one_listed", 0, 0, "cc");
+	ev = evlog_add(&log, EV_KEX_FINISHED, ACTOR_CLIENT, DIR_LOCAL, NULL, 0, "f");
+	event_field(ev, 0, "openssl_value", 0, 0, "dd (x): DIFFERENT");
+	event_field(ev, 1, "recomputed", 0, 0, "ee");
+	event_field(ev, 1, "openssl", 0, 0, "dd");
+	ev = log.ev[0];
+	assert_false(savefile_secret_field(ev, &ev->fields[0]));
+	assert_true(savefile_secret_field(ev, &ev->fields[1]));
+	assert_true(savefile_secret_field(ev, &ev->fields[2])); /* a secret's comparison */
+	assert_true(savefile_secret_field(ev, &ev->fields[3]));
+	assert_true(savefile_secret_field(ev, &ev->fields[4])); /* unlisted: kept out */
+	ev = log.ev[1];
+	assert_false(savefile_secret_field(ev, &ev->fields[0]));
+	assert_false(savefile_secret_field(ev, &ev->fields[1])); /* verify_data's comparison */
+	assert_false(savefile_secret_field(ev, &ev->fields[2]));
+	evlog_clear(&log);
+}
+
+/* Every field the catalogue knows a kex.* event to carry is in the table,
+ * one way or the other: a field added to the views must be classified. */
+static void test_every_kex_field_classified(void **state)
+{
+	(void)state;
+	for (int e = 0; e < EV__COUNT; e++) {
+		const char *p = fieldcat_fields(e);
+
+		if (evname_layer((enum evname)e) != LAYER_KEX)
+			continue;
+		assert_true(p[0] != '\0');
+		while (*p != '\0') {
+			char name[64];
+			size_t n = strcspn(p, " ");
+
+			assert_true(n < sizeof name);
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (savefile_field_class((enum evname)e, name) == FIELD_UNLISTED)
+				fail_msg("%s's field %s is neither secret nor open in app/savefile.c", evname_str(e), name);
+			p += n;
+			p += strspn(p, " ");
+		}
+	}
+}
+
 /* Without --save-secrets no secret OpenSSL reported (keylog) nor any key
  * httpsviz derived is in the file, in any form the events hold them; with
- * it, they are. */
+ * it, they are.  What is not secret stays: extended_master_secret's value,
+ * the randoms, the hashes. */
 static void test_secrets_left_out(void **state)
 {
 	static const struct engine_config cfgs[] = {
 		{.kex = KEX_RSA, .no_pcap = 1},
 		{.kex = KEX_ECDHE, .no_pcap = 1},
+		{.kex = KEX_RSA, .classic = 1, .no_pcap = 1},
 		{.tls = TLSV_13, .no_pcap = 1},
+		{.scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1},
+		{.tls = TLSV_13, .scenario = SCEN_MITM, .trust_attacker = 1, .no_pcap = 1},
 	};
 	char path[256];
 
@@ -313,6 +421,38 @@ static void test_secrets_left_out(void **state)
 					fail_msg("config %zu: %s bytes %zu.. leaked: %s", i, evname_str(ev->name), off, h);
 				checked++;
 			}
+		}
+		/* every field a secret is shown in (its leading hex, 8 bytes or
+		 * more), and every field that is not, by its class */
+		for (size_t k = 0; k < r.log.n; k++) {
+			const struct event *ev = r.log.ev[k];
+
+			for (size_t f = 0; f < ev->nfields; f++) {
+				const struct field *fd = &ev->fields[f];
+				char h[80];
+				size_t n = hex_prefix(fd->value, h, 64);
+
+				if (evname_layer(ev->name) == LAYER_KEX && fd->depth == 0 &&
+				    savefile_field_class(ev->name, fd->name) == FIELD_UNLISTED)
+					fail_msg("config %zu: %s's field %s is neither secret nor open", i,
+						 evname_str(ev->name), fd->name);
+				if (!savefile_secret_field(ev, fd)) {
+					if (!field_kept(text, fd->name, n >= 16 ? h : ""))
+						fail_msg("config %zu: %s's open field %s was left out", i,
+							 evname_str(ev->name), fd->name);
+					continue;
+				}
+				if (n < 16)
+					continue;
+				if (strstr(text, h) != NULL)
+					fail_msg("config %zu: %s's secret field %s leaked: %s", i, evname_str(ev->name),
+						 fd->name, h);
+				checked++;
+			}
+		}
+		if (cfgs[i].tls != TLSV_13) {
+			assert_true(field_kept(text, "extended_master_secret",
+					       cfgs[i].classic ? "no (--classic)" : "yes (RFC 7627"));
 		}
 		assert_true(checked > 10);
 		assert_non_null(strstr(text, "\"redacted\":true"));
@@ -662,6 +802,8 @@ int main(void)
 		cmocka_unit_test(test_header_options),
 		cmocka_unit_test(test_round_trip_every_mode),
 		cmocka_unit_test(test_round_trip_every_scenario),
+		cmocka_unit_test(test_field_classes),
+		cmocka_unit_test(test_every_kex_field_classified),
 		cmocka_unit_test(test_secrets_left_out),
 		cmocka_unit_test(test_no_private_key),
 		cmocka_unit_test(test_secret_shown_anywhere),
