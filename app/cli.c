@@ -76,6 +76,7 @@ void cli_usage(FILE *out)
 	      "  --ca-out FILE          where to write the demo CA certificate (default httpsviz-ca.pem)\n"
 	      "  --name HOST[,HOST...]  extra certificate names (it names every interface address)\n"
 	      "  --max-clients N        learners served at once (1-256); beyond, they wait, then get 503\n"
+	      "                         with the reason (connect prints it as its last line)\n"
 	      "  --learner-timeout S    wait for a learner's next step up to S seconds (default 600)\n"
 	      "  --cert FILE --key FILE serve this certificate and key (PEM) instead of minted ones\n"
 	      "\n"
@@ -86,7 +87,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
 	      "5 TLS failure, 6 certificate rejected, 7 bad, cut or missing HTTP response,\n"
-	      "8 internal error.\n"
+	      "8 internal error.  An HTTP status that is not 2xx (404, a full class's 503) is\n"
+	      "the server's answer, not a failure: exit 0, and the trace's last line says it.\n"
 	      "replay and export exit 0, or 2 when the saved run is unreadable (FILE:LINE: why).\n",
 	      out);
 }

@@ -186,10 +186,14 @@ grep -q "^done: .*TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 503$" "$tmp/c503
 [ "$(tail -1 "$tmp/c503")" = "the server answered HTTP 503 Service Unavailable: The class server is full: it serves 2 learners at once (httpsviz serve --max-clients 2)." ] ||
 	fail "connect does not say the refusal and its reason: $(tail -2 "$tmp/c503")"
 # the same in --json: the response's typed fact carries the body's first line
-timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --tls 1.3 --json > "$tmp/j503" 2> "$tmp/err" ||
-	fail "connect --json refused by a full class: exit $?: $(cat "$tmp/err")"
+timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --tls 1.3 --json --save "$tmp/s503" --save-secrets \
+	> "$tmp/j503" 2> "$tmp/err" || fail "connect --json refused by a full class: exit $?: $(cat "$tmp/err")"
 grep -q '"http":{"start_line":"HTTP/1.1 503 Service Unavailable","status":503,"body_line":"The class server is full: it serves 2 learners at once' \
 	"$tmp/j503" || fail "no body_line in the JSON response: $(grep '"http"' "$tmp/j503")"
+# a saved run keeps it: replayed, the same JSON and the same last line
+"$bin" replay "$tmp/s503" --json | cmp -s - "$tmp/j503" || fail "the refused run replays differently"
+"$bin" replay "$tmp/s503" --trace | tail -1 | grep -q "^the server answered HTTP 503 Service Unavailable: The class server is full" ||
+	fail "the replayed trace does not say the refusal"
 # a fourth waits, and gets the place the first frees
 timeout 20 curl -sS --cacert "$tmp/ca.pem" -w '%{http_code}\n' "https://localhost:$port/" > "$tmp/fourth" 2>&1 &
 curl4=$!
