@@ -77,6 +77,7 @@ void cli_usage(FILE *out)
 	      "  --ca-out FILE          where to write the demo CA certificate (default httpsviz-ca.pem)\n"
 	      "  --name HOST[,HOST...]  extra certificate names (it names every interface address)\n"
 	      "  --max-clients N        learners served at once (1-256); beyond, they wait, then get 503\n"
+	      "                         with the reason (connect prints it as its last line)\n"
 	      "  --learner-timeout S    wait for a learner's next step up to S seconds (default 600)\n"
 	      "  --cert FILE --key FILE serve this certificate and key (PEM) instead of minted ones\n"
 	      "\n"
@@ -87,7 +88,8 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 2 usage or invalid lesson, 3 cannot connect, 4 timeout,\n"
 	      "5 TLS failure, 6 certificate rejected, 7 bad, cut or missing HTTP response,\n"
-	      "8 internal error.\n"
+	      "8 internal error.  An HTTP status that is not 2xx (404, a full class's 503) is\n"
+	      "the server's answer, not a failure: exit 0, and the trace's last line says it.\n"
 	      "replay and export exit 0, or 2 when the saved run is unreadable (FILE:LINE: why).\n",
 	      out);
 }
@@ -224,6 +226,8 @@ enum {
 	W_CONNECT = 2,   /* connect HOST */
 	W_SERVE = 4,
 	W_BENCH = 8,
+	W_REPLAY = 16,   /* replay FILE: a saved run shown again */
+	W_EXPORT = 32,   /* export FILE: a saved run as a handout */
 	W_RUN = W_EMBED | W_CONNECT,
 	OUT_TUI = 1, OUT_TRACE = 2, OUT_JSON = 4, OUT_ANY = 7,
 };
@@ -244,15 +248,16 @@ static const struct {
 	{O_PATH, "--path", W_RUN, OUT_ANY},
 	{O_CAFILE, "--cafile", W_CONNECT, OUT_ANY},
 	{O_TIMEOUT, "--timeout", W_RUN | W_SERVE | W_BENCH, OUT_ANY},
-	{O_TRACE, "--trace", W_RUN | W_SERVE, OUT_ANY},
-	{O_JSON, "--json", W_RUN | W_SERVE, OUT_ANY},
-	{'v', "-v/--verbose", W_RUN | W_SERVE, OUT_TRACE},
-	{O_LESSON, "--lesson", W_RUN, OUT_TUI | OUT_TRACE},
-	{O_NO_QUESTIONS, "--no-questions", W_RUN, OUT_TUI | OUT_TRACE},
+	{O_TRACE, "--trace", W_RUN | W_SERVE | W_REPLAY, OUT_ANY},
+	{O_JSON, "--json", W_RUN | W_SERVE | W_REPLAY, OUT_ANY},
+	{'v', "-v/--verbose", W_RUN | W_SERVE | W_REPLAY, OUT_TRACE},
+	{O_LESSON, "--lesson", W_RUN | W_REPLAY, OUT_TUI | OUT_TRACE},
+	{O_NO_QUESTIONS, "--no-questions", W_RUN | W_REPLAY, OUT_TUI | OUT_TRACE},
+	/* replay's TUI is always free to explore */
 	{O_EXPLORE, "--explore", W_RUN, OUT_TUI},
-	{O_ASCII, "--ascii", W_RUN | W_SERVE, OUT_TUI},
-	{O_PROJECTOR, "--projector", W_RUN | W_SERVE, OUT_TUI},
-	{O_NO_COLOR, "--no-color", W_RUN | W_SERVE, OUT_TUI},
+	{O_ASCII, "--ascii", W_RUN | W_SERVE | W_REPLAY, OUT_TUI},
+	{O_PROJECTOR, "--projector", W_RUN | W_SERVE | W_REPLAY, OUT_TUI},
+	{O_NO_COLOR, "--no-color", W_RUN | W_SERVE | W_REPLAY, OUT_TUI},
 	{O_KEYLOG, "--keylog", W_RUN | W_SERVE, OUT_ANY},
 	{O_PCAP, "--pcap", W_RUN, OUT_ANY},
 	{O_NO_PCAP, "--no-pcap", W_RUN | W_BENCH, OUT_ANY},
@@ -264,9 +269,27 @@ static const struct {
 	{O_LEARNER_TIMEOUT, "--learner-timeout", W_SERVE, OUT_ANY},
 	{O_CERT, "--cert", W_SERVE, OUT_ANY},
 	{O_KEY, "--key", W_SERVE, OUT_ANY},
+	{O_EXPORT, "--export", W_RUN | W_EXPORT, OUT_ANY},
+	{O_FORMAT, "--format", W_RUN | W_EXPORT, OUT_ANY},
+	{'o', "-o/--output", W_RUN | W_EXPORT, OUT_ANY},
+	{O_SAVE, "--save", W_RUN, OUT_ANY},
+	/* export FILE shows what the file kept: the secrets if it has them */
+	{O_SAVE_SECRETS, "--save-secrets", W_RUN, OUT_ANY},
 };
 
-static const char *const where_name[] = {"", "the embedded exchange", "connect", "", "serve", "", "", "", "bench"};
+/* The name of one W_* place, for a message. */
+static const char *where_name(int where)
+{
+	switch (where) {
+	case W_EMBED: return "the embedded exchange";
+	case W_CONNECT: return "connect";
+	case W_SERVE: return "serve";
+	case W_BENCH: return "bench";
+	case W_REPLAY: return "replay (it shows the recorded run)";
+	case W_EXPORT: return "export (it prints the recorded run as --format says)";
+	default: return "this command";
+	}
+}
 
 /* The first option given where it does not apply, as an error. */
 static int check_applies(const unsigned char *seen, int where, int output)
@@ -277,7 +300,7 @@ static int check_applies(const unsigned char *seen, int where, int output)
 		if (!seen[applies[i].code])
 			continue;
 		if (!(applies[i].where & where))
-			return bad("%s does not apply to %s", applies[i].name, where_name[where]);
+			return bad("%s does not apply to %s", applies[i].name, where_name(where));
 		if (output != 0 && !(applies[i].output & output))
 			return bad("%s does not go with %s", applies[i].name, out_name[output]);
 	}
@@ -558,17 +581,21 @@ int cli_parse(int argc, char **argv, struct options *opt)
 		return bad("%s", "--save goes with a run (the TUI, --trace, --json, connect, --export)");
 	if (opt->save_secrets && opt->save_file == NULL && opt->mode != MODE_EXPORT && opt->mode != MODE_TUI)
 		return bad("%s", "--save-secrets goes with --save, --export or the TUI (w)");
-	/* a saved run (replay, export) has its own rules above */
-	if (sub != MODE_REPLAY && sub != MODE_EXPORT) {
-		where = sub == MODE_SERVE ? W_SERVE : sub == MODE_BENCH ? W_BENCH : opt->connect ? W_CONNECT : W_EMBED;
-		/* serve: the class view in a terminal, else the log */
-		output = opt->mode == MODE_EXPORT || sub == MODE_SERVE ? 0
-			 : opt->json				       ? OUT_JSON
-			 : opt->mode == MODE_TRACE		       ? OUT_TRACE
-								       : OUT_TUI;
-		if (check_applies(seen, where, output) < 0)
-			return -1;
-	}
+	where = sub == MODE_SERVE    ? W_SERVE
+		: sub == MODE_BENCH  ? W_BENCH
+		: sub == MODE_REPLAY ? W_REPLAY
+		: sub == MODE_EXPORT ? W_EXPORT
+		: opt->connect	     ? W_CONNECT
+				     : W_EMBED;
+	/* serve: the class view in a terminal, else the log; replay: its TUI
+	 * unless --trace or --json */
+	output = opt->mode == MODE_EXPORT || sub == MODE_SERVE ? 0
+		 : opt->json				       ? OUT_JSON
+		 : opt->trace				       ? OUT_TRACE
+		 : opt->mode == MODE_TRACE		       ? OUT_TRACE
+							       : OUT_TUI;
+	if (check_applies(seen, where, output) < 0)
+		return -1;
 	if (opt->cfg.kex == KEX_ECDHE && opt->cfg.tls == TLSV_13)
 		return bad("%s", "--kex applies to TLS 1.2; TLS 1.3 always uses (EC)DHE");
 	if ((opt->cert_file == NULL) != (opt->key_file == NULL))

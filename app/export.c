@@ -621,13 +621,18 @@ static void svg_event(struct ctx *c, const struct event *ev, size_t idx, int y, 
 	fputs("</g>\n", c->out);
 }
 
-static void svg_style(FILE *out)
+/* The sheet's style; paged, it asks for A4 paper without margins when
+ * printed (Chromium and Firefox honour @page in an SVG document). */
+static void svg_style(FILE *out, int paged)
 {
-	fputs("<style>\n"
+	fputs("<style>\n", out);
+	if (paged)
+		fputs("@page{size:A4;margin:0}\n", out);
+	fputs(
 	      "text{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:10.5px;fill:#222}\n"
 	      ".label{font-weight:bold}\n"
 	      ".full{font-size:10.5px}\n.fail{fill:#c62828}\n"
-	      ".seq{font-size:9px;fill:#777}\n"
+	      ".seq{font-size:9.5px;fill:#666}\n"
 	      ".lifeline{stroke:#999;stroke-dasharray:4 3}\n"
 	      ".head{fill:#f0f0f0;stroke:#555}\n.headtext{font-weight:bold;font-size:12px}\n"
 	      ".colhead{font-style:italic;fill:#555}\n"
@@ -651,14 +656,59 @@ static void svg_legend(struct ctx *c, int x, int y)
 	}
 }
 
+/* Height of a row of the diagram (0: a row the handout does not draw). */
+static int svg_row_height(const struct ctx *c, const struct drow *row)
+{
+	if (row->kind == ROW_PHASE)
+		return 22;
+	if (row->kind == ROW_EVENT)
+		return row_height(summary_of(c, c->log->ev[row->ev]));
+	return 0;
+}
+
+/* The height a row needs on its page: a phase's band keeps its first row
+ * with it (no band alone at the foot of a page). */
+static int svg_row_need(const struct ctx *c, size_t r)
+{
+	int h = svg_row_height(c, &c->d.rows[r]);
+
+	if (c->d.rows[r].kind != ROW_PHASE)
+		return h;
+	for (size_t n = r + 1; n < c->d.n; n++)
+		if (svg_row_height(c, &c->d.rows[n]) > 0)
+			return h + svg_row_height(c, &c->d.rows[n]);
+	return h;
+}
+
+/* Where a row needing h goes when paged: at *y, or at the top of the next
+ * page (*page counts from 0) when it would cross the bottom margin, so that
+ * no row is cut by a page break.  Returns whether a new page began. */
+static int svg_place(int *page, int *y, int h)
+{
+	if (*y + h <= (*page + 1) * EXPORT_A4_H - SVG_MARGIN)
+		return 0;
+	(*page)++;
+	*y = *page * EXPORT_A4_H + SVG_MARGIN + SVG_HEAD;
+	return 1;
+}
+
+/* The page number at the foot of page (from 0), and the end of its group. */
+static void svg_page_end(struct ctx *c, int page)
+{
+	fprintf(c->out, "<text class=\"meta\" x=\"%d\" y=\"%d\" text-anchor=\"end\">page %d</text>\n</g>\n",
+		EXPORT_A4_W - SVG_MARGIN, (page + 1) * EXPORT_A4_H - 14, page + 1);
+}
+
 /* The diagram as SVG: A4 pages (paged) or one long sheet for the html
- * page.  Returns the height used. */
+ * page.  Paged, each page is one A4-sized group (id pageN) of the sheet,
+ * which is exactly that many A4 pages tall, and the sheet's @page rule asks
+ * for A4 paper without margins (the sheet has its own): a browser prints it
+ * page for page.  Returns the height used. */
 static int svg_body(struct ctx *c, int paged, int interactive)
 {
 	char meta[512];
 	int y;
 	int page = 0;
-	int page_top = 0;
 	int total;
 	size_t r;
 
@@ -666,23 +716,20 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	/* lay out once to know the height */
 	total = 120 + SVG_HEAD;
 	for (r = 0; r < c->d.n; r++)
-		total += c->d.rows[r].kind == ROW_PHASE ? 22
-			 : c->d.rows[r].kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[c->d.rows[r].ev])) : 0;
+		total += svg_row_height(c, &c->d.rows[r]);
 	if (paged) {
-		/* count pages by laying out for real below; allow for the heads */
-		int pages = 1;
-		int yy = 120 + SVG_HEAD;
+		int pages = 0;
 
+		y = 120 + SVG_HEAD;
 		for (r = 0; r < c->d.n; r++) {
-			int h = c->d.rows[r].kind == ROW_PHASE ? 22
-				: c->d.rows[r].kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[c->d.rows[r].ev])) : 0;
+			int h = svg_row_height(c, &c->d.rows[r]);
 
-			if (yy + h > EXPORT_A4_H - SVG_MARGIN) {
-				pages++;
-				yy = SVG_MARGIN + SVG_HEAD;
+			if (h > 0) {
+				svg_place(&pages, &y, svg_row_need(c, r));
+				y += h;
 			}
-			yy += h;
 		}
+		pages++;
 		total = pages * EXPORT_A4_H;
 		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"%dmm\" viewBox=\"0 0 %d %d\">\n",
 			pages * 297, EXPORT_A4_W, total);
@@ -690,11 +737,13 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"diagram\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
 			EXPORT_A4_W, total, EXPORT_A4_W, total);
 	}
-	svg_style(c->out);
+	svg_style(c->out, paged);
 	fprintf(c->out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", EXPORT_A4_W, total);
 	fputs("<title>", c->out);
 	xml(c->out, title_of(c));
 	fputs("</title>\n", c->out);
+	if (paged)
+		fputs("<g class=\"page\" id=\"page1\">\n", c->out);
 	{
 		struct svgtext t = {c->out, SVG_MARGIN, SVG_MARGIN - 6, "title"};
 
@@ -710,18 +759,16 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	/* rows, starting a new page when one does not fit */
 	for (r = 0; r < c->d.n; r++) {
 		const struct drow *row = &c->d.rows[r];
-		int h = row->kind == ROW_PHASE ? 22 : row->kind == ROW_EVENT ? row_height(summary_of(c, c->log->ev[row->ev])) : 0;
+		int h = svg_row_height(c, row);
 
 		if (h == 0)
 			continue;
-		if (paged && y + h > page_top + EXPORT_A4_H - SVG_MARGIN) {
-			page++;
-			fprintf(c->out, "<text class=\"meta\" x=\"%d\" y=\"%d\" text-anchor=\"end\">page %d</text>\n",
-				EXPORT_A4_W - SVG_MARGIN, page_top + EXPORT_A4_H - 14, page);
-			page_top = page * EXPORT_A4_H;
-			y = page_top + SVG_MARGIN;
-			svg_heads(c, y, page_top + EXPORT_A4_H - SVG_MARGIN);
-			y += SVG_HEAD;
+		if (paged && svg_place(&page, &y, svg_row_need(c, r))) {
+			int top = page * EXPORT_A4_H;
+
+			svg_page_end(c, page - 1);
+			fprintf(c->out, "<g class=\"page\" id=\"page%d\">\n", page + 1);
+			svg_heads(c, top + SVG_MARGIN, top + EXPORT_A4_H - SVG_MARGIN);
 		}
 		if (row->kind == ROW_PHASE) {
 			fprintf(c->out, "<g class=\"phaseband\"><rect class=\"phase\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\"/>"
@@ -734,8 +781,7 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 		y += h;
 	}
 	if (paged)
-		fprintf(c->out, "<text class=\"meta\" x=\"%d\" y=\"%d\" text-anchor=\"end\">page %d</text>\n",
-			EXPORT_A4_W - SVG_MARGIN, page_top + EXPORT_A4_H - 14, page + 1);
+		svg_page_end(c, page);
 	fputs("</svg>\n", c->out);
 	return total;
 }

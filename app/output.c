@@ -239,6 +239,10 @@ static void json_facts(FILE *out, const struct event *ev)
 		} else {
 			fprintf(out, ",\"status\":%d", ev->http.status);
 		}
+		if (ev->http.body_line != NULL) {
+			fputs(",\"body_line\":", out);
+			output_json_string(out, ev->http.body_line);
+		}
 		fputc('}', out);
 	}
 	if (ev->tls_role != TLS_ROLE_NONE)

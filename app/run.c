@@ -7,6 +7,7 @@
 #include "app/export.h"
 #include "app/output.h"
 #include "app/savefile.h"
+#include "protocol/http.h"
 #include "protocol/sanitize.h"
 
 /* see run.h */
@@ -69,6 +70,13 @@ void run_print_end(struct printer *p, const struct saved_end *end, const struct 
 		else
 			printf("done: %d flights, %zu events, %s %s, HTTP -\n", end->steps, log->n, end->version,
 			       end->cipher);
+		/* not a success: what the server said, plainly, as the last line */
+		if (r >= 0) {
+			char answer[HTTP_FACT_BODY_LINE * 4 + 200];
+
+			if (http_answer_str(&log->ev[r]->http, answer, sizeof answer))
+				printf("%s\n", answer);
+		}
 	}
 	fflush(stdout);
 }

@@ -82,7 +82,6 @@ struct server {
 	const struct options *opt;
 	struct engine_config cfg;
 	struct engine_served *sv;
-	SSL_CTX *refuse_ctx;        /* plain context that answers 503 */
 	struct classroom room;
 	int max_active;
 	int lfd;
@@ -378,23 +377,6 @@ static int load_cert(struct pki *pki, const char *certfile, const char *keyfile)
 	return 0;
 }
 
-/* The plain context that answers learners beyond the limit. */
-static SSL_CTX *refusal_ctx(const struct engine_config *cfg, const struct pki *pki)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	int min = cfg->tls_any || cfg->tls == TLSV_12 ? TLS1_2_VERSION : TLS1_3_VERSION;
-	int max = cfg->tls_any || cfg->tls == TLSV_13 ? TLS1_3_VERSION : TLS1_2_VERSION;
-
-	if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, min) || !SSL_CTX_set_max_proto_version(ctx, max) ||
-	    !SSL_CTX_use_certificate(ctx, pki->server_cert) || !SSL_CTX_use_PrivateKey(ctx, pki->server_key) ||
-	    (pki->server_chain != NULL && !SSL_CTX_set1_chain(ctx, pki->server_chain))) {
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	SSL_CTX_set_num_tickets(ctx, 0);
-	return ctx;
-}
-
 /* ------------------------------------------------------------ printing */
 
 static void say(struct server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -541,7 +523,9 @@ static void *refusal_thread(void *arg)
 			     .tv_usec = (srv->cfg.learner_wait_ms % 1000) * 1000};
 	char body[300];
 	char resp[600];
-	SSL *ssl = SSL_new(srv->refuse_ctx);
+	/* the served context itself: the learner sees the handshake every
+	 * exchange has (RSA key exchange first for TLS 1.2, ...) */
+	SSL *ssl = engine_served_ssl(srv->sv);
 	int flags = fcntl(job->fd, F_GETFL);
 	struct pollfd p = {job->fd, POLLIN, 0};
 
@@ -554,9 +538,9 @@ static void *refusal_thread(void *arg)
 	setsockopt(job->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(job->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	snprintf(body, sizeof body,
-		 "The class server is full: it serves %d learners at once (httpsviz serve --max-clients %d).\n"
+		 "The class server is full: it serves %d learner%s at once (httpsviz serve --max-clients %d).\n"
 		 "Try again in a minute.\n",
-		 srv->max_active, srv->max_active);
+		 srv->max_active, srv->max_active == 1 ? "" : "s", srv->max_active);
 	snprintf(resp, sizeof resp,
 		 "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		 "Content-Length: %zu\r\nRetry-After: 60\r\nConnection: close\r\n\r\n%s",
@@ -905,9 +889,8 @@ int serve_run(const struct options *opt)
 		}
 	}
 	srv.sv = engine_served_new(&srv.cfg, &pki, err, sizeof err);
-	srv.refuse_ctx = refusal_ctx(&srv.cfg, &pki);
-	if (srv.sv == NULL || srv.refuse_ctx == NULL) {
-		fprintf(stderr, "httpsviz serve: %s\n", srv.sv == NULL ? err : "OpenSSL set-up failed");
+	if (srv.sv == NULL) {
+		fprintf(stderr, "httpsviz serve: %s\n", err);
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
@@ -978,7 +961,6 @@ out:
 	if (srv.lfd >= 0)
 		close(srv.lfd);
 	engine_served_free(srv.sv);
-	SSL_CTX_free(srv.refuse_ctx);
 	pki_free(&pki);
 	if (keylog_fd >= 0)
 		close(keylog_fd);

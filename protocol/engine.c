@@ -234,6 +234,12 @@ void engine_served_free(struct engine_served *sv)
 }
 
 /* see engine.h */
+SSL *engine_served_ssl(const struct engine_served *sv)
+{
+	return SSL_new(sv->ctx);
+}
+
+/* see engine.h */
 struct engine *engine_new_served(const struct engine_served *sv, int fd, struct evlog *log, char *err,
 				 size_t errlen)
 {

@@ -112,6 +112,14 @@ struct engine_served;
 struct engine_served *engine_served_new(const struct engine_config *cfg, const struct pki *pki,
 					char *err, size_t errlen);
 void engine_served_free(struct engine_served *sv);
+struct ssl_st;
+/* serve mode: a bare SSL object of the served context, for answering a
+ * client outside an exchange (serve's refusal of a learner beyond
+ * --max-clients): the same protocol versions, cipher preferences and
+ * certificate chain as every exchange, so the client sees the same
+ * handshake; it has no side, so its hooks do nothing and it makes no
+ * events.  The caller frees it (SSL_free).  NULL when out of memory. */
+struct ssl_st *engine_served_ssl(const struct engine_served *sv);
 /* serve mode: run the server half of one exchange on fd, a connection
  * already accepted from a client elsewhere.  The engine owns fd from now
  * on (on failure the caller still does).  Each step is one flight of the

@@ -291,6 +291,7 @@ static void event_free(struct event *ev)
 	free(ev->http.line);
 	free(ev->http.method);
 	free(ev->http.target);
+	free(ev->http.body_line);
 	free(ev);
 }
 
@@ -618,12 +619,13 @@ static struct event *event_copy(const struct event *ev)
 	c->fields = NULL;
 	c->nfields = c->fields_cap = 0;
 	c->x509_error_text = NULL;
-	c->http.line = c->http.method = c->http.target = NULL;
+	c->http.line = c->http.method = c->http.target = c->http.body_line = NULL;
 	c->summary = dup_or_null(ev->summary, &bad);
 	c->x509_error_text = dup_or_null(ev->x509_error_text, &bad);
 	c->http.line = dup_or_null(ev->http.line, &bad);
 	c->http.method = dup_or_null(ev->http.method, &bad);
 	c->http.target = dup_or_null(ev->http.target, &bad);
+	c->http.body_line = dup_or_null(ev->http.body_line, &bad);
 	if (ev->raw_len > 0) {
 		c->raw = malloc(ev->raw_len);
 		if (c->raw == NULL)
@@ -873,5 +875,18 @@ int event_set_http(struct event *ev, const char *line, size_t line_len, const ch
 	ev->http.method = m;
 	ev->http.target = t;
 	ev->http.status = status;
+	return 0;
+}
+
+/* see event.h */
+int event_set_http_body_line(struct event *ev, const char *line, size_t len)
+{
+	int oom = 0;
+	char *l = dup_clean(line, len, &oom);
+
+	if (oom)
+		return -1;
+	free(ev->http.body_line);
+	ev->http.body_line = l;
 	return 0;
 }

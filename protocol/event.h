@@ -146,7 +146,11 @@ struct http_fact {
 	char *method;           /* a request's method, sanitised; NULL for a response */
 	char *target;           /* a request's target ("/"), sanitised; else NULL */
 	int status;             /* a response's status code (100-999); 0 for a request */
+	char *body_line;        /* a response's plain-text body (text/plain or no
+				 * Content-Type): its first non-blank line, sanitised,
+				 * at most HTTP_FACT_BODY_LINE bytes of it; else NULL */
 };
+#define HTTP_FACT_BODY_LINE 160
 
 /* tls.state: which end of TLS the SSL object that reported it plays (the
  * interceptor plays both, one per connection). */
@@ -264,6 +268,9 @@ void event_set_alert(struct event *ev, const uint8_t *b, size_t len);
  * Returns 0, or -1 when out of memory (the fact is then left unset). */
 int event_set_http(struct event *ev, const char *line, size_t line_len, const char *method,
 		   size_t method_len, const char *target, size_t target_len, int status);
+/* Set the HTTP fact's body_line from line[0..len) (copied and sanitised;
+ * NULL clears it).  Returns 0, or -1 when out of memory. */
+int event_set_http_body_line(struct event *ev, const char *line, size_t len);
 /* "warning", "fatal", or "" for another level. */
 const char *alert_level_str(uint8_t level);
 

@@ -426,6 +426,56 @@ int http_start_line(struct event *ev, const char *buf, size_t len)
 	return 0;
 }
 
+/* A response's plain-text body, its first non-blank line, as the fact's
+ * body_line: what a server says about an error ("The class server is
+ * full: ...").  An HTML or other typed body is left out: its first line is
+ * markup, not a sentence.  A chunked body is read inside its first chunk. */
+static void body_line(struct event *ev, const char *buf, size_t h, size_t len)
+{
+	size_t vlen = 0;
+	const char *ct = find_header(buf, h, "Content-Type", &vlen);
+	struct http_body b;
+	size_t i = h;
+	size_t end = len;
+	size_t eol;
+
+	if (ct != NULL && (vlen < 10 || strncasecmp(ct, "text/plain", 10) != 0 ||
+			   (vlen > 10 && ct[10] != ';' && ct[10] != ' ' && ct[10] != '\t')))
+		return;
+	if (http_body_begin(&b, buf, h) < 0 || b.framing == HTTP_BODY_NONE)
+		return;
+	if (b.framing == HTTP_BODY_CHUNKED) {
+		const char *lf = memchr(buf + h, '\n', len - h);
+		uint64_t size = 0;
+		size_t k;
+
+		/* the first chunk's size, in hex (not NUL-terminated: read here) */
+		for (k = h; k < len && k - h < 15 && isxdigit((unsigned char)buf[k]); k++)
+			size = size * 16 + (uint64_t)(isdigit((unsigned char)buf[k]) ? buf[k] - '0'
+										 : (tolower((unsigned char)buf[k]) - 'a' + 10));
+		if (lf == NULL || k == h)
+			return;
+		i = (size_t)(lf - buf) + 1;
+		if (size < end - i)
+			end = i + (size_t)size;
+	} else if (b.framing == HTTP_BODY_LENGTH && b.length < end - h) {
+		end = h + (size_t)b.length;
+	}
+	while (i < end && (buf[i] == '\r' || buf[i] == '\n' || buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	for (eol = i; eol < end && buf[eol] != '\r' && buf[eol] != '\n'; eol++)
+		;
+	if (eol == i)
+		return;
+	if (eol - i > HTTP_FACT_BODY_LINE) {
+		eol = i + HTTP_FACT_BODY_LINE;
+		/* not inside a UTF-8 character */
+		while (eol > i && ((unsigned char)buf[eol] & 0xc0) == 0x80)
+			eol--;
+	}
+	event_set_http_body_line(ev, buf + i, eol - i);
+}
+
 /* see http.h */
 int http_decode(struct event *ev)
 {
@@ -521,5 +571,27 @@ int http_decode(struct event *ev)
 	} else {
 		event_field(ev, 0, "body", h, 0, "(empty)");
 	}
+	if (status > 0)
+		body_line(ev, buf, h, len);
 	return status;
+}
+
+/* see http.h */
+int http_answer_str(const struct http_fact *f, char *buf, size_t n)
+{
+	char code[80];
+
+	if (n > 0)
+		buf[0] = '\0';
+	if (f == NULL || f->status < 100 || (f->status >= 200 && f->status < 300))
+		return 0;
+	/* the line was checked to be "HTTP/1.x NNN..." (http_start_line) */
+	if (f->line != NULL && strlen(f->line) >= 12 && strncmp(f->line, "HTTP/1.", 7) == 0)
+		snprintf(code, sizeof code, "%.72s", f->line + 9);
+	else
+		snprintf(code, sizeof code, "%d", f->status);
+	snprintf(buf, n, "the server answered HTTP %s%s%s%s", code,
+		 f->status >= 300 && f->status < 400 ? " (a redirect, not followed)" : "",
+		 f->body_line != NULL ? ": " : "", f->body_line != NULL ? f->body_line : "");
+	return 1;
 }

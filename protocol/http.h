@@ -65,8 +65,17 @@ int http_body_end(const struct http_body *b, int clean, char *why, size_t n);
 int http_start_line(struct event *ev, const char *buf, size_t len);
 /* Fill ev's fields from ev->raw, an HTTP request or response: start line,
  * its parts, each header, and the body (length, start of text), and the
- * start line's fact (http_start_line).  Returns the
+ * start line's fact (http_start_line), and for a plain-text response its
+ * body's first line (ev->http.body_line).  Returns the
  * response status code, 0 for a request, -1 when malformed. */
 int http_decode(struct event *ev);
+
+/* When a response's status is not a success (not 2xx), the server's answer
+ * in words, into buf: "the server answered HTTP 503 Service Unavailable:
+ * The class server is full: ..." (the status line's code and reason, and
+ * the plain-text body's first line when there is one), both already
+ * sanitised and bounded.  Returns 1 when it wrote it, 0 for a 2xx status
+ * or no response (buf then ""). */
+int http_answer_str(const struct http_fact *f, char *buf, size_t n);
 
 #endif

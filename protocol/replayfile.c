@@ -476,6 +476,7 @@ static int read_facts(struct rd *r, struct event *ev, const struct json_value *r
 		const struct json_value *line = json_get(&r->doc, o, "start_line");
 		const struct json_value *method = json_get(&r->doc, o, "method");
 		const struct json_value *target = json_get(&r->doc, o, "target");
+		const struct json_value *body = json_get(&r->doc, o, "body_line");
 
 		if (o->type != JSON_OBJECT || line == NULL || line->type != JSON_STRING)
 			return bad(r, "\"http\" needs a start_line");
@@ -494,6 +495,13 @@ static int read_facts(struct rd *r, struct event *ev, const struct json_value *r
 		ev->http.line = clean_copy(line);
 		if (ev->http.line == NULL)
 			return bad(r, "out of memory");
+		if (body != NULL) {
+			if (body->type != JSON_STRING || method != NULL || body->len > 4 * HTTP_FACT_BODY_LINE)
+				return bad(r, "\"http\" body_line must be a string of at most 640 bytes, in a response");
+			ev->http.body_line = clean_copy(body);
+			if (ev->http.body_line == NULL)
+				return bad(r, "out of memory");
+		}
 	}
 	o = json_get(&r->doc, root, "tls_role");
 	if (o != NULL) {

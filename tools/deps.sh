@@ -63,6 +63,10 @@ optional() {
 have_cmd chromium || optional chromium ||
 	echo "deps: WARNING: cannot install chromium; the browser test will be skipped" >&2
 
+# poppler's pdfinfo and pdftotext read the svg export printed to PDF
+have_cmd pdftotext || optional poppler-utils ||
+	echo "deps: WARNING: cannot install poppler-utils; printing the svg will not be checked" >&2
+
 # Mermaid itself (from npm, pinned) renders the mermaid export in that
 # browser
 MERMAID=mermaid@11.17.2

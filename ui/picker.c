@@ -25,24 +25,39 @@ static struct pick_item *push(struct picker *p, enum pick_kind kind, const char 
 	return it;
 }
 
-/* The protocols the menu offers: version and key exchange. */
+/* The protocols the menu offers: version and key exchange.  Against a
+ * remote server the client offers what it asks for and the server picks:
+ * those entries say so (remote_title, remote_desc; NULL: as for the
+ * embedded server). */
 static const struct {
 	int tls13;
 	int ecdhe;
-	int remote_ok;       /* offered against a remote server too */
 	const char *label;
 	const char *title;
 	const char *desc;
+	const char *remote_title;
+	const char *remote_desc;
 } protocols[] = {
-	{0, 0, 0, "TLS 1.2, RSA", "the client encrypts the pre-master secret to the server's key",
+	{0, 0, "TLS 1.2, RSA", "the client encrypts the pre-master secret to the server's key",
 	 "RSA key exchange (TLS_RSA_WITH_AES_128_GCM_SHA256): whoever later gets the server's private "
-	 "key can decrypt a recording of this exchange; no forward secrecy. Gone from TLS 1.3."},
-	{0, 1, 1, "TLS 1.2, ECDHE", "both sides make a fresh key pair; the server signs its share",
+	 "key can decrypt a recording of this exchange; no forward secrecy. Gone from TLS 1.3.",
+	 "offers RSA; the server picks (httpsviz serve takes it)",
+	 "TLS 1.2 offering RSA key exchange (TLS_RSA_WITH_AES_128_GCM_SHA256) among OpenSSL's default "
+	 "suites: httpsviz serve takes RSA; a real server may not accept RSA (no forward secrecy) and "
+	 "pick ECDHE. The status line shows the suite."},
+	{0, 1, "TLS 1.2, ECDHE", "both sides make a fresh key pair; the server signs its share",
 	 "ECDHE key exchange: the shared secret is never sent and the ephemeral keys are thrown away, so "
-	 "a stolen server key cannot decrypt old recordings (forward secrecy)."},
-	{1, 1, 1, "TLS 1.3", "one round trip; everything after the ServerHello is encrypted",
+	 "a stolen server key cannot decrypt old recordings (forward secrecy).",
+	 NULL,
+	 "Only ECDHE suites offered: the shared secret is never sent, so a stolen server key cannot "
+	 "decrypt old recordings (forward secrecy). A server without ECDHE refuses; the exchange's "
+	 "error says so."},
+	{1, 1, "TLS 1.3", "one round trip; everything after the ServerHello is encrypted",
 	 "TLS 1.3: (EC)DHE always, the certificate travels encrypted, keys come from an HKDF key "
-	 "schedule (RFC 8446)."},
+	 "schedule (RFC 8446).",
+	 NULL,
+	 "TLS 1.3 only: (EC)DHE always, the certificate travels encrypted, keys from an HKDF key "
+	 "schedule (RFC 8446). A server without TLS 1.3 refuses; the exchange's error says so."},
 };
 #define NPROTOCOLS (sizeof protocols / sizeof protocols[0])
 
@@ -84,15 +99,15 @@ int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_
 		p->sel = (int)(p->n - 1);
 	if (where == PICKER_REPLAY)
 		return 0;
-	push(p, PICK_HEADING, remote ? "Protocol (RSA and the scenarios need the embedded server)"
+	push(p, PICK_HEADING, remote ? "Protocol (the server picks; scenarios need the embedded server)"
 				     : "Protocol and key exchange (restart with one)",
 	     "", "");
 	for (size_t i = 0; i < NPROTOCOLS; i++) {
 		struct pick_item *it;
 
-		if (remote && !protocols[i].remote_ok)
-			continue;
-		it = push(p, PICK_PROTOCOL, protocols[i].label, protocols[i].title, protocols[i].desc);
+		it = push(p, PICK_PROTOCOL, protocols[i].label,
+			  remote && protocols[i].remote_title != NULL ? protocols[i].remote_title : protocols[i].title,
+			  remote ? protocols[i].remote_desc : protocols[i].desc);
 		it->tls13 = protocols[i].tls13;
 		it->ecdhe = protocols[i].ecdhe;
 	}

@@ -57,10 +57,10 @@ struct picker {
  * memory. */
 int picker_build(struct picker *p, const struct lessondir_entry *list, size_t n);
 /* What the menu is for: the embedded server (everything), a remote server
- * (only what works there: TLS 1.2 ECDHE and TLS 1.3; no certificate
- * scenarios, which need the embedded server, and no RSA key exchange, which
- * servers rarely still accept), or a replay (lessons and exploration only:
- * the recorded run cannot change). */
+ * (the three protocols, each saying what the client offers and that the
+ * server picks; no certificate scenarios, which need the embedded server),
+ * or a replay (lessons and exploration only: the recorded run cannot
+ * change). */
 enum { PICKER_LOCAL, PICKER_REMOTE, PICKER_REPLAY };
 int picker_build_for(struct picker *p, const struct lessondir_entry *list, size_t n, int where);
 void picker_free(struct picker *p);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "protocol/http.h"
 #include "ui/inspector.h"
 #include "ui/search.h"
 
@@ -656,7 +657,8 @@ static void draw_legend(struct grid *g, int y, int mono)
 static void draw_status(struct grid *g, int y, const struct view *v,
 			const struct evlog *log)
 {
-	char left[512], pos[96], state[48], found[128];
+	char left[1200], pos[96], state[48], found[128];
+	char answer[HTTP_FACT_BODY_LINE * 4 + 200];
 	const char *hints[2];
 	const char *note = v->notice[0] ? v->notice : v->error;
 	int lw = 0, done = 0;
@@ -685,6 +687,14 @@ static void draw_status(struct grid *g, int y, const struct view *v,
 			snprintf(found, sizeof found, "/%s: %zu match%s, n N move, Esc ends", v->query, n,
 				 n == 1 ? "" : "es");
 		note = found;
+	}
+	/* the exchange is over and the server did not answer with success:
+	 * say what it answered (a class server that is full says why) */
+	if (!note[0] && v->done && !v->failed && v->revealed >= v->high) {
+		long r = evlog_find(log, EV_HTTP_RESPONSE, 0);
+
+		if (r >= 0 && (size_t)r < v->revealed && http_answer_str(&log->ev[r]->http, answer, sizeof answer))
+			note = answer;
 	}
 	if (v->focus == FOCUS_INSPECTOR) {
 		hints[0] = v->show_hex ? "Up/Down field  Left/Right byte  x hex  Tab back  ? help"

@@ -3,7 +3,8 @@
 # from a run), checked against the run: every event, every summary in full,
 # lifelines, phases, the legend; svg on A4 pages; html self-contained.  Then
 # in a real headless browser (Debian's chromium): screenshots of the svg and
-# the html show the layers' colours, and a click on a message (the page's
+# the html show the layers' colours, the svg prints on exactly its A4 pages
+# (poppler's pdfinfo/pdftotext read the PDF), and a click on a message (the page's
 # #ev=N address does the same) shows its fields with exactly the selected
 # field's bytes highlighted.  Only the browser part is skipped, with a
 # message, when chromium truly cannot be installed (tools/deps.sh tries).
@@ -80,6 +81,40 @@ browse "$tmp/svg.png" "file://$tmp/kexrsa.svg" 900,1300
 $check png "$tmp/svg.png" "#1a4fb4" "#00838f" "#8e24aa" "#9a6700" || fail "the svg screenshot lacks the layers' colours"
 browse "$tmp/svg13.png" "file://$tmp/tls13.svg" 900,1300
 $check png "$tmp/svg13.png" "#1a4fb4" "#8e24aa" || fail "the TLS 1.3 svg screenshot is wrong"
+# the svg printed (Chromium's print to PDF at its default settings, as a
+# teacher would print it): exactly one A4 page per page of the svg, none
+# blank, no row cut by a page break, no type under 7 pt; a long run (the
+# RSA run's events five times over) makes many pages without drift
+python3 - "$tmp/kexrsa.jsonl" "$tmp/long.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+out, seq = [lines[0]], 0
+for k in range(5):
+    for line in lines[1:-1]:
+        ev = json.loads(line)
+        seq += 1
+        ev["seq"], ev["t_us"] = seq, ev["t_us"] + k * 100000
+        out.append(json.dumps(ev))
+end = json.loads(lines[-1])
+end["events"] = seq
+out.append(json.dumps(end))
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+"$bin" export "$tmp/long.jsonl" --format svg -o "$tmp/long.svg" || fail "export of a long run failed"
+$check svg "$tmp/long.jsonl" "$tmp/long.svg" || fail "the long run's svg is wrong"
+if command -v pdfinfo > /dev/null 2>&1 && command -v pdftotext > /dev/null 2>&1; then
+	for name in kexrsa tls13 scenariomitm long; do
+		rm -f "$tmp/$name.pdf"
+		timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
+			--no-pdf-header-footer --print-to-pdf="$tmp/$name.pdf" "file://$tmp/$name.svg" > "$tmp/chromium.log" 2>&1
+		[ -s "$tmp/$name.pdf" ] || fail "chromium did not print $name.svg: $(tail -3 "$tmp/chromium.log")"
+		$check pdf "$tmp/$name.jsonl" "$tmp/$name.svg" "$tmp/$name.pdf" || fail "$name.svg does not print on its A4 pages"
+		echo "export_browser: $name.svg printed on $(grep -c 'class="page"' "$tmp/$name.svg") A4 pages"
+	done
+	[ "$(grep -c 'class="page"' "$tmp/long.svg")" -ge 6 ] || fail "the long run is not many pages"
+else
+	echo "export_browser: SKIP (printing the svg): no pdfinfo/pdftotext (poppler-utils; tools/deps.sh installs it)"
+fi
 # the html: message 2 (the ClientHello) chosen, its first field with bytes
 browse "$tmp/html.png" "file://$tmp/kexrsa.html#ev=2" 1400,1000
 $check png "$tmp/html.png" "#1a4fb4" "#ffd54f" || fail "the html screenshot shows no highlighted bytes"

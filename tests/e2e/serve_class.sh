@@ -130,6 +130,10 @@ rc=$?
 grep -q "TLSv1.2" "$tmp/c" && fail "connect --tls 1.3 was given TLS 1.2"
 grep -q "no TLS version in common" "$tmp/err" && grep -q "(this side allows TLS 1.3)" "$tmp/err" ||
 	fail "no clear reason: $(cat "$tmp/err")"
+# the README quotes this error as the program prints it
+quote=$(sed -n 's/^"\(httpsviz: client: no TLS version in common[^"]*\)"$/\1/p' "$here/../../README.md")
+[ -n "$quote" ] || fail "the README no longer quotes the no-version error on a line of its own"
+grep -qF "$quote (" "$tmp/err" || fail "the README's quote differs from the program's error: $quote vs $(cat "$tmp/err")"
 stop_serve
 
 # --- ::1 is in the certificate when serve listens there ---------------------
@@ -171,10 +175,29 @@ grep -q "The class server is full: it serves 2 learners at once" "$tmp/third" ||
 grep -q "^=== exchange 3, client 127.0.0.1 waits for a place: 2 learners served at once (--max-clients) ===" \
 	"$tmp/mc" || fail "the log does not say the third waits"
 grep -q "^=== exchange 3, client 127.0.0.1 refused: the class was full" "$tmp/mc" || fail "the log does not say the refusal"
+# httpsviz connect, refused too, says so plainly as its last line (exit 0:
+# TLS and HTTP worked, the 503 is the server's answer), after the handshake
+# a served learner would get (TLS 1.2: RSA key exchange first)
+timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --trace > "$tmp/c503" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 0 ] || fail "connect refused by a full class: exit $rc, not 0: $(cat "$tmp/err")"
+grep -q "^done: .*TLSv1.2 TLS_RSA_WITH_AES_128_GCM_SHA256, HTTP 503$" "$tmp/c503" ||
+	fail "the refusal's handshake differs from an exchange's: $(grep "^done" "$tmp/c503")"
+[ "$(tail -1 "$tmp/c503")" = "the server answered HTTP 503 Service Unavailable: The class server is full: it serves 2 learners at once (httpsviz serve --max-clients 2)." ] ||
+	fail "connect does not say the refusal and its reason: $(tail -2 "$tmp/c503")"
+# the same in --json: the response's typed fact carries the body's first line
+timeout 20 "$bin" connect "localhost:$port" --cafile "$tmp/ca.pem" --tls 1.3 --json --save "$tmp/s503" --save-secrets \
+	> "$tmp/j503" 2> "$tmp/err" || fail "connect --json refused by a full class: exit $?: $(cat "$tmp/err")"
+grep -q '"http":{"start_line":"HTTP/1.1 503 Service Unavailable","status":503,"body_line":"The class server is full: it serves 2 learners at once' \
+	"$tmp/j503" || fail "no body_line in the JSON response: $(grep '"http"' "$tmp/j503")"
+# a saved run keeps it: replayed, the same JSON and the same last line
+"$bin" replay "$tmp/s503" --json | cmp -s - "$tmp/j503" || fail "the refused run replays differently"
+"$bin" replay "$tmp/s503" --trace | tail -1 | grep -q "^the server answered HTTP 503 Service Unavailable: The class server is full" ||
+	fail "the replayed trace does not say the refusal"
 # a fourth waits, and gets the place the first frees
 timeout 20 curl -sS --cacert "$tmp/ca.pem" -w '%{http_code}\n' "https://localhost:$port/" > "$tmp/fourth" 2>&1 &
 curl4=$!
-for _ in $(seq 100); do grep -q "exchange 4, client .* waits" "$tmp/mc" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q "exchange 6, client .* waits" "$tmp/mc" && break; sleep 0.05; done
 touch "$tmp/go1"
 wait "$curl4"
 grep -q "^200$" "$tmp/fourth" || fail "the fourth learner did not get the freed place: $(cat "$tmp/fourth")"
@@ -183,7 +206,7 @@ for _ in $(seq 100); do grep -q "HTTP/1.1 200" "$tmp/learner2" && break; sleep 0
 grep -q "HTTP/1.1 200" "$tmp/learner1" || fail "learner 1 was not served: $(cat "$tmp/learner1")"
 grep -q "HTTP/1.1 200" "$tmp/learner2" || fail "learner 2 was not served: $(cat "$tmp/learner2")"
 stop_serve
-grep -q "^httpsviz serve: stopped: 3 exchanges with 1 learner(s) (3 complete, 0 failed), 1 refused" "$tmp/mc" ||
+grep -q "^httpsviz serve: stopped: 3 exchanges with 1 learner(s) (3 complete, 0 failed), 3 refused" "$tmp/mc" ||
 	fail "summary: $(tail -1 "$tmp/mc")"
 
 # --- a second Ctrl-C ends serve at once (the first waits for exchanges) ----

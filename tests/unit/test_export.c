@@ -153,11 +153,64 @@ static void test_text_holds_everything(void **state)
 	evlog_clear(&run.log);
 }
 
+/* The svg prints page for page: as many A4 page groups as the sheet is A4
+ * pages tall, an @page rule asking for A4 without margins, every row
+ * inside its page's margins; the html page's sheet is one long sheet. */
+static void test_svg_pages(void **state)
+{
+	struct saved_run run;
+	char *svg;
+	char *html;
+	int mm = 0;
+	int pages = 0;
+	int rows = 0;
+
+	(void)state;
+	make_run(&run);
+	for (int i = 0; i < 60; i++)
+		evlog_add(&run.log, EV_KEX_SECRET, ACTOR_CLIENT, DIR_LOCAL, NULL, 0,
+			  "a note long enough to wrap onto a second line of the column of text, number %d", i);
+	svg = render(&run, EXPORT_SVG, 0);
+	assert_non_null(strstr(svg, "@page{size:A4;margin:0}"));
+	assert_int_equal(sscanf(strstr(svg, "height=\""), "height=\"%dmm\"", &mm), 1);
+	assert_true(mm >= 3 * 297);
+	assert_int_equal(mm % 297, 0);
+	for (const char *p = strstr(svg, "<g class=\"page\" id=\"page"); p != NULL;
+	     p = strstr(p + 1, "<g class=\"page\" id=\"page")) {
+		int id = 0;
+
+		assert_int_equal(sscanf(p, "<g class=\"page\" id=\"page%d\"", &id), 1);
+		assert_int_equal(id, ++pages);
+	}
+	assert_int_equal(pages, mm / 297);
+	for (const char *p = strstr(svg, "<rect class=\"hit\""); p != NULL; p = strstr(p + 1, "<rect class=\"hit\"")) {
+		int x = 0;
+		int y = 0;
+		int w = 0;
+		int h = 0;
+		int top;
+
+		assert_int_equal(sscanf(p, "<rect class=\"hit\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"", &x, &y, &w, &h), 4);
+		top = y / EXPORT_A4_H * EXPORT_A4_H;
+		assert_true(y >= top + 36);
+		assert_true(y + h <= top + EXPORT_A4_H - 36);
+		rows++;
+	}
+	assert_int_equal(rows, 64);
+	free(svg);
+	html = render(&run, EXPORT_HTML, 0);
+	assert_null(strstr(html, "@page{size:A4"));
+	assert_null(strstr(html, "class=\"page\""));
+	free(html);
+	evlog_clear(&run.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_is_inert),
 		cmocka_unit_test(test_svg_and_mermaid_inert),
+		cmocka_unit_test(test_svg_pages),
 		cmocka_unit_test(test_text_holds_everything),
 	};
 

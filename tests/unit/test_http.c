@@ -3,6 +3,7 @@
 #include "tests/unit/testutil.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "protocol/event.h"
 #include "protocol/http.h"
@@ -260,6 +261,103 @@ static void test_close_delimited_and_no_body(void **state)
 	assert_int_equal(b.framing, HTTP_BODY_NONE);
 }
 
+/* The body line of the response raw (decoded), or NULL. */
+static const char *body_of(struct evlog *log, const char *raw)
+{
+	struct event *ev = fresh(log, EV_HTTP_RESPONSE, raw, strlen(raw));
+
+	http_decode(ev);
+	return ev->http.body_line;
+}
+
+/* A plain-text body's first non-blank line is a typed fact, bounded and
+ * sanitised; markup and framing are not mistaken for it. */
+static void test_body_line(void **state)
+{
+	struct evlog log;
+	char big[600];
+	const char *b;
+
+	(void)state;
+	evlog_init(&log);
+	assert_string_equal(body_of(&log, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+					  "Content-Length: 26\r\n\r\nThe class is full.\nAgain.\n"),
+			    "The class is full.");
+	/* no Content-Type: taken as text; blank lines skipped */
+	assert_string_equal(body_of(&log, "HTTP/1.1 404 Not Found\r\nContent-Length: 12\r\n\r\n\r\n  not here\n"),
+			    "not here");
+	/* chunked: inside the first chunk, never the chunk size */
+	assert_string_equal(body_of(&log, "HTTP/1.1 500 Oops\r\nContent-Type: TEXT/PLAIN\r\nTransfer-Encoding: chunked\r\n\r\n"
+					  "5\r\nbroke\r\n0\r\n\r\n"),
+			    "broke");
+	/* Content-Length bounds it: bytes after the body are not the body */
+	assert_null(body_of(&log, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\nextra\n"));
+	/* HTML, other types, no body, a 204: none */
+	assert_null(body_of(&log, "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 7\r\n\r\n<html>\n"));
+	assert_null(body_of(&log, "HTTP/1.1 404 Not Found\r\nContent-Type: text/plainish\r\nContent-Length: 2\r\n\r\nx\n"));
+	assert_null(body_of(&log, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+	assert_null(body_of(&log, "HTTP/1.1 204 No Content\r\n\r\n"));
+	/* a request has none */
+	assert_null(body_of(&log, "POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"));
+	/* control bytes are made inert; a long line is cut, not inside a
+	 * UTF-8 character */
+	b = body_of(&log, "HTTP/1.1 403 Forbidden\r\n\r\nno \x1b[2J entry\n");
+	assert_non_null(b);
+	assert_null(strchr(b, 0x1b));
+	/* "a", then two-byte characters: byte 160 is inside one */
+	snprintf(big, sizeof big, "HTTP/1.1 500 X\r\n\r\na");
+	for (size_t k = strlen(big); k + 3 < sizeof big; k += 2)
+		memcpy(big + k, "\xc3\xa9", 2); /* é, two bytes each */
+	big[sizeof big - 1] = '\0';
+	b = body_of(&log, big);
+	assert_non_null(b);
+	assert_true(strlen(b) <= HTTP_FACT_BODY_LINE);
+	assert_int_equal(strlen(b), HTTP_FACT_BODY_LINE - 1);
+	assert_null(strstr(b, "\\x"));
+	/* a copy keeps it */
+	{
+		struct evlog copy;
+
+		evlog_init(&copy);
+		assert_int_equal(evlog_append_copies(&copy, &log, log.n - 1), 0);
+		assert_string_equal(copy.ev[0]->http.body_line, b);
+		evlog_clear(&copy);
+	}
+	evlog_clear(&log);
+}
+
+/* What connect says of a response that is not a success. */
+static void test_answer_str(void **state)
+{
+	struct http_fact f = {0};
+	char buf[400];
+
+	(void)state;
+	assert_int_equal(http_answer_str(&f, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
+	f.status = 200;
+	f.line = "HTTP/1.1 200 OK";
+	assert_int_equal(http_answer_str(&f, buf, sizeof buf), 0);
+	f.status = 404;
+	f.line = "HTTP/1.1 404 Not Found";
+	assert_int_equal(http_answer_str(&f, buf, sizeof buf), 1);
+	assert_string_equal(buf, "the server answered HTTP 404 Not Found");
+	f.status = 503;
+	f.line = "HTTP/1.1 503 Service Unavailable";
+	f.body_line = "The class server is full: it serves 2 learners at once (httpsviz serve --max-clients 2).";
+	assert_int_equal(http_answer_str(&f, buf, sizeof buf), 1);
+	assert_string_equal(buf, "the server answered HTTP 503 Service Unavailable: The class server is full: it "
+				 "serves 2 learners at once (httpsviz serve --max-clients 2).");
+	f.status = 301;
+	f.line = "HTTP/1.1 301 Moved Permanently";
+	f.body_line = NULL;
+	assert_int_equal(http_answer_str(&f, buf, sizeof buf), 1);
+	assert_string_equal(buf, "the server answered HTTP 301 Moved Permanently (a redirect, not followed)");
+	/* a short buffer is cut, never overrun */
+	assert_int_equal(http_answer_str(&f, buf, 10), 1);
+	assert_int_equal(strlen(buf), 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +368,8 @@ int main(void)
 		cmocka_unit_test(test_content_length_malformed),
 		cmocka_unit_test(test_chunked),
 		cmocka_unit_test(test_close_delimited_and_no_body),
+		cmocka_unit_test(test_body_line),
+		cmocka_unit_test(test_answer_str),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

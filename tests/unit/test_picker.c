@@ -171,14 +171,24 @@ static void test_click(void **state)
 	picker_free(&p);
 }
 
-/* Against a remote server only what works there: TLS 1.2 ECDHE and TLS 1.3,
- * no RSA key exchange and no certificate scenarios; the current protocol
- * is marked. */
+/* Against a remote server: the three protocols (RSA too: connect's own
+ * default, and what httpsviz serve takes), each saying what the client
+ * offers; no certificate scenarios; the current protocol is marked,
+ * whichever it is. */
 static void test_remote_menu(void **state)
 {
+	static const struct {
+		int tls13, ecdhe;
+		const char *row;     /* the current one's row */
+	} cur[] = {
+		{0, 0, "offers RSA; the server picks"},
+		{0, 1, "fresh key pair"},
+		{1, 1, "one round trip"},
+	};
 	struct picker p;
 	struct grid g;
 	int protocols = 0;
+	int rsa = 0;
 
 	(void)state;
 	assert_int_equal(picker_build_for(&p, entries, 3, PICKER_REMOTE), 0);
@@ -186,28 +196,39 @@ static void test_remote_menu(void **state)
 		assert_int_not_equal(p.items[i].kind, PICK_SCENARIO);
 		if (p.items[i].kind == PICK_PROTOCOL) {
 			protocols++;
-			assert_true(p.items[i].ecdhe);
+			if (!p.items[i].tls13 && !p.items[i].ecdhe) {
+				rsa++;
+				assert_non_null(strstr(p.items[i].desc, "a real server may not accept RSA"));
+			}
 		}
 	}
-	assert_int_equal(protocols, 2);
+	assert_int_equal(protocols, 3);
+	assert_int_equal(rsa, 1);
 	p.can_cancel = 1;
-	p.cur_tls13 = 1;
 	assert_int_equal(grid_init(&g, 100, 30, 0), 0);
-	picker_draw(&g, &p);
-	assert_true(screen_has(&g, "TLS 1.2, ECDHE"));
-	assert_false(screen_has(&g, "TLS 1.2, RSA"));
-	assert_false(screen_has(&g, "untrusted-ca"));
-	assert_true(screen_has(&g, "need the embedded server"));
-	{
-		char row[2048];
-		int y = find_row(&g, "one round trip");
+	for (size_t c = 0; c < sizeof cur / sizeof cur[0]; c++) {
+		const char *rows[] = {"offers RSA; the server picks", "fresh key pair", "one round trip"};
 
-		assert_true(y >= 0);
-		grid_row_utf8(&g, y, row, sizeof row);
-		assert_non_null(strstr(row, "(current)"));
-		y = find_row(&g, "fresh key pair");
-		grid_row_utf8(&g, y, row, sizeof row);
-		assert_null(strstr(row, "(current)"));
+		p.cur_tls13 = cur[c].tls13;
+		p.cur_ecdhe = cur[c].ecdhe;
+		grid_clear(&g);
+		picker_draw(&g, &p);
+		assert_true(screen_has(&g, "TLS 1.2, RSA"));
+		assert_true(screen_has(&g, "TLS 1.2, ECDHE"));
+		assert_false(screen_has(&g, "untrusted-ca"));
+		assert_true(screen_has(&g, "the server picks; scenarios need the embedded server"));
+		assert_false(screen_has(&g, "RSA and the scenarios need"));
+		for (size_t r = 0; r < 3; r++) {
+			char row[2048];
+			int y = find_row(&g, rows[r]);
+
+			assert_true(y >= 0);
+			grid_row_utf8(&g, y, row, sizeof row);
+			if (strcmp(rows[r], cur[c].row) == 0)
+				assert_non_null(strstr(row, "(current)"));
+			else
+				assert_null(strstr(row, "(current)"));
+		}
 	}
 	grid_free(&g);
 	picker_free(&p);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "protocol/event.h"
+#include "protocol/http.h"
 #include "ui/grid.h"
 #include "tests/unit/gridutil.h"
 #include "ui/view.h"
@@ -72,6 +73,44 @@ static void test_stepping(void **state)
 		view_action(&v, &log, ACT_BACK);
 	assert_int_equal(v.revealed, 0);
 	assert_int_equal(v.selected, -1);
+	grid_free(&g);
+	view_free(&v);
+	evlog_clear(&log);
+}
+
+/* An exchange that ended with a response that is not 2xx says so on the
+ * status line (from the response's typed facts), once it is all shown. */
+static void test_answer_on_status(void **state)
+{
+	static const char resp[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+				   "Content-Length: 25\r\n\r\nThe class server is full\n";
+	struct evlog log;
+	struct view v;
+	struct grid g;
+	struct event *ev;
+
+	(void)state;
+	evlog_init(&log);
+	view_init(&v, 0);
+	assert_int_equal(grid_init(&g, 200, 30, 0), 0);
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_STEP);
+	fake_step(&log, 0);
+	ev = evlog_add(&log, EV_HTTP_RESPONSE, ACTOR_CLIENT, DIR_LOCAL, resp, sizeof resp - 1, "x");
+	assert_non_null(ev);
+	http_decode(ev);
+	view_stepped(&v, &log, 0, NULL);
+	view_action(&v, &log, ACT_NEXT);
+	view_draw(&g, &v, &log);
+	/* not over yet: not said */
+	assert_false(screen_has(&g, "the server answered"));
+	assert_int_equal(view_action(&v, &log, ACT_NEXT), VF_STEP);
+	view_stepped(&v, &log, 1, "");
+	view_draw(&g, &v, &log);
+	assert_true(screen_has(&g, "(complete) | the server answered HTTP 503 Service Unavailable: The class server is full"));
+	/* rewound: the story so far, without the ending */
+	view_action(&v, &log, ACT_BACK);
+	view_draw(&g, &v, &log);
+	assert_false(screen_has(&g, "the server answered"));
 	grid_free(&g);
 	view_free(&v);
 	evlog_clear(&log);
@@ -396,6 +435,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stepping),
+		cmocka_unit_test(test_answer_on_status),
 		cmocka_unit_test(test_selection_and_focus),
 		cmocka_unit_test(test_screen_states),
 		cmocka_unit_test(test_layout_rules),

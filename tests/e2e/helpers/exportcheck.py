@@ -4,6 +4,11 @@
   exportcheck.py svg SAVED FILE.svg        the A4 pages, one arrow per
                                             message, every label, every
                                             summary in full
+  exportcheck.py pdf SAVED FILE.svg FILE.pdf  FILE.svg printed by a browser:
+                                            one A4 page (595x842 pt) per page
+                                            of the svg, none blank, each
+                                            event's text whole on its page,
+                                            no type under 7 pt
   exportcheck.py html SAVED FILE.html      the same inside a self-contained
                                             page (no external resource)
   exportcheck.py mermaid SAVED FILE.mmd    a sequenceDiagram: only statements
@@ -17,9 +22,11 @@
                                             its title, a selected field and
                                             exactly that field's bytes marked
 Exit status 0 when all holds, 1 with the reason on stderr."""
+import html
 import json
 import re
 import struct
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zlib
@@ -57,8 +64,9 @@ def check_svg_tree(root, evs, paged):
         if not m or int(m.group(1)) % 297:
             die("svg height %r is not a whole number of A4 pages" % h)
         vb = root.get("viewBox", "").split()
-        if vb[2] != "794" or int(vb[3]) % 1123:
+        if vb[2] != "794" or int(vb[3]) % 1123 or int(vb[3]) // 1123 != int(m.group(1)) // 297:
             die("viewBox %r is not A4 pages" % vb)
+        check_svg_pages(root, int(vb[3]) // 1123)
     groups = {}
     for g in root.iter(NS + "g"):
         if g.get("class") == "ev":
@@ -89,6 +97,79 @@ def check_svg_tree(root, evs, paged):
     heads = [x.text for x in root.iter(NS + "text") if x.get("class") == "headtext"]
     if "Client" not in heads or "Server" not in heads:
         die("no lifelines: %r" % heads)
+
+
+def svg_pages(root):
+    """The svg's pages in order: for each, the seqs of the events on it."""
+    out = []
+    for g in root.iter(NS + "g"):
+        if g.get("class") == "page":
+            out.append([int(e.get("id")[2:]) for e in g.iter(NS + "g") if e.get("class") == "ev"])
+    return out
+
+
+def check_svg_pages(root, n):
+    """n A4 groups in order, @page asking for A4 without margins, and every
+    row inside its page's margins (none cut by a page break)."""
+    style = "".join(x.text or "" for x in root.iter(NS + "style"))
+    if not re.search(r"@page\s*\{\s*size:\s*A4;\s*margin:\s*0", style):
+        die("the svg's style does not ask for A4 paper without margins")
+    pages = [g for g in root.iter(NS + "g") if g.get("class") == "page"]
+    if [g.get("id") for g in pages] != ["page%d" % (k + 1) for k in range(n)]:
+        die("the svg is %d A4 pages tall but its page groups are %r" % (n, [g.get("id") for g in pages]))
+    for k, page in enumerate(pages):
+        top, bottom = k * 1123 + 36, (k + 1) * 1123 - 36
+        foot = [t.text for t in page.iter(NS + "text") if t.get("class") == "meta" and t.get("text-anchor") == "end"]
+        if foot != ["page %d" % (k + 1)]:
+            die("page %d is numbered %r" % (k + 1, foot))
+        for g in page.iter(NS + "g"):
+            if g.get("class") not in ("ev", "phaseband"):
+                continue
+            r = g.find(NS + "rect")
+            y, h = float(r.get("y")), float(r.get("height"))
+            if y < top or y + h > bottom:
+                die("page %d: a row at y %g..%g crosses the page's margins %d..%d" % (k + 1, y, y + h, top, bottom))
+
+
+def squash(s):
+    return re.sub(r"\s+", "", s)
+
+
+def check_pdf(saved, svg, pdf):
+    evs = events(saved)
+    pages = svg_pages(ET.parse(svg).getroot())
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1000", pdf], capture_output=True, text=True, check=True).stdout
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    if len(sizes) != len(pages):
+        die("printed on %d pages, the svg has %d A4 pages" % (len(sizes), len(pages)))
+    for k, (w, h) in enumerate(sizes):
+        if abs(float(w) - 595.28) > 1.5 or abs(float(h) - 841.89) > 1.5:
+            die("page %d is %s x %s pt, not A4 (595 x 842)" % (k + 1, w, h))
+    bbox = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    texts = []
+    for k, page in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", bbox, re.S)):
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)
+        # the words the paper shows: inside the page (a row cut by the page
+        # break would leave words outside it, or half of its text on the next)
+        shown = [(float(y0), float(y1), html.unescape(w)) for x0, y0, x1, y1, w in words
+                 if float(y0) >= 0 and float(y1) <= float(sizes[k][1]) and float(x1) <= float(sizes[k][0])]
+        if len(shown) < 10:
+            die("page %d is blank (%d words)" % (k + 1, len(shown)))
+        heads = [w for _, _, w in shown]
+        if "Client" not in heads or "Server" not in heads or "%d" % (k + 1) not in heads:
+            die("page %d lacks the lifeline heads or its number" % (k + 1))
+        small = min(y1 - y0 for y0, y1, _ in shown)
+        # a word's box is the font's ascent + descent: 1.16 em in DejaVu Sans
+        if small / 1.16 < 7.0:
+            die("page %d has type of %.1f pt, under 7 pt" % (k + 1, small / 1.16))
+        texts.append(squash("".join(w for _, _, w in shown)))
+    if len(texts) != len(pages):
+        die("pdftotext read %d pages, pdfinfo %d" % (len(texts), len(pages)))
+    for e in evs:
+        on = [k for k, seqs in enumerate(pages) if e["seq"] in seqs]
+        if len(on) != 1 or squash(e["summary"]) not in texts[on[0]]:
+            die("event %d: its text is not whole on printed page %r, where the svg puts it" %
+                (e["seq"], [k + 1 for k in on]))
 
 
 def check_svg(saved, path):
@@ -265,6 +346,8 @@ def main():
     kind = sys.argv[1]
     if kind == "png":
         check_png(sys.argv[2], sys.argv[3:])
+    elif kind == "pdf":
+        check_pdf(sys.argv[2], sys.argv[3], sys.argv[4])
     elif kind == "dom":
         check_dom(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
