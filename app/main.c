@@ -123,6 +123,8 @@ static int replayed(struct options *opt)
 		.no_color = opt->no_color,
 		.lesson = opt->lesson != NULL ? opt->lesson : run.opt.lesson[0] != '\0' ? run.opt.lesson : NULL,
 		.explore = 1,
+		/* the recorded lesson asks what the original asked */
+		.no_questions = opt->no_questions || (opt->lesson == NULL && run.opt.no_questions),
 		.replay = &run,
 		.replay_name = opt->replay_file,
 	};
@@ -196,6 +198,7 @@ int main(int argc, char **argv)
 		.explore = opt.explore,
 		.save_file = opt.save_file,
 		.save_secrets = opt.save_secrets,
+		.no_questions = opt.no_questions,
 	};
 	return tui_run(&opt.cfg, &tui);
 }

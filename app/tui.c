@@ -47,6 +47,7 @@ struct tui {
 	enum tls_version tls_override;
 	enum kex_mode kex_override;
 	int trust_override;
+	int no_questions;            /* --no-questions: lessons narrate, ask nothing */
 	struct lesson *lesson;       /* the lesson being followed, or NULL */
 	struct narration narr;       /* valid while lesson != NULL */
 	struct lessondir_entry *lessons;  /* for the picker, loaded when first shown */
@@ -442,7 +443,8 @@ static unsigned save_now(struct tui *t)
 	snprintf(end.version, sizeof end.version, "%s", engine_version(t->engine));
 	snprintf(end.cipher, sizeof end.cipher, "%s", engine_cipher(t->engine));
 	snprintf(end.error, sizeof end.error, "%s", t->view.failed ? engine_error(t->engine) : "");
-	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title, 0};
+	info = (struct save_info){"tui", &t->cfg, t->lesson != NULL ? t->lesson->name : NULL, 0, title,
+				  t->no_questions};
 	t->save_failed = 0;
 	if (savefile_write_log(dest, t->save_secrets, &info, &t->log, &end, err, sizeof err) < 0) {
 		snprintf(t->view.notice, sizeof t->view.notice, "%.150s", err);
@@ -507,6 +509,7 @@ static int use_lesson(struct tui *t, struct lesson *l)
 		lesson_free(l);
 		return -1;
 	}
+	t->narr.no_questions = t->no_questions;
 	t->lesson = l;
 	return 0;
 }
@@ -862,6 +865,7 @@ int tui_run(const struct engine_config *cfg, const struct tui_options *opt)
 		fclose(f);
 	}
 	t.save_secrets = opt->save_secrets;
+	t.no_questions = opt->no_questions;
 	if (opt->replay != NULL) {
 		const char *base = strrchr(opt->replay_name, '/');
 		char *safe;

@@ -15,6 +15,7 @@ struct tui_options {
 	int explore;          /* --explore: skip the picker, free exploration */
 	const char *save_file; /* --save FILE: w and quitting write the run there */
 	int save_secrets;     /* --save-secrets */
+	int no_questions;     /* --no-questions: lessons narrate and ask nothing */
 	struct saved_run *replay; /* replay FILE: show this recorded run (its log
 				   * is taken over), no engine; or NULL */
 	const char *replay_name;  /* the file's name, for the status line */

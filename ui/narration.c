@@ -20,9 +20,13 @@ int narration_init(struct narration *n, const struct lesson *l)
 int narration_restart(struct narration *n)
 {
 	const struct lesson *l = n->l;
+	int no_questions = n->no_questions;
+	int rc;
 
 	narration_free(n);
-	return narration_init(n, l);
+	rc = narration_init(n, l);
+	n->no_questions = no_questions;
+	return rc;
 }
 
 /* see narration.h */
@@ -61,7 +65,7 @@ unsigned narration_reveal(struct narration *n, const struct event *ev)
 	n->step = s;
 	n->step_seq = ev->seq;
 	n->text_top = 0;
-	n->qstate = s->question != NULL ? NQ_OPEN : NQ_NONE;
+	n->qstate = s->question != NULL && !n->no_questions ? NQ_OPEN : NQ_NONE;
 	n->wrong = 0;
 	n->tries = 0;
 	n->pick = -1;
@@ -71,7 +75,7 @@ unsigned narration_reveal(struct narration *n, const struct event *ev)
 	free(n->feedback);
 	n->feedback = NULL;
 	flags |= NF_STEP | NF_REDRAW;
-	if (s->question != NULL)
+	if (n->qstate == NQ_OPEN)
 		flags |= NF_HOLD;
 	if (s->pause)
 		flags |= NF_PAUSE;
@@ -380,11 +384,11 @@ static void collect(struct blocks *bs, const struct narration *n, unsigned shown
 		bs->b[bs->n - 1].maxlines = 2;
 	}
 	if (rewound) {
-		if (n->step->question != NULL)
+		if (n->step->question != NULL && !n->no_questions)
 			add(bs, CLS_DIM, 0, 1, "(the question waits at the newest step)");
 		return;
 	}
-	if (s->question != NULL)
+	if (s->question != NULL && !n->no_questions)
 		question_blocks(bs, n);
 	if (n->pause && n->qstate != NQ_OPEN && !narration_ended(n, finished))
 		add(bs, CLS_DIM, 0, 1, "The lesson pauses here: press Space to go on.");

@@ -64,6 +64,9 @@ struct narration {
 	size_t skipped_first, skipped;    /* steps passed over to reach this one
 					   * (1-based first, count): their event
 					   * did not occur in this run */
+	int no_questions;                 /* --no-questions: steps are narrated,
+					   * their questions not asked (kept by
+					   * narration_restart) */
 };
 
 /* Start following lesson l (which must outlive n).  Returns 0, -1 when out

@@ -237,6 +237,42 @@ static void test_prediction(void **state)
 	evlog_clear(&log);
 }
 
+/* --no-questions in the TUI: every step is narrated, no question is shown
+ * or holds the diagram, and a restart keeps it so. */
+static void test_no_questions(void **state)
+{
+	struct lesson *l = load();
+	struct narration n;
+	struct evlog log;
+	struct grid g;
+	unsigned f;
+
+	(void)state;
+	build_log(&log);
+	assert_int_equal(grid_init(&g, 60, 40, 0), 0);
+	assert_int_equal(narration_init(&n, l), 0);
+	n.no_questions = 1;
+	for (size_t i = 0; i < log.n; i++) {
+		f = narration_reveal(&n, log.ev[i]);
+		assert_false(f & NF_HOLD);
+		assert_false(narration_holding(&n));
+		draw(&g, &n, (unsigned)i + 1, 0);
+		assert_false(screen_has(&g, "Predict:"));
+		assert_false(screen_has(&g, "questions right"));
+	}
+	assert_true(screen_has(&g, "End of the lesson."));
+	assert_true(screen_has(&g, "lesson step 5 of 5"));
+	assert_int_equal(narration_restart(&n), 0);
+	assert_true(n.no_questions);
+	f = narration_reveal(&n, log.ev[0]);
+	f |= narration_reveal(&n, log.ev[1]);
+	assert_false(f & NF_HOLD);
+	narration_free(&n);
+	lesson_free(l);
+	grid_free(&g);
+	evlog_clear(&log);
+}
+
 static void test_small_pane_keeps_question(void **state)
 {
 	struct lesson *l = load();
@@ -502,6 +538,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_question_flow),
 		cmocka_unit_test(test_prediction),
+		cmocka_unit_test(test_no_questions),
 		cmocka_unit_test(test_small_pane_keeps_question),
 		cmocka_unit_test(test_long_text_scrolls),
 		cmocka_unit_test(test_view_holds),
