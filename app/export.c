@@ -699,51 +699,57 @@ static void svg_page_end(struct ctx *c, int page)
 		EXPORT_A4_W - SVG_MARGIN, (page + 1) * EXPORT_A4_H - 14, page + 1);
 }
 
-/* The diagram as SVG: A4 pages (paged) or one long sheet for the html
- * page.  Paged, each page is one A4-sized group (id pageN) of the sheet,
- * which is exactly that many A4 pages tall, and the sheet's @page rule asks
- * for A4 paper without margins (the sheet has its own): a browser prints it
- * page for page.  Returns the height used. */
-static int svg_body(struct ctx *c, int paged, int interactive)
+/* Open the sheet of the diagram: the standalone svg is one sheet of pages
+ * A4 pages (its @page rule asks for A4 paper without margins: the sheet
+ * has its own); split (the html page), a sheet is one A4 page, the one
+ * starting at page (from 0), so that a browser prints it on its own paper. */
+static void svg_sheet_open(struct ctx *c, int split, int page, int pages)
+{
+	if (split)
+		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sheet\" id=\"sheet%d\" width=\"%d\" "
+				"height=\"%d\" viewBox=\"0 %d %d %d\">\n",
+			page + 1, EXPORT_A4_W, EXPORT_A4_H, page * EXPORT_A4_H, EXPORT_A4_W, EXPORT_A4_H);
+	else
+		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"%dmm\" viewBox=\"0 0 %d %d\">\n",
+			pages * 297, EXPORT_A4_W, pages * EXPORT_A4_H);
+	if (page == 0)
+		svg_style(c->out, !split);
+	fprintf(c->out, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
+		split ? page * EXPORT_A4_H : 0, EXPORT_A4_W, (split ? 1 : pages) * EXPORT_A4_H);
+	if (page == 0) {
+		fputs("<title>", c->out);
+		xml(c->out, title_of(c));
+		fputs("</title>\n", c->out);
+	}
+}
+
+/* The diagram as SVG on A4 pages: each page one A4-sized group (id pageN),
+ * its rows placed by svg_place so that no row is cut by a page break.
+ * split (the html page) makes each page a sheet of its own (see
+ * svg_sheet_open); interactive adds the html page's hooks.  Both exports
+ * page the same way.  Returns the number of pages. */
+static int svg_body(struct ctx *c, int split, int interactive)
 {
 	char meta[512];
 	int y;
 	int page = 0;
-	int total;
+	int pages = 0;
 	size_t r;
 
 	meta_line(c, meta, sizeof meta);
-	/* lay out once to know the height */
-	total = 120 + SVG_HEAD;
-	for (r = 0; r < c->d.n; r++)
-		total += svg_row_height(c, &c->d.rows[r]);
-	if (paged) {
-		int pages = 0;
+	/* lay out once to know the number of pages */
+	y = 120 + SVG_HEAD;
+	for (r = 0; r < c->d.n; r++) {
+		int h = svg_row_height(c, &c->d.rows[r]);
 
-		y = 120 + SVG_HEAD;
-		for (r = 0; r < c->d.n; r++) {
-			int h = svg_row_height(c, &c->d.rows[r]);
-
-			if (h > 0) {
-				svg_place(&pages, &y, svg_row_need(c, r));
-				y += h;
-			}
+		if (h > 0) {
+			svg_place(&pages, &y, svg_row_need(c, r));
+			y += h;
 		}
-		pages++;
-		total = pages * EXPORT_A4_H;
-		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"%dmm\" viewBox=\"0 0 %d %d\">\n",
-			pages * 297, EXPORT_A4_W, total);
-	} else {
-		fprintf(c->out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"diagram\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
-			EXPORT_A4_W, total, EXPORT_A4_W, total);
 	}
-	svg_style(c->out, paged);
-	fprintf(c->out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", EXPORT_A4_W, total);
-	fputs("<title>", c->out);
-	xml(c->out, title_of(c));
-	fputs("</title>\n", c->out);
-	if (paged)
-		fputs("<g class=\"page\" id=\"page1\">\n", c->out);
+	pages++;
+	svg_sheet_open(c, split, 0, pages);
+	fputs("<g class=\"page\" id=\"page1\">\n", c->out);
 	{
 		struct svgtext t = {c->out, SVG_MARGIN, SVG_MARGIN - 6, "title"};
 
@@ -754,7 +760,7 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 	fputs("</text>\n", c->out);
 	svg_legend(c, SVG_MARGIN, SVG_MARGIN + 44);
 	y = 120;
-	svg_heads(c, y, paged ? EXPORT_A4_H - SVG_MARGIN : total - 10);
+	svg_heads(c, y, EXPORT_A4_H - SVG_MARGIN);
 	y += SVG_HEAD;
 	/* rows, starting a new page when one does not fit */
 	for (r = 0; r < c->d.n; r++) {
@@ -763,10 +769,14 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 
 		if (h == 0)
 			continue;
-		if (paged && svg_place(&page, &y, svg_row_need(c, r))) {
+		if (svg_place(&page, &y, svg_row_need(c, r))) {
 			int top = page * EXPORT_A4_H;
 
 			svg_page_end(c, page - 1);
+			if (split) {
+				fputs("</svg>\n", c->out);
+				svg_sheet_open(c, split, page, pages);
+			}
 			fprintf(c->out, "<g class=\"page\" id=\"page%d\">\n", page + 1);
 			svg_heads(c, top + SVG_MARGIN, top + EXPORT_A4_H - SVG_MARGIN);
 		}
@@ -780,10 +790,9 @@ static int svg_body(struct ctx *c, int paged, int interactive)
 		}
 		y += h;
 	}
-	if (paged)
-		svg_page_end(c, page);
+	svg_page_end(c, page);
 	fputs("</svg>\n", c->out);
-	return total;
+	return pages;
 }
 
 /* ---- HTML ---- */
@@ -895,15 +904,22 @@ static void export_html(struct ctx *c)
 	      ".hl{background:#ffd54f;font-weight:bold}\n.off{color:#888}\n.asc{color:#555}\n"
 	      "g.ev{cursor:pointer}\ng.ev:hover .hit{fill:#f5f5f5}\ng.ev.sel .hit{fill:#fff2a8}\n"
 	      "g.ev:focus{outline:none}\ng.ev:focus .hit{stroke:#1a4fb4}\n"
-	      "@media print{#insp{display:none}g.ev.sel .hit,g.ev:hover .hit{fill:transparent}"
-	      "#left{overflow:visible}}\n"
+	      "svg.sheet{display:block}\n"
+	      /* printed: the diagram's A4 sheets alone, one per sheet of paper
+	       * (each sheet has its own margins); the inspector, the header
+	       * (the first sheet has the title) and the selection stay off */
+	      "@page{size:A4;margin:0}\n"
+	      "@media print{header,#insp{display:none}body{margin:0}#wrap{display:block}#left{overflow:visible}"
+	      "svg.sheet{width:210mm;height:297mm;break-after:page;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+	      "svg.sheet:last-of-type{break-after:auto}"
+	      "g.ev.sel .hit,g.ev:hover .hit{fill:transparent}g.ev:focus .hit{stroke:none}}\n"
 	      "</style></head><body>\n<header><h1>", c->out);
 	xml(c->out, title_of(c));
 	fputs("</h1><div class=\"meta\">", c->out);
 	xml(c->out, meta);
 	fputs(" &mdash; click a message (or use j/k) to see its fields and bytes</div></header>\n"
 	      "<div id=\"wrap\"><div id=\"left\">\n", c->out);
-	svg_body(c, 0, 1);
+	svg_body(c, 1, 1);
 	fputs("</div>\n<aside id=\"insp\"><h2 id=\"insp-title\">Click a message</h2>\n<div id=\"insp-summary\"></div>\n"
 	      "<h3>Fields</h3><div id=\"fields\"></div>\n<h3>Bytes</h3><div id=\"hex\"></div>\n"
 	      "<p id=\"insp-explain\"></p></aside></div>\n", c->out);
@@ -941,7 +957,7 @@ int export_write(FILE *out, enum export_format fmt, const struct saved_run *run,
 	case EXPORT_MERMAID: export_mermaid(&c); break;
 	case EXPORT_SVG:
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-		svg_body(&c, 1, 0);
+		svg_body(&c, 0, 0);
 		break;
 	case EXPORT_HTML: export_html(&c); break;
 	}
