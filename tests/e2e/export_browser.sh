@@ -1,9 +1,10 @@
 #!/bin/sh
 # Export for handouts: each format from a saved run (and --export straight
 # from a run), checked against the run: every event, every summary in full,
-# lifelines, phases, the legend; svg on A4 pages; html self-contained.  Then
-# in a real headless browser (Debian's chromium): screenshots of the svg and
-# the html show the layers' colours, the svg prints on exactly its A4 pages
+# lifelines, phases, the legend; svg on A4 pages; html self-contained, its
+# diagram the same A4 pages as inline svg sheets.  Then in a real headless
+# browser (Debian's chromium): screenshots of the svg and the html show the
+# layers' colours, the svg and the html print on exactly their A4 pages
 # (poppler's pdfinfo/pdftotext read the PDF), and a click on a message (the page's
 # #ev=N address does the same) shows its fields with exactly the selected
 # field's bytes highlighted.  Only the browser part is skipped, with a
@@ -81,8 +82,9 @@ browse "$tmp/svg.png" "file://$tmp/kexrsa.svg" 900,1300
 $check png "$tmp/svg.png" "#1a4fb4" "#00838f" "#8e24aa" "#9a6700" || fail "the svg screenshot lacks the layers' colours"
 browse "$tmp/svg13.png" "file://$tmp/tls13.svg" 900,1300
 $check png "$tmp/svg13.png" "#1a4fb4" "#8e24aa" || fail "the TLS 1.3 svg screenshot is wrong"
-# the svg printed (Chromium's print to PDF at its default settings, as a
-# teacher would print it): exactly one A4 page per page of the svg, none
+# the svg and the html page printed (Chromium's print to PDF at its default
+# settings, as a teacher would print it): exactly one A4 page per page of
+# the svg (the html page: per inline svg sheet, without its inspector), none
 # blank, no row cut by a page break, no type under 7 pt; a long run (the
 # RSA run's events five times over) makes many pages without drift
 python3 - "$tmp/kexrsa.jsonl" "$tmp/long.jsonl" <<'PY'
@@ -102,6 +104,8 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out) + "\n")
 PY
 "$bin" export "$tmp/long.jsonl" --format svg -o "$tmp/long.svg" || fail "export of a long run failed"
 $check svg "$tmp/long.jsonl" "$tmp/long.svg" || fail "the long run's svg is wrong"
+"$bin" export "$tmp/long.jsonl" --format html -o "$tmp/long.html" || fail "html export of a long run failed"
+$check html "$tmp/long.jsonl" "$tmp/long.html" || fail "the long run's html is wrong"
 if command -v pdfinfo > /dev/null 2>&1 && command -v pdftotext > /dev/null 2>&1; then
 	for name in kexrsa tls13 scenariomitm long; do
 		rm -f "$tmp/$name.pdf"
@@ -110,6 +114,17 @@ if command -v pdfinfo > /dev/null 2>&1 && command -v pdftotext > /dev/null 2>&1;
 		[ -s "$tmp/$name.pdf" ] || fail "chromium did not print $name.svg: $(tail -3 "$tmp/chromium.log")"
 		$check pdf "$tmp/$name.jsonl" "$tmp/$name.svg" "$tmp/$name.pdf" || fail "$name.svg does not print on its A4 pages"
 		echo "export_browser: $name.svg printed on $(grep -c 'class="page"' "$tmp/$name.svg") A4 pages"
+		# the html page printed: the same A4 pages, one per inline svg
+		# sheet, none blank, no row cut, no inspector
+		rm -f "$tmp/$name.html.pdf"
+		timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
+			--no-pdf-header-footer --print-to-pdf="$tmp/$name.html.pdf" "file://$tmp/$name.html" > "$tmp/chromium.log" 2>&1
+		[ -s "$tmp/$name.html.pdf" ] || fail "chromium did not print $name.html: $(tail -3 "$tmp/chromium.log")"
+		$check pdfhtml "$tmp/$name.jsonl" "$tmp/$name.html" "$tmp/$name.html.pdf" ||
+			fail "$name.html does not print on its A4 pages"
+		[ "$(grep -c 'class="sheet"' "$tmp/$name.html")" = "$(grep -c 'class="page"' "$tmp/$name.svg")" ] ||
+			fail "$name: the html page and the svg are paged differently"
+		echo "export_browser: $name.html printed on $(grep -c 'class="sheet"' "$tmp/$name.html") A4 pages"
 	done
 	[ "$(grep -c 'class="page"' "$tmp/long.svg")" -ge 6 ] || fail "the long run is not many pages"
 else

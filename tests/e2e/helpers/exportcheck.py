@@ -10,7 +10,13 @@
                                             event's text whole on its page,
                                             no type under 7 pt
   exportcheck.py html SAVED FILE.html      the same inside a self-contained
-                                            page (no external resource)
+                                            page (no external resource): one
+                                            inline svg per A4 page, laid out
+                                            as the svg's pages, and a print
+                                            stylesheet (A4, no inspector)
+  exportcheck.py pdfhtml SAVED FILE.html FILE.pdf  FILE.html printed: as pdf,
+                                            one A4 page per svg sheet, and
+                                            none of the inspector's text
   exportcheck.py mermaid SAVED FILE.mmd    a sequenceDiagram: only statements
                                             Mermaid knows, every event once
   exportcheck.py markdown SAVED FILE.md    every summary in a table row
@@ -108,12 +114,14 @@ def svg_pages(root):
     return out
 
 
-def check_svg_pages(root, n):
-    """n A4 groups in order, @page asking for A4 without margins, and every
-    row inside its page's margins (none cut by a page break)."""
-    style = "".join(x.text or "" for x in root.iter(NS + "style"))
+def check_svg_pages(root, n, style=None):
+    """n A4 groups in order, @page asking for A4 without margins (in the
+    svg's own style, or in style where given), and every row inside its
+    page's margins (none cut by a page break)."""
+    if style is None:
+        style = "".join(x.text or "" for x in root.iter(NS + "style"))
     if not re.search(r"@page\s*\{\s*size:\s*A4;\s*margin:\s*0", style):
-        die("the svg's style does not ask for A4 paper without margins")
+        die("the style does not ask for A4 paper without margins")
     pages = [g for g in root.iter(NS + "g") if g.get("class") == "page"]
     if [g.get("id") for g in pages] != ["page%d" % (k + 1) for k in range(n)]:
         die("the svg is %d A4 pages tall but its page groups are %r" % (n, [g.get("id") for g in pages]))
@@ -135,9 +143,12 @@ def squash(s):
     return re.sub(r"\s+", "", s)
 
 
-def check_pdf(saved, svg, pdf):
+def check_pdf(saved, svg, pdf, pages=None, absent=()):
+    """svg printed as pdf: pages are the seqs on each page (default: those
+    of the svg file); no word of the texts absent may be printed."""
     evs = events(saved)
-    pages = svg_pages(ET.parse(svg).getroot())
+    if pages is None:
+        pages = svg_pages(ET.parse(svg).getroot())
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1000", pdf], capture_output=True, text=True, check=True).stdout
     sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
     if len(sizes) != len(pages):
@@ -163,6 +174,11 @@ def check_pdf(saved, svg, pdf):
         if small / 1.16 < 7.0:
             die("page %d has type of %.1f pt, under 7 pt" % (k + 1, small / 1.16))
         texts.append(squash("".join(w for _, _, w in shown)))
+        every = [html.unescape(w[4]) for w in words]
+        for a in absent:
+            # a phrase anywhere, a single word (a heading) as a word
+            if (squash(a) in squash("".join(every))) if " " in a else a in every:
+                die("page %d prints %r, which is the page's interactive part" % (k + 1, a))
     if len(texts) != len(pages):
         die("pdftotext read %d pages, pdfinfo %d" % (len(texts), len(pages)))
     for e in evs:
@@ -178,16 +194,42 @@ def check_svg(saved, path):
     check_svg_tree(root, evs, True)
 
 
+def html_sheets(text):
+    """The html page's inline svgs, parsed, and one svg holding them all."""
+    sheets = [ET.fromstring(m) for m in re.findall(r"<svg .*?</svg>", text, re.S)]
+    if not sheets:
+        die("no inline svg")
+    whole = ET.Element(NS + "svg")
+    for sh in sheets:
+        whole.extend(list(sh))
+    return sheets, whole
+
+
 def check_html(saved, path):
     evs = events(saved)
     text = open(path, encoding="utf-8").read()
     for bad in (r"<script[^>]+src", r"<link", r"@import", r"url\(", r"https?://(?!www\.w3\.org/2000/svg)"):
         if re.search(bad, text):
             die("the page loads something from outside: " + bad)
-    m = re.search(r"(<svg .*?</svg>)", text, re.S)
+    sheets, whole = html_sheets(text)
+    check_svg_tree(whole, evs, False)
+    # one A4 sheet per page of the svg export, each its own page group
+    for k, sh in enumerate(sheets):
+        if sh.get("class") != "sheet" or sh.get("width") != "794" or sh.get("height") != "1123":
+            die("inline svg %d is not an A4 sheet: %r" % (k + 1, sh.attrib))
+        if sh.get("viewBox", "").split() != ["0", str(k * 1123), "794", "1123"]:
+            die("sheet %d shows %r, not its A4 page" % (k + 1, sh.get("viewBox")))
+        ids = [g.get("id") for g in sh.iter(NS + "g") if g.get("class") == "page"]
+        if ids != ["page%d" % (k + 1)]:
+            die("sheet %d holds the page groups %r" % (k + 1, ids))
+    head = re.search(r"<head>.*?</head>", text, re.S).group(0)
+    check_svg_pages(whole, len(sheets), head)
+    m = re.search(r"@media print\s*\{(.*?)\}\s*\n", head, re.S)
     if not m:
-        die("no inline svg")
-    check_svg_tree(ET.fromstring(m.group(1)), evs, False)
+        die("the page has no print stylesheet")
+    pr = m.group(1)
+    if not re.search(r"#insp[^{]*\{display:none", pr) or not re.search(r"break-after:page", pr):
+        die("the print stylesheet does not hide the inspector or break after each sheet: %r" % pr)
     m = re.search(r'<script type="application/json" id="events">(.*?)</script>', text, re.S)
     data = json.loads(m.group(1))
     if [d["seq"] for d in data] != [e["seq"] for e in evs]:
@@ -195,6 +237,19 @@ def check_html(saved, path):
     for d, e in zip(data, evs):
         if d["summary"] != e["summary"] or len(d["fields"]) != count_fields(e["fields"]):
             die("event %d: the page's data differs from the saved run" % e["seq"])
+
+
+def check_pdf_html(saved, path, pdf):
+    """The html page printed: one A4 page per sheet, each as the svg's
+    checks want it, and none of the inspector (its headings, its text for
+    the message selected on load, the header's hint)."""
+    text = open(path, encoding="utf-8").read()
+    sheets, _ = html_sheets(text)
+    pages = [[int(e.get("id")[2:]) for e in sh.iter(NS + "g") if e.get("class") == "ev"] for sh in sheets]
+    m = re.search(r'<script type="application/json" id="events">(.*?)</script>', text, re.S)
+    first = json.loads(m.group(1))[0]
+    absent = ["click a message (or use j/k)", "Fields", "Bytes", first["explain"]]
+    check_pdf(saved, None, pdf, pages, [a for a in absent if a])
 
 
 def count_fields(fs):
@@ -348,6 +403,8 @@ def main():
         check_png(sys.argv[2], sys.argv[3:])
     elif kind == "pdf":
         check_pdf(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif kind == "pdfhtml":
+        check_pdf_html(sys.argv[2], sys.argv[3], sys.argv[4])
     elif kind == "dom":
         check_dom(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
