@@ -155,7 +155,8 @@ static void test_text_holds_everything(void **state)
 
 /* The svg prints page for page: as many A4 page groups as the sheet is A4
  * pages tall, an @page rule asking for A4 without margins, every row
- * inside its page's margins; the html page's sheet is one long sheet. */
+ * inside its page's margins; the html page has the same pages, each an
+ * inline svg of its own, and a print stylesheet (A4, no inspector). */
 static void test_svg_pages(void **state)
 {
 	struct saved_run run;
@@ -199,8 +200,31 @@ static void test_svg_pages(void **state)
 	assert_int_equal(rows, 64);
 	free(svg);
 	html = render(&run, EXPORT_HTML, 0);
-	assert_null(strstr(html, "@page{size:A4"));
-	assert_null(strstr(html, "class=\"page\""));
+	assert_non_null(strstr(html, "@page{size:A4;margin:0}"));
+	assert_non_null(strstr(html, "@media print{header,#insp{display:none}"));
+	assert_non_null(strstr(html, "break-after:page"));
+	/* the same pages, each an A4 sheet of its own holding its page group */
+	for (int k = 0; k < pages; k++) {
+		char want[160];
+		const char *sheet;
+		const char *group;
+
+		snprintf(want, sizeof want, "class=\"sheet\" id=\"sheet%d\" width=\"%d\" height=\"%d\" viewBox=\"0 %d %d %d\"",
+			 k + 1, EXPORT_A4_W, EXPORT_A4_H, k * EXPORT_A4_H, EXPORT_A4_W, EXPORT_A4_H);
+		sheet = strstr(html, want);
+		assert_non_null(sheet);
+		snprintf(want, sizeof want, "<g class=\"page\" id=\"page%d\">", k + 1);
+		group = strstr(html, want);
+		assert_non_null(group);
+		assert_true(group > sheet);
+		assert_true(strstr(sheet, "</svg>") > group);
+	}
+	{
+		char want[64];
+
+		snprintf(want, sizeof want, "id=\"sheet%d\"", pages + 1);
+		assert_null(strstr(html, want));
+	}
 	free(html);
 	evlog_clear(&run.log);
 }
