@@ -227,21 +227,20 @@ const uint8_t *capture_client_hello(const struct capture *c, size_t *len)
 	return NULL;
 }
 
+/* The members a mark keeps: the same name and type in struct capture and in
+ * struct capture_mark, listed once for both directions. */
+#define MARKED(X)                                                                                                      \
+	X(nmsgs) X(nsecrets) X(version) X(cipher_id) X(server_tmp_key) X(server_cert_key) X(master) X(master_len)     \
+	X(client_finished) X(client_finished_len) X(server_finished) X(server_finished_len)
+#define SAME_SIZE(f) _Static_assert(sizeof((struct capture *)0)->f == sizeof((struct capture_mark *)0)->f, #f);
+MARKED(SAME_SIZE)
+#define TO_MARK(f) memcpy(&m->f, &c->f, sizeof m->f);
+#define TO_CAPTURE(f) memcpy(&c->f, &m->f, sizeof c->f);
+
 /* see capture.h */
 void capture_mark(const struct capture *c, struct capture_mark *m)
 {
-	m->nmsgs = c->nmsgs;
-	m->nsecrets = c->nsecrets;
-	m->version = c->version;
-	m->cipher_id = c->cipher_id;
-	m->server_tmp_key = c->server_tmp_key;
-	m->server_cert_key = c->server_cert_key;
-	memcpy(m->master, c->master, sizeof m->master);
-	m->master_len = c->master_len;
-	memcpy(m->client_finished, c->client_finished, sizeof m->client_finished);
-	m->client_finished_len = c->client_finished_len;
-	memcpy(m->server_finished, c->server_finished, sizeof m->server_finished);
-	m->server_finished_len = c->server_finished_len;
+	MARKED(TO_MARK)
 }
 
 /* see capture.h */
@@ -250,18 +249,7 @@ void capture_swap_mark(struct capture *c, struct capture_mark *m)
 	struct capture_mark now;
 
 	capture_mark(c, &now);
-	c->nmsgs = m->nmsgs;
-	c->nsecrets = m->nsecrets;
-	c->version = m->version;
-	c->cipher_id = m->cipher_id;
-	c->server_tmp_key = m->server_tmp_key;
-	c->server_cert_key = m->server_cert_key;
-	memcpy(c->master, m->master, sizeof c->master);
-	c->master_len = m->master_len;
-	memcpy(c->client_finished, m->client_finished, sizeof c->client_finished);
-	c->client_finished_len = m->client_finished_len;
-	memcpy(c->server_finished, m->server_finished, sizeof c->server_finished);
-	c->server_finished_len = m->server_finished_len;
+	MARKED(TO_CAPTURE)
 	*m = now;
 	OPENSSL_cleanse(&now, sizeof now);
 }

@@ -473,6 +473,25 @@ static char *vformat_sanitised(const char *fmt, va_list ap)
 	return out;
 }
 
+/* Room in log for more events (its array doubled from 64 as needed); 0, or
+ * -1 when out of memory. */
+static int evlog_room(struct evlog *log, size_t more)
+{
+	size_t cap = log->cap ? log->cap : 64;
+	struct event **grown;
+
+	if (log->n + more <= log->cap)
+		return 0;
+	while (cap < log->n + more)
+		cap *= 2;
+	grown = realloc(log->ev, cap * sizeof *grown);
+	if (grown == NULL)
+		return -1;
+	log->ev = grown;
+	log->cap = cap;
+	return 0;
+}
+
 /* see event.h */
 struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 			enum direction dir, const void *raw, size_t raw_len,
@@ -481,15 +500,8 @@ struct event *evlog_add(struct evlog *log, enum evname name, enum actor actor,
 	struct event *ev;
 	va_list ap;
 
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? log->cap * 2 : 64;
-		struct event **grown = realloc(log->ev, cap * sizeof *grown);
-
-		if (grown == NULL)
-			return NULL;
-		log->ev = grown;
-		log->cap = cap;
-	}
+	if (evlog_room(log, 1) < 0)
+		return NULL;
 	ev = calloc(1, sizeof *ev);
 	if (ev == NULL)
 		return NULL;
@@ -542,16 +554,9 @@ void evlog_move(struct evlog *dst, struct evlog *src)
 	for (size_t i = 0; i < src->n; i++) {
 		struct event *ev = src->ev[i];
 
-		if (dst->n == dst->cap) {
-			size_t cap = dst->cap ? dst->cap * 2 : 64;
-			struct event **grown = realloc(dst->ev, cap * sizeof *grown);
-
-			if (grown == NULL) {
-				event_free(ev);
-				continue;
-			}
-			dst->ev = grown;
-			dst->cap = cap;
+		if (evlog_room(dst, 1) < 0) {
+			event_free(ev);
+			continue;
 		}
 		ev->seq = (unsigned)dst->n + 1;
 		ev->t_us = evlog_now_us(dst);
@@ -568,19 +573,9 @@ size_t evlog_insert(struct evlog *dst, size_t at, struct evlog *src, uint64_t t_
 
 	if (at > dst->n)
 		at = dst->n;
-	if (dst->n + k > dst->cap) {
-		size_t cap = dst->cap ? dst->cap : 64;
-		struct event **grown;
-
-		while (cap < dst->n + k)
-			cap *= 2;
-		grown = realloc(dst->ev, cap * sizeof *grown);
-		if (grown == NULL) {
-			evlog_clear(src);
-			return 0;
-		}
-		dst->ev = grown;
-		dst->cap = cap;
+	if (evlog_room(dst, k) < 0) {
+		evlog_clear(src);
+		return 0;
 	}
 	memmove(dst->ev + at + k, dst->ev + at, (dst->n - at) * sizeof *dst->ev);
 	for (size_t i = 0; i < k; i++) {
@@ -658,15 +653,8 @@ int evlog_append_copies(struct evlog *dst, const struct evlog *src, size_t from)
 	for (size_t i = from; i < src->n; i++) {
 		struct event *c;
 
-		if (dst->n == dst->cap) {
-			size_t cap = dst->cap ? dst->cap * 2 : 64;
-			struct event **grown = realloc(dst->ev, cap * sizeof *grown);
-
-			if (grown == NULL)
-				return -1;
-			dst->ev = grown;
-			dst->cap = cap;
-		}
+		if (evlog_room(dst, 1) < 0)
+			return -1;
 		c = event_copy(src->ev[i]);
 		if (c == NULL)
 			return -1;

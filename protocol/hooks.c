@@ -70,24 +70,11 @@ static void moment(struct side *sd, enum kex_moment m)
 /* see engine_int.h */
 void hooks_settle(struct engine *e)
 {
-	/* events already put before a later moment's place shift it */
-	struct {
-		const struct evlog *log;
-		size_t added;
-	} shift[4];
-	size_t nshift = 0;
-
 	for (size_t i = 0; i < e->npending; i++) {
 		struct pending_moment *p = &e->pending[i];
 		struct evlog made;
-		size_t s = 0;
+		size_t added;
 
-		while (s < nshift && shift[s].log != p->log)
-			s++;
-		if (s == nshift && nshift < sizeof shift / sizeof shift[0]) {
-			shift[nshift].log = p->log;
-			shift[nshift++].added = 0;
-		}
 		evlog_init(&made);
 		made.t0_us = p->log->t0_us;
 		made.cur_step = p->step;
@@ -95,10 +82,11 @@ void hooks_settle(struct engine *e)
 		capture_swap_mark(&e->capdata, &p->mark);
 		kexview_moment(&made, &e->capdata, p->m, p->who);
 		capture_swap_mark(&e->capdata, &p->mark);
-		if (s < nshift)
-			shift[s].added += evlog_insert(p->log, p->at + shift[s].added, &made, p->t_us, p->step);
-		else
-			evlog_insert(p->log, p->log->n, &made, p->t_us, p->step);
+		added = evlog_insert(p->log, p->at, &made, p->t_us, p->step);
+		/* the later moments' places in that log move down with them */
+		for (size_t j = i + 1; j < e->npending; j++)
+			if (e->pending[j].log == p->log)
+				e->pending[j].at += added;
 		evlog_clear(&made);
 		OPENSSL_cleanse(&p->mark, sizeof p->mark);
 	}
@@ -169,6 +157,8 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 	if (ciph != NULL && !ctx.tls13)
 		ctx.kex_ecdhe = SSL_CIPHER_get_kx_nid(ciph) == NID_kx_ecdhe;
 	struct event *ev;
+	struct tlsdecode_keys keys;
+	int rc;
 
 	if (len < 4)
 		return;
@@ -182,16 +172,11 @@ static void emit_handshake(struct side *sd, int write_p, const uint8_t *msg, siz
 			evname_label(tlsdecode_handshake_event(msg[0])));
 	if (ev == NULL)
 		return;
-	if (side_viewed(sd)) {
-		/* the capture's copy of this message needs its key parts: this
-		 * decode gives them, so the key views never decode it again */
-		struct tlsdecode_keys keys;
-		int rc = tlsdecode_handshake_keys(ev, &ctx, &keys);
-
+	rc = tlsdecode_handshake_keys(ev, &ctx, &keys);
+	/* the capture's copy of this message needs its key parts: this decode
+	 * gives them, so the key views never decode it again */
+	if (side_viewed(sd))
 		capture_keep_keys(&e->capdata, msg, len, &keys, rc, &ctx);
-	} else {
-		tlsdecode_handshake(ev, &ctx);
-	}
 	if (msg[0] == SSL3_MT_HELLO_REQUEST)
 		event_field(ev, 0, "renegotiation", 0, 0,
 			    "the server asks for a new handshake on this connection (TLS 1.2 renegotiation, "

@@ -49,8 +49,9 @@ static void *fetch_once(const char *name, int kdf)
 			fetched[nfetched].alg = alg;
 			nfetched++;
 		} else if (alg != NULL) {
-			/* a table this full is a caller asking for many names: no
-			 * cache for the rest, nothing kept */
+			/* the table holds every name httpsviz asks for (a few
+			 * digests and the TLS 1.2 PRF): one beyond it is refused,
+			 * never kept unowned */
 			if (kdf)
 				EVP_KDF_free(alg);
 			else
@@ -370,13 +371,13 @@ static int hkdf_expand(const char *digest, const uint8_t *prk, size_t prklen, co
 		       size_t infolen, uint8_t *out, size_t outlen)
 {
 	const EVP_MD *md = digest_md(digest);
-	size_t hl = md_size(digest);
+	size_t hl = md != NULL ? (size_t)EVP_MD_get_size(md) : 0;
 	uint8_t t[KEYSCHED_MAX_HASH];
 	uint8_t key[256];
 	size_t tlen = 0;
 	int rc = 0;
 
-	if (md == NULL || hl == 0 || outlen > 255 * hl || prklen > sizeof key)
+	if (hl == 0 || hl > sizeof t || outlen > 255 * hl || prklen > sizeof key)
 		return -1;
 	/* out may be where prk is (a secret derived in place) */
 	memcpy(key, prk, prklen);
